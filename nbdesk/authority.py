@@ -1,0 +1,26 @@
+"""The authority whose data the file holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from nbdesk.storage.models import Authority
+
+
+def set_authority_name(session: Session, name: str) -> None:
+    name = name.strip()
+    if not name:
+        raise ValueError("The authority needs a name.")
+    row = session.get(Authority, 1)
+    if row is None:
+        session.add(Authority(id=1, name=name, created_at=datetime.now().replace(microsecond=0)))
+    else:
+        row.name = name
+    session.flush()
+
+
+def authority_name(session: Session) -> str:
+    row = session.get(Authority, 1)
+    return row.name if row else ""

@@ -1,0 +1,106 @@
+"""The command line. The GUI is the default; subcommands do one job each and exit.
+
+Command modules import nothing heavy at module level: `nbdesk` with no subcommand must reach the
+window as fast as a bare Qt program, so pandas, openpyxl, reportlab and Alembic wait for their work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
+
+from nbdesk import __version__
+
+# Each names a module in nbdesk.cli with `register(subparsers)`.
+COMMAND_MODULES = ["core", "framework"]
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with exit code 1."""
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="the authority's data file (default: the one in the user data folder)",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    from nbdesk.paths import default_db_path
+
+    return Path(getattr(args, "db", None) or default_db_path())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nbdesk",
+        description="The New Belongings desk: self-assessment workshops, survey outreach, "
+        "action plans and returns for one local authority. With no command, starts the app.",
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    add_db_option(parser)
+    parser.add_argument(
+        "--quit-when-shown",
+        action="store_true",
+        help="start the app, show the main window with the file loaded, then exit 0 "
+        "(for smoke tests and benchmarks)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demonstration authority (created in the data folder on first use)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(f"nbdesk.cli.{name}").register(subparsers)
+    return parser
+
+
+def version_text() -> str:
+    from nbdesk.buildinfo import build_description
+
+    return f"nbdesk {__version__}{build_description()}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from nbdesk.ui.app import run_gui
+
+        return run_gui(args)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if not _is_user_error(exc):
+            raise
+        print(f"nbdesk: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _is_user_error(exc: Exception) -> bool:
+    from nbdesk.forms.framework import FrameworkError
+    from nbdesk.storage.database import DatabaseError
+    from nbdesk.tabular import TableError
+
+    user_errors = (
+        CommandError,
+        DatabaseError,
+        FrameworkError,
+        TableError,
+        LookupError,
+        ValueError,
+        FileExistsError,
+        FileNotFoundError,
+        PermissionError,
+    )
+    return isinstance(exc, user_errors)

@@ -1,0 +1,75 @@
+"""demo, check and backup."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from nbdesk.cli import CommandError, add_db_option, db_path
+
+
+def register(subparsers: Any) -> None:
+    demo = subparsers.add_parser("demo", help="create a demonstration authority in FILE")
+    demo.add_argument("file", type=Path, metavar="FILE")
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.set_defaults(func=run_demo)
+
+    check = subparsers.add_parser("check", help="schema revision, integrity and counts of a file")
+    add_db_option(check)
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(func=run_check)
+
+    backup = subparsers.add_parser("backup", help="write a complete copy of the data file")
+    add_db_option(backup)
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.set_defaults(func=run_backup)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from nbdesk.demo import create_demo
+
+    path: Path = args.file
+    if path.exists():
+        raise CommandError(f"{path} already exists; nbdesk demo will not overwrite it.")
+    db = create_demo(path, args.size, progress=lambda step: print(f"… {step}"))
+    db.close()
+    print(f"Created a {args.size} demonstration authority in {path}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from nbdesk.checkup import check_database
+    from nbdesk.storage import open_database
+
+    db = open_database(db_path(args))
+    try:
+        report = check_database(db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(report.__dict__ | {"ok": report.ok}, indent=2))
+    else:
+        print(f"File:      {report.path}")
+        print(f"Schema:    {report.revision} (this nbdesk: {report.head})")
+        print(f"Integrity: {', '.join(report.integrity)}")
+        for table, count in report.counts.items():
+            print(f"  {table:<28}{count:>10}")
+    return 0 if report.ok else 1
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from nbdesk.storage import open_database
+    from nbdesk.storage.backup import backup_file
+
+    source = db_path(args)
+    out: Path = args.out
+    if out.exists():
+        raise CommandError(f"{out} already exists; choose a new name for the backup.")
+    if out.resolve() == source.resolve():
+        raise CommandError("The backup must be a different file from the database.")
+    open_database(source).close()  # refuse foreign, corrupt or newer files before copying
+    backup_file(source, out)
+    print(f"Backed up {source} to {out}.")
+    return 0

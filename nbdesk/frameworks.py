@@ -1,0 +1,144 @@
+"""Frameworks held in an authority's file: storing a loaded definition, listing and reading them.
+
+A stored framework is never edited. Loading a file with the same name and version but different
+statements is refused, so an assessment always shows the exact statements it was rated against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from nbdesk.forms.framework import AreaDef, FrameworkDef, RatingPoint, StatementDef
+from nbdesk.storage.models import Framework, FrameworkArea, FrameworkRating, Statement
+
+
+class FrameworkConflictError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FrameworkSummary:
+    id: int
+    name: str
+    version: str
+    demonstration: bool
+    areas: int
+    statements: int
+    loaded_at: datetime
+
+    @property
+    def title(self) -> str:
+        demo = " (demonstration)" if self.demonstration else ""
+        return f"{self.name} {self.version}{demo}"
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    id: int
+    created: bool  # False when an identical framework was already stored
+
+
+def store_framework(session: Session, definition: FrameworkDef) -> StoreResult:
+    existing = session.scalar(
+        select(Framework).where(
+            Framework.name == definition.name, Framework.version == definition.version
+        )
+    )
+    if existing is not None:
+        if framework_definition(session, existing.id) == definition:
+            return StoreResult(existing.id, created=False)
+        raise FrameworkConflictError(
+            f"A different framework called '{definition.name}' version '{definition.version}' is "
+            "already loaded. Give the new one another version so assessments rated against the "
+            "old statements keep them."
+        )
+    row = Framework(
+        name=definition.name,
+        version=definition.version,
+        description=definition.description,
+        demonstration=definition.demonstration,
+        overall_out_of=definition.overall_out_of,
+        source=definition.source[:500],
+        loaded_at=datetime.now().replace(microsecond=0),
+    )
+    row.ratings = [FrameworkRating(points=p.points, label=p.label) for p in definition.scale]
+    for area in definition.areas:
+        area_row = FrameworkArea(number=area.number, title=area.title)
+        area_row.statements = [
+            Statement(position=i, letter=st.letter, text=st.text)
+            for i, st in enumerate(area.statements, start=1)
+        ]
+        row.areas.append(area_row)
+    session.add(row)
+    session.flush()
+    return StoreResult(row.id, created=True)
+
+
+def list_frameworks(session: Session) -> list[FrameworkSummary]:
+    counts = (
+        select(
+            FrameworkArea.framework_id,
+            func.count(func.distinct(FrameworkArea.id)).label("areas"),
+            func.count(Statement.id).label("statements"),
+        )
+        .join(Statement, Statement.area_id == FrameworkArea.id)
+        .group_by(FrameworkArea.framework_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Framework, counts.c.areas, counts.c.statements)
+        .join(counts, counts.c.framework_id == Framework.id)
+        .order_by(Framework.name, Framework.version)
+    )
+    return [
+        FrameworkSummary(
+            fw.id, fw.name, fw.version, fw.demonstration, areas, statements, fw.loaded_at
+        )
+        for fw, areas, statements in rows
+    ]
+
+
+def framework_definition(session: Session, framework_id: int) -> FrameworkDef:
+    fw = session.scalar(
+        select(Framework)
+        .where(Framework.id == framework_id)
+        .options(
+            selectinload(Framework.ratings),
+            selectinload(Framework.areas).selectinload(FrameworkArea.statements),
+        )
+    )
+    if fw is None:
+        raise LookupError(f"No framework with id {framework_id}.")
+    return FrameworkDef(
+        name=fw.name,
+        version=fw.version,
+        description=fw.description,
+        demonstration=fw.demonstration,
+        overall_out_of=fw.overall_out_of,
+        scale=tuple(RatingPoint(r.points, r.label) for r in fw.ratings),
+        areas=tuple(
+            AreaDef(
+                a.number,
+                a.title,
+                tuple(StatementDef(a.number, s.letter, s.text) for s in a.statements),
+            )
+            for a in fw.areas
+        ),
+        source=fw.source,
+    )
+
+
+def find_framework(session: Session, name: str, version: str | None = None) -> int:
+    """The id of a framework by name (the newest load if no version is given)."""
+    query = select(Framework.id).where(Framework.name == name)
+    if version is not None:
+        query = query.where(Framework.version == version)
+    found = session.scalar(query.order_by(Framework.loaded_at.desc(), Framework.id.desc()))
+    if found is None:
+        known = ", ".join(f.title for f in list_frameworks(session)) or "none"
+        raise LookupError(f"No framework called '{name}' is loaded (loaded: {known}).")
+    return found

@@ -1,0 +1,52 @@
+"""Copies of a live database taken with SQLite's online backup API.
+
+A plain file copy of a WAL database can miss pages still in the -wal file; the backup API reads
+through SQLite itself, so the copy is always a consistent, complete database.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+KEEP_BACKUPS = 10
+
+
+def backup_file(source: Path, target: Path) -> Path:
+    """Write a complete copy of `source` to `target` (replaced only once the copy is whole)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    if partial.exists():
+        partial.unlink()
+    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            # The copy is a standalone file: no -wal beside it to lose in an e-mail or a USB stick.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(partial, target)
+    return target
+
+
+def backups_folder(db_path: Path) -> Path:
+    return Path(db_path).parent / f"{Path(db_path).stem} backups"
+
+
+def rotating_backup(db_path: Path, reason: str = "manual", now: datetime | None = None) -> Path:
+    """A dated backup in the folder beside the database, keeping the newest KEEP_BACKUPS."""
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H%M%S")
+    folder = backups_folder(db_path)
+    target = folder / f"{Path(db_path).stem} {stamp} {reason}.nbdesk"
+    backup_file(db_path, target)
+    old = sorted(folder.glob(f"{Path(db_path).stem} * *.nbdesk"), key=lambda p: p.stat().st_mtime)
+    for stale in old[:-KEEP_BACKUPS]:
+        stale.unlink(missing_ok=True)
+    return target

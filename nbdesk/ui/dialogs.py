@@ -1,0 +1,84 @@
+"""Small dialogs shared across the app: errors people can act on, and the first-run question."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setAccessibleName(title)
+    if details:
+        box.setDetailedText(details)
+    box.exec()
+
+
+class FirstRunDialog(QDialog):
+    """Asks for the authority's name before the data file is created."""
+
+    CREATE, DEMO, OPEN = 1, 2, 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to nbdesk")
+        self.setAccessibleName("Welcome to nbdesk")
+        self.choice = 0
+        intro = QLabel(
+            "<h2>Welcome to nbdesk</h2>"
+            "<p>nbdesk keeps your authority's New Belongings work in one file on this computer: "
+            "self-assessment workshops, survey outreach, the action plan and returns.</p>"
+            "<p>Type your authority's name to create its file, or look around the fictional "
+            "demonstration authority first.</p>"
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(intro.textFormat().RichText)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Authority name")
+        self.name.setPlaceholderText("for example, Anytown City Council")
+        form = QFormLayout()
+        form.addRow("&Authority name:", self.name)
+
+        buttons = QDialogButtonBox()
+        self.create_button = QPushButton("&Create")
+        self.create_button.setAccessibleName("Create the authority's file")
+        self.create_button.setDefault(True)
+        self.create_button.setEnabled(False)
+        demo = QPushButton("Open the &demonstration")
+        demo.setAccessibleName("Open the demonstration authority")
+        open_existing = QPushButton("&Open a file…")
+        open_existing.setAccessibleName("Open an existing nbdesk file")
+        buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(demo, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(open_existing, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.rejected.connect(self.reject)
+        self.create_button.clicked.connect(lambda: self._choose(self.CREATE))
+        demo.clicked.connect(lambda: self._choose(self.DEMO))
+        open_existing.clicked.connect(lambda: self._choose(self.OPEN))
+        self.name.textChanged.connect(
+            lambda text: self.create_button.setEnabled(bool(text.strip()))
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _choose(self, choice: int) -> None:
+        self.choice = choice
+        self.accept()
+
+    def authority_name(self) -> str:
+        return self.name.text().strip()

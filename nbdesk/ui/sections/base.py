@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nbdesk.storage import Database
+
+
+class Section(QWidget):
+    title = ""
+    shortcut_hint = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.title)
+        self.db: Database | None = None
+
+    def set_database(self, db: Database | None) -> None:
+        self.db = db
+
+
+class ComingSection(Section):
+    """A section whose work has not been built yet: it says what will live here, and nothing more."""
+
+    planned = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel(f"<h2>{self.title}</h2>")
+        heading.setAccessibleName(self.title)
+        body = QLabel(self.planned)
+        body.setWordWrap(True)
+        body.setTextFormat(Qt.TextFormat.RichText)
+        # Focusable so a keyboard or screen-reader user landing on the section hears what it is for.
+        body.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        body.setAccessibleName(f"{self.title}: not available yet")
+        body.setAccessibleDescription(body.text())
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch(1)
+        self.setFocusProxy(body)
+
+
+class SelfAssessmentSection(ComingSection):
+    title = "Self-assessment"
+    planned = (
+        "<p>This is where service managers will run the Baker–Dixon self-assessment: one "
+        "statement at a time on a projector, a rating and an evidence note for each, an overall "
+        "score out of 10 per area, and results compared between baseline and follow-up, or staff "
+        "and young people.</p><p>Not built yet. Frameworks can already be loaded with "
+        "<b>nbdesk framework import</b>; Help › About lists those in this file.</p>"
+    )
+
+
+class SurveyOutreachSection(ComingSection):
+    title = "Survey outreach"
+    planned = (
+        "<p>This is where personal advisers will keep the care leaver register, log outreach "
+        "contacts during a Your Life Beyond Care survey round, and record who has completed the "
+        "survey, kept apart from any answer.</p><p>Not built yet.</p>"
+    )
+
+
+class ActionPlanSection(ComingSection):
+    title = "Action plan"
+    planned = (
+        "<p>This is where the lead will keep the action plan: what young people said, what the "
+        "service will do, who, by when, and quarterly updates, with the share of actions young "
+        "people help deliver.</p><p>Not built yet.</p>"
+    )
+
+
+class ReturnsSection(ComingSection):
+    title = "Returns"
+    planned = (
+        "<p>This is where the lead will export Excel returns for the central team and PDF reports "
+        "to print or share, with small groups suppressed.</p><p>Not built yet.</p>"
+    )

@@ -1,0 +1,34 @@
+"""Per-user preferences (window geometry, recent files) kept in the data folder, not the registry,
+so a portable bundle and the tests each keep their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from nbdesk.paths import settings_path
+
+MAX_RECENT = 8
+
+
+def settings() -> QSettings:
+    return QSettings(str(settings_path()), QSettings.Format.IniFormat)
+
+
+def recent_files() -> list[Path]:
+    value = settings().value("recent_files", [])
+    if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+        value = [value]
+    return [Path(v) for v in (value or []) if v]
+
+
+def remember_file(path: Path) -> None:
+    path = Path(path).resolve()
+    files = [path] + [p for p in recent_files() if p.resolve() != path]
+    settings().setValue("recent_files", [str(p) for p in files[:MAX_RECENT]])
+
+
+def forget_file(path: Path) -> None:
+    path = Path(path).resolve()
+    settings().setValue("recent_files", [str(p) for p in recent_files() if p.resolve() != path])

@@ -1,0 +1,174 @@
+"""The authority file: settings on connect, migrations, and refusing files nbdesk must not touch."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from nbdesk.authority import authority_name
+from nbdesk.storage import (
+    CorruptDatabaseError,
+    NewerDatabaseError,
+    NotAnNbdeskDatabaseError,
+    create_database,
+    open_database,
+)
+from nbdesk.storage.models import Authority
+from nbdesk.storage.schema import head_revision, known_revisions
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_file_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "a.nbdesk"
+    db = create_database(path, "  Anytown City Council ")
+    db.close()
+    again = open_database(path)
+    with again.session() as session:
+        assert authority_name(session) == "Anytown City Council"
+        assert session.scalar(select(Authority.id)) == 1
+    assert again.revision() == head_revision()
+    again.close()
+
+
+def test_connection_settings(tmp_path: Path) -> None:
+    db = create_database(tmp_path / "a.nbdesk", "X")
+    with db.engine.connect() as conn:
+        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") >= 1000
+    db.close()
+
+
+def test_create_refuses_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.nbdesk"
+    path.write_text("mine")
+    with pytest.raises(FileExistsError):
+        create_database(path, "X")
+    assert path.read_text() == "mine"
+
+
+def test_migrations_from_empty_match_the_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from nbdesk.storage.database import make_engine
+    from nbdesk.storage.migrate import upgrade
+    from nbdesk.storage.models import Base
+
+    path = tmp_path / "empty.sqlite"
+    upgrade(path)
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_known_revisions_match_alembic() -> None:
+    from nbdesk.storage.migrate import script_revisions
+
+    assert list(known_revisions()) == script_revisions()
+    assert head_revision() == script_revisions()[-1]
+
+
+@pytest.mark.parametrize("older", known_revisions()[:-1] or ["none"])
+def test_older_file_is_backed_up_then_upgraded(tmp_path: Path, older: str) -> None:
+    if older == "none":
+        pytest.skip("only one schema revision exists so far")
+    from nbdesk.storage.migrate import upgrade
+
+    path = tmp_path / "old.nbdesk"
+    upgrade(path, older)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO authority (id, name, created_at) VALUES (1, 'Old LA', '2020-01-01')"
+        )
+    db = open_database(path)
+    assert db.revision() == head_revision()
+    with db.session() as session:
+        assert authority_name(session) == "Old LA"
+    db.close()
+    backups = list(tmp_path.glob(f"old.before-upgrade-from-{older}-*.nbdesk"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (older,)
+
+
+def test_newer_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.nbdesk"
+    create_database(path, "Future LA").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = digest(path)
+    with pytest.raises(NewerDatabaseError, match="newer version of nbdesk"):
+        open_database(path)
+    assert digest(path) == before
+    assert not list(tmp_path.glob("*before-upgrade*"))
+
+
+def test_foreign_sqlite_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+        conn.execute("INSERT INTO recipes VALUES ('scones')")
+    before = digest(path)
+    with pytest.raises(NotAnNbdeskDatabaseError, match="not one nbdesk created"):
+        open_database(path)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.glob("other*")) == ["other.db"]
+
+
+@pytest.mark.parametrize("content", [b"", b"Name,Phone\nAlex,07700900000\n"])
+def test_non_sqlite_file_is_refused_and_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "list.nbdesk"
+    path.write_bytes(content)
+    with pytest.raises(NotAnNbdeskDatabaseError, match="not an nbdesk database"):
+        open_database(path)
+    assert path.read_bytes() == content
+
+
+def test_corrupt_file_is_refused_and_untouched(tmp_path: Path, demo_file: Path) -> None:
+    data = bytearray(demo_file.read_bytes())
+    page = 4096
+    assert len(data) > 6 * page
+    # Scribble over a b-tree page in the middle, leaving the header readable.
+    data[3 * page : 3 * page + 200] = b"\xff" * 200
+    demo_file.write_bytes(bytes(data))
+    before = digest(demo_file)
+    with pytest.raises(CorruptDatabaseError, match="damaged") as caught:
+        open_database(demo_file)
+    assert "backups" in str(caught.value)
+    assert digest(demo_file) == before
+
+
+def test_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NotAnNbdeskDatabaseError, match="does not exist"):
+        open_database(tmp_path / "nowhere.nbdesk")
+
+
+def test_backup_is_a_complete_standalone_copy(tmp_path: Path, demo_file: Path) -> None:
+    from nbdesk.storage.backup import backup_file, rotating_backup
+
+    db = open_database(demo_file)
+    with db.transaction() as session:
+        from nbdesk.authority import set_authority_name
+
+        set_authority_name(session, "Renamed while open")
+    # The change is in the -wal file; the backup API must still carry it.
+    target = backup_file(demo_file, tmp_path / "copy.nbdesk")
+    db.close()
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM authority").fetchone() == ("Renamed while open",)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    rotated = rotating_backup(demo_file)
+    assert rotated.parent.name == "demo backups"
+    assert open_database(rotated).revision() == head_revision()
