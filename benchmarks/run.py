@@ -1,0 +1,92 @@
+"""nbdesk's benchmarks: each figure is a ratio to a baseline measured in the same run.
+
+Run with `make bench` (or `python benchmarks/run.py [--db FILE] [--repeat N]`). The synthetic large
+authority (fictional data) is created on first use under benchmarks/out/. Each `bench_*.py` module
+beside this file has `measure(ctx) -> list[Figure]`; this script runs them all and prints the table.
+Targets are printed beside the figures; this is a report, not a test, so it never fails on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float  # a ratio, unless unit says otherwise
+    target: float | None = None
+    unit: str = "×"
+    detail: str = ""
+
+    def line(self) -> str:
+        target = f"target ≤ {self.target:g}{self.unit}" if self.target is not None else ""
+        verdict = ""
+        if self.target is not None:
+            verdict = "met" if self.value <= self.target else "MISSED"
+        return (
+            f"{self.name:<58}{self.value:>9.2f}{self.unit:<4}{target:<18}{verdict:<7}{self.detail}"
+        )
+
+
+@dataclass
+class Context:
+    large_db: Path
+    repeat: int
+    out: Path
+
+
+def median_seconds(command: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+    times: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def ensure_large(path: Path) -> Path:
+    if not path.exists():
+        print(f"Creating the synthetic large authority in {path} (once) …", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "nbdesk", "demo", str(path), "--size", "large"], check=True
+        )
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, help="the large authority (default: benchmarks/out/)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", help="run only bench_<ONLY>.py")
+    args = parser.parse_args()
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    ctx = Context(ensure_large(args.db or out / "large.nbdesk"), args.repeat, out)
+    figures: list[Figure] = []
+    pattern = f"bench_{args.only}.py" if args.only else "bench_*.py"
+    for module_path in sorted(HERE.glob(pattern)):
+        spec = importlib.util.spec_from_file_location(module_path.stem, module_path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(f"… {module_path.stem}", flush=True)
+        figures.extend(module.measure(ctx))
+    print()
+    for figure in figures:
+        print(figure.line())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Survey rounds: the register, who is eligible, outreach contacts and completions.
+
+Anonymity is structural. nbdesk stores no survey answers, and nothing here could hold one. The
+completion tables carry only a day (never a time) and have no row id or sequence across people
+(WITHOUT ROWID, keyed by round and person), so completions cannot be lined up in the order they were
+made against the central team's responses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nbdesk.storage.models.base import Base
+
+
+class CareLeaver(Base):
+    __tablename__ = "care_leaver"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unique_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    preferred_name: Mapped[str] = mapped_column(String(200), default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    gender: Mapped[str] = mapped_column(String(50), default="")
+    ethnicity: Mapped[str] = mapped_column(String(100), default="")
+    accommodation: Mapped[str] = mapped_column(String(200), default="")
+    activity: Mapped[str] = mapped_column(String(200), default="")
+    eligibility_category: Mapped[str] = mapped_column(String(100), default="")
+    uasc: Mapped[bool] = mapped_column(Boolean, default=False)
+    disability: Mapped[str] = mapped_column(String(100), default="")
+    pa_name: Mapped[str] = mapped_column(String(200), default="", index=True)
+    team: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    preferred_channel: Mapped[str] = mapped_column(String(30), default="")
+    in_custody: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    young_parent: Mapped[bool] = mapped_column(Boolean, default=False)
+    out_of_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_contact_reason: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SurveyRound(Base):
+    __tablename__ = "survey_round"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_details_erased_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class RoundMember(Base):
+    """Who the round counts (the denominator), fixed when it opens; the lead may add or exclude."""
+
+    __tablename__ = "round_member"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    care_leaver_id: Mapped[int] = mapped_column(
+        ForeignKey("care_leaver.id", ondelete="CASCADE"), primary_key=True
+    )
+    eligible: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+
+
+class OutreachContact(Base):
+    __tablename__ = "outreach_contact"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))
+    care_leaver_id: Mapped[int] = mapped_column(
+        ForeignKey("care_leaver.id", ondelete="CASCADE"), index=True
+    )
+    contacted_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(30))
+    purpose: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    logged_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Completion(Base):
+    """That a person completed a round's survey: who confirmed it and on which day. Nothing else."""
+
+    __tablename__ = "completion"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    care_leaver_id: Mapped[int] = mapped_column(
+        ForeignKey("care_leaver.id", ondelete="CASCADE"), primary_key=True
+    )
+    confirmed_by: Mapped[str] = mapped_column(String(20))  # young-person | pa | trusted-adult
+    confirmed_on: Mapped[date] = mapped_column(Date)
+
+
+class CompletionChange(Base):
+    """Marking and un-marking, per person: numbered within the person, dated by day only."""
+
+    __tablename__ = "completion_change"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    care_leaver_id: Mapped[int] = mapped_column(
+        ForeignKey("care_leaver.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, … for this person
+    action: Mapped[str] = mapped_column(String(10))  # marked | unmarked
+    changed_on: Mapped[date] = mapped_column(Date)
+    confirmed_by: Mapped[str] = mapped_column(String(20), default="")
+    reason: Mapped[str] = mapped_column(String(300), default="")
