@@ -109,6 +109,11 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
+    icon = paths.resources_dir() / "nbdesk.svg"
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow()
     controller = Controller(window)
     try:

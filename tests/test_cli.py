@@ -1,0 +1,155 @@
+"""The command line: each command's output, and a clear error with a non-zero exit on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nbdesk import __version__
+from nbdesk.cli import main
+from nbdesk.forms.framework import demonstration_framework
+from nbdesk.storage.schema import head_revision
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_from_the_installed_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "nbdesk", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().startswith(f"nbdesk {__version__}")
+
+
+def test_demo_creates_and_refuses_to_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.nbdesk"
+    code, out, _ = run(capsys, "demo", path)
+    assert code == 0 and "Created a small demonstration authority" in out
+    before = path.read_bytes()
+    code, _, err = run(capsys, "demo", path)
+    assert code == 1
+    assert "already exists" in err and err.startswith("nbdesk: error:")
+    assert path.read_bytes() == before
+
+
+def test_check_reports_revision_integrity_and_counts(
+    demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "check", "--db", demo_file, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["revision"] == head_revision() and report["integrity"] == ["ok"]
+    assert report["counts"]["statement"] == 106 and report["counts"]["authority"] == 1
+    assert report["ok"] is True
+    code, out, _ = run(capsys, "check", "--db", demo_file)
+    assert code == 0 and "Integrity: ok" in out
+
+
+def test_check_refuses_a_foreign_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    code, _, err = run(capsys, "check", "--db", other)
+    assert code == 1 and "not one nbdesk created" in err
+
+
+def test_framework_import_toml_and_list(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from importlib import resources
+
+    source = resources.files("nbdesk.forms") / "frameworks" / "demonstration.toml"
+    copy = tmp_path / "v2.toml"
+    copy.write_text(
+        source.read_text(encoding="utf-8").replace('"2020-demo.1"', '"2020-demo.2"'),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "framework", "import", copy, "--db", demo_file)
+    assert code == 0
+    assert "Loaded: New Belongings demonstration self-assessment 2020-demo.2" in out
+    assert "10 areas, 106 statements (10, 13, 13, 8, 10, 10, 15, 11, 8, 8)" in out
+    code, out, _ = run(capsys, "framework", "import", copy, "--db", demo_file)
+    assert code == 0 and out.startswith("Already loaded")
+    code, out, _ = run(capsys, "framework", "list", "--db", demo_file)
+    assert out.count("10 areas, 106 statements") == 2
+
+
+def test_framework_import_spreadsheet(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Area", "Area title", "Item", "Statement"])
+    for area in demonstration_framework().areas[:2]:
+        for st in area.statements:
+            book.active.append([area.number, area.title, st.letter, st.text])
+    path = tmp_path / "ours.xlsx"
+    book.save(path)
+    code, out, _ = run(
+        capsys, "framework", "import", path, "--db", demo_file, "--name", "Ours", "--version", "v1"
+    )
+    assert code == 0 and "Loaded: Ours v1 — 2 areas, 23 statements" in out
+
+
+def test_framework_import_names_the_fault_and_changes_nothing(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Area,Area title,Item,Statement\n1,One,a,First\nx,One,b,Second\n")
+    before = demo_file.read_bytes()
+    code, _, err = run(capsys, "framework", "import", bad, "--db", demo_file)
+    assert code == 1
+    assert "row 3, column 'Area'" in err
+    assert demo_file.read_bytes() == before
+
+
+def test_backup_writes_an_openable_copy(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "copy.nbdesk"
+    code, out, _ = run(capsys, "backup", "--db", demo_file, "--out", out_file)
+    assert code == 0 and "Backed up" in out
+    code, out, _ = run(capsys, "check", "--db", out_file)
+    assert code == 0
+    code, _, err = run(capsys, "backup", "--db", demo_file, "--out", out_file)
+    assert code == 1 and "already exists" in err
+
+
+def test_missing_database_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "framework", "list", "--db", tmp_path / "none.nbdesk")
+    assert code == 1 and "does not exist" in err
+
+
+def test_quit_when_shown_opens_the_file_and_exits_zero(demo_file: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NBDESK_DATA_DIR=str(tmp_path / "d"))
+    result = subprocess.run(
+        [sys.executable, "-m", "nbdesk", "--db", str(demo_file), "--quit-when-shown"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    bad = tmp_path / "bad.nbdesk"
+    bad.write_text("not a database")
+    result = subprocess.run(
+        [sys.executable, "-m", "nbdesk", "--db", str(bad), "--quit-when-shown"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "not an nbdesk database" in result.stderr

@@ -1,0 +1,177 @@
+"""The first run and the main window, driven as a person would."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from nbdesk import __version__
+from nbdesk.authority import authority_name
+from nbdesk.frameworks import list_frameworks
+from nbdesk.storage import open_database
+from nbdesk.ui import app as app_module
+from nbdesk.ui.app import Controller, first_database
+from nbdesk.ui.dialogs import FirstRunDialog
+from nbdesk.ui.main_window import MainWindow
+from nbdesk.ui.settings import recent_files
+
+
+def no_args() -> argparse.Namespace:
+    return argparse.Namespace(db=None, demo=False, quit_when_shown=False)
+
+
+def answer_first_run(qtbot: QtBot, action) -> None:  # type: ignore[no-untyped-def]
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, FirstRunDialog)
+        action(dialog)
+
+    QTimer.singleShot(0, act)
+
+
+def test_first_run_asks_for_the_authority_and_creates_its_file(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+
+    def type_name(dialog: FirstRunDialog) -> None:
+        assert not dialog.create_button.isEnabled()
+        qtbot.keyClicks(dialog.name, "Anytown City Council")
+        assert dialog.create_button.isEnabled()
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    answer_first_run(qtbot, type_name)
+    db = first_database(no_args(), window)
+    assert db is not None
+    assert db.path == data_dir / "authority.nbdesk"
+    db.close()
+    reopened = open_database(data_dir / "authority.nbdesk")
+    with reopened.session() as session:
+        assert authority_name(session) == "Anytown City Council"
+    reopened.close()
+    # The second start opens the same file without asking.
+    again = first_database(no_args(), window)
+    assert again is not None and again.path == data_dir / "authority.nbdesk"
+    again.close()
+
+
+def test_first_run_can_open_the_demonstration(qtbot: QtBot, data_dir: Path) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+
+    def click_demo(dialog: FirstRunDialog) -> None:
+        [demo] = [b for b in dialog.findChildren(type(dialog.create_button)) if "demo" in b.text()]
+        qtbot.mouseClick(demo, Qt.MouseButton.LeftButton)
+
+    answer_first_run(qtbot, click_demo)
+    db = first_database(no_args(), window)
+    assert db is not None and db.path == data_dir / "demonstration.nbdesk"
+    with db.session() as session:
+        assert "fictional" in authority_name(session)
+        assert [f.statements for f in list_frameworks(session)] == [106]
+    db.close()
+    assert not (data_dir / "authority.nbdesk").exists()
+
+
+def test_first_run_cancelled_creates_nothing(qtbot: QtBot, data_dir: Path) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    answer_first_run(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape))
+    assert first_database(no_args(), window) is None
+    assert list(data_dir.glob("*.nbdesk")) == []
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_file: Path) -> MainWindow:
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.set_database(open_database(demo_file), "Demonstration Borough Council (fictional)")
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_sections_are_reachable_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    titles = [window.nav.item(i).text().split("  ·  ")[0] for i in range(window.nav.count())]
+    assert titles == ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
+    for number, section in enumerate(window.sections, start=1):
+        qtbot.keyClick(window, Qt.Key(ord(str(number))), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentWidget() is section
+        assert section.accessibleName() == titles[number - 1]
+    # Arrow keys in the section list move between sections too.
+    window.nav.setFocus()
+    window.nav.setCurrentRow(0)
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.stack.currentIndex() == 1
+    assert window.windowTitle() == "Demonstration Borough Council (fictional) — nbdesk"
+
+
+def test_unbuilt_sections_say_what_will_live_there(window: MainWindow) -> None:
+    from nbdesk.ui.sections.base import ComingSection
+
+    coming = [s for s in window.sections if isinstance(s, ComingSection)]
+    for section in coming:
+        assert "Not built yet" in section.planned
+        assert section.focusProxy() is not None
+
+
+def test_about_names_version_file_and_frameworks(window: MainWindow, demo_file: Path) -> None:
+    text = window.about_text()
+    assert f"nbdesk {__version__}" in text
+    assert str(demo_file) in text
+    assert "New Belongings demonstration self-assessment 2020-demo.1 (demonstration)" in text
+    assert "10 areas, 106 statements" in text
+
+
+def test_window_geometry_is_remembered(qtbot: QtBot, window: MainWindow, demo_file: Path) -> None:
+    window.resize(700, 480)  # the offscreen screen is 800 × 600
+    window.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 480)
+
+
+def test_back_up_now_writes_a_copy(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    [copy] = (demo_file.parent / "demo backups").glob("*.nbdesk")
+    assert str(copy) in shown[0]
+    open_database(copy).close()
+
+
+def test_a_refused_file_keeps_the_current_one_open(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(app_module, "show_error", lambda _p, _t, message: errors.append(message))
+    controller = Controller(window)
+    current = window.db
+    bad = tmp_path / "notes.nbdesk"
+    bad.write_text("shopping list")
+    assert controller.open_file(bad) is False
+    assert "not an nbdesk database" in errors[0]
+    assert window.db is current
+    assert bad.read_text() == "shopping list"
+
+
+def test_opened_files_are_offered_again(window: MainWindow, demo_file: Path) -> None:
+    assert recent_files()[0] == demo_file.resolve()
+    window._fill_recent()
+    labels = [a.text() for a in window.recent_menu.actions()]
+    assert labels[0].startswith("&1 demo.nbdesk")
+
+
+def test_screenshot(window: MainWindow, tmp_path: Path) -> None:
+    image = window.grab()
+    assert image.width() > 400
+    image.save(str(tmp_path / "main.png"))
