@@ -15,7 +15,7 @@ from nbdesk.authority import authority_name
 from nbdesk.frameworks import list_frameworks
 from nbdesk.storage import open_database
 from nbdesk.ui import app as app_module
-from nbdesk.ui.app import Controller, first_database
+from nbdesk.ui.app import Controller, OpenPlan, carry_out, start_plan
 from nbdesk.ui.dialogs import FirstRunDialog
 from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.settings import recent_files
@@ -47,18 +47,15 @@ def test_first_run_asks_for_the_authority_and_creates_its_file(
         qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
 
     answer_first_run(qtbot, type_name)
-    db = first_database(no_args(), window)
-    assert db is not None
-    assert db.path == data_dir / "authority.nbdesk"
-    db.close()
+    plan = start_plan(no_args(), window)
+    assert plan == OpenPlan(data_dir / "authority.nbdesk", create_as="Anytown City Council")
+    carry_out(plan).db.close()
     reopened = open_database(data_dir / "authority.nbdesk")
     with reopened.session() as session:
         assert authority_name(session) == "Anytown City Council"
     reopened.close()
     # The second start opens the same file without asking.
-    again = first_database(no_args(), window)
-    assert again is not None and again.path == data_dir / "authority.nbdesk"
-    again.close()
+    assert start_plan(no_args(), window) == OpenPlan(data_dir / "authority.nbdesk")
 
 
 def test_first_run_can_open_the_demonstration(qtbot: QtBot, data_dir: Path) -> None:
@@ -70,12 +67,13 @@ def test_first_run_can_open_the_demonstration(qtbot: QtBot, data_dir: Path) -> N
         qtbot.mouseClick(demo, Qt.MouseButton.LeftButton)
 
     answer_first_run(qtbot, click_demo)
-    db = first_database(no_args(), window)
-    assert db is not None and db.path == data_dir / "demonstration.nbdesk"
-    with db.session() as session:
-        assert "fictional" in authority_name(session)
+    plan = start_plan(no_args(), window)
+    assert plan == OpenPlan(data_dir / "demonstration.nbdesk", demo=True)
+    opened = carry_out(plan)
+    assert "fictional" in opened.authority
+    with opened.db.session() as session:
         assert [f.statements for f in list_frameworks(session)] == [106]
-    db.close()
+    opened.db.close()
     assert not (data_dir / "authority.nbdesk").exists()
 
 
@@ -83,7 +81,7 @@ def test_first_run_cancelled_creates_nothing(qtbot: QtBot, data_dir: Path) -> No
     window = MainWindow()
     qtbot.addWidget(window)
     answer_first_run(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape))
-    assert first_database(no_args(), window) is None
+    assert start_plan(no_args(), window) is None
     assert list(data_dir.glob("*.nbdesk")) == []
 
 
@@ -91,7 +89,8 @@ def test_first_run_cancelled_creates_nothing(qtbot: QtBot, data_dir: Path) -> No
 def window(qtbot: QtBot, demo_file: Path) -> MainWindow:
     win = MainWindow()
     qtbot.addWidget(win)
-    win.set_database(open_database(demo_file), "Demonstration Borough Council (fictional)")
+    opened = carry_out(OpenPlan(demo_file))
+    win.set_database(opened.db, opened.authority)
     win.show()
     qtbot.waitExposed(win)
     return win
@@ -100,6 +99,7 @@ def window(qtbot: QtBot, demo_file: Path) -> MainWindow:
 def test_sections_are_reachable_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
     titles = [window.nav.item(i).text().split("  ·  ")[0] for i in range(window.nav.count())]
     assert titles == ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
+    assert [s.title for s in window.sections] == titles
     for number, section in enumerate(window.sections, start=1):
         qtbot.keyClick(window, Qt.Key(ord(str(number))), Qt.KeyboardModifier.ControlModifier)
         assert window.stack.currentWidget() is section
@@ -108,7 +108,7 @@ def test_sections_are_reachable_by_keyboard(qtbot: QtBot, window: MainWindow) ->
     window.nav.setFocus()
     window.nav.setCurrentRow(0)
     qtbot.keyClick(window.nav, Qt.Key.Key_Down)
-    assert window.stack.currentIndex() == 1
+    assert window.stack.currentWidget() is window.sections[1]
     assert window.windowTitle() == "Demonstration Borough Council (fictional) — nbdesk"
 
 
@@ -153,15 +153,37 @@ def test_a_refused_file_keeps_the_current_one_open(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     errors: list[str] = []
-    monkeypatch.setattr(app_module, "show_error", lambda _p, _t, message: errors.append(message))
+    monkeypatch.setattr(
+        app_module, "show_error", lambda _p, _t, message, _d: errors.append(message)
+    )
     controller = Controller(window)
     current = window.db
     bad = tmp_path / "notes.nbdesk"
     bad.write_text("shopping list")
-    assert controller.open_file(bad) is False
+    with qtbot.waitSignal(controller.failed, timeout=10000):
+        controller.open_file(bad)
     assert "not an nbdesk database" in errors[0]
     assert window.db is current
+    assert window.nav.isEnabled() and window.stack.currentWidget() is window.sections[0]
     assert bad.read_text() == "shopping list"
+
+
+def test_opening_another_file_happens_off_the_ui_thread(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from nbdesk.storage import create_database
+
+    other = tmp_path / "other.nbdesk"
+    create_database(other, "Othertown Council").close()
+    controller = Controller(window)
+    with qtbot.waitSignal(controller.opened, timeout=10000):
+        controller.open_file(other)
+        # Until the worker finishes, the window says what it is doing and the sections wait.
+        assert "Opening other.nbdesk" in window.status_page.text()
+        assert not window.nav.isEnabled()
+    assert window.windowTitle() == "Othertown Council — nbdesk"
+    assert window.db is not None and window.db.path == other
+    assert window.nav.isEnabled()
 
 
 def test_opened_files_are_offered_again(window: MainWindow, demo_file: Path) -> None:

@@ -1,18 +1,27 @@
-"""Starting the GUI: choosing the file, first run, and opening files with errors shown plainly."""
+"""Starting the GUI: choosing the file, first run, and opening files off the UI thread.
+
+The window is shown before the database layer is even imported: opening a file (SQLAlchemy's import,
+the integrity check, an upgrade with its backup) runs on the worker thread, and the sections are
+built and filled when it finishes. A large or damaged file never freezes a blank window.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 
 from nbdesk import paths
-from nbdesk.storage import Database, DatabaseError, create_database, open_database
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
+
+if TYPE_CHECKING:
+    from nbdesk.storage import Database
 
 DEMO_FILE_NAME = "demonstration.nbdesk"
 
@@ -21,41 +30,83 @@ def demo_path() -> Path:
     return paths.data_dir() / DEMO_FILE_NAME
 
 
-def open_or_create_demo() -> Database:
-    path = demo_path()
-    if path.exists():
-        return open_database(path)
-    from nbdesk.demo import create_demo
+@dataclass(frozen=True)
+class OpenPlan:
+    """Which file to open, and whether it must be created first (with this authority name)."""
 
-    return create_demo(path, "small")
+    path: Path
+    create_as: str | None = None
+    demo: bool = False
 
 
-def authority_of(db: Database) -> str:
+@dataclass(frozen=True)
+class Opened:
+    db: Database
+    authority: str
+
+
+def carry_out(plan: OpenPlan) -> Opened:
+    """Open (or create) the file in the plan. Runs on the worker thread."""
     from nbdesk.authority import authority_name
+    from nbdesk.storage import create_database, open_database
 
+    if plan.demo and not plan.path.exists():
+        from nbdesk.demo import create_demo
+
+        db = create_demo(plan.path, "small")
+    elif plan.create_as is not None:
+        db = create_database(plan.path, plan.create_as)
+    else:
+        db = open_database(plan.path)
     with db.session() as session:
-        return authority_name(session)
+        return Opened(db, authority_name(session))
 
 
-class Controller:
+def is_user_error(exc: Exception) -> bool:
+    from nbdesk.storage import DatabaseError
+
+    return isinstance(exc, DatabaseError | OSError | ValueError)
+
+
+class Controller(QObject):
     """Owns which file is open; the window asks it to open or create another."""
 
+    opened = Signal()
+    failed = Signal(str)
+
     def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
         self.window = window
+        self.interactive = True  # False when nobody is there to read a dialog
         window.open_requested.connect(self.open_file)
         window.new_requested.connect(self.new_file)
 
-    def show(self, db: Database) -> None:
-        self.window.set_database(db, authority_of(db))
+    def start(self, plan: OpenPlan) -> None:
+        from nbdesk.ui.worker import run_in_background
 
-    def open_file(self, path: Path) -> bool:
-        try:
-            db = open_database(path)
-        except DatabaseError as exc:
-            show_error(self.window, "Cannot open this file", str(exc))
-            return False
-        self.show(db)
-        return True
+        self.window.show_opening(plan.path)
+        run_in_background(
+            self.window,
+            f"Opening {plan.path.name}",
+            lambda progress, cancelled: carry_out(plan),
+            self._done,
+            self._failed,
+        )
+
+    def _done(self, opened: Opened) -> None:
+        self.window.set_database(opened.db, opened.authority)
+        self.opened.emit()
+
+    def _failed(self, exc: Exception, trace: str) -> None:
+        self.window.show_open_failed()
+        message = str(exc) if is_user_error(exc) else f"Unexpected error: {exc}"
+        self.failed.emit(message)
+        if self.interactive:
+            details = "" if is_user_error(exc) else trace
+            show_error(self.window, "Cannot open this file", message, details)
+
+    def open_file(self, path: Path) -> None:
+        self.start(OpenPlan(Path(path)))
 
     def new_file(self) -> None:
         name, ok = QInputDialog.getText(
@@ -71,42 +122,37 @@ class Controller:
         path = Path(target)
         if path.suffix == "":
             path = path.with_suffix(".nbdesk")
-        try:
-            db = create_database(path, name)
-        except (OSError, ValueError) as exc:
-            show_error(self.window, "Cannot create the file", str(exc))
-            return
-        self.show(db)
+        self.start(OpenPlan(path, create_as=name.strip()))
 
 
-def first_database(args: argparse.Namespace, window: MainWindow) -> Database | None:
+def start_plan(args: argparse.Namespace, window: MainWindow) -> OpenPlan | None:
     """The file to open at start-up, asking on first run. None means the person chose to quit."""
     if getattr(args, "demo", False):
-        return open_or_create_demo()
+        return OpenPlan(demo_path(), demo=True)
     explicit = getattr(args, "db", None)
     if explicit is not None:
-        return open_database(Path(explicit))
+        return OpenPlan(Path(explicit))
     default = paths.default_db_path()
     if default.exists():
-        return open_database(default)
+        return OpenPlan(default)
     from nbdesk.ui.settings import recent_files
 
     for recent in recent_files():
         if recent.exists():
-            return open_database(recent)
+            return OpenPlan(recent)
     dialog = FirstRunDialog(window)
     if not dialog.exec():
         return None
     if dialog.choice == FirstRunDialog.DEMO:
-        return open_or_create_demo()
+        return OpenPlan(demo_path(), demo=True)
     if dialog.choice == FirstRunDialog.OPEN:
         name, _ = QFileDialog.getOpenFileName(window, "Open an authority file", "", FILE_FILTER)
-        return open_database(Path(name)) if name else None
-    return create_database(default, dialog.authority_name())
+        return OpenPlan(Path(name)) if name else None
+    return OpenPlan(default, create_as=dialog.authority_name())
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app: Any = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
     icon = paths.resources_dir() / "nbdesk.svg"
@@ -116,18 +162,23 @@ def run_gui(args: argparse.Namespace) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow()
     controller = Controller(window)
-    try:
-        db = first_database(args, window)
-    except (DatabaseError, OSError, ValueError) as exc:
-        if getattr(args, "quit_when_shown", False):
-            print(f"nbdesk: error: {exc}", file=sys.stderr)  # no one is there to read a dialog
-        else:
-            show_error(None, "Cannot open the data file", str(exc))
-        return 1
-    if db is None:
+    plan = start_plan(args, window)
+    if plan is None:
         return 0
-    controller.show(db)
-    window.show()
+    exit_code = 0
     if getattr(args, "quit_when_shown", False):
-        QTimer.singleShot(0, window.close)
-    return app.exec()
+        # Nobody is there to read a dialog: report on stderr, and quit once the data is shown.
+        controller.interactive = False
+
+        def report(message: str) -> None:
+            nonlocal exit_code
+            print(f"nbdesk: error: {message}", file=sys.stderr)
+            exit_code = 1
+            window.close()
+
+        controller.failed.connect(report)
+        controller.opened.connect(lambda: QTimer.singleShot(0, window.close))
+    window.show()
+    controller.start(plan)
+    result = app.exec()
+    return exit_code or result

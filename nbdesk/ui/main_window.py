@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from nbdesk import __version__
 from nbdesk.buildinfo import build_description
-from nbdesk.storage import Database
 from nbdesk.ui import settings as prefs
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import (
@@ -30,10 +30,16 @@ from nbdesk.ui.sections.base import (
     SurveyOutreachSection,
 )
 
+if TYPE_CHECKING:
+    from nbdesk.storage import Database
+
 FILE_FILTER = "nbdesk files (*.nbdesk);;All files (*)"
+SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
 
 
 def section_classes() -> list[type[Section]]:
+    """Called once a file is open, so a section's imports (and the database layer) never delay
+    the window's first appearance. Import section modules inside this function, not at the top."""
     return [SelfAssessmentSection, SurveyOutreachSection, ActionPlanSection, ReturnsSection]
 
 
@@ -54,18 +60,21 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.sections: list[Section] = []
-        for number, cls in enumerate(section_classes(), start=1):
-            section = cls()
-            self.sections.append(section)
-            self.stack.addWidget(section)
-            self.nav.addItem(f"{section.title}  ·  Ctrl+{number}")
-            self.nav.item(number - 1).setToolTip(f"Go to {section.title} (Ctrl+{number})")
-            go = QAction(section.title, self)
+        self.status_page = QLabel()
+        self.status_page.setAccessibleName("Status")
+        self.status_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status_page.setWordWrap(True)
+        self.status_page.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack.addWidget(self.status_page)
+        for number, title in enumerate(SECTION_TITLES, start=1):
+            self.nav.addItem(f"{title}  ·  Ctrl+{number}")
+            self.nav.item(number - 1).setToolTip(f"Go to {title} (Ctrl+{number})")
+            go = QAction(title, self)
             go.setShortcut(QKeySequence(f"Ctrl+{number}"))
             go.triggered.connect(lambda _=False, n=number - 1: self.show_section(n))
             self.addAction(go)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 4 * self.nav.frameWidth() + 16)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._section_chosen)
         self.nav.setCurrentRow(0)
 
         body = QWidget()
@@ -107,15 +116,49 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
         self.stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _section_chosen(self, row: int) -> None:
+        if self.sections and self.stack.currentWidget() is not self.status_page:
+            self.stack.setCurrentWidget(self.sections[row])
+
+    def _build_sections(self) -> None:
+        for cls in section_classes():
+            section = cls()
+            self.sections.append(section)
+            self.stack.addWidget(section)
+        assert [s.title for s in self.sections] == SECTION_TITLES
+
+    def show_opening(self, path: Path) -> None:
+        """While a file opens on the worker thread: say so, and keep the old one out of reach."""
+        self.status_page.setText(f"<h2>Opening {path.name}…</h2><p>{path.parent}</p>")
+        self.stack.setCurrentWidget(self.status_page)
+        self.nav.setEnabled(False)
+        self.statusBar().showMessage(f"Opening {path}…")
+
+    def show_open_failed(self) -> None:
+        self.statusBar().clearMessage()
+        if self.db is not None and self.sections:
+            self.nav.setEnabled(True)
+            self.stack.setCurrentWidget(self.sections[self.nav.currentRow()])
+            return
+        self.status_page.setText(
+            "<h2>No file is open</h2><p>Use File › Open (Ctrl+O) to open an authority's file, "
+            "or File › New (Ctrl+N) to create one.</p>"
+        )
+
     def set_database(self, db: Database, authority: str) -> None:
         if self.db is not None and self.db is not db:
             self.db.close()
         self.db = db
         self.authority = authority
+        if not self.sections:
+            self._build_sections()
         self.setWindowTitle(f"{authority} — nbdesk")
         self.file_label.setText(str(db.path))
+        self.statusBar().clearMessage()
         for section in self.sections:
             section.set_database(db)
+        self.nav.setEnabled(True)
+        self.stack.setCurrentWidget(self.sections[max(self.nav.currentRow(), 0)])
         prefs.remember_file(db.path)
 
     def _choose_file(self) -> None:

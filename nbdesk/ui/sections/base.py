@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from nbdesk.storage import Database
+if TYPE_CHECKING:
+    from nbdesk.storage import Database
 
 
 class Section(QWidget):
