@@ -11,11 +11,12 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from nbdesk import __version__
 
 # Each names a module in nbdesk.cli with `register(subparsers)`.
-COMMAND_MODULES = ["core", "framework"]
+COMMAND_MODULES = ["core", "framework", "assessment"]
 
 
 class CommandError(Exception):
@@ -30,6 +31,19 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the authority's data file (default: the one in the user data folder)",
     )
+
+
+_shared_groups: dict[str, Any] = {}
+
+
+def command_group(subparsers: Any, name: str, help_text: str) -> Any:
+    """The action subparsers of a command several modules add to (`nbdesk export notify`,
+    `nbdesk export self-assessment` …): argparse refuses a command registered twice."""
+    key = f"{id(subparsers)}:{name}"
+    if key not in _shared_groups:
+        parser = subparsers.add_parser(name, help=help_text)
+        _shared_groups[key] = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return _shared_groups[key]
 
 
 def db_path(args: argparse.Namespace) -> Path:
