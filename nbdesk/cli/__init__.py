@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(for smoke tests and benchmarks)",
     )
     parser.add_argument(
+        "--self-test",
+        type=Path,
+        metavar="OUTDIR",
+        help="check this installation end to end (create a demonstration authority, open it, "
+        "export a return) and write what was done to OUTDIR; exits 0 if all passed",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="open the demonstration authority (created in the data folder on first use)",

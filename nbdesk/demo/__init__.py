@@ -24,9 +24,9 @@ Step = Callable[[Session, str, random.Random], None]
 
 
 def _steps() -> list[Step]:
-    from nbdesk.demo import frameworks
+    from nbdesk.demo import assessments, frameworks
 
-    return [frameworks.populate]
+    return [frameworks.populate, assessments.populate]
 
 
 def create_demo(

@@ -1,0 +1,251 @@
+"""Results of an assessment (areas ranked, highest and lowest statements) and comparisons.
+
+Scores come from nbdesk.forms.scoring, which follows the published method; this module only arranges
+them for people: ranking, picking out statements, and lining two assessments up side by side.
+Two assessments are compared statement by statement on (area number, letter), so a follow-up rated
+on a newer version of the same framework still lines up with its baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from nbdesk.assessments import (
+    AssessmentDetail,
+    AssessmentSummary,
+    StatementState,
+    load_assessment,
+    score_detail,
+)
+from nbdesk.forms.scoring import AreaScore, AssessmentScore
+
+# How many statements the "highest" and "lowest" lists show.
+EXTREMES = 5
+
+
+@dataclass(frozen=True)
+class RatedStatement:
+    reference: str
+    area_number: int
+    letter: str
+    text: str
+    points: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Results:
+    summary: AssessmentSummary
+    score: AssessmentScore
+    ranked: tuple[AreaScore, ...]  # rated areas, highest mean first
+    highest: tuple[RatedStatement, ...]
+    lowest: tuple[RatedStatement, ...]
+    out_of: int  # the top rating point (4 for Baker–Dixon)
+    overall_out_of: int
+
+
+def _rated(detail: AssessmentDetail) -> list[RatedStatement]:
+    fw = detail.framework
+    return [
+        RatedStatement(
+            s.reference, s.area_number, s.letter, s.text, s.points, fw.label_for(s.points)
+        )
+        for s in detail.statements()
+        if s.points is not None
+    ]
+
+
+def results_from(detail: AssessmentDetail, extremes: int = EXTREMES) -> Results:
+    scored = score_detail(detail)
+    ranked = sorted(
+        (a for a in scored.areas if a.mean is not None),
+        key=lambda a: (-(a.mean or 0), a.number),
+    )
+    rated = _rated(detail)
+    # Framework order breaks ties, so the lists are stable and read in the order of the tool.
+    highest = sorted(rated, key=lambda s: -s.points)[:extremes]
+    lowest = sorted(rated, key=lambda s: s.points)[:extremes]
+    return Results(
+        detail.summary,
+        scored,
+        tuple(ranked),
+        tuple(highest),
+        tuple(lowest),
+        detail.framework.max_points,
+        detail.framework.overall_out_of,
+    )
+
+
+def assessment_results(session: Session, assessment_id: int, extremes: int = EXTREMES) -> Results:
+    return results_from(load_assessment(session, assessment_id), extremes)
+
+
+def _round(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def score_json(summary: AssessmentSummary, scored: AssessmentScore) -> dict[str, Any]:
+    """The `nbdesk assessment score --json` document. Means to 2 places, percentages to 1."""
+    return {
+        "assessment": summary.name,
+        "areas": [
+            {
+                "number": a.number,
+                "title": a.title,
+                "statements": a.statements,
+                "rated": a.rated,
+                "mean": _round(a.mean, 2),
+                "percent": _round(a.percent, 1),
+                "overall_out_of_10": a.overall_out_of_10,
+            }
+            for a in scored.areas
+        ],
+        "total": scored.total,
+        "band": scored.band,
+        "overall_mean": _round(scored.overall_mean, 2),
+        "complete": scored.complete,
+    }
+
+
+# Comparing two assessments -------------------------------------------------------------------
+
+CHANGE, GAP = "change", "gap"
+
+
+@dataclass(frozen=True)
+class AreaComparison:
+    number: int
+    title: str
+    first: float | None  # mean out of the top point
+    second: float | None
+    first_overall: int | None
+    second_overall: int | None
+
+    @property
+    def difference(self) -> float | None:
+        """second − first: for baseline → follow-up, positive is an improvement."""
+        if self.first is None or self.second is None:
+            return None
+        return self.second - self.first
+
+
+@dataclass(frozen=True)
+class StatementComparison:
+    reference: str
+    area_number: int
+    letter: str
+    text: str
+    first: int | None
+    second: int | None
+
+    @property
+    def difference(self) -> int | None:
+        if self.first is None or self.second is None:
+            return None
+        return self.second - self.first
+
+
+@dataclass(frozen=True)
+class Comparison:
+    kind: str  # CHANGE (over time) or GAP (between perspectives)
+    first: AssessmentSummary
+    second: AssessmentSummary
+    first_score: AssessmentScore
+    second_score: AssessmentScore
+    areas: tuple[AreaComparison, ...]
+    statements: tuple[StatementComparison, ...]
+    unmatched: tuple[str, ...]  # references in only one of the two
+
+    @property
+    def improved(self) -> list[StatementComparison]:
+        found = [s for s in self.statements if (s.difference or 0) > 0]
+        return sorted(found, key=lambda s: -(s.difference or 0))
+
+    @property
+    def declined(self) -> list[StatementComparison]:
+        found = [s for s in self.statements if (s.difference or 0) < 0]
+        return sorted(found, key=lambda s: s.difference or 0)
+
+    @property
+    def largest_gaps(self) -> list[StatementComparison]:
+        found = [s for s in self.statements if s.difference]
+        return sorted(found, key=lambda s: -abs(s.difference or 0))
+
+    @property
+    def areas_by_gap(self) -> list[AreaComparison]:
+        found = [a for a in self.areas if a.difference is not None]
+        return sorted(found, key=lambda a: -abs(a.difference or 0))
+
+    @property
+    def first_label(self) -> str:
+        return _side_label(self.kind, self.first)
+
+    @property
+    def second_label(self) -> str:
+        return _side_label(self.kind, self.second)
+
+
+def _side_label(kind: str, summary: AssessmentSummary) -> str:
+    from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
+
+    if kind == GAP:
+        return PERSPECTIVE_LABELS.get(summary.perspective, summary.perspective)
+    return STAGE_LABELS.get(summary.stage, summary.stage)
+
+
+def comparison_kind(first: AssessmentSummary, second: AssessmentSummary) -> str:
+    """Different perspectives are a gap to close; anything else is change over time."""
+    return GAP if first.perspective != second.perspective else CHANGE
+
+
+def compare_details(first: AssessmentDetail, second: AssessmentDetail) -> Comparison:
+    a_score, b_score = score_detail(first), score_detail(second)
+    b_areas = {a.number: a for a in b_score.areas}
+    areas = tuple(
+        AreaComparison(
+            a.number,
+            a.title,
+            a.mean,
+            b_areas[a.number].mean,
+            a.overall_out_of_10,
+            b_areas[a.number].overall_out_of_10,
+        )
+        for a in a_score.areas
+        if a.number in b_areas
+    )
+    b_statements: dict[tuple[int, str], StatementState] = {
+        (s.area_number, s.letter): s for s in second.statements()
+    }
+    matched: list[StatementComparison] = []
+    unmatched: list[str] = []
+    for s in first.statements():
+        other = b_statements.pop((s.area_number, s.letter), None)
+        if other is None:
+            unmatched.append(s.reference)
+            continue
+        matched.append(
+            StatementComparison(
+                s.reference, s.area_number, s.letter, s.text, s.points, other.points
+            )
+        )
+    unmatched.extend(s.reference for s in b_statements.values())
+    return Comparison(
+        comparison_kind(first.summary, second.summary),
+        first.summary,
+        second.summary,
+        a_score,
+        b_score,
+        areas,
+        tuple(matched),
+        tuple(unmatched),
+    )
+
+
+def compare_assessments(session: Session, first_id: int, second_id: int) -> Comparison:
+    """Compare two assessments; put the baseline (or staff) first so differences read naturally."""
+    if first_id == second_id:
+        raise ValueError("Choose two different assessments to compare.")
+    return compare_details(load_assessment(session, first_id), load_assessment(session, second_id))
