@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test lint bench clean bundle bundle-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,14 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build/work dist .pytest_cache .mypy_cache .ruff_cache
+
+# The desktop bundle (dist/nbdesk/) and its smoke test: see README, "The desktop bundle".
+$(VENV)/.installed-bundle: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[bundle]"
+	touch $@ $(VENV)/.installed
+
+bundle: $(VENV)/.installed-bundle
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/work build/nbdesk.spec
+
+bundle-test: bundle
+	$(BIN)/python build/smoke_test.py dist/nbdesk

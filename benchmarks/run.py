@@ -34,9 +34,8 @@ class Figure:
         verdict = ""
         if self.target is not None:
             verdict = "met" if self.value <= self.target else "MISSED"
-        return (
-            f"{self.name:<58}{self.value:>9.2f}{self.unit:<4}{target:<18}{verdict:<7}{self.detail}"
-        )
+        value = f"{self.value:.2f}{self.unit}"
+        return f"{self.name:<62}{value:>12}  {target:<20}{verdict:<8}{self.detail}"
 
 
 @dataclass

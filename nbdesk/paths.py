@@ -11,22 +11,10 @@ DATA_DIR_ENV = "NBDESK_DATA_DIR"
 DEFAULT_DB_NAME = "authority.nbdesk"
 
 
-def portable_data_dir() -> Path | None:
-    """The bundle's portable mode: `portable.txt` beside the executable puts data in `data/` there."""
-    if not getattr(sys, "frozen", False):
-        return None
-    exe_dir = Path(sys.executable).resolve().parent
-    if (exe_dir / "portable.txt").exists():
-        return exe_dir / "data"
-    return None
-
-
 def data_dir() -> Path:
+    # The bundle's portable mode sets the override too (build/hooks/rthook_portable.py).
     override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        path = Path(override).expanduser()
-    else:
-        path = portable_data_dir() or _platform_data_dir()
+    path = Path(override).expanduser() if override else _platform_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -166,8 +166,7 @@ def _trace_start_up(window: MainWindow, controller: Controller) -> None:
     controller.opened.connect(lambda: say("data-loaded"))
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    app: Any = QApplication.instance() or QApplication(sys.argv[:1])
+def set_up_application(app: Any) -> None:
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
     icon = paths.resources_dir() / "nbdesk.svg"
@@ -175,6 +174,15 @@ def run_gui(args: argparse.Namespace) -> int:
         from PySide6.QtGui import QIcon
 
         app.setWindowIcon(QIcon(str(icon)))
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app: Any = QApplication.instance() or QApplication(sys.argv[:1])
+    set_up_application(app)
+    if getattr(args, "self_test", None) is not None:
+        from nbdesk.ui.self_test import run_self_test
+
+        return run_self_test(args.self_test)
     window = MainWindow()
     controller = Controller(window)
     plan = start_plan(args, window)

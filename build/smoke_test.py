@@ -1,0 +1,83 @@
+"""Smoke test of a built bundle, run offscreen in fresh, empty data folders.
+
+Usage: python build/smoke_test.py dist/nbdesk
+
+1. `nbdesk --version` names the version and the build date.
+2. `nbdesk --self-test OUT` creates a demonstration authority, opens it in the main window,
+   exports a return and quits 0 (a missing Qt plugin, data file or hidden import fails here).
+3. Portable mode: with portable.txt beside the executable and no NBDESK_DATA_DIR, the data folder
+   is data/ beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    # Nothing from the build's Python may leak into the frozen program.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "VIRTUAL_ENV", "NBDESK_"))
+    }
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.update(extra)
+    return env
+
+
+def self_test(exe: Path, out: Path, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [str(exe), "--self-test", str(out)], capture_output=True, text=True, env=env, timeout=300
+    )
+    log_file = out / "self-test.log"
+    log = log_file.read_text() if log_file.exists() else ""
+    if result.returncode != 0 or "self-test passed" not in log:
+        raise SystemExit(
+            f"smoke test: FAILED (exit {result.returncode})\n{log}\n{result.stderr[-3000:]}"
+        )
+    return log
+
+
+def main() -> int:
+    bundle = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/nbdesk").resolve()
+    exe = bundle / ("nbdesk.exe" if os.name == "nt" else "nbdesk")
+    if not exe.exists():
+        print(f"smoke test: no executable at {exe}; build the bundle first (make bundle)")
+        return 1
+    with tempfile.TemporaryDirectory(prefix="nbdesk-smoke-") as tmp:
+        env = clean_env(NBDESK_DATA_DIR=str(Path(tmp) / "data"))
+        version = subprocess.run(
+            [str(exe), "--version"], capture_output=True, text=True, env=env, timeout=120
+        )
+        print(f"smoke test: {version.stdout.strip()}")
+        if version.returncode != 0 or "built" not in version.stdout:
+            print(f"smoke test: --version failed or has no build date\n{version.stderr}")
+            return 1
+        print(self_test(exe, Path(tmp) / "out", env))
+
+        marker, portable_data = bundle / "portable.txt", bundle / "data"
+        if portable_data.exists():
+            print(f"smoke test: {portable_data} exists already; remove it first")
+            return 1
+        marker.write_text("Keep nbdesk's data in data/ beside the program.\n")
+        try:
+            log = self_test(exe, Path(tmp) / "portable-out", clean_env())
+            if f"data folder: {portable_data}" not in log:
+                print(f"smoke test: portable mode did not use {portable_data}\n{log}")
+                return 1
+            print(f"smoke test: portable mode keeps data in {portable_data}")
+        finally:
+            marker.unlink()
+            shutil.rmtree(portable_data, ignore_errors=True)
+    print("smoke test: passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
