@@ -144,7 +144,9 @@ def test_back_up_now_writes_a_copy(
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     window.backup_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    [copy] = (demo_file.parent / "demo backups").glob("*.nbdesk")
+    # Opening made the daily automatic backup; Back up now adds a manual one beside it.
+    [copy] = (demo_file.parent / "demo backups").glob("* manual.nbdesk")
+    assert len(list((demo_file.parent / "demo backups").glob("*automatic.nbdesk"))) == 1
     assert str(copy) in shown[0]
     open_database(copy).close()
 

@@ -40,6 +40,23 @@ def backups_folder(db_path: Path) -> Path:
     return Path(db_path).parent / f"{Path(db_path).stem} backups"
 
 
+def newest_backup_age_hours(db_path: Path, now: datetime | None = None) -> float | None:
+    folder = backups_folder(db_path)
+    stamps = [p.stat().st_mtime for p in folder.glob(f"{Path(db_path).stem} * *.nbdesk")]
+    if not stamps:
+        return None
+    return ((now or datetime.now()).timestamp() - max(stamps)) / 3600
+
+
+def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
+    """A backup when the newest one is over a day old: a laptop lost or a file damaged costs at
+    most a day's work even if nobody remembers File › Back up now."""
+    age = newest_backup_age_hours(db_path, now)
+    if age is not None and age < 24:
+        return None
+    return rotating_backup(db_path, "automatic", now)
+
+
 def rotating_backup(db_path: Path, reason: str = "manual", now: datetime | None = None) -> Path:
     """A dated backup in the folder beside the database, keeping the newest KEEP_BACKUPS."""
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H%M%S")

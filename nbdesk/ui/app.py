@@ -59,6 +59,9 @@ def carry_out(plan: OpenPlan) -> Opened:
         db = create_database(plan.path, plan.create_as)
     else:
         db = open_database(plan.path)
+    from nbdesk.storage.backup import daily_backup
+
+    daily_backup(db.path)
     with db.session() as session:
         return Opened(db, authority_name(session))
 
