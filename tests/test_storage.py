@@ -186,3 +186,25 @@ def test_daily_backup_only_when_the_newest_is_a_day_old(demo_file: Path) -> None
     second = daily_backup(demo_file, now=later)
     assert second is not None
     assert len(list(backups_folder(demo_file).glob("*.nbdesk"))) == 2
+
+
+def test_a_file_saved_at_schema_0001_upgrades_with_its_data(tmp_path: Path) -> None:
+    import shutil
+
+    from nbdesk.forms.framework import demonstration_framework
+    from nbdesk.frameworks import framework_definition, list_frameworks
+
+    saved = Path(__file__).parent / "data" / "schema-0001.nbdesk"
+    path = tmp_path / "old.nbdesk"
+    shutil.copyfile(saved, path)
+    db = open_database(path)
+    assert db.revision() == head_revision()
+    with db.session() as session:
+        assert authority_name(session) == "Saved at schema 0001 (fictional)"
+        [summary] = list_frameworks(session)
+        assert framework_definition(session, summary.id) == demonstration_framework()
+    db.close()
+    [backup] = tmp_path.glob("old.before-upgrade-from-0001-*.nbdesk")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT count(*) FROM statement").fetchone() == (106,)
