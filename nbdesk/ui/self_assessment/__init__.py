@@ -1,0 +1,1 @@
+"""The self-assessment section: assessments, workshop mode, results, comparisons and the workbook."""

@@ -1,0 +1,51 @@
+"""Small helpers shared by the self-assessment windows: fonts that follow the system size, colours
+that are never the only signal, and number formatting."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QWidget
+
+# Each rating has a colour, but its number and label are always shown beside it.
+RATING_COLOURS = {4: "#1b7a3d", 3: "#6a9a1f", 2: "#c77c02", 1: "#b3261e"}
+UNRATED_COLOUR = "#6b6b6b"
+
+
+def scaled_font(factor: float, bold: bool = False, base: QFont | None = None) -> QFont:
+    """The application font scaled by `factor`: follows the system's size and the user's zoom."""
+    font = QFont(base or QApplication.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    font.setBold(bold)
+    return font
+
+
+def rating_colour(points: int | None, top: int = 4) -> QColor:
+    if points is None:
+        return QColor(UNRATED_COLOUR)
+    # Scales other than 1–4 are mapped onto the four colours by position.
+    step = round((points - 1) / max(1, top - 1) * 3) + 1 if top != 4 else points
+    return QColor(RATING_COLOURS.get(max(1, min(4, step)), UNRATED_COLOUR))
+
+
+def fmt_mean(value: float | None, places: int = 2) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def fmt_percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def fmt_diff(value: float | None, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    if places == 0:
+        return f"{value:+.0f}"
+    return f"{value:+.{places}f}"
+
+
+def name(widget: QWidget, accessible: str) -> QWidget:
+    widget.setAccessibleName(accessible)
+    return widget

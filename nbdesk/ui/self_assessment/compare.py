@@ -1,0 +1,246 @@
+"""Compare two assessments: baseline against follow-up (change), or staff against young people (gap)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.assessment_results import (
+    GAP,
+    AreaComparison,
+    Comparison,
+    StatementComparison,
+    compare_assessments,
+)
+from nbdesk.assessments import AssessmentSummary
+from nbdesk.storage import Database
+from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
+from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, scaled_font
+from nbdesk.ui.self_assessment.models import RIGHT, Column, ListModel
+from nbdesk.ui.self_assessment.results import make_table
+
+
+def default_pair(
+    items: list[AssessmentSummary], chosen: int | None
+) -> tuple[int | None, int | None]:
+    """The comparison a lead most likely wants: the chosen assessment against its counterpart —
+    the follow-up of the same perspective if there is one, otherwise the other perspective."""
+    if not items:
+        return None, None
+    first = next((a for a in items if a.id == chosen), items[0])
+    others = [a for a in items if a.id != first.id]
+    if not others:
+        return first.id, None
+    same_view = [a for a in others if a.perspective == first.perspective and a.stage != first.stage]
+    same_time = [a for a in others if a.perspective != first.perspective and a.stage == first.stage]
+    second = (same_view or same_time or others)[0]
+    # Baseline (or staff) first, so that a positive change reads as an improvement.
+    pair = sorted((first, second), key=lambda a: (a.held_on, a.perspective != "staff"))
+    if first.perspective != second.perspective:
+        pair = sorted((first, second), key=lambda a: a.perspective != "staff")
+    return pair[0].id, pair[1].id
+
+
+class CompareWindow(QWidget):
+    def __init__(self, db: Database, items: list[AssessmentSummary], chosen: int | None) -> None:
+        super().__init__()
+        self.db = db
+        self.setWindowTitle("Compare assessments")
+        self.setAccessibleName("Compare assessments")
+        self.first = QComboBox()
+        self.first.setAccessibleName("First assessment (baseline, or staff)")
+        self.second = QComboBox()
+        self.second.setAccessibleName("Second assessment (follow-up, or young people)")
+        for combo in (self.first, self.second):
+            for a in items:
+                combo.addItem(f"{a.name} — {a.describe}", a.id)
+        first, second = default_pair(items, chosen)
+        if first is not None:
+            self.first.setCurrentIndex(self.first.findData(first))
+        if second is not None:
+            self.second.setCurrentIndex(self.second.findData(second))
+        self.first.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.second.currentIndexChanged.connect(lambda _i: self.refresh())
+        form = QFormLayout()
+        form.addRow("&First:", self.first)
+        form.addRow("&Second:", self.second)
+
+        self.heading = QLabel()
+        self.heading.setFont(scaled_font(1.6, bold=True))
+        self.heading.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setFont(scaled_font(1.15))
+        self.summary.setWordWrap(True)
+        self.summary.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.chart = AreaBarChart()
+        self.chart.setFont(scaled_font(1.1))
+        self.area_model: ListModel[AreaComparison] = ListModel([], self)
+        self.area_table = make_table(self.area_model, "Areas compared", stretch=0)
+        self.list_models: list[ListModel[StatementComparison]] = [
+            ListModel([], self),
+            ListModel([], self),
+        ]
+        self.list_labels = [QLabel(), QLabel()]
+        self.list_tables = [make_table(m, "") for m in self.list_models]
+
+        areas_page = QSplitter(Qt.Orientation.Vertical)
+        areas_page.addWidget(self.chart)
+        areas_page.addWidget(self.area_table)
+        lists_page = QWidget()
+        grid = QGridLayout(lists_page)
+        for column, (label, table) in enumerate(
+            zip(self.list_labels, self.list_tables, strict=True)
+        ):
+            label.setFont(scaled_font(1.2, bold=True))
+            grid.addWidget(label, 0, column)
+            grid.addWidget(table, 1, column)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(areas_page, "&Areas")
+        self.tabs.addTab(lists_page, "S&tatements")
+        self.tabs.setAccessibleName("Comparison")
+
+        present = QPushButton("&Present full screen (F11)")
+        present.setAccessibleName("Present full screen")
+        present.clicked.connect(
+            lambda: self.showNormal() if self.isFullScreen() else self.showFullScreen()
+        )
+        close = QPushButton("&Close (Esc)")
+        close.setAccessibleName("Close the comparison")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(present)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.close)
+        QShortcut(QKeySequence("F11"), self).activated.connect(present.click)
+        line = self.fontMetrics().height()
+        self.resize(line * 75, line * 50)
+        self.comparison: Comparison | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        first, second = self.first.currentData(), self.second.currentData()
+        if first is None or second is None or first == second:
+            self.heading.setText("Choose two different assessments.")
+            return
+        try:
+            with self.db.session() as session:
+                result = compare_assessments(session, first, second)
+        except (LookupError, ValueError) as exc:
+            show_error(self, "Cannot compare", str(exc))
+            return
+        self.comparison = result
+        gap = result.kind == GAP
+        a_label, b_label = result.first_label, result.second_label
+        what = "Gap" if gap else "Change"
+        self.heading.setText(
+            f"{'Staff against young people' if gap else 'Change over time'}: "
+            f"{result.first.name} → {result.second.name}"
+        )
+        a_mean, b_mean = result.first_score.overall_mean, result.second_score.overall_mean
+        diff = None if a_mean is None or b_mean is None else b_mean - a_mean
+        note = ""
+        if not (result.first_score.complete and result.second_score.complete):
+            note = " Unrated statements are left out, so areas not rated in both show no change."
+        if gap:
+            sentence = (
+                f"Overall mean {fmt_mean(a_mean)} ({a_label}) and {fmt_mean(b_mean)} ({b_label}): "
+                f"a gap of {fmt_diff(diff)}. A small gap is one of the programme's outcomes."
+            )
+        else:
+            improved, declined = len(result.improved), len(result.declined)
+            sentence = (
+                f"Overall mean {fmt_mean(a_mean)} → {fmt_mean(b_mean)} ({fmt_diff(diff)}); "
+                f"{improved} statement(s) improved, {declined} declined."
+            )
+        self.summary.setText(sentence + note)
+        self.summary.setAccessibleName(self.summary.text())
+        top = float(
+            max(result.first_score.bands.highest // max(1, result.first_score.statements), 1)
+        )
+        areas = (
+            result.areas_by_gap + [a for a in result.areas if a.difference is None]
+            if gap
+            else result.areas
+        )
+        self.chart.set_data(
+            [
+                ChartRow(
+                    f"{a.number}. {a.title}",
+                    (a.first, a.second),
+                    _row_text(a, what),
+                )
+                for a in areas
+            ],
+            [
+                a_label if a_label != b_label else result.first.name,
+                b_label if a_label != b_label else result.second.name,
+            ],
+            top,
+        )
+        self.area_model.columns = [
+            Column("Area", lambda a: f"{a.number}. {a.title}"),
+            Column(f"{a_label} mean", lambda a: fmt_mean(a.first), align=RIGHT),
+            Column(f"{b_label} mean", lambda a: fmt_mean(a.second), align=RIGHT),
+            Column(what, lambda a: fmt_diff(a.difference), align=RIGHT),
+            Column(
+                f"{a_label} /10",
+                lambda a: "–" if a.first_overall is None else str(a.first_overall),
+                align=RIGHT,
+            ),
+            Column(
+                f"{b_label} /10",
+                lambda a: "–" if a.second_overall is None else str(a.second_overall),
+                align=RIGHT,
+            ),
+        ]
+        self.area_model.set_items(areas)
+        header = self.area_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        statement_columns: list[Column[StatementComparison]] = [
+            Column("Statement", lambda s: s.reference),
+            Column(a_label, lambda s: "–" if s.first is None else str(s.first), align=RIGHT),
+            Column(b_label, lambda s: "–" if s.second is None else str(s.second), align=RIGHT),
+            Column(what, lambda s: fmt_diff(s.difference, 0), align=RIGHT),
+            Column("Text", lambda s: s.text),
+        ]
+        if gap:
+            lists = [
+                ("Largest gaps, largest first", result.largest_gaps),
+                ("Agreed (no gap)", [s for s in result.statements if s.difference == 0]),
+            ]
+        else:
+            lists = [("Improved", result.improved), ("Declined", result.declined)]
+        for (title, items), model, label, table in zip(
+            lists, self.list_models, self.list_labels, self.list_tables, strict=True
+        ):
+            model.columns = statement_columns
+            model.set_items(items)
+            label.setText(f"{title} ({len(items)})")
+            table.setAccessibleName(title)
+
+
+def _row_text(area: AreaComparison, what: str) -> str:
+    if area.first is None or area.second is None:
+        return f"{fmt_mean(area.first)} → {fmt_mean(area.second)} (not rated in both)"
+    return f"{fmt_mean(area.first)} → {fmt_mean(area.second)} ({what.lower()} {fmt_diff(area.difference)})"

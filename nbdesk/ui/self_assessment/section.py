@@ -1,0 +1,439 @@
+"""The Self-assessment section: the list of assessments and everything that starts from it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.assessments import (
+    KIND_LABELS,
+    PERSPECTIVE_LABELS,
+    PERSPECTIVES,
+    STAGE_LABELS,
+    STAGES,
+    AssessmentSummary,
+    archive_assessment,
+    create_assessment,
+    list_assessments,
+    list_sittings,
+    load_assessment,
+    rename_assessment,
+    sitting_name,
+)
+from nbdesk.frameworks import list_frameworks
+from nbdesk.storage import Database
+from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.sections.base import Section
+from nbdesk.ui.self_assessment.models import CENTRE, ITEM_ROLE, RIGHT, SORT_ROLE, Column, ListModel
+
+ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
+    Column("Name", lambda a: a.name + ("  [archived]" if a.archived else "")),
+    Column("Stage", lambda a: STAGE_LABELS.get(a.stage, a.stage)),
+    Column("Perspective", lambda a: PERSPECTIVE_LABELS.get(a.perspective, a.perspective)),
+    Column("Date", lambda a: a.held_on.strftime("%d %b %Y"), sort=lambda a: a.held_on.toordinal()),
+    Column(
+        "Rated",
+        lambda a: f"{a.rated} of {a.statements}" + (" ✓" if a.complete else ""),
+        sort=lambda a: a.rated / max(1, a.statements),
+        align=RIGHT,
+    ),
+    Column(
+        "Flagged",
+        lambda a: str(a.flagged) if a.flagged else "",
+        sort=lambda a: a.flagged,
+        align=CENTRE,
+    ),
+    Column("Framework", lambda a: a.framework_title),
+]
+
+
+class NewAssessmentDialog(QDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New assessment")
+        self.setAccessibleName("New assessment")
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Assessment name")
+        self.name.setPlaceholderText("e.g. Baseline 2024 – staff")
+        self.stage = QComboBox()
+        self.stage.setAccessibleName("Stage")
+        for stage in STAGES:
+            self.stage.addItem(STAGE_LABELS[stage], stage)
+        self.perspective = QComboBox()
+        self.perspective.setAccessibleName("Perspective")
+        for perspective in PERSPECTIVES:
+            self.perspective.addItem(PERSPECTIVE_LABELS[perspective], perspective)
+        self.held_on = QDateEdit(QDate.currentDate())
+        self.held_on.setCalendarPopup(True)
+        self.held_on.setDisplayFormat("dd MMM yyyy")
+        self.held_on.setAccessibleName("Date")
+        self.framework = QComboBox()
+        self.framework.setAccessibleName("Framework")
+        with db.session() as session:
+            frameworks = list_frameworks(session)
+        for fw in sorted(frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True):
+            self.framework.addItem(f"{fw.title} — {fw.statements} statements", fw.id)
+        form = QFormLayout(self)
+        form.addRow("&Name:", self.name)
+        form.addRow("&Stage:", self.stage)
+        form.addRow("&Perspective:", self.perspective)
+        form.addRow("&Date:", self.held_on)
+        form.addRow("&Framework:", self.framework)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("&Create")
+        self.ok.setEnabled(False)
+        self.name.textChanged.connect(
+            lambda text: self.ok.setEnabled(bool(text.strip()) and self.framework.count() > 0)
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        if not frameworks:
+            form.addRow(QLabel("No framework is loaded. Load one with 'nbdesk framework import'."))
+
+    def values(self) -> dict[str, object]:
+        qd = self.held_on.date()
+        return {
+            "name": self.name.text(),
+            "stage": self.stage.currentData(),
+            "perspective": self.perspective.currentData(),
+            "held_on": date(qd.year(), qd.month(), qd.day()),
+            "framework_id": self.framework.currentData(),
+        }
+
+
+class SelfAssessmentSection(Section):
+    title = "Self-assessment"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.windows: list[QWidget] = []  # workshop, results and compare windows kept alive
+        heading = QLabel(f"<h2>{self.title}</h2>")
+        intro = QLabel(
+            "Run the leaving-care self-assessment as a workshop (one statement at a time, full "
+            "screen), see results, and compare baseline with follow-up or staff with young people."
+        )
+        intro.setWordWrap(True)
+
+        self.model: ListModel[AssessmentSummary] = ListModel(ASSESSMENT_COLUMNS, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Assessments")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(lambda _i: self.start_workshop())
+        self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
+
+        self.buttons: dict[str, QPushButton] = {}
+        # A column beside the list, so the section fits a small laptop screen.
+        column = QVBoxLayout()
+        for key, text, accessible, slot in (
+            (
+                "workshop",
+                "Start &workshop (F5)",
+                "Start a workshop on the selected assessment",
+                self.start_workshop,
+            ),
+            ("results", "&Results", "Show the selected assessment's results", self.show_results),
+            ("compare", "&Compare…", "Compare two assessments", self.compare),
+            ("new", "&New assessment…", "Create a new assessment", self.new_assessment),
+            (
+                "import",
+                "&Import ratings…",
+                "Import a completed Ratings workbook",
+                self.import_ratings,
+            ),
+            (
+                "export",
+                "E&xport workbook…",
+                "Write a Ratings workbook for working groups",
+                self.export_workbook,
+            ),
+            ("rename", "Rena&me…", "Rename the selected assessment", self.rename),
+            (
+                "archive",
+                "&Archive",
+                "Archive or restore the selected assessment",
+                self.toggle_archive,
+            ),
+        ):
+            button = QPushButton(text)
+            button.setAccessibleName(accessible)
+            button.clicked.connect(slot)
+            column.addWidget(button)
+            self.buttons[key] = button
+            if key in ("compare", "export"):
+                column.addSpacing(self.fontMetrics().height() // 2)
+        self.show_archived = QCheckBox("Show arc&hived")
+        self.show_archived.setAccessibleName("Show archived assessments")
+        self.show_archived.toggled.connect(lambda _c: self.refresh())
+        column.addWidget(self.show_archived)
+        column.addStretch(1)
+
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setAccessibleName("How the selected assessment was done")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addLayout(column)
+        layout.addLayout(body, 3)
+        layout.addWidget(self.details, 1)
+        self.setFocusProxy(self.table)
+        start = QShortcut(QKeySequence("F5"), self)
+        start.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        start.activated.connect(self.start_workshop)
+        self._update_buttons()
+
+    # Data -----------------------------------------------------------------------------------
+
+    def set_database(self, db: Database | None) -> None:
+        super().set_database(db)
+        self.refresh()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        if select_id is None and self.selected() is not None:
+            select_id = self.selected().id  # type: ignore[union-attr]
+        items: list[AssessmentSummary] = []
+        if self.db is not None:
+            with self.db.session() as session:
+                items = list_assessments(session, include_archived=self.show_archived.isChecked())
+        self.model.set_items(items)
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        row = 0
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(ITEM_ROLE).id == select_id:
+                row = r
+        if self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(row, 0))
+            self.table.selectRow(row)
+        self._selection_changed()
+
+    def selected(self) -> AssessmentSummary | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return index.data(ITEM_ROLE)
+
+    def _selection_changed(self, *_args: QModelIndex) -> None:
+        self._update_buttons()
+        chosen = self.selected()
+        if chosen is None or self.db is None:
+            self.details.setText(
+                "No assessments yet. Choose <b>New assessment…</b> to start one, or "
+                "<b>Import ratings…</b> to create one from a completed workbook."
+                if self.db is not None
+                else ""
+            )
+            return
+        with self.db.session() as session:
+            sittings = list_sittings(session, chosen.id)
+        lines = [
+            f"<b>{chosen.name}</b>: {chosen.describe}; {chosen.rated} of {chosen.statements} "
+            f"statements rated{f', {chosen.flagged} flagged to revisit' if chosen.flagged else ''}."
+        ]
+        if not sittings:
+            lines.append("No workshop sittings yet.")
+        for s in sittings:
+            people = ", ".join(
+                f"{p.name_or_role} ({KIND_LABELS[p.kind].lower()})" for p in s.participants
+            )
+            lines.append(
+                f"{sitting_name(s)}: {people or 'nobody recorded'} — {s.changes} change(s)."
+            )
+        self.details.setText("<br>".join(lines))
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected()
+        for key in ("workshop", "results", "rename", "archive"):
+            self.buttons[key].setEnabled(chosen is not None)
+        self.buttons["compare"].setEnabled(self.model.rowCount() >= 2)
+        if chosen is not None:
+            self.buttons["archive"].setText("Rest&ore" if chosen.archived else "&Archive")
+
+    def _fail(self, title: str, exc: Exception) -> None:
+        show_error(self, title, str(exc))
+
+    # Actions --------------------------------------------------------------------------------
+
+    def new_assessment(self) -> None:
+        if self.db is None:
+            return
+        dialog = NewAssessmentDialog(self.db, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            try:
+                with self.db.transaction() as session:
+                    new_id = create_assessment(session, **values)  # type: ignore[arg-type]
+            except ValueError as exc:
+                self._fail("Not created", exc)
+                continue
+            self.refresh(new_id)
+            return
+
+    def rename(self) -> None:
+        chosen = self.selected()
+        if chosen is None or self.db is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, "Rename", "New name:", QLineEdit.EchoMode.Normal, chosen.name
+        )
+        if not ok:
+            return
+        try:
+            with self.db.transaction() as session:
+                rename_assessment(session, chosen.id, name)
+        except ValueError as exc:
+            self._fail("Not renamed", exc)
+        self.refresh(chosen.id)
+
+    def toggle_archive(self) -> None:
+        chosen = self.selected()
+        if chosen is None or self.db is None:
+            return
+        with self.db.transaction() as session:
+            archive_assessment(session, chosen.id, not chosen.archived)
+        self.refresh(chosen.id)
+
+    def start_workshop(self) -> None:
+        chosen = self.selected()
+        if chosen is None or self.db is None:
+            return
+        from nbdesk.ui.self_assessment.workshop import SittingDialog, WorkshopWindow, begin_sitting
+
+        dialog = SittingDialog(chosen.name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            sitting = begin_sitting(self.db, chosen.id, dialog.participants(), dialog.label.text())
+        except ValueError as exc:
+            self._fail("Workshop not started", exc)
+            return
+        window = WorkshopWindow(self.db, chosen.id, sitting)
+        window.closed.connect(lambda: self._window_closed(window, chosen.id))
+        self.windows.append(window)
+        window.showFullScreen()
+        window.activateWindow()
+
+    def _window_closed(self, window: QWidget, assessment_id: int) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+        self.refresh(assessment_id)
+
+    def show_results(self) -> None:
+        chosen = self.selected()
+        if chosen is None or self.db is None:
+            return
+        from nbdesk.ui.self_assessment.results import ResultsWindow
+
+        window = ResultsWindow(self.db, chosen.id)
+        self.windows.append(window)
+        window.destroyed.connect(
+            lambda: self.windows.remove(window) if window in self.windows else None
+        )
+        window.show()
+
+    def compare(self) -> None:
+        if self.db is None:
+            return
+        from nbdesk.ui.self_assessment.compare import CompareWindow
+
+        chosen = self.selected()
+        window = CompareWindow(self.db, self.model.items, chosen.id if chosen else None)
+        self.windows.append(window)
+        window.show()
+
+    def import_ratings(self) -> None:
+        if self.db is None:
+            return
+        from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
+
+        chosen = self.selected()
+        dialog = ImportRatingsDialog(self.db, self.model.items, chosen.id if chosen else None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh(dialog.assessment_id)
+
+    def export_workbook(self) -> None:
+        if self.db is None:
+            return
+        chosen = self.selected()
+        start = f"{chosen.name if chosen else 'ratings'}.xlsx".replace("/", "-")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export a Ratings workbook", start, "Excel workbook (*.xlsx)"
+        )
+        if not name:
+            return
+        path = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
+        try:
+            export_workbook(self.db, path, chosen.id if chosen else None)
+        except (OSError, ValueError) as exc:
+            self._fail("Not exported", exc)
+            return
+        QMessageBox.information(
+            self,
+            "Exported",
+            f"Wrote {path}.\nHand it to working groups: they fill the Rating and Evidence columns "
+            "of the Ratings sheet, and Import ratings… takes it back.",
+        )
+
+
+def export_workbook(db: Database, path: str, assessment_id: int | None) -> None:
+    """With an assessment, the workbook carries its ratings; otherwise a blank for the newest
+    framework."""
+    from pathlib import Path
+
+    from nbdesk.assessment_exchange import write_template
+    from nbdesk.frameworks import framework_definition
+
+    with db.session() as session:
+        if assessment_id is not None:
+            detail = load_assessment(session, assessment_id)
+            framework = detail.framework
+        else:
+            detail = None
+            loaded = list_frameworks(session)
+            if not loaded:
+                raise ValueError("No framework is loaded.")
+            newest = max(loaded, key=lambda f: (f.loaded_at, f.id))
+            framework = framework_definition(session, newest.id)
+    write_template(Path(path), framework, detail)
