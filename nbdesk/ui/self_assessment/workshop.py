@@ -98,7 +98,7 @@ class SittingDialog(QDialog):
         intro.setWordWrap(True)
         self.who = QLineEdit()
         self.who.setAccessibleName("Name or role")
-        self.who.setPlaceholderText("name or role")
+        self.who.setPlaceholderText("name or role, then Enter (Enter again to start)")
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of participant")
         for kind in PARTICIPANT_KINDS:
@@ -106,7 +106,7 @@ class SittingDialog(QDialog):
         self.add_button = QPushButton("&Add")
         self.add_button.setAccessibleName("Add the participant")
         self.add_button.clicked.connect(self.add_current)
-        self.who.returnPressed.connect(self.add_current)
+        self.who.installEventFilter(self)
         self.label = QLineEdit()
         self.label.setAccessibleName("Sitting label")
         self.label.setPlaceholderText("optional, e.g. Workshop 2 – areas 6 to 10")
@@ -134,7 +134,6 @@ class SittingDialog(QDialog):
         self.start_button.setText("&Start the workshop")
         self.start_button.setAccessibleName("Start the workshop")
         self.start_button.setEnabled(False)
-        self.start_button.setAutoDefault(False)
         self.add_button.setAutoDefault(False)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
@@ -145,6 +144,22 @@ class SittingDialog(QDialog):
         layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 22)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the name box adds the person; with the box empty it starts the workshop. The
+        # button box would otherwise take every Enter as "start" (it makes Start the default).
+        if (
+            watched is self.who
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            if self.who.text().strip():
+                self.add_current()
+            elif self.people.rowCount():
+                self.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def add_current(self) -> None:
         who = " ".join(self.who.text().split())
@@ -252,6 +267,15 @@ class _SpinWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut:
             self.window.save_overall()
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            # The spin box's own text undo would quietly re-save a score; Ctrl+Z here is the
+            # workshop's undo, as everywhere outside a note.
+            self.window.undo_last()
+            return True
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -667,8 +691,13 @@ class WorkshopWindow(QWidget):
 
     def go_to(self) -> None:
         dialog = GoToDialog(self.detail, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
-            kind, target = dialog.chosen
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        chosen = dialog.chosen
+        dialog.deleteLater()
+        self.activateWindow()
+        self.show_page(self.page_index)  # focus back on the statement, not left in the dialog
+        if accepted and chosen is not None:
+            kind, target = chosen
             if kind == "statement":
                 self.jump_to_statement(target)
             else:

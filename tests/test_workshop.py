@@ -1,0 +1,291 @@
+"""Workshop mode driven by keyboard, as a group's note-taker would, against a real file that is then
+closed and reopened to prove nothing was lost (issue 3)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from nbdesk.assessments import (
+    create_assessment,
+    find_assessment,
+    history,
+    list_sittings,
+    load_assessment,
+)
+from nbdesk.forms.framework import demonstration_framework
+from nbdesk.frameworks import store_framework
+from nbdesk.storage import Database, create_database, open_database
+from nbdesk.ui.self_assessment.workshop import (
+    GoToDialog,
+    SittingDialog,
+    WorkshopWindow,
+    begin_sitting,
+)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = create_database(tmp_path / "workshop.nbdesk", "Testshire County Council")
+    with database.transaction() as session:
+        fid = store_framework(session, demonstration_framework()).id
+        create_assessment(session, "Baseline 2024", framework_id=fid)
+    return database
+
+
+def key(
+    qtbot: QtBot, k: Qt.Key | str, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    """Press a key where the keyboard focus is, as a person would."""
+    target = QApplication.focusWidget()
+    assert target is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(target, k, modifier)
+
+
+def type_text(qtbot: QtBot, text: str) -> None:
+    target = QApplication.focusWidget()
+    assert target is not None
+    qtbot.keyClicks(target, text)
+
+
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+
+
+def open_workshop(qtbot: QtBot, db: Database, sitting: int | None = None) -> WorkshopWindow:
+    with db.session() as session:
+        aid = find_assessment(session, "Baseline 2024")
+    window = WorkshopWindow(db, aid, sitting)
+    qtbot.addWidget(window)
+    window.showFullScreen()
+    activate(qtbot, window)
+    window.statement.setFocus()
+    return window
+
+
+def test_sitting_records_who_took_part(qtbot: QtBot, db: Database) -> None:
+    dialog = SittingDialog("Baseline 2024")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog.who.setFocus()
+    assert not dialog.start_button.isEnabled()
+    type_text(qtbot, "Head of service")
+    key(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, "Housing options manager")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("partner"))
+    key(qtbot, Qt.Key.Key_Return)
+    dialog.who.setFocus()
+    type_text(qtbot, "Forum member")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("young-person"))
+    dialog.label.setText("Workshop 1")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with db.session() as session:
+        aid = find_assessment(session, "Baseline 2024")
+    begin_sitting(db, aid, dialog.participants(), dialog.label.text())
+    with db.session() as session:
+        (sitting,) = list_sittings(session, aid)
+    assert sitting.label == "Workshop 1"
+    assert [(p.name_or_role, p.kind) for p in sitting.participants] == [
+        ("Head of service", "staff"),
+        ("Housing options manager", "partner"),
+        ("Forum member", "young-person"),
+    ]
+
+
+def test_a_whole_area_by_keyboard_survives_closing_and_reopening(
+    qtbot: QtBot, db: Database
+) -> None:
+    with db.session() as session:
+        aid = find_assessment(session, "Baseline 2024")
+    sitting = begin_sitting(db, aid, [("Chair", "staff"), ("Health lead", "partner")], "Area 4")
+    window = open_workshop(qtbot, db, sitting)
+    assert window.isFullScreen()
+    # Page Down three times: area 4 (Education, eight statements).
+    for _ in range(3):
+        key(qtbot, Qt.Key.Key_PageDown)
+    assert window.reference.text() == "4 / A"
+    assert "Area 4 of 10" in window.area_label.text()
+    ratings = [4, 3, 3, 2, 1, 2, 3, 4]
+    for index, points in enumerate(ratings):
+        key(qtbot, str(points))
+        assert window.rating_buttons[points - 1].isChecked()
+        key(qtbot, Qt.Key.Key_E)
+        assert QApplication.focusWidget() is window.note
+        type_text(qtbot, f"Evidence {index + 1}: 1 2 3 typed in the note is text, not a rating")
+        key(qtbot, Qt.Key.Key_Escape)  # leaves the note (and saves it) …
+        assert window.isVisible()  # … but not the workshop
+        if index == 2:
+            key(qtbot, Qt.Key.Key_F)
+            assert "Flagged" in window.flag_label.text()
+        key(qtbot, Qt.Key.Key_Right if index % 2 else Qt.Key.Key_N)
+    # The area's end: its overall score out of 10, with its own note.
+    assert window.current_statement() is None
+    assert "2.75 of 4" in window.overall_summary.text()  # (4+3+3+2+1+2+3+4) / 8
+    type_text(qtbot, "7")
+    key(qtbot, Qt.Key.Key_E)
+    type_text(qtbot, "Agreed after a long debate")
+    key(qtbot, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.overall_spin
+    # Back to 4 / H, change the rating, and undo the change.
+    key(qtbot, Qt.Key.Key_P)
+    assert window.reference.text() == "4 / H"
+    key(qtbot, "1")
+    assert window.rating_buttons[0].isChecked()
+    key(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.rating_buttons[3].isChecked() and not window.rating_buttons[0].isChecked()
+    assert "Undone" in window.status.text()
+    assert "8 of 106 statements rated" == window.progress_text.text()
+    assert "4 / C" in window.flag_model.item(0).text()
+    key(qtbot, Qt.Key.Key_Escape)  # leaves the workshop
+    assert not window.isVisible()
+    db.close()
+
+    reopened = open_database(db.path)
+    with reopened.session() as session:
+        detail = load_assessment(session, aid)
+        area = detail.areas[3]
+        assert [s.points for s in area.statements] == ratings
+        assert [s.evidence for s in area.statements] == [
+            f"Evidence {i + 1}: 1 2 3 typed in the note is text, not a rating" for i in range(8)
+        ]
+        assert [s.flagged for s in area.statements] == [False, False, True] + [False] * 5
+        assert (area.overall, area.overall_note) == (7, "Agreed after a long debate")
+        assert all(s.points is None for a in detail.areas if a.number != 4 for s in a.statements)
+        last = history(session, aid, statement_id=area.statements[7].statement_id)
+        assert [(h.field, h.old, h.new) for h in last] == [
+            ("rating", None, "4"),
+            ("evidence", "", last[1].new),
+            ("rating", "4", "1"),
+            ("rating", "1", "4"),  # the undo, kept in the history too
+        ]
+        assert all(h.sitting.endswith("(Area 4)") for h in last)
+    reopened.close()
+
+
+def test_evidence_is_saved_while_the_note_is_still_being_typed(qtbot: QtBot, db: Database) -> None:
+    window = open_workshop(qtbot, db)
+    key(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, "Care leavers' forum minutes, March")
+    assert QApplication.focusWidget() is window.note
+
+    def saved() -> None:
+        conn = sqlite3.connect(db.path)
+        try:
+            row = conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchone()
+        finally:
+            conn.close()
+        assert row == ("Care leavers' forum minutes, March",)
+
+    # Within about a second of the last keystroke, with the note still open.
+    qtbot.waitUntil(saved, timeout=1500)
+    assert QApplication.focusWidget() is window.note
+
+
+def test_closing_saves_the_note_being_typed(qtbot: QtBot, db: Database) -> None:
+    window = open_workshop(qtbot, db)
+    key(qtbot, Qt.Key.Key_E)
+    type_text(qtbot, "Typed just before the window closed")
+    window.close()
+    conn = sqlite3.connect(db.path)
+    try:
+        assert conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchall() == [
+            ("Typed just before the window closed",)
+        ]
+    finally:
+        conn.close()
+
+
+def test_moving_around_without_changing_anything_records_nothing(
+    qtbot: QtBot, demo_file: Path
+) -> None:
+    db = open_database(demo_file)
+    with db.session() as session:
+        aid = find_assessment(session, "Baseline 2020 – staff")
+    before = sqlite3.connect(demo_file).execute("SELECT count(*) FROM assessment_change").fetchone()
+    window = WorkshopWindow(db, aid, None)
+    qtbot.addWidget(window)
+    window.showFullScreen()
+    activate(qtbot, window)
+    window.statement.setFocus()
+    for k in [Qt.Key.Key_Right] * 12 + [Qt.Key.Key_PageDown, Qt.Key.Key_Left, Qt.Key.Key_PageUp]:
+        key(qtbot, k)
+    window.close()
+    after = sqlite3.connect(demo_file).execute("SELECT count(*) FROM assessment_change").fetchone()
+    assert after == before
+    db.close()
+
+
+def test_undo_puts_back_notes_flags_and_overall_scores(qtbot: QtBot, db: Database) -> None:
+    window = open_workshop(qtbot, db)
+    key(qtbot, "3")
+    key(qtbot, Qt.Key.Key_F)
+    key(qtbot, Qt.Key.Key_E)
+    type_text(qtbot, "First note")
+    key(qtbot, Qt.Key.Key_Escape)
+    key(qtbot, Qt.Key.Key_PageDown)
+    key(qtbot, Qt.Key.Key_Left)  # area 1's overall page
+    type_text(qtbot, "9")
+    key(qtbot, Qt.Key.Key_Right)  # moving on saves the overall score
+    for _ in range(4):
+        key(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.status.text() == "Nothing to undo"
+    window.close()
+    with db.session() as session:
+        detail = load_assessment(session, window.assessment_id)
+    first = detail.areas[0].statements[0]
+    assert (first.points, first.evidence, first.flagged) == (None, "", False)
+    assert detail.areas[0].overall is None
+
+
+def test_go_to_and_the_flagged_list(qtbot: QtBot, db: Database) -> None:
+    window = open_workshop(qtbot, db)
+    key(qtbot, Qt.Key.Key_F)  # flag 1 / A
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, GoToDialog)
+        qtbot.keyClicks(dialog.search, "7 / m")
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    key(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert window.reference.text() == "7 / M"
+    activate(qtbot, window)
+    key(qtbot, Qt.Key.Key_L)
+    assert QApplication.focusWidget() is window.flag_list
+    key(qtbot, Qt.Key.Key_Return)
+    assert window.reference.text() == "1 / A"
+
+
+def test_every_shortcut_is_on_screen_and_type_follows_the_system_font(
+    qtbot: QtBot, db: Database
+) -> None:
+    window = open_workshop(qtbot, db)
+    shown = window.shortcuts.text()
+    for hint in ("1–4", "N P", "PgUp PgDn", "<b>E</b>", "<b>F</b>", "Ctrl+G", "Ctrl+Z", "Esc"):
+        assert hint in shown
+    base = QApplication.font().pointSizeF()
+    assert window.statement.font().pointSizeF() == pytest.approx(base * 2.2)
+    for button in window.rating_buttons:
+        assert button.accessibleName().startswith(f"{button.points} ")
+        assert button.label_text in button.text()  # the label, not only the colour
+    unnamed = [
+        w
+        for w in window.findChildren(QWidget)
+        if w.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and w.isVisibleTo(window)
+        and not w.accessibleName()
+        and w.parent() is not None
+        and type(w).__name__ not in {"QWidget", "QScrollBar", "QLineEdit", "QStackedWidget"}
+    ]
+    assert unnamed == []
