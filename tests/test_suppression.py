@@ -1,0 +1,200 @@
+"""Small-count suppression (issue 5): every count from 1 to 5 hidden, and no hidden count recoverable.
+
+The property tests run the suppression over hundreds of random rounds and check its result with an
+audit written independently of the module's own: numpy's matrix rank over the same relations (a
+cell is fixed by the equations exactly when removing its column lowers the rank), plus the plain
+subtraction rules a reader would try first.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from nbdesk.returns.suppression import (
+    NOTE,
+    PRIMARY,
+    SECONDARY,
+    SYMBOL,
+    CountTable,
+    Group,
+    SafeReturn,
+    suppress,
+)
+
+
+def make_round(rng: random.Random, tables: int, eligible: int) -> tuple[Group, list[CountTable]]:
+    """A random round: `eligible` people with random groups in each breakdown and completions."""
+    people = [rng.random() < rng.choice([0.3, 0.5, 0.8]) for _ in range(eligible)]
+    out = []
+    for t in range(tables):
+        n_groups = rng.randint(1, 7)
+        # Skewed group sizes so that small groups are common, as in real registers.
+        weights = [rng.choice([1, 1, 2, 5, 20]) for _ in range(n_groups)]
+        counts = [[0, 0] for _ in range(n_groups)]
+        for done in people:
+            g = rng.choices(range(n_groups), weights)[0]
+            counts[g][0] += 1
+            counts[g][1] += int(done)
+        out.append(
+            CountTable(f"T{t}", tuple(Group(f"g{i}", e, c) for i, (e, c) in enumerate(counts)))
+        )
+    return Group("All", eligible, sum(people)), out
+
+
+def cells(result: SafeReturn) -> list[tuple[int, int, str, int, bool]]:
+    """(table, row, column, value, hidden) for every printed count; table -1 is the total row."""
+    found = []
+    for col, cell in (("E", result.total.eligible), ("C", result.total.completed)):
+        found.append((-1, 0, col, cell.value, cell.hidden))
+    for t, table in enumerate(result.tables):
+        for r, row in enumerate(table.rows):
+            for col, cell in (("E", row.eligible), ("C", row.completed)):
+                found.append((t, r, col, cell.value, cell.hidden))
+    return found
+
+
+def fixed_by_rank(result: SafeReturn) -> set[tuple[int, int, str]]:
+    """Unknowns (hidden cells and every not-completed cell) that the relations pin down."""
+    rows = [(-1, 0)] + [
+        (t, r) for t, table in enumerate(result.tables) for r in range(len(table.rows))
+    ]
+    hidden = {(t, r, c) for t, r, c, _v, h in cells(result) if h}
+    unknown = sorted(hidden | {(t, r, "N") for t, r in rows})
+    index = {k: i for i, k in enumerate(unknown)}
+    equations = []
+    for t, r in rows:
+        equations.append({(t, r, "E"): 1, (t, r, "C"): -1, (t, r, "N"): -1})
+    for t, table in enumerate(result.tables):
+        for col in "ECN":
+            eq = {(t, r, col): 1 for r in range(len(table.rows))}
+            eq[(-1, 0, col)] = -1
+            equations.append(eq)
+    matrix = np.zeros((len(equations), len(unknown)))
+    for i, eq in enumerate(equations):
+        for key, coefficient in eq.items():
+            if key in index:
+                matrix[i, index[key]] = coefficient
+    rank = np.linalg.matrix_rank(matrix)
+    fixed = set()
+    for key, j in index.items():
+        if np.linalg.matrix_rank(np.delete(matrix, j, axis=1)) < rank:
+            fixed.add(key)
+    return fixed
+
+
+def check_safe(total: Group, tables: list[CountTable], result: SafeReturn) -> None:
+    found = cells(result)
+    # 1. The figures are the input's, and every count from 1 to 5 is hidden.
+    assert result.total.eligible.value == total.eligible
+    for t, table in enumerate(tables):
+        for r, group in enumerate(table.groups):
+            row = result.tables[t].rows[r]
+            assert (row.eligible.value, row.completed.value) == (group.eligible, group.completed)
+    for _t, _r, _col, value, hidden in found:
+        if 1 <= value <= 5:
+            assert hidden
+    # 2. Row rules: a hidden eligible hides its completed; a rate only beside two shown counts;
+    #    a not-completed count of 1 to 5 cannot be had by subtracting shown counts.
+    rows = [result.total, *(row for table in result.tables for row in table.rows)]
+    for row in rows:
+        if row.eligible.hidden:
+            assert row.completed.hidden
+        assert (row.shown_rate == SYMBOL) == (row.eligible.hidden or row.completed.hidden)
+        if 1 <= row.eligible.value - row.completed.value <= 5:
+            assert row.eligible.hidden or row.completed.hidden
+    # 3. No hidden cell, and no small not-completed cell, is fixed by the totals (rank audit).
+    fixed = fixed_by_rank(result)
+    hidden = {(t, r, c) for t, r, c, _v, h in found if h}
+    small_n = {
+        (t, r, "N")
+        for t, r, c, v, _h in found
+        if c == "E"
+        and 1 <= v - next(v2 for t2, r2, c2, v2, _ in found if (t2, r2, c2) == (t, r, "C")) <= 5
+    }
+    assert not (hidden | small_n) & fixed
+    # 4. Subtraction by hand: no table column has exactly one hidden cell beside a shown total.
+    for t, table in enumerate(result.tables):
+        for col in ("eligible", "completed"):
+            total_hidden = getattr(result.total, col).hidden
+            column_hidden = [getattr(row, col).hidden for row in table.rows]
+            if not total_hidden:
+                assert sum(column_hidden) != 1, (t, col)
+            else:
+                assert sum(column_hidden) != 0, (t, col)
+
+
+def test_hand_worked_round() -> None:
+    total = Group("All", 120, 58)
+    age = CountTable(
+        "Age band",
+        (
+            Group("16 to 17", 20, 12),
+            Group("18 to 20", 60, 30),
+            Group("21 to 25", 37, 14),
+            Group("Not recorded", 3, 2),
+        ),
+    )
+    result = suppress(total, [age])
+    rows = {r.label: r for r in result.tables[0].rows}
+    # 3 eligible (2 completed) is a small group; the smallest other group, 20, is hidden with it
+    # in both columns so neither can be had from the total of 120.
+    assert rows["Not recorded"].eligible.reason == PRIMARY
+    assert rows["16 to 17"].eligible.reason == SECONDARY
+    assert rows["16 to 17"].completed.hidden and rows["16 to 17"].shown_rate == SYMBOL
+    assert rows["18 to 20"].eligible.shown == 60 and rows["18 to 20"].completed.shown == 30
+    assert rows["18 to 20"].shown_rate == pytest.approx(0.5)
+    assert rows["21 to 25"].shown_rate == pytest.approx(14 / 37)
+    assert not result.total.eligible.hidden and result.total.rate == pytest.approx(58 / 120)
+    assert result.hidden_cells == 4
+    check_safe(total, [age], result)
+
+
+def test_a_high_completion_rate_hides_the_few_who_did_not_complete() -> None:
+    total = Group("All", 60, 40)
+    teams = CountTable("PA team", (Group("North", 30, 27), Group("South", 30, 13)))
+    result = suppress(total, [teams])
+    north, south = result.tables[0].rows
+    # 30 − 27 = 3 did not complete in North: showing both counts would give that away.
+    assert north.completed.hidden and south.completed.hidden
+    assert not north.eligible.hidden and north.eligible.shown == 30
+    check_safe(total, [teams], result)
+
+
+def test_a_tiny_round_hides_every_breakdown_cell() -> None:
+    total = Group("All", 4, 2)
+    gender = CountTable("Gender", (Group("Female", 4, 2), Group("Male", 0, 0)))
+    result = suppress(total, [gender])
+    assert result.total.eligible.hidden and result.total.completed.hidden
+    # Even the zero: a shown 0 beside a hidden total would say everyone is female.
+    assert all(r.eligible.hidden and r.completed.hidden for r in result.tables[0].rows)
+
+
+def test_nothing_hidden_when_every_count_is_large_or_zero() -> None:
+    total = Group("All", 100, 50)
+    gender = CountTable("Gender", (Group("Female", 50, 20), Group("Male", 50, 30)))
+    result = suppress(total, [gender, CountTable("Team", (Group("All", 100, 50),))])
+    assert result.hidden_cells == 0
+    check_safe(total, [gender], result)
+
+
+def test_breakdowns_that_do_not_add_up_are_refused() -> None:
+    total = Group("All", 10, 5)
+    with pytest.raises(ValueError, match="adds up to"):
+        suppress(total, [CountTable("Gender", (Group("Female", 9, 5),))])
+    with pytest.raises(ValueError, match="not a possible pair"):
+        suppress(Group("All", 3, 4), [])
+
+
+def test_the_note_explains_the_symbol() -> None:
+    assert SYMBOL in NOTE and "1 to 5" in NOTE and "worked out" in NOTE
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_rounds_leave_no_hidden_cell_recoverable(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(60):
+        total, tables = make_round(rng, rng.randint(1, 4), rng.choice([3, 8, 15, 40, 120, 400]))
+        check_safe(total, tables, suppress(total, tables))
