@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -55,6 +55,8 @@ def default_pair(
 
 
 class CompareWindow(QWidget):
+    closed = Signal()
+
     def __init__(self, db: Database, items: list[AssessmentSummary], chosen: int | None) -> None:
         super().__init__()
         self.db = db
@@ -136,6 +138,10 @@ class CompareWindow(QWidget):
         self.resize(line * 75, line * 50)
         self.comparison: Comparison | None = None
         self.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
 
     def refresh(self) -> None:
         first, second = self.first.currentData(), self.second.currentData()

@@ -3,8 +3,8 @@ lowest statements, every statement with its history, and who took part."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -81,6 +81,8 @@ def tile(caption: str, value: str, detail: str = "") -> QFrame:
 
 
 class ResultsWindow(QWidget):
+    closed = Signal()
+
     def __init__(self, db: Database, assessment_id: int) -> None:
         super().__init__()
         self.db = db
@@ -158,6 +160,10 @@ class ResultsWindow(QWidget):
             shortcut.activated.connect(slot)
         line = self.fontMetrics().height()
         self.resize(line * 75, line * 50)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():

@@ -350,14 +350,21 @@ class SelfAssessmentSection(Section):
             self._fail("Workshop not started", exc)
             return
         window = WorkshopWindow(self.db, chosen.id, sitting)
-        window.closed.connect(lambda: self._window_closed(window, chosen.id))
-        self.windows.append(window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep(window)
         window.showFullScreen()
         window.activateWindow()
 
-    def _window_closed(self, window: QWidget, assessment_id: int) -> None:
-        if window in self.windows:
-            self.windows.remove(window)
+    def _keep(self, window: QWidget) -> None:
+        """Hold a top-level window until it closes. Bound-method connections (not lambdas) are
+        dropped by Qt if this section goes first, so a late close never calls into a dead one."""
+        self.windows.append(window)
+        window.closed.connect(self._window_closed)  # type: ignore[attr-defined]
+
+    def _window_closed(self) -> None:
+        window = self.sender()
+        self.windows = [w for w in self.windows if w is not window]
+        assessment_id = getattr(window, "assessment_id", None)
         self.refresh(assessment_id)
 
     def show_results(self) -> None:
@@ -367,10 +374,8 @@ class SelfAssessmentSection(Section):
         from nbdesk.ui.self_assessment.results import ResultsWindow
 
         window = ResultsWindow(self.db, chosen.id)
-        self.windows.append(window)
-        window.destroyed.connect(
-            lambda: self.windows.remove(window) if window in self.windows else None
-        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep(window)
         window.show()
 
     def compare(self) -> None:
@@ -380,7 +385,8 @@ class SelfAssessmentSection(Section):
 
         chosen = self.selected()
         window = CompareWindow(self.db, self.model.items, chosen.id if chosen else None)
-        self.windows.append(window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep(window)
         window.show()
 
     def import_ratings(self) -> None:

@@ -1,0 +1,238 @@
+"""The self-assessment section, results, comparison and the import dialog, used as a lead would."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFrame, QInputDialog
+from pytestqt.qtbot import QtBot
+
+from nbdesk.assessments import find_assessment, list_assessments, load_assessment
+from nbdesk.storage import Database, open_database
+from nbdesk.ui.self_assessment.compare import CompareWindow, default_pair
+from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
+from nbdesk.ui.self_assessment.results import ResultsWindow
+from nbdesk.ui.self_assessment.section import (
+    NewAssessmentDialog,
+    SelfAssessmentSection,
+    export_workbook,
+)
+
+BASELINE = "Baseline 2020 – staff"
+
+
+@pytest.fixture
+def db(demo_file: Path) -> Database:
+    database = open_database(demo_file)
+    yield database  # type: ignore[misc]
+    database.close()
+
+
+def snapshot(path: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        rows: list[tuple[object, ...]] = []
+        for table in ("assessment", "rating", "area_overall", "assessment_change"):
+            rows.extend(conn.execute(f"SELECT '{table}', * FROM {table} ORDER BY id"))
+        return rows
+    finally:
+        conn.close()
+
+
+def assessment_id(db: Database, name: str) -> int:
+    with db.session() as session:
+        return find_assessment(session, name)
+
+
+def import_dialog(qtbot: QtBot, db: Database, chosen: int | None) -> ImportRatingsDialog:
+    with db.session() as session:
+        items = list_assessments(session)
+    dialog = ImportRatingsDialog(db, items, chosen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_import_into_an_existing_assessment_shows_what_changes_first(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    aid = assessment_id(db, BASELINE)
+    sheet = tmp_path / "back from the housing group.xlsx"
+    export_workbook(db, str(sheet), aid)
+    with db.session() as session:
+        old = load_assessment(session, aid).areas[6].statements[0].points
+    new = 1 if old != 1 else 4
+    book = load_workbook(sheet)
+    ws = book["Ratings"]
+    row = next(r for r in ws.iter_rows(min_row=2) if (r[0].value, r[1].value) == (7, "a"))
+    row[3].value, row[4].value = new, "Housing panel, June"
+    book.save(sheet)
+
+    dialog = import_dialog(qtbot, db, aid)
+    assert dialog.into.isChecked()
+    qtbot.keyClicks(dialog.path, str(sheet))
+    assert not dialog.import_button.isEnabled()  # nothing is imported unchecked
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    report = dialog.report.toPlainText()
+    assert "CHANGE 1 existing rating(s)" in report
+    assert f"7 / A: {old} " in report and f"→ {new} " in report
+    assert dialog.import_button.isEnabled()
+    assert dialog.import_button.text() == "&Import and change 1 rating(s)"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    db.close()
+    reopened = open_database(db.path)
+    with reopened.session() as session:
+        statement = load_assessment(session, aid).areas[6].statements[0]
+    reopened.close()
+    assert (statement.points, statement.evidence) == (new, "Housing panel, June")
+
+
+def test_a_faulty_workbook_is_reported_by_row_and_column_and_changes_nothing(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "group.xlsx"
+    export_workbook(db, str(sheet), None)
+    book = load_workbook(sheet)
+    book["Ratings"]["D4"] = "Agree strongly"
+    book["Ratings"]["E4"] = "Evidence that must not arrive"
+    book.save(sheet)
+    before = snapshot(db.path)
+    dialog = import_dialog(qtbot, db, assessment_id(db, BASELINE))
+    for into in (True, False):
+        (dialog.into if into else dialog.as_new).setChecked(True)
+        dialog.name.setText("Should not be created")
+        dialog.path.setText(str(sheet))
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+        report = dialog.report.toPlainText()
+        assert "Row 4, column Rating: 'Agree strongly' is not a rating" in report
+        assert "nothing was imported" in report
+        assert not dialog.import_button.isEnabled()
+    dialog.reject()
+    assert snapshot(db.path) == before
+
+
+def test_a_completed_workbook_becomes_a_new_assessment(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "young people.xlsx"
+    export_workbook(db, str(sheet), None)
+    book = load_workbook(sheet)
+    ws = book["Ratings"]
+    for index, row in enumerate(ws.iter_rows(min_row=2)):
+        row[3].value = ["Agree at present", "Mostly agree", 2, "1"][index % 4]
+    book.save(sheet)
+    dialog = import_dialog(qtbot, db, None)
+    assert dialog.as_new.isChecked()
+    qtbot.keyClicks(dialog.path, str(sheet))
+    qtbot.keyClicks(dialog.name, "Young people 2024")
+    dialog.perspective.setCurrentIndex(dialog.perspective.findData("young-people"))
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert "106 statement row(s), 106 rated" in dialog.report.toPlainText()
+    # Changing the file after the check means it must be checked again.
+    dialog.path.setText(str(sheet) + " ")
+    dialog.path.setText(str(sheet))
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    with db.session() as session:
+        made = {a.name: a for a in list_assessments(session)}["Young people 2024"]
+    assert (made.rated, made.perspective) == (106, "young-people")
+
+
+def test_section_lists_creates_archives_and_opens_results(qtbot: QtBot, db: Database) -> None:
+    section = SelfAssessmentSection()
+    qtbot.addWidget(section)
+    section.set_database(db)
+    section.show()
+    assert section.model.rowCount() == 3
+    assert "Sitting of" in section.details.text()  # who took part, for the selected one
+
+    def answer_new() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NewAssessmentDialog)
+        qtbot.keyClicks(dialog.name, "Mid-point check 2021")
+        dialog.stage.setCurrentIndex(dialog.stage.findData("other"))
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer_new)
+    qtbot.mouseClick(section.buttons["new"], Qt.MouseButton.LeftButton)
+    assert section.model.rowCount() == 4
+    assert section.selected() is not None and section.selected().name == "Mid-point check 2021"
+
+    qtbot.mouseClick(section.buttons["archive"], Qt.MouseButton.LeftButton)
+    assert section.model.rowCount() == 3
+    section.show_archived.setChecked(True)
+    assert section.model.rowCount() == 4
+
+    # Select the baseline and open its results.
+    for row in range(section.proxy.rowCount()):
+        if section.proxy.index(row, 0).data() == BASELINE:
+            section.table.selectRow(row)
+    qtbot.mouseClick(section.buttons["results"], Qt.MouseButton.LeftButton)
+    results = section.windows[-1]
+    assert isinstance(results, ResultsWindow)
+    assert len(results.chart.rows) == 10
+    results.close()  # deletes itself; the section lets go of it
+    assert section.windows == []
+
+
+def test_rename_from_the_section(qtbot: QtBot, db: Database, monkeypatch) -> None:
+    section = SelfAssessmentSection()
+    qtbot.addWidget(section)
+    section.set_database(db)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Follow-up 2022 (staff)", True))
+    qtbot.mouseClick(section.buttons["rename"], Qt.MouseButton.LeftButton)
+    with db.session() as session:
+        names = {a.name for a in list_assessments(session)}
+    assert "Follow-up 2022 (staff)" in names
+
+
+def test_results_show_the_published_figures_and_each_statement_history(
+    qtbot: QtBot, db: Database
+) -> None:
+    aid = assessment_id(db, BASELINE)
+    window = ResultsWindow(db, aid)
+    qtbot.addWidget(window)
+    window.show()
+    scored = window.results.score
+    assert scored.complete and scored.band is not None
+    tiles = {
+        w.accessibleName().split(":")[0]: w.accessibleName() for w in window.findChildren(QFrame)
+    }
+    assert tiles["Total"].startswith(f"Total: {scored.total}. of 424")
+    assert tiles["Band"].startswith(f"Band: {scored.band}. Good 325–424, Okay 223–324")
+    assert tiles["Statements rated"].startswith("Statements rated: 106 of 106.")
+    # The areas table shows each area's mean and rank; the chart labels its bars with values.
+    first = scored.areas[0]
+    assert window.area_model.index(0, 3).data() == f"{first.mean:.2f}"
+    assert f"{first.mean:.2f}" in window.chart.rows[0].text
+    # Selecting a statement lists its history.
+    window.statement_table.selectRow(0)
+    assert window.history_model.rowCount() >= 1
+    assert window.history_model.index(0, 1).data() == "Rating"
+    assert "Workshop" in window.history_model.index(0, 4).data()
+
+
+def test_compare_window_defaults_to_baseline_against_follow_up(qtbot: QtBot, db: Database) -> None:
+    with db.session() as session:
+        items = list_assessments(session)
+    base = assessment_id(db, BASELINE)
+    follow = assessment_id(db, "Follow-up 2022 – staff")
+    young = assessment_id(db, "Baseline 2020 – young people")
+    assert default_pair(items, base) == (base, follow)
+    assert default_pair(items, follow) == (base, follow)
+    assert default_pair(items, young) == (base, young)
+    window = CompareWindow(db, items, base)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.comparison is not None and window.comparison.kind == "change"
+    assert window.list_labels[0].text().startswith("Improved (")
+    window.second.setCurrentIndex(window.second.findData(young))
+    assert window.comparison.kind == "gap"
+    assert window.list_labels[0].text().startswith("Largest gaps")
+    assert window.chart.series == ["Staff", "Young people"]
