@@ -16,7 +16,7 @@ from typing import Any
 from nbdesk import __version__
 
 # Each names a module in nbdesk.cli with `register(subparsers)`.
-COMMAND_MODULES = ["core", "framework", "assessment"]
+COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns"]
 
 
 class CommandError(Exception):

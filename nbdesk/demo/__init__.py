@@ -24,9 +24,9 @@ Step = Callable[[Session, str, random.Random], None]
 
 
 def _steps() -> list[Step]:
-    from nbdesk.demo import assessments, frameworks
+    from nbdesk.demo import assessments, frameworks, survey
 
-    return [frameworks.populate, assessments.populate]
+    return [frameworks.populate, assessments.populate, survey.populate]
 
 
 def create_demo(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nbdesk.storage.models.base import Base
+
+CONFIRMERS_SQL = "('young-person', 'pa', 'trusted-adult')"
 
 
 class CareLeaver(Base):
@@ -91,7 +93,11 @@ class Completion(Base):
     """That a person completed a round's survey: who confirmed it and on which day. Nothing else."""
 
     __tablename__ = "completion"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # The check keeps the one text column to its three words: it cannot carry anything else.
+    __table_args__ = (
+        CheckConstraint(f"confirmed_by IN {CONFIRMERS_SQL}", name="confirmed_by"),
+        {"sqlite_with_rowid": False},
+    )
 
     round_id: Mapped[int] = mapped_column(
         ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True
@@ -107,7 +113,11 @@ class CompletionChange(Base):
     """Marking and un-marking, per person: numbered within the person, dated by day only."""
 
     __tablename__ = "completion_change"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        CheckConstraint("action IN ('marked', 'unmarked')", name="action"),
+        CheckConstraint(f"confirmed_by IN ('', {CONFIRMERS_SQL[1:]}", name="confirmed_by"),
+        {"sqlite_with_rowid": False},
+    )
 
     round_id: Mapped[int] = mapped_column(
         ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True

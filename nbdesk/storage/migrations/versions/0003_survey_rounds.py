@@ -80,6 +80,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("round_id", "care_leaver_id", name=op.f("pk_completion")),
+        sa.CheckConstraint(
+            "confirmed_by IN ('young-person', 'pa', 'trusted-adult')",
+            name=op.f("ck_completion_confirmed_by"),
+        ),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -105,6 +109,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint(
             "round_id", "care_leaver_id", "number", name=op.f("pk_completion_change")
+        ),
+        sa.CheckConstraint(
+            "action IN ('marked', 'unmarked')", name=op.f("ck_completion_change_action")
+        ),
+        sa.CheckConstraint(
+            "confirmed_by IN ('', 'young-person', 'pa', 'trusted-adult')",
+            name=op.f("ck_completion_change_confirmed_by"),
         ),
         sqlite_with_rowid=False,
     )

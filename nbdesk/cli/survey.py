@@ -1,0 +1,211 @@
+"""register import; round open / status / complete; export notify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nbdesk.cli import CommandError, add_db_option, command_group, db_path
+
+
+def _day(text: str) -> date:
+    from nbdesk.validation import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(subparsers: Any) -> None:
+    reg = subparsers.add_parser("register", help="the care leaver register")
+    reg_actions = reg.add_subparsers(dest="action", metavar="ACTION", required=True)
+    load = reg_actions.add_parser(
+        "import",
+        help="import or update people from a .csv or .xlsx list (Annex A or a plain list); "
+        "imports nothing if any row is rejected, unless --skip-invalid",
+    )
+    load.add_argument("file", type=Path, metavar="FILE")
+    add_db_option(load)
+    load.add_argument("--sheet", help="the sheet to read (default: the first)")
+    load.add_argument("--dry-run", action="store_true", help="check the file; change nothing")
+    load.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows even if some are rejected (the rejections are printed)",
+    )
+    load.set_defaults(func=run_register_import)
+
+    rnd = subparsers.add_parser("round", help="survey rounds")
+    rnd_actions = rnd.add_subparsers(dest="action", metavar="ACTION", required=True)
+    opening = rnd_actions.add_parser(
+        "open", help="open a round: fixes who is eligible (aged 16 to 25 on the opening day)"
+    )
+    opening.add_argument("name", metavar="NAME")
+    add_db_option(opening)
+    opening.add_argument("--opens", type=_day, required=True, metavar="DATE")
+    opening.add_argument("--closes", type=_day, required=True, metavar="DATE")
+    opening.set_defaults(func=run_round_open)
+
+    status = rnd_actions.add_parser("status", help="eligible, completed, rate and breakdowns")
+    status.add_argument("name", metavar="NAME")
+    add_db_option(status)
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(func=run_round_status)
+
+    complete = rnd_actions.add_parser("complete", help="mark a person as having completed")
+    complete.add_argument("name", metavar="NAME")
+    complete.add_argument("--person", required=True, metavar="ID", help="the person's unique id")
+    add_db_option(complete)
+    complete.add_argument(
+        "--confirmed-by", choices=["young-person", "pa", "trusted-adult"], default="pa"
+    )
+    complete.add_argument("--date", type=_day, metavar="DATE", help="the day (default: today)")
+    complete.set_defaults(func=run_round_complete)
+
+    export = command_group(subparsers, "export", "write a file for another system")
+    notify = export.add_parser(
+        "notify", help="the GOV.UK Notify upload list of the people to remind in round NAME"
+    )
+    notify.add_argument("name", metavar="NAME")
+    add_db_option(notify)
+    notify.add_argument("--out", type=Path, required=True, metavar="FILE", help=".csv or .xlsx")
+    notify.add_argument("--channel", choices=["text", "email"], default="text")
+    notify.add_argument(
+        "--columns",
+        default="first name,pa name",
+        help="personalisation columns, comma-separated (first name, pa name, round closes)",
+    )
+    notify.add_argument(
+        "--left-out", type=Path, metavar="FILE", help="also write those left out to this CSV"
+    )
+    notify.set_defaults(func=run_export_notify)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from nbdesk.storage import open_database
+
+    return open_database(db_path(args))
+
+
+def run_register_import(args: argparse.Namespace) -> int:
+    from nbdesk.register_import import apply_import, preview_import, read_register_file
+
+    table = read_register_file(args.file, args.sheet)
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            preview = preview_import(session, table)
+            if preview.problems:
+                raise CommandError(" ".join(preview.problems))
+            mapped = ", ".join(f"{h} → {k}" for k, h in preview.mapping.items())
+            print(f"{preview.source}: {preview.rows_read} rows read. Columns: {mapped}.")
+            if preview.ignored_headers:
+                print(f"Not imported: {', '.join(preview.ignored_headers)}.")
+            for rejection in preview.rejections:
+                print(f"Rejected {rejection.text()}")
+            rejected = len(preview.rejected_rows)
+            summary = (
+                f"{len(preview.valid)} valid rows ({len(preview.new_ids)} new, "
+                f"{len(preview.updated_ids)} updates), {rejected} rejected."
+            )
+            if args.dry_run:
+                print(f"Dry run: {summary} Nothing was changed.")
+                return 1 if rejected else 0
+            if rejected and not args.skip_invalid:
+                print(f"{summary} Nothing was imported; fix the rows or use --skip-invalid.")
+                return 1
+            result = apply_import(session, preview, skip_invalid=args.skip_invalid)
+    finally:
+        db.close()
+    print(
+        f"Imported: {result.added} added, {result.updated} updated, {result.skipped_rows} rows skipped."
+    )
+    return 0
+
+
+def run_round_open(args: argparse.Namespace) -> int:
+    from nbdesk.rounds import open_round
+
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            summary = open_round(session, args.name, args.opens, args.closes)
+    finally:
+        db.close()
+    print(f"Opened {summary.title}; {summary.eligible} people eligible.")
+    return 0
+
+
+def run_round_status(args: argparse.Namespace) -> int:
+    from nbdesk.rounds import dashboard, find_round, status_dict
+
+    db = _open(args)
+    try:
+        with db.session() as session:
+            board = dashboard(session, find_round(session, args.name).id)
+    finally:
+        db.close()
+    status = status_dict(board)
+    if args.json:
+        print(json.dumps(status, indent=2, ensure_ascii=False))
+        return 0
+
+    def pct(rate: float | None) -> str:
+        return "–" if rate is None else f"{rate:.0%}"
+
+    print(f"{board.round.title}")
+    print(
+        f"Eligible {board.overall.eligible}, completed {board.overall.completed}, "
+        f"response rate {pct(board.overall.rate)}"
+    )
+    for title, groups in board.breakdowns().items():
+        print(f"\n{title}")
+        for g in groups:
+            print(f"  {g.group:<36}{g.completed:>6} of {g.eligible:<6}{pct(g.rate):>6}")
+    print(f"\nNot contacted in the last {board.quiet_days} days: {len(board.not_contacted)}")
+    return 0
+
+
+def run_round_complete(args: argparse.Namespace) -> int:
+    from nbdesk.register import find_person
+    from nbdesk.rounds import find_round, mark_completed
+
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            survey_round = find_round(session, args.name)
+            person = find_person(session, args.person)
+            mark_completed(
+                session, survey_round.id, person.id, args.confirmed_by, args.date or date.today()
+            )
+    finally:
+        db.close()
+    print(f"Marked {person.unique_id} as completed in {survey_round.name}.")
+    return 0
+
+
+def run_export_notify(args: argparse.Namespace) -> int:
+    from nbdesk.notify import notify_list, write_left_out_file, write_notify_file
+    from nbdesk.rounds import find_round
+
+    columns = tuple(c.strip().lower() for c in args.columns.split(",") if c.strip())
+    db = _open(args)
+    try:
+        with db.session() as session:
+            data = notify_list(session, find_round(session, args.name).id, args.channel, columns)
+    finally:
+        db.close()
+    write_notify_file(args.out, data)
+    print(f"Wrote {len(data.rows)} people to remind to {args.out} ({', '.join(data.headers)}).")
+    if data.left_out:
+        print(f"Left out {len(data.left_out)}:")
+        for person in data.left_out:
+            print(f"  {person.unique_id}: {person.reason}")
+    if args.left_out:
+        write_left_out_file(args.left_out, data)
+        print(f"Those left out, with names and reasons: {args.left_out}")
+    return 0

@@ -1,0 +1,216 @@
+"""The GOV.UK Notify upload list: the people to remind in a round, one row each.
+
+Notify reads a CSV or Excel file whose first column is `phone number` (for texts) or
+`email address` (for emails), then one column per placeholder in the message template. Names go
+into this file because personalising the message is its purpose; nothing else about a person does.
+Everyone in the round who is left out is listed with the reason, so a PA can reach them another
+way. The file is written whole or not at all: into a temporary file in the same folder, flushed,
+then moved over the target.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nbdesk.register import first_name
+from nbdesk.rounds import CONFIRMED_BY_PHRASES, get_round
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
+from nbdesk.validation import email_address, format_day, uk_mobile
+
+NOTIFY_ROW_LIMIT = 100_000
+RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}
+# Personalisation columns a template can use; lower case, as Notify shows placeholders.
+PERSONALISATION = ("first name", "pa name", "round closes")
+DEFAULT_PERSONALISATION = ("first name", "pa name")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    unique_id: str
+    name: str
+    pa_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NotifyList:
+    round_name: str
+    channel: str  # text | email
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    left_out: tuple[LeftOut, ...]
+
+
+def notify_list(
+    session: Session,
+    round_id: int,
+    channel: str = "text",
+    personalisation: tuple[str, ...] = DEFAULT_PERSONALISATION,
+) -> NotifyList:
+    """The people to remind: eligible, not completed, not do-not-contact, with a valid UK mobile
+    (texts) or email address (emails) and a value for every chosen personalisation column."""
+    if channel not in RECIPIENT_COLUMN:
+        raise ValueError(f"The channel must be 'text' or 'email', not '{channel}'.")
+    unknown = [p for p in personalisation if p not in PERSONALISATION]
+    if unknown:
+        raise ValueError(
+            f"Unknown personalisation column(s): {', '.join(unknown)} "
+            f"(available: {', '.join(PERSONALISATION)})."
+        )
+    summary = get_round(session, round_id)
+    people = session.execute(
+        select(
+            CareLeaver.unique_id,
+            CareLeaver.name,
+            CareLeaver.preferred_name,
+            CareLeaver.pa_name,
+            CareLeaver.phone,
+            CareLeaver.email,
+            CareLeaver.do_not_contact,
+            CareLeaver.do_not_contact_reason,
+            RoundMember.eligible,
+            RoundMember.reason,
+            Completion.confirmed_on,
+            Completion.confirmed_by,
+        )
+        .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
+        .outerjoin(
+            Completion,
+            (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
+        )
+        .where(RoundMember.round_id == round_id)
+        .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
+    ).tuples()
+    rows: list[tuple[str, ...]] = []
+    left_out: list[LeftOut] = []
+    for (
+        uid,
+        name,
+        preferred,
+        pa,
+        phone,
+        email,
+        dnc,
+        dnc_reason,
+        eligible,
+        why,
+        done_on,
+        by,
+    ) in people:
+
+        def leave(reason: str, uid: str = uid, name: str = name, pa: str = pa) -> None:
+            left_out.append(LeftOut(uid, name, pa, reason))
+
+        if not eligible:
+            leave(f"not counted in this round ({why or 'excluded'})")
+            continue
+        if done_on is not None:
+            who = CONFIRMED_BY_PHRASES.get(by, by)
+            leave(f"completed on {format_day(done_on)} (confirmed by {who})")
+            continue
+        if dnc:
+            leave(f"do not contact ({dnc_reason or 'no reason given'})")
+            continue
+        try:
+            if channel == "text":
+                if not phone:
+                    raise ValueError("no mobile number")
+                recipient = uk_mobile(phone).replace(" ", "")
+            else:
+                if not email:
+                    raise ValueError("no email address")
+                recipient = email_address(email)
+        except ValueError as exc:
+            what = "mobile number" if channel == "text" else "email address"
+            reason = str(exc) if str(exc).startswith("no ") else f"{what} not valid: {exc}"
+            leave(reason)
+            continue
+        values = {
+            "first name": first_name(preferred, name),
+            "pa name": pa,
+            "round closes": format_day(summary.closes_on),
+        }
+        missing = [p for p in personalisation if not values[p].strip()]
+        if missing:
+            leave(f"no {' or '.join(missing)} for the message")
+            continue
+        rows.append((recipient, *(values[p] for p in personalisation)))
+    if len(rows) > NOTIFY_ROW_LIMIT:
+        raise ValueError(
+            f"{len(rows):,} people to remind; Notify takes at most {NOTIFY_ROW_LIMIT:,} rows in "
+            "one file. Export one PA team at a time."
+        )
+    return NotifyList(
+        summary.name,
+        channel,
+        (RECIPIENT_COLUMN[channel], *personalisation),
+        tuple(rows),
+        tuple(left_out),
+    )
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call `write(temporary)` for a file in the target's own folder, then replace the target with
+    it; on any failure the temporary file is removed and the target is as it was."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"Could not write {path}: the folder {path.parent} does not exist.")
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        write(temp)
+        with open(temp, "rb+") as fh:
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_notify_file(path: Path, data: NotifyList) -> Path:
+    """Write the list as .csv or .xlsx (by the file's ending)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"Notify takes .csv or .xlsx files, not '{path.suffix or 'no ending'}'.")
+
+    def write_csv(temp: Path) -> None:
+        with temp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(data.headers)
+            writer.writerows(data.rows)
+
+    def write_xlsx(temp: Path) -> None:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Notify")
+        sheet.append(list(data.headers))
+        for row in data.rows:
+            sheet.append(list(row))  # strings throughout: Excel must not drop a leading 0
+        book.save(temp)
+
+    return write_atomically(path, write_csv if suffix == ".csv" else write_xlsx)
+
+
+def write_left_out_file(path: Path, data: NotifyList) -> Path:
+    """The people left out of a Notify list, with the reason, as CSV (for the PAs to follow up)."""
+
+    def write(temp: Path) -> None:
+        with temp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(("unique id", "name", "pa name", "reason left out"))
+            writer.writerows((p.unique_id, p.name, p.pa_name, p.reason) for p in data.left_out)
+
+    return write_atomically(Path(path), write)

@@ -1,0 +1,283 @@
+"""The care leaver register: the people a survey round reaches, added by hand or imported.
+
+Services take a session and plain values and return plain values; nothing here knows about Qt.
+The list for the register view is fetched as plain tuples in one query, so 10,000 people load fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from nbdesk.storage.models.survey import CareLeaver
+from nbdesk.validation import email_address, now_for_records, tidy, uk_mobile
+
+# How a person prefers to be reached, and how a contact was made: the same list.
+CHANNELS = ("text", "whatsapp", "phone", "email", "letter", "in-person", "trusted-adult")
+CHANNEL_LABELS = {
+    "text": "Text message",
+    "whatsapp": "WhatsApp",
+    "phone": "Phone call",
+    "email": "Email",
+    "letter": "Letter or paper copy",
+    "in-person": "In person",
+    "trusted-adult": "Through a trusted adult",
+}
+FLAG_LABELS = {
+    "in_custody": "In custody",
+    "needs_interpreter": "Needs an interpreter",
+    "young_parent": "Young parent",
+    "out_of_area": "Lives out of area",
+    "do_not_contact": "Do not contact",
+}
+
+# Age bands used by the dashboard (and the participation return's counts).
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("16 to 17", 16, 17),
+    ("18 to 20", 18, 20),
+    ("21 to 25", 21, 25),
+)
+OTHER_AGES = "Other ages"
+NOT_RECORDED = "Not recorded"
+SURVEY_AGES = (16, 25)
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_band(born: date | None, day: date) -> str:
+    if born is None:
+        return NOT_RECORDED
+    age = age_on(born, day)
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return OTHER_AGES
+
+
+def parse_channel(text: str) -> str:
+    """A channel from its code or its label, as typed in a spreadsheet ("Text", "WhatsApp"…)."""
+    value = tidy(text).lower()
+    if not value:
+        return ""
+    for code, label in CHANNEL_LABELS.items():
+        if value in (code, label.lower()):
+            return code
+    aliases = {
+        "sms": "text",
+        "text message": "text",
+        "mobile": "text",
+        "call": "phone",
+        "telephone": "phone",
+        "e-mail": "email",
+        "post": "letter",
+        "letter": "letter",
+        "paper": "letter",
+        "paper copy": "letter",
+        "in person": "in-person",
+        "face to face": "in-person",
+        "visit": "in-person",
+        "trusted adult": "trusted-adult",
+    }
+    if value in aliases:
+        return aliases[value]
+    raise ValueError(
+        f"'{text.strip()}' is not a channel (one of: "
+        + ", ".join(CHANNEL_LABELS[c] for c in CHANNELS)
+        + ")"
+    )
+
+
+@dataclass(frozen=True)
+class PersonFields:
+    """Everything about a person that can be typed or imported (not the database row id)."""
+
+    unique_id: str
+    name: str = ""
+    preferred_name: str = ""
+    date_of_birth: date | None = None
+    gender: str = ""
+    ethnicity: str = ""
+    accommodation: str = ""
+    activity: str = ""
+    eligibility_category: str = ""
+    uasc: bool = False
+    disability: str = ""
+    pa_name: str = ""
+    team: str = ""
+    phone: str = ""
+    email: str = ""
+    preferred_channel: str = ""
+    in_custody: bool = False
+    needs_interpreter: bool = False
+    young_parent: bool = False
+    out_of_area: bool = False
+    do_not_contact: bool = False
+    do_not_contact_reason: str = ""
+
+
+FIELD_NAMES = tuple(f.name for f in fields(PersonFields))
+
+
+@dataclass(frozen=True)
+class Person(PersonFields):
+    id: int = 0
+
+    @property
+    def first_name(self) -> str:
+        return first_name(self.preferred_name, self.name)
+
+
+def first_name(preferred_name: str, name: str) -> str:
+    """What to call someone in a message: their preferred name, else the first word of their name."""
+    if preferred_name.strip():
+        return preferred_name.strip()
+    return name.split()[0] if name.split() else ""
+
+
+def checked(person: PersonFields) -> PersonFields:
+    """The fields tidied and checked, or ValueError naming the first field that is wrong."""
+    text = {
+        name: tidy(getattr(person, name))
+        for name in FIELD_NAMES
+        if isinstance(getattr(person, name), str)
+    }
+    result = replace(person, **text)  # type: ignore[arg-type]
+    if not result.unique_id:
+        raise ValueError("Unique id: every person needs one (the id from the case system).")
+    phone, email = result.phone, result.email
+    try:
+        phone = uk_mobile(phone) if phone else ""
+    except ValueError as exc:
+        raise ValueError(f"Mobile number: {exc}.") from None
+    try:
+        email = email_address(email) if email else ""
+    except ValueError as exc:
+        raise ValueError(f"Email: {exc}.") from None
+    if result.preferred_channel and result.preferred_channel not in CHANNELS:
+        raise ValueError(f"Preferred channel: '{result.preferred_channel}' is not a channel.")
+    if result.do_not_contact and not result.do_not_contact_reason:
+        raise ValueError("Do not contact: say why, so colleagues know.")
+    if result.date_of_birth and result.date_of_birth > date.today():
+        raise ValueError("Date of birth: it is in the future.")
+    reason = result.do_not_contact_reason if result.do_not_contact else ""
+    return replace(result, phone=phone, email=email, do_not_contact_reason=reason)
+
+
+def add_person(session: Session, person: PersonFields) -> int:
+    person = checked(person)
+    if session.scalar(select(CareLeaver.id).where(CareLeaver.unique_id == person.unique_id)):
+        raise ValueError(f"Unique id: '{person.unique_id}' is already on the register.")
+    row = CareLeaver(**{n: getattr(person, n) for n in FIELD_NAMES}, updated_at=now_for_records())
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def update_person(session: Session, person_id: int, person: PersonFields) -> None:
+    person = checked(person)
+    row = session.get(CareLeaver, person_id)
+    if row is None:
+        raise LookupError(f"No person with row {person_id} on the register.")
+    clash = session.scalar(
+        select(CareLeaver.id).where(
+            CareLeaver.unique_id == person.unique_id, CareLeaver.id != person_id
+        )
+    )
+    if clash:
+        raise ValueError(f"Unique id: '{person.unique_id}' belongs to someone else.")
+    for name in FIELD_NAMES:
+        setattr(row, name, getattr(person, name))
+    row.updated_at = now_for_records()
+    session.flush()
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    row = session.get(CareLeaver, person_id)
+    if row is None:
+        raise LookupError(f"No person with row {person_id} on the register.")
+    return Person(id=row.id, **{n: getattr(row, n) for n in FIELD_NAMES})
+
+
+def find_person(session: Session, unique_id: str) -> Person:
+    person_id = session.scalar(
+        select(CareLeaver.id).where(CareLeaver.unique_id == unique_id.strip())
+    )
+    if person_id is None:
+        raise LookupError(f"No one on the register has the unique id '{unique_id.strip()}'.")
+    return get_person(session, person_id)
+
+
+class RegisterRow(NamedTuple):
+    id: int
+    unique_id: str
+    name: str
+    preferred_name: str
+    date_of_birth: date | None
+    gender: str
+    accommodation: str
+    pa_name: str
+    team: str
+    phone: str
+    email: str
+    preferred_channel: str
+    flags: str  # the flags that are set, as words ("In custody; Do not contact")
+
+
+REGISTER_COLUMNS = (
+    CareLeaver.id,
+    CareLeaver.unique_id,
+    CareLeaver.name,
+    CareLeaver.preferred_name,
+    CareLeaver.date_of_birth,
+    CareLeaver.gender,
+    CareLeaver.accommodation,
+    CareLeaver.pa_name,
+    CareLeaver.team,
+    CareLeaver.phone,
+    CareLeaver.email,
+    CareLeaver.preferred_channel,
+    CareLeaver.in_custody,
+    CareLeaver.needs_interpreter,
+    CareLeaver.young_parent,
+    CareLeaver.out_of_area,
+    CareLeaver.do_not_contact,
+)
+
+
+def list_register(session: Session, search: str = "") -> list[RegisterRow]:
+    """Everyone on the register (or those whose name, id or PA contains `search`), by name."""
+    query = select(*REGISTER_COLUMNS).order_by(CareLeaver.name, CareLeaver.unique_id)
+    if search.strip():
+        like = f"%{search.strip()}%"
+        query = query.where(
+            or_(
+                CareLeaver.name.ilike(like),
+                CareLeaver.preferred_name.ilike(like),
+                CareLeaver.unique_id.ilike(like),
+                CareLeaver.pa_name.ilike(like),
+            )
+        )
+    labels = list(FLAG_LABELS.values())
+    rows = []
+    for r in session.execute(query).tuples():
+        flags = "; ".join(label for label, on in zip(labels, r[12:], strict=True) if on)
+        rows.append(RegisterRow._make((*r[:12], flags)))
+    return rows
+
+
+def register_size(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(CareLeaver)) or 0
+
+
+def pa_names(session: Session) -> list[str]:
+    return [
+        n
+        for n in session.scalars(select(CareLeaver.pa_name).distinct().order_by(CareLeaver.pa_name))
+        if n
+    ]
