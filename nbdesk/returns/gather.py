@@ -167,6 +167,11 @@ def find_round(session: Session, name: str) -> RoundSummary:
     raise LookupError(f"No survey round called '{name}' (there are: {known}).")
 
 
+def long_date(day: date) -> str:
+    """2 March 2026: no leading zero, on every platform."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 

@@ -1,0 +1,355 @@
+"""The look shared by the PDF reports: embedded fonts, styles, headings with bookmarks, charts.
+
+- Fonts: the Bitstream Vera TrueType fonts that ship inside reportlab (reportlab/fonts) are
+  registered and embedded (subset) in every PDF, so the report looks the same on any machine; the
+  standard 14 PDF fonts are never used, since they are not embedded.
+- Black and white: every chart labels its values, and where two series stand side by side one is
+  drawn white with a black outline and the other solid dark grey (with a legend), so a report
+  printed on a mono printer or photocopied still reads. Colour is never the only signal.
+- Structure: the document has a title, author and subject in its metadata, and every heading is a
+  PDF bookmark (outline entry) at its level, so a reader can navigate by headings. reportlab cannot
+  write a full tagged-PDF structure tree (/StructTreeRoot with marked content), so the PDFs are not
+  "tagged" in the PDF/UA sense; the outline and metadata are what it can honestly offer.
+
+Import only from functions that write reports: this imports reportlab.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+FONT, BOLD, ITALIC = "NbVera", "NbVera-Bold", "NbVera-Italic"
+PAGE = A4
+MARGIN = 18 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
+DARK = colors.Color(0.25, 0.25, 0.25)
+LIGHT_RULE = colors.Color(0.75, 0.75, 0.75)
+HEADER_FILL = colors.Color(0.88, 0.9, 0.94)
+
+
+def register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, os.fspath(folder / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, os.fspath(folder / "VeraBd.ttf")))
+    pdfmetrics.registerFont(TTFont(ITALIC, os.fspath(folder / "VeraIt.ttf")))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldItalic", os.fspath(folder / "VeraBI.ttf")))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=f"{FONT}-BoldItalic"
+    )
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+
+
+def styles() -> Styles:
+    register_fonts()
+    body = ParagraphStyle("Body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
+    return Styles(
+        title=ParagraphStyle(
+            "Title", fontName=BOLD, fontSize=20, leading=25, spaceAfter=4, alignment=TA_LEFT
+        ),
+        subtitle=ParagraphStyle(
+            "Subtitle", fontName=FONT, fontSize=11.5, leading=16, spaceAfter=12, textColor=DARK
+        ),
+        h1=ParagraphStyle(
+            "Heading1",
+            fontName=BOLD,
+            fontSize=15,
+            leading=19,
+            spaceBefore=14,
+            spaceAfter=6,
+            keepWithNext=1,
+        ),
+        h2=ParagraphStyle(
+            "Heading2",
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        body=body,
+        small=ParagraphStyle("Small", parent=body, fontSize=8.5, leading=11, textColor=DARK),
+        cell=ParagraphStyle("Cell", fontName=FONT, fontSize=9, leading=11.5),
+        cell_bold=ParagraphStyle("CellBold", fontName=BOLD, fontSize=9, leading=11.5),
+    )
+
+
+def esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ReportDocument(SimpleDocTemplate):
+    """A4 portrait with a footer, and an outline entry for every heading."""
+
+    def __init__(self, filename: str, *, title: str, author: str, subject: str) -> None:
+        super().__init__(
+            filename,
+            pagesize=PAGE,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN + 4 * mm,
+            title=title,
+            author=author,
+            subject=subject,
+            creator="nbdesk",
+            lang="en-GB",
+            initialFontName=FONT,  # never the non-embedded Helvetica, even for an empty page
+        )
+        self.footer = title
+        self._heading = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # reportlab calls it by this name
+        if isinstance(flowable, Paragraph):
+            level = {"Heading1": 0, "Heading2": 1}.get(flowable.style.name)
+            if level is not None:
+                self._heading += 1
+                key = f"h{self._heading}"
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
+
+    def page_decoration(self, canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(DARK)
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, self.footer)
+        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 2 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+
+def build_pdf(
+    path: Path,
+    story_for: Callable[[Styles], list[Flowable]],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+) -> None:
+    doc = ReportDocument(os.fspath(path), title=title, author=author, subject=subject)
+    doc.build(
+        story_for(styles()),
+        onFirstPage=_first_page(doc),
+        onLaterPages=doc.page_decoration,
+    )
+
+
+def _first_page(doc: ReportDocument) -> Callable[[Any, Any], None]:
+    def decorate(canvas: Any, d: Any) -> None:
+        canvas.showOutline()  # open the bookmarks panel when the file is opened
+        doc.page_decoration(canvas, d)
+
+    return decorate
+
+
+def table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    st: Styles,
+    *,
+    align_right_from: int | None = None,
+    bold_last: bool = False,
+) -> Table:
+    """A table with a shaded, bold header row repeated on each page; text cells wrap."""
+    body = [
+        [
+            Paragraph(esc(v), st.cell_bold if r == 0 else st.cell) if isinstance(v, str) else v
+            for v in row
+        ]
+        for r, row in enumerate(rows)
+    ]
+    t = Table(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, LIGHT_RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if bold_last:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
+    t.setStyle(TableStyle(commands))
+    return t
+
+
+def spacer(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | None]  # None: no bar (not rated / not shown)
+
+
+def bar_chart(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    value_max: float,
+    value_format: str,
+    axis_label: str,
+    reference: tuple[float, str] | None = None,
+    missing_label: str = "",
+) -> Drawing:
+    """Horizontal bars, one group per category, values printed at the bar ends; first category at
+    the top. Series 1 is solid dark grey, series 2 white with a black outline, so they stay apart
+    in black and white."""
+    register_fonts()
+    per_bar = 11 if len(series) == 1 else 9
+    plot_h = max(40.0, len(categories) * (per_bar * len(series) + 8))
+    label_w = 215.0
+    legend_h = 18.0 if len(series) > 1 else 0.0
+    height = plot_h + 34 + legend_h
+    drawing = Drawing(WIDTH, height, initialFontName=FONT)
+    chart = HorizontalBarChart()
+    chart.x = label_w
+    chart.y = 24
+    chart.width = WIDTH - label_w - 40
+    chart.height = plot_h
+    # HorizontalBarChart draws the first category at the bottom, and within a category the first
+    # series at the bottom: reverse both so that the list reads down and the first series is on top.
+    drawn = list(reversed(series))
+    chart.data = [[(v if v is not None else 0) for v in reversed(list(s.values))] for s in drawn]
+    chart.categoryAxis.categoryNames = [_short(c, 48) for c in reversed(list(categories))]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.strokeColor = colors.black
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = value_max
+    chart.valueAxis.valueStep = value_max / 4
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.labelTextFormat = value_format
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = LIGHT_RULE
+    chart.valueAxis.gridStrokeDashArray = (2, 2)
+    chart.barSpacing = 1
+    chart.groupSpacing = 6
+    chart.barWidth = per_bar
+    fills = [DARK, colors.white]
+    for i in range(len(series)):
+        chart.bars[i].fillColor = fills[(len(series) - 1 - i) % 2]
+        chart.bars[i].strokeColor = colors.black
+        chart.bars[i].strokeWidth = 0.6
+    # A missing value is drawn as 0: say so in words (the values charted are never truly 0 where
+    # a missing label is given).
+    chart.barLabelFormat = lambda v: (
+        missing_label if (v == 0 and missing_label) else value_format % v
+    )
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7.5
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    if reference is not None:
+        value, label = reference
+        x = chart.x + chart.width * value / value_max
+        drawing.add(Line(x, chart.y, x, chart.y + plot_h, strokeDashArray=(4, 3), strokeWidth=1))
+        drawing.add(String(x + 2, chart.y + plot_h + 3, label, fontName=FONT, fontSize=7.5))
+    drawing.add(
+        String(
+            chart.x + chart.width / 2, 4, axis_label, fontName=FONT, fontSize=8, textAnchor="middle"
+        )
+    )
+    if len(series) > 1:
+        legend = Legend()
+        legend.x = 10
+        legend.y = height - 6
+        legend.fontName = FONT
+        legend.fontSize = 8
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.deltax = 240
+        legend.colorNamePairs = [(fills[i % 2], s.name) for i, s in enumerate(series)]
+        legend.strokeColor = colors.black
+        legend.strokeWidth = 0.6
+        drawing.add(legend)
+    return drawing
+
+
+def line_chart(
+    categories: Sequence[str], values: Sequence[float], *, value_max: float, axis_label: str
+) -> Drawing:
+    register_fonts()
+    height = 170.0
+    drawing = Drawing(WIDTH, height, initialFontName=FONT)
+    chart = HorizontalLineChart()
+    chart.x = 40
+    chart.y = 34
+    chart.width = WIDTH - 60
+    chart.height = height - 50
+    chart.data = [list(values)]
+    chart.categoryAxis.categoryNames = list(categories)
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = value_max
+    chart.valueAxis.valueStep = value_max / 5
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.labelTextFormat = "%d%%"
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = LIGHT_RULE
+    chart.valueAxis.gridStrokeDashArray = (2, 2)
+    chart.lines[0].strokeColor = colors.black
+    chart.lines[0].strokeWidth = 1.6
+    chart.lines[0].symbol = makeMarker("FilledSquare", size=4)
+    chart.lineLabelFormat = "%.0f%%"
+    chart.lineLabels.fontName = FONT
+    chart.lineLabels.fontSize = 7
+    chart.lineLabels.dy = 6
+    drawing.add(chart)
+    drawing.add(
+        String(
+            chart.x + chart.width / 2, 6, axis_label, fontName=FONT, fontSize=8, textAnchor="middle"
+        )
+    )
+    return drawing
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,235 @@
+"""The self-assessment return (issue 5, point 1), read back as the central team would read it.
+
+Every figure is checked against nbdesk.forms.scoring.score() computed here from the assessment's own
+ratings, the paper-tool sheets against the ratings one by one, and the Ratings sheet by importing the
+return into nbdesk again (issue 3's importer) and finding an identical assessment.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from nbdesk.assessment_exchange import HEADERS, import_new, read_ratings
+from nbdesk.assessments import find_assessment, load_assessment
+from nbdesk.cli import main
+from nbdesk.forms.scoring import score
+from nbdesk.storage import open_database
+
+BASELINE = "Baseline 2020 – staff"
+FOLLOW_UP = "Follow-up 2022 – staff"  # half done in the demonstration
+
+
+def export(capsys: pytest.CaptureFixture[str], db: Path, name: str, out: Path) -> None:
+    code = main(["export", "self-assessment", name, "--db", str(db), "--out", str(out)])
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    assert str(out) in printed
+
+
+def assessment(db: Path, name: str):  # type: ignore[no-untyped-def]
+    database = open_database(db)
+    try:
+        with database.session() as session:
+            return load_assessment(session, find_assessment(session, name))
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize("name", [BASELINE, FOLLOW_UP])
+def test_figures_match_the_scoring_module(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, name, out)
+    detail = assessment(demo_file, name)
+    fw = detail.framework
+    ratings = {(s.area_number, s.letter): s.points for s in detail.statements()}
+    expected = score(fw, ratings, {a.number: a.overall for a in detail.areas})
+
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [
+        "Cover",
+        "Summary",
+        *(f"Area {a.number}" for a in fw.areas),
+        "Ratings",
+        "About",
+    ]
+    # Summary, read by pandas as an analyst would: one row per area under the header on row 4.
+    summary = pd.read_excel(out, sheet_name="Summary", header=3, nrows=len(fw.areas))
+    assert list(summary.columns[:4]) == ["Area", "Title", "Statements", "Rated"]
+    for area, row in zip(expected.areas, summary.itertuples(index=False), strict=True):
+        assert row.Area == area.number and row.Title == area.title
+        assert row.Statements == area.statements and row.Rated == area.rated
+        mean, percent, overall = row[4], row[5], row[6]
+        if area.mean is None:
+            assert pd.isna(mean) and pd.isna(percent)
+        else:
+            assert mean == pytest.approx(area.mean) and percent == pytest.approx(area.percent)
+        assert (pd.isna(overall) and area.overall_out_of_10 is None) or (
+            overall == area.overall_out_of_10
+        )
+    labels = {
+        r[1]: r[4]
+        for r in book["Summary"].iter_rows(min_row=len(fw.areas) + 6, values_only=True)
+        if r[1]
+    }
+    assert labels["Total (of 106–424)"] == expected.total
+    assert labels["Statements rated"] == expected.rated
+    overall_key = "Overall mean (mean of the area means, out of 4)"
+    assert labels[overall_key] == pytest.approx(expected.overall_mean)
+    if expected.complete:
+        assert labels["Band"] == expected.band and labels["Complete"] == "Yes"
+    else:
+        assert labels["Band"].startswith("Not given") and labels["Complete"] == "No"
+
+    # Each area like the paper tool: exactly one x, under the statement's rating.
+    scale = [p.points for p in fw.scale]
+    for area in detail.areas:
+        ws = book[f"Area {area.number}"]
+        rows = list(ws.iter_rows(min_row=5, max_row=4 + len(area.statements), values_only=True))
+        for st, row in zip(area.statements, rows, strict=True):
+            assert row[0] == st.letter and row[1] == st.text
+            marks = [i for i, v in enumerate(row[2 : 2 + len(scale)]) if v == "x"]
+            assert marks == ([] if st.points is None else [scale.index(st.points)])
+            assert (row[2 + len(scale)] or "") == st.evidence
+        tail = {
+            r[1]: r[2] for r in ws.iter_rows(min_row=6 + len(area.statements), values_only=True)
+        }
+        assert tail["Overall rating for this area (out of 10)"] == area.overall
+
+    cover = {r[0]: r[1] for r in book["Cover"].iter_rows(values_only=True) if r[0]}
+    assert cover["Assessment"] == name
+    assert cover["Framework"] == fw.name and cover["Framework version"] == fw.version
+    assert cover["Statements rated"] == f"{expected.rated} of {expected.statements}"
+    assert cover["Exported by"].startswith("nbdesk ")
+    assert "Took part: staff" in cover and "Took part: young person" in cover
+
+
+def test_laid_out_for_reading_and_printing(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, BASELINE, out)
+    book = openpyxl.load_workbook(out)
+    for name in ("Summary", "Area 1", "Area 7", "Ratings"):
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.freeze_panes in ("A5", "A2"), name
+        header_row = int(ws.freeze_panes[1:]) - 1
+        assert ws.print_title_rows == f"$1:${header_row}"
+        # The statement or title column is wide enough to read a sentence.
+        assert max(ws.column_dimensions[c].width for c in "BC") >= 40
+    area = book["Area 1"]
+    assert area["G5"].alignment.wrap_text and area["B5"].alignment.wrap_text
+    assert area["A4"].font.bold and area.column_dimensions["G"].width >= 40
+
+
+def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, FOLLOW_UP, out)
+    ratings = pd.read_excel(out, sheet_name="Ratings", dtype=str, keep_default_na=False)
+    assert tuple(ratings.columns) == HEADERS
+    original = assessment(demo_file, FOLLOW_UP)
+    assert len(ratings) == original.framework.statement_count
+
+    # Through the command line, as a lead would.
+    code = main(["assessment", "import", str(out), "--db", str(demo_file), "--name", "Again"])
+    capsys.readouterr()
+    assert code == 0
+    again = assessment(demo_file, "Again")
+    assert again.summary.framework_id == original.summary.framework_id
+    assert [(s.area_number, s.letter, s.points, s.evidence) for s in again.statements()] == [
+        (s.area_number, s.letter, s.points, s.evidence) for s in original.statements()
+    ]
+
+    # And through the importer's service functions.
+    sheet = read_ratings(out, original.framework)
+    database = open_database(demo_file)
+    try:
+        with database.transaction() as session:
+            import_new(session, sheet, name="Once more", framework_id=original.summary.framework_id)
+    finally:
+        database.close()
+    once_more = assessment(demo_file, "Once more")
+    assert [(s.statement_id, s.points, s.evidence) for s in once_more.statements()] == [
+        (s.statement_id, s.points, s.evidence) for s in original.statements()
+    ]
+
+
+def test_unknown_assessment_and_wrong_ending_fail_in_one_line(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "export",
+            "self-assessment",
+            "Nope",
+            "--db",
+            str(demo_file),
+            "--out",
+            str(tmp_path / "a.xlsx"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and "No assessment called 'Nope'" in err
+    code = main(
+        [
+            "export",
+            "self-assessment",
+            BASELINE,
+            "--db",
+            str(demo_file),
+            "--out",
+            str(tmp_path / "a.csv"),
+        ]
+    )
+    assert code == 1 and "must end in .xlsx" in capsys.readouterr().err
+    assert not list(tmp_path.glob("a.*"))
+
+
+def test_a_read_only_target_is_refused_with_its_name(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "return.xlsx"
+    out.write_bytes(b"the old one")
+    out.chmod(0o444)
+    code = main(["export", "self-assessment", BASELINE, "--db", str(demo_file), "--out", str(out)])
+    err = capsys.readouterr().err
+    out.chmod(0o644)
+    assert code == 1 and "read-only" in err and str(out) in err
+    assert out.read_bytes() == b"the old one"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_the_return(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, BASELINE, out)
+    converted = tmp_path / "converted"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, double quote, UTF-8
+            "--outdir",
+            str(converted),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = (converted / "return.csv").read_text(encoding="utf-8", errors="replace")
+    assert f"Self-assessment return: {BASELINE}" in text and "Framework version" in text
