@@ -482,17 +482,36 @@ def set_rating(
                 f"{points} is not a rating on this framework's scale "
                 f"({', '.join(map(str, sorted(allowed)))})."
             )
-    old = _rating_row(session, assessment_id, statement_id)[0]
-    if old == points:
+    # The history row is written from the rating row itself (its old value read by SQLite, not
+    # fetched first), then the rating is updated: two statements sent as plain SQL, because this
+    # runs for every key press in a workshop and SQLAlchemy's statement handling cost more than
+    # the commit itself (benchmarks/bench_rating.py). Both skip a rating that is unchanged.
+    # The session's own SQLite connection, inside its transaction: committed with it.
+    connection: Any = session.connection().connection.driver_connection
+    when = _now().strftime(_DATETIME_FORMAT)
+    recorded = connection.execute(
+        _RECORD_RATING_SQL,
+        (_text(points), when, sitting_id, assessment_id, statement_id, points),
+    ).fetchall()
+    if not recorded:
+        _rating_row(session, assessment_id, statement_id)  # raises if the statement is not there
         return None
-    session.execute(
-        update(Rating)
-        .where(Rating.assessment_id == assessment_id, Rating.statement_id == statement_id)
-        .values(points=points)
-    )
-    return _record(
-        session, assessment_id, RATING, statement_id, _text(old), _text(points), sitting_id
-    )
+    connection.execute(_UPDATE_RATING_SQL, (points, assessment_id, statement_id, points))
+    return Change(assessment_id, RATING, statement_id, recorded[0][0], _text(points))
+
+
+# SQLAlchemy's DateTime keeps this text in SQLite; rows written here must read back the same way.
+_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+_RECORD_RATING_SQL = (
+    "INSERT INTO assessment_change (assessment_id, statement_id, area_id, field, old_value, "
+    "new_value, changed_at, sitting_id) "
+    "SELECT assessment_id, statement_id, NULL, 'rating', CAST(points AS TEXT), ?, ?, ? "
+    "FROM rating WHERE assessment_id = ? AND statement_id = ? AND points IS NOT ? "
+    "RETURNING old_value"
+)
+_UPDATE_RATING_SQL = (
+    "UPDATE rating SET points = ? WHERE assessment_id = ? AND statement_id = ? AND points IS NOT ?"
+)
 
 
 def set_evidence(

@@ -327,3 +327,11 @@ def test_cli_choices_match_the_service() -> None:
 
     assert cli_assessment.STAGES == STAGES
     assert cli_assessment.PERSPECTIVES == PERSPECTIVES
+
+
+def test_rating_a_statement_of_another_framework_is_refused(db: Database) -> None:
+    aid = new(db, "Baseline")
+    with pytest.raises(LookupError, match="not part of"), db.transaction() as session:
+        set_rating(session, aid, 999_999, 3)
+    with db.session() as session:
+        assert history(session, aid) == []
