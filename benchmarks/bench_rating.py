@@ -4,6 +4,7 @@ a file beside it, measured in the same run and interleaved so disk behaviour aff
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -70,6 +71,7 @@ def measure(ctx: Context) -> list[Figure]:
         bare.close()
     finally:
         db.close()
+        shutil.rmtree(folder, ignore_errors=True)
     mine, base = statistics.median(ours), statistics.median(theirs)
     return [
         Figure(
