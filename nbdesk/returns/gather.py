@@ -1,20 +1,20 @@
 """What the returns and reports hold, read from the file as plain values (no ORM objects escape).
 
-Self-assessments come from the assessment service (nbdesk.assessments, nbdesk.assessment_results).
-A survey round's counts are read here, read-only, from the survey tables: who is eligible (the
-round's members not excluded), who of them completed, and the breakdowns by age band, gender,
-accommodation type and PA team. Only counts leave this module for a round: no names, ids or contact
-details.
+Self-assessments come from the assessment service (nbdesk.assessments, nbdesk.assessment_results);
+survey rounds from the round service's dashboard (nbdesk.rounds), so the return counts exactly what
+staff see in the app: who is eligible, who of them completed, and the groups by age band, gender and
+accommodation type. The one breakdown the dashboard does not give, by PA team, is counted here.
+Only counts leave this module for a round: no names, ids or contact details.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
@@ -28,16 +28,11 @@ from nbdesk.assessments import (
     load_assessment,
 )
 from nbdesk.authority import authority_name
+from nbdesk.register import NOT_RECORDED
 from nbdesk.returns.suppression import CountTable, Group
-from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
+from nbdesk.rounds import GroupFigures, RoundSummary, dashboard, find_round, list_rounds
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
 
-NOT_RECORDED = "Not recorded"
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("16 to 17", 16, 17),
-    ("18 to 20", 18, 20),
-    ("21 to 25", 21, 25),
-)
-OTHER_AGES = "Other ages"
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
 
 
@@ -103,17 +98,6 @@ def comparison_by_name(session: Session, first: str, second: str) -> Comparison:
 
 
 @dataclass(frozen=True)
-class RoundSummary:
-    id: int
-    name: str
-    opens_on: date
-    closes_on: date
-    closed: bool
-    eligible: int
-    completed: int
-
-
-@dataclass(frozen=True)
 class RoundData:
     authority: str
     round: RoundSummary
@@ -127,105 +111,21 @@ class RoundData:
     nbdesk_version: str
 
 
-def list_rounds(session: Session) -> list[RoundSummary]:
-    eligible = (
-        select(RoundMember.round_id, func.count().label("n"))
-        .where(RoundMember.eligible.is_(True))
-        .group_by(RoundMember.round_id)
-        .subquery()
-    )
-    completed = (
-        select(Completion.round_id, func.count().label("n"))
-        .join(
-            RoundMember,
-            (RoundMember.round_id == Completion.round_id)
-            & (RoundMember.care_leaver_id == Completion.care_leaver_id),
-        )
-        .where(RoundMember.eligible.is_(True))
-        .group_by(Completion.round_id)
-        .subquery()
-    )
-    query = (
-        select(SurveyRound, eligible.c.n, completed.c.n)
-        .outerjoin(eligible, eligible.c.round_id == SurveyRound.id)
-        .outerjoin(completed, completed.c.round_id == SurveyRound.id)
-        .order_by(SurveyRound.opens_on, SurveyRound.name)
-    )
-    return [
-        RoundSummary(r.id, r.name, r.opens_on, r.closes_on, r.closed, e or 0, c or 0)
-        for r, e, c in session.execute(query)
-    ]
-
-
-def find_round(session: Session, name: str) -> RoundSummary:
-    wanted = " ".join(name.split()).casefold()
-    rounds = list_rounds(session)
-    for r in rounds:
-        if r.name.casefold() == wanted:
-            return r
-    known = ", ".join(f"'{r.name}'" for r in rounds) or "none"
-    raise LookupError(f"No survey round called '{name}' (there are: {known}).")
-
-
 def long_date(day: date) -> str:
     """2 March 2026: no leading zero, on every platform."""
     return f"{day.day} {day:%B %Y}"
 
 
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+def _table(title: str, groups: Iterable[GroupFigures]) -> CountTable:
+    return CountTable(title, tuple(Group(g.group, g.eligible, g.completed) for g in groups))
 
 
-def age_band(born: date | None, day: date) -> str:
-    if born is None:
-        return NOT_RECORDED
-    age = age_on(born, day)
-    for label, low, high in AGE_BANDS:
-        if low <= age <= high:
-            return label
-    return OTHER_AGES
-
-
-def _label(value: str) -> str:
-    cleaned = " ".join((value or "").split())
-    return cleaned[:1].upper() + cleaned[1:] if cleaned else NOT_RECORDED
-
-
-def _table(
-    title: str,
-    people: Iterable[tuple[str, bool]],
-    order: Callable[[str], tuple[int, str]],
-) -> CountTable:
+def _by_team(session: Session, round_id: int) -> CountTable:
+    """The round's dashboard breaks down by personal adviser; the return wants the PA's team."""
     eligible: Counter[str] = Counter()
     completed: Counter[str] = Counter()
-    for group, done in people:
-        eligible[group] += 1
-        completed[group] += int(done)
-    groups = sorted(eligible, key=order)
-    return CountTable(title, tuple(Group(g, eligible[g], completed[g]) for g in groups))
-
-
-def _plain_order(label: str) -> tuple[int, str]:
-    return (label == NOT_RECORDED, label.casefold())
-
-
-def _age_order(label: str) -> tuple[int, str]:
-    names = [b[0] for b in AGE_BANDS] + [OTHER_AGES, NOT_RECORDED]
-    return (names.index(label), label)
-
-
-def round_data(session: Session, round_id: int) -> RoundData:
-    summary = next((r for r in list_rounds(session) if r.id == round_id), None)
-    if summary is None:
-        raise LookupError(f"No survey round with id {round_id}.")
-    rows = session.execute(
-        select(
-            CareLeaver.date_of_birth,
-            CareLeaver.gender,
-            CareLeaver.accommodation,
-            CareLeaver.team,
-            Completion.confirmed_on,
-        )
+    for team, done in session.execute(
+        select(CareLeaver.team, Completion.confirmed_on)
         .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
         .outerjoin(
             Completion,
@@ -233,32 +133,42 @@ def round_data(session: Session, round_id: int) -> RoundData:
             & (Completion.care_leaver_id == RoundMember.care_leaver_id),
         )
         .where(RoundMember.round_id == round_id, RoundMember.eligible.is_(True))
-    ).all()
-    people = [
-        (
-            age_band(born, summary.opens_on),
-            _label(gender.strip().lower()),
-            _label(accommodation),
-            _label(team),
-            done,
-        )
-        for born, gender, accommodation, team, done in rows
-    ]
-    breakdowns = (
-        _table(BREAKDOWN_TITLES[0], ((p[0], p[4] is not None) for p in people), _age_order),
-        _table(BREAKDOWN_TITLES[1], ((p[1], p[4] is not None) for p in people), _plain_order),
-        _table(BREAKDOWN_TITLES[2], ((p[2], p[4] is not None) for p in people), _plain_order),
-        _table(BREAKDOWN_TITLES[3], ((p[3], p[4] is not None) for p in people), _plain_order),
+    ):
+        label = " ".join((team or "").split()) or NOT_RECORDED
+        eligible[label] += 1
+        completed[label] += int(done is not None)
+    order = sorted(eligible, key=lambda g: (g == NOT_RECORDED, g.casefold()))
+    return CountTable(
+        BREAKDOWN_TITLES[3], tuple(Group(g, eligible[g], completed[g]) for g in order)
     )
-    done_days = sorted(p[4] for p in people if p[4] is not None)
-    last = max([summary.closes_on, *done_days]) if done_days else summary.closes_on
+
+
+def weekly_totals(
+    opens_on: date, closes_on: date, over_time: Iterable[tuple[date, int]], today: date
+) -> tuple[tuple[date, int], ...]:
+    """Cumulative completions at the end of each week of the round, up to its close or today."""
+    points = sorted(over_time)
+    last = max([closes_on, *(d for d, _ in points)]) if points else closes_on
     weekly: list[tuple[date, int]] = []
-    week_end = summary.opens_on + timedelta(days=6)
+    week_end = opens_on + timedelta(days=6)
     while True:
-        weekly.append((week_end, sum(1 for d in done_days if d <= week_end)))
-        if week_end >= last or week_end >= date.today():
+        so_far = max((n for d, n in points if d <= week_end), default=0)
+        weekly.append((week_end, so_far))
+        if week_end >= last or week_end >= today:
             break
         week_end += timedelta(days=7)
+    return tuple(weekly)
+
+
+def round_data(session: Session, round_id: int) -> RoundData:
+    board = dashboard(session, round_id)
+    summary = board.round
+    breakdowns = (
+        _table(BREAKDOWN_TITLES[0], board.by_age_band),
+        _table(BREAKDOWN_TITLES[1], board.by_gender),
+        _table(BREAKDOWN_TITLES[2], board.by_accommodation),
+        _by_team(session, round_id),
+    )
     earlier = tuple(
         r for r in list_rounds(session) if r.opens_on < summary.opens_on and r.id != summary.id
     )
@@ -267,7 +177,7 @@ def round_data(session: Session, round_id: int) -> RoundData:
         round=summary,
         total=Group("All eligible care leavers", summary.eligible, summary.completed),
         breakdowns=breakdowns,
-        weekly=tuple(weekly),
+        weekly=weekly_totals(summary.opens_on, summary.closes_on, board.over_time, date.today()),
         earlier=earlier,
         exported_at=datetime.now().replace(microsecond=0),
         nbdesk_version=__version__,

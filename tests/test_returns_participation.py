@@ -1,0 +1,203 @@
+"""The participation return and the survey-round report (issue 5, points 2 and 3).
+
+A round of 90 fictional people with known groups is added to the demonstration file; every figure in
+the workbook is checked against counts made here from that list, every count from 1 to 5 must be
+`[c]`, no hidden cell may be recoverable from the totals (the rank audit of test_suppression), and no
+name, id, date of birth, phone number or email may appear anywhere in the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_returns_support import EARLIER, ROUND, Person, add_round, hand_counts, people
+from test_suppression import check_safe
+
+from nbdesk.cli import main
+from nbdesk.returns.participation_return import DATA_HEADERS
+from nbdesk.returns.suppression import (
+    SYMBOL,
+    Cell,
+    CountTable,
+    Group,
+    SafeReturn,
+    SafeRow,
+    SafeTable,
+)
+
+
+@pytest.fixture
+def round_file(demo_file: Path) -> tuple[Path, list[Person]]:
+    group = people()
+    add_round(demo_file, group[:70], name=EARLIER, opens=date(2025, 9, 1))
+    add_round(demo_file, group)
+    return demo_file, group
+
+
+def export(capsys: pytest.CaptureFixture[str], db: Path, out: Path) -> None:
+    code = main(["export", "participation", ROUND, "--db", str(db), "--out", str(out)])
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    assert str(out) in printed
+
+
+def all_text(path: Path) -> str:
+    book = openpyxl.load_workbook(path)
+    return "\n".join(
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
+
+
+def test_figures_match_hand_counts_and_small_counts_are_hidden(
+    round_file: tuple[Path, list[Person]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, group = round_file
+    out = tmp_path / "participation.xlsx"
+    export(capsys, db, out)
+    expected = hand_counts(group)
+    eligible = sum(1 for p in group if p.eligible)
+    completed = sum(1 for p in group if p.eligible and p.completed_on is not None)
+
+    data = pd.read_excel(out, sheet_name="Data")
+    assert tuple(data.columns) == DATA_HEADERS
+    first = data.iloc[0]
+    assert (first["Eligible"], first["Completed"]) == (eligible, completed)
+    assert first["Response rate"] == pytest.approx(completed / eligible)
+
+    seen: dict[str, dict[str, tuple[object, object, object]]] = {}
+    for row in data.iloc[1:].itertuples(index=False):
+        seen.setdefault(row[0], {})[row[1]] = (row[2], row[3], row[4])
+    assert set(seen) == set(expected)
+    hidden_somewhere = False
+    for breakdown, groups in expected.items():
+        assert set(seen[breakdown]) == set(groups), breakdown
+        for label, (e, c) in groups.items():
+            shown_e, shown_c, rate = seen[breakdown][label]
+            for shown, true in ((shown_e, e), (shown_c, c)):
+                if shown == SYMBOL:
+                    hidden_somewhere = True
+                else:
+                    assert int(shown) == true and not 1 <= true <= 5, (breakdown, label)
+            if SYMBOL in (shown_e, shown_c):
+                assert rate == SYMBOL
+            elif e:
+                assert float(rate) == pytest.approx(c / e)
+    assert hidden_somewhere  # the round was built to have small groups
+
+    # The same pattern, rebuilt from the workbook, passes the independent recoverability audit.
+    def cell(shown: object, true: int) -> Cell:
+        return Cell(true, shown == SYMBOL)
+
+    tables = [
+        CountTable(b, tuple(Group(label, *counts) for label, counts in groups.items()))
+        for b, groups in expected.items()
+    ]
+    rebuilt = SafeReturn(
+        SafeRow("All", cell(first["Eligible"], eligible), cell(first["Completed"], completed)),
+        tuple(
+            SafeTable(
+                t.title,
+                tuple(
+                    SafeRow(
+                        g.label,
+                        cell(seen[t.title][g.label][0], g.eligible),
+                        cell(seen[t.title][g.label][1], g.completed),
+                    )
+                    for g in t.groups
+                ),
+            )
+            for t in tables
+        ),
+        5,
+    )
+    check_safe(Group("All", eligible, completed), tables, rebuilt)
+
+    # The printable sheet and the cover say the same, and explain the symbol.
+    book = openpyxl.load_workbook(out)
+    cover = {r[0]: r[1] for r in book["Cover"].iter_rows(values_only=True) if r[0]}
+    assert cover["Round"] == ROUND and cover["Eligible"] == eligible
+    assert cover["Completed"] == completed and "1 to 5" in cover["About [c]"]
+    printable = [r for r in book["Participation"].iter_rows(values_only=True)]
+    assert "1 to 5" in printable[1][0]
+    assert tuple(v for v in next(r for r in printable if r[0] == "Gender") if v) == ("Gender",)
+
+
+def test_no_personal_field_is_in_the_return(
+    round_file: tuple[Path, list[Person]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, group = round_file
+    out = tmp_path / "participation.xlsx"
+    export(capsys, db, out)
+    text = all_text(out)
+    for p in group:
+        for personal in (p.unique_id, p.name, p.phone, p.email, p.born.isoformat()):
+            assert personal not in text
+    assert "Ada Placeholder" not in text  # the PA's name neither
+    assert "Testperson" not in text and "@" not in text
+
+
+def test_the_report_shows_rates_groups_and_no_small_counts(
+    round_file: tuple[Path, list[Person]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    db, group = round_file
+    out = tmp_path / "round.pdf"
+    code = main(["report", "participation", ROUND, "--db", str(db), "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    eligible = sum(1 for p in group if p.eligible)
+    completed = sum(1 for p in group if p.eligible and p.completed_on is not None)
+    for heading in (
+        f"Survey round report: {ROUND}",
+        "Headline figures",
+        "Response rate over time",
+        "This round beside earlier rounds",
+        "Groups under-represented",
+        "Participation by group",
+        "Accommodation type",
+        "PA team",
+    ):
+        assert heading in text, heading
+    assert f"{completed / eligible * 100:.0f}%" in text and str(eligible) in text
+    assert SYMBOL in text and EARLIER in text
+    for p in group:
+        assert p.name not in text and p.unique_id not in text
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert f"Survey round report: {ROUND}" in info
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_the_return(
+    round_file: tuple[Path, list[Person]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "participation.xlsx"
+    export(capsys, round_file[0], out)
+    converted = tmp_path / "converted"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(converted),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = (converted / "participation.csv").read_text(encoding="utf-8")
+    assert f"Survey participation return: {ROUND}" in text and "[c]" in text
