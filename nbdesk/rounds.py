@@ -751,7 +751,11 @@ def _erasure_targets(session: Session, round_id: int) -> tuple[SurveyRound, set[
         session.scalars(
             select(RoundMember.care_leaver_id)
             .join(SurveyRound, SurveyRound.id == RoundMember.round_id)
-            .where(SurveyRound.closed.is_(False), SurveyRound.id != round_id)
+            .where(
+                SurveyRound.closed.is_(False),
+                SurveyRound.id != round_id,
+                RoundMember.eligible.is_(True),
+            )
         )
     )
     return survey_round, members - still_needed, members & still_needed

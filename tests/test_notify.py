@@ -1,0 +1,172 @@
+"""The GOV.UK Notify upload list, read back from the written file."""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from nbdesk.cli import main
+from nbdesk.notify import NOTIFY_ROW_LIMIT, notify_list, write_notify_file
+from nbdesk.register import PersonFields, add_person, find_person, update_person
+from nbdesk.register_import import apply_import, preview_import, read_register_file
+from nbdesk.rounds import exclude_person, find_round, mark_completed, open_round
+from nbdesk.storage import Database, create_database
+
+CLEAN = Path(__file__).parent / "data" / "register_clean.csv"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = create_database(tmp_path / "n.nbdesk", "Testshire County Council")
+    with database.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(CLEAN)))
+        rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1))
+        mark_completed(session, rnd.id, find_person(session, "B001").id, "pa", date(2026, 1, 12))
+        add_person(session, PersonFields("B010", name="", phone="07700 900150"))
+        # Added after opening, and included; no name to personalise a message with.
+        from nbdesk.rounds import include_person
+
+        include_person(session, rnd.id, find_person(session, "B010").id, "New to the service")
+        eli = find_person(session, "B004")
+        exclude_person(session, rnd.id, eli.id, "In hospital")
+    yield database
+    database.close()
+
+
+def test_text_list_and_the_left_out_reasons(db: Database, tmp_path: Path) -> None:
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    assert data.headers == ("phone number", "first name", "pa name")
+    # Cai is known as Caz; Dara has no mobile; Finn is do-not-contact; Bea completed.
+    assert data.rows == (("07700900124", "Caz", "Pat Honeysock"),)
+    reasons = {p.unique_id: p.reason for p in data.left_out}
+    assert reasons == {
+        "B001": "completed on 12 Jan 2026 (confirmed by their PA)",
+        "B003": "no mobile number",
+        "B004": "not counted in this round (In hospital)",
+        "B005": "do not contact (Asked not to be contacted)",
+        "B006": "not counted in this round (Aged 36 when the round opened)",
+        "B010": "no first name or pa name for the message",
+    }
+
+    out = tmp_path / "remind.csv"
+    write_notify_file(out, data)
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [
+        ["phone number", "first name", "pa name"],
+        ["07700900124", "Caz", "Pat Honeysock"],
+    ]
+
+
+def test_email_list_as_xlsx(db: Database, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with db.session() as session:
+        data = notify_list(
+            session, find_round(session, "Time 2").id, "email", ("first name", "round closes")
+        )
+    assert data.headers == ("email address", "first name", "round closes")
+    assert data.rows == (("dara@example.com", "Dara", "01 Mar 2026"),)
+    out = tmp_path / "remind.xlsx"
+    write_notify_file(out, data)
+    sheet = load_workbook(out, read_only=True).worksheets[0]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["email address", "first name", "round closes"],
+        ["dara@example.com", "Dara", "01 Mar 2026"],
+    ]
+
+
+def test_the_write_is_atomic(db: Database, tmp_path: Path) -> None:
+    from nbdesk.notify import write_atomically
+
+    out = tmp_path / "remind.csv"
+    out.write_text("the previous list\n")
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    with pytest.raises(ValueError, match="xlsx"):
+        write_notify_file(tmp_path / "remind.pdf", data)
+
+    def fail(temp: Path) -> None:
+        assert temp.parent == out.parent  # same folder, so the final step is a rename
+        temp.write_text("half a list")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(out, fail)
+    # A failure part-way leaves the old file as it was and no temporary file behind.
+    assert out.read_text() == "the previous list\n"
+    assert [n for n in os.listdir(tmp_path) if n.startswith(".remind")] == []
+    write_notify_file(out, data)
+    assert out.read_text().splitlines()[0] == "phone number,first name,pa name"
+
+
+def test_too_many_rows_for_notify_is_refused(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbdesk.notify
+
+    assert NOTIFY_ROW_LIMIT == 100_000
+    monkeypatch.setattr(nbdesk.notify, "NOTIFY_ROW_LIMIT", 0)
+    with db.session() as session, pytest.raises(ValueError, match="at most 0 rows"):
+        notify_list(session, find_round(session, "Time 2").id, "text")
+
+
+def test_an_invalid_number_typed_later_is_left_out_with_its_reason(db: Database) -> None:
+    with db.transaction() as session:
+        cai = find_person(session, "B002")
+        update_person(
+            session, cai.id, PersonFields("B002", name="Cai Thistlebottom", pa_name="Pat Honeysock")
+        )
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    assert data.rows == ()
+    assert {p.unique_id: p.reason for p in data.left_out}["B002"] == "no mobile number"
+
+
+def test_cli_export_notify(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "notify.csv"
+    left = tmp_path / "left.csv"
+    db.close()
+    code = main(
+        [
+            "export",
+            "notify",
+            "Time 2",
+            "--db",
+            str(db.path),
+            "--out",
+            str(out),
+            "--left-out",
+            str(left),
+        ]
+    )
+    printed, _ = capsys.readouterr()
+    assert code == 0
+    assert "Wrote 1 people to remind" in printed and "B003: no mobile number" in printed
+    assert "Caz" not in printed.split("Left out")[1]  # the printed list holds ids, not names
+    assert out.read_text().splitlines() == [
+        "phone number,first name,pa name",
+        "07700900124,Caz,Pat Honeysock",
+    ]
+    assert "Dara Quillfinch,Sam Wafflethorpe,no mobile number" in left.read_text()
+    code = main(
+        [
+            "export",
+            "notify",
+            "Time 2",
+            "--db",
+            str(db.path),
+            "--out",
+            str(out),
+            "--channel",
+            "email",
+            "--columns",
+            "first name,shoe size",
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 1 and "shoe size" in err

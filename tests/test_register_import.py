@@ -1,0 +1,340 @@
+"""Register import: messy council files, exact rejections, all-or-nothing, re-import keeps history."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from nbdesk.cli import main
+from nbdesk.register import find_person, list_register, register_size
+from nbdesk.register_import import (
+    ImportRejected,
+    Rejection,
+    apply_import,
+    guess_mapping,
+    preview_import,
+    read_register_file,
+)
+from nbdesk.rounds import (
+    completion_state,
+    contact_history,
+    log_contact,
+    mark_completed,
+    open_round,
+    unmark_completed,
+)
+from nbdesk.storage import Database, create_database
+
+DATA = Path(__file__).parent / "data"
+MESSY = DATA / "register_messy.csv"
+CLEAN = DATA / "register_clean.csv"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    yield database
+    database.close()
+
+
+def test_plain_list_headers_are_mapped() -> None:
+    table = read_register_file(MESSY)
+    mapping = guess_mapping(table.headers)
+    assert mapping["unique_id"] == "Unique ID"
+    assert mapping["first_name"] == "First name" and mapping["surname"] == "Surname"
+    assert mapping["pa_name"] == "Allocated Personal Adviser"
+    assert mapping["accommodation"] == "Type of Accommodation"
+    assert mapping["phone"] == "Mobile"
+
+
+def test_messy_rejections_row_column_and_reason(db: Database) -> None:
+    with db.session() as session:
+        preview = preview_import(session, read_register_file(MESSY), today=date(2026, 6, 1))
+    assert preview.rows_read == 9  # the blank row 5 is skipped, not counted or rejected
+    assert list(preview.rejections) == [
+        Rejection(3, "Unique ID", "the unique id 'A002' is also on row 9"),
+        Rejection(
+            7,
+            "Date of birth",
+            "'31/02/2006' is not a real date (dates are read day first: 31/12/2006)",
+        ),
+        Rejection(
+            8,
+            "Mobile",
+            "'020 7946 0000' is not a UK mobile number (they start 071–075 or 077–079)",
+        ),
+        Rejection(8, "Email", "'gus@example' is not an email address"),
+        Rejection(9, "Unique ID", "the unique id 'A002' is also on row 3"),
+        Rejection(10, "Date of birth", "'12/12/2030' is in the future"),
+        Rejection(
+            10,
+            "Preferred channel",
+            "'Pigeon' is not a channel (one of: Text message, WhatsApp, Phone call, Email, "
+            "Letter or paper copy, In person, Through a trusted adult)",
+        ),
+    ]
+    assert preview.rejected_rows == [3, 7, 8, 9, 10]
+    assert [n for n, _ in preview.valid] == [2, 4, 6, 11]
+    assert preview.new_ids == {"A001", "A003", "A004", "A008"}
+    assert preview.rejections[0].text() == (
+        "row 3, column 'Unique ID': the unique id 'A002' is also on row 9"
+    )
+
+
+def test_a_rejected_import_changes_nothing(db: Database) -> None:
+    table = read_register_file(CLEAN)
+    with db.transaction() as session:
+        apply_import(session, preview_import(session, table))
+    before = list_register_snapshot(db)
+    with pytest.raises(ImportRejected), db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(MESSY)))
+    assert list_register_snapshot(db) == before
+
+
+def list_register_snapshot(db: Database) -> list[tuple[object, ...]]:
+    with db.session() as session:
+        return [tuple(r[1:]) for r in list_register(session)]
+
+
+def test_valid_rows_are_read_as_councils_write_them(db: Database) -> None:
+    with db.transaction() as session:
+        preview = preview_import(session, read_register_file(MESSY), today=date(2026, 6, 1))
+        result = apply_import(session, preview, skip_invalid=True)
+    assert (result.added, result.updated, result.skipped_rows) == (4, 0, 5)
+    with db.session() as session:
+        bea = find_person(session, "A001")
+        eli = find_person(session, "A004")
+        dara = find_person(session, "A003")
+        jude = find_person(session, "A008")
+        assert register_size(session) == 4
+    # Stray spaces around ids and names, day-first dates, a text channel label.
+    assert (bea.name, bea.date_of_birth, bea.phone, bea.preferred_channel) == (
+        "Bea Puddlewick",
+        date(2007, 4, 3),
+        "07700 900123",
+        "text",
+    )
+    # An Excel serial date, a number kept as text with an apostrophe, an email in capitals.
+    assert (eli.date_of_birth, eli.phone, eli.email) == (
+        date(2007, 4, 3),
+        "07700 900126",
+        "ELI@example.com",
+    )
+    # A mobile number stored as a number, so its leading 0 was lost.
+    assert (dara.date_of_birth, dara.phone, dara.team) == (
+        date(2005, 12, 31),
+        "07700 900125",
+        "South team",
+    )
+    assert (jude.date_of_birth, jude.phone, jude.preferred_channel) == (
+        date(2005, 6, 15),
+        "07700 900130",
+        "phone",
+    )
+
+
+def test_a_missing_required_column_imports_nothing(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "no_id.csv"
+    lines = CLEAN.read_text().splitlines()
+    path.write_text("\n".join(",".join(line.split(",")[1:]) for line in lines) + "\n")
+    with db.transaction() as session:
+        preview = preview_import(session, read_register_file(path))
+        assert preview.problems and "Unique id" in preview.problems[0]
+        assert not preview.can_import
+        with pytest.raises(ValueError, match="required"):
+            apply_import(session, preview, skip_invalid=True)
+    with db.session() as session:
+        assert register_size(session) == 0
+
+
+def write_annex_a(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "Child Unique ID",
+            "Gender",
+            "Ethnicity",
+            "Date of Birth",
+            "Eligibility Category",
+            "UASC",
+            "Disability",
+            "Allocated Personal Advisor",
+            "Type of Accommodation",
+            "Suitability of Accommodation",
+            "Activity Status",
+        ]
+    )
+    sheet.append(
+        [
+            100234,
+            "F",
+            "WBRI",
+            datetime(2006, 3, 1),
+            "Former relevant",
+            "N",
+            "No",
+            "Pat Honeysock",
+            "Independent living",
+            "Suitable",
+            "Education",
+        ]
+    )
+    sheet.append(
+        [
+            100235,
+            "M",
+            "BAFR",
+            39175,
+            "Relevant",
+            "Y",
+            "No",
+            "Sam Wafflethorpe",
+            "Supported lodgings",
+            "Suitable",
+            "NEET",
+        ]
+    )
+    sheet.append([None] * 11)
+    sheet.append(
+        [
+            "100236 ",
+            "M",
+            "AIND",
+            "03/04/2005",
+            "Former relevant",
+            "n",
+            "Yes",
+            " Jo  Periwinkle ",
+            "Custody",
+            "Not suitable",
+            "Training or employment",
+        ]
+    )
+    sheet.append(
+        [
+            100237,
+            "F",
+            "WBRI",
+            "not known",
+            "Former relevant",
+            "maybe",
+            "No",
+            "Jo Periwinkle",
+            "Custody",
+            "Not suitable",
+            "NEET",
+        ]
+    )
+    book.save(path)
+
+
+def test_annex_a_workbook_is_recognised(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "annex_a.xlsx"
+    write_annex_a(path)
+    table = read_register_file(path)
+    mapping = guess_mapping(table.headers)
+    assert mapping == {
+        "unique_id": "Child Unique ID",
+        "date_of_birth": "Date of Birth",
+        "gender": "Gender",
+        "ethnicity": "Ethnicity",
+        "uasc": "UASC",
+        "disability": "Disability",
+        "pa_name": "Allocated Personal Advisor",
+        "eligibility_category": "Eligibility Category",
+        "accommodation": "Type of Accommodation",
+        "activity": "Activity Status",
+    }
+    with db.transaction() as session:
+        preview = preview_import(session, table)
+        assert preview.ignored_headers == ("Suitability of Accommodation",)
+        assert [r.text() for r in preview.rejections] == [
+            "row 6, column 'Date of Birth': 'not known' is not a date nbdesk can read "
+            "(use 31/12/2006, 31-Dec-2006 or 2006-12-31)",
+            "row 6, column 'UASC': 'maybe' is not yes or no",
+        ]
+        apply_import(session, preview, skip_invalid=True)
+    with db.session() as session:
+        first, second, third = (find_person(session, i) for i in ("100234", "100235", "100236"))
+    assert first.date_of_birth == date(2006, 3, 1) and not first.uasc
+    assert second.date_of_birth == date(2007, 4, 3) and second.uasc
+    assert third.date_of_birth == date(2005, 4, 3) and third.pa_name == "Jo Periwinkle"
+
+
+def test_re_import_updates_by_unique_id_and_keeps_history(db: Database, tmp_path: Path) -> None:
+    with db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(CLEAN)))
+        rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1))
+        cai = find_person(session, "B002")
+        log_contact(session, rnd.id, cai.id, date(2026, 1, 12), "text", "link-sent", "spoke")
+        mark_completed(session, rnd.id, cai.id, "young-person", date(2026, 1, 20))
+        unmark_completed(session, rnd.id, cai.id, "Marked the wrong Cai", date(2026, 1, 21))
+        mark_completed(session, rnd.id, cai.id, "pa", date(2026, 1, 22))
+
+    changed = tmp_path / "changed.csv"
+    text = CLEAN.read_text().replace(
+        "Cai Thistlebottom,Caz,03/04/2006,Male,Pat Honeysock",
+        "Cai Thistlebottom,Caz,03/04/2006,Male,Jo Periwinkle",
+    )
+    changed.write_text(text + "B007,Hana Wobblethorpe,,04/05/2004,Female,Jo Periwinkle,,,,,,,\n")
+    with db.transaction() as session:
+        preview = preview_import(session, read_register_file(changed))
+        assert preview.updated_ids == {f"B00{i}" for i in range(1, 7)}
+        assert preview.new_ids == {"B007"}
+        result = apply_import(session, preview)
+    assert (result.added, result.updated) == (1, 6)
+
+    db.close()
+    reopened = Database(db.path)
+    with reopened.session() as session:
+        cai = find_person(session, "B002")
+        assert cai.pa_name == "Jo Periwinkle" and cai.preferred_name == "Caz"
+        assert [c.outcome for c in contact_history(session, cai.id)] == ["spoke"]
+        state = completion_state(session, rnd.id, cai.id)
+        assert state.completed and state.confirmed_by == "pa"
+        assert [(h.action, h.reason) for h in state.history] == [
+            ("marked", ""),
+            ("unmarked", "Marked the wrong Cai"),
+            ("marked", ""),
+        ]
+        assert register_size(session) == 7
+    reopened.close()
+
+
+def test_cli_import_refuses_rejected_rows_unless_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cli.nbdesk"
+    create_database(path, "Testshire").close()
+    before = path.read_bytes()
+
+    code = main(["register", "import", str(MESSY), "--db", str(path)])
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert "Rejected row 8, column 'Email': 'gus@example' is not an email address" in out
+    assert "Nothing was imported" in out
+
+    code = main(["register", "import", str(MESSY), "--db", str(path), "--dry-run"])
+    out, _ = capsys.readouterr()
+    assert code == 1 and "Dry run: 4 valid rows (4 new, 0 updates), 5 rejected." in out
+    database = Database(path)
+    with database.session() as session:
+        assert register_size(session) == 0
+    database.close()
+    assert before  # the file exists and was opened, but holds no one
+
+    code = main(["register", "import", str(MESSY), "--db", str(path), "--skip-invalid"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "Imported: 4 added, 0 updated, 5 rows skipped." in out
+
+    clean_copy = tmp_path / "clean.csv"
+    shutil.copyfile(CLEAN, clean_copy)
+    code = main(["register", "import", str(clean_copy), "--db", str(path)])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "Imported: 6 added, 0 updated, 0 rows skipped." in out

@@ -1,0 +1,320 @@
+"""Survey rounds: eligibility, contacts, who next, completion history, dashboard, retention.
+
+Figures are checked against counts worked out by hand from tests/data/register_clean.csv:
+B001 Bea (Pat, born 3 Apr 2007), B002 Cai (Pat, 2006), B003 Dara (Sam, 2005), B004 Eli (Sam, 2007,
+custody), B005 Finn (Pat, 2004, do not contact), B006 Gus (Pat, 1990: too old to count).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from nbdesk.cli import main
+from nbdesk.register import PersonFields, add_person, find_person, get_person, update_person
+from nbdesk.register_import import apply_import, preview_import, read_register_file
+from nbdesk.rounds import (
+    completion_state,
+    contact_history,
+    dashboard,
+    erase_contact_details,
+    erasure_plan,
+    exclude_person,
+    find_round,
+    include_person,
+    list_members,
+    log_contact,
+    mark_completed,
+    open_round,
+    set_round_closed,
+    unmark_completed,
+    who_next,
+)
+from nbdesk.storage import Database, create_database
+
+CLEAN = Path(__file__).parent / "data" / "register_clean.csv"
+OPENS = date(2026, 1, 10)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = create_database(tmp_path / "r.nbdesk", "Testshire County Council")
+    with database.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(CLEAN)))
+        open_round(session, "Time 2", OPENS, date(2026, 3, 1))
+    yield database
+    database.close()
+
+
+def ids(db: Database) -> dict[str, int]:
+    with db.session() as session:
+        return {f"B00{i}": find_person(session, f"B00{i}").id for i in range(1, 7)}
+
+
+def round_id(db: Database) -> int:
+    with db.session() as session:
+        return find_round(session, "time 2").id
+
+
+def test_opening_a_round_fixes_who_is_eligible(db: Database) -> None:
+    with db.session() as session:
+        members = {m.unique_id: m for m in list_members(session, round_id(db))}
+    assert {u for u, m in members.items() if m.eligible} == {"B001", "B002", "B003", "B004", "B005"}
+    assert members["B006"].reason == "Aged 36 when the round opened"
+    with db.transaction() as session:
+        with pytest.raises(ValueError, match="already a round"):
+            open_round(session, "TIME 2", OPENS, date(2026, 3, 1))
+        with pytest.raises(ValueError, match="close on or after"):
+            open_round(session, "Backwards", OPENS, OPENS - timedelta(days=1))
+
+
+def test_lead_adds_and_excludes_with_a_reason(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        with pytest.raises(ValueError, match="reason"):
+            exclude_person(session, rid, people["B003"], "  ")
+        exclude_person(session, rid, people["B003"], "Moved abroad")
+        include_person(session, rid, people["B006"], "Asked to take part; still supported")
+        late = add_person(session, PersonFields("B099", name="Zed Snorkelhop"))
+        include_person(session, rid, late, "Joined the register after the round opened")
+    with db.session() as session:
+        members = {m.unique_id: m for m in list_members(session, rid)}
+        board = dashboard(session, rid, today=date(2026, 2, 1))
+    assert not members["B003"].eligible and members["B003"].reason == "Moved abroad"
+    assert members["B006"].eligible and members["B099"].eligible
+    assert board.overall.eligible == 6  # 5 - Dara + Gus + Zed
+
+
+def test_who_next_orders_by_oldest_last_contact(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        log_contact(
+            session, rid, people["B001"], date(2026, 1, 15), "text", "link-sent", "no-reply"
+        )
+        log_contact(session, rid, people["B001"], date(2026, 1, 20), "phone", "reminder", "spoke")
+        log_contact(session, rid, people["B002"], date(2026, 1, 12), "whatsapp", "warm-up", "spoke")
+        log_contact(
+            session,
+            rid,
+            people["B004"],
+            date(2026, 1, 25),
+            "letter",
+            "paper-copy-sent",
+            "will-complete",
+            "Paper copy sent to the prison",
+        )
+        log_contact(
+            session, rid, people["B003"], date(2026, 1, 11), "email", "link-sent", "says-completed"
+        )
+        mark_completed(session, rid, people["B003"], "young-person", date(2026, 1, 11))
+    with db.session() as session:
+        pat = who_next(session, rid, "Pat Honeysock")
+        sam = who_next(session, rid, "Sam Wafflethorpe")
+        everyone = who_next(session, rid)
+    # Pat: Finn is do-not-contact and Gus is not eligible; Cai's last contact is older than Bea's.
+    assert [(r.unique_id, r.contacts, r.last_contact_on, r.last_outcome) for r in pat] == [
+        ("B002", 1, date(2026, 1, 12), "spoke"),
+        ("B001", 2, date(2026, 1, 20), "spoke"),
+    ]
+    # Sam: Dara has completed.
+    assert [r.unique_id for r in sam] == ["B004"]
+    assert [r.unique_id for r in everyone] == ["B002", "B001", "B004"]
+    with db.session() as session:
+        history = contact_history(session, people["B004"], rid)
+    assert history[0].note == "Paper copy sent to the prison"
+
+
+def test_never_contacted_come_first(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        log_contact(session, rid, people["B002"], date(2026, 1, 12), "text", "warm-up", "spoke")
+    with db.session() as session:
+        assert [r.unique_id for r in who_next(session, rid, "Pat Honeysock")] == ["B001", "B002"]
+
+
+def test_completion_unmark_needs_a_reason_and_is_kept_in_history(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        with pytest.raises(ValueError, match="cannot confirm"):
+            mark_completed(session, rid, people["B001"], "neighbour", date(2026, 1, 12))
+        with pytest.raises(ValueError, match="future"):
+            mark_completed(session, rid, people["B001"], "pa", date.today() + timedelta(days=1))
+        mark_completed(session, rid, people["B001"], "trusted-adult", date(2026, 1, 12))
+        with pytest.raises(ValueError, match="Already marked"):
+            mark_completed(session, rid, people["B001"], "pa", date(2026, 1, 13))
+        with pytest.raises(ValueError, match="Say why"):
+            unmark_completed(session, rid, people["B001"], "", date(2026, 1, 14))
+        unmark_completed(
+            session, rid, people["B001"], "Confused with last year's survey", date(2026, 1, 14)
+        )
+        with pytest.raises(ValueError, match="not marked"):
+            unmark_completed(session, rid, people["B001"], "again", date(2026, 1, 14))
+    with db.session() as session:
+        state = completion_state(session, rid, people["B001"])
+    assert not state.completed and state.confirmed_on is None
+    assert [
+        (h.number, h.action, h.changed_on, h.confirmed_by, h.reason) for h in state.history
+    ] == [
+        (1, "marked", date(2026, 1, 12), "trusted-adult", ""),
+        (2, "unmarked", date(2026, 1, 14), "", "Confused with last year's survey"),
+    ]
+
+
+def test_dashboard_figures_match_hand_counts(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        mark_completed(session, rid, people["B001"], "young-person", date(2026, 1, 12))
+        mark_completed(session, rid, people["B003"], "pa", date(2026, 1, 12))
+        mark_completed(session, rid, people["B004"], "pa", date(2026, 1, 19))
+        log_contact(session, rid, people["B002"], date(2026, 1, 30), "text", "reminder", "spoke")
+        log_contact(session, rid, people["B005"], date(2026, 1, 11), "text", "warm-up", "declined")
+    with db.session() as session:
+        board = dashboard(session, rid, today=date(2026, 2, 3), quiet_days=7)
+    assert (board.overall.eligible, board.overall.completed) == (5, 3)
+    assert board.overall.rate == pytest.approx(0.6)
+    assert [(g.group, g.eligible, g.completed) for g in board.by_pa] == [
+        ("Pat Honeysock", 3, 1),
+        ("Sam Wafflethorpe", 2, 2),
+    ]
+    # Ages on the opening day (10 Jan 2026): Bea 18, Cai 19, Dara 20, Eli 18, Finn 22.
+    assert [(g.group, g.eligible, g.completed) for g in board.by_age_band] == [
+        ("18 to 20", 4, 3),
+        ("21 to 25", 1, 0),
+    ]
+    assert [(g.group, g.eligible, g.completed) for g in board.by_gender] == [
+        ("Female", 1, 1),
+        ("Male", 3, 1),
+        ("Non-binary", 1, 1),
+    ]
+    assert [(g.group, g.eligible, g.completed) for g in board.by_accommodation] == [
+        ("Custody", 1, 1),
+        ("Independent living", 3, 2),  # Bea and Dara of Bea, Dara, Finn
+        ("Supported lodgings", 1, 0),
+    ]
+    assert board.over_time == ((date(2026, 1, 12), 2), (date(2026, 1, 19), 3))
+    # Not completed: Cai (contacted 30 Jan, within 7 days) and Finn (do not contact): nobody left.
+    assert board.not_contacted == ()
+    with db.session() as session:
+        later = dashboard(session, rid, today=date(2026, 2, 10), quiet_days=7)
+    assert [q.unique_id for q in later.not_contacted] == ["B002"]
+
+
+def test_retention_erases_notes_and_contact_details_only_when_closed(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        log_contact(
+            session,
+            rid,
+            people["B001"],
+            date(2026, 1, 15),
+            "text",
+            "link-sent",
+            "no-reply",
+            "Mum's number, ask for Bea",
+        )
+        log_contact(session, rid, people["B002"], date(2026, 1, 15), "text", "link-sent", "spoke")
+        mark_completed(session, rid, people["B002"], "pa", date(2026, 1, 16))
+        other = open_round(session, "Care experience check-in", date(2026, 2, 1), date(2026, 4, 1))
+        exclude_person(session, other.id, people["B001"], "Not part of this one")
+        with pytest.raises(ValueError, match="Close"):
+            erase_contact_details(session, rid, date(2026, 3, 2))
+        set_round_closed(session, rid, True)
+        plan = erasure_plan(session, rid)
+    # The open round counts Cai, Dara, Eli and Finn; Bea is excluded from it and Gus too old for
+    # it, so only their details go.
+    assert (plan.notes, plan.people, plan.kept_for_open_rounds) == (1, 2, 4)
+    assert "1 contact note(s)" in plan.description() and "cannot be undone" in plan.description()
+    with db.transaction() as session:
+        erase_contact_details(session, rid, date(2026, 3, 2))
+    with db.session() as session:
+        bea = get_person(session, people["B001"])
+        cai = get_person(session, people["B002"])
+        notes = [c.note for c in contact_history(session, people["B001"], rid)]
+        board = dashboard(session, rid, today=date(2026, 3, 2))
+        with pytest.raises(ValueError, match="erased"):
+            log_contact(session, rid, people["B001"], date(2026, 3, 2), "text", "reminder", "spoke")
+    assert (bea.phone, bea.email, bea.name) == ("", "", "Bea Puddlewick")
+    assert cai.phone == "07700 900124"  # still needed by the open round
+    assert notes == [""]
+    assert (board.overall.eligible, board.overall.completed) == (5, 1)
+    assert board.round.contact_details_erased_on == date(2026, 3, 2)
+
+
+def test_editing_a_person_by_hand_checks_fields(db: Database) -> None:
+    people = ids(db)
+    with db.transaction() as session:
+        bea = get_person(session, people["B001"])
+        with pytest.raises(ValueError, match="Mobile number"):
+            update_person(session, bea.id, PersonFields("B001", phone="12345"))
+        with pytest.raises(ValueError, match="say why"):
+            update_person(session, bea.id, PersonFields("B001", do_not_contact=True))
+        with pytest.raises(ValueError, match="someone else"):
+            update_person(session, bea.id, PersonFields("B002"))
+        update_person(
+            session, bea.id, PersonFields("B001", name="  Bea   Puddlewick ", phone="+447700900999")
+        )
+        assert get_person(session, bea.id).phone == "07700 900999"
+        assert get_person(session, bea.id).name == "Bea Puddlewick"
+
+
+def test_cli_round_open_status_and_complete(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cli.nbdesk"
+    create_database(path, "Testshire").close()
+    assert main(["register", "import", str(CLEAN), "--db", str(path)]) == 0
+    code = main(
+        [
+            "round",
+            "open",
+            "Time 2",
+            "--db",
+            str(path),
+            "--opens",
+            "10/01/2026",
+            "--closes",
+            "2026-03-01",
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert code == 0 and "5 people eligible" in out
+    assert (
+        main(
+            [
+                "round",
+                "complete",
+                "Time 2",
+                "--person",
+                "B001",
+                "--db",
+                str(path),
+                "--confirmed-by",
+                "young-person",
+                "--date",
+                "12/01/2026",
+            ]
+        )
+        == 0
+    )
+    assert main(["round", "complete", "Time 2", "--person", "B004", "--db", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["round", "complete", "Time 2", "--person", "B004", "--db", str(path)]) == 1
+    _, err = capsys.readouterr()
+    assert "Already marked" in err
+    assert main(["round", "complete", "Nope", "--person", "B004", "--db", str(path)]) == 1
+    assert main(["round", "status", "Time 2", "--db", str(path), "--json"]) == 0
+    out, _ = capsys.readouterr()
+    status = json.loads(out[out.index("{") :])
+    assert (status["eligible"], status["completed"], status["rate"]) == (5, 2, 0.4)
+    assert status["by_pa"] == [
+        {"group": "Pat Honeysock", "eligible": 3, "completed": 1, "rate": 0.3333},
+        {"group": "Sam Wafflethorpe", "eligible": 2, "completed": 1, "rate": 0.5},
+    ]
+    assert [g["group"] for g in status["by_age_band"]] == ["18 to 20", "21 to 25"]
+    assert {"by_gender", "by_accommodation", "completions_over_time"} <= status.keys()
+    assert main(["round", "status", "Time 2", "--db", str(path)]) == 0
+    out, _ = capsys.readouterr()
+    assert "Eligible 5, completed 2, response rate 40%" in out
