@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 # Each rating has a colour, but its number and label are always shown beside it.
-RATING_COLOURS = {4: "#1b7a3d", 3: "#6a9a1f", 2: "#c77c02", 1: "#b3261e"}
+RATING_COLOURS = {4: "#1b6e36", 3: "#4a7212", 2: "#9a5700", 1: "#b3261e"}
 UNRATED_COLOUR = "#6b6b6b"
 
 

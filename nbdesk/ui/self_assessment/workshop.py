@@ -474,6 +474,19 @@ class WorkshopWindow(QWidget):
         op.addWidget(overall_hint)
         op.addWidget(note_heading)
         op.addWidget(self.overall_note_edit, 1)
+        ratings_heading = QLabel("The area's statements as rated")
+        ratings_heading.setFont(scaled_font(1.1, bold=True))
+        self.area_ratings_model = QStandardItemModel(self)
+        self.area_ratings = QListView()
+        self.area_ratings.setModel(self.area_ratings_model)
+        self.area_ratings.setFont(scaled_font(1.15))
+        self.area_ratings.setAccessibleName("The area's statements and their ratings")
+        self.area_ratings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The score is typed with the focus in the spin box; the list is there to be read.
+        self.area_ratings.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.area_ratings.setTextElideMode(Qt.TextElideMode.ElideRight)
+        op.addWidget(ratings_heading)
+        op.addWidget(self.area_ratings, 2)
 
         self.stack = QStackedWidget()
         self.stack.addWidget(statement_page)
@@ -488,6 +501,7 @@ class WorkshopWindow(QWidget):
         self.area_list.setAccessibleName("Areas and how many statements are rated")
         self.area_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.area_list.setWordWrap(True)
+        self.area_list.setFont(scaled_font(1.1))
         self.area_list.activated.connect(lambda index: self.jump_to_area(index.row()))
         self.area_list.clicked.connect(lambda index: self.jump_to_area(index.row()))
         flagged_heading = QLabel("Flagged to revisit (L)")
@@ -498,6 +512,7 @@ class WorkshopWindow(QWidget):
         self.flag_list.setAccessibleName("Statements flagged to revisit")
         self.flag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.flag_list.setWordWrap(True)
+        self.flag_list.setFont(scaled_font(1.1))
         self.flag_list.activated.connect(self._flag_chosen)
         self.flag_list.clicked.connect(self._flag_chosen)
         side = QVBoxLayout()
@@ -622,6 +637,14 @@ class WorkshopWindow(QWidget):
         else:
             text = f"None of the {len(rated)} statements is rated yet."
         self.overall_summary.setText(text)
+        self.area_ratings_model.clear()
+        for statement in area.statements:
+            points = self.points[statement.statement_id]
+            rating = f"{points} {fw.label_for(points)}" if points is not None else "not rated"
+            flag = "  ⚑" if self.flags[statement.statement_id] else ""
+            item = QStandardItem(f"{statement.reference}   {rating}{flag}   —   {statement.text}")
+            item.setForeground(rating_colour(points, fw.max_points))
+            self.area_ratings_model.appendRow(item)
 
     def _refresh_side(self) -> None:
         total = sum(1 for p in self.points.values() if p is not None)
