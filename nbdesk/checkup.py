@@ -1,13 +1,16 @@
-"""What `nbdesk check` and Help › About report about a file: revision, integrity and counts."""
+"""What `nbdesk check` reports about a file: revision, integrity and counts.
+
+Read-only throughout: checking a file must never upgrade or otherwise change it, so an older file
+is reported as needing an upgrade rather than being upgraded by the check.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import func, select
-
-from nbdesk.storage import Database
-from nbdesk.storage.models import Base
+from nbdesk.storage.database import check_revision, inspect_file, read_only
+from nbdesk.storage.schema import head_revision
 
 
 @dataclass(frozen=True)
@@ -19,22 +22,29 @@ class CheckReport:
     counts: dict[str, int]
 
     @property
+    def up_to_date(self) -> bool:
+        return self.revision == self.head
+
+    @property
     def ok(self) -> bool:
-        return self.integrity == ["ok"] and self.revision == self.head
+        return self.integrity == ["ok"]
 
 
-def check_database(db: Database) -> CheckReport:
-    from nbdesk.storage.schema import head_revision
-
-    with db.session() as session:
-        counts = {
-            table.name: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-        }
-    return CheckReport(
-        path=str(db.path),
-        revision=db.revision(),
-        head=head_revision(),
-        integrity=db.integrity_check(),
-        counts=counts,
-    )
+def check_file(path: Path) -> CheckReport:
+    path = Path(path)
+    found = inspect_file(path)  # refuses foreign and damaged files with a clear message
+    check_revision(path, found.revision)
+    with read_only(path) as conn:
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'alembic_version' ORDER BY name"
+            )
+        ]
+        counts: dict[str, int] = {}
+        for table in tables:
+            quoted = table.replace('"', '""')  # names from the file's own catalogue
+            counts[table] = conn.execute(f'SELECT count(*) FROM "{quoted}"').fetchone()[0]
+    return CheckReport(str(path), found.revision, head_revision(), integrity, counts)

@@ -153,3 +153,25 @@ def test_quit_when_shown_opens_the_file_and_exits_zero(demo_file: Path, tmp_path
         timeout=60,
     )
     assert result.returncode == 1 and "not an nbdesk database" in result.stderr
+
+
+def test_check_and_backup_never_upgrade_an_older_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    saved = Path(__file__).parent / "data" / "schema-0001.nbdesk"
+    old = tmp_path / "old.nbdesk"
+    shutil.copyfile(saved, old)
+    before = old.read_bytes()
+    code, out, _ = run(capsys, "check", "--db", old, "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert (report["revision"], report["ok"], report["up_to_date"]) == ("0001", True, False)
+    assert report["counts"]["statement"] == 106
+    code, out, _ = run(capsys, "check", "--db", old)
+    assert "opening it in nbdesk upgrades it after a backup" in out
+    code, _, _ = run(capsys, "backup", "--db", old, "--out", tmp_path / "copy.nbdesk")
+    assert code == 0
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("old*")) == ["old.nbdesk"]

@@ -169,6 +169,7 @@ def test_spreadsheet_xlsx_loads(tmp_path: Path) -> None:
     [
         ([["Area", "Item", "Statement"]], "has no column 'Area title'"),
         ([HEADER, ["one", "T", "a", "x"]], "row 2, column 'Area': expected an area number"),
+        ([HEADER, ["²", "T", "a", "x"]], "row 2, column 'Area': expected an area number"),
         ([HEADER, ["1", "T", "a", ""]], "row 2, column 'Statement': is empty"),
         ([HEADER, ["1", "T", "a", "x"], ["1", "U", "b", "y"]], "row 3, column 'Area title'"),
         ([HEADER, ["1", "T", "a", "x"], ["1", "T", "a", "y"]], "row 3, column 'Item': 1 / A is"),
@@ -198,3 +199,9 @@ def test_unknown_file_type(tmp_path: Path) -> None:
     path.write_bytes(b"x")
     with pytest.raises(FrameworkError, match="a framework is a .toml file"):
         load_any_framework(path)
+
+
+def test_spreadsheet_needs_a_name_and_version(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "tool.csv", [HEADER, ["1", "T", "a", "x"]])
+    with pytest.raises(FrameworkError, match="needs a name and a version"):
+        load_framework_spreadsheet(path, name="  ", version="1")

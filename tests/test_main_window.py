@@ -77,6 +77,44 @@ def test_first_run_can_open_the_demonstration(qtbot: QtBot, data_dir: Path) -> N
     assert not (data_dir / "authority.nbdesk").exists()
 
 
+def test_first_run_without_anyone_to_ask_is_an_error(data_dir: Path, qtbot: QtBot) -> None:
+    from nbdesk.ui.app import NobodyToAsk
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with pytest.raises(NobodyToAsk, match="give one with --db FILE"):
+        start_plan(no_args(), window, interactive=False)
+
+
+def test_cancelling_the_file_chooser_goes_back_to_the_welcome(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    welcomes: list[int] = []
+
+    def first(dialog: FirstRunDialog) -> None:
+        welcomes.append(1)
+        [button] = [
+            b for b in dialog.findChildren(type(dialog.create_button)) if "file" in b.text()
+        ]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        answer_first_run(qtbot, second)
+
+    def second(dialog: FirstRunDialog) -> None:
+        welcomes.append(2)
+        qtbot.keyClicks(dialog.name, "Back Again Council")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    answer_first_run(qtbot, first)
+    plan = start_plan(no_args(), window)
+    assert welcomes == [1, 2]
+    assert plan == OpenPlan(data_dir / "authority.nbdesk", create_as="Back Again Council")
+
+
 def test_first_run_cancelled_creates_nothing(qtbot: QtBot, data_dir: Path) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
@@ -116,7 +154,9 @@ def test_unbuilt_sections_say_what_will_live_there(window: MainWindow) -> None:
     from nbdesk.ui.sections.base import ComingSection
 
     coming = [s for s in window.sections if isinstance(s, ComingSection)]
+    assert coming, "at least the Action plan section is still to be built"
     for section in coming:
+        assert window.stack.indexOf(section) >= 0
         assert "Not built yet" in section.planned
         assert section.focusProxy() is not None
 
@@ -171,12 +211,22 @@ def test_a_refused_file_keeps_the_current_one_open(
 
 
 def test_opening_another_file_happens_off_the_ui_thread(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nbdesk.storage import create_database
 
     other = tmp_path / "other.nbdesk"
     create_database(other, "Othertown Council").close()
+    import threading
+
+    threads: list[threading.Thread] = []
+    real_carry_out = app_module.carry_out
+
+    def watched(plan: OpenPlan):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real_carry_out(plan)
+
+    monkeypatch.setattr(app_module, "carry_out", watched)
     controller = Controller(window)
     with qtbot.waitSignal(controller.opened, timeout=10000):
         controller.open_file(other)
@@ -186,6 +236,7 @@ def test_opening_another_file_happens_off_the_ui_thread(
     assert window.windowTitle() == "Othertown Council — nbdesk"
     assert window.db is not None and window.db.path == other
     assert window.nav.isEnabled()
+    assert threads and threads[0] is not threading.main_thread()
 
 
 def test_opened_files_are_offered_again(window: MainWindow, demo_file: Path) -> None:

@@ -208,3 +208,93 @@ def test_a_file_saved_at_schema_0001_upgrades_with_its_data(tmp_path: Path) -> N
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT count(*) FROM statement").fetchone() == (106,)
+
+
+ODD_FOLDERS = ["Team #2", "50% share", "what?", "Café – Ünïcode", "a b  c"]
+
+
+@pytest.mark.parametrize("folder", ODD_FOLDERS)
+def test_files_in_oddly_named_folders(tmp_path: Path, folder: str) -> None:
+    from nbdesk.storage.backup import backup_file, daily_backup
+
+    path = tmp_path / folder / "Our LA.nbdesk"
+    create_database(path, "Odd LA").close()
+    db = open_database(path)
+    with db.session() as session:
+        assert authority_name(session) == "Odd LA"
+    db.close()
+    copy = backup_file(path, tmp_path / folder / "copy.nbdesk")
+    assert open_database(copy).revision() == head_revision()
+    automatic = daily_backup(path)
+    assert automatic is not None and automatic.stat().st_size > 10_000
+    # Nothing stray was made in the parent folder by a mis-read path.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", folder])
+
+
+def test_a_failed_upgrade_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from nbdesk.storage import migrate
+    from nbdesk.storage.database import UpgradeFailedError, upgrade_file
+
+    path = tmp_path / "old.nbdesk"
+    migrate.upgrade(path, "0002")
+    before = sqlite3.connect(path)
+    tables_before = {r[0] for r in before.execute("SELECT name FROM sqlite_master")}
+    before.close()
+    # A copy of the migrations whose last step fails half-way, after creating tables.
+    broken = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, broken, ignore=shutil.ignore_patterns("__pycache__"))
+    last = sorted((broken / "versions").glob("0003_*.py"))[0]
+    last.write_text(
+        last.read_text().replace(
+            "def downgrade() -> None:",
+            "    raise RuntimeError('boom')\n\n\ndef downgrade() -> None:",
+            1,
+        )
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", broken)
+    for attempt in (1, 2):
+        with pytest.raises(UpgradeFailedError, match="left at schema 0002") as caught:
+            upgrade_file(path, "0002")
+        assert "before-upgrade-from-0002" in str(caught.value)
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert tables == tables_before, f"attempt {attempt} left tables behind"
+    # Each attempt kept its own copy; the second did not overwrite the first.
+    assert len(list(tmp_path.glob("old.before-upgrade-from-0002-*.nbdesk"))) == 2
+
+
+def test_a_locked_file_is_not_called_damaged(
+    demo_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbdesk.storage import database
+    from nbdesk.storage.database import DatabaseError, inspect_file
+
+    monkeypatch.setattr(database, "READ_TIMEOUT_S", 0.1)
+    holder = sqlite3.connect(demo_file)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseError) as caught:
+            inspect_file(demo_file)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not isinstance(caught.value, CorruptDatabaseError)
+    assert "cannot be opened here" in str(caught.value)
+    assert "locked" in str(caught.value)
+
+
+def test_refusing_a_newer_wal_file_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    path = tmp_path / "future.nbdesk"
+    create_database(path, "Future LA").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    names = sorted(p.name for p in tmp_path.glob("future*"))
+    with pytest.raises(NewerDatabaseError):
+        open_database(path)
+    assert sorted(p.name for p in tmp_path.glob("future*")) == names

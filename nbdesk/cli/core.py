@@ -40,19 +40,16 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from nbdesk.checkup import check_database
-    from nbdesk.storage import open_database
+    from nbdesk.checkup import check_file
 
-    db = open_database(db_path(args))
-    try:
-        report = check_database(db)
-    finally:
-        db.close()
+    report = check_file(db_path(args))
     if args.json:
-        print(json.dumps(report.__dict__ | {"ok": report.ok}, indent=2))
+        extra = {"ok": report.ok, "up_to_date": report.up_to_date}
+        print(json.dumps(report.__dict__ | extra, indent=2))
     else:
+        upgrade = "" if report.up_to_date else "; opening it in nbdesk upgrades it after a backup"
         print(f"File:      {report.path}")
-        print(f"Schema:    {report.revision} (this nbdesk: {report.head})")
+        print(f"Schema:    {report.revision} (this nbdesk: {report.head}{upgrade})")
         print(f"Integrity: {', '.join(report.integrity)}")
         for table, count in report.counts.items():
             print(f"  {table:<28}{count:>10}")
@@ -60,8 +57,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from nbdesk.storage import open_database
     from nbdesk.storage.backup import backup_file
+    from nbdesk.storage.database import inspect_file
 
     source = db_path(args)
     out: Path = args.out
@@ -69,7 +66,7 @@ def run_backup(args: argparse.Namespace) -> int:
         raise CommandError(f"{out} already exists; choose a new name for the backup.")
     if out.resolve() == source.resolve():
         raise CommandError("The backup must be a different file from the database.")
-    open_database(source).close()  # refuse foreign, corrupt or newer files before copying
+    inspect_file(source)  # refuse foreign or damaged files; never upgrade the file being copied
     backup_file(source, out)
     print(f"Backed up {source} to {out}.")
     return 0

@@ -30,7 +30,7 @@ def load_framework_spreadsheet(
     by_area: dict[int, tuple[str, dict[str, tuple[int, str]]]] = {}
     for row in table.rows:
         area_text = row.get("Area")
-        if not area_text.isdigit() or int(area_text) < 1:
+        if not (area_text.isascii() and area_text.isdecimal()) or int(area_text) < 1:
             raise FrameworkError(
                 f"{where}: row {row.number}, column 'Area': expected an area number, "
                 f"found '{area_text}'."
@@ -71,9 +71,15 @@ def load_framework_spreadsheet(
                 )
             statements.append(StatementDef(number, letter, " ".join(items[letter][1].split())))
         areas.append(AreaDef(number, title, tuple(statements)))
+    name = (name if name is not None else path.stem).strip()
+    version = (version if version is not None else dt.date.today().isoformat()).strip()
+    if not name or not version:
+        raise FrameworkError(
+            f"{path.name}: the framework needs a name and a version that are not blank."
+        )
     return FrameworkDef(
-        name=(name or path.stem).strip(),
-        version=(version or dt.date.today().isoformat()).strip(),
+        name=name,
+        version=version,
         areas=tuple(areas),
         source=str(path),
     )

@@ -21,18 +21,21 @@ def backup_file(source: Path, target: Path) -> Path:
     partial = target.with_name(target.name + ".partial")
     if partial.exists():
         partial.unlink()
-    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+    from nbdesk.storage.database import read_only
+
     try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            # The copy is a standalone file: no -wal beside it to lose in an e-mail or a USB stick.
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(partial, target)
+        with read_only(Path(source)) as src:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # A standalone file: no -wal beside it to lose in an e-mail or on a USB stick.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from nbdesk.storage import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+READ_TIMEOUT_S = 5.0  # how long a check waits for another program's lock before giving up
+# Only these mean the file itself is damaged; anything else (locked, no permission to make the
+# -shm file in a read-only folder …) is a file that cannot be opened here, and saying "damaged"
+# would send someone to restore a backup for nothing.
+DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
 
 class DatabaseError(Exception):
@@ -39,6 +45,35 @@ class NewerDatabaseError(DatabaseError):
     pass
 
 
+class UpgradeFailedError(DatabaseError):
+    pass
+
+
+def read_only_uri(path: Path) -> str:
+    """A `file:` URI SQLite reads correctly for any path: '#', '?', '%', spaces, UNC shares."""
+    posix = Path(path).resolve().as_posix()
+    prefix = "file:" + ("//" if posix.startswith("//") else "")
+    return prefix + quote(posix, safe="/:") + "?mode=ro"
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection that leaves no -wal/-shm files behind that were not there before."""
+    path = Path(path)
+    companions = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    existed = {p for p in companions if p.exists()}
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=READ_TIMEOUT_S)
+    try:
+        yield conn
+    finally:
+        conn.close()
+        for leftover in companions:
+            if leftover not in existed:
+                # If another program has it open it is theirs, not ours: leave it.
+                with suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+
+
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
@@ -51,16 +86,34 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{Path(path).as_posix()}", future=True)
+def make_engine(path: Path, *, transactional_ddl: bool = False) -> Engine:
+    engine = create_engine(URL.create("sqlite", database=str(Path(path))))
     event.listen(engine, "connect", _set_pragmas)
+    if transactional_ddl:
+        # The sqlite3 module commits before DDL on its own, so a failed upgrade would leave half
+        # its tables behind. Taking transactions away from the driver and issuing BEGIN ourselves
+        # makes a whole upgrade one transaction that rolls back cleanly (SQLAlchemy's recipe).
+        def no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        def begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        event.listen(engine, "connect", no_driver_transactions)
+        event.listen(engine, "begin", begin)
     return engine
 
 
 @dataclass
 class Inspection:
     revision: str | None
-    has_authority_table: bool
+
+
+def _sqlite_failure(path: Path, exc: sqlite3.Error) -> DatabaseError:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name in DAMAGED:
+        return CorruptDatabaseError(_corrupt_message(path, str(exc)))
+    return DatabaseError(f"{path.name} cannot be opened here ({exc}). It has been left as it is.")
 
 
 def inspect_file(path: Path) -> Inspection:
@@ -72,35 +125,29 @@ def inspect_file(path: Path) -> Inspection:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise NotAnNbdeskDatabaseError(f"{path} cannot be read: {exc.strerror}.") from exc
+        raise DatabaseError(f"{path} cannot be read: {exc.strerror}.") from exc
     if header != SQLITE_MAGIC:
         raise NotAnNbdeskDatabaseError(
             f"{path.name} is not an nbdesk database (it is not an SQLite file). "
             "Choose a file that nbdesk created, or create a new one."
         )
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise NotAnNbdeskDatabaseError(f"{path.name} cannot be opened: {exc}.") from exc
-    try:
-        try:
+        with read_only(path) as conn:
             result = [row[0] for row in conn.execute("PRAGMA quick_check")]
-        except sqlite3.DatabaseError as exc:
-            raise CorruptDatabaseError(_corrupt_message(path, str(exc))) from exc
-        if result != ["ok"]:
-            raise CorruptDatabaseError(_corrupt_message(path, "; ".join(result[:3])))
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        if "alembic_version" not in tables or "authority" not in tables:
-            raise NotAnNbdeskDatabaseError(
-                f"{path.name} is an SQLite database but not one nbdesk created. "
-                "It has been left as it is."
-            )
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return Inspection(revision=row[0] if row else None, has_authority_table=True)
-    finally:
-        conn.close()
+            if result != ["ok"]:
+                raise CorruptDatabaseError(_corrupt_message(path, "; ".join(result[:3])))
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "alembic_version" not in tables or "authority" not in tables:
+                raise NotAnNbdeskDatabaseError(
+                    f"{path.name} is an SQLite database but not one nbdesk created. "
+                    "It has been left as it is."
+                )
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as exc:
+        raise _sqlite_failure(path, exc) from exc
+    return Inspection(revision=row[0] if row else None)
 
 
 def _corrupt_message(path: Path, detail: str) -> str:
@@ -141,35 +188,54 @@ class Database:
         self.engine.dispose()
 
 
+def check_revision(path: Path, revision: str | None) -> None:
+    if revision not in schema.known_revisions():
+        raise NewerDatabaseError(
+            f"{path.name} was saved by a newer version of nbdesk (schema {revision}); "
+            f"this version knows schema {schema.head_revision()} at most. "
+            "Install the newer nbdesk to open it. The file has been left as it is."
+        )
+
+
 def open_database(path: Path, *, migrate: bool = True) -> Database:
     """Open an existing nbdesk file, upgrading it (after a backup beside it) if it is older."""
     path = Path(path)
     found = inspect_file(path)
-    known = schema.known_revisions()
-    if found.revision not in known:
-        raise NewerDatabaseError(
-            f"{path.name} was saved by a newer version of nbdesk (schema {found.revision}); "
-            f"this version knows schema {schema.head_revision()} at most. "
-            "Install the newer nbdesk to open it. The file has been left as it is."
-        )
+    check_revision(path, found.revision)
     if found.revision != schema.head_revision():
         if not migrate:
-            raise DatabaseError(f"{path.name} needs upgrading to open.")
+            raise DatabaseError(
+                f"{path.name} is at schema {found.revision} and needs upgrading to "
+                f"{schema.head_revision()}; opening it in nbdesk upgrades it after a backup."
+            )
         upgrade_file(path, found.revision)
     return Database(path)
 
 
 def migration_backup_path(path: Path, revision: str | None) -> Path:
+    """A new name every time: a retried upgrade must never overwrite the good copy."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.before-upgrade-from-{revision}-{stamp}{path.suffix}")
+    base = f"{path.stem}.before-upgrade-from-{revision}-{stamp}"
+    candidate = path.with_name(f"{base}{path.suffix}")
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{base}-{counter}{path.suffix}")
+        counter += 1
+    return candidate
 
 
 def upgrade_file(path: Path, from_revision: str | None) -> Path:
-    """Back the file up beside itself, then run every pending migration."""
+    """Back the file up beside itself, then run every pending migration in one transaction."""
     from nbdesk.storage.backup import backup_file
 
     backup = backup_file(path, migration_backup_path(path, from_revision))
-    _alembic_upgrade(path)
+    try:
+        _alembic_upgrade(path)
+    except Exception as exc:
+        raise UpgradeFailedError(
+            f"{path.name} could not be upgraded ({exc}); it was left at schema {from_revision}. "
+            f"A copy taken before the upgrade is {backup.name}, beside it."
+        ) from exc
     return backup
 
 
@@ -184,16 +250,23 @@ def create_database(path: Path, authority_name: str) -> Database:
     if not name:
         raise ValueError("The authority needs a name.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    db: Database | None = None
     try:
         _alembic_upgrade(path)
         db = Database(path)
         with db.transaction() as session:
             set_authority_name(session, name)
     except Exception:
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
+        if db is not None:
+            db.close()  # before deleting: Windows refuses to delete a file that is open
+        remove_database_files(path)
         raise
     return db
+
+
+def remove_database_files(path: Path) -> None:
+    for leftover in (Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _alembic_upgrade(path: Path, revision: str = "head") -> None:

@@ -15,7 +15,9 @@ def alembic_config(db_path: Path | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if db_path is not None:
-        config.set_main_option("sqlalchemy.url", f"sqlite:///{Path(db_path).as_posix()}")
+        # Passed as an attribute, not a URL option: Config interpolates '%' in option values,
+        # and a folder called "50% share" must still work.
+        config.attributes["db_path"] = Path(db_path)
     return config
 
 

@@ -44,6 +44,7 @@ class OpenPlan:
 class Opened:
     db: Database
     authority: str
+    warning: str = ""  # something to tell the person that did not stop the file opening
 
 
 def carry_out(plan: OpenPlan) -> Opened:
@@ -59,11 +60,20 @@ def carry_out(plan: OpenPlan) -> Opened:
         db = create_database(plan.path, plan.create_as)
     else:
         db = open_database(plan.path)
-    from nbdesk.storage.backup import daily_backup
+    try:
+        warning = ""
+        try:
+            from nbdesk.storage.backup import daily_backup
 
-    daily_backup(db.path)
-    with db.session() as session:
-        return Opened(db, authority_name(session))
+            daily_backup(db.path)
+        except OSError as exc:
+            # A full disk or a read-only backups folder must not lock staff out of their file.
+            warning = f"The automatic daily backup could not be written: {exc}"
+        with db.session() as session:
+            return Opened(db, authority_name(session), warning)
+    except BaseException:
+        db.close()
+        raise
 
 
 def is_user_error(exc: Exception) -> bool:
@@ -99,6 +109,8 @@ class Controller(QObject):
 
     def _done(self, opened: Opened) -> None:
         self.window.set_database(opened.db, opened.authority)
+        if opened.warning:
+            self.window.statusBar().showMessage(opened.warning)
         self.opened.emit()
 
     def _failed(self, exc: Exception, trace: str) -> None:
@@ -129,7 +141,13 @@ class Controller(QObject):
         self.start(OpenPlan(path, create_as=name.strip()))
 
 
-def start_plan(args: argparse.Namespace, window: MainWindow) -> OpenPlan | None:
+class NobodyToAsk(Exception):
+    """First run with --quit-when-shown: there is no file to open and no one to ask."""
+
+
+def start_plan(
+    args: argparse.Namespace, window: MainWindow, interactive: bool = True
+) -> OpenPlan | None:
     """The file to open at start-up, asking on first run. None means the person chose to quit."""
     if getattr(args, "demo", False):
         return OpenPlan(demo_path(), demo=True)
@@ -144,15 +162,20 @@ def start_plan(args: argparse.Namespace, window: MainWindow) -> OpenPlan | None:
     for recent in recent_files():
         if recent.exists():
             return OpenPlan(recent)
-    dialog = FirstRunDialog(window)
-    if not dialog.exec():
-        return None
-    if dialog.choice == FirstRunDialog.DEMO:
-        return OpenPlan(demo_path(), demo=True)
-    if dialog.choice == FirstRunDialog.OPEN:
-        name, _ = QFileDialog.getOpenFileName(window, "Open an authority file", "", FILE_FILTER)
-        return OpenPlan(Path(name)) if name else None
-    return OpenPlan(default, create_as=dialog.authority_name())
+    if not interactive:
+        raise NobodyToAsk(f"there is no data file yet ({default}); give one with --db FILE")
+    while True:
+        dialog = FirstRunDialog(window)
+        if not dialog.exec():
+            return None
+        if dialog.choice == FirstRunDialog.DEMO:
+            return OpenPlan(demo_path(), demo=True)
+        if dialog.choice == FirstRunDialog.OPEN:
+            name, _ = QFileDialog.getOpenFileName(window, "Open an authority file", "", FILE_FILTER)
+            if not name:
+                continue  # cancelling the file chooser goes back to the welcome, not out
+            return OpenPlan(Path(name))
+        return OpenPlan(default, create_as=dialog.authority_name())
 
 
 def _trace_start_up(window: MainWindow, controller: Controller) -> None:
@@ -186,13 +209,23 @@ def run_gui(args: argparse.Namespace) -> int:
         from nbdesk.ui.self_test import run_self_test
 
         return run_self_test(args.self_test)
-    window = MainWindow()
-    controller = Controller(window)
-    plan = start_plan(args, window)
+    headless = bool(getattr(args, "quit_when_shown", False))
+    try:
+        paths.data_dir()  # made here, so an unusable folder is reported rather than a traceback
+        window = MainWindow()
+        controller = Controller(window)
+        plan = start_plan(args, window, interactive=not headless)
+    except (OSError, NobodyToAsk) as exc:
+        message = f"nbdesk cannot start: {exc}"
+        if headless:
+            print(f"nbdesk: error: {message}", file=sys.stderr)
+        else:
+            show_error(None, "nbdesk cannot start", message)
+        return 1
     if plan is None:
         return 0
     exit_code = 0
-    if getattr(args, "quit_when_shown", False):
+    if headless:
         # Nobody is there to read a dialog: report on stderr, and quit once the data is shown.
         controller.interactive = False
 

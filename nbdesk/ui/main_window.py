@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
 
     def show_opening(self, path: Path) -> None:
         """While a file opens on the worker thread: say so, and keep the old one out of reach."""
-        self.status_page.setText(f"<h2>Opening {path.name}…</h2><p>{path.parent}</p>")
+        self._set_status(f"<h2>Opening {path.name}…</h2><p>{path.parent}</p>")
         self.stack.setCurrentWidget(self.status_page)
         self.nav.setEnabled(False)
         self.statusBar().showMessage(f"Opening {path}…")
@@ -141,10 +141,17 @@ class MainWindow(QMainWindow):
             self.nav.setEnabled(True)
             self.stack.setCurrentWidget(self.sections[self.nav.currentRow()])
             return
-        self.status_page.setText(
+        self._set_status(
             "<h2>No file is open</h2><p>Use File › Open (Ctrl+O) to open an authority's file, "
             "or File › New (Ctrl+N) to create one.</p>"
         )
+
+    def _set_status(self, html: str) -> None:
+        from PySide6.QtGui import QTextDocumentFragment
+
+        self.status_page.setText(html)
+        # A screen reader reads the accessible name, so it must carry the message itself.
+        self.status_page.setAccessibleName(QTextDocumentFragment.fromHtml(html).toPlainText())
 
     def set_database(self, db: Database, authority: str) -> None:
         if self.db is not None and self.db is not db:
@@ -155,6 +162,7 @@ class MainWindow(QMainWindow):
             self._build_sections()
         self.setWindowTitle(f"{authority} — nbdesk")
         self.file_label.setText(str(db.path))
+        self.file_label.setAccessibleName(f"Data file: {db.path}")
         self.statusBar().clearMessage()
         for section in self.sections:
             section.set_database(db)
@@ -237,5 +245,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         prefs.settings().setValue("main_window/geometry", self.saveGeometry())
         if self.db is not None:
+            from nbdesk.ui.worker import wait_for_background_work
+
+            wait_for_background_work()
             self.db.close()
         super().closeEvent(event)

@@ -117,6 +117,7 @@ class BackgroundTask(QObject):
         self.dialog.hide()
         self.dialog.deleteLater()
         BackgroundTask._running.discard(self)
+        self.deleteLater()
 
     def _finished(self, result: Any) -> None:
         self._end()
@@ -125,6 +126,12 @@ class BackgroundTask(QObject):
     def _failed(self, exc: Exception, trace: str) -> None:
         self._end()
         self.on_error(exc, trace)
+
+
+def wait_for_background_work() -> None:
+    """Before closing the database: let queued jobs finish rather than cut them off."""
+    if _pool is not None:
+        _pool.waitForDone()
 
 
 def run_in_background(

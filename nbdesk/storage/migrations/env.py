@@ -1,4 +1,5 @@
-"""Alembic environment for nbdesk: always SQLite, always batch mode (SQLite cannot ALTER most things)."""
+"""Alembic environment for nbdesk: always SQLite, always batch mode (SQLite cannot ALTER most
+things), and the whole upgrade in one transaction so a failure leaves the file as it was."""
 
 from __future__ import annotations
 
@@ -13,23 +14,29 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    url = config.get_main_option("sqlalchemy.url")
-    assert url and url.startswith("sqlite:///"), "nbdesk migrates SQLite files only"
-    engine = make_engine(url.removeprefix("sqlite:///"))  # type: ignore[arg-type]
-    with engine.connect() as connection:
-        # Batch mode rebuilds tables; with foreign keys enforced mid-rebuild, rows would cascade away.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.commit()
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        problems = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
-        if problems:
-            raise RuntimeError(f"Upgrade left broken references: {problems[:5]}")
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-    engine.dispose()
+    db_path = config.attributes.get("db_path")
+    assert db_path is not None, "nbdesk migrates one SQLite file, given as config.attributes"
+    engine = make_engine(db_path, transactional_ddl=True)
+    try:
+        with engine.connect() as connection:
+            # Batch mode rebuilds tables; with foreign keys enforced mid-rebuild, rows would
+            # cascade away. The pragma only takes effect outside a transaction, so set it first.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                transactional_ddl=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                problems = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+                if problems:
+                    raise RuntimeError(f"the upgrade would break references: {problems[:5]}")
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    finally:
+        engine.dispose()
 
 
 if context.is_offline_mode():

@@ -36,8 +36,10 @@ class ComingSection(Section):
         body.setTextFormat(Qt.TextFormat.RichText)
         # Focusable so a keyboard or screen-reader user landing on the section hears what it is for.
         body.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        from PySide6.QtGui import QTextDocumentFragment
+
         body.setAccessibleName(f"{self.title}: not available yet")
-        body.setAccessibleDescription(body.text())
+        body.setAccessibleDescription(QTextDocumentFragment.fromHtml(self.planned).toPlainText())
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(body)
