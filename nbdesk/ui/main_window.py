@@ -24,7 +24,6 @@ from nbdesk.ui import settings as prefs
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import (
     ActionPlanSection,
-    ReturnsSection,
     Section,
     SurveyOutreachSection,
 )
@@ -39,6 +38,7 @@ SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"
 def section_classes() -> list[type[Section]]:
     """Called once a file is open, so a section's imports (and the database layer) never delay
     the window's first appearance. Import section modules inside this function, not at the top."""
+    from nbdesk.ui.returns.section import ReturnsSection
     from nbdesk.ui.self_assessment.section import SelfAssessmentSection
 
     return [SelfAssessmentSection, SurveyOutreachSection, ActionPlanSection, ReturnsSection]

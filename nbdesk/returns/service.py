@@ -1,0 +1,312 @@
+"""What the Returns section offers, as plain values: the kinds of file, what each can be made from,
+a preview of what will be in it, and the export itself (a plain function the UI runs off its thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from nbdesk.returns.xlsx_common import Progress, no_progress
+
+if TYPE_CHECKING:
+    from nbdesk.assessment_results import Comparison
+
+SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
+SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    suffix: str
+    subject: str  # "assessment" or "round"
+    description: str
+
+    @property
+    def file_filter(self) -> str:
+        what = "Excel workbooks" if self.suffix == ".xlsx" else "PDF documents"
+        return f"{what} (*{self.suffix})"
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        SA_RETURN,
+        "Self-assessment return (Excel)",
+        ".xlsx",
+        "assessment",
+        "For the central team: a cover sheet, each area laid out like the paper tool, a summary "
+        "of the scores, and the Ratings sheet that nbdesk can import again.",
+    ),
+    Kind(
+        PARTICIPATION_RETURN,
+        "Participation return (Excel)",
+        ".xlsx",
+        "round",
+        "For the central team: eligible, completed and the response rate overall and by age band, "
+        "gender, accommodation type and PA team. Counts only; small counts shown as [c].",
+    ),
+    Kind(
+        SA_REPORT,
+        "Self-assessment report (PDF)",
+        ".pdf",
+        "assessment",
+        "To print or share: the areas chart, the areas ranked, the band, the highest and lowest "
+        "statements, an optional comparison with another assessment, and the evidence.",
+    ),
+    Kind(
+        PARTICIPATION_REPORT,
+        "Survey round report (PDF)",
+        ".pdf",
+        "round",
+        "To print or share: the response rate over time and the groups under-represented, with "
+        "small counts shown as [c].",
+    ),
+)
+
+
+def kind(key: str) -> Kind:
+    for k in KINDS:
+        if k.key == key:
+            return k
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: int
+    name: str
+    describe: str
+
+
+def subjects(session: Session, key: str) -> list[Subject]:
+    """The assessments (or rounds) a file of this kind can be made from, newest first."""
+    if kind(key).subject == "assessment":
+        from nbdesk.assessments import list_assessments
+
+        return [
+            Subject(a.id, a.name, f"{a.describe}; {a.rated} of {a.statements} rated")
+            for a in list_assessments(session)
+        ]
+    from nbdesk.rounds import list_rounds
+
+    return [
+        Subject(r.id, r.name, r.title)
+        for r in sorted(list_rounds(session), key=lambda r: r.opens_on, reverse=True)
+    ]
+
+
+def suggested_file_name(key: str, subject: str) -> str:
+    safe = "".join(c if c.isalnum() or c in " -_" else " " for c in subject)
+    stem = " ".join(safe.split()) or "export"
+    k = kind(key)
+    what = "return" if k.suffix == ".xlsx" else "report"
+    return f"{stem} {what}{k.suffix}"
+
+
+@dataclass(frozen=True)
+class PreviewCell:
+    text: str
+    hidden: bool = False
+    why: str = ""  # for a hidden cell: the true value and the reason, for staff only
+
+
+@dataclass(frozen=True)
+class PreviewTable:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[PreviewCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Preview:
+    heading: str
+    facts: tuple[tuple[str, str], ...]
+    contents: tuple[str, ...]
+    tables: tuple[PreviewTable, ...]
+    hidden_cells: int
+    note: str
+
+
+def preview(session: Session, key: str, subject_id: int, compare_id: int | None = None) -> Preview:
+    k = kind(key)
+    if k.subject == "assessment":
+        return _assessment_preview(session, k, subject_id, compare_id)
+    return _round_preview(session, k, subject_id)
+
+
+def _assessment_preview(
+    session: Session, k: Kind, subject_id: int, compare_id: int | None
+) -> Preview:
+    from nbdesk.returns.gather import self_assessment_data
+
+    data = self_assessment_data(session, subject_id)
+    scored = data.results.score
+    fw = data.detail.framework
+    facts = [
+        ("Assessment", data.detail.summary.name),
+        ("Framework", f"{fw.name} {fw.version}"),
+        ("Statements rated", f"{scored.rated} of {scored.statements}"),
+        ("Total", f"{scored.total} (possible {scored.bands.lowest}–{scored.bands.highest})"),
+        ("Band", scored.band or "not given until every statement is rated"),
+        (
+            "Overall mean",
+            "–" if scored.overall_mean is None else f"{scored.overall_mean:.2f} of {fw.max_points}",
+        ),
+    ]
+    if k.key == SA_RETURN:
+        contents = (
+            "Cover: the authority, the assessment, who took part, the framework",
+            "Summary: each area's mean, percentage, statements rated and overall score",
+            *(f"Area {a.number}: {a.title}" for a in fw.areas),
+            "Ratings: every rating and its evidence, in the format nbdesk imports",
+        )
+    else:
+        contents = (
+            "Headline figures and the areas chart",
+            "The areas ranked; the highest and lowest rated statements",
+            *(("A comparison with the chosen assessment",) if compare_id is not None else ()),
+            "Appendix: the evidence, area by area",
+        )
+    rows = tuple(
+        (
+            PreviewCell(f"{a.number}. {a.title}"),
+            PreviewCell(f"{a.rated} of {a.statements}"),
+            PreviewCell("–" if a.mean is None else f"{a.mean:.2f}"),
+            PreviewCell("–" if a.overall_out_of_10 is None else str(a.overall_out_of_10)),
+        )
+        for a in scored.areas
+    )
+    table = PreviewTable(
+        "Scores by area",
+        ("Area", "Rated", f"Mean (of {fw.max_points})", f"Overall (of {fw.overall_out_of})"),
+        rows,
+    )
+    return Preview(
+        f"{k.label}: {data.detail.summary.name}",
+        tuple(facts),
+        contents,
+        (table,),
+        0,
+        scored.note,
+    )
+
+
+def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
+    from nbdesk.returns.gather import round_data
+    from nbdesk.returns.participation_return import safe_return
+    from nbdesk.returns.suppression import NOTE, PRIMARY, Cell, SafeRow
+
+    data = round_data(session, subject_id)
+    safe = safe_return(data)
+
+    def cell(c: Cell) -> PreviewCell:
+        if not c.hidden:
+            return PreviewCell(str(c.value))
+        reason = "a small count" if c.reason == PRIMARY else "hidden to protect another"
+        return PreviewCell("[c]", True, f"{c.value}, {reason}")
+
+    def rate(row: SafeRow) -> PreviewCell:
+        if row.rate_hidden:
+            return PreviewCell("[c]", True, "a count beside it is hidden")
+        return PreviewCell("–" if row.rate is None else f"{row.rate * 100:.0f}%")
+
+    def line(row: SafeRow) -> tuple[PreviewCell, ...]:
+        return (PreviewCell(row.label), cell(row.eligible), cell(row.completed), rate(row))
+
+    headers = ("Group", "Eligible", "Completed", "Response rate")
+    tables = (
+        PreviewTable("Whole round", headers, (line(safe.total),)),
+        *(PreviewTable(t.title, headers, tuple(line(r) for r in t.rows)) for t in safe.tables),
+    )
+    r = data.round
+    facts = (
+        ("Round", r.name),
+        ("Dates", f"{r.opens_on:%d %b %Y} to {r.closes_on:%d %b %Y}"),
+        ("Eligible", str(safe.total.eligible.shown)),
+        ("Completed", str(safe.total.completed.shown)),
+        ("Cells shown as [c]", str(safe.hidden_cells)),
+    )
+    if k.key == PARTICIPATION_RETURN:
+        contents = (
+            "Cover: the round, its dates and its figures",
+            "Participation: a table per breakdown, to read and print",
+            "Data: every row under one header, for analysis",
+        )
+    else:
+        contents = (
+            "Headline figures; the response rate week by week",
+            "This round beside earlier rounds",
+            "Groups under-represented; a table and chart per breakdown",
+        )
+    return Preview(
+        f"{k.label}: {r.name}",
+        facts,
+        contents,
+        tables,
+        safe.hidden_cells,
+        NOTE + " No names, ids or contact details are in the file.",
+    )
+
+
+def export(
+    session_factory: Callable[[], Session],
+    key: str,
+    subject_id: int,
+    path: Path,
+    compare_id: int | None = None,
+    progress: Progress = no_progress,
+) -> Path:
+    """Gather (in a short read-only session) and write the file atomically; returns its path."""
+    from nbdesk.returns.atomic import check_target
+
+    k = kind(key)
+    path = Path(path)
+    check_target(path)
+    progress(0, 0, "Reading the figures…")
+    with session_factory() as session:
+        if k.subject == "assessment":
+            from nbdesk.returns.gather import self_assessment_data
+
+            sa = self_assessment_data(session, subject_id)
+            comparison = None
+            if k.key == SA_REPORT and compare_id is not None:
+                comparison = _ordered_comparison(session, subject_id, compare_id)
+        else:
+            from nbdesk.returns.gather import round_data
+
+            rd = round_data(session, subject_id)
+    if k.key == SA_RETURN:
+        from nbdesk.returns.self_assessment_return import write_self_assessment_return
+
+        return write_self_assessment_return(sa, path, progress)
+    if k.key == SA_REPORT:
+        from nbdesk.returns.self_assessment_report import write_self_assessment_report
+
+        progress(0, 0, "Writing the report…")
+        return write_self_assessment_report(sa, path, comparison)
+    if k.key == PARTICIPATION_RETURN:
+        from nbdesk.returns.participation_return import write_participation_return
+
+        return write_participation_return(rd, path, progress)
+    from nbdesk.returns.participation_report import write_participation_report
+
+    progress(0, 0, "Writing the report…")
+    return write_participation_report(rd, path)
+
+
+def _ordered_comparison(session: Session, subject_id: int, compare_id: int) -> Comparison:
+    """Baseline before follow-up, staff before young people, whichever was chosen first."""
+    from nbdesk.assessments import assessment_summary
+    from nbdesk.returns.gather import comparison_by_name
+
+    return comparison_by_name(
+        session,
+        assessment_summary(session, subject_id).name,
+        assessment_summary(session, compare_id).name,
+    )

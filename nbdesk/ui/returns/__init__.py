@@ -1,0 +1,1 @@
+"""The Returns section of the main window."""

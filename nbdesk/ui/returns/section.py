@@ -1,0 +1,257 @@
+"""The Returns section: choose what to export and from what, see what will be in it (including
+which cells will be hidden as [c]), choose the file, and write it off the UI thread.
+
+Everything it shows comes from nbdesk.returns.service as plain values; the writing runs through
+run_in_background, which shows a progress dialog only if it takes a while. A failed write (the file
+open in Excel, read-only, a full disk) is explained in one dialog and leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.returns import service
+from nbdesk.returns.atomic import ExportError
+from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.sections.base import Section
+from nbdesk.ui.worker import run_in_background
+
+NO_COMPARISON = "No comparison"
+
+
+class ReturnsSection(Section):
+    title = "Returns"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel(f"<h2>{self.title} and reports</h2>")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading.setAccessibleName("Returns and reports")
+
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("What to export")
+        for k in service.KINDS:
+            self.kind.addItem(k.label, k.key)
+        self.kind_help = QLabel()
+        self.kind_help.setWordWrap(True)
+        self.kind_help.setAccessibleName("About this kind of file")
+
+        self.subject = QComboBox()
+        self.subject.setAccessibleName("Made from")
+        self.subject.setMinimumContentsLength(30)
+        self.compare = QComboBox()
+        self.compare.setAccessibleName("Compare with")
+        self.compare_label = QLabel("Co&mpare with:")
+        self.compare_label.setBuddy(self.compare)
+
+        form = QFormLayout()
+        what = QLabel("&What to export:")
+        what.setBuddy(self.kind)
+        form.addRow(what, self.kind)
+        form.addRow("", self.kind_help)
+        self.subject_label = QLabel("Made &from:")
+        self.subject_label.setBuddy(self.subject)
+        form.addRow(self.subject_label, self.subject)
+        form.addRow(self.compare_label, self.compare)
+
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName("Preview of what will be in the file")
+        self.preview.setOpenLinks(False)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        preview_label = QLabel("&Preview:")
+        preview_label.setBuddy(self.preview)
+
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setAccessibleName("Export: choose the file and write it")
+        self.export_button.setDefault(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Export status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.status.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.status, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(preview_label)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.kind)
+
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.subject.currentIndexChanged.connect(self._subject_changed)
+        self.compare.currentIndexChanged.connect(lambda _i: self.refresh_preview())
+        self.export_button.clicked.connect(self.start_export)
+        self.task: Any = None
+        self.last_written: Path | None = None
+        self._kind_changed()
+
+    # Choosing ----------------------------------------------------------------------------------
+
+    def set_database(self, db: Any) -> None:
+        super().set_database(db)
+        self._kind_changed()
+
+    def current_kind(self) -> service.Kind:
+        return service.kind(self.kind.currentData())
+
+    def _kind_changed(self, _index: int = 0) -> None:
+        k = self.current_kind()
+        self.kind_help.setText(k.description)
+        self.subject_label.setText(
+            "&Assessment:" if k.subject == "assessment" else "Survey &round:"
+        )
+        self.subject.setAccessibleName(
+            "Assessment" if k.subject == "assessment" else "Survey round"
+        )
+        items: list[service.Subject] = []
+        if self.db is not None:
+            with self.db.session() as session:
+                items = service.subjects(session, k.key)
+        self.subject.blockSignals(True)
+        self.subject.clear()
+        for item in items:
+            self.subject.addItem(item.name, item.id)
+            self.subject.setItemData(
+                self.subject.count() - 1, item.describe, Qt.ItemDataRole.ToolTipRole
+            )
+        self.subject.blockSignals(False)
+        self._subject_changed()
+
+    def _subject_changed(self, _index: int = 0) -> None:
+        k = self.current_kind()
+        comparing = k.key == service.SA_REPORT
+        self.compare.setVisible(comparing)
+        self.compare_label.setVisible(comparing)
+        self.compare.blockSignals(True)
+        self.compare.clear()
+        if comparing:
+            self.compare.addItem(NO_COMPARISON, None)
+            chosen = self.subject.currentData()
+            for i in range(self.subject.count()):
+                if self.subject.itemData(i) != chosen:
+                    self.compare.addItem(self.subject.itemText(i), self.subject.itemData(i))
+        self.compare.blockSignals(False)
+        self.refresh_preview()
+
+    # Preview -----------------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        k = self.current_kind()
+        subject_id = self.subject.currentData()
+        self.export_button.setEnabled(self.db is not None and subject_id is not None)
+        if self.db is None:
+            self.preview.setHtml("<p>No file is open.</p>")
+            return
+        if subject_id is None:
+            what = "assessments" if k.subject == "assessment" else "survey rounds"
+            self.preview.setHtml(f"<p>There are no {what} in this file yet.</p>")
+            return
+        try:
+            with self.db.session() as session:
+                shown = service.preview(session, k.key, subject_id, self.compare.currentData())
+        except Exception as exc:  # a preview that fails must not break the section
+            self.preview.setHtml(f"<p><b>Cannot preview:</b> {html.escape(str(exc))}</p>")
+            return
+        self.preview.setHtml(preview_html(shown))
+
+    # Export ------------------------------------------------------------------------------------
+
+    def ask_for_path(self, suggested: str, file_filter: str) -> Path | None:
+        """The save dialog; tests replace this method."""
+        start = str(Path(self.db.path).parent / suggested) if self.db is not None else suggested
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", start, file_filter)
+        return Path(name) if name else None
+
+    def start_export(self) -> None:
+        if self.db is None or self.subject.currentData() is None or self.task is not None:
+            return
+        k = self.current_kind()
+        path = self.ask_for_path(
+            service.suggested_file_name(k.key, self.subject.currentText()), k.file_filter
+        )
+        if path is None:
+            return
+        if path.suffix.lower() != k.suffix:
+            path = path.with_name(path.name + k.suffix)
+        subject_id = self.subject.currentData()
+        compare_id = self.compare.currentData() if k.key == service.SA_REPORT else None
+        db = self.db
+        self.export_button.setEnabled(False)
+        self.status.setText(f"Writing {path.name}…")
+
+        def job(progress: Any, cancelled: Any) -> Path:
+            return service.export(db.session, k.key, subject_id, path, compare_id, progress)
+
+        self.task = run_in_background(
+            self, f"Writing {path.name}", job, self._written, self._failed
+        )
+
+    def _written(self, path: Path) -> None:
+        self.task = None
+        self.last_written = path
+        self.export_button.setEnabled(True)
+        self.status.setText(f"Saved: {path}")
+        self.status.setAccessibleName(f"Export status: saved {path}")
+
+    def _failed(self, exc: Exception, trace: str) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        if isinstance(exc, ExportError):
+            self.status.setText(f"Not saved: {exc}")
+            self.status.setAccessibleName(f"Export status: not saved. {exc}")
+            show_error(self, "The file was not saved", str(exc))
+        else:
+            self.status.setText("Not saved: something went wrong.")
+            show_error(self, "The file was not saved", str(exc), trace)
+
+
+def preview_html(p: service.Preview) -> str:
+    """The preview as rich text. A hidden cell reads "[c]" in bold with what it hides in words,
+    so the marking never depends on colour."""
+    e = html.escape
+    parts = [f"<h3>{e(p.heading)}</h3>", "<table cellspacing='0' cellpadding='2'>"]
+    parts += [f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in p.facts]
+    parts.append("</table><p><b>In the file:</b></p><ul>")
+    parts += [f"<li>{e(c)}</li>" for c in p.contents]
+    parts.append("</ul>")
+    if p.hidden_cells:
+        parts.append(
+            f"<p><b>{p.hidden_cells} cells will be shown as [c].</b> Below, each reads "
+            "<b>[c]</b> followed by what it hides (you see it; the file will not).</p>"
+        )
+    for t in p.tables:
+        parts.append(f"<p><b>{e(t.title)}</b></p>")
+        parts.append("<table border='1' cellspacing='0' cellpadding='3'><tr>")
+        parts += [f"<th align='left'>{e(h)}</th>" for h in t.headers]
+        parts.append("</tr>")
+        for row in t.rows:
+            parts.append("<tr>")
+            for c in row:
+                if c.hidden:
+                    parts.append(f"<td><b>[c]</b> <i>({e(c.why)})</i></td>")
+                else:
+                    parts.append(f"<td>{e(c.text)}</td>")
+            parts.append("</tr>")
+        parts.append("</table>")
+    parts.append(f"<p><i>{e(p.note)}</i></p>")
+    return "".join(parts)
