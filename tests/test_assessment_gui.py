@@ -236,3 +236,58 @@ def test_compare_window_defaults_to_baseline_against_follow_up(qtbot: QtBot, db:
     assert window.comparison.kind == "gap"
     assert window.list_labels[0].text().startswith("Largest gaps")
     assert window.chart.series == ["Staff", "Young people"]
+
+
+def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
+    qtbot: QtBot, db: Database
+) -> None:
+    from nbdesk.ui.self_assessment.workshop import SittingDialog, WorkshopWindow
+
+    section = SelfAssessmentSection()
+    qtbot.addWidget(section)
+    section.set_database(db)
+    section.show()
+    for row in range(section.proxy.rowCount()):
+        if section.proxy.index(row, 0).data() == "Follow-up 2022 – staff":
+            section.table.selectRow(row)
+    before = section.selected()
+    assert before is not None
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SittingDialog)
+        qtbot.keyClicks(dialog.who, "Team manager")
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # adds the person
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # empty box: starts
+
+    qtbot.waitExposed(section)
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section, timeout=2000)
+    section.table.setFocus()
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(section.table, Qt.Key.Key_F5)
+    workshop = section.windows[-1]
+    assert isinstance(workshop, WorkshopWindow) and workshop.isFullScreen()
+    assert workshop.sitting_id is not None
+    # Rate the first unrated statement, then leave: the list shows one more rated.
+    unrated = next(s for s in workshop.detail.statements() if s.points is None)
+    workshop.jump_to_statement(unrated.statement_id)
+    qtbot.keyClick(workshop.statement, Qt.Key.Key_3)
+    qtbot.keyClick(workshop.statement, Qt.Key.Key_Escape)
+    assert section.windows == []
+    after = section.selected()
+    assert after is not None and after.id == before.id
+    assert after.rated == before.rated + 1
+    assert "Team manager (staff)" in section.details.text()
+
+
+def test_export_blank_or_with_ratings(db: Database, tmp_path: Path) -> None:
+    aid = assessment_id(db, BASELINE)
+    filled, blank = tmp_path / "filled.xlsx", tmp_path / "blank.xlsx"
+    export_workbook(db, str(filled), aid, with_ratings=True)
+    export_workbook(db, str(blank), aid, with_ratings=False)
+    filled_rows = list(load_workbook(filled)["Ratings"].iter_rows(min_row=2, values_only=True))
+    blank_rows = list(load_workbook(blank)["Ratings"].iter_rows(min_row=2, values_only=True))
+    assert len(filled_rows) == len(blank_rows) == 106
+    assert all(r[3] for r in filled_rows) and not any(r[3] for r in blank_rows)
+    assert [r[:3] for r in filled_rows] == [r[:3] for r in blank_rows]

@@ -403,6 +403,20 @@ class SelfAssessmentSection(Section):
         if self.db is None:
             return
         chosen = self.selected()
+        with_ratings = False
+        if chosen is not None and chosen.rated:
+            answer = QMessageBox.question(
+                self,
+                "Export a Ratings workbook",
+                f"Include the ratings and evidence already in '{chosen.name}'?\n\n"
+                "Yes: groups see and can revise them. No: a blank workbook of the same framework.",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            with_ratings = answer == QMessageBox.StandardButton.Yes
         start = f"{chosen.name if chosen else 'ratings'}.xlsx".replace("/", "-")
         name, _ = QFileDialog.getSaveFileName(
             self, "Export a Ratings workbook", start, "Excel workbook (*.xlsx)"
@@ -411,7 +425,7 @@ class SelfAssessmentSection(Section):
             return
         path = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
         try:
-            export_workbook(self.db, path, chosen.id if chosen else None)
+            export_workbook(self.db, path, chosen.id if chosen else None, with_ratings)
         except (OSError, ValueError) as exc:
             self._fail("Not exported", exc)
             return
@@ -423,23 +437,25 @@ class SelfAssessmentSection(Section):
         )
 
 
-def export_workbook(db: Database, path: str, assessment_id: int | None) -> None:
-    """With an assessment, the workbook carries its ratings; otherwise a blank for the newest
-    framework."""
+def export_workbook(
+    db: Database, path: str, assessment_id: int | None, with_ratings: bool = True
+) -> None:
+    """The workbook for an assessment's framework (with its ratings if asked), or, with no
+    assessment, a blank one for the newest framework."""
     from pathlib import Path
 
     from nbdesk.assessment_exchange import write_template
     from nbdesk.frameworks import framework_definition
 
     with db.session() as session:
+        detail = None
         if assessment_id is not None:
             detail = load_assessment(session, assessment_id)
             framework = detail.framework
         else:
-            detail = None
             loaded = list_frameworks(session)
             if not loaded:
                 raise ValueError("No framework is loaded.")
             newest = max(loaded, key=lambda f: (f.loaded_at, f.id))
             framework = framework_definition(session, newest.id)
-    write_template(Path(path), framework, detail)
+    write_template(Path(path), framework, detail if with_ratings else None)
