@@ -101,7 +101,9 @@ class ImportRatingsDialog(QDialog):
             self.target.setCurrentIndex(max(0, self.target.findData(chosen)))
 
         form = QFormLayout()
-        form.addRow("&Workbook:", file_row)
+        file_label = QLabel("&Workbook:")
+        file_label.setBuddy(self.path)  # a row holding a layout gets no buddy by itself
+        form.addRow(file_label, file_row)
         form.addRow(self.as_new)
         form.addRow("   N&ame:", self.name)
         form.addRow("   &Stage:", self.stage)

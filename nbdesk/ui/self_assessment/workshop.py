@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -40,7 +41,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from nbdesk.assessments import (
     EVIDENCE,
@@ -66,6 +66,9 @@ from nbdesk.assessments import (
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SAVE_DELAY_MS = 700
 STATEMENT_SCALE = 2.2
@@ -125,7 +128,9 @@ class SittingDialog(QDialog):
         row.addWidget(self.who, 3)
         row.addWidget(self.kind, 2)
         row.addWidget(self.add_button)
-        form.addRow("&Name or role:", row)
+        who_label = QLabel("&Name or role:")
+        who_label.setBuddy(self.who)  # a row holding a layout gets no buddy by itself
+        form.addRow(who_label, row)
         form.addRow("Sitting &label:", self.label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
