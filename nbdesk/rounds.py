@@ -357,11 +357,33 @@ class WhoNextRow(NamedTuple):
     contacts: int
     last_contact_on: date | None
     last_outcome: str
+    eligible: bool = True
+    do_not_contact: bool = False
+    completed_on: date | None = None
+
+    @property
+    def state(self) -> str:
+        """In words, so the list never relies on colour alone."""
+        if not self.eligible:
+            return "Not counted"
+        if self.completed_on:
+            return "Completed"
+        if self.do_not_contact:
+            return "Do not contact"
+        return "To contact"
 
 
 def who_next(session: Session, round_id: int, pa_name: str | None = None) -> list[WhoNextRow]:
     """Whom to contact next: eligible, not yet completed, not marked do-not-contact; those never
     contacted first, then the oldest last contact first. One PA's caseload, or everyone's."""
+    return round_people(session, round_id, pa_name, everyone=False)
+
+
+def round_people(
+    session: Session, round_id: int, pa_name: str | None = None, everyone: bool = True
+) -> list[WhoNextRow]:
+    """The round's members with their contacts so far, in who-next order. With `everyone`, also
+    those completed, not counted or do-not-contact (so a PA can find anyone in the round)."""
     counts = (
         select(
             OutreachContact.care_leaver_id.label("pid"),
@@ -383,25 +405,34 @@ def who_next(session: Session, round_id: int, pa_name: str | None = None) -> lis
             CareLeaver.email,
             func.coalesce(counts.c.n, 0),
             counts.c.last,
+            RoundMember.eligible,
+            CareLeaver.do_not_contact,
+            Completion.confirmed_on,
         )
         .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
         .outerjoin(counts, counts.c.pid == CareLeaver.id)
-        .where(
-            RoundMember.round_id == round_id,
+        .outerjoin(
+            Completion,
+            (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
+        )
+        .where(RoundMember.round_id == round_id)
+    )
+    if not everyone:
+        query = query.where(
             RoundMember.eligible.is_(True),
             CareLeaver.do_not_contact.is_(False),
-            ~select(Completion.care_leaver_id)
-            .where(Completion.round_id == round_id, Completion.care_leaver_id == CareLeaver.id)
-            .exists(),
+            Completion.confirmed_on.is_(None),
         )
-    )
     if pa_name is not None:
         query = query.where(CareLeaver.pa_name == pa_name)
     rows = session.execute(query).tuples().all()
     last_outcome = _last_outcomes(session, round_id)
-    result = [WhoNextRow._make((*r, last_outcome.get(r[0], ""))) for r in rows]
+    result = [
+        WhoNextRow._make((*r[:9], last_outcome.get(r[0], ""), r[9], r[10], r[11])) for r in rows
+    ]
     result.sort(
         key=lambda r: (
+            r.state != "To contact",
             r.last_contact_on is not None,
             r.last_contact_on or date.min,
             r.name.casefold(),

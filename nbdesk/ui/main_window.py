@@ -25,7 +25,6 @@ from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import (
     ActionPlanSection,
     Section,
-    SurveyOutreachSection,
 )
 
 if TYPE_CHECKING:
@@ -40,8 +39,9 @@ def section_classes() -> list[type[Section]]:
     the window's first appearance. Import section modules inside this function, not at the top."""
     from nbdesk.ui.returns.section import ReturnsSection
     from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+    from nbdesk.ui.survey.section import SurveySection
 
-    return [SelfAssessmentSection, SurveyOutreachSection, ActionPlanSection, ReturnsSection]
+    return [SelfAssessmentSection, SurveySection, ActionPlanSection, ReturnsSection]
 
 
 class MainWindow(QMainWindow):

@@ -1,0 +1,1 @@
+"""The Survey outreach section: the register, a round's contacts and completions, its figures."""

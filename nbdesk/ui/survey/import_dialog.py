@@ -1,0 +1,210 @@
+"""The register import preview: the column mapping (editable), every rejected row with its row,
+column and reason, and an import of all valid rows only once the person has seen the rejections.
+
+Reading, checking and storing all run on the worker thread; the dialog only shows plain results.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.register_import import (
+    TARGETS,
+    ImportPreview,
+    ImportResult,
+    Mapping,
+    apply_import,
+    preview_import,
+)
+from nbdesk.storage import Database
+from nbdesk.tabular import Table
+from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.survey.models import RIGHT, Column, RowsModel
+from nbdesk.ui.worker import run_in_background
+
+NOT_IMPORTED = "(not imported)"
+REJECTION_COLUMNS = [
+    Column("Row", lambda r: str(r.row), sort=lambda r: r.row, align=RIGHT),
+    Column("Column", lambda r: r.column or "(whole row)"),
+    Column("Reason", lambda r: r.reason),
+]
+
+
+class ImportDialog(QDialog):
+    def __init__(
+        self, db: Database, table: Table, preview: ImportPreview, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.table = table
+        self.preview = preview
+        self.result: ImportResult | None = None
+        title = f"Import the register from {table.source}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+
+        mapping_box = QWidget()
+        form = QFormLayout(mapping_box)
+        self.combos: dict[str, QComboBox] = {}
+        for target in TARGETS:
+            combo = QComboBox()
+            combo.setAccessibleName(f"Column for {target.label}")
+            combo.addItem(NOT_IMPORTED, "")
+            for header in table.headers:
+                if header:
+                    combo.addItem(header, header)
+            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(target.key, ""))))
+            combo.currentIndexChanged.connect(self._mapping_changed)
+            self.combos[target.key] = combo
+            form.addRow(target.label + (" (required)" if target.required else "") + ":", combo)
+        scroll = QScrollArea()
+        scroll.setWidget(mapping_box)
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Column mapping")
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("What the import will do")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.model = RowsModel(REJECTION_COLUMNS, self)
+        self.rejections = QTableView()
+        self.rejections.setModel(self.model)
+        self.rejections.setAccessibleName("Rejected rows")
+        self.rejections.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejections.verticalHeader().hide()
+        self.rejections.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.seen = QCheckBox()
+        self.seen.setAccessibleName("I have seen the rejected rows")
+        self.seen.toggled.connect(self._update_button)
+
+        right = QVBoxLayout()
+        right.addWidget(self.summary)
+        rejected_label = QLabel("&Rejected rows (nothing from these rows is imported):")
+        rejected_label.setBuddy(self.rejections)
+        right.addWidget(rejected_label)
+        right.addWidget(self.rejections, 1)
+        right.addWidget(self.seen)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        mapping_label = QLabel("Which column of the file feeds each field:")
+        left.addWidget(mapping_label)
+        left.addWidget(scroll)
+        columns.addLayout(left, 2)
+        columns.addLayout(right, 3)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton(
+            "&Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button.setAccessibleName("Import")
+        self.buttons.accepted.connect(self._import)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.buttons)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._import)
+        line = self.fontMetrics().height()
+        self.resize(line * 60, line * 34)
+        self._show(preview)
+
+    def mapping(self) -> Mapping:
+        return {k: c.currentData() for k, c in self.combos.items() if c.currentData()}
+
+    def _mapping_changed(self) -> None:
+        mapping = self.mapping()
+        self.import_button.setEnabled(False)
+        self.summary.setText("Checking every row with the new mapping…")
+        db, table = self.db, self.table
+
+        def job(progress, cancelled) -> ImportPreview:
+            with db.session() as session:
+                return preview_import(session, table, mapping)
+
+        run_in_background(
+            self,
+            "Checking the file",
+            job,
+            self._checked,
+            lambda exc, trace: show_error(self, "Could not check the file", str(exc), trace),
+        )
+
+    def _checked(self, preview: ImportPreview) -> None:
+        if preview.mapping == self.mapping():  # ignore a result overtaken by another change
+            self._show(preview)
+
+    def _show(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        rejected = len(preview.rejected_rows)
+        if preview.problems:
+            text = "⚠ Nothing can be imported until this is fixed:<br>" + "<br>".join(
+                preview.problems
+            )
+        else:
+            text = (
+                f"<b>{preview.rows_read} rows read</b> (blank rows skipped). "
+                f"{len(preview.valid)} valid: {len(preview.new_ids)} new people, "
+                f"{len(preview.updated_ids)} updates to people already on the register "
+                "(matched by unique id; their contacts and completions are kept). "
+                f"<b>{rejected} rows rejected</b> ({len(preview.rejections)} problems)."
+            )
+            if preview.ignored_headers:
+                text += f"<br>Columns not imported: {', '.join(preview.ignored_headers)}."
+        self.summary.setText(text)
+        self.summary.setAccessibleDescription(self.summary.text())
+        self.model.set_rows(preview.rejections)
+        self.rejections.resizeColumnsToContents()
+        self.seen.setVisible(bool(preview.rejections))
+        self.seen.setChecked(False)
+        self.seen.setText(
+            f"I have seen the {rejected} rejected rows: import the {len(preview.valid)} valid "
+            "rows and leave the rejected ones out"
+        )
+        self._update_button()
+
+    def _update_button(self) -> None:
+        p = self.preview
+        ready = p.can_import and (not p.rejections or self.seen.isChecked())
+        self.import_button.setEnabled(ready)
+        self.import_button.setText(f"&Import {len(p.valid)} people" if p.valid else "&Import")
+
+    def _import(self) -> None:
+        if not self.import_button.isEnabled():
+            return
+        self.import_button.setEnabled(False)
+        preview, db, skip = self.preview, self.db, self.seen.isChecked()
+
+        def job(progress, cancelled) -> ImportResult:
+            with db.transaction() as session:
+                return apply_import(
+                    session,
+                    preview,
+                    skip_invalid=skip,
+                    progress=lambda done, total: progress(done, total, "Saving people"),
+                )
+
+        def failed(exc: Exception, trace: str) -> None:
+            show_error(self, "Nothing was imported", str(exc), trace)
+            self._update_button()
+
+        run_in_background(self, "Importing the register", job, self._imported, failed)
+
+    def _imported(self, result: ImportResult) -> None:
+        self.result = result
+        self.accept()

@@ -1,0 +1,115 @@
+"""Item models for the survey lists: rows are plain tuples fetched by a service, never widgets.
+
+A column says how to show one field of a row; the model asks for nothing until the view paints a
+cell, so 10,000 people cost one query and a list, not 130,000 items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+ROW_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+NO_PARENT = QModelIndex()
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    align: Qt.AlignmentFlag = LEFT
+
+
+class RowsModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> Any:
+        return self.rows[number]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align)
+        if role == SORT_ROLE:
+            return column.sort(row) if column.sort else column.text(row)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+class SearchProxy(QSortFilterProxyModel):
+    """Keeps rows whose search text contains every typed word (any order, any case).
+
+    The search text of each row is built once when the rows change, so filtering 10,000 people on
+    each key press is one substring test per row."""
+
+    def __init__(self, search_text: Callable[[Any], str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.search_text = search_text
+        self.words: list[str] = []
+        self.haystack: list[str] = []
+        self.setSortRole(SORT_ROLE)
+
+    def setSourceModel(self, model: Any) -> None:
+        super().setSourceModel(model)
+        model.modelReset.connect(self._index)
+        self._index()
+
+    def _index(self) -> None:
+        model = self.sourceModel()
+        self.haystack = [self.search_text(r).casefold() for r in getattr(model, "rows", [])]
+
+    def set_search(self, text: str) -> None:
+        words = text.casefold().split()
+        if words != self.words:
+            self.words = words
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not self.words:
+            return True
+        text = self.haystack[source_row]
+        return all(w in text for w in self.words)

@@ -1,0 +1,173 @@
+"""Exporting the GOV.UK Notify list: channel and personalisation columns, who is left out and why,
+then the file written on the worker thread (whole or not at all)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.notify import (
+    DEFAULT_PERSONALISATION,
+    PERSONALISATION,
+    NotifyList,
+    notify_list,
+    write_left_out_file,
+    write_notify_file,
+)
+from nbdesk.storage import Database
+from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.survey.models import Column, RowsModel
+from nbdesk.ui.worker import run_in_background
+
+LEFT_OUT_COLUMNS = [
+    Column("Unique id", lambda p: p.unique_id),
+    Column("Name", lambda p: p.name),
+    Column("PA", lambda p: p.pa_name),
+    Column("Left out because", lambda p: p.reason),
+]
+
+
+class NotifyDialog(QDialog):
+    def __init__(self, db: Database, round_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.round_id = round_id
+        self.data: NotifyList | None = None
+        self.written: Path | None = None
+        self.setWindowTitle("GOV.UK Notify list")
+        self.setAccessibleName("GOV.UK Notify list")
+        self.channel = QComboBox()
+        self.channel.setAccessibleName("Send by")
+        self.channel.addItem("Text message (first column: phone number)", "text")
+        self.channel.addItem("Email (first column: email address)", "email")
+        self.channel.currentIndexChanged.connect(self.refresh)
+        self.columns: dict[str, QCheckBox] = {}
+        boxes = QHBoxLayout()
+        for name in PERSONALISATION:
+            box = QCheckBox(f"(({name}))")
+            box.setAccessibleName(f"Personalisation column {name}")
+            box.setChecked(name in DEFAULT_PERSONALISATION)
+            box.toggled.connect(self.refresh)
+            self.columns[name] = box
+            boxes.addWidget(box)
+        form = QFormLayout()
+        form.addRow("Send &by:", self.channel)
+        form.addRow("Template placeholders:", boxes)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Who will be in the list")
+        self.model = RowsModel(LEFT_OUT_COLUMNS, self)
+        self.left_out = QTableView()
+        self.left_out.setModel(self.model)
+        self.left_out.setAccessibleName("People left out, with the reason")
+        self.left_out.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.left_out.verticalHeader().hide()
+        self.left_out.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        label = QLabel("People &left out (follow them up another way):")
+        label.setBuddy(self.left_out)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save = buttons.addButton("&Save the list…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_left = buttons.addButton(
+            "Save those left &out…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save.clicked.connect(self.save_list)
+        self.save_left.clicked.connect(self.save_left_out)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(label)
+        layout.addWidget(self.left_out, 1)
+        layout.addWidget(buttons)
+        line = self.fontMetrics().height()
+        self.resize(line * 50, line * 30)
+        self.refresh()
+
+    def personalisation(self) -> tuple[str, ...]:
+        return tuple(n for n, b in self.columns.items() if b.isChecked())
+
+    def refresh(self) -> None:
+        self.save.setEnabled(False)
+        self.save_left.setEnabled(False)
+        self.summary.setText("Working out who to remind…")
+        db, round_id = self.db, self.round_id
+        channel, columns = self.channel.currentData(), self.personalisation()
+
+        def job(progress, cancelled) -> NotifyList:
+            with db.session() as session:
+                return notify_list(session, round_id, channel, columns)
+
+        def done(data: NotifyList) -> None:
+            if (data.channel, data.headers[1:]) != (
+                self.channel.currentData(),
+                self.personalisation(),
+            ):
+                return  # overtaken by another change
+            self.data = data
+            self.summary.setText(
+                f"{len(data.rows)} people to remind in {data.round_name}. Columns: "
+                + ", ".join(data.headers)
+                + f". {len(data.left_out)} left out (listed below with the reason)."
+            )
+            self.summary.setAccessibleDescription(self.summary.text())
+            self.model.set_rows(data.left_out)
+            self.left_out.resizeColumnsToContents()
+            self.save.setEnabled(bool(data.rows))
+            self.save_left.setEnabled(bool(data.left_out))
+
+        run_in_background(
+            self,
+            "Building the Notify list",
+            job,
+            done,
+            lambda exc, trace: show_error(self, "Could not build the list", str(exc), trace),
+        )
+
+    def _write(self, title: str, suggested: str, filters: str, writer) -> None:
+        data = self.data
+        if data is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, title, suggested, filters)
+        if not name:
+            return
+        path = Path(name)
+
+        def done(written: Path) -> None:
+            self.written = written
+            QMessageBox.information(self, title, f"Saved {written}.")
+
+        run_in_background(
+            self,
+            title,
+            lambda progress, cancelled: writer(path, data),
+            done,
+            lambda exc, trace: show_error(self, "Nothing was saved", str(exc), trace),
+        )
+
+    def save_list(self) -> None:
+        channel = self.data.channel if self.data else "text"
+        self._write(
+            "Save the Notify list",
+            f"notify-{channel}.csv",
+            "CSV (*.csv);;Excel workbook (*.xlsx)",
+            write_notify_file,
+        )
+
+    def save_left_out(self) -> None:
+        self._write("Save those left out", "left-out.csv", "CSV (*.csv)", write_left_out_file)
