@@ -102,7 +102,13 @@ class SearchProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         words = text.casefold().split()
-        if words != self.words:
+        if words == self.words:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            self.words = words
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
             self.words = words
             self.invalidateRowsFilter()
 

@@ -358,11 +358,12 @@ class PersonPanel(QWidget):
         self.note.setPlaceholderText("Optional; erased when the round's details are erased")
         self.save = labelled_button("&Save contact  (Ctrl+Enter)", "Save contact")
         self.save.clicked.connect(self.save_contact)
-        form.addRow("&Date:", self.contacted_on)
+        # The date comes last: it is today nearly always, and a date box takes a Tab per part.
         form.addRow("C&hannel:", self.channel)
         form.addRow("&Purpose:", self.purpose)
         form.addRow("&Outcome:", self.outcome)
         form.addRow("&Note:", self.note)
+        form.addRow("&Date:", self.contacted_on)
         form.addRow(self.save)
 
         completion = QGroupBox("Survey completed?")
@@ -597,7 +598,7 @@ class ContactsTab(QWidget):
 
     def _to_form(self) -> None:
         if self.panel.person is not None:
-            self.panel.contacted_on.setFocus()
+            self.panel.channel.setFocus()
 
     def set_pas(self, names: list[str]) -> None:
         current = self.pa.currentData()
