@@ -248,11 +248,23 @@ class ResultsWindow(QWidget):
             ),
             start=1,
         ):
-            label = QLabel(title)
+            label = QLabel(f"{title}{self._ties(model.items)}")
             label.setFont(scaled_font(1.2, bold=True))
             grid.addWidget(label, row * 2 - 1, 0)
             grid.addWidget(make_table(model, title), row * 2, 0)
         return page
+
+    def _ties(self, shown: list[RatedStatement]) -> str:
+        """Say when more statements share the rating than the list has room for."""
+        if not shown:
+            return ""
+        points = shown[-1].points
+        same = sum(1 for s in self.detail.statements() if s.points == points)
+        listed = sum(1 for s in shown if s.points == points)
+        if same <= listed:
+            return ""
+        label = self.detail.framework.label_for(points)
+        return f" — {listed} of the {same} rated {points} {label} shown, in framework order"
 
     def _statements_tab(self) -> QWidget:
         fw = self.detail.framework
