@@ -291,3 +291,14 @@ def test_export_blank_or_with_ratings(db: Database, tmp_path: Path) -> None:
     assert len(filled_rows) == len(blank_rows) == 106
     assert all(r[3] for r in filled_rows) and not any(r[3] for r in blank_rows)
     assert [r[:3] for r in filled_rows] == [r[:3] for r in blank_rows]
+
+
+def test_results_show_an_areas_overall_score_history(qtbot: QtBot, db: Database) -> None:
+    window = ResultsWindow(db, assessment_id(db, BASELINE))
+    qtbot.addWidget(window)
+    window.area_table.selectRow(2)
+    assert window.area_history_label.text().startswith("History of area 3's overall score (1")
+    entry = window.area_history_model.item(0)
+    assert entry.field == "overall" and entry.new == str(
+        window.results.score.areas[2].overall_out_of_10
+    )

@@ -178,6 +178,11 @@ class CompareWindow(QWidget):
                 f"Overall mean {fmt_mean(a_mean)} → {fmt_mean(b_mean)} ({fmt_diff(diff)}); "
                 f"{improved} statement(s) improved, {declined} declined."
             )
+        if result.unmatched:
+            note += (
+                f" {len(result.unmatched)} statement(s) are in only one of the two frameworks "
+                "and are left out."
+            )
         self.summary.setText(sentence + note)
         self.summary.setAccessibleName(self.summary.text())
         top = float(

@@ -208,13 +208,37 @@ class ResultsWindow(QWidget):
         ]
         self.area_model: ListModel[AreaScore] = ListModel(columns, self)
         self.area_model.set_items(self.results.score.areas)
-        table = make_table(self.area_model, "Area scores", stretch=1)
+        self.area_table = make_table(self.area_model, "Area scores", stretch=1)
+        # The overall score's history (and its note's) for the area selected in the table.
+        self.area_history_model: ListModel[HistoryEntry] = ListModel(history_columns(), self)
+        self.area_history_label = QLabel("History of the selected area's overall score")
+        self.area_history_label.setFont(scaled_font(1.05, bold=True))
+        lower = QWidget()
+        box = QVBoxLayout(lower)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.area_table, 3)
+        box.addWidget(self.area_history_label)
+        box.addWidget(make_table(self.area_history_model, "History of the area's overall score"), 1)
+        self.area_table.selectionModel().currentRowChanged.connect(self._area_chosen)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.chart)
-        splitter.addWidget(table)
+        splitter.addWidget(lower)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         return splitter
+
+    def _area_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        number = self.area_model.item(current.row()).number
+        area = next(a for a in self.detail.areas if a.number == number)
+        with self.db.session() as session:
+            entries = history(session, self.assessment_id, area_id=area.area_id)
+        note = f" — note: {area.overall_note}" if area.overall_note else ""
+        self.area_history_label.setText(
+            f"History of area {number}'s overall score ({len(entries)} change(s)){note}"
+        )
+        self.area_history_model.set_items(entries)
 
     def _extremes_tab(self) -> QWidget:
         columns: list[Column[RatedStatement]] = [
@@ -292,14 +316,7 @@ class ResultsWindow(QWidget):
             3, QHeaderView.ResizeMode.Interactive
         )
         self.statement_table.setColumnWidth(3, self.fontMetrics().averageCharWidth() * 60)
-        history_columns: list[Column[HistoryEntry]] = [
-            Column("When", lambda h: h.changed_at.strftime("%d %b %Y %H:%M:%S")),
-            Column("What", lambda h: FIELD_LABELS.get(h.field, h.field)),
-            Column("From", lambda h: _show(h.old)),
-            Column("To", lambda h: _show(h.new)),
-            Column("Sitting", lambda h: h.sitting or "outside a workshop (e.g. an import)"),
-        ]
-        self.history_model: ListModel[HistoryEntry] = ListModel(history_columns, self)
+        self.history_model: ListModel[HistoryEntry] = ListModel(history_columns(), self)
         self.history_table = make_table(self.history_model, "History of the selected statement")
         self.history_label = QLabel("History of the selected statement")
         self.history_label.setFont(scaled_font(1.1, bold=True))
@@ -349,6 +366,16 @@ class ResultsWindow(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(text)
         return scroll
+
+
+def history_columns() -> list[Column[HistoryEntry]]:
+    return [
+        Column("When", lambda h: h.changed_at.strftime("%d %b %Y %H:%M:%S")),
+        Column("What", lambda h: FIELD_LABELS.get(h.field, h.field)),
+        Column("From", lambda h: _show(h.old)),
+        Column("To", lambda h: _show(h.new)),
+        Column("Sitting", lambda h: h.sitting or "outside a workshop (e.g. an import)"),
+    ]
 
 
 def _show(value: str | None) -> str:
