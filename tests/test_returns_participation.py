@@ -201,3 +201,32 @@ def test_libreoffice_opens_the_return(
     )
     text = (converted / "participation.csv").read_text(encoding="utf-8")
     assert f"Survey participation return: {ROUND}" in text and "[c]" in text
+
+
+def test_the_return_counts_what_the_round_dashboard_shows(
+    round_file: tuple[Path, list[Person]],
+) -> None:
+    from nbdesk.returns.gather import completions_by_day, round_data
+    from nbdesk.rounds import dashboard, find_round
+    from nbdesk.storage import open_database
+
+    db = open_database(round_file[0])
+    try:
+        with db.session() as session:
+            for summary in [find_round(session, ROUND), find_round(session, EARLIER)]:
+                board = dashboard(session, summary.id)
+                data = round_data(session, summary.id)
+                ours = {
+                    t.title: [(g.label, g.eligible, g.completed) for g in t.groups]
+                    for t in data.breakdowns
+                }
+                for title, groups in board.breakdowns().items():
+                    if title in ours:
+                        assert ours[title] == [(g.group, g.eligible, g.completed) for g in groups]
+                assert (data.total.eligible, data.total.completed) == (
+                    board.overall.eligible,
+                    board.overall.completed,
+                )
+                assert completions_by_day(session, summary.id) == list(board.over_time)
+    finally:
+        db.close()

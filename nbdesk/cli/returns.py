@@ -93,7 +93,7 @@ def run_export_participation(args: argparse.Namespace) -> int:
         from nbdesk.returns.gather import round_by_name
         from nbdesk.returns.participation_return import write_participation_return
 
-        data = round_by_name(session, args.round)
+        data = round_by_name(session, args.round, weekly=False)
         return lambda: write_participation_return(data, args.out)
 
     return _run(args, job)

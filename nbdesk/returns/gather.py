@@ -1,20 +1,22 @@
 """What the returns and reports hold, read from the file as plain values (no ORM objects escape).
 
-Self-assessments come from the assessment service (nbdesk.assessments, nbdesk.assessment_results);
-survey rounds from the round service's dashboard (nbdesk.rounds), so the return counts exactly what
-staff see in the app: who is eligible, who of them completed, and the groups by age band, gender and
-accommodation type. The one breakdown the dashboard does not give, by PA team, is counted here.
-Only counts leave this module for a round: no names, ids or contact details.
+Self-assessments come from the assessment service (nbdesk.assessments, nbdesk.assessment_results).
+A survey round's summary (eligible, completed) comes from the round service (nbdesk.rounds); its
+breakdowns use the dashboard's groups (age bands from nbdesk.register, blanks as "Not recorded"),
+plus the PA team the dashboard lacks, but are counted with GROUP BY in the database rather than
+through the dashboard, which loads every person (see round_breakdowns). A test checks that the two
+agree. Only counts leave this module for a round: no names, ids or contact details.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
@@ -28,9 +30,9 @@ from nbdesk.assessments import (
     load_assessment,
 )
 from nbdesk.authority import authority_name
-from nbdesk.register import NOT_RECORDED
+from nbdesk.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
 from nbdesk.returns.suppression import CountTable, Group
-from nbdesk.rounds import GroupFigures, RoundSummary, dashboard, find_round, list_rounds
+from nbdesk.rounds import RoundSummary, find_round, list_rounds
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
@@ -116,31 +118,109 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _table(title: str, groups: Iterable[GroupFigures]) -> CountTable:
-    return CountTable(title, tuple(Group(g.group, g.eligible, g.completed) for g in groups))
-
-
-def _by_team(session: Session, round_id: int) -> CountTable:
-    """The round's dashboard breaks down by personal adviser; the return wants the PA's team."""
-    eligible: Counter[str] = Counter()
-    completed: Counter[str] = Counter()
-    for team, done in session.execute(
-        select(CareLeaver.team, Completion.confirmed_on)
-        .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
+def _members(round_id: int) -> Select[Any]:
+    """Eligible members of the round with their completion (if any), for grouping in SQL."""
+    done = case((Completion.care_leaver_id.is_not(None), 1), else_=0)
+    return (
+        select(func.count().label("eligible"), func.coalesce(func.sum(done), 0).label("done"))
+        .select_from(RoundMember)
+        .join(CareLeaver, CareLeaver.id == RoundMember.care_leaver_id)
         .outerjoin(
             Completion,
             (Completion.round_id == RoundMember.round_id)
             & (Completion.care_leaver_id == RoundMember.care_leaver_id),
         )
         .where(RoundMember.round_id == round_id, RoundMember.eligible.is_(True))
-    ):
-        label = " ".join((team or "").split()) or NOT_RECORDED
-        eligible[label] += 1
-        completed[label] += int(done is not None)
-    order = sorted(eligible, key=lambda g: (g == NOT_RECORDED, g.casefold()))
-    return CountTable(
-        BREAKDOWN_TITLES[3], tuple(Group(g, eligible[g], completed[g]) for g in order)
     )
+
+
+def _plain_order(label: str) -> tuple[int, str]:
+    return (label == NOT_RECORDED, label.casefold())
+
+
+def _age_order(label: str) -> tuple[int, str]:
+    names = [b[0] for b in AGE_BANDS] + [OTHER_AGES, NOT_RECORDED]
+    return (names.index(label) if label in names else len(names), label)
+
+
+def _table(
+    title: str,
+    rows: Iterable[tuple[str, int, int]],
+    order: Callable[[str], tuple[int, str]] = _plain_order,
+) -> CountTable:
+    eligible: Counter[str] = Counter()
+    completed: Counter[str] = Counter()
+    for label, e, d in rows:
+        eligible[label] += e
+        completed[label] += d
+    groups = sorted(eligible, key=order)
+    return CountTable(title, tuple(Group(g, eligible[g], completed[g]) for g in groups))
+
+
+def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[CountTable, ...]:
+    """The four breakdowns, counted by SQL's GROUP BY.
+
+    The groups are the round dashboard's (nbdesk.rounds.dashboard: its age bands from
+    nbdesk.register, a blank value as "Not recorded") plus the PA team, but counted in the database
+    rather than by loading every person, which keeps a return on 10,000 people quick;
+    tests/test_returns_participation.py checks the two agree.
+    """
+    on = opens_on.isoformat()
+    dob = CareLeaver.date_of_birth
+    # Age on the opening day from ISO dates: years apart, less one if the birthday is still to come.
+    age = (
+        cast(func.substr(literal(on), 1, 4), Integer)
+        - cast(func.substr(dob, 1, 4), Integer)
+        - case((func.substr(dob, 6, 5) > func.substr(literal(on), 6, 5), 1), else_=0)
+    )
+
+    def band(value: Any) -> str:
+        if value is None:
+            return NOT_RECORDED
+        for label, low, high in AGE_BANDS:
+            if low <= int(value) <= high:
+                return label
+        return OTHER_AGES
+
+    def label(value: Any) -> str:
+        return " ".join(str(value or "").split()) or NOT_RECORDED
+
+    # One pass over the members, grouped by all four at once (a few hundred combinations at most),
+    # then added up per breakdown.
+    keys = (
+        age,
+        func.trim(CareLeaver.gender),
+        func.trim(CareLeaver.accommodation),
+        func.trim(CareLeaver.team),
+    )
+    query = _members(round_id).add_columns(*keys).group_by(*keys)
+    combos = [(int(e), int(d), a, g, acc, team) for e, d, a, g, acc, team in session.execute(query)]
+    return (
+        _table(BREAKDOWN_TITLES[0], ((band(c[2]), c[0], c[1]) for c in combos), _age_order),
+        _table(BREAKDOWN_TITLES[1], ((label(c[3]), c[0], c[1]) for c in combos)),
+        _table(BREAKDOWN_TITLES[2], ((label(c[4]), c[0], c[1]) for c in combos)),
+        _table(BREAKDOWN_TITLES[3], ((label(c[5]), c[0], c[1]) for c in combos)),
+    )
+
+
+def completions_by_day(session: Session, round_id: int) -> list[tuple[date, int]]:
+    """(day, completions so far) for each day with any, among the eligible."""
+    query = (
+        select(Completion.confirmed_on, func.count())
+        .join(
+            RoundMember,
+            (RoundMember.round_id == Completion.round_id)
+            & (RoundMember.care_leaver_id == Completion.care_leaver_id),
+        )
+        .where(Completion.round_id == round_id, RoundMember.eligible.is_(True))
+        .group_by(Completion.confirmed_on)
+        .order_by(Completion.confirmed_on)
+    )
+    running, out = 0, []
+    for day, count in session.execute(query):
+        running += int(count)
+        out.append((day, running))
+    return out
 
 
 def weekly_totals(
@@ -160,29 +240,29 @@ def weekly_totals(
     return tuple(weekly)
 
 
-def round_data(session: Session, round_id: int) -> RoundData:
-    board = dashboard(session, round_id)
-    summary = board.round
-    breakdowns = (
-        _table(BREAKDOWN_TITLES[0], board.by_age_band),
-        _table(BREAKDOWN_TITLES[1], board.by_gender),
-        _table(BREAKDOWN_TITLES[2], board.by_accommodation),
-        _by_team(session, round_id),
-    )
-    earlier = tuple(
-        r for r in list_rounds(session) if r.opens_on < summary.opens_on and r.id != summary.id
-    )
+def round_data(session: Session, round_id: int, *, weekly: bool = True) -> RoundData:
+    """The round's counts; `weekly=False` skips the week-by-week figures only the PDF report uses."""
+    rounds = list_rounds(session)
+    summary = next((r for r in rounds if r.id == round_id), None)
+    if summary is None:
+        raise LookupError(f"No survey round with id {round_id}.")
+    earlier = tuple(r for r in rounds if r.opens_on < summary.opens_on and r.id != summary.id)
+    over_time = completions_by_day(session, round_id) if weekly else []
     return RoundData(
         authority=authority_name(session),
         round=summary,
         total=Group("All eligible care leavers", summary.eligible, summary.completed),
-        breakdowns=breakdowns,
-        weekly=weekly_totals(summary.opens_on, summary.closes_on, board.over_time, date.today()),
+        breakdowns=round_breakdowns(session, round_id, summary.opens_on),
+        weekly=(
+            weekly_totals(summary.opens_on, summary.closes_on, over_time, date.today())
+            if weekly
+            else ()
+        ),
         earlier=earlier,
         exported_at=datetime.now().replace(microsecond=0),
         nbdesk_version=__version__,
     )
 
 
-def round_by_name(session: Session, name: str) -> RoundData:
-    return round_data(session, find_round(session, name).id)
+def round_by_name(session: Session, name: str, *, weekly: bool = True) -> RoundData:
+    return round_data(session, find_round(session, name).id, weekly=weekly)

@@ -110,5 +110,7 @@ def write_participation_return(
 ) -> Path:
     """Write the return to `path` atomically (see nbdesk.returns.atomic)."""
     check_target(Path(path))
-    book = build_participation_book(data, progress=progress)
-    return write_atomically(Path(path), lambda temp: book.save(temp))
+    # Built inside the write, so a failure before saving leaves nothing behind either.
+    return write_atomically(
+        Path(path), lambda temp: build_participation_book(data, progress=progress).save(temp)
+    )

@@ -212,5 +212,7 @@ def write_self_assessment_return(
 ) -> Path:
     """Write the return to `path` atomically (see nbdesk.returns.atomic)."""
     check_target(Path(path))
-    book = build_self_assessment_book(data, progress)
-    return write_atomically(Path(path), lambda temp: book.save(temp))
+    # Built inside the write, so a failure before saving leaves nothing behind either.
+    return write_atomically(
+        Path(path), lambda temp: build_self_assessment_book(data, progress).save(temp)
+    )

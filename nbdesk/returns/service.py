@@ -280,7 +280,7 @@ def export(
         else:
             from nbdesk.returns.gather import round_data
 
-            rd = round_data(session, subject_id)
+            rd = round_data(session, subject_id, weekly=k.key == PARTICIPATION_REPORT)
     if k.key == SA_RETURN:
         from nbdesk.returns.self_assessment_return import write_self_assessment_return
 

@@ -8,11 +8,14 @@ Call these only from inside the functions that write, since they import openpyxl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from copy import copy
 from typing import Any
+from weakref import WeakKeyDictionary
 
 Progress = Callable[[int, int, str], None]
 
 HEADER_FILL = "DDE6F0"
+_STYLES: WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = WeakKeyDictionary()
 TITLE_SIZE = 14
 
 
@@ -35,6 +38,8 @@ class Sheet:
 
         self.ws = book.create_sheet(title)
         self.rows = 0
+        # Styles built once per workbook and shared by its sheets (style ids are the workbook's).
+        self._styles: dict[tuple[Any, ...], Any] = _STYLES.setdefault(book, {})
         # A write-only sheet writes its widths, frozen panes and page properties with its first
         # row, so all of them are set here, before any row.
         for number, width in enumerate(widths, start=1):
@@ -53,9 +58,33 @@ class Sheet:
         center: bool = False,
     ) -> Any:
         from openpyxl.cell import WriteOnlyCell
+
+        key = (bold, size, wrap, fill, number_format, center)
+        if key == (False, None, False, None, None, False):
+            return value  # openpyxl makes the cell itself
+        cell = WriteOnlyCell(self.ws, value=value)
+        template = self._styles.get(key)
+        if template is None:
+            template = self._styled(cell, *key)
+            self._styles[key] = template
+            return cell
+        # Setting fonts and alignments cell by cell costs a style lookup each; a style already
+        # built is copied instead (openpyxl's own StyleArray, as its copy of a cell does).
+        cell._style = copy(template._style)
+        return cell
+
+    def _styled(
+        self,
+        cell: Any,
+        bold: bool,
+        size: float | None,
+        wrap: bool,
+        fill: str | None,
+        number_format: str | None,
+        center: bool,
+    ) -> Any:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        cell = WriteOnlyCell(self.ws, value=value)
         if bold or size:
             cell.font = Font(bold=bold, size=size or 11)
         if wrap or center:
