@@ -211,6 +211,10 @@ def test_results_show_the_published_figures_and_each_statement_history(
     first = scored.areas[0]
     assert window.area_model.index(0, 3).data() == f"{first.mean:.2f}"
     assert f"{first.mean:.2f}" in window.chart.rows[0].text
+    # Equal means share a rank. In the demonstration baseline areas 1 and 6 both average 1.70,
+    # the lowest, and area 8 (3.00) is the highest.
+    ranks = {a.number: window.area_model.index(row, 0).data() for row, a in enumerate(scored.areas)}
+    assert (ranks[1], ranks[6], ranks[8]) == ("=9", "=9", "1")
     # Selecting a statement lists its history.
     window.statement_table.selectRow(0)
     assert window.history_model.rowCount() >= 1

@@ -175,7 +175,13 @@ class ResultsWindow(QWidget):
 
     def _areas_tab(self) -> QWidget:
         top = self.results.out_of
-        ranks = {a.number: i for i, a in enumerate(self.results.ranked, start=1)}
+        # Equal means share a rank ("=9"), as league tables show them.
+        ranked = self.results.ranked
+        ranks: dict[int, str] = {}
+        for a in ranked:
+            place = 1 + sum(1 for b in ranked if (b.mean or 0) > (a.mean or 0) + 1e-9)
+            tied = sum(1 for b in ranked if abs((b.mean or 0) - (a.mean or 0)) <= 1e-9) > 1
+            ranks[a.number] = f"={place}" if tied else str(place)
         self.chart = AreaBarChart()
         self.chart.setFont(scaled_font(1.15))
         self.chart.set_data(
@@ -193,9 +199,7 @@ class ResultsWindow(QWidget):
         )
         out_of = self.results.overall_out_of
         columns: list[Column[AreaScore]] = [
-            Column(
-                "Rank", lambda a: str(ranks[a.number]) if a.number in ranks else "–", align=CENTRE
-            ),
+            Column("Rank", lambda a: ranks.get(a.number, "–"), align=CENTRE),
             Column("Area", lambda a: f"{a.number}. {a.title}", sort=lambda a: a.number),
             Column("Rated", lambda a: f"{a.rated} of {a.statements}", align=RIGHT),
             Column(f"Mean /{top}", lambda a: fmt_mean(a.mean), align=RIGHT),
