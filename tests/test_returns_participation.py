@@ -175,6 +175,10 @@ def test_the_report_shows_rates_groups_and_no_small_counts(
     assert f"Survey round report: {ROUND}" in info
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(pages / "p")], check=True)
+    assert len(list(pages.glob("p-*.png"))) >= 2
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

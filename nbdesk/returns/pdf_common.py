@@ -241,11 +241,11 @@ def bar_chart(
     plot_h = max(40.0, len(categories) * (per_bar * len(series) + 8))
     label_w = 215.0
     legend_h = 18.0 if len(series) > 1 else 0.0
-    height = plot_h + 34 + legend_h
+    height = plot_h + 40 + legend_h
     drawing = Drawing(WIDTH, height, initialFontName=FONT)
     chart = HorizontalBarChart()
     chart.x = label_w
-    chart.y = 24
+    chart.y = 30
     chart.width = WIDTH - label_w - 40
     chart.height = plot_h
     # HorizontalBarChart draws the first category at the bottom, and within a category the first
@@ -284,12 +284,22 @@ def bar_chart(
     chart.barLabels.fontSize = 7.5
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
-    drawing.add(chart)
-    if reference is not None:
+    if reference is not None:  # drawn first, so the bars and their labels sit on top of it
         value, label = reference
         x = chart.x + chart.width * value / value_max
-        drawing.add(Line(x, chart.y, x, chart.y + plot_h, strokeDashArray=(4, 3), strokeWidth=1))
+        drawing.add(
+            Line(
+                x,
+                chart.y,
+                x,
+                chart.y + plot_h,
+                strokeDashArray=(4, 3),
+                strokeWidth=0.8,
+                strokeColor=DARK,
+            )
+        )
         drawing.add(String(x + 2, chart.y + plot_h + 3, label, fontName=FONT, fontSize=7.5))
+    drawing.add(chart)
     drawing.add(
         String(
             chart.x + chart.width / 2, 4, axis_label, fontName=FONT, fontSize=8, textAnchor="middle"

@@ -30,7 +30,7 @@ def _signed(value: float | None, places: int = 2) -> str:
 
 
 def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> list[Any]:
-    from reportlab.platypus import KeepTogether, Paragraph
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph
 
     from nbdesk.returns.pdf_common import Series, bar_chart, esc, spacer, table
 
@@ -168,7 +168,8 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
     if comparison is not None:
         out += _comparison(comparison, st, top)
 
-    # Evidence appendix ---------------------------------------------------------------------
+    # Evidence appendix: on its own pages, so the report proper can be printed without it ---------
+    out.append(PageBreak())
     out.append(Paragraph("Appendix: the evidence", st.h1))
     out.append(
         Paragraph("What each rating was based on, as the group recorded it, area by area.", st.body)
