@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from nbdesk.storage.models.survey import CareLeaver
@@ -242,33 +242,92 @@ REGISTER_COLUMNS = (
     CareLeaver.phone,
     CareLeaver.email,
     CareLeaver.preferred_channel,
-    CareLeaver.in_custody,
-    CareLeaver.needs_interpreter,
-    CareLeaver.young_parent,
-    CareLeaver.out_of_area,
-    CareLeaver.do_not_contact,
+)
+FLAG_COLUMNS = tuple(getattr(CareLeaver, key) for key in FLAG_LABELS)
+# Every combination of flags as words, indexed by the bitmask the query computes: one lookup per
+# row instead of five columns and a join, which keeps the 10,000-row list quick to open.
+FLAG_TEXT = tuple(
+    "; ".join(label for bit, label in enumerate(FLAG_LABELS.values()) if mask & (1 << bit))
+    for mask in range(1 << len(FLAG_LABELS))
 )
 
 
-def list_register(session: Session, search: str = "") -> list[RegisterRow]:
-    """Everyone on the register (or those whose name, id or PA contains `search`), by name."""
-    query = select(*REGISTER_COLUMNS).order_by(CareLeaver.name, CareLeaver.unique_id)
-    if search.strip():
-        like = f"%{search.strip()}%"
+def _matching(query: Any, search: str) -> Any:
+    """Rows where every typed word is in the name, preferred name, unique id or PA (any case)."""
+    for word in search.split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
         query = query.where(
             or_(
-                CareLeaver.name.ilike(like),
-                CareLeaver.preferred_name.ilike(like),
-                CareLeaver.unique_id.ilike(like),
-                CareLeaver.pa_name.ilike(like),
+                CareLeaver.name.ilike(like, escape="\\"),
+                CareLeaver.preferred_name.ilike(like, escape="\\"),
+                CareLeaver.unique_id.ilike(like, escape="\\"),
+                CareLeaver.pa_name.ilike(like, escape="\\"),
             )
         )
-    labels = list(FLAG_LABELS.values())
-    rows = []
-    for r in session.execute(query).tuples():
-        flags = "; ".join(label for label, on in zip(labels, r[12:], strict=True) if on)
-        rows.append(RegisterRow._make((*r[:12], flags)))
-    return rows
+    return query
+
+
+def _register_query() -> Any:
+    mask = sum(
+        (case((column.is_(True), 1 << bit), else_=0) for bit, column in enumerate(FLAG_COLUMNS)),
+        literal(0),
+    )
+    return select(*REGISTER_COLUMNS, mask)
+
+
+def _rows(session: Session, query: Any) -> list[RegisterRow]:
+    # A Core read on the session's connection: plain rows without the ORM's per-row bookkeeping.
+    result = session.connection().execute(query).all()
+    make = RegisterRow._make
+    flags = FLAG_TEXT
+    return [make((*r[:12], flags[r[12]])) for r in result]
+
+
+def list_register(session: Session, search: str = "") -> list[RegisterRow]:
+    """Everyone on the register (or those matching every typed word), by name."""
+    query = _matching(_register_query(), search)
+    return _rows(session, query.order_by(CareLeaver.name, CareLeaver.unique_id))
+
+
+SORTABLE = {
+    "name": CareLeaver.name,
+    "preferred_name": CareLeaver.preferred_name,
+    "unique_id": CareLeaver.unique_id,
+    "date_of_birth": CareLeaver.date_of_birth,
+    "gender": CareLeaver.gender,
+    "accommodation": CareLeaver.accommodation,
+    "pa_name": CareLeaver.pa_name,
+    "team": CareLeaver.team,
+    "phone": CareLeaver.phone,
+    "email": CareLeaver.email,
+    "preferred_channel": CareLeaver.preferred_channel,
+}
+
+
+def register_ids(
+    session: Session, search: str = "", sort: str = "name", descending: bool = False
+) -> list[int]:
+    """The ids of the people a register view shows, in order: cheap enough to run on every key
+    press with 10,000 people, while the rows themselves are read a screenful at a time."""
+    if sort not in SORTABLE:
+        raise ValueError(f"The register cannot be sorted by '{sort}'.")
+    column = SORTABLE[sort]
+    order = column.desc() if descending else column.asc()
+    query = _matching(select(CareLeaver.id), search).order_by(
+        order, CareLeaver.name, CareLeaver.unique_id
+    )
+    return list(session.connection().execute(query).scalars())
+
+
+def register_rows(session: Session, ids: list[int]) -> list[RegisterRow]:
+    """The rows for these ids, in the order given (ids no longer on the register are skipped)."""
+    found: dict[int, RegisterRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in _rows(session, _register_query().where(CareLeaver.id.in_(chunk))):
+            found[row.id] = row
+    return [found[i] for i in ids if i in found]
 
 
 def register_size(session: Session) -> int:

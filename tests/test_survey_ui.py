@@ -215,7 +215,7 @@ def test_import_preview_shows_rejections_and_imports_only_when_seen(qtbot, tmp_p
     search = section.register_tab.search
     search.setFocus()
     qtbot.keyClicks(search, "pudd")
-    assert section.register_tab.proxy.rowCount() == 1
+    assert section.register_tab.model.rowCount() == 1
     assert section.register_tab.count.text() == "1 of 4 people"
     db.close()
     reopened = Database(path)

@@ -31,6 +31,7 @@ class Column:
     text: Callable[[Any], str]
     sort: Callable[[Any], Any] | None = None
     align: Qt.AlignmentFlag = LEFT
+    field: str = ""  # for a LazyRowsModel: the field the service sorts by
 
 
 class RowsModel(QAbstractTableModel):
@@ -119,3 +120,83 @@ class SearchProxy(QSortFilterProxyModel):
             return True
         text = self.haystack[source_row]
         return all(w in text for w in self.words)
+
+
+class LazyRowsModel(QAbstractTableModel):
+    """A table over row ids only; each row's values are fetched (through a service) a page at a
+    time when the view first paints it, and kept in a bounded cache.
+
+    Opening or filtering a 10,000-person register then costs one query for the ids in order and a
+    screenful of rows, as Anki's browser does, instead of reading and holding every row."""
+
+    PAGE = 200
+    CACHE_LIMIT = 5000
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch: Callable[[list[int]], list[Any]],
+        resort: Callable[[str, bool], None],
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.fetch = fetch
+        self.resort = resort
+        self.ids: list[int] = []
+        self.cache: dict[int, Any] = {}
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self.ids = ids
+        self.cache = {}
+        self.endResetModel()
+
+    def forget(self) -> None:
+        """Drop cached rows (after an edit) so the next paint reads them again."""
+        self.cache = {}
+        if self.ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1)
+            )
+
+    def row(self, number: int) -> Any:
+        person_id = self.ids[number]
+        if person_id not in self.cache:
+            if len(self.cache) > self.CACHE_LIMIT:
+                self.cache = {}
+            start = number - number % self.PAGE
+            for item in self.fetch(self.ids[start : start + self.PAGE]):
+                self.cache[item.id] = item
+        return self.cache.get(person_id)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            row = self.row(index.row())
+            return self.columns[index.column()].text(row) if row is not None else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(self.columns[index.column()].align)
+        if role == ROW_ROLE:
+            return self.row(index.row())
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(self.columns) and self.columns[column].field:
+            self.resort(self.columns[column].field, order == Qt.SortOrder.DescendingOrder)

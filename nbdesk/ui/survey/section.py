@@ -44,7 +44,9 @@ from nbdesk.register import (
     RegisterRow,
     add_person,
     get_person,
-    list_register,
+    register_ids,
+    register_rows,
+    register_size,
     update_person,
 )
 from nbdesk.rounds import (
@@ -87,7 +89,14 @@ from nbdesk.ui.survey.dialogs import (
     to_date,
     to_qdate,
 )
-from nbdesk.ui.survey.models import RIGHT, ROW_ROLE, Column, RowsModel, SearchProxy
+from nbdesk.ui.survey.models import (
+    RIGHT,
+    ROW_ROLE,
+    Column,
+    LazyRowsModel,
+    RowsModel,
+    SearchProxy,
+)
 from nbdesk.ui.worker import run_in_background
 from nbdesk.validation import format_day
 
@@ -105,21 +114,19 @@ def _rate(value: float | None) -> str:
 
 
 REGISTER_COLUMNS = [
-    Column("Name", lambda r: r.name),
-    Column("Known as", lambda r: r.preferred_name),
-    Column("Unique id", lambda r: r.unique_id),
+    Column("Name", lambda r: r.name, field="name"),
+    Column("Known as", lambda r: r.preferred_name, field="preferred_name"),
+    Column("Unique id", lambda r: r.unique_id, field="unique_id"),
+    Column("Date of birth", lambda r: format_day(r.date_of_birth), field="date_of_birth"),
+    Column("Gender", lambda r: r.gender, field="gender"),
+    Column("Accommodation", lambda r: r.accommodation, field="accommodation"),
+    Column("PA", lambda r: r.pa_name, field="pa_name"),
+    Column("Team", lambda r: r.team, field="team"),
+    Column("Mobile", lambda r: r.phone, field="phone"),
+    Column("Email", lambda r: r.email, field="email"),
     Column(
-        "Date of birth",
-        lambda r: format_day(r.date_of_birth),
-        sort=lambda r: _ordinal(r.date_of_birth),
+        "Prefers", lambda r: CHANNEL_LABELS.get(r.preferred_channel, ""), field="preferred_channel"
     ),
-    Column("Gender", lambda r: r.gender),
-    Column("Accommodation", lambda r: r.accommodation),
-    Column("PA", lambda r: r.pa_name),
-    Column("Team", lambda r: r.team),
-    Column("Mobile", lambda r: r.phone),
-    Column("Email", lambda r: r.email),
-    Column("Prefers", lambda r: CHANNEL_LABELS.get(r.preferred_channel, "")),
     Column("Flags", lambda r: r.flags),
 ]
 PEOPLE_COLUMNS = [
@@ -188,12 +195,11 @@ class RegisterTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
         self.count.setAccessibleName("People shown")
-        self.model = RowsModel(REGISTER_COLUMNS, self)
-        self.proxy = SearchProxy(
-            lambda r: f"{r.name} {r.preferred_name} {r.unique_id} {r.pa_name}", self
-        )
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(self.proxy, "Care leaver register")
+        self.sort_field, self.descending = "name", False
+        self.model = LazyRowsModel(REGISTER_COLUMNS, self._fetch, self._resort, self)
+        self.view = table_view(self.model, "Care leaver register")
+        self.total = 0
+        self.sized = False
         self.view.doubleClicked.connect(lambda _: self.edit())
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self.view.setFocus)
@@ -226,19 +232,33 @@ class RegisterTab(QWidget):
         if db is None:
             return
         with db.session() as session:
-            rows = list_register(session)
-        self.model.set_rows(rows)
-        if len(rows) < 2000:  # measuring every cell of a long list would stall the window
+            self.total = register_size(session)
+            ids = register_ids(session, self.search.text(), self.sort_field, self.descending)
+        self.model.set_ids(ids)
+        if not self.sized and 0 < len(ids) <= 500:
+            # Only short lists are measured: sizing reads every row, which is what the lazy
+            # model exists to avoid.
             self.view.resizeColumnsToContents()
+            self.sized = True
         self._update_count()
+
+    def _fetch(self, ids: list[int]) -> list[RegisterRow]:
+        db = self.section.db
+        if db is None:
+            return []
+        with db.session() as session:
+            return register_rows(session, ids)
+
+    def _resort(self, field: str, descending: bool) -> None:
+        self.sort_field, self.descending = field, descending
+        self.refresh()
 
     def _filter(self, text: str) -> None:
-        self.proxy.set_search(text)
-        self._update_count()
+        self.refresh()
 
     def _update_count(self) -> None:
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
+        shown = self.model.rowCount()
+        total = self.total
         self.count.setText(f"{shown} of {total} people" if shown != total else f"{total} people")
 
     def current(self) -> RegisterRow | None:

@@ -1,0 +1,75 @@
+"""The register's list service: ids in order for a typed search, rows read a page at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nbdesk.register import (
+    PersonFields,
+    add_person,
+    age_band,
+    first_name,
+    list_register,
+    register_ids,
+    register_rows,
+)
+from nbdesk.storage import create_database
+
+
+def test_search_sort_and_rows_by_id(tmp_path: Path) -> None:
+    from datetime import date
+
+    db = create_database(tmp_path / "r.nbdesk", "Testshire")
+    with db.transaction() as session:
+        bea = add_person(
+            session,
+            PersonFields(
+                "X1",
+                name="Bea Puddlewick",
+                pa_name="Pat Honeysock",
+                in_custody=True,
+                young_parent=True,
+            ),
+        )
+        cai = add_person(
+            session,
+            PersonFields(
+                "X2",
+                name="Cai Thistlebottom",
+                pa_name="Jo Periwinkle",
+                date_of_birth=date(2006, 1, 1),
+            ),
+        )
+        odd = add_person(
+            session, PersonFields("X_3", name="Dara 100% Quillfinch", pa_name="Pat Honeysock")
+        )
+    with db.session() as session:
+        assert register_ids(session) == [bea, cai, odd]
+        assert register_ids(session, "pat") == [bea, odd]  # by PA
+        assert register_ids(session, "PUDD  bea") == [bea]  # every word, any order and case
+        assert register_ids(session, "x_") == [odd]  # _ and % are literal, not wildcards
+        assert register_ids(session, "100%") == [odd]
+        assert register_ids(session, "", "pa_name", descending=True) == [bea, odd, cai]
+        with pytest.raises(ValueError):
+            register_ids(session, "", "shoe_size")
+        rows = register_rows(session, [odd, bea, 999])
+        assert [r.id for r in rows] == [odd, bea]
+        assert rows[1].flags == "In custody; Young parent"
+        assert [r.unique_id for r in list_register(session, "thistle")] == ["X2"]
+    db.close()
+
+
+def test_age_bands_and_first_names() -> None:
+    from datetime import date
+
+    day = date(2026, 1, 10)
+    assert age_band(date(2008, 1, 10), day) == "18 to 20"  # 18 on the day itself
+    assert age_band(date(2008, 1, 11), day) == "16 to 17"
+    assert age_band(date(2000, 1, 11), day) == "21 to 25"
+    assert age_band(date(1990, 1, 1), day) == "Other ages"
+    assert age_band(None, day) == "Not recorded"
+    assert first_name("", "Bea Puddlewick") == "Bea"
+    assert first_name("Caz", "Cai Thistlebottom") == "Caz"
+    assert first_name("", "") == ""
