@@ -32,7 +32,7 @@ def _settle(app: Any) -> None:
 
 
 def _bare(rows: list[tuple[str, ...]], headers: list[str]) -> tuple[float, float, int]:
-    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+    from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -41,10 +41,10 @@ def _bare(rows: list[tuple[str, ...]], headers: list[str]) -> tuple[float, float
             super().__init__()
             self.data_rows = data
 
-        def rowCount(self, parent: Any = QModelIndex()) -> int:
+        def rowCount(self, parent: Any = None) -> int:
             return len(self.data_rows)
 
-        def columnCount(self, parent: Any = QModelIndex()) -> int:
+        def columnCount(self, parent: Any = None) -> int:
             return len(headers)
 
         def headerData(self, section: int, orientation: Any, role: int = 0) -> Any:
