@@ -122,6 +122,13 @@ def measure(ctx: Context) -> list[Figure]:
     try:
         with db.session() as session:
             fetched = list_register(session)
+        if not fetched:
+            # A large file made before the survey demonstration existed holds no register.
+            print(
+                f"  {ctx.large_db} has no care leavers: delete it and run again to recreate it "
+                "with the survey demonstration data."
+            )
+            return []
         # The baseline holds the same rows, already as display text, in memory.
         rows = [tuple(c.text(r) for c in REGISTER_COLUMNS) for r in fetched]
         headers = [c.title for c in REGISTER_COLUMNS]
