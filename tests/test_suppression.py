@@ -188,6 +188,11 @@ def test_breakdowns_that_do_not_add_up_are_refused() -> None:
         suppress(Group("All", 3, 4), [])
 
 
+def test_a_round_with_nobody_eligible_has_empty_breakdowns() -> None:
+    result = suppress(Group("All", 0, 0), [CountTable("Gender", ())])
+    assert result.total.rate is None and result.tables[0].rows == ()
+
+
 def test_the_note_explains_the_symbol() -> None:
     assert SYMBOL in NOTE and "1 to 5" in NOTE and "worked out" in NOTE
 

@@ -128,7 +128,7 @@ def _check(total: Group, tables: Sequence[CountTable]) -> None:
                 "is not a possible pair of counts"
             )
     for table in tables:
-        if not table.groups:
+        if not table.groups and total.eligible:
             raise ValueError(f"The breakdown '{table.title}' has no groups.")
         eligible = sum(g.eligible for g in table.groups)
         completed = sum(g.completed for g in table.groups)

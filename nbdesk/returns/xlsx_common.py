@@ -8,7 +8,6 @@ Call these only from inside the functions that write, since they import openpyxl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from copy import copy
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -68,9 +67,10 @@ class Sheet:
             template = self._styled(cell, *key)
             self._styles[key] = template
             return cell
-        # Setting fonts and alignments cell by cell costs a style lookup each; a style already
-        # built is copied instead (openpyxl's own StyleArray, as its copy of a cell does).
-        cell._style = copy(template._style)
+        # Setting fonts and alignments cell by cell costs a style lookup each; the style already
+        # built is reused instead (openpyxl's StyleArray). Sharing it is safe: a write-only cell is
+        # written out when its row is appended and never changed afterwards.
+        cell._style = template._style
         return cell
 
     def _styled(
