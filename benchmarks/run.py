@@ -54,7 +54,17 @@ def median_seconds(command: list[str], repeat: int, env: dict[str, str] | None =
     return statistics.median(times)
 
 
+def _demo_sources_newer_than(path: Path) -> bool:
+    """The large file is rebuilt when the demo or the schema changed after it was made."""
+    package = HERE.parent / "nbdesk"
+    sources = [*(package / "demo").glob("*.py"), *(package / "storage").rglob("*.py")]
+    return any(src.stat().st_mtime > path.stat().st_mtime for src in sources)
+
+
 def ensure_large(path: Path) -> Path:
+    if path.exists() and _demo_sources_newer_than(path):
+        print(f"The demo or schema changed since {path.name} was made; rebuilding it.", flush=True)
+        path.unlink()
     if not path.exists():
         print(f"Creating the synthetic large authority in {path} (once) …", flush=True)
         subprocess.run(
