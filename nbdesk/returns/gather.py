@@ -182,16 +182,17 @@ def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[C
                 return label
         return OTHER_AGES
 
-    def label(value: Any) -> str:
-        return " ".join(str(value or "").split()) or NOT_RECORDED
+    def label(value: Any) -> str:  # as the dashboard labels a group
+        return str(value or "").strip() or NOT_RECORDED
 
     # One pass over the members, grouped by all four at once (a few hundred combinations at most),
     # then added up per breakdown.
+    blank = literal(" \t\r\n")
     keys = (
         age,
-        func.trim(CareLeaver.gender),
-        func.trim(CareLeaver.accommodation),
-        func.trim(CareLeaver.team),
+        func.trim(CareLeaver.gender, blank),
+        func.trim(CareLeaver.accommodation, blank),
+        func.trim(CareLeaver.team, blank),
     )
     query = _members(round_id).add_columns(*keys).group_by(*keys)
     combos = [(int(e), int(d), a, g, acc, team) for e, d, a, g, acc, team in session.execute(query)]
