@@ -253,3 +253,55 @@ def test_notify_export_from_the_section(
     lines = out.read_text().splitlines()
     assert lines[0] == "phone number,first name,pa name"
     assert "07700900124,Caz,Pat Honeysock" in lines and len(lines) == 4
+
+
+def test_adding_a_person_by_hand_and_opening_a_round(
+    qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbdesk.ui.survey.dialogs import OpenRoundDialog, PersonDialog
+
+    attempts: list[str] = []
+
+    def fill_person(dialog: PersonDialog) -> bool:
+        attempts.append(dialog.error.text())
+        if len(attempts) == 1:
+            qtbot.keyClicks(dialog.edits["unique_id"], "N1")
+            qtbot.keyClicks(dialog.edits["name"], "Nia  Marrowpott ")
+            qtbot.keyClicks(dialog.edits["pa_name"], "Sam Wafflethorpe")
+            qtbot.keyClicks(dialog.edits["phone"], "01632 960000")  # a landline: refused
+            dialog.has_birth.setChecked(True)
+            dialog.birth.setDate(dialog.birth.date().addYears(-19))
+        else:
+            dialog.edits["phone"].clear()
+            qtbot.keyClicks(dialog.edits["phone"], "7700900555")
+        return True
+
+    monkeypatch.setattr(PersonDialog, "exec", fill_person)
+    section.tabs.setCurrentWidget(section.register_tab)
+    section.register_tab.add_button.click()
+    # The first try was refused with the reason shown in the dialog; the second was saved.
+    assert attempts[1].startswith("⚠ Mobile number:")
+    assert section.register_tab.count.text() == "7 people"
+
+    def fill_round(dialog: OpenRoundDialog) -> bool:
+        qtbot.keyClicks(dialog.name, "Autumn check-in")
+        return True
+
+    monkeypatch.setattr(OpenRoundDialog, "exec", fill_round)
+    section.open_button.click()
+    assert section.round.currentText().startswith("Autumn check-in")
+    section.tabs.setCurrentWidget(section.dashboard_tab)
+    # Bea, Cai, Dara, Eli, Finn and Nia are 16 to 25 today; Gus is not.
+    assert section.dashboard_tab.board.overall.eligible == 6
+
+    section.db.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        nia = find_person(session, "N1")
+        assert (nia.name, nia.phone, nia.pa_name) == (
+            "Nia Marrowpott",
+            "07700 900555",
+            "Sam Wafflethorpe",
+        )
+        assert find_round(session, "autumn check-in").eligible == 6
+    reopened.close()

@@ -77,6 +77,11 @@ class ImportDialog(QDialog):
         scroll.setWidget(mapping_box)
         scroll.setWidgetResizable(True)
         scroll.setAccessibleName("Column mapping")
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Wide enough for the headers in the combo boxes without scrolling sideways.
+        scroll.setMinimumWidth(
+            mapping_box.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        )
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
