@@ -126,3 +126,24 @@ def test_a_read_only_target_gets_a_clear_message_and_is_kept(
     assert target.read_bytes() == b"last month's report"
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["round.pdf"]
     assert section.export_button.isEnabled()
+
+
+def test_ctrl_4_in_the_main_window_opens_the_returns_section(qtbot: QtBot, demo_file: Path) -> None:
+    from nbdesk.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    db = open_database(demo_file)
+    try:
+        window.set_database(db, "Demonstration")
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()  # other tests' windows may still hold the focus
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+        current = window.stack.currentWidget()
+        assert isinstance(current, ReturnsSection)
+        assert current.subject.count() >= 1 and "Scores by area" in current.preview.toPlainText()
+    finally:
+        window.db = None
+        db.close()
