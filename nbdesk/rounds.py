@@ -297,6 +297,7 @@ def log_contact(
     note: str = "",
     logged_by: str = "",
 ) -> int:
+    """Record a contact; returns its number among this person's contacts in the round."""
     if channel not in CHANNELS:
         raise ValueError(f"'{channel}' is not a channel ({', '.join(CHANNELS)}).")
     if purpose not in PURPOSES:
@@ -312,9 +313,19 @@ def log_contact(
         raise LookupError(f"No person with row {person_id} on the register.")
     if contacted_on > date.today():
         raise ValueError("A contact cannot be logged for a day that has not come yet.")
+    number = (
+        session.scalar(
+            select(func.max(OutreachContact.number)).where(
+                OutreachContact.round_id == round_id,
+                OutreachContact.care_leaver_id == person_id,
+            )
+        )
+        or 0
+    ) + 1
     row = OutreachContact(
         round_id=round_id,
         care_leaver_id=person_id,
+        number=number,
         contacted_on=contacted_on,
         channel=channel,
         purpose=purpose,
@@ -324,7 +335,7 @@ def log_contact(
     )
     session.add(row)
     session.flush()
-    return row.id
+    return number
 
 
 def contact_history(
@@ -342,7 +353,11 @@ def contact_history(
     ).where(OutreachContact.care_leaver_id == person_id)
     if round_id is not None:
         query = query.where(OutreachContact.round_id == round_id)
-    query = query.order_by(OutreachContact.contacted_on.desc(), OutreachContact.id.desc())
+    query = query.order_by(
+        OutreachContact.contacted_on.desc(),
+        OutreachContact.round_id.desc(),
+        OutreachContact.number.desc(),
+    )
     return [ContactEntry(*r) for r in session.execute(query).tuples()]
 
 
@@ -448,7 +463,7 @@ def _last_outcomes(session: Session, round_id: int) -> dict[int, str]:
     for pid, outcome in session.execute(
         select(OutreachContact.care_leaver_id, OutreachContact.outcome)
         .where(OutreachContact.round_id == round_id)
-        .order_by(OutreachContact.contacted_on, OutreachContact.id)
+        .order_by(OutreachContact.contacted_on, OutreachContact.number)
     ).tuples():
         out[pid] = outcome
     return out

@@ -82,6 +82,14 @@ def test_no_table_or_column_can_hold_an_answer_or_link_a_completion_to_one(db_pa
             assert "CHECK (confirmed_by IN (" in sql[table]
             with pytest.raises(sqlite3.OperationalError, match="no such column: rowid"):
                 conn.execute(f"SELECT rowid FROM {table}")
+        # A contact whose outcome is "says completed" stands in for a completion: its table has
+        # no rowid and no time either, and is numbered within each person only.
+        assert sql["outreach_contact"].rstrip().upper().endswith("WITHOUT ROWID")
+        columns = {row[1]: row[2] for row in conn.execute("PRAGMA table_info(outreach_contact)")}
+        assert "id" not in columns and columns["contacted_on"] == "DATE"
+        assert not any(t in ("DATETIME", "TIMESTAMP", "TIME") for t in columns.values())
+        pk = [row[1] for row in conn.execute("PRAGMA table_info(outreach_contact)") if row[5]]
+        assert pk == ["round_id", "care_leaver_id", "number"]
         # No trigger or view could copy completions anywhere else.
         others = conn.execute(
             "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')"

@@ -271,11 +271,12 @@ def _large(session: Session, rng: random.Random) -> None:
     extra = 100_000 - per_person * len(members)
     for index, member in enumerate(members):
         count = per_person + (1 if index < extra else 0)
-        for _ in range(count):
+        for number in range(1, count + 1):
             contacts.append(
                 {
                     "round_id": current.id,
                     "care_leaver_id": member.person_id,
+                    "number": number,
                     "contacted_on": opens + timedelta(days=rng.randint(0, 34)),
                     "channel": rng.choice(CHANNELS),
                     "purpose": rng.choice(PURPOSES),

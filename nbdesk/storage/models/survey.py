@@ -74,13 +74,20 @@ class RoundMember(Base):
 
 
 class OutreachContact(Base):
-    __tablename__ = "outreach_contact"
+    """A contact with a person during a round. Numbered within the person and round, dated by day,
+    and WITHOUT ROWID like the completion tables: a contact whose outcome is "says completed"
+    stands in for a completion, so no id may order contacts across people either."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))
-    care_leaver_id: Mapped[int] = mapped_column(
-        ForeignKey("care_leaver.id", ondelete="CASCADE"), index=True
+    __tablename__ = "outreach_contact"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True
     )
+    care_leaver_id: Mapped[int] = mapped_column(
+        ForeignKey("care_leaver.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, … for this person
     contacted_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(30))
     purpose: Mapped[str] = mapped_column(String(30))

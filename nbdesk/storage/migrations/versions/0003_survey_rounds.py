@@ -121,9 +121,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "outreach_contact",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("care_leaver_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("contacted_on", sa.Date(), nullable=False),
         sa.Column("channel", sa.String(length=30), nullable=False),
         sa.Column("purpose", sa.String(length=30), nullable=False),
@@ -142,7 +142,10 @@ def upgrade() -> None:
             name=op.f("fk_outreach_contact_round_id_survey_round"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outreach_contact")),
+        sa.PrimaryKeyConstraint(
+            "round_id", "care_leaver_id", "number", name=op.f("pk_outreach_contact")
+        ),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("outreach_contact", schema=None) as batch_op:
         batch_op.create_index(
