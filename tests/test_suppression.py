@@ -21,6 +21,7 @@ from nbdesk.returns.suppression import (
     CountTable,
     Group,
     SafeReturn,
+    SafeRow,
     suppress,
 )
 
@@ -203,3 +204,88 @@ def test_random_rounds_leave_no_hidden_cell_recoverable(seed: int) -> None:
     for _ in range(60):
         total, tables = make_round(rng, rng.randint(1, 4), rng.choice([3, 8, 15, 40, 120, 400]))
         check_safe(total, tables, suppress(total, tables))
+
+
+def compositions(total: int, parts: int):  # type: ignore[no-untyped-def]
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def whole_number_tables(
+    eligible: int, completed: int, rows: tuple[SafeRow, ...]
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Every (eligible, completed) split of one breakdown that fits the shown cells."""
+    found = []
+    g = len(rows)
+    for es in compositions(eligible, g):
+        if any(
+            not r.eligible.hidden and r.eligible.value != e for r, e in zip(rows, es, strict=True)
+        ):
+            continue
+        for cs in compositions(completed, g):
+            if any(c > e for c, e in zip(cs, es, strict=True)):
+                continue
+            if any(
+                not r.completed.hidden and r.completed.value != c
+                for r, c in zip(rows, cs, strict=True)
+            ):
+                continue
+            found.append((es, cs))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_hidden_cell_of_a_small_round_is_pinned_by_whole_numbers(seed: int) -> None:
+    """Stronger than the linear audit, for small rounds: list every set of tables of whole numbers
+    that fits what is shown (each group 0 or more, completed never above eligible, the round's
+    completed total free when it is hidden) and check that each hidden cell could take two values."""
+    rng = random.Random(100 + seed)
+    checked = 0
+    for _ in range(150):
+        total, tables = make_round(rng, rng.randint(1, 3), rng.randint(6, 20))
+        tables = [t for t in tables if len(t.groups) <= 3]
+        result = suppress(total, tables)
+        if result.total.eligible.hidden:
+            continue  # everything is hidden
+        e_total = total.eligible
+        totals = (
+            range(e_total + 1) if result.total.completed.hidden else [result.total.completed.value]
+        )
+        possible: dict[tuple[int, int, str], set[int]] = {}
+        for c_total in totals:
+            fits = [whole_number_tables(e_total, c_total, safe.rows) for safe in result.tables]
+            if not all(fits):
+                continue  # this completed total fits some breakdown but not all
+            possible.setdefault((-1, 0, "C"), set()).add(c_total)
+            for t, (safe, options) in enumerate(zip(result.tables, fits, strict=True)):
+                for es, cs in options:
+                    for i, r in enumerate(safe.rows):
+                        if r.eligible.hidden:
+                            possible.setdefault((t, i, "E"), set()).add(es[i])
+                        if r.completed.hidden:
+                            possible.setdefault((t, i, "C"), set()).add(cs[i])
+        if not result.total.completed.hidden:
+            possible.pop((-1, 0, "C"), None)
+        for key, values in possible.items():
+            assert len(values) >= 2, (total, tables, key, values)
+        checked += 1
+    assert checked >= 80
+
+
+def test_hidden_zeros_are_not_left_as_the_only_hidden_cells_of_a_column() -> None:
+    # Hiding the small group (3, 0) and its partner (10, 0) would leave the completed column's
+    # hidden cells summing to 20 − 20 = 0: both plainly 0. Another completed count must go.
+    total = Group("All", 43, 20)
+    table = CountTable("T", (Group("a", 3, 0), Group("b", 10, 0), Group("c", 30, 20)))
+    result = suppress(total, [table])
+    rows = result.tables[0].rows
+    assert rows[0].eligible.hidden and rows[1].eligible.hidden and rows[2].completed.hidden
+    options = whole_number_tables(43, 20, rows)
+    for i, row in enumerate(rows):
+        if row.completed.hidden:
+            assert len({cs[i] for _es, cs in options}) >= 2
+    check_safe(total, [table], result)

@@ -305,3 +305,52 @@ def test_adding_a_person_by_hand_and_opening_a_round(
         )
         assert find_round(session, "autumn check-in").eligible == 6
     reopened.close()
+
+
+def test_erasing_a_closed_round_says_what_will_go(
+    qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClicks(tab.panel.note, "Lives with nan now")
+    qtbot.keyClick(tab.panel.note, Qt.Key.Key_Return, CTRL)
+    assert not section.erase_button.isEnabled()  # only once the round is closed
+    section.close_button.click()
+    assert section.erase_button.isEnabled() and not section.notify_button.isEnabled()
+
+    shown: list[str] = []
+
+    def answer(box: QMessageBox, choice: str) -> int:
+        shown.append(box.text())
+        for button in box.buttons():
+            if button.text() == choice or (
+                choice == "Cancel" and box.buttonRole(button) == QMessageBox.ButtonRole.RejectRole
+            ):
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, "Cancel"))
+    section.erase_button.click()
+    with section.db.session() as session:
+        person = find_person(session, "B001")
+        assert person.phone  # cancelled: nothing erased
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, "Erase them"))
+    section.erase_button.click()
+    assert "the text of 1 contact note(s)" in shown[0]
+    assert "mobile number and email address of 6 people" in shown[0]  # all six, Gus too
+    assert "cannot be undone" in shown[0]
+    assert "Erased 1 contact notes" in section.message.text()
+
+    section.db.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        rid = find_round(session, "Time 2").id
+        bea = find_person(session, "B001")
+        notes = [c.note for c in contact_history(session, bea.id, rid)]
+        assert (bea.phone, bea.email, notes) == ("", "", [""])
+        assert find_round(session, "Time 2").eligible == 5
+    reopened.close()
