@@ -11,9 +11,7 @@ rating or a missing column is reported with its row and column, and nothing is i
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +28,7 @@ from nbdesk.assessments import (
     set_evidence,
     set_rating,
 )
+from nbdesk.atomic import write_atomically
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.tabular import TableError, read_table
 
@@ -180,23 +179,8 @@ def write_template(
         help_sheet.append([line])
     help_sheet["A1"].font = Font(bold=True, size=14)
     help_sheet.column_dimensions["A"].width = 110
-    _save_atomically(book, path)
+    write_atomically(path, book.save)
     return path
-
-
-def _save_atomically(book: object, path: Path) -> None:
-    """Save beside the target and then replace it, so a crash never leaves half a workbook."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temp)  # type: ignore[attr-defined]
-        with open(temp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # Reading -------------------------------------------------------------------------------------

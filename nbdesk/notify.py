@@ -11,15 +11,13 @@ then moved over the target.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nbdesk.atomic import write_atomically
 from nbdesk.register import first_name
 from nbdesk.rounds import CONFIRMED_BY_PHRASES, get_round
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
@@ -155,27 +153,6 @@ def notify_list(
         tuple(rows),
         tuple(left_out),
     )
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call `write(temporary)` for a file in the target's own folder, then replace the target with
-    it; on any failure the temporary file is removed and the target is as it was."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"Could not write {path}: the folder {path.parent} does not exist.")
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    temp = Path(name)
-    try:
-        write(temp)
-        with open(temp, "rb+") as fh:
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_notify_file(path: Path, data: NotifyList) -> Path:

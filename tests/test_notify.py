@@ -82,7 +82,7 @@ def test_email_list_as_xlsx(db: Database, tmp_path: Path) -> None:
 
 
 def test_the_write_is_atomic(db: Database, tmp_path: Path) -> None:
-    from nbdesk.notify import write_atomically
+    from nbdesk.atomic import ExportError, write_atomically
 
     out = tmp_path / "remind.csv"
     out.write_text("the previous list\n")
@@ -96,7 +96,7 @@ def test_the_write_is_atomic(db: Database, tmp_path: Path) -> None:
         temp.write_text("half a list")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(ExportError, match="disk full"):
         write_atomically(out, fail)
     # A failure part-way leaves the old file as it was and no temporary file behind.
     assert out.read_text() == "the previous list\n"

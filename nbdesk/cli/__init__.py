@@ -109,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _is_user_error(exc: Exception) -> bool:
+    from nbdesk.atomic import ExportError
     from nbdesk.forms.framework import FrameworkError
     from nbdesk.storage.database import DatabaseError
     from nbdesk.tabular import TableError
@@ -116,6 +117,7 @@ def _is_user_error(exc: Exception) -> bool:
     user_errors = (
         CommandError,
         DatabaseError,
+        ExportError,
         FrameworkError,
         TableError,
         LookupError,

@@ -56,7 +56,7 @@ def _check_suffix(path: Path, suffix: str) -> None:
 
 def _run(args: argparse.Namespace, job: Any) -> int:
     """Open the file, gather read-only, close it, then write; report a failed write in one line."""
-    from nbdesk.returns.atomic import ExportError
+    from nbdesk.atomic import ExportError
     from nbdesk.storage import open_database
 
     db = open_database(db_path(args))

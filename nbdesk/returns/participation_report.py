@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.returns.atomic import check_target, write_atomically
+from nbdesk.atomic import check_target, write_atomically
 from nbdesk.returns.gather import RoundData, long_date
 from nbdesk.returns.participation_return import ANONYMITY, safe_return
 from nbdesk.returns.suppression import NOTE, SYMBOL, SafeReturn, SafeRow
@@ -209,7 +209,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
 
 
 def write_participation_report(data: RoundData, path: Path) -> Path:
-    """Write the report to `path` atomically (see nbdesk.returns.atomic)."""
+    """Write the report to `path` atomically (see nbdesk.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)

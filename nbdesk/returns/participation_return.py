@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from nbdesk.returns.atomic import check_target, write_atomically
+from nbdesk.atomic import check_target, write_atomically
 from nbdesk.returns.gather import RoundData
 from nbdesk.returns.suppression import NOTE, SafeReturn, SafeRow, suppress
 from nbdesk.returns.xlsx_common import Progress, Sheet, no_progress
@@ -108,7 +108,7 @@ def build_participation_book(
 def write_participation_return(
     data: RoundData, path: Path, progress: Progress = no_progress
 ) -> Path:
-    """Write the return to `path` atomically (see nbdesk.returns.atomic)."""
+    """Write the return to `path` atomically (see nbdesk.atomic)."""
     check_target(Path(path))
     # Built inside the write, so a failure before saving leaves nothing behind either.
     return write_atomically(

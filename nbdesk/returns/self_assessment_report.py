@@ -14,7 +14,7 @@ from typing import Any
 
 from nbdesk.assessment_results import GAP, Comparison, StatementComparison
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.returns.atomic import check_target, write_atomically
+from nbdesk.atomic import check_target, write_atomically
 from nbdesk.returns.gather import SelfAssessmentData, long_date
 
 # How many statements each list of the comparison shows.
@@ -267,7 +267,7 @@ def _comparison(c: Comparison, st: Any, top: int) -> list[Any]:
 def write_self_assessment_report(
     data: SelfAssessmentData, path: Path, comparison: Comparison | None = None
 ) -> Path:
-    """Write the report to `path` atomically (see nbdesk.returns.atomic)."""
+    """Write the report to `path` atomically (see nbdesk.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)

@@ -18,7 +18,7 @@ from typing import Any
 
 from nbdesk.assessment_exchange import ABOUT_SHEET, HEADERS, SHEET
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.returns.atomic import check_target, write_atomically
+from nbdesk.atomic import check_target, write_atomically
 from nbdesk.returns.gather import SelfAssessmentData
 from nbdesk.returns.xlsx_common import Progress, Sheet, no_progress
 
@@ -210,7 +210,7 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
 def write_self_assessment_return(
     data: SelfAssessmentData, path: Path, progress: Progress = no_progress
 ) -> Path:
-    """Write the return to `path` atomically (see nbdesk.returns.atomic)."""
+    """Write the return to `path` atomically (see nbdesk.atomic)."""
     check_target(Path(path))
     # Built inside the write, so a failure before saving leaves nothing behind either.
     return write_atomically(

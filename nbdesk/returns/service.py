@@ -263,7 +263,7 @@ def export(
     progress: Progress = no_progress,
 ) -> Path:
     """Gather (in a short read-only session) and write the file atomically; returns its path."""
-    from nbdesk.returns.atomic import check_target
+    from nbdesk.atomic import check_target
 
     k = kind(key)
     path = Path(path)

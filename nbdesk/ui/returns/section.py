@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.atomic import ExportError
 from nbdesk.returns import service
-from nbdesk.returns.atomic import ExportError
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.worker import run_in_background

@@ -42,6 +42,7 @@ from nbdesk.assessments import (
     rename_assessment,
     sitting_name,
 )
+from nbdesk.atomic import ExportError
 from nbdesk.frameworks import list_frameworks
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
@@ -426,7 +427,7 @@ class SelfAssessmentSection(Section):
         path = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
         try:
             export_workbook(self.db, path, chosen.id if chosen else None, with_ratings)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, ExportError) as exc:
             self._fail("Not exported", exc)
             return
         QMessageBox.information(
