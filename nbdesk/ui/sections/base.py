@@ -47,38 +47,10 @@ class ComingSection(Section):
         self.setFocusProxy(body)
 
 
-class SelfAssessmentSection(ComingSection):
-    title = "Self-assessment"
-    planned = (
-        "<p>This is where service managers will run the Baker–Dixon self-assessment: one "
-        "statement at a time on a projector, a rating and an evidence note for each, an overall "
-        "score out of 10 per area, and results compared between baseline and follow-up, or staff "
-        "and young people.</p><p>Not built yet. Frameworks can already be loaded with "
-        "<b>nbdesk framework import</b>; Help › About lists those in this file.</p>"
-    )
-
-
-class SurveyOutreachSection(ComingSection):
-    title = "Survey outreach"
-    planned = (
-        "<p>This is where personal advisers will keep the care leaver register, log outreach "
-        "contacts during a Your Life Beyond Care survey round, and record who has completed the "
-        "survey, kept apart from any answer.</p><p>Not built yet.</p>"
-    )
-
-
 class ActionPlanSection(ComingSection):
     title = "Action plan"
     planned = (
         "<p>This is where the lead will keep the action plan: what young people said, what the "
         "service will do, who, by when, and quarterly updates, with the share of actions young "
         "people help deliver.</p><p>Not built yet.</p>"
-    )
-
-
-class ReturnsSection(ComingSection):
-    title = "Returns"
-    planned = (
-        "<p>This is where the lead will export Excel returns for the central team and PDF reports "
-        "to print or share, with small groups suppressed.</p><p>Not built yet.</p>"
     )
