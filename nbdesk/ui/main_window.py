@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.sections: list[Section] = []
+        # Sections given the open file only when first shown: filling the Survey section's lists
+        # on a large register must not hold up the window opening on the Self-assessment section.
+        self._waiting_for_data: set[Section] = set()
         self.status_page = QLabel()
         self.status_page.setAccessibleName("Status")
         self.status_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,7 +122,13 @@ class MainWindow(QMainWindow):
 
     def _section_chosen(self, row: int) -> None:
         if self.sections and self.stack.currentWidget() is not self.status_page:
-            self.stack.setCurrentWidget(self.sections[row])
+            self._show(self.sections[row])
+
+    def _show(self, section: Section) -> None:
+        if section in self._waiting_for_data:
+            self._waiting_for_data.discard(section)
+            section.set_database(self.db)
+        self.stack.setCurrentWidget(section)
 
     def _build_sections(self) -> None:
         for cls in section_classes():
@@ -139,7 +148,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         if self.db is not None and self.sections:
             self.nav.setEnabled(True)
-            self.stack.setCurrentWidget(self.sections[self.nav.currentRow()])
+            self._show(self.sections[self.nav.currentRow()])
             return
         self._set_status(
             "<h2>No file is open</h2><p>Use File › Open (Ctrl+O) to open an authority's file, "
@@ -164,10 +173,9 @@ class MainWindow(QMainWindow):
         self.file_label.setText(str(db.path))
         self.file_label.setAccessibleName(f"Data file: {db.path}")
         self.statusBar().clearMessage()
-        for section in self.sections:
-            section.set_database(db)
+        self._waiting_for_data = set(self.sections)
         self.nav.setEnabled(True)
-        self.stack.setCurrentWidget(self.sections[max(self.nav.currentRow(), 0)])
+        self._show(self.sections[max(self.nav.currentRow(), 0)])
         prefs.remember_file(db.path)
 
     def _choose_file(self) -> None:
