@@ -1,9 +1,10 @@
 """`nbdesk --self-test OUTDIR`: prove a build works end to end, without a person.
 
 It creates a demonstration authority, opens it in the real main window (through the same worker
-thread as a person's start-up), draws the window and the icon, writes a return, and quits. Each step
-is logged to OUTDIR/self-test.log; the exit code is 0 only if every step passed. A bundle missing a
-Qt plugin, a data file or a hidden import fails one of these steps.
+thread as a person's start-up), draws the window and the icon, exports the returns (both Excel
+returns and both PDF reports, through the code a lead's exports use), reads each one back, and
+quits. Each step is logged to OUTDIR/self-test.log; the exit code is 0 only if every step passed.
+A bundle missing a Qt plugin, a data file or a hidden import fails one of these steps.
 """
 
 from __future__ import annotations
@@ -82,28 +83,144 @@ def _steps(outdir: Path, log: _Log) -> None:
         raise SelfTestFailed("could not save a screenshot (is the PNG plugin missing?)")
     log(f"main window drawn: {shot.name}")
 
-    for written in _export_returns(demo, outdir):
-        log(f"exported: {written.name} ({written.stat().st_size} bytes)")
+    _export_returns(demo, outdir, log)
     window.close()
 
 
-def _export_returns(db_path: Path, outdir: Path) -> list[Path]:
-    """Write files from the demonstration authority through the code a lead's exports use."""
+def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
+    """Write returns from the demonstration authority through the code a lead's exports use
+    (nbdesk.returns.service.export, as the Returns section runs it), and read each one back.
+
+    The self-assessment return and report are of the completed staff baseline (the report compared
+    with the young people's baseline, so its charts draw two series); the participation return and
+    report are of the newest survey round, the one the Returns section offers first. A bundle
+    without openpyxl, reportlab, reportlab's fonts or a module they import fails here.
+    """
+    from nbdesk.assessments import list_assessments
+    from nbdesk.returns import service
+    from nbdesk.rounds import list_rounds
     from nbdesk.storage import open_database
     from nbdesk.storage.backup import backup_file
 
     db = open_database(db_path)
     try:
-        written = [backup_file(db_path, outdir / "backup.nbdesk")]
+        backup = backup_file(db_path, outdir / "backup.nbdesk")
+        log(f"backed up: {backup.name} ({backup.stat().st_size} bytes)")
         with db.session() as session:
             from nbdesk.frameworks import framework_definition, list_frameworks
 
             framework = framework_definition(session, list_frameworks(session)[0].id)
+            assessments = list_assessments(session)
+            rounds = sorted(list_rounds(session), key=lambda r: r.opens_on, reverse=True)
         if framework.statement_count != 106:
             raise SelfTestFailed("the demonstration framework did not load from the bundle's data")
+        baselines = {a.perspective: a for a in assessments if a.stage == "baseline" and a.complete}
+        if "staff" not in baselines or "young-people" not in baselines:
+            raise SelfTestFailed("the demonstration authority has no completed baselines")
+        if not rounds:
+            raise SelfTestFailed("the demonstration authority has no survey round")
+        staff, young = baselines["staff"], baselines["young-people"]
+        survey = rounds[0]
+        jobs = (
+            (service.SA_RETURN, staff.id, staff.name, None),
+            (service.PARTICIPATION_RETURN, survey.id, survey.name, None),
+            (service.SA_REPORT, staff.id, staff.name, young.id),
+            (service.PARTICIPATION_REPORT, survey.id, survey.name, None),
+        )
+        for key, subject_id, subject, compare_id in jobs:
+            path = outdir / service.suggested_file_name(key, subject)
+            try:
+                path = service.export(db.session, key, subject_id, path, compare_id)
+            except Exception as exc:
+                raise SelfTestFailed(
+                    f"exporting the {service.kind(key).label} of {subject} failed: {exc}"
+                ) from exc
+            _check_export(key, path, framework.statement_count)
+            log(f"exported and read back: {path.name} ({path.stat().st_size} bytes)")
     finally:
         db.close()
-    return written
+
+
+# What each workbook must hold: its sheets, and the sheet read back with the header it starts with
+# (the Ratings sheet is the format nbdesk imports again).
+_SA_SHEETS = ("Cover", "Summary", "Ratings", "About")
+_RATINGS_HEADER = ("Area", "Item", "Statement", "Rating", "Evidence")
+_PARTICIPATION_SHEETS = ("Cover", "Participation", "Data")
+_DATA_HEADER = ("Breakdown", "Group", "Eligible", "Completed", "Response rate")
+# The demonstration's reports, with their charts and font subsets, are tens of kB; a PDF under this
+# has next to nothing in it.
+_SMALLEST_PDF = 10_000
+
+
+def _check_export(key: str, path: Path, statements: int) -> None:
+    """Read a written file back; raise SelfTestFailed saying what is wrong with it."""
+    from nbdesk.returns import service
+
+    label = service.kind(key).label
+    if not path.is_file():
+        raise SelfTestFailed(f"the {label} was not written to {path}")
+    if path.suffix == ".pdf":
+        _check_pdf(label, path)
+        return
+    if key == service.SA_RETURN:
+        sheets, sheet, header = _SA_SHEETS, "Ratings", _RATINGS_HEADER
+    else:
+        sheets, sheet, header = _PARTICIPATION_SHEETS, "Data", _DATA_HEADER
+    rows = _read_sheet(label, path, sheets, sheet)
+    if not rows or rows[0][: len(header)] != header:
+        found = " | ".join(str(v) for v in rows[0]) if rows else "nothing"
+        raise SelfTestFailed(
+            f"the {label}'s {sheet} sheet starts {found}, not {' | '.join(header)}"
+        )
+    body = [r for r in rows[1:] if any(v is not None for v in r)]
+    if key == service.SA_RETURN:
+        # A completed baseline: one row per statement of the framework, every one rated.
+        rated = sum(1 for r in body if r[3] not in (None, ""))
+        if len(body) != statements or rated != statements:
+            raise SelfTestFailed(
+                f"the {label}'s Ratings sheet has {len(body)} statements, {rated} rated; "
+                f"the completed baseline has {statements}, all rated"
+            )
+    elif not body or body[0][0] != "All":
+        raise SelfTestFailed(f"the {label}'s Data sheet has no row for the whole round")
+
+
+def _read_sheet(
+    label: str, path: Path, sheets: tuple[str, ...], sheet: str
+) -> list[tuple[object, ...]]:
+    """Open the workbook with openpyxl, check it has `sheets`, and return the rows of `sheet`."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception as exc:
+        raise SelfTestFailed(
+            f"the {label} ({path.name}) does not open as a workbook: {exc}"
+        ) from exc
+    try:
+        missing = [name for name in sheets if name not in book.sheetnames]
+        if missing:
+            raise SelfTestFailed(
+                f"the {label} ({path.name}) has no {', '.join(missing)} sheet "
+                f"(it has {', '.join(book.sheetnames)})"
+            )
+        return [tuple(r) for r in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _check_pdf(label: str, path: Path) -> None:
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise SelfTestFailed(f"the {label} ({path.name}) is not a PDF")
+    if len(data) < _SMALLEST_PDF:
+        raise SelfTestFailed(f"the {label} ({path.name}) is only {len(data)} bytes")
+    # The fonts travel inside the PDF (reportlab's Vera, embedded as a subset), so it prints the
+    # same anywhere; a standard, unembedded font would mean the bundle lost reportlab's fonts.
+    if b"/FontFile2" not in data:
+        raise SelfTestFailed(f"the {label} ({path.name}) has no embedded font")
+    if b"/Helvetica" in data:
+        raise SelfTestFailed(f"the {label} ({path.name}) uses Helvetica, which is not embedded")
 
 
 def _frozen() -> bool:
