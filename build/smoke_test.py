@@ -4,7 +4,8 @@ Usage: python build/smoke_test.py dist/nbdesk
 
 1. `nbdesk --version` names the version and the build date.
 2. `nbdesk --self-test OUT` creates a demonstration authority, opens it in the main window,
-   exports a return and quits 0 (a missing Qt plugin, data file or hidden import fails here).
+   exports both Excel returns and both PDF reports (reading each one back) and quits 0 (a missing
+   Qt plugin, data file, font or hidden import fails here); the files must be in OUT.
 3. Portable mode: with portable.txt beside the executable and no NBDESK_DATA_DIR, the data folder
    is data/ beside it.
 """
@@ -41,6 +42,11 @@ def self_test(exe: Path, out: Path, env: dict[str, str]) -> str:
         raise SystemExit(
             f"smoke test: FAILED (exit {result.returncode})\n{log}\n{result.stderr[-3000:]}"
         )
+    # Two returns (xlsx) and two reports (pdf), each read back by the self-test.
+    for suffix in (".xlsx", ".pdf"):
+        found = sorted(p.name for p in out.glob(f"*{suffix}"))
+        if len(found) != 2:
+            raise SystemExit(f"smoke test: FAILED: expected two {suffix} files in {out}: {found}")
     return log
 
 
