@@ -34,6 +34,14 @@ FLAG_LABELS = {
     "out_of_area": "Lives out of area",
     "do_not_contact": "Do not contact",
 }
+# The same flags in the lists' Flags column, short enough to read without widening it.
+FLAG_SHORT = {
+    "in_custody": "In custody",
+    "needs_interpreter": "Interpreter",
+    "young_parent": "Young parent",
+    "out_of_area": "Out of area",
+    "do_not_contact": "Do not contact",
+}
 
 # Age bands used by the dashboard (and the participation return's counts).
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
@@ -226,7 +234,7 @@ class RegisterRow(NamedTuple):
     phone: str
     email: str
     preferred_channel: str
-    flags: str  # the flags that are set, as words ("In custody; Do not contact")
+    flags: str  # the flags that are set, as words ("In custody; Interpreter")
 
 
 REGISTER_COLUMNS = (
@@ -247,7 +255,7 @@ FLAG_COLUMNS = tuple(getattr(CareLeaver, key) for key in FLAG_LABELS)
 # Every combination of flags as words, indexed by the bitmask the query computes: one lookup per
 # row instead of five columns and a join, which keeps the 10,000-row list quick to open.
 FLAG_TEXT = tuple(
-    "; ".join(label for bit, label in enumerate(FLAG_LABELS.values()) if mask & (1 << bit))
+    "; ".join(label for bit, label in enumerate(FLAG_SHORT.values()) if mask & (1 << bit))
     for mask in range(1 << len(FLAG_LABELS))
 )
 
@@ -268,12 +276,16 @@ def _matching(query: Any, search: str) -> Any:
     return query
 
 
-def _register_query() -> Any:
-    mask = sum(
+def flag_mask() -> Any:
+    """A column expression: the person's flags as a bitmask, an index into FLAG_TEXT."""
+    return sum(
         (case((column.is_(True), 1 << bit), else_=0) for bit, column in enumerate(FLAG_COLUMNS)),
         literal(0),
     )
-    return select(*REGISTER_COLUMNS, mask)
+
+
+def _register_query() -> Any:
+    return select(*REGISTER_COLUMNS, flag_mask())
 
 
 def _rows(session: Session, query: Any) -> list[RegisterRow]:

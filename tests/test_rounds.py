@@ -14,9 +14,17 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
-from nbdesk.register import PersonFields, add_person, find_person, get_person, update_person
+from nbdesk.register import (
+    FIELD_NAMES,
+    PersonFields,
+    add_person,
+    find_person,
+    get_person,
+    update_person,
+)
 from nbdesk.register_import import apply_import, preview_import, read_register_file
 from nbdesk.rounds import (
+    NOT_IN_ROUND,
     completion_state,
     contact_history,
     dashboard,
@@ -29,6 +37,7 @@ from nbdesk.rounds import (
     log_contact,
     mark_completed,
     open_round,
+    round_people,
     set_round_closed,
     unmark_completed,
     who_next,
@@ -318,3 +327,72 @@ def test_cli_round_open_status_and_complete(
     assert main(["round", "status", "Time 2", "--db", str(path)]) == 0
     out, _ = capsys.readouterr()
     assert "Eligible 5, completed 2, response rate 40%" in out
+
+
+def test_latest_outcome_is_by_day_then_the_order_logged(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        bea = people["B001"]
+        log_contact(session, rid, bea, date(2026, 1, 15), "text", "link-sent", "no-reply")
+        log_contact(session, rid, bea, date(2026, 1, 15), "phone", "reminder", "spoke")
+        # Logged last, but for an earlier day: not the latest contact.
+        log_contact(session, rid, bea, date(2026, 1, 12), "text", "warm-up", "declined")
+    with db.session() as session:
+        row = next(r for r in who_next(session, rid) if r.unique_id == "B001")
+    assert (row.contacts, row.last_contact_on, row.last_outcome) == (
+        3,
+        date(2026, 1, 15),
+        "spoke",
+    )
+
+
+def test_who_next_rows_carry_the_flags_in_words(db: Database) -> None:
+    people = ids(db)
+    with db.transaction() as session:
+        eli = get_person(session, people["B004"])
+        update_person(
+            session,
+            eli.id,
+            PersonFields(
+                **{n: getattr(eli, n) for n in FIELD_NAMES}
+                | {"in_custody": True, "needs_interpreter": True}
+            ),
+        )
+    with db.session() as session:
+        rows = {r.unique_id: r for r in round_people(session, round_id(db))}
+    assert rows["B004"].flags == "In custody; Interpreter"  # a paper copy, then, not a text
+    assert rows["B005"].flags == "Do not contact"
+    assert rows["B001"].flags == ""
+
+
+def test_everyone_includes_people_added_after_the_round_opened(db: Database) -> None:
+    """So the lead can find them and count them in (they are not members until then)."""
+    rid = round_id(db)
+    with db.transaction() as session:
+        zed = add_person(
+            session, PersonFields("B099", name="Zed Snorkelhop", pa_name="Pat Honeysock")
+        )
+    with db.session() as session:
+        assert "B099" not in [r.unique_id for r in who_next(session, rid)]
+        everyone = {r.unique_id: r for r in round_people(session, rid, "Pat Honeysock")}
+    assert everyone["B099"].state == "Not in this round"
+    assert everyone["B099"].reason == NOT_IN_ROUND
+    assert everyone["B006"].state == "Not counted"
+    assert everyone["B006"].reason == "Aged 36 when the round opened"
+    with db.transaction() as session:
+        include_person(session, rid, zed, "Joined the service after the round opened")
+    with db.session() as session:
+        rows = {r.unique_id: r for r in round_people(session, rid, "Pat Honeysock")}
+        assert "B099" in [r.unique_id for r in who_next(session, rid, "Pat Honeysock")]
+    assert rows["B099"].state == "To contact"
+    assert rows["B099"].reason == "Joined the service after the round opened"
+
+
+def test_a_completion_cannot_be_dated_before_the_round_opened(db: Database) -> None:
+    people, rid = ids(db), round_id(db)
+    with db.transaction() as session:
+        with pytest.raises(ValueError, match="'Time 2' opened on 10 Jan 2026"):
+            mark_completed(session, rid, people["B001"], "pa", OPENS - timedelta(days=1))
+        mark_completed(session, rid, people["B001"], "pa", OPENS)
+    with db.session() as session:
+        assert completion_state(session, rid, people["B001"]).confirmed_on == OPENS
