@@ -8,7 +8,13 @@ stores every valid row in the caller's transaction or, if any row was rejected a
 not said the rejections were seen, raises and stores nothing.
 
 Re-importing matches people by their unique id and updates only the fields the file's mapped
-columns hold; contacts, completions and round membership hang off the person's row and are kept.
+columns hold; a blank cell leaves what nbdesk holds as it was (a mobile number typed by a PA is not
+wiped by a list that lacks it). Contacts, completions and round membership hang off the person's
+row and are kept.
+
+A workbook may hold several lists (Ofsted's Annex A has one sheet per list, each with a Child
+Unique ID column); without a sheet named, the one whose headers look most like a care-leaver list
+is read.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from sqlalchemy.orm import Session
 
 from nbdesk.register import FIELD_NAMES, parse_channel
 from nbdesk.storage.models.survey import CareLeaver
-from nbdesk.tabular import Table, read_table
+from nbdesk.tabular import Table, TableError, cell_text, read_table
 from nbdesk.validation import (
     email_address,
+    excel_shortened,
     now_for_records,
     parse_birth_date,
     tidy,
@@ -156,9 +163,21 @@ def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
 
 
+def _bare_key(header: str) -> str:
+    """The key without notes in brackets: "Date of Birth (DD/MM/YYYY)" is "dateofbirth"."""
+    return _key(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", header))
+
+
 def guess_mapping(headers: tuple[str, ...] | list[str]) -> Mapping:
-    """Which column of the file feeds each field, recognised from Annex A's and common headers."""
-    by_key = {_key(h): h for h in headers if h}
+    """Which column of the file feeds each field, recognised from Annex A's and common headers
+    (ignoring case, spaces, punctuation and notes in brackets)."""
+    by_key: dict[str, str] = {}
+    for h in headers:
+        if h:
+            by_key.setdefault(_key(h), h)
+    for h in headers:
+        if h:
+            by_key.setdefault(_bare_key(h), h)
     mapping: Mapping = {}
     used: set[str] = set()
     for target in TARGETS:
@@ -234,18 +253,32 @@ def mapping_problems(mapping: Mapping, headers: tuple[str, ...]) -> list[str]:
     return problems
 
 
+# What a blank cell stands for when a new person is added (an update leaves the field alone).
+BLANK: dict[str, Any] = {n: "" for n in FIELD_NAMES} | {k: False for k in BOOLEAN_KEYS}
+BLANK["date_of_birth"] = None
+DEFAULT_DNC_REASON = "Marked do not contact in the imported list"
+
+
 def _read_cell(key: str, text: str, today: date) -> Any:
     if key == "date_of_birth":
-        return parse_birth_date(text, today) if text.strip() else None
+        return parse_birth_date(text, today)
     if key == "phone":
-        return uk_mobile(text) if text.strip() else ""
+        return uk_mobile(text)
     if key == "email":
-        return email_address(text) if text.strip() else ""
+        return email_address(text)
     if key == "preferred_channel":
         return parse_channel(text)
     if key in BOOLEAN_KEYS:
         return yes_no(text)
-    return tidy(text.lstrip("'")) if key == "unique_id" else tidy(text)
+    if key == "unique_id":
+        value = tidy(text.lstrip("'"))
+        if excel_shortened(value):
+            raise ValueError(
+                f"'{value}' is a number Excel has shortened, so the id is lost; format the "
+                "column as text in the case system's export and save the list again"
+            )
+        return value
+    return tidy(text)
 
 
 def preview_import(
@@ -283,13 +316,16 @@ def preview_import(
         values: dict[str, Any] = {}
         bad = False
         for key, header in mapping.items():
+            text = row.get(header)
+            if not text.strip().lstrip("'").strip():
+                continue  # blank: nothing to store (an update keeps what is held)
             try:
-                values[key] = _read_cell(key, row.get(header), today)
+                values[key] = _read_cell(key, text, today)
             except ValueError as exc:
                 rejections.append(Rejection(row.number, header, str(exc)))
                 bad = True
         uid = values.get("unique_id", "")
-        if not uid and "unique_id" in values:
+        if not uid and not any(r.row == row.number and r.column == id_header for r in rejections):
             rejections.append(Rejection(row.number, id_header, "has no unique id"))
             bad = True
         elif len(rows_by_id.get(uid, [])) > 1:
@@ -303,11 +339,8 @@ def preview_import(
                 )
             )
             bad = True
-        if values.get("do_not_contact"):
-            if not values.get("do_not_contact_reason") and "do_not_contact_reason" not in mapping:
-                # A flag with no reason column: say so rather than store an unexplained flag.
-                values["do_not_contact_reason"] = "Marked do not contact in the imported list"
-            elif not values.get("do_not_contact_reason"):
+        if values.get("do_not_contact") and "do_not_contact_reason" in mapping:
+            if not values.get("do_not_contact_reason"):
                 rejections.append(
                     Rejection(
                         row.number,
@@ -316,6 +349,8 @@ def preview_import(
                     )
                 )
                 bad = True
+        elif values.get("do_not_contact") is False:
+            values["do_not_contact_reason"] = ""  # no longer do-not-contact: no reason to keep
         if not bad:
             valid.append((row.number, _combine_names(values)))
 
@@ -337,7 +372,7 @@ def preview_import(
 def _combine_names(values: dict[str, Any]) -> dict[str, Any]:
     first = values.pop("first_name", None)
     last = values.pop("surname", None)
-    if first is not None or last is not None:
+    if first or last:
         values["name"] = " ".join(p for p in (first, last) if p)
     return values
 
@@ -356,30 +391,92 @@ def apply_import(
     if preview.rejections and not skip_invalid:
         raise ImportRejected(preview)
     stamp = now_for_records()
-    existing = dict(session.execute(select(CareLeaver.unique_id, CareLeaver.id)).tuples().all())
+    existing = {
+        uid: (row_id, reason)
+        for uid, row_id, reason in session.execute(
+            select(CareLeaver.unique_id, CareLeaver.id, CareLeaver.do_not_contact_reason)
+        ).tuples()
+    }
     fresh: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
+    # Updates grouped by the fields they set: an executemany needs the same keys in every row.
+    changes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for _, values in preview.valid:
-        row_id = existing.get(values["unique_id"])
-        if row_id is None:
-            defaults: dict[str, Any] = {n: "" for n in FIELD_NAMES}
-            defaults.update({k: False for k in BOOLEAN_KEYS})
-            defaults["date_of_birth"] = None
-            fresh.append(defaults | values | {"updated_at": stamp})
+        known = existing.get(values["unique_id"])
+        if known is None:
+            row = BLANK | values
+            if row["do_not_contact"] and not row["do_not_contact_reason"]:
+                # A flag with no reason column: say where it came from, never leave it unexplained.
+                row["do_not_contact_reason"] = DEFAULT_DNC_REASON
+            fresh.append(row | {"updated_at": stamp})
         else:
-            changes.append(values | {"id": row_id, "updated_at": stamp})
-    total = len(fresh) + len(changes)
+            row_id, reason = known
+            row = dict(values)
+            if row.get("do_not_contact") and not row.get("do_not_contact_reason"):
+                row["do_not_contact_reason"] = reason or DEFAULT_DNC_REASON  # keep the one held
+            row |= {"id": row_id, "updated_at": stamp}
+            changes[tuple(sorted(row))].append(row)
+    batches: list[tuple[list[dict[str, Any]], Any]] = [(fresh, insert(CareLeaver))]
+    batches += [(rows, update(CareLeaver)) for rows in changes.values()]
+    total = sum(len(rows) for rows, _ in batches)
     chunk = 2000
     done = 0
-    for rows, statement in ((fresh, insert(CareLeaver)), (changes, update(CareLeaver))):
+    for rows, statement in batches:
         for start in range(0, len(rows), chunk):
             session.execute(statement, rows[start : start + chunk])
             done += len(rows[start : start + chunk])
             if progress:
                 progress(done, total)
     session.flush()
-    return ImportResult(len(fresh), len(changes), len(preview.rejected_rows))
+    return ImportResult(len(fresh), total - len(fresh), len(preview.rejected_rows))
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The sheets of an xlsx workbook, in order ([] for a csv file)."""
+    path = Path(path)
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise TableError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def likeliest_sheet(path: Path) -> str | None:
+    """The sheet of a workbook that looks most like a care-leaver list: it has a unique id
+    column and the most recognised headers; a sheet named for care leavers wins a tie."""
+    path = Path(path)
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return None
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise TableError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
+    try:
+        best: tuple[int, int, str] | None = None
+        for order, sheet in enumerate(book.worksheets):
+            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            mapping = guess_mapping([cell_text(v) for v in first])
+            if "unique_id" not in mapping:
+                continue
+            score = len(mapping) + (1 if "leaver" in sheet.title.lower() else 0)
+            if best is None or (score, -order) > (best[0], best[1]):
+                best = (score, -order, sheet.title)
+        return best[2] if best else None
+    finally:
+        book.close()
 
 
 def read_register_file(path: Path, sheet: str | None = None) -> Table:
-    return read_table(Path(path), sheet)
+    """The list as text cells: the named sheet, else the likeliest sheet of a workbook."""
+    path = Path(path)
+    if sheet is None and path.is_file():
+        sheet = likeliest_sheet(path)
+    return read_table(path, sheet)

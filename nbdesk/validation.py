@@ -99,6 +99,15 @@ def parse_birth_date(text: str, today: date | None = None) -> date:
     return born
 
 
+_SHORTENED = re.compile(r"^[+-]?\d(?:\.\d+)?[eE][+-]?\d+$")
+
+
+def excel_shortened(text: str) -> bool:
+    """A long number Excel displayed (and a CSV export then saved) in scientific form, such as
+    7.7009E+09 or 1.00234E+11: its last digits are gone and cannot be recovered."""
+    return bool(_SHORTENED.match(text.strip()))
+
+
 def uk_mobile(text: str) -> str:
     """A UK mobile number in the form 07700 900123, from any of the ways people write one:
     +44 7700 900123, 0044 7700 900123, (07700) 900-123, or 7700900123 (a spreadsheet that stored
@@ -106,6 +115,11 @@ def uk_mobile(text: str) -> str:
     value = text.strip().lstrip("'")
     if not value:
         raise ValueError("is blank")
+    if excel_shortened(value):
+        raise ValueError(
+            f"'{value}' is a number Excel has shortened, so digits are lost; format the column "
+            "as text and save the list again"
+        )
     if re.search(r"[^\d\s+()\-.]", value):
         raise ValueError(f"'{value}' is not a phone number")
     # "+44 (0)7700 900123": the bracketed 0 is dialled only from inside the UK.

@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
-from nbdesk.register import find_person, list_register, register_size
+from nbdesk.register import (
+    FIELD_NAMES,
+    PersonFields,
+    find_person,
+    list_register,
+    register_size,
+    update_person,
+)
 from nbdesk.register_import import (
+    DEFAULT_DNC_REASON,
     ImportRejected,
     Rejection,
     apply_import,
@@ -27,6 +35,7 @@ from nbdesk.rounds import (
     unmark_completed,
 )
 from nbdesk.storage import Database, create_database
+from nbdesk.tabular import TableError
 
 DATA = Path(__file__).parent / "data"
 MESSY = DATA / "register_messy.csv"
@@ -338,3 +347,183 @@ def test_cli_import_refuses_rejected_rows_unless_told(
     code = main(["register", "import", str(clean_copy), "--db", str(path)])
     out, _ = capsys.readouterr()
     assert code == 0 and "Imported: 6 added, 0 updated, 0 rows skipped." in out
+
+
+ANNEX_A = DATA / "register_annex_a.xlsx"  # made by tests/data/make_register_annex_a.py
+
+
+def test_annex_a_file_sheet_headers_and_exact_rejections(db: Database) -> None:
+    """Ofsted's Annex A keeps one list per sheet, each with a Child Unique ID column: the care
+    leaver list (not the first sheet) is found, its headers recognised even with notes in
+    brackets and line breaks, and every messy cell is either read or rejected by row and column."""
+    table = read_register_file(ANNEX_A)
+    assert table.sheet == "List 10 Care leavers"
+    assert guess_mapping(table.headers) == {
+        "unique_id": "Child Unique ID",
+        "date_of_birth": "Date of Birth (DD/MM/YYYY)",
+        "gender": "Gender",
+        "ethnicity": "Ethnicity",
+        "uasc": "UASC",
+        "disability": "Disability",
+        "pa_name": "Allocated Personal Advisor",
+        "eligibility_category": "Eligibility Category",
+        "accommodation": "Type of Accommodation",
+        "activity": "Activity Status",
+    }
+    dob = "Date of Birth (DD/MM/YYYY)"
+    with db.transaction() as session:
+        preview = preview_import(session, table, today=date(2026, 6, 1))
+        assert preview.rows_read == 11  # the blank row 4 is skipped
+        assert preview.ignored_headers == ("Age", "In touch", "Suitability of Accommodation")
+        assert list(preview.rejections) == [
+            Rejection(
+                6,
+                dob,
+                "'not known' is not a date nbdesk can read (use 31/12/2006, 31-Dec-2006 or "
+                "2006-12-31)",
+            ),
+            Rejection(6, "UASC", "'maybe' is not yes or no"),
+            # The same id once as text and once as a number is still the same id.
+            Rejection(7, "Child Unique ID", "the unique id '100238' is also on row 8"),
+            Rejection(8, "Child Unique ID", "the unique id '100238' is also on row 7"),
+            Rejection(
+                9,
+                "Child Unique ID",
+                "'1.00239E+11' is a number Excel has shortened, so the id is lost; format the "
+                "column as text in the case system's export and save the list again",
+            ),
+            Rejection(
+                10, dob, "'2007-13-01' is not a real date (dates are read day first: 31/12/2006)"
+            ),
+            Rejection(12, "Child Unique ID", "has no unique id"),
+            Rejection(13, dob, "'2030-01-01' is in the future"),
+        ]
+        assert [n for n, _ in preview.valid] == [2, 3, 5, 11]
+        with pytest.raises(ImportRejected):
+            apply_import(session, preview)
+        assert register_size(session) == 0
+        apply_import(session, preview, skip_invalid=True)
+    with db.session() as session:
+        people = {i: find_person(session, i) for i in ("100234", "100235", "100236", "100241")}
+    # A date cell, an Excel serial number, day-first text and a month in words.
+    assert [p.date_of_birth for p in people.values()] == [
+        date(2006, 3, 1),
+        date(2007, 4, 3),
+        date(2005, 4, 3),
+        date(2006, 6, 15),
+    ]
+    assert [p.uasc for p in people.values()] == [False, True, False, True]  # N, Y, n, TRUE
+    assert people["100236"].gender == "M" and people["100236"].pa_name == "Jo Periwinkle"
+    assert people["100235"].activity == "NEET"
+    assert people["100234"].eligibility_category == "Former relevant"
+
+
+def test_another_sheet_can_be_named(db: Database) -> None:
+    table = read_register_file(ANNEX_A, "List 1 Contacts")
+    assert table.sheet == "List 1 Contacts" and "Source" in table.headers
+    with pytest.raises(TableError, match="has no sheet named 'List 99'"):
+        read_register_file(ANNEX_A, "List 99")
+
+
+def test_headers_with_notes_in_brackets_are_recognised() -> None:
+    mapping = guess_mapping(
+        ["Child Unique ID (CUID)", "Date of birth [dd/mm/yyyy]", "Mobile (work)", "Name"]
+    )
+    assert mapping == {
+        "unique_id": "Child Unique ID (CUID)",
+        "name": "Name",
+        "date_of_birth": "Date of birth [dd/mm/yyyy]",
+        "phone": "Mobile (work)",
+    }
+
+
+def test_a_mobile_number_excel_shortened_is_rejected_with_why(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "shortened.csv"
+    path.write_text("Unique ID,Name,Mobile\nC1,Ada Wobblesock,7.7009E+09\nC2,Bo Nettlehop,\n")
+    with db.session() as session:
+        preview = preview_import(session, read_register_file(path))
+    assert [r.text() for r in preview.rejections] == [
+        "row 2, column 'Mobile': '7.7009E+09' is a number Excel has shortened, so digits are "
+        "lost; format the column as text and save the list again"
+    ]
+    assert [n for n, _ in preview.valid] == [3]
+
+
+def test_re_import_leaves_what_a_blank_cell_does_not_say(db: Database, tmp_path: Path) -> None:
+    """A list without someone's mobile must not wipe the number a PA typed in by hand, nor a
+    do-not-contact reason written by hand when the list only says yes."""
+    with db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(CLEAN)))
+        dara = find_person(session, "B003")
+        finn = find_person(session, "B005")
+        update_person(
+            session,
+            dara.id,
+            PersonFields(**{n: getattr(dara, n) for n in FIELD_NAMES} | {"phone": "07700900199"}),
+        )
+        update_person(
+            session,
+            finn.id,
+            PersonFields(
+                **{n: getattr(finn, n) for n in FIELD_NAMES}
+                | {"do_not_contact_reason": "Asked through his advocate, 2 Feb"}
+            ),
+        )
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "Unique ID,Name,Mobile,Team,Do not contact\n"
+        "B003,Dara Quillfinch,,East team,\n"
+        "B005,Finn Nettlewhistle,,,yes\n"
+        "B006,,07700 900177,,no\n"
+    )
+    with db.transaction() as session:
+        result = apply_import(session, preview_import(session, read_register_file(again)))
+    assert (result.added, result.updated) == (0, 3)
+    with db.session() as session:
+        dara, finn, gus = (find_person(session, i) for i in ("B003", "B005", "B006"))
+    assert (dara.phone, dara.team, dara.email) == ("07700 900199", "East team", "dara@example.com")
+    assert finn.do_not_contact and finn.do_not_contact_reason == "Asked through his advocate, 2 Feb"
+    assert finn.phone == "07700 900127"
+    assert (gus.name, gus.phone, gus.do_not_contact) == ("Gus Marrowbury", "07700 900177", False)
+
+    # Saying "no" does clear the flag, and its reason with it.
+    off = tmp_path / "off.csv"
+    off.write_text("Unique ID,Do not contact\nB005,no\n")
+    with db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(off)))
+    with db.session() as session:
+        finn = find_person(session, "B005")
+    assert (finn.do_not_contact, finn.do_not_contact_reason) == (False, "")
+
+
+def test_a_new_person_flagged_without_a_reason_column_says_where_it_came_from(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "dnc.csv"
+    path.write_text("Unique ID,Name,DNC\nD1,Ada Wobblesock,Y\n")
+    with db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(path)))
+    with db.session() as session:
+        ada = find_person(session, "D1")
+    assert ada.do_not_contact and ada.do_not_contact_reason == DEFAULT_DNC_REASON
+
+
+def test_an_import_stopped_part_way_stores_nothing(db: Database, tmp_path: Path) -> None:
+    """Stored in one transaction: a failure after the first thousands of rows (a crash, a full
+    disk) leaves the register as it was, never half imported."""
+    path = tmp_path / "big.csv"
+    lines = ["Unique ID,Name,Date of birth"]
+    lines += [f"E{n:05d},Person {n} Tumblesock,01/02/2005" for n in range(5000)]
+    path.write_text("\n".join(lines) + "\n")
+    seen: list[int] = []
+
+    def fail_after_the_first_chunk(done: int, total: int) -> None:
+        seen.append(done)
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), db.transaction() as session:
+        preview = preview_import(session, read_register_file(path))
+        apply_import(session, preview, progress=fail_after_the_first_chunk)
+    assert seen == [2000]  # rows had been written in the transaction when it failed
+    with db.session() as session:
+        assert register_size(session) == 0

@@ -92,7 +92,12 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def run_register_import(args: argparse.Namespace) -> int:
-    from nbdesk.register_import import apply_import, preview_import, read_register_file
+    from nbdesk.register_import import (
+        TARGET_BY_KEY,
+        apply_import,
+        preview_import,
+        read_register_file,
+    )
 
     table = read_register_file(args.file, args.sheet)
     db = _open(args)
@@ -101,7 +106,9 @@ def run_register_import(args: argparse.Namespace) -> int:
             preview = preview_import(session, table)
             if preview.problems:
                 raise CommandError(" ".join(preview.problems))
-            mapped = ", ".join(f"{h} → {k}" for k, h in preview.mapping.items())
+            mapped = ", ".join(
+                f"{h} → {TARGET_BY_KEY[k].label}" for k, h in preview.mapping.items()
+            )
             print(f"{preview.source}: {preview.rows_read} rows read. Columns: {mapped}.")
             if preview.ignored_headers:
                 print(f"Not imported: {', '.join(preview.ignored_headers)}.")
@@ -112,11 +119,16 @@ def run_register_import(args: argparse.Namespace) -> int:
                 f"{len(preview.valid)} valid rows ({len(preview.new_ids)} new, "
                 f"{len(preview.updated_ids)} updates), {rejected} rejected."
             )
+            if not preview.rows_read:
+                raise CommandError(f"{preview.source}: the list has no rows below its header.")
             if args.dry_run:
                 print(f"Dry run: {summary} Nothing was changed.")
                 return 1 if rejected else 0
             if rejected and not args.skip_invalid:
                 print(f"{summary} Nothing was imported; fix the rows or use --skip-invalid.")
+                return 1
+            if not preview.valid:
+                print(f"{summary} Nothing was imported: every row was rejected.")
                 return 1
             result = apply_import(session, preview, skip_invalid=args.skip_invalid)
     finally:
