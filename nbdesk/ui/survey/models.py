@@ -68,7 +68,11 @@ class RowsModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,  # the whole text when a narrow column cuts it short
+        ):
             return column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
@@ -90,16 +94,18 @@ class SearchProxy(QSortFilterProxyModel):
         self.search_text = search_text
         self.words: list[str] = []
         self.haystack: list[str] = []
+        self.indexed: list[Any] | None = None  # the source's list of rows the haystack is for
         self.setSortRole(SORT_ROLE)
 
-    def setSourceModel(self, model: Any) -> None:
-        super().setSourceModel(model)
-        model.modelReset.connect(self._index)
-        self._index()
-
-    def _index(self) -> None:
-        model = self.sourceModel()
-        self.haystack = [self.search_text(r).casefold() for r in getattr(model, "rows", [])]
+    def _texts(self) -> list[str]:
+        # Rebuilt when the source holds a new list of rows. Checked here, not on the source's
+        # reset signal: the proxy refilters on that signal before any later slot could run, and
+        # a stale haystack would then match the new rows against the old rows' names.
+        rows = getattr(self.sourceModel(), "rows", [])
+        if rows is not self.indexed:
+            self.haystack = [self.search_text(r).casefold() for r in rows]
+            self.indexed = rows
+        return self.haystack
 
     def set_search(self, text: str) -> None:
         words = text.casefold().split()
@@ -118,7 +124,7 @@ class SearchProxy(QSortFilterProxyModel):
     ) -> bool:
         if not self.words:
             return True
-        text = self.haystack[source_row]
+        text = self._texts()[source_row]
         return all(w in text for w in self.words)
 
 
@@ -188,7 +194,11 @@ class LazyRowsModel(QAbstractTableModel):
     ) -> Any:
         if not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             row = self.row(index.row())
             return self.columns[index.column()].text(row) if row is not None else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
