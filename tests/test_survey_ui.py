@@ -3,7 +3,7 @@ which is then closed and reopened to prove nothing was lost."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -354,3 +354,401 @@ def test_erasing_a_closed_round_says_what_will_go(
         assert (bea.phone, bea.email, notes) == ("", "", [""])
         assert find_round(session, "Time 2").eligible == 5
     reopened.close()
+
+
+def tab_to(qtbot, window, target, limit: int = 80) -> None:
+    """Press Tab until the keyboard reaches `target`, as a person without a mouse would."""
+    for _ in range(limit):
+        if QApplication.focusWidget() is target:
+            return
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+    raise AssertionError(f"'{target.accessibleName()}' cannot be reached with the Tab key")
+
+
+def shown(qtbot, window) -> None:
+    """Show (or come back to) a window and give it the keyboard, as the window system would."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+
+
+def test_adding_and_editing_a_person_with_every_field_and_flag_by_keyboard(
+    qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    def add(dialog: PersonDialog) -> int:
+        shown(qtbot, dialog)
+        dialog.edits["unique_id"].setFocus()
+        for key, text in (
+            ("unique_id", "N7"),
+            ("name", "Nia  Marrowpott"),
+            ("preferred_name", "Nee"),
+        ):
+            tab_to(qtbot, dialog, dialog.edits[key])
+            qtbot.keyClicks(dialog.edits[key], text)
+        tab_to(qtbot, dialog, dialog.has_birth)
+        qtbot.keyClick(dialog.has_birth, Qt.Key.Key_Space)
+        tab_to(qtbot, dialog, dialog.birth)  # Tab selects the day; each part is typed in turn
+        for part in ("03", "Apr", "2006"):
+            qtbot.keyClicks(dialog.birth, part)
+        assert dialog.age.text().endswith("(age band 18 to 20)")
+        for key, text in (
+            ("gender", "Female"),
+            ("ethnicity", "Black African"),
+            ("accommodation", "Supported lodgings"),
+            ("activity", "Education"),
+            ("pa_name", "Sam Wafflethorpe"),
+            ("team", "South team"),
+            ("phone", "+44 7700 900555"),
+            ("email", "nia@example.com"),
+            ("eligibility_category", "Former relevant"),
+            ("disability", "No"),
+        ):
+            tab_to(qtbot, dialog, dialog.edits[key])
+            qtbot.keyClicks(dialog.edits[key], text)
+        tab_to(qtbot, dialog, dialog.channel)
+        qtbot.keyClicks(dialog.channel, "WhatsApp")
+        for box in (dialog.uasc, *dialog.flags.values()):
+            tab_to(qtbot, dialog, box)
+            qtbot.keyClick(box, Qt.Key.Key_Space)
+        # Ticking Do not contact takes the keyboard to its reason.
+        assert QApplication.focusWidget() is dialog.reason and dialog.reason.isEnabled()
+        qtbot.keyClicks(dialog.reason, "Asked to be left alone until March")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # Save is the default button
+        return dialog.result()
+
+    monkeypatch.setattr(PersonDialog, "exec", add)
+    section.tabs.setCurrentWidget(section.register_tab)
+    tab = section.register_tab
+    tab.add_button.setFocus()
+    qtbot.keyClick(tab.add_button, Qt.Key.Key_Space)
+    assert tab.count.text() == "7 people"
+
+    # Find her, open her record with Enter, and lift the do-not-contact flag.
+    shown(qtbot, section)  # the dialog has closed: back in the main window
+    tab.search.setFocus()
+    qtbot.keyClicks(tab.search, "marrowpott")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is tab.view
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    assert tab.view.currentIndex().data(Qt.ItemDataRole.UserRole).flags == (
+        "In custody; Interpreter; Young parent; Out of area; Do not contact"
+    )
+
+    def edit(dialog: PersonDialog) -> int:
+        shown(qtbot, dialog)
+        assert dialog.windowTitle() == "Edit person"
+        assert dialog.reason.text() == "Asked to be left alone until March"
+        dnc = dialog.flags["do_not_contact"]
+        dnc.setFocus()
+        qtbot.keyClick(dnc, Qt.Key.Key_Space)
+        assert not dialog.reason.isEnabled()  # no reason to give once the flag is off
+        custody = dialog.flags["in_custody"]
+        tab_to(qtbot, dialog, custody)
+        qtbot.keyClick(custody, Qt.Key.Key_Space)
+        qtbot.keyClick(custody, Qt.Key.Key_Return)
+        return dialog.result()
+
+    monkeypatch.setattr(PersonDialog, "exec", edit)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert tab.view.currentIndex().data(Qt.ItemDataRole.UserRole).flags == (
+        "Interpreter; Young parent; Out of area"
+    )
+
+    section.db.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        nia = find_person(session, "N7")
+    reopened.close()
+    assert (nia.name, nia.preferred_name, nia.date_of_birth) == (
+        "Nia Marrowpott",
+        "Nee",
+        date(2006, 4, 3),
+    )
+    assert (nia.gender, nia.ethnicity, nia.accommodation, nia.activity) == (
+        "Female",
+        "Black African",
+        "Supported lodgings",
+        "Education",
+    )
+    assert (nia.pa_name, nia.team, nia.phone, nia.email, nia.preferred_channel) == (
+        "Sam Wafflethorpe",
+        "South team",
+        "07700 900555",
+        "nia@example.com",
+        "whatsapp",
+    )
+    assert (nia.eligibility_category, nia.disability, nia.uasc) == ("Former relevant", "No", True)
+    assert (nia.in_custody, nia.needs_interpreter, nia.young_parent, nia.out_of_area) == (
+        False,
+        True,
+        True,
+        True,
+    )
+    assert (nia.do_not_contact, nia.do_not_contact_reason) == (False, "")
+
+
+@pytest.fixture
+def worked_round(db_path: Path) -> Path:
+    """Completions and contacts whose figures are counted by hand in the test below."""
+    from nbdesk.rounds import log_contact, mark_completed
+
+    db = Database(db_path)
+    today = date.today()
+    with db.transaction() as session:
+        rid = find_round(session, "Time 2").id
+        person = {u: find_person(session, u).id for u in ("B001", "B002", "B003", "B004", "B005")}
+        mark_completed(session, rid, person["B003"], "young-person", date(2026, 1, 12))
+        mark_completed(session, rid, person["B004"], "pa", date(2026, 1, 19))
+        log_contact(
+            session, rid, person["B002"], today - timedelta(days=2), "text", "reminder", "spoke"
+        )
+        log_contact(
+            session,
+            rid,
+            person["B001"],
+            today - timedelta(days=10),
+            "text",
+            "link-sent",
+            "no-reply",
+        )
+        log_contact(
+            session, rid, person["B005"], today - timedelta(days=40), "phone", "warm-up", "declined"
+        )
+    db.close()
+    return db_path
+
+
+def test_dashboard_figures_match_hand_counts(qtbot, worked_round: Path, section) -> None:
+    """Eligible on 10 Jan 2026: Bea 18 (F, Pat, independent), Cai 19 (M, Pat, supported
+    lodgings), Dara 20 (non-binary, Sam, independent, completed 12 Jan), Eli 18 (M, Sam, custody,
+    completed 19 Jan), Finn 22 (M, Pat, independent, do not contact). Gus, 36, is not counted."""
+    bar = section.tabs.tabBar()
+    bar.setFocus()
+    qtbot.keyClick(bar, Qt.Key.Key_Right)  # Contacts, Register, then Dashboard
+    qtbot.keyClick(bar, Qt.Key.Key_Right)
+    dash = section.dashboard_tab
+    assert section.tabs.currentWidget() is dash
+    text = dash.headline.text()
+    assert "<b>5</b> eligible · <b>2</b> completed · response rate <b>40%</b>" in text
+
+    def table(title: str) -> list[list[str]]:
+        model = dash.tables[title][0]
+        return [
+            [model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())
+        ]
+
+    assert dash.tables["Gender"][0].headerData(0, Qt.Orientation.Horizontal) == "Gender"
+    assert table("Personal adviser") == [
+        ["Pat Honeysock", "3", "0", "0%", "40 points below"],
+        ["Sam Wafflethorpe", "2", "2", "100%", "60 points above"],
+    ]
+    assert table("Age band") == [
+        ["18 to 20", "4", "2", "50%", "10 points above"],
+        ["21 to 25", "1", "0", "0%", "40 points below"],
+    ]
+    assert table("Gender") == [
+        ["Female", "1", "0", "0%", "40 points below"],
+        ["Male", "3", "1", "33%", "7 points below"],
+        ["Non-binary", "1", "1", "100%", "60 points above"],
+    ]
+    assert table("Accommodation type") == [
+        ["Custody", "1", "1", "100%", "60 points above"],
+        ["Independent living", "3", "1", "33%", "7 points below"],
+        ["Supported lodgings", "1", "0", "0%", "40 points below"],
+    ]
+    assert dash.chart.points == [(date(2026, 1, 12), 1), (date(2026, 1, 19), 2)]
+    assert "12 Jan: 1 completed; 19 Jan: 2 completed" in dash.chart.accessibleDescription()
+
+    # Not contacted lately: Bea (10 days ago) only once the window is under 10 days; Cai was
+    # contacted 2 days ago; Finn is do-not-contact; Dara and Eli have completed.
+    def quiet() -> list[str]:
+        model = dash.quiet_model
+        return [model.index(r, 1).data() for r in range(model.rowCount())]
+
+    assert dash.quiet_days.value() == 14 and quiet() == []
+    dash.quiet_days.setFocus()
+    qtbot.keyClick(dash.quiet_days, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(dash.quiet_days, "7")
+    assert dash.quiet_days.value() == 7 and quiet() == ["B001"]
+    qtbot.keyClick(dash.quiet_days, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(dash.quiet_days, "1")
+    assert quiet() == ["B001", "B002"] and dash.quiet_label.text() == "2 people"
+    qtbot.keyClick(dash.quiet_days, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(dash.quiet_days, "11")
+    assert quiet() == []
+
+
+def test_the_lead_counts_in_and_leaves_out_people_with_a_reason(
+    qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbdesk.ui.survey.section as module
+    from nbdesk.register import PersonFields, add_person
+    from nbdesk.rounds import list_members
+
+    with section.db.transaction() as session:
+        add_person(session, PersonFields("B099", name="Zed Snorkelhop", pa_name="Pat Honeysock"))
+    section.changed()
+    tab = section.contacts_tab
+    assert "B099" not in ids_in(tab)  # not in the round: nobody to remind
+
+    tab.everyone.setFocus()
+    qtbot.keyClick(tab.everyone, Qt.Key.Key_Space)
+    tab.search.setFocus()
+    qtbot.keyClicks(tab.search, "snorkel")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    panel = tab.panel
+    assert panel.person.unique_id == "B099" and panel.person.state == "Not in this round"
+    assert panel.state.text() == "Not in this round (not on the register when the round opened)"
+    assert panel.membership.text() == "Count in this round…" and not panel.mark.isEnabled()
+
+    asked: list[str] = []
+
+    def reason(parent, title, prompt):
+        asked.append(title)
+        return "Joined the service after the round opened"
+
+    monkeypatch.setattr(module, "ask_reason", reason)
+    tab_to(qtbot, section, panel.membership)
+    qtbot.keyClick(panel.membership, Qt.Key.Key_Space)
+    assert asked == ["Count in this round"]
+    assert panel.person.unique_id == "B099" and panel.person.state == "To contact"
+    assert panel.mark.isEnabled()
+    assert section.message.text() == "Zed Snorkelhop counted in this round."
+
+    # Gus (aged 36 on the opening day) shows why he is not counted.
+    tab.search.clear()
+    qtbot.keyClicks(tab.search, "gus")
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    assert panel.state.text() == "Not counted in this round: Aged 36 when the round opened"
+
+    # Leave Dara out, with a reason.
+    monkeypatch.setattr(module, "ask_reason", lambda *a: "Moved abroad")
+    tab.search.clear()
+    qtbot.keyClicks(tab.search, "dara")
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    assert panel.membership.text() == "Leave out of this round…"
+    tab_to(qtbot, section, panel.membership)
+    qtbot.keyClick(panel.membership, Qt.Key.Key_Space)
+    assert panel.state.text() == "Not counted in this round: Moved abroad"
+
+    section.tabs.setCurrentWidget(section.dashboard_tab)
+    assert section.dashboard_tab.board.overall.eligible == 5  # 5 + Zed - Dara
+
+    section.db.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        members = {m.unique_id: m for m in list_members(session, find_round(session, "Time 2").id)}
+    reopened.close()
+    assert (members["B099"].eligible, members["B099"].reason) == (
+        True,
+        "Joined the service after the round opened",
+    )
+    assert (members["B003"].eligible, members["B003"].reason) == (False, "Moved abroad")
+
+
+def test_import_offers_the_sheets_of_a_workbook(qtbot, section) -> None:
+    section.tabs.setCurrentWidget(section.register_tab)
+    section.register_tab.start_import(DATA / "register_annex_a.xlsx")
+    qtbot.waitUntil(lambda: hasattr(section.register_tab, "import_dialog"), timeout=10000)
+    dialog = section.register_tab.import_dialog
+    assert dialog.sheet.isVisibleTo(dialog)
+    assert [dialog.sheet.itemText(i) for i in range(dialog.sheet.count())] == [
+        "List 1 Contacts",
+        "List 10 Care leavers",
+        "Notes",
+    ]
+    assert dialog.sheet.currentText() == "List 10 Care leavers"
+    assert dialog.combos["pa_name"].currentText() == "Allocated Personal Advisor"
+    assert dialog.model.rowCount() == 8
+
+    dialog.sheet.setFocus()
+    qtbot.keyClick(dialog.sheet, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: "1 rows read" in dialog.summary.text(), timeout=10000)
+    assert dialog.windowTitle().endswith("(sheet 'List 1 Contacts')")
+    assert dialog.combos["pa_name"].currentData() == ""  # that list has no PA column
+    assert dialog.combos["unique_id"].findData("Source") > 0
+    assert dialog.model.rowCount() == 0 and dialog.import_button.isEnabled()
+    qtbot.keyClick(dialog.sheet, Qt.Key.Key_End)  # Notes: no unique id column at all
+    qtbot.waitUntil(lambda: "Nothing can be imported" in dialog.summary.text(), timeout=10000)
+    assert not dialog.import_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    with section.db.session() as session:
+        assert register_size(session) == 6
+
+
+def test_every_control_of_the_section_and_its_dialogs_has_an_accessible_name(
+    qtbot, section
+) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QCalendarWidget,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTabBar,
+        QWidget,
+    )
+
+    from nbdesk.register import get_person
+    from nbdesk.storage.models.survey import CareLeaver
+    from nbdesk.ui.survey.dialogs import OpenRoundDialog, PersonDialog
+    from nbdesk.ui.survey.import_dialog import ImportDialog
+    from nbdesk.ui.survey.notify_dialog import NotifyDialog
+
+    controls = (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+    )
+    # Parts Qt builds inside another control (a combo box's list, a date box's calendar, the
+    # clear button of a find box, a tab bar's scroll arrows) are named through that control.
+    inner = (QAbstractSpinBox, QComboBox, QAbstractItemView, QCalendarWidget, QLineEdit, QTabBar)
+
+    checked: list[QWidget] = []
+
+    def unnamed(root: QWidget) -> list[str]:
+        missing = []
+        for widget in root.findChildren(QWidget):
+            if not isinstance(widget, controls):
+                continue
+            parent, part_of_another = widget.parentWidget(), False
+            while parent is not None and parent is not root:
+                part_of_another |= isinstance(parent, inner)
+                parent = parent.parentWidget()
+            if part_of_another or widget.objectName().startswith("qt_"):
+                continue
+            checked.append(widget)
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not (widget.accessibleName() or text.replace("&", "").strip()):
+                missing.append(f"{type(widget).__name__} in {type(root).__name__}")
+        return missing
+
+    with section.db.session() as session:
+        person = get_person(session, session.query(CareLeaver.id).first()[0])
+        rid = section.round_id()
+    from nbdesk.register_import import preview_import, read_register_file
+
+    table = read_register_file(DATA / "register_messy.csv")
+    with section.db.session() as session:
+        preview = preview_import(session, table)
+    roots = [
+        section,
+        PersonDialog(person, section),
+        OpenRoundDialog(section),
+        ImportDialog(section.db, table, preview, section),
+        NotifyDialog(section.db, rid, section),
+    ]
+    assert [m for root in roots for m in unnamed(root)] == []
+    assert len(checked) > 60  # the sweep saw the section's and the dialogs' controls

@@ -18,7 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.register import CHANNEL_LABELS, CHANNELS, FLAG_LABELS, Person, PersonFields
+from nbdesk.register import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    FLAG_LABELS,
+    Person,
+    PersonFields,
+    age_band,
+    age_on,
+)
 
 
 def to_date(value: QDate) -> date:
@@ -61,10 +69,12 @@ class PersonDialog(QDialog):
         ("ethnicity", "&Ethnicity"),
         ("accommodation", "&Accommodation type"),
         ("activity", "Acti&vity"),
-        ("pa_name", "Allocated P&A"),
+        ("pa_name", "All&ocated PA"),
         ("team", "&Team"),
         ("phone", "&Mobile number"),
-        ("email", "E&mail"),
+        ("email", "Emai&l"),
+        ("eligibility_category", "El&igibility category"),
+        ("disability", "Disa&bility"),
     )
 
     def __init__(self, person: Person | None, parent: QWidget | None = None) -> None:
@@ -83,10 +93,17 @@ class PersonDialog(QDialog):
                 self.has_birth = QCheckBox("&Date of birth known")
                 self.has_birth.setAccessibleName("Date of birth known")
                 self.birth = date_edit("Date of birth", person.date_of_birth if person else None)
+                self.birth.setMaximumDate(to_qdate(date.today()))
                 self.has_birth.setChecked(bool(person and person.date_of_birth))
                 self.birth.setEnabled(self.has_birth.isChecked())
                 self.has_birth.toggled.connect(self.birth.setEnabled)
                 form.addRow(self.has_birth, self.birth)
+                # The age band the dashboard counts this person in, worked out as it is typed.
+                self.age = QLabel()
+                self.age.setAccessibleName("Age today")
+                self.has_birth.toggled.connect(self._show_age)
+                self.birth.dateChanged.connect(self._show_age)
+                form.addRow("Age today:", self.age)
         self.edits["phone"].setPlaceholderText("07700 900123")
         self.channel = QComboBox()
         self.channel.setAccessibleName("Preferred channel")
@@ -96,6 +113,10 @@ class PersonDialog(QDialog):
         if person:
             self.channel.setCurrentIndex(max(0, self.channel.findData(person.preferred_channel)))
         form.addRow("Preferred c&hannel:", self.channel)
+        self.uasc = QCheckBox("&Was an unaccompanied asylum-seeking child (UASC)")
+        self.uasc.setAccessibleName("UASC")
+        self.uasc.setChecked(bool(person and person.uasc))
+        form.addRow(self.uasc)
         self.flags: dict[str, QCheckBox] = {}
         for key, label in FLAG_LABELS.items():
             box = QCheckBox(label)
@@ -105,7 +126,13 @@ class PersonDialog(QDialog):
             form.addRow(box)
         self.reason = QLineEdit(person.do_not_contact_reason if person else "")
         self.reason.setAccessibleName("Reason not to contact")
-        form.addRow("Reason not to contact:", self.reason)
+        self.reason.setPlaceholderText("Say why (needed when ticked)")
+        # The reason belongs to the flag: typed only when it is ticked, so none is lost unseen.
+        dnc = self.flags["do_not_contact"]
+        self.reason.setEnabled(dnc.isChecked())
+        dnc.toggled.connect(self.reason.setEnabled)
+        dnc.toggled.connect(lambda on: self.reason.setFocus() if on else None)
+        form.addRow("&Reason not to contact:", self.reason)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Problem")
@@ -117,18 +144,23 @@ class PersonDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.keep = person
+        self._show_age()
+
+    def _show_age(self, *_: object) -> None:
+        if not self.has_birth.isChecked():
+            self.age.setText("not known (counted as 'Not recorded')")
+            return
+        born, today = to_date(self.birth.date()), date.today()
+        self.age.setText(f"{age_on(born, today)} (age band {age_band(born, today)})")
 
     def fields(self) -> PersonFields:
-        keep = self.keep
         return PersonFields(
             **{k: e.text() for k, e in self.edits.items()},
             date_of_birth=to_date(self.birth.date()) if self.has_birth.isChecked() else None,
             preferred_channel=self.channel.currentData(),
+            uasc=self.uasc.isChecked(),
             **{k: b.isChecked() for k, b in self.flags.items()},
             do_not_contact_reason=self.reason.text(),
-            eligibility_category=keep.eligibility_category if keep else "",
-            uasc=keep.uasc if keep else False,
-            disability=keep.disability if keep else "",
         )
 
     def show_problem(self, text: str) -> None:
@@ -160,7 +192,9 @@ class OpenRoundDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Open the round")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open the &round")
+        # Wide enough that the note reads as a paragraph, not a column of words.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -6,6 +6,8 @@ Reading, checking and storing all run on the worker thread; the dialog only show
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -31,6 +33,7 @@ from nbdesk.register_import import (
     Mapping,
     apply_import,
     preview_import,
+    read_register_file,
 )
 from nbdesk.storage import Database
 from nbdesk.tabular import Table
@@ -48,16 +51,38 @@ REJECTION_COLUMNS = [
 
 class ImportDialog(QDialog):
     def __init__(
-        self, db: Database, table: Table, preview: ImportPreview, parent: QWidget | None = None
+        self,
+        db: Database,
+        table: Table,
+        preview: ImportPreview,
+        parent: QWidget | None = None,
+        path: Path | None = None,
+        sheets: list[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.table = table
         self.preview = preview
+        self.path = path
         self.result: ImportResult | None = None
-        title = f"Import the register from {table.source}"
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
+        self._set_title()
+
+        # A workbook with several lists (Annex A has one per sheet): the likeliest is read first,
+        # and the person can choose another.
+        self.sheet = QComboBox()
+        self.sheet.setAccessibleName("Sheet to import")
+        self.sheet.addItems(sheets or [])
+        if table.sheet:
+            self.sheet.setCurrentIndex(max(0, self.sheet.findText(table.sheet)))
+        self.sheet.currentIndexChanged.connect(self._sheet_changed)
+        sheet_row = QHBoxLayout()
+        sheet_label = QLabel("S&heet:")
+        sheet_label.setBuddy(self.sheet)
+        sheet_row.addWidget(sheet_label)
+        sheet_row.addWidget(self.sheet, 1)
+        show_sheets = bool(path is not None and sheets and len(sheets) > 1)
+        sheet_label.setVisible(show_sheets)
+        self.sheet.setVisible(show_sheets)
 
         mapping_box = QWidget()
         form = QFormLayout(mapping_box)
@@ -65,14 +90,10 @@ class ImportDialog(QDialog):
         for target in TARGETS:
             combo = QComboBox()
             combo.setAccessibleName(f"Column for {target.label}")
-            combo.addItem(NOT_IMPORTED, "")
-            for header in table.headers:
-                if header:
-                    combo.addItem(header, header)
-            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(target.key, ""))))
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.combos[target.key] = combo
             form.addRow(target.label + (" (required)" if target.required else "") + ":", combo)
+        self._fill_combos(table, preview.mapping)
         scroll = QScrollArea()
         scroll.setWidget(mapping_box)
         scroll.setWidgetResizable(True)
@@ -108,6 +129,7 @@ class ImportDialog(QDialog):
         right.addWidget(self.seen)
         columns = QHBoxLayout()
         left = QVBoxLayout()
+        left.addLayout(sheet_row)
         mapping_label = QLabel("Which column of the file feeds each field:")
         left.addWidget(mapping_label)
         left.addWidget(scroll)
@@ -128,6 +150,52 @@ class ImportDialog(QDialog):
         line = self.fontMetrics().height()
         self.resize(line * 60, line * 34)
         self._show(preview)
+
+    def _set_title(self) -> None:
+        title = f"Import the register from {self.table.source}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+
+    def _fill_combos(self, table: Table, mapping: Mapping) -> None:
+        for key, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NOT_IMPORTED, "")
+            for header in table.headers:
+                if header:
+                    combo.addItem(header, header)
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(key, ""))))
+            combo.blockSignals(False)
+
+    def _sheet_changed(self) -> None:
+        path, name = self.path, self.sheet.currentText()
+        if path is None or not name or name == self.table.sheet:
+            return
+        self.import_button.setEnabled(False)
+        self.summary.setText(f"Reading the sheet '{name}'…")
+        db = self.db
+
+        def job(progress, cancelled) -> tuple[Table, ImportPreview]:
+            table = read_register_file(path, name)
+            with db.session() as session:
+                return table, preview_import(session, table)
+
+        def done(result: tuple[Table, ImportPreview]) -> None:
+            table, preview = result
+            if table.sheet != self.sheet.currentText():
+                return  # overtaken by another choice
+            self.table = table
+            self._set_title()
+            self._fill_combos(table, preview.mapping)
+            self._show(preview)
+
+        run_in_background(
+            self,
+            "Reading the sheet",
+            job,
+            done,
+            lambda exc, trace: show_error(self, "Could not read the sheet", str(exc), trace),
+        )
 
     def mapping(self) -> Mapping:
         return {k: c.currentData() for k, c in self.combos.items() if c.currentData()}
@@ -151,7 +219,8 @@ class ImportDialog(QDialog):
         )
 
     def _checked(self, preview: ImportPreview) -> None:
-        if preview.mapping == self.mapping():  # ignore a result overtaken by another change
+        # Ignore a result overtaken by another change of mapping or sheet.
+        if preview.mapping == self.mapping() and preview.source == self.table.source:
             self._show(preview)
 
     def _show(self, preview: ImportPreview) -> None:

@@ -8,7 +8,9 @@ Ctrl+Enter saves it and moves on to the next person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -43,6 +46,8 @@ from nbdesk.register import (
     FLAG_LABELS,
     RegisterRow,
     add_person,
+    age_band,
+    age_on,
     get_person,
     register_ids,
     register_rows,
@@ -113,27 +118,31 @@ def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+# What a PA reaches for first (who, their PA, flags, how to reach them) comes before the rest, so
+# it is on screen without scrolling sideways.
 REGISTER_COLUMNS = [
     Column("Name", lambda r: r.name, field="name"),
     Column("Known as", lambda r: r.preferred_name, field="preferred_name"),
     Column("Unique id", lambda r: r.unique_id, field="unique_id"),
-    Column("Date of birth", lambda r: format_day(r.date_of_birth), field="date_of_birth"),
-    Column("Gender", lambda r: r.gender, field="gender"),
-    Column("Accommodation", lambda r: r.accommodation, field="accommodation"),
     Column("PA", lambda r: r.pa_name, field="pa_name"),
-    Column("Team", lambda r: r.team, field="team"),
+    Column("Flags", lambda r: r.flags),
     Column("Mobile", lambda r: r.phone, field="phone"),
     Column("Email", lambda r: r.email, field="email"),
     Column(
         "Prefers", lambda r: CHANNEL_LABELS.get(r.preferred_channel, ""), field="preferred_channel"
     ),
-    Column("Flags", lambda r: r.flags),
+    Column("Date of birth", lambda r: format_day(r.date_of_birth), field="date_of_birth"),
+    Column("Gender", lambda r: r.gender, field="gender"),
+    Column("Accommodation", lambda r: r.accommodation, field="accommodation"),
+    Column("Team", lambda r: r.team, field="team"),
 ]
+FLAGS_COLUMN = Column("Flags", lambda r: r.flags)
 PEOPLE_COLUMNS = [
     Column("Name", lambda r: r.name),
     Column("Unique id", lambda r: r.unique_id),
     Column("PA", lambda r: r.pa_name),
     Column("State", lambda r: r.state),
+    FLAGS_COLUMN,
     Column("Contacts", lambda r: str(r.contacts), sort=lambda r: r.contacts, align=RIGHT),
     Column(
         "Last contact",
@@ -143,12 +152,30 @@ PEOPLE_COLUMNS = [
     Column("Last outcome", lambda r: OUTCOME_LABELS.get(r.last_outcome, "")),
     Column("Prefers", lambda r: CHANNEL_LABELS.get(r.preferred_channel, "")),
 ]
-GROUP_COLUMNS = [
-    Column("Group", lambda g: g.group),
-    Column("Eligible", lambda g: str(g.eligible), sort=lambda g: g.eligible, align=RIGHT),
-    Column("Completed", lambda g: str(g.completed), sort=lambda g: g.completed, align=RIGHT),
-    Column("Rate", lambda g: _rate(g.rate), sort=lambda g: g.rate or 0.0, align=RIGHT),
-]
+
+
+def _against(rate: float | None, overall: float | None) -> str:
+    """A group's rate beside the round's, in words: the lead sees who is under-represented
+    without relying on colour."""
+    if rate is None or overall is None:
+        return ""
+    points = round((rate - overall) * 100)
+    if points == 0:
+        return "same as all"
+    unit = "point" if abs(points) == 1 else "points"
+    return f"{abs(points)} {unit} {'above' if points > 0 else 'below'}"
+
+
+def group_columns(title: str, overall: Callable[[], float | None]) -> list[Column]:
+    return [
+        Column(title, lambda g: g.group),
+        Column("Eligible", lambda g: str(g.eligible), sort=lambda g: g.eligible, align=RIGHT),
+        Column("Completed", lambda g: str(g.completed), sort=lambda g: g.completed, align=RIGHT),
+        Column("Rate", lambda g: _rate(g.rate), sort=lambda g: g.rate or 0.0, align=RIGHT),
+        Column("Compared with all", lambda g: _against(g.rate, overall())),
+    ]
+
+
 QUIET_COLUMNS = [
     Column("Name", lambda q: q.name),
     Column("Unique id", lambda q: q.unique_id),
@@ -177,6 +204,14 @@ def table_view(model, accessible: str, sortable: bool = True) -> QTableView:
     view.setSortingEnabled(sortable)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def on_enter(view: QTableView, slot: Callable[[], object]) -> None:
+    """Enter on the list's current row calls `slot`. Only while the list has the keyboard: a
+    window-wide Return would also swallow Enter in the find box (which moves to the list)."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), view, activated=slot)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
 
 def labelled_button(text: str, accessible: str) -> QPushButton:
@@ -210,7 +245,7 @@ class RegisterTab(QWidget):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.view, activated=self.edit)
+        on_enter(self.view, self.edit)
 
         top = QHBoxLayout()
         find = QLabel("&Find:")
@@ -231,10 +266,15 @@ class RegisterTab(QWidget):
         db = self.section.db
         if db is None:
             return
+        current = self.view.currentIndex()
+        chosen = self.model.ids[current.row()] if current.isValid() else None
         with db.session() as session:
             self.total = register_size(session)
             ids = register_ids(session, self.search.text(), self.sort_field, self.descending)
         self.model.set_ids(ids)
+        if chosen is not None and chosen in ids:
+            # Keep the person just edited (or re-sorted) chosen, so the keyboard keeps its place.
+            self.view.setCurrentIndex(self.model.index(ids.index(chosen), current.column()))
         if not self.sized and 0 < len(ids) <= 500:
             # Only short lists are measured: sizing reads every row, which is what the lazy
             # model exists to avoid.
@@ -304,7 +344,7 @@ class RegisterTab(QWidget):
             self.start_import(Path(name))
 
     def start_import(self, path: Path) -> None:
-        from nbdesk.register_import import preview_import, read_register_file
+        from nbdesk.register_import import preview_import, read_register_file, workbook_sheets
 
         db = self.section.db
         assert db is not None
@@ -312,7 +352,7 @@ class RegisterTab(QWidget):
         def job(progress, cancelled):
             table = read_register_file(path)
             with db.session() as session:
-                return table, preview_import(session, table)
+                return path, workbook_sheets(path), table, preview_import(session, table)
 
         run_in_background(
             self,
@@ -325,10 +365,10 @@ class RegisterTab(QWidget):
     def _preview_ready(self, result) -> None:
         from nbdesk.ui.survey.import_dialog import ImportDialog
 
-        table, preview = result
+        path, sheets, table, preview = result
         db = self.section.db
         assert db is not None
-        self.import_dialog = ImportDialog(db, table, preview, self)
+        self.import_dialog = ImportDialog(db, table, preview, self, path, sheets)
         self.import_dialog.finished.connect(self._import_finished)
         self.import_dialog.open()
 
@@ -375,7 +415,11 @@ class PersonPanel(QWidget):
             self.outcome.addItem(OUTCOME_LABELS[code], code)
         self.note = QLineEdit()
         self.note.setAccessibleName("Note")
-        self.note.setPlaceholderText("Optional; erased when the round's details are erased")
+        self.note.setPlaceholderText("Optional")
+        self.note.setAccessibleDescription(
+            "Optional. Notes are erased when the round's contact details are erased."
+        )
+        self.note.setToolTip(self.note.accessibleDescription())
         self.save = labelled_button("&Save contact  (Ctrl+Enter)", "Save contact")
         self.save.clicked.connect(self.save_contact)
         # The date comes last: it is today nearly always, and a date box takes a Tab per part.
@@ -441,18 +485,30 @@ class PersonPanel(QWidget):
             person = get_person(session, row.person_id)
             contacts = contact_history(session, row.person_id, round_id)
             state = completion_state(session, round_id, row.person_id)
-        self.heading.setText(f"<h3>{person.name or person.unique_id}</h3>")
+        self.heading.setText(f"<h3>{escape(person.name or person.unique_id)}</h3>")
         flags = [label for key, label in FLAG_LABELS.items() if getattr(person, key)]
         if person.do_not_contact:
             flags[-1] = f"Do not contact: {person.do_not_contact_reason}"
-        self.details.setText(
-            f"Id {person.unique_id} · PA {person.pa_name or 'none'}<br>"
-            f"Mobile {person.phone or 'none'} · Email {person.email or 'none'} · prefers "
-            f"{CHANNEL_LABELS.get(person.preferred_channel, 'not known')}"
-            + (f"<br><b>{'; '.join(flags)}</b>" if flags else "")
-        )
-        self.details.setAccessibleDescription(self.details.text())
+        today = date.today()
+        if person.date_of_birth:
+            age = f"{age_on(person.date_of_birth, today)} ({age_band(person.date_of_birth, today)})"
+        else:
+            age = "date of birth not recorded"
+        lines = [
+            f"Unique id: {person.unique_id} · PA: {person.pa_name or 'none'}",
+            f"Age: {age}",
+            f"Mobile: {person.phone or 'none'}",
+            f"Email: {person.email or 'none'}",
+            f"Prefers: {CHANNEL_LABELS.get(person.preferred_channel, 'not known')}",
+        ]
+        text = "<br>".join(escape(line) for line in lines)
+        if flags:
+            text += f"<br><b>{escape('; '.join(flags))}</b>"
+        self.details.setText(text)
+        self.details.setAccessibleDescription("\n".join([*lines, *flags]))
         # Sensible defaults: today, how they like to be reached, and the natural next purpose.
+        self.contacted_on.setMaximumDate(to_qdate(today))
+        self.confirmed_on.setMaximumDate(to_qdate(today))
         self.contacted_on.setDate(to_qdate(date.today()))
         channel = person.preferred_channel or "text"
         self.channel.setCurrentIndex(max(0, self.channel.findData(channel)))
@@ -463,8 +519,10 @@ class PersonPanel(QWidget):
         if state.completed:
             who = CONFIRMED_BY_PHRASES.get(state.confirmed_by, state.confirmed_by)
             self.state.setText(f"✓ Completed: confirmed by {who} on {_day(state.confirmed_on)}")
+        elif not row.in_round:
+            self.state.setText(f"Not in this round ({row.reason.lower()})")
         elif not row.eligible:
-            self.state.setText("Not counted in this round")
+            self.state.setText(f"Not counted in this round: {row.reason or 'no reason given'}")
         else:
             self.state.setText("Not completed yet")
         self.mark.setEnabled(not state.completed and row.eligible)
@@ -541,8 +599,13 @@ class PersonPanel(QWidget):
         )
         if reason is None:
             return
-        with db.transaction() as session:
-            unmark_completed(session, round_id, row.person_id, reason, date.today())
+        try:
+            with db.transaction() as session:
+                unmark_completed(session, round_id, row.person_id, reason, date.today())
+        except (ValueError, LookupError) as exc:
+            QMessageBox.warning(self, "Not taken back", str(exc))
+            return
+        self.tab.section.status(f"Completion of {row.name or row.unique_id} taken back.")
         self.tab.after_change(move_on=False)
 
     def change_membership(self) -> None:
@@ -554,10 +617,18 @@ class PersonPanel(QWidget):
         reason = ask_reason(self, title, "Why? (kept with the round's figures)")
         if reason is None:
             return
-        with db.transaction() as session:
-            (exclude_person if leave_out else include_person)(
-                session, round_id, row.person_id, reason
-            )
+        try:
+            with db.transaction() as session:
+                (exclude_person if leave_out else include_person)(
+                    session, round_id, row.person_id, reason
+                )
+        except (ValueError, LookupError) as exc:
+            QMessageBox.warning(self, title, str(exc))
+            return
+        who = row.name or row.unique_id
+        self.tab.section.status(
+            f"{who} left out of this round." if leave_out else f"{who} counted in this round."
+        )
         self.tab.after_change(move_on=False)
 
 
@@ -569,9 +640,9 @@ class ContactsTab(QWidget):
         self.pa.setAccessibleName("Whose list")
         self.pa.currentIndexChanged.connect(lambda _: self.refresh())
         self.everyone = QCheckBox(
-            "Show &everyone in the round (completed, not counted, do not contact)"
+            "Show &everyone (completed, not counted, do not contact, not in this round)"
         )
-        self.everyone.setAccessibleName("Show everyone in the round")
+        self.everyone.setAccessibleName("Show everyone")
         self.everyone.toggled.connect(lambda _: self.refresh())
         self.search = QLineEdit()
         self.search.setAccessibleName("Find in the list")
@@ -591,7 +662,7 @@ class ContactsTab(QWidget):
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.panel.mark_completed)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.view.setFocus)
         # Enter on a person takes the keyboard straight to the contact form.
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.view, activated=self._to_form)
+        on_enter(self.view, self._to_form)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -643,6 +714,10 @@ class ContactsTab(QWidget):
         self.model.set_rows(rows)
         if len(rows) < 2000:
             self.view.resizeColumnsToContents()
+            # Flags can pile up; past a few words the cell shows the rest as a tooltip.
+            widest = self.view.fontMetrics().horizontalAdvance("Interpreter; Young parent")
+            flags = PEOPLE_COLUMNS.index(FLAGS_COLUMN)
+            self.view.setColumnWidth(flags, min(self.view.columnWidth(flags), widest))
         self.count.setText(f"{len(rows)} people in this list")
         target = None
         if keep_row is not None and self.proxy.rowCount():
@@ -668,7 +743,8 @@ class ContactsTab(QWidget):
     def after_change(self, move_on: bool) -> None:
         """Redraw after a save; after logging a contact, go on to whoever is now in that place."""
         row = self.view.currentIndex().row()
-        self.section.changed(register=False)
+        # The section marks the other views stale; this list is redrawn once, here.
+        self.section.changed(register=False, redraw=False)
         if move_on and not self.everyone.isChecked():
             self.refresh(keep_row=max(0, row))
             self.view.setFocus()
@@ -690,8 +766,10 @@ class DashboardTab(QWidget):
         for number, title in enumerate(
             ("Personal adviser", "Age band", "Gender", "Accommodation type")
         ):
-            model = RowsModel(GROUP_COLUMNS, self)
+            model = RowsModel(group_columns(title, self._overall_rate), self)
             view = table_view(model, f"By {title.lower()}", sortable=False)
+            view.horizontalHeader().setStretchLastSection(False)
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             box = QGroupBox(f"By {title.lower()}")
             QVBoxLayout(box).addWidget(view)
             grid.addWidget(box, number // 2, number % 2)
@@ -724,6 +802,9 @@ class DashboardTab(QWidget):
         layout.addLayout(grid, 1)
         self.board: Dashboard | None = None
 
+    def _overall_rate(self) -> float | None:
+        return self.board.overall.rate if self.board else None
+
     def refresh(self) -> None:
         db, round_id = self.section.db, self.section.round_id()
         if db is None or round_id is None:
@@ -734,7 +815,7 @@ class DashboardTab(QWidget):
         self.board = board
         overall = board.overall
         self.headline.setText(
-            f"<h3>{board.round.name}</h3><p><b>{overall.eligible}</b> eligible · "
+            f"<h3>{escape(board.round.name)}</h3><p><b>{overall.eligible}</b> eligible · "
             f"<b>{overall.completed}</b> completed · response rate <b>{_rate(overall.rate)}</b>"
             f" · closes {format_day(board.round.closes_on)}</p><p>Real counts, for staff: "
             "small groups are hidden only in exported returns.</p>"
@@ -746,7 +827,8 @@ class DashboardTab(QWidget):
         groups: dict[str, tuple[GroupFigures, ...]] = board.breakdowns()
         for title, (model, view) in self.tables.items():
             model.set_rows(groups[title])
-            view.resizeColumnsToContents()
+            for column in range(1, model.columnCount()):
+                view.resizeColumnToContents(column)
         self.chart.set_data(
             list(board.over_time), board.round.opens_on, board.round.closes_on, overall.eligible
         )
@@ -849,15 +931,24 @@ class SurveySection(Section):
             self.close_button.setText("Re&open round" if current.closed else "&Close round")
             self.erase_button.setEnabled(current.closed)
             self.notify_button.setEnabled(not current.closed)
+            # Why a button is greyed out, in words (read by screen readers too).
+            erase_why = "" if current.closed else "Close the round before erasing its details."
+            notify_why = "The round is closed: no one is reminded." if current.closed else ""
+            for button, why in ((self.erase_button, erase_why), (self.notify_button, notify_why)):
+                button.setToolTip(why)
+                button.setAccessibleDescription(why)
             if self.db is not None:
                 with self.db.session() as session:
                     self.contacts_tab.set_pas(round_pa_names(session, current.id))
         self._stale |= {"contacts", "dashboard"}
         self._tab_shown()
 
-    def changed(self, register: bool = True) -> None:
-        """Something was saved: mark the views stale and redraw the one on screen."""
+    def changed(self, register: bool = True, redraw: bool = True) -> None:
+        """Something was saved: mark the views stale and redraw the one on screen (unless the
+        caller redraws it itself, as the contacts list does to keep its place)."""
         self._stale |= {"contacts", "dashboard"} | ({"register"} if register else set())
+        if not redraw:
+            self._stale.discard(self._current_name())
         rid = self.round_id()
         if self.db is not None:
             with self.db.session() as session:
@@ -869,13 +960,16 @@ class SurveySection(Section):
                     self.round.setItemText(index, current.title)
         self._tab_shown()
 
-    def _tab_shown(self, *_: object) -> None:
-        widget = self.tabs.currentWidget()
-        name = {
+    def _current_name(self) -> str:
+        return {
             self.register_tab: "register",
             self.contacts_tab: "contacts",
             self.dashboard_tab: "dashboard",
-        }[widget]
+        }[self.tabs.currentWidget()]
+
+    def _tab_shown(self, *_: object) -> None:
+        widget = self.tabs.currentWidget()
+        name = self._current_name()
         if name in self._stale and self.db is not None:
             self._stale.discard(name)
             widget.refresh()
@@ -909,8 +1003,13 @@ class SurveySection(Section):
         current = self.current_round()
         if self.db is None or current is None:
             return
-        with self.db.transaction() as session:
-            set_round_closed(session, current.id, not current.closed)
+        try:
+            with self.db.transaction() as session:
+                set_round_closed(session, current.id, not current.closed)
+        except LookupError as exc:
+            QMessageBox.warning(self, "Round not changed", str(exc))
+            return
+        self.status(f"{current.name} {'reopened' if current.closed else 'closed'}.")
         self.load_rounds(choose=current.id)
 
     def notify_list(self) -> None:
