@@ -170,3 +170,26 @@ def test_cli_export_notify(
     )
     _, err = capsys.readouterr()
     assert code == 1 and "shoe size" in err
+
+
+def test_exactly_the_row_limit_is_accepted(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbdesk.notify
+
+    monkeypatch.setattr(nbdesk.notify, "NOTIFY_ROW_LIMIT", 1)  # the fixture has one to remind
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    assert len(data.rows) == 1
+
+
+def test_a_notify_file_of_100000_rows_reads_back_whole(tmp_path: Path) -> None:
+    from nbdesk.notify import NotifyList
+
+    rows = tuple((f"07700{n:06d}", f"Pip{n}", "Pat Honeysock") for n in range(NOTIFY_ROW_LIMIT))
+    data = NotifyList("Time 2", "text", ("phone number", "first name", "pa name"), rows, ())
+    out = write_notify_file(tmp_path / "all.csv", data)
+    with out.open(newline="", encoding="utf-8") as fh:
+        back = list(csv.reader(fh))
+    assert len(back) == 100_001
+    assert back[0] == ["phone number", "first name", "pa name"]
+    assert back[1] == ["07700000000", "Pip0", "Pat Honeysock"]  # the leading 0 kept
+    assert back[-1] == ["07700099999", "Pip99999", "Pat Honeysock"]
