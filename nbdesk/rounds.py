@@ -817,20 +817,27 @@ class ErasurePlan:
     notes: int  # contact notes of this round that hold text
     people: int  # people whose phone number or email will be removed from the register
     kept_for_open_rounds: int  # round members whose details stay because another round is open
+    phones: int = 0  # of those people, how many have a mobile number on the register
+    emails: int = 0  # and how many an email address
 
     def description(self) -> str:
+        def count(n: int, one: str, many: str) -> str:
+            return f"{n} {one if n == 1 else many}"
+
         kept = (
-            f" {self.kept_for_open_rounds} people are also in a round that is still open; their "
-            "contact details stay until that round closes."
+            f" {count(self.kept_for_open_rounds, 'person is', 'people are')} also in a round "
+            "that is still open; their contact details stay until that round closes."
             if self.kept_for_open_rounds
             else ""
         )
         return (
             f"This will permanently erase, for the round '{self.round_name}': the text of "
-            f"{self.notes} contact note(s), and the mobile number and email address of "
-            f"{self.people} people on the register.{kept} Kept: names, the dates, channels and "
-            "outcomes of contacts, who was eligible and who completed, so the round's counts and "
-            "returns stay as they are. This cannot be undone."
+            f"{count(self.notes, 'contact note', 'contact notes')}, and from the register "
+            f"{count(self.phones, 'mobile number', 'mobile numbers')} and "
+            f"{count(self.emails, 'email address', 'email addresses')} "
+            f"({count(self.people, 'person', 'people')}).{kept} Kept: names, the dates, "
+            "channels and outcomes of contacts, who was eligible and who completed, so the "
+            "round's counts and returns stay as they are. This cannot be undone."
         )
 
 
@@ -862,12 +869,21 @@ def erasure_plan(session: Session, round_id: int) -> ErasurePlan:
         .select_from(OutreachContact)
         .where(OutreachContact.round_id == round_id, OutreachContact.note != "")
     )
-    with_details = session.scalar(
-        select(func.count())
-        .select_from(CareLeaver)
-        .where(CareLeaver.id.in_(erase), (CareLeaver.phone != "") | (CareLeaver.email != ""))
-    )
-    return ErasurePlan(survey_round.name, notes or 0, with_details or 0, len(kept))
+    people = phones = emails = 0
+    ids = sorted(erase)
+    for start in range(0, len(ids), 500):
+        found = session.execute(
+            select(
+                func.count(),
+                func.count().filter(CareLeaver.phone != ""),
+                func.count().filter(CareLeaver.email != ""),
+            ).where(
+                CareLeaver.id.in_(ids[start : start + 500]),
+                (CareLeaver.phone != "") | (CareLeaver.email != ""),
+            )
+        ).one()
+        people, phones, emails = people + found[0], phones + found[1], emails + found[2]
+    return ErasurePlan(survey_round.name, notes or 0, people, len(kept), phones, emails)
 
 
 def erase_contact_details(session: Session, round_id: int, on: date) -> ErasurePlan:

@@ -235,7 +235,15 @@ def test_retention_erases_notes_and_contact_details_only_when_closed(db: Databas
     # The open round counts Cai, Dara, Eli and Finn; Bea is excluded from it and Gus too old for
     # it, so only their details go.
     assert (plan.notes, plan.people, plan.kept_for_open_rounds) == (1, 2, 4)
-    assert "1 contact note(s)" in plan.description() and "cannot be undone" in plan.description()
+    # Bea has a mobile and an email; Gus a mobile only.
+    assert (plan.phones, plan.emails) == (2, 1)
+    assert plan.description() == (
+        "This will permanently erase, for the round 'Time 2': the text of 1 contact note, and "
+        "from the register 2 mobile numbers and 1 email address (2 people). 4 people are also "
+        "in a round that is still open; their contact details stay until that round closes. "
+        "Kept: names, the dates, channels and outcomes of contacts, who was eligible and who "
+        "completed, so the round's counts and returns stay as they are. This cannot be undone."
+    )
     with db.transaction() as session:
         erase_contact_details(session, rid, date(2026, 3, 2))
     with db.session() as session:

@@ -340,10 +340,13 @@ def test_erasing_a_closed_round_says_what_will_go(
         assert person.phone  # cancelled: nothing erased
     monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, "Erase them"))
     section.erase_button.click()
-    assert "the text of 1 contact note(s)" in shown[0]
-    assert "mobile number and email address of 6 people" in shown[0]  # all six, Gus too
+    assert "the text of 1 contact note," in shown[0]
+    # All six, Gus too: five mobiles (Dara has none) and three emails.
+    assert "5 mobile numbers and 3 email addresses (6 people)" in shown[0]
     assert "cannot be undone" in shown[0]
-    assert "Erased 1 contact notes" in section.message.text()
+    assert section.message.text() == (
+        "Erased 1 contact note(s), 5 mobile number(s) and 3 email address(es)."
+    )
 
     section.db.close()
     reopened = Database(db_path)

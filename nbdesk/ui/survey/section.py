@@ -1047,7 +1047,8 @@ class SurveySection(Section):
             QMessageBox.warning(self, "Nothing erased", str(exc))
             return
         self.status(
-            f"Erased {done.notes} contact notes and the contact details of {done.people} people."
+            f"Erased {done.notes} contact note(s), {done.phones} mobile number(s) and "
+            f"{done.emails} email address(es)."
         )
         self.changed()
         self.load_rounds(choose=current.id)
