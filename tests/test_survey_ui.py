@@ -755,3 +755,68 @@ def test_every_control_of_the_section_and_its_dialogs_has_an_accessible_name(
     ]
     assert [m for root in roots for m in unnamed(root)] == []
     assert len(checked) > 60  # the sweep saw the section's and the dialogs' controls
+
+
+def test_every_channel_purpose_and_outcome_and_the_history_at_a_glance(
+    qtbot, section, db_path: Path
+) -> None:
+    panel = section.contacts_tab.panel
+    section.contacts_tab.view.setFocus()
+    qtbot.keyClick(section.contacts_tab.view, Qt.Key.Key_Home)
+
+    def items(combo) -> list[str]:
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    assert items(panel.channel) == [
+        "Text message",
+        "WhatsApp",
+        "Phone call",
+        "Email",
+        "Letter or paper copy",
+        "In person",
+        "Through a trusted adult",
+    ]
+    assert items(panel.purpose) == [
+        "Warm-up",
+        "Link sent",
+        "Reminder",
+        "Help to complete",
+        "Paper copy sent",
+    ]
+    assert items(panel.outcome) == [
+        "No reply",
+        "Spoke",
+        "Will complete",
+        "Declined",
+        "Says completed",
+    ]
+    assert items(panel.confirmed_by) == ["The young person", "Their PA", "A trusted adult"]
+
+    # Two contacts with Bea, by keyboard; the list is then re-chosen on her to read her history.
+    section.contacts_tab.everyone.setChecked(True)
+    for channel, purpose, outcome, note in (
+        ("Letter", "Paper", "No", ""),
+        ("Through", "Help", "Says", "Did it with her foster carer"),
+    ):
+        tab = section.contacts_tab
+        row = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).unique_id == "B001")
+        tab.view.setCurrentIndex(tab.proxy.mapFromSource(tab.model.index(row, 0)))
+        tab.view.setFocus()
+        qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+        for combo, text in ((panel.channel, channel), (panel.purpose, purpose)):
+            tab_to(qtbot, section, combo)
+            qtbot.keyClicks(combo, text)
+        tab_to(qtbot, section, panel.outcome)
+        qtbot.keyClicks(panel.outcome, outcome)
+        tab_to(qtbot, section, panel.note)
+        qtbot.keyClicks(panel.note, note)
+        qtbot.keyClick(panel.note, Qt.Key.Key_Return, CTRL)
+        # A person types more slowly than a test: let each list's type-to-find start afresh.
+        qtbot.wait(QApplication.keyboardInputInterval() + 100)
+    assert panel.person.unique_id == "B001"  # everyone's list: the same person stays chosen
+    day = date.today().strftime("%d %b %Y")
+    assert panel.history.toPlainText().splitlines() == [  # newest first
+        f"{day}: Through a trusted adult, Help to complete, Says completed — Did it with her "
+        "foster carer",
+        f"{day}: Letter or paper copy, Paper copy sent, No reply",
+    ]
