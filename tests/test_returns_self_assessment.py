@@ -7,14 +7,20 @@ return into nbdesk again (issue 3's importer) and finding an identical assessmen
 
 from __future__ import annotations
 
+import csv
+import math
+import re
 import shutil
+import sqlite3
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from nbdesk import __version__
 from nbdesk.assessment_exchange import HEADERS, import_new, read_ratings
 from nbdesk.assessments import find_assessment, load_assessment
 from nbdesk.cli import main
@@ -209,27 +215,154 @@ def test_a_read_only_target_is_refused_with_its_name(
     assert out.read_bytes() == b"the old one"
 
 
+def test_the_cover_says_who_what_when_and_how(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = datetime.now().replace(microsecond=0)
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, BASELINE, out)
+    detail = assessment(demo_file, BASELINE)
+    # Hand counts straight from the tables: distinct people (name or role) per kind, all sittings.
+    with sqlite3.connect(demo_file) as con:
+        authority = con.execute("SELECT name FROM authority").fetchone()[0]
+        people = dict(
+            con.execute(
+                "SELECT p.kind, count(DISTINCT lower(trim(p.name_or_role))) FROM participant p "
+                "JOIN sitting s ON s.id = p.sitting_id WHERE s.assessment_id = ? GROUP BY p.kind",
+                (detail.summary.id,),
+            ).fetchall()
+        )
+        sittings = con.execute(
+            "SELECT count(*) FROM sitting WHERE assessment_id = ?", (detail.summary.id,)
+        ).fetchone()[0]
+    assert sum(people.values()) > 0 and sittings > 0  # the demonstration records its sittings
+
+    cover = {r[0]: r[1] for r in openpyxl.load_workbook(out)["Cover"].iter_rows(values_only=True)}
+    assert cover["Authority"] == authority
+    assert cover["Assessment"] == BASELINE
+    assert (cover["Stage"], cover["Perspective"]) == ("Baseline", "Staff")
+    assert cover["Date held"] == datetime.combine(detail.summary.held_on, datetime.min.time())
+    fw = detail.framework
+    assert (cover["Framework"], cover["Framework version"]) == (fw.name, fw.version)
+    assert cover["Workshop sittings recorded"] == sittings
+    assert cover["Took part: staff"] == people.get("staff", 0)
+    assert cover["Took part: partner agency"] == people.get("partner", 0)
+    assert cover["Took part: young person"] == people.get("young-person", 0)
+    assert cover["Exported by"] == f"nbdesk {__version__}"
+    assert before <= cover["Exported at"] <= datetime.now()
+
+
+def test_areas_with_equal_means_share_a_rank(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, BASELINE, out)
+    detail = assessment(demo_file, BASELINE)
+    ratings = {(s.area_number, s.letter): s.points for s in detail.statements()}
+    means = {a.number: a.mean for a in score(detail.framework, ratings, {}).areas}
+    # Competition ranking by hand: one more than the number of areas with a higher mean.
+    expected = {
+        n: 1 + sum(1 for m in means.values() if m > mean + 1e-9) for n, mean in means.items()
+    }
+    assert len(set(expected.values())) < len(expected), "the demonstration baseline has a tie"
+    summary = pd.read_excel(out, sheet_name="Summary", header=3, nrows=len(means))
+    assert dict(zip(summary["Area"], summary["Rank"], strict=True)) == expected
+
+
+def width_units(ws, column: int) -> float:  # type: ignore[no-untyped-def]
+    from openpyxl.utils import get_column_letter
+
+    return ws.column_dimensions[get_column_letter(column)].width or 8.43
+
+
+def test_wrapped_text_gets_rows_tall_enough_and_fonts_are_named(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet program may keep a row at one line's height whatever its wrapped text needs
+    (LibreOffice does), printing the lines over the next row: every row must carry a height for its
+    longest text. The bound here is generous: no column fits more than 1.3 characters per unit of
+    width, and a line of 11-point text needs at least 14 points."""
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, BASELINE, out)
+    book = openpyxl.load_workbook(out)
+    checked = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            needed = 1
+            for cell in row:
+                if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                    per_line = width_units(ws, cell.column) * 1.3
+                    needed = max(needed, math.ceil(len(cell.value) / per_line))
+            if needed > 1:
+                height = ws.row_dimensions[row[0].row].height
+                assert height is not None and height >= 14 * needed, (ws.title, row[0].row)
+                checked += 1
+            for cell in row:
+                if cell.has_style and cell.value is not None:
+                    # A font with no name shows in the program's own default, not Calibri.
+                    assert cell.font.name, (ws.title, cell.coordinate)
+    assert checked > 100  # the statements and the evidence
+    # Statements, evidence and the Ratings sheet wrap and sit at the top of their rows.
+    area = book["Area 1"]
+    for ref in ("A5", "B5", "G5"):
+        assert area[ref].alignment.vertical == "top", ref
+    assert book["Ratings"]["C2"].alignment.wrap_text
+
+
+def libreoffice_csv(book: Path, folder: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of `book` as LibreOffice reads it: {sheet: rows of cells as text}."""
+    version = subprocess.run(["soffice", "--version"], capture_output=True, text=True).stdout
+    found = re.search(r"(\d+)\.(\d+)", version)
+    all_sheets = found is not None and (int(found[1]), int(found[2])) >= (7, 2)
+    # comma, double quote, UTF-8, from line 1, …, values as stored (not as shown), every sheet.
+    options = "44,34,76,1,,0,false,true,false,false,false" + (",-1" if all_sheets else "")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(folder),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    sheets = {}
+    for path in folder.glob(f"{book.stem}*.csv"):
+        name = path.stem[len(book.stem) + 1 :] if all_sheets else "first"
+        with path.open(encoding="utf-8", newline="") as fh:
+            sheets[name] = list(csv.reader(fh))
+    assert sheets, "LibreOffice wrote no CSV"
+    return sheets
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_opens_the_return(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "return.xlsx"
     export(capsys, demo_file, BASELINE, out)
-    converted = tmp_path / "converted"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, double quote, UTF-8
-            "--outdir",
-            str(converted),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    text = (converted / "return.csv").read_text(encoding="utf-8", errors="replace")
+    sheets = libreoffice_csv(out, tmp_path / "converted")
+    first = sheets.get("Cover", sheets.get("first"))
+    assert first is not None
+    text = "\n".join(",".join(r) for r in first)
     assert f"Self-assessment return: {BASELINE}" in text and "Framework version" in text
+    if "Ratings" not in sheets:
+        pytest.skip("this LibreOffice converts only the first sheet (7.2 or later converts all)")
+    book = openpyxl.load_workbook(out)
+    assert set(sheets) == set(book.sheetnames)
+    # The exchange sheet, cell for cell, as openpyxl reads it.
+    ours = [
+        ["" if v is None else str(v) for v in r]
+        for r in book["Ratings"].iter_rows(values_only=True)
+    ]
+    assert sheets["Ratings"] == ours
+    # And the summary's figures as numbers.
+    lo_summary = {r[0]: r for r in sheets["Summary"][4:14]}
+    for row in book["Summary"].iter_rows(min_row=5, max_row=14, values_only=True):
+        lo = lo_summary[str(row[0])]
+        assert float(lo[4]) == pytest.approx(row[4]) and float(lo[5]) == pytest.approx(row[5])

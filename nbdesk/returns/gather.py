@@ -10,10 +10,10 @@ agree. Only counts leave this module for a round: no names, ids or contact detai
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Integer, Select, case, cast, func, literal, select
@@ -73,6 +73,19 @@ def self_assessment_data(session: Session, assessment_id: int) -> SelfAssessment
     )
 
 
+def area_ranks(data: SelfAssessmentData) -> dict[int, tuple[int, bool]]:
+    """Area number -> (rank, tied) for the rated areas: equal means share a rank, as league tables
+    show them (1, 2, =3, =3, 5), the same as the results screen's "=3"."""
+    ranked = data.results.ranked
+    out: dict[int, tuple[int, bool]] = {}
+    for area in ranked:
+        mean = area.mean or 0.0
+        place = 1 + sum(1 for other in ranked if (other.mean or 0.0) > mean + 1e-9)
+        tied = sum(1 for other in ranked if abs((other.mean or 0.0) - mean) <= 1e-9) > 1
+        out[area.number] = (place, tied)
+    return out
+
+
 def self_assessment_by_name(session: Session, name: str) -> SelfAssessmentData:
     return self_assessment_data(session, find_assessment(session, name))
 
@@ -113,6 +126,18 @@ class RoundData:
     nbdesk_version: str
 
 
+def fixed(value: float, places: int = 0) -> str:
+    """`value` to `places` decimals, a half rounded up (away from zero) as a spreadsheet shows it.
+
+    Python's own formatting rounds an exact half to even (f"{2.625:.2f}" is 2.62), but Excel and
+    LibreOffice show the return's 2.625 as 2.63: means of 8 ratings end in .125, .375 … often, and
+    the report and the return must show the same figure. The shortest repr is rounded, so 2.675
+    (stored as 2.67499…) gives 2.68, as a spreadsheet's 15 significant digits do.
+    """
+    step = Decimal(1).scaleb(-places)
+    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP) + 0)
+
+
 def long_date(day: date) -> str:
     """2 March 2026: no leading zero, on every platform."""
     return f"{day.day} {day:%B %Y}"
@@ -145,16 +170,26 @@ def _age_order(label: str) -> tuple[int, str]:
 
 def _table(
     title: str,
-    rows: Iterable[tuple[str, int, int]],
+    counts: dict[str, list[int]],
     order: Callable[[str], tuple[int, str]] = _plain_order,
 ) -> CountTable:
-    eligible: Counter[str] = Counter()
-    completed: Counter[str] = Counter()
-    for label, e, d in rows:
-        eligible[label] += e
-        completed[label] += d
-    groups = sorted(eligible, key=order)
-    return CountTable(title, tuple(Group(g, eligible[g], completed[g]) for g in groups))
+    groups = sorted(counts, key=order)
+    return CountTable(title, tuple(Group(g, counts[g][0], counts[g][1]) for g in groups))
+
+
+def _band(age: Any) -> str:
+    if age is None:
+        return NOT_RECORDED
+    for label, low, high in AGE_BANDS:
+        if low <= int(age) <= high:
+            return label
+    return OTHER_AGES
+
+
+def _label(value: Any) -> str:
+    # As the dashboard labels a group: Python's strip, here rather than in SQL, since SQLite's trim
+    # knows only the characters it is given (a no-break space from a spreadsheet would stay).
+    return str(value or "").strip() or NOT_RECORDED
 
 
 def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[CountTable, ...]:
@@ -165,42 +200,36 @@ def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[C
     rather than by loading every person, which keeps a return on 10,000 people quick;
     tests/test_returns_participation.py checks the two agree.
     """
-    on = opens_on.isoformat()
     dob = CareLeaver.date_of_birth
     # Age on the opening day from ISO dates: years apart, less one if the birthday is still to come.
     age = (
-        cast(func.substr(literal(on), 1, 4), Integer)
+        literal(opens_on.year)
         - cast(func.substr(dob, 1, 4), Integer)
-        - case((func.substr(dob, 6, 5) > func.substr(literal(on), 6, 5), 1), else_=0)
+        - case((func.substr(dob, 6, 5) > literal(f"{opens_on:%m-%d}"), 1), else_=0)
     )
-
-    def band(value: Any) -> str:
-        if value is None:
-            return NOT_RECORDED
-        for label, low, high in AGE_BANDS:
-            if low <= int(value) <= high:
-                return label
-        return OTHER_AGES
-
-    def label(value: Any) -> str:  # as the dashboard labels a group
-        return str(value or "").strip() or NOT_RECORDED
-
-    # One pass over the members, grouped by all four at once (a few hundred combinations at most),
-    # then added up per breakdown.
-    blank = literal(" \t\r\n")
-    keys = (
-        age,
-        func.trim(CareLeaver.gender, blank),
-        func.trim(CareLeaver.accommodation, blank),
-        func.trim(CareLeaver.team, blank),
-    )
+    # One pass over the members, grouped by the raw values of all four at once (a few hundred
+    # combinations at most), then labelled and added up per breakdown here. Each distinct raw value
+    # is labelled once; the query runs on the session's connection (Core, no ORM rows).
+    keys = (age, CareLeaver.gender, CareLeaver.accommodation, CareLeaver.team)
     query = _members(round_id).add_columns(*keys).group_by(*keys)
-    combos = [(int(e), int(d), a, g, acc, team) for e, d, a, g, acc, team in session.execute(query)]
-    return (
-        _table(BREAKDOWN_TITLES[0], ((band(c[2]), c[0], c[1]) for c in combos), _age_order),
-        _table(BREAKDOWN_TITLES[1], ((label(c[3]), c[0], c[1]) for c in combos)),
-        _table(BREAKDOWN_TITLES[2], ((label(c[4]), c[0], c[1]) for c in combos)),
-        _table(BREAKDOWN_TITLES[3], ((label(c[5]), c[0], c[1]) for c in combos)),
+    counts: list[dict[str, list[int]]] = [{} for _ in BREAKDOWN_TITLES]
+    labels: list[dict[Any, str]] = [{} for _ in BREAKDOWN_TITLES]
+    labellers = (_band, _label, _label, _label)
+    for eligible, done, *values in session.connection().execute(query):
+        for value, known, labeller, table in zip(values, labels, labellers, counts, strict=True):
+            name = known.get(value)
+            if name is None:
+                name = known[value] = labeller(value)
+            pair = table.get(name)
+            if pair is None:
+                table[name] = [int(eligible), int(done)]
+            else:
+                pair[0] += eligible
+                pair[1] += done
+    orders = (_age_order, _plain_order, _plain_order, _plain_order)
+    return tuple(
+        _table(title, table, order)
+        for title, table, order in zip(BREAKDOWN_TITLES, counts, orders, strict=True)
     )
 
 

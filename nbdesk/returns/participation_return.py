@@ -19,7 +19,7 @@ from typing import Any
 from nbdesk.atomic import check_target, write_atomically
 from nbdesk.returns.gather import RoundData
 from nbdesk.returns.suppression import NOTE, SafeReturn, SafeRow, suppress
-from nbdesk.returns.xlsx_common import Progress, Sheet, no_progress
+from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progress
 
 COVER, TABLES, DATA = "Cover", "Participation", "Data"
 DATA_HEADERS = ("Breakdown", "Group", "Eligible", "Completed", "Response rate")
@@ -43,11 +43,9 @@ def _values(row: SafeRow) -> list[Any]:
 def build_participation_book(
     data: RoundData, safe: SafeReturn | None = None, progress: Progress = no_progress
 ) -> Any:
-    from openpyxl import Workbook
-
     safe = safe or safe_return(data)
     r = data.round
-    book = Workbook(write_only=True)
+    book = new_workbook()
     steps = 3
     progress(0, steps, "Writing the cover")
     cover = Sheet(book, COVER, (34, 70), header_row=None, landscape=False)
@@ -82,7 +80,7 @@ def build_participation_book(
     progress(1, steps, "Writing the tables")
     tables = Sheet(book, TABLES, (44, 14, 14, 16), header_row=3)
     tables.title(f"Participation by group: {r.name}")
-    tables.line(NOTE, wrap=False)
+    tables.note(NOTE, len(TABLE_HEADERS))
     tables.header(TABLE_HEADERS, center_from=1)
     formats = {3: RATE_FORMAT}
     center = (1, 2, 3)

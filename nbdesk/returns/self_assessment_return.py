@@ -19,8 +19,8 @@ from typing import Any
 from nbdesk.assessment_exchange import ABOUT_SHEET, HEADERS, SHEET
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
 from nbdesk.atomic import check_target, write_atomically
-from nbdesk.returns.gather import SelfAssessmentData
-from nbdesk.returns.xlsx_common import Progress, Sheet, no_progress
+from nbdesk.returns.gather import SelfAssessmentData, area_ranks, fixed
+from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progress
 
 MARK = "x"
 COVER, SUMMARY = "Cover", "Summary"
@@ -31,20 +31,18 @@ def area_sheet_name(number: int) -> str:
 
 
 def _fmt(value: float | None, places: int) -> str:
-    return "" if value is None else f"{value:.{places}f}"
+    return "" if value is None else fixed(value, places)
 
 
 def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no_progress) -> Any:
     """The workbook (write-only, not yet saved)."""
-    from openpyxl import Workbook
-
     detail = data.detail
     summary = detail.summary
     framework = detail.framework
     scored = data.results.score
     top = framework.max_points
     steps = len(detail.areas) + 3
-    book = Workbook(write_only=True)
+    book = new_workbook()
 
     # Cover ---------------------------------------------------------------------------------
     progress(0, steps, "Writing the cover")
@@ -108,7 +106,8 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
     sheet.line(f"{data.authority} · {framework.name} {framework.version}")
     sheet.blank()
     sheet.header(head, center_from=2)
-    rank = {a.number: i for i, a in enumerate(data.results.ranked, start=1)}
+    # Equal means share a rank (two areas 9th, none 10th); a number, so it sorts and filters.
+    rank = {number: place for number, (place, _tied) in area_ranks(data).items()}
     for area_score in scored.areas:
         sheet.row(
             [
@@ -159,7 +158,7 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
         ws.line(
             f"{summary.name} · {area.rated} of {len(area.statements)} statements rated · "
             f"mean {_fmt(shown.mean, 2) or '–'} out of {top}"
-            + (f" ({shown.percent:.0f}%)" if shown.percent is not None else "")
+            + (f" ({fixed(shown.percent)}%)" if shown.percent is not None else "")
         )
         ws.blank()
         ws.header(
