@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,12 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def as_a_spreadsheet_shows(value: float, places: int, sign: bool = False) -> str:
+    """Rounded half up, as Excel and LibreOffice show the return's figures (2.625 -> 2.63)."""
+    text = str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return f"+{text}" if sign and not text.startswith("-") else text
+
+
 def test_report_with_a_follow_up_comparison(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,12 +76,12 @@ def test_report_with_a_follow_up_comparison(
         assert heading in flat, heading
     assert f"Total score (possible 106–424) {scored.total}" in flat
     assert f"Band {scored.band}" in flat
-    assert f"{scored.overall_mean:.2f}" in flat
+    assert as_a_spreadsheet_shows(scored.overall_mean, 2) in flat
     for area in comparison.areas:
         if area.difference is not None:
-            assert f"{area.difference:+.2f}" in flat, area.number
+            assert as_a_spreadsheet_shows(area.difference, 2, sign=True) in flat, area.number
     # Bar labels (percentages) are drawn text, so a reader can check the chart without colour.
-    assert f"{scored.areas[0].percent:.0f}%" in flat
+    assert f"{as_a_spreadsheet_shows(scored.areas[0].percent, 0)}%" in flat
 
     raw = out.read_bytes()
     for bookmark in ("Headline figures", "Areas ranked", "Appendix: the evidence"):
@@ -116,3 +123,62 @@ def test_a_report_without_comparison_and_a_wrong_ending(
         ]
     )
     assert code == 1 and "must end in .pdf" in capsys.readouterr().err
+
+
+def test_table_headings_read_whole_and_equal_means_share_a_rank(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.pdf"
+    text = report(capsys, demo_file, out, "--compare", FOLLOW_UP)
+    words = set(text.split())
+    # A column too narrow for its heading breaks it ("Percen" over "t"): each must be whole.
+    for heading in ("Rank", "Percent", "Baseline", "Follow-up", "Change"):
+        assert heading in words, heading
+    db = open_database(demo_file)
+    try:
+        with db.session() as session:
+            _detail, scored = score_assessment(session, find_assessment(session, BASELINE))
+    finally:
+        db.close()
+    means = [a.mean for a in scored.areas if a.mean is not None]
+    tied = {m for m in means if sum(1 for n in means if abs(n - m) < 1e-9) > 1}
+    assert tied, "the demonstration baseline has areas with equal means"
+    for mean in tied:
+        place = 1 + sum(1 for n in means if n > mean + 1e-9)
+        assert squash(text).count(f" ={place} ") == sum(1 for n in means if abs(n - mean) < 1e-9)
+    assert "areas with equal means share a rank" in squash(text)
+
+
+def test_the_document_is_titled_and_navigable_by_its_headings(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What reportlab can give towards an accessible PDF: the title shown in the window, the
+    language, and an outline entry per heading. (It cannot write a tagged structure tree.)"""
+    out = tmp_path / "report.pdf"
+    report(capsys, demo_file, out)
+    raw = out.read_bytes()
+    assert b"/DisplayDocTitle true" in raw
+    assert b"/Lang (en-GB)" in raw and b"/PageMode /UseOutlines" in raw
+    for heading in (b"Headline figures", b"Areas ranked", b"Area 1: ", b"Appendix: the evidence"):
+        assert b"/Title (" + heading in raw, heading
+
+
+def test_bar_figures_sit_on_a_white_ground_over_the_reference_line() -> None:
+    """A dashed reference line drawn behind the bars must not run through a bar's figure."""
+    from reportlab.lib import colors
+
+    from nbdesk.returns.pdf_common import Series, bar_chart
+
+    drawing = bar_chart(
+        ["A", "B"],
+        [Series("Rate", [21.0, 43.0])],
+        value_max=100,
+        value_format="%.0f%%",
+        axis_label="Rate",
+        reference=(27.0, "whole round 27%"),
+    )
+    chart = next(c for c in drawing.contents if hasattr(c, "barLabels"))
+    assert chart.barLabels.boxFillColor == colors.white
+    # The reference line comes before the chart, so the figures' white ground covers it.
+    kinds = [type(c).__name__ for c in drawing.contents]
+    assert kinds.index("Line") < kinds.index("HorizontalBarChart")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nbdesk.atomic import check_target, write_atomically
-from nbdesk.returns.gather import RoundData, long_date
+from nbdesk.returns.gather import RoundData, fixed, long_date
 from nbdesk.returns.participation_return import ANONYMITY, safe_return
 from nbdesk.returns.suppression import NOTE, SYMBOL, SafeReturn, SafeRow
 
@@ -24,7 +24,7 @@ UNDER_BY = 10.0
 def _rate(row: SafeRow) -> str:
     if row.rate_hidden:
         return SYMBOL
-    return "–" if row.rate is None else f"{row.rate * 100:.0f}%"
+    return "–" if row.rate is None else f"{fixed(row.rate * 100)}%"
 
 
 def under_represented(safe: SafeReturn) -> list[tuple[str, SafeRow, float]]:
@@ -131,7 +131,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
             Paragraph(
                 esc(
                     f"No group that can be shown has a response rate {UNDER_BY:.0f} or more "
-                    f"points below the whole round's {total.rate * 100:.0f}%."
+                    f"points below the whole round's {fixed(total.rate * 100)}%."
                 ),
                 st.body,
             )
@@ -141,7 +141,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
             Paragraph(
                 esc(
                     f"Groups whose response rate is {UNDER_BY:.0f} or more percentage points below "
-                    f"the whole round's {total.rate * 100:.0f}%, largest gap first. Small groups "
+                    f"the whole round's {fixed(total.rate * 100)}%, largest gap first. Small groups "
                     f"({SYMBOL}) are not listed."
                 ),
                 st.body,
@@ -156,7 +156,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
                     str(row.eligible.shown),
                     str(row.completed.shown),
                     _rate(row),
-                    f"{short:.0f} points",
+                    f"{fixed(short)} points",
                 ]
             )
         out.append(table(rows, (90, 150, 55, 65, 50, 64), st))
@@ -191,7 +191,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
                     value_max=100,
                     value_format="%.0f%%",
                     axis_label=f"Response rate ({SYMBOL} groups are left out)",
-                    reference=(total.rate * 100, f"whole round {total.rate * 100:.0f}%"),
+                    reference=(total.rate * 100, f"whole round {fixed(total.rate * 100)}%"),
                 )
             )
         out.append(KeepTogether(parts))

@@ -6,10 +6,12 @@
 - Black and white: every chart labels its values, and where two series stand side by side one is
   drawn white with a black outline and the other solid dark grey (with a legend), so a report
   printed on a mono printer or photocopied still reads. Colour is never the only signal.
-- Structure: the document has a title, author and subject in its metadata, and every heading is a
-  PDF bookmark (outline entry) at its level, so a reader can navigate by headings. reportlab cannot
-  write a full tagged-PDF structure tree (/StructTreeRoot with marked content), so the PDFs are not
-  "tagged" in the PDF/UA sense; the outline and metadata are what it can honestly offer.
+- Structure: the document has a title (shown as the window's title: DisplayDocTitle), author,
+  subject and language (en-GB) in its metadata, and every heading is a PDF bookmark (outline entry)
+  at its level, opened with the document, so a reader can navigate by headings. reportlab cannot
+  write a tagged-PDF structure tree (/StructTreeRoot, /MarkInfo, marked content), so the PDFs are
+  NOT tagged in the PDF/UA sense: a screen reader reads the text in drawing order and cannot tell a
+  heading or a table cell from body text. The outline and metadata are what it can honestly offer.
 
 Import only from functions that write reports: this imports reportlab.
 """
@@ -43,6 +45,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from nbdesk.returns.gather import fixed
 
 FONT, BOLD, ITALIC = "NbVera", "NbVera-Bold", "NbVera-Italic"
 PAGE = A4
@@ -175,6 +179,8 @@ def build_pdf(
 def _first_page(doc: ReportDocument) -> Callable[[Any, Any], None]:
     def decorate(canvas: Any, d: Any) -> None:
         canvas.showOutline()  # open the bookmarks panel when the file is opened
+        # A reader's window (and a screen reader) names the document by its Title, not its file.
+        canvas.setViewerPreference("DisplayDocTitle", "true")
         doc.page_decoration(canvas, d)
 
     return decorate
@@ -232,6 +238,8 @@ def bar_chart(
     axis_label: str,
     reference: tuple[float, str] | None = None,
     missing_label: str = "",
+    places: int = 0,
+    suffix: str = "%",
 ) -> Drawing:
     """Horizontal bars, one group per category, values printed at the bar ends; first category at
     the top. Series 1 is solid dark grey, series 2 white with a black outline, so they stay apart
@@ -276,14 +284,17 @@ def bar_chart(
         chart.bars[i].strokeColor = colors.black
         chart.bars[i].strokeWidth = 0.6
     # A missing value is drawn as 0: say so in words (the values charted are never truly 0 where
-    # a missing label is given).
+    # a missing label is given). Figures rounded as the tables and the workbooks round them.
     chart.barLabelFormat = lambda v: (
-        missing_label if (v == 0 and missing_label) else value_format % v
+        missing_label if (v == 0 and missing_label) else f"{fixed(v, places)}{suffix}"
     )
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7.5
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
+    # On a white ground, so the dashed reference line drawn behind never runs through a figure.
+    chart.barLabels.boxFillColor = colors.white
+    chart.barLabels.leftPadding = chart.barLabels.rightPadding = 1
     if reference is not None:  # drawn first, so the bars and their labels sit on top of it
         value, label = reference
         x = chart.x + chart.width * value / value_max
@@ -348,7 +359,7 @@ def line_chart(
     chart.lines[0].strokeColor = colors.black
     chart.lines[0].strokeWidth = 1.6
     chart.lines[0].symbol = makeMarker("FilledSquare", size=4)
-    chart.lineLabelFormat = "%.0f%%"
+    chart.lineLabelFormat = lambda v: f"{fixed(v)}%"
     chart.lineLabels.fontName = FONT
     chart.lineLabels.fontSize = 7
     chart.lineLabels.dy = 6

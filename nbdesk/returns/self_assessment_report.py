@@ -15,18 +15,25 @@ from typing import Any
 from nbdesk.assessment_results import GAP, Comparison, StatementComparison
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
 from nbdesk.atomic import check_target, write_atomically
-from nbdesk.returns.gather import SelfAssessmentData, long_date
+from nbdesk.returns.gather import SelfAssessmentData, area_ranks, fixed, long_date
 
 # How many statements each list of the comparison shows.
 COMPARISON_LIST = 8
 
 
 def _num(value: float | None, places: int = 2) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
+    return "–" if value is None else fixed(value, places)
 
 
 def _signed(value: float | None, places: int = 2) -> str:
-    return "–" if value is None else f"{value:+.{places}f}"
+    if value is None:
+        return "–"
+    text = fixed(value, places)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{fixed(value)}%"
 
 
 def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> list[Any]:
@@ -136,13 +143,15 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
             "Rated",
         ]
     ]
-    for i, a in enumerate(results.ranked, start=1):
+    ranks = area_ranks(data)
+    for a in results.ranked:
+        place, tied = ranks[a.number]
         ranked_rows.append(
             [
-                str(i),
+                f"={place}" if tied else str(place),
                 f"{a.number}. {a.title}",
                 _num(a.mean),
-                f"{a.percent:.0f}%" if a.percent is not None else "–",
+                _percent(a.percent),
                 "–" if a.overall_out_of_10 is None else str(a.overall_out_of_10),
                 f"{a.rated} of {a.statements}",
             ]
@@ -150,7 +159,9 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
     unranked = [a for a in scored.areas if a.mean is None]
     for a in unranked:
         ranked_rows.append(["–", f"{a.number}. {a.title} (not rated)", "–", "–", "–", "0"])
-    out.append(table(ranked_rows, (34, 220, 55, 50, 60, 55), st))
+    out.append(table(ranked_rows, (40, 206, 56, 56, 60, 56), st))
+    if any(tied for _place, tied in ranks.values()):
+        out.append(Paragraph("=: areas with equal means share a rank.", st.small))
 
     # Highest and lowest --------------------------------------------------------------------
     for heading, chosen in (
@@ -244,7 +255,7 @@ def _comparison(c: Comparison, st: Any, top: int) -> list[Any]:
         srows: list[list[Any]] = [["Ref.", "Statement", c.first_label, c.second_label, diff_name]]
         for s in chosen[:COMPARISON_LIST]:
             srows.append([s.reference, s.text, str(s.first), str(s.second), f"{s.difference:+d}"])
-        out.append(table(srows, (34, 270, 56, 56, 58), st))
+        out.append(table(srows, (34, 236, 68, 68, 68), st))
 
     if gap:
         statements("Statements with the largest gaps", c.largest_gaps)
