@@ -2,11 +2,14 @@
 
 Choose each kind of file with the arrow keys, read the preview (with the [c] cells and what they
 hide), export with the keyboard to a file chosen by a stand-in for the save dialog, and meet a
-read-only target: a clear message naming it, the old file kept, no temporary file left.
+target that is read-only, open in another program or on a full disk: a clear message naming it, the
+old file kept, no temporary file left. The preview and the writing both run off the UI thread.
 """
 
 from __future__ import annotations
 
+import errno
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -15,10 +18,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_returns_support import ROUND, add_round, people
 
+from nbdesk import atomic
 from nbdesk.returns import service
 from nbdesk.storage import open_database
 from nbdesk.ui.returns import section as section_module
 from nbdesk.ui.returns.section import ReturnsSection
+from nbdesk.ui.worker import wait_for_background_work
 
 
 @pytest.fixture
@@ -29,8 +34,15 @@ def section(qtbot: QtBot, demo_file: Path):  # type: ignore[no-untyped-def]
     qtbot.addWidget(widget)
     widget.set_database(db)
     widget.show()
+    wait_for_preview(qtbot, widget)
     yield widget
+    wait_for_background_work()
     db.close()
+
+
+def wait_for_preview(qtbot: QtBot, widget: ReturnsSection) -> str:
+    qtbot.waitUntil(lambda: not widget.preview_pending(), timeout=20000)
+    return widget.preview.toPlainText()
 
 
 def choose_kind(qtbot: QtBot, widget: ReturnsSection, key: str) -> None:
@@ -38,6 +50,14 @@ def choose_kind(qtbot: QtBot, widget: ReturnsSection, key: str) -> None:
     qtbot.keyClick(widget.kind, Qt.Key.Key_Home)
     while widget.kind.currentData() != key:
         qtbot.keyClick(widget.kind, Qt.Key.Key_Down)
+    wait_for_preview(qtbot, widget)
+
+
+def export_to(qtbot: QtBot, widget: ReturnsSection, target: Path) -> None:
+    """Press Export by keyboard, the save dialog answered with `target`."""
+    widget.ask_for_path = lambda suggested, file_filter: target  # type: ignore[method-assign]
+    widget.export_button.setFocus()
+    qtbot.keyClick(widget.export_button, Qt.Key.Key_Space)
 
 
 def test_every_control_is_named_for_screen_readers(section: ReturnsSection) -> None:
@@ -60,7 +80,7 @@ def test_preview_of_the_participation_return_marks_hidden_cells(
     for _ in range(index):
         qtbot.keyClick(section.subject, Qt.Key.Key_Down)
     assert section.subject.currentText() == ROUND
-    text = section.preview.toPlainText()
+    text = wait_for_preview(qtbot, section)
     assert "Participation return (Excel): " + ROUND in text
     assert "cells will be shown as [c]" in text and "a small count" in text
     assert "Accommodation type" in text and "PA team" in text
@@ -74,8 +94,15 @@ def test_self_assessment_report_offers_a_comparison(qtbot: QtBot, section: Retur
     assert section.subject.currentText() not in [
         section.compare.itemText(i) for i in range(section.compare.count())
     ]
-    text = section.preview.toPlainText()
+    text = wait_for_preview(qtbot, section)
     assert "Scores by area" in text and "Band" in text
+    # Choosing an assessment to compare with says which comparison the report will make.
+    section.compare.setFocus()
+    qtbot.keyClick(section.compare, Qt.Key.Key_Down)
+    other = section.compare.currentText()
+    text = wait_for_preview(qtbot, section)
+    assert f"A comparison with '{other}'" in text
+    assert ("the gap between the staff" in text) or ("the change from the earlier" in text)
 
 
 def test_export_by_keyboard_writes_the_file_off_the_ui_thread(
@@ -143,7 +170,114 @@ def test_ctrl_4_in_the_main_window_opens_the_returns_section(qtbot: QtBot, demo_
         qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
         current = window.stack.currentWidget()
         assert isinstance(current, ReturnsSection)
-        assert current.subject.count() >= 1 and "Scores by area" in current.preview.toPlainText()
+        assert current.subject.count() >= 1 and "Scores by area" in wait_for_preview(qtbot, current)
     finally:
+        wait_for_background_work()
         window.db = None
         db.close()
+
+
+def test_the_preview_and_the_export_run_off_the_ui_thread_with_progress(
+    qtbot: QtBot, section: ReturnsSection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+    real_preview, real_export = service.preview, service.export
+
+    def watched_preview(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen["preview thread"] = threading.current_thread()
+        return real_preview(*args, **kwargs)
+
+    def watched_export(session_factory, key, subject_id, path, compare_id, progress):  # type: ignore[no-untyped-def]
+        seen["export thread"] = threading.current_thread()
+        steps: list[tuple[int, int, str]] = []
+        seen["steps"] = steps
+
+        def recorded(done: int, total: int, text: str = "") -> None:
+            steps.append((done, total, text))
+            progress(done, total, text)
+
+        return real_export(session_factory, key, subject_id, path, compare_id, recorded)
+
+    monkeypatch.setattr(service, "preview", watched_preview)
+    monkeypatch.setattr(service, "export", watched_export)
+    failures: list[str] = []  # an error dialog would wait for a click: record it instead
+    monkeypatch.setattr(
+        section_module,
+        "show_error",
+        lambda parent, title, message, details="": failures.append(message + details),
+    )
+    choose_kind(qtbot, section, service.PARTICIPATION_RETURN)
+    assert seen["preview thread"] is not threading.main_thread()
+
+    export_to(qtbot, section, tmp_path / "round.xlsx")
+    # While the worker writes, the UI thread is free: the button is disabled, the status says so.
+    assert not section.export_button.isEnabled() and "Writing round.xlsx" in section.status.text()
+    qtbot.waitUntil(lambda: section.last_written is not None or bool(failures), timeout=20000)
+    assert not failures
+    assert seen["export thread"] is not threading.main_thread()
+    steps = seen["steps"]
+    assert isinstance(steps, list) and steps[-1][0] == steps[-1][1] > 0  # it reached the end
+    assert any("Writing the tables" in text for _d, _t, text in steps)
+    assert section.export_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (PermissionError(errno.EACCES, "The process cannot access the file"), "open in another"),
+        (OSError(errno.ENOSPC, "No space left on device"), "the disk is full"),
+    ],
+)
+def test_a_target_open_elsewhere_or_on_a_full_disk_gets_a_clear_message(
+    qtbot: QtBot,
+    section: ReturnsSection,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: OSError,
+    expected: str,
+) -> None:
+    """Windows refuses to replace a workbook Excel has open (PermissionError at the final rename);
+    a full disk fails part-way through writing. Either way: one clear message, old file kept."""
+    choose_kind(qtbot, section, service.SA_RETURN)
+    target = tmp_path / "return.xlsx"
+    target.write_bytes(b"the return sent last year")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        section_module,
+        "show_error",
+        lambda parent, title, message, details="": shown.append(message),
+    )
+    if failure.errno == errno.ENOSPC:
+        real_fsync = atomic.os.fsync
+
+        def full(fd: int) -> None:  # the disk fills as the written workbook is flushed
+            real_fsync(fd)
+            raise failure
+
+        monkeypatch.setattr(atomic.os, "fsync", full)
+    else:
+
+        def locked(src: object, dst: object) -> None:
+            raise failure
+
+        monkeypatch.setattr(atomic.os, "replace", locked)
+    export_to(qtbot, section, target)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert expected in shown[0] and str(target) in shown[0] and "nothing was written" in shown[0]
+    assert "Not saved" in section.status.text()
+    assert target.read_bytes() == b"the return sent last year"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == ["return.xlsx"]
+    assert section.last_written is None and section.export_button.isEnabled()
+
+
+def test_screenshots_of_each_kind(qtbot: QtBot, section: ReturnsSection, tmp_path: Path) -> None:
+    """One picture per kind of file, for a person to look at (saved under the test's tmp_path)."""
+    section.resize(1000, 760)
+    for k in service.KINDS:
+        choose_kind(qtbot, section, k.key)
+        if k.subject == "round":
+            section.subject.setCurrentIndex(section.subject.findText(ROUND))
+            wait_for_preview(qtbot, section)
+        image = section.grab()
+        assert image.width() >= 900 and image.height() >= 700
+        assert image.save(str(tmp_path / f"returns-{k.key}.png"))

@@ -143,7 +143,7 @@ def preview(session: Session, key: str, subject_id: int, compare_id: int | None 
 def _assessment_preview(
     session: Session, k: Kind, subject_id: int, compare_id: int | None
 ) -> Preview:
-    from nbdesk.returns.gather import self_assessment_data
+    from nbdesk.returns.gather import fixed, self_assessment_data
 
     data = self_assessment_data(session, subject_id)
     scored = data.results.score
@@ -156,7 +156,9 @@ def _assessment_preview(
         ("Band", scored.band or "not given until every statement is rated"),
         (
             "Overall mean",
-            "–" if scored.overall_mean is None else f"{scored.overall_mean:.2f} of {fw.max_points}",
+            "–"
+            if scored.overall_mean is None
+            else f"{fixed(scored.overall_mean, 2)} of {fw.max_points}",
         ),
     ]
     if k.key == SA_RETURN:
@@ -170,14 +172,18 @@ def _assessment_preview(
         contents = (
             "Headline figures and the areas chart",
             "The areas ranked; the highest and lowest rated statements",
-            *(("A comparison with the chosen assessment",) if compare_id is not None else ()),
+            *(
+                (_comparison_line(session, subject_id, compare_id),)
+                if compare_id is not None
+                else ()
+            ),
             "Appendix: the evidence, area by area",
         )
     rows = tuple(
         (
             PreviewCell(f"{a.number}. {a.title}"),
             PreviewCell(f"{a.rated} of {a.statements}"),
-            PreviewCell("–" if a.mean is None else f"{a.mean:.2f}"),
+            PreviewCell("–" if a.mean is None else fixed(a.mean, 2)),
             PreviewCell("–" if a.overall_out_of_10 is None else str(a.overall_out_of_10)),
         )
         for a in scored.areas
@@ -197,8 +203,21 @@ def _assessment_preview(
     )
 
 
+def _comparison_line(session: Session, subject_id: int, compare_id: int) -> str:
+    """What the report's comparison will be: change over time, or the gap between two views."""
+    from nbdesk.assessment_results import GAP, comparison_kind
+    from nbdesk.assessments import assessment_summary
+
+    this, other = assessment_summary(session, subject_id), assessment_summary(session, compare_id)
+    if comparison_kind(this, other) == GAP:
+        what = "the gap between the staff and the young people's views"
+    else:
+        what = "the change from the earlier to the later (baseline to follow-up)"
+    return f"A comparison with '{other.name}': {what}, per area and per statement"
+
+
 def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
-    from nbdesk.returns.gather import round_data
+    from nbdesk.returns.gather import fixed, round_data
     from nbdesk.returns.participation_return import safe_return
     from nbdesk.returns.suppression import NOTE, PRIMARY, Cell, SafeRow
 
@@ -214,7 +233,7 @@ def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
     def rate(row: SafeRow) -> PreviewCell:
         if row.rate_hidden:
             return PreviewCell("[c]", True, "a count beside it is hidden")
-        return PreviewCell("–" if row.rate is None else f"{row.rate * 100:.0f}%")
+        return PreviewCell("–" if row.rate is None else f"{fixed(row.rate * 100)}%")
 
     def line(row: SafeRow) -> tuple[PreviewCell, ...]:
         return (PreviewCell(row.label), cell(row.eligible), cell(row.completed), rate(row))

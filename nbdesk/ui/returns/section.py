@@ -1,9 +1,11 @@
 """The Returns section: choose what to export and from what, see what will be in it (including
 which cells will be hidden as [c]), choose the file, and write it off the UI thread.
 
-Everything it shows comes from nbdesk.returns.service as plain values; the writing runs through
-run_in_background, which shows a progress dialog only if it takes a while. A failed write (the file
-open in Excel, read-only, a full disk) is explained in one dialog and leaves no half-written file.
+Everything it shows comes from nbdesk.returns.service as plain values. Both the preview (which
+counts a round of thousands of people) and the writing run through run_in_background, so the window
+never waits on them; a progress dialog shows only if one takes a while. Only the newest preview asked
+for is shown, however quickly the choices change. A failed write (the file open in Excel, read-only,
+a full disk) is explained in one dialog and leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -62,8 +64,13 @@ class ReturnsSection(Section):
         form = QFormLayout()
         what = QLabel("&What to export:")
         what.setBuddy(self.kind)
-        form.addRow(what, self.kind)
-        form.addRow("", self.kind_help)
+        # The description sits right under the choice it describes (a word-wrapped label in a
+        # row of its own gets a tall, empty row from the form layout).
+        kind_box = QVBoxLayout()
+        kind_box.setSpacing(2)
+        kind_box.addWidget(self.kind)
+        kind_box.addWidget(self.kind_help)
+        form.addRow(what, kind_box)
         self.subject_label = QLabel("Made &from:")
         self.subject_label.setBuddy(self.subject)
         form.addRow(self.subject_label, self.subject)
@@ -103,6 +110,8 @@ class ReturnsSection(Section):
         self.export_button.clicked.connect(self.start_export)
         self.task: Any = None
         self.last_written: Path | None = None
+        self._preview_asked = 0  # numbers each preview asked for; only the newest is shown
+        self._preview_shown = 0
         self._kind_changed()
 
     # Choosing ----------------------------------------------------------------------------------
@@ -156,23 +165,43 @@ class ReturnsSection(Section):
     # Preview -----------------------------------------------------------------------------------
 
     def refresh_preview(self) -> None:
+        """Prepare the preview of the current choice on the worker thread."""
         k = self.current_kind()
         subject_id = self.subject.currentData()
         self.export_button.setEnabled(self.db is not None and subject_id is not None)
+        self._preview_asked += 1
+        asked = self._preview_asked
         if self.db is None:
-            self.preview.setHtml("<p>No file is open.</p>")
+            self._show_preview(asked, "<p>No file is open.</p>")
             return
         if subject_id is None:
             what = "assessments" if k.subject == "assessment" else "survey rounds"
-            self.preview.setHtml(f"<p>There are no {what} in this file yet.</p>")
+            self._show_preview(asked, f"<p>There are no {what} in this file yet.</p>")
             return
-        try:
-            with self.db.session() as session:
-                shown = service.preview(session, k.key, subject_id, self.compare.currentData())
-        except Exception as exc:  # a preview that fails must not break the section
-            self.preview.setHtml(f"<p><b>Cannot preview:</b> {html.escape(str(exc))}</p>")
-            return
-        self.preview.setHtml(preview_html(shown))
+        self.preview.setHtml("<p><i>Preparing the preview…</i></p>")
+        db, key, compare_id = self.db, k.key, self.compare.currentData()
+
+        def job(progress: Any, cancelled: Any) -> str:
+            with db.session() as session:
+                return preview_html(service.preview(session, key, subject_id, compare_id))
+
+        def failed(exc: Exception, trace: str) -> None:
+            # A preview that fails must not break the section; the export will say what is wrong.
+            self._show_preview(asked, f"<p><b>Cannot preview:</b> {html.escape(str(exc))}</p>")
+
+        run_in_background(
+            self, "Preparing the preview", job, lambda text: self._show_preview(asked, text), failed
+        )
+
+    def _show_preview(self, asked: int, text: str) -> None:
+        if asked != self._preview_asked:
+            return  # a later choice has been made since this one was asked for
+        self._preview_shown = asked
+        self.preview.setHtml(text)
+
+    def preview_pending(self) -> bool:
+        """True while the preview of the current choice is still being prepared."""
+        return self._preview_shown != self._preview_asked
 
     # Export ------------------------------------------------------------------------------------
 
