@@ -366,3 +366,42 @@ def test_libreoffice_opens_the_return(
     for row in book["Summary"].iter_rows(min_row=5, max_row=14, values_only=True):
         lo = lo_summary[str(row[0])]
         assert float(lo[4]) == pytest.approx(row[4]) and float(lo[5]) == pytest.approx(row[5])
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are needed",
+)
+def test_libreoffice_prints_every_statement_and_its_evidence_in_full(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Printed by a real spreadsheet program, a statement too long for its column must wrap, not
+    be cut off at the column's edge (LibreOffice does not wrap a cell without a style of its own,
+    whatever the workbook's default format says)."""
+    out = tmp_path / "return.xlsx"
+    export(capsys, demo_file, FOLLOW_UP, out)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    printed = subprocess.run(
+        ["pdftotext", str(tmp_path / "return.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(printed.split())
+    detail = assessment(demo_file, FOLLOW_UP)
+    for area in detail.areas[:2]:
+        for st in area.statements:
+            assert " ".join(st.text.split()) in flat, st.reference
+            if st.evidence:
+                assert " ".join(st.evidence.split()) in flat, st.reference

@@ -4,10 +4,11 @@ Workbooks are written in openpyxl's write-only mode (rows streamed, styles per c
 keeps an export close to the cost of writing bare cells (see benchmarks/bench_returns.py).
 Call these only from inside the functions that write, since they import openpyxl.
 
-- The workbook's default cell format (the one a cell with no style of its own shows) wraps text and
-  aligns it to the top, so the statements, the evidence and the Ratings sheet need no style of their
-  own: a styled cell costs several times a bare one to write. Lines that must run on across empty
-  cells (titles, subtitles) are styled not to wrap.
+- Wrapping and top alignment are set cell by cell. (Giving the workbook's default format that
+  alignment instead would be quicker to write, and Excel would honour it, but LibreOffice shows a
+  cell without a style of its own in its built-in default and cuts the text off.) A styled cell
+  costs several times a bare one, so cells whose default look will do are written bare, and each
+  (style, column) reuses one styled cell object from row to row.
 - Row heights: a spreadsheet program does not always fit a row to its wrapped text when it opens a
   file (LibreOffice keeps the default height, so wrapped lines print on top of the next row), so a
   row whose text may take several lines is given a height for the lines its longest cell needs at
@@ -39,19 +40,11 @@ BOLD_CHARS_PER_UNIT = 0.95
 
 
 def new_workbook() -> Any:
-    """A write-only workbook whose default cell format wraps text and aligns it to the top."""
+    """A write-only workbook, made by nbdesk (its properties say so rather than "openpyxl")."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-    from openpyxl.styles.cell_style import StyleArray
-    from openpyxl.utils.indexed_list import IndexedList
 
     book = Workbook(write_only=True)
     book.properties.creator = "nbdesk"
-    # Cell format 0 is what every cell without an "s" attribute shows. openpyxl keeps it as the
-    # first of the workbook's cell styles; it is replaced before any cell is made.
-    default = StyleArray()
-    default.alignmentId = book._alignments.add(Alignment(wrap_text=True, vertical="top"))
-    book._cell_styles = IndexedList([default])
     return book
 
 
@@ -102,20 +95,21 @@ class Sheet:
         *,
         bold: bool = False,
         size: float | None = None,
-        wrap: bool = True,
+        wrap: bool = False,
         fill: str | None = None,
         number_format: str | None = None,
         center: bool = False,
+        top: bool = False,
         column: int = 0,
     ) -> Any:
-        """The value itself when the default format will do (wrapped, top), else a styled cell."""
+        """The value itself when the default look will do, else a styled cell."""
         if number_format is None and isinstance(value, date):
             # openpyxl would otherwise give the cell a date format, changing the shared style.
             number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
         if value is None and not fill:
             return None  # openpyxl skips an empty cell
-        key = (bold, size, wrap, fill, number_format, center)
-        if key == (False, None, True, None, None, False):
+        key = (bold, size, wrap, fill, number_format, center, top)
+        if key == (False, None, False, None, None, False, False):
             return value
         # A write-only row is written out, cell by cell, when it is appended, and its cells are
         # never read again: so each (style, column) keeps one styled cell and only its value
@@ -146,14 +140,16 @@ class Sheet:
         fill: str | None,
         number_format: str | None,
         center: bool,
+        top: bool,
     ) -> Any:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         cell.font = Font(name=FONT_NAME, bold=bold, size=size or 11)
-        # Top-aligned like the default, so the cells of a row of several lines start on the same line.
-        cell.alignment = Alignment(
-            wrap_text=wrap, vertical="top", horizontal="center" if center else None
-        )
+        if wrap or center or top:
+            # Top-aligned, so the cells of a row of several lines start on the same line.
+            cell.alignment = Alignment(
+                wrap_text=wrap, vertical="top", horizontal="center" if center else None
+            )
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
             thin = Side(style="thin", color="808080")
@@ -177,14 +173,12 @@ class Sheet:
 
     def title(self, text: str) -> None:
         self.ws.row_dimensions[self.rows + 1].height = TITLE_SIZE * 1.4
-        self.ws.append([self._cell(text, bold=True, size=TITLE_SIZE, wrap=False)])
+        self.ws.append([self._cell(text, bold=True, size=TITLE_SIZE)])
         self.rows += 1
 
     def line(self, *values: Any, bold: bool = False) -> None:
         """A line of text that runs on across the empty cells beside it (not wrapped)."""
-        self.ws.append(
-            [self._cell(v, bold=bold, wrap=False, column=i) for i, v in enumerate(values)]
-        )
+        self.ws.append([self._cell(v, bold=bold, column=i) for i, v in enumerate(values)])
         self.rows += 1
 
     def note(self, text: str, columns: int) -> None:
@@ -196,7 +190,7 @@ class Sheet:
         width = sum(self.widths[:columns])
         self.ws.row_dimensions[row].height = lines_needed(text, width) * LINE_HEIGHT + 2
         self.ws.merged_cells.add(f"A{row}:{get_column_letter(columns)}{row}")
-        self.ws.append([text])
+        self.ws.append([self._cell(text, wrap=True)])
         self.rows += 1
 
     def blank(self) -> None:
@@ -209,6 +203,7 @@ class Sheet:
             self._cell(
                 name,
                 bold=True,
+                wrap=True,
                 fill=HEADER_FILL,
                 center=center_from is not None and i >= center_from,
                 column=i,
@@ -229,22 +224,24 @@ class Sheet:
         center: Sequence[int] = (),
         bold: bool = False,
     ) -> None:
-        """A row of cells. Text wraps in every cell; `wrap` names the cells whose text may take
-        several lines, which sets the row's height. A bold row does not wrap outside `wrap`."""
+        """A row of cells; the text of the cells in `wrap` wraps, and sets the row's height. In a
+        row with wrapped text every cell sits at the top, so the row reads across one line."""
+        top = bool(wrap)
         if wrap:
             self._fit(values, wrap, bold)
-        if not (formats or center or bold):
-            self.ws.append(values)  # all in the default format: openpyxl's quickest path
+        if not (top or formats or center or bold):
+            self.ws.append(values)  # nothing to style: openpyxl's quickest path
         else:
             formats = formats or {}
             self.ws.append(
                 [
                     self._cell(
                         v,
-                        wrap=not bold or i in wrap,
+                        wrap=i in wrap,
                         number_format=formats.get(i),
                         center=i in center,
                         bold=bold,
+                        top=top,
                         column=i,
                     )
                     for i, v in enumerate(values)
