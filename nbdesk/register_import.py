@@ -32,7 +32,14 @@ from sqlalchemy.orm import Session
 
 from nbdesk.register import FIELD_NAMES, parse_channel
 from nbdesk.storage.models.survey import CareLeaver
-from nbdesk.tabular import Table, TableError, cell_text, read_table
+from nbdesk.tabular import (
+    HEADER_SEARCH_ROWS,
+    Table,
+    TableError,
+    cell_text,
+    header_row_index,
+    read_table,
+)
 from nbdesk.validation import (
     email_address,
     excel_shortened,
@@ -192,7 +199,7 @@ def guess_mapping(headers: tuple[str, ...] | list[str]) -> Mapping:
 
 @dataclass(frozen=True)
 class Rejection:
-    row: int  # as the spreadsheet shows it (the header is row 1)
+    row: int  # as the spreadsheet shows it
     column: str  # the file's header, or "" for the whole row
     reason: str
 
@@ -462,10 +469,14 @@ def likeliest_sheet(path: Path) -> str | None:
     try:
         best: tuple[int, int, str] | None = None
         for order, sheet in enumerate(book.worksheets):
-            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-            mapping = guess_mapping([cell_text(v) for v in first])
-            if "unique_id" not in mapping:
+            top = [
+                [cell_text(v) for v in row]
+                for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            ]
+            header = top[header_row_index(top, is_register_header)] if top else []
+            if not is_register_header(header):
                 continue
+            mapping = guess_mapping(header)
             score = len(mapping) + (1 if "leaver" in sheet.title.lower() else 0)
             if best is None or (score, -order) > (best[0], best[1]):
                 best = (score, -order, sheet.title)
@@ -474,9 +485,15 @@ def likeliest_sheet(path: Path) -> str | None:
         book.close()
 
 
+def is_register_header(cells: list[str]) -> bool:
+    """The header row names a unique id column; a title or note above it does not."""
+    return "unique_id" in guess_mapping(cells)
+
+
 def read_register_file(path: Path, sheet: str | None = None) -> Table:
-    """The list as text cells: the named sheet, else the likeliest sheet of a workbook."""
+    """The list as text cells: the named sheet, else the likeliest sheet of a workbook; the header
+    is the first row naming a unique id column (a title block above it is skipped)."""
     path = Path(path)
     if sheet is None and path.is_file():
         sheet = likeliest_sheet(path)
-    return read_table(path, sheet)
+    return read_table(path, sheet, is_header=is_register_header)

@@ -2,7 +2,9 @@
 
 Councils' exports mix types freely (numbers stored as text, dates as Excel serials, stray spaces), so
 nothing here interprets a value beyond turning it into the text a person would see. Row numbers are
-the spreadsheet's own (the header is row 1) so messages match what the user sees on screen.
+the spreadsheet's own so messages match what the user sees on screen. The header is row 1, unless the
+caller says how to recognise it: official lists (Ofsted's Annex A among them) often put a title or a
+note above the header row.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ class TableError(ValueError):
 
 @dataclass(frozen=True)
 class Row:
-    number: int  # as the spreadsheet program shows it: the header is row 1
+    number: int  # as the spreadsheet program shows it
     cells: dict[str, str]
 
     def get(self, column: str) -> str:
@@ -35,12 +37,13 @@ class Table:
     sheet: str | None
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
+    header_row: int = 1
 
     def require(self, columns: list[str]) -> None:
         missing = [c for c in columns if c not in self.headers]
         if missing:
             raise TableError(
-                f"{self.source}: the header row (row 1) has no column "
+                f"{self.source}: the header row (row {self.header_row}) has no column "
                 + ", ".join(f"'{c}'" for c in missing)
                 + f". Columns found: {', '.join(repr(h) for h in self.headers if h) or 'none'}."
             )
@@ -63,43 +66,62 @@ def cell_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
+HeaderTest = Callable[[list[str]], bool]
+
+# How far down a title block may push the header row before the file is taken to have none.
+HEADER_SEARCH_ROWS = 10
+
+
+def read_table(path: Path, sheet: str | None = None, is_header: HeaderTest | None = None) -> Table:
+    """The table in a file. With `is_header`, the header is the first of the first ten rows it
+    accepts (rows above it are a title block); if none is accepted, row 1 is the header, so a
+    missing column is reported against it."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise TableError(f"{path}: no such file.")
     if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, is_header)
     if suffix in {".csv", ".txt"}:
-        return _read_csv(path)
+        return _read_csv(path, is_header)
     raise TableError(
         f"{path.name}: nbdesk reads .xlsx and .csv files, not '{suffix or 'no ending'}'."
     )
 
 
-def _build(source: str, sheet: str | None, raw_rows: Iterator[list[str]]) -> Table:
-    try:
-        header = next(raw_rows)
-    except StopIteration:
-        raise TableError(f"{source}: the file is empty.") from None
-    headers = tuple(h.strip() for h in header)
+def header_row_index(rows: list[list[str]], is_header: HeaderTest | None) -> int:
+    """Index (from 0) of the header among `rows`, which start at the file's first row."""
+    if is_header is not None:
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            if is_header([c.strip() for c in row]):
+                return index
+    return 0
+
+
+def _build(
+    source: str, sheet: str | None, raw_rows: list[list[str]], is_header: HeaderTest | None
+) -> Table:
+    if not raw_rows:
+        raise TableError(f"{source}: the file is empty.")
+    start = header_row_index(raw_rows, is_header)
+    headers = tuple(h.strip() for h in raw_rows[start])
     seen: set[str] = set()
     for h in headers:
         if h and h in seen:
             raise TableError(f"{source}: the header row has the column '{h}' twice.")
         seen.add(h)
     rows: list[Row] = []
-    for number, values in enumerate(raw_rows, start=2):
+    for number, values in enumerate(raw_rows[start + 1 :], start=start + 2):
         if not any(v.strip() for v in values):
             continue  # blank rows are common between blocks in hand-kept lists
         cells = {
             h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers) if h
         }
         rows.append(Row(number, cells))
-    return Table(source, sheet, headers, tuple(rows))
+    return Table(source, sheet, headers, tuple(rows), header_row=start + 1)
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, is_header: HeaderTest | None = None) -> Table:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -114,10 +136,10 @@ def _read_csv(path: Path) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    return _build(path.name, None, iter([list(r) for r in reader]))
+    return _build(path.name, None, [list(r) for r in reader], is_header)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None, is_header: HeaderTest | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -135,6 +157,6 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         else:
             ws = book.worksheets[0]
         rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        return _build(f"{path.name} (sheet '{ws.title}')", ws.title, iter(rows))
+        return _build(f"{path.name} (sheet '{ws.title}')", ws.title, rows, is_header)
     finally:
         book.close()

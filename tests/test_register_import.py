@@ -527,3 +527,38 @@ def test_an_import_stopped_part_way_stores_nothing(db: Database, tmp_path: Path)
     assert seen == [2000]  # rows had been written in the transaction when it failed
     with db.session() as session:
         assert register_size(session) == 0
+
+
+def test_a_title_block_above_the_header_row_is_skipped(db: Database, tmp_path: Path) -> None:
+    """Lists downloaded from a portal often carry a title and a note above the header: the header
+    is the first row naming a unique id, the sheet is still found, and rejections keep the row
+    numbers the spreadsheet shows."""
+    from openpyxl import load_workbook
+
+    titled = tmp_path / "annex-a-with-title.xlsx"
+    book = load_workbook(ANNEX_A)
+    sheet = book["List 10 Care leavers"]
+    sheet.insert_rows(1, amount=3)
+    sheet["A1"] = "Annex A: List 10 – care leavers"
+    sheet["A2"] = "Please provide the list as at the start of the inspection"
+    book.save(titled)
+
+    table = read_register_file(titled)
+    assert (table.sheet, table.header_row) == ("List 10 Care leavers", 4)
+    assert table.headers == read_register_file(ANNEX_A).headers
+    with db.transaction() as session:
+        preview = preview_import(session, table, today=date(2026, 6, 1))
+    assert [n for n, _ in preview.valid] == [5, 6, 8, 14]  # rows 2, 3, 5 and 11, three down
+    assert preview.rejections[0].row == 9
+
+    # A CSV with a title line, and one with no recognisable header at all.
+    (tmp_path / "titled.csv").write_text(
+        "Care leavers at 1 May 2026,,\nUnique ID,Name,Date of birth\nX1,Ada Plumtwig,01/02/2006\n"
+    )
+    table = read_register_file(tmp_path / "titled.csv")
+    assert (table.header_row, table.rows[0].number) == (2, 3)
+    (tmp_path / "no-id.csv").write_text("Name,Date of birth\nAda Plumtwig,01/02/2006\n")
+    table = read_register_file(tmp_path / "no-id.csv")
+    assert table.header_row == 1
+    with pytest.raises(TableError, match=r"header row \(row 1\) has no column 'Unique ID'"):
+        table.require(["Unique ID"])
