@@ -110,6 +110,8 @@ def write_template(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from nbdesk.xlsx_text import text_row
+
     path = Path(path)
     current: dict[tuple[int, str], tuple[int | None, str]] = {}
     if detail is not None:
@@ -125,13 +127,16 @@ def write_template(
         for st in area.statements:
             points, evidence = current.get((area.number, st.letter), (None, ""))
             sheet.append(
-                [
-                    area.number,
-                    st.letter,
-                    st.text,
-                    framework.label_for(points) if points else "",
-                    evidence,
-                ]
+                text_row(
+                    sheet,
+                    [
+                        area.number,
+                        st.letter,
+                        st.text,
+                        framework.label_for(points) if points else "",
+                        evidence,
+                    ],
+                )
             )
     last = sheet.max_row
     labels = ",".join(p.label for p in framework.scale)

@@ -171,11 +171,14 @@ def write_notify_file(path: Path, data: NotifyList) -> Path:
     def write_xlsx(temp: Path) -> None:
         from openpyxl import Workbook
 
+        from nbdesk.xlsx_text import text_row
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Notify")
         sheet.append(list(data.headers))
         for row in data.rows:
-            sheet.append(list(row))  # strings throughout: Excel must not drop a leading 0
+            # Strings throughout (Excel must not drop a leading 0), and text kept as text.
+            sheet.append(text_row(sheet, row))
         book.save(temp)
 
     return write_atomically(path, write_csv if suffix == ".csv" else write_xlsx)

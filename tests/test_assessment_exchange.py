@@ -294,3 +294,28 @@ def test_demo_has_a_complete_baseline_and_a_half_done_follow_up(
         demo_file,
     )
     assert code == 0 and "Largest gaps" in out
+
+
+def test_evidence_that_starts_with_an_equals_sign_stays_text(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    """openpyxl would store "= agreed by all" as a formula: a broken one in Excel, and not what was
+    typed when the workbook comes back."""
+    from nbdesk.assessment_exchange import write_template
+    from nbdesk.assessments import set_evidence
+
+    typed = '=HYPERLINK("http://example.com","agreed by all")'
+    db = open_database(demo_file)
+    try:
+        with db.transaction() as session:
+            aid = find_assessment(session, "Baseline 2020 – staff")
+            first = load_assessment(session, aid).statements()[0]
+            set_evidence(session, aid, first.statement_id, typed)
+        with db.session() as session:
+            detail = load_assessment(session, aid)
+    finally:
+        db.close()
+    out = write_template(tmp_path / "filled.xlsx", detail.framework, detail)
+    cell = load_workbook(out)["Ratings"]["E2"]
+    assert (cell.value, cell.data_type) == (typed, "s")
+    assert read_ratings(out, detail.framework).rows[0].evidence == typed

@@ -193,3 +193,29 @@ def test_a_notify_file_of_100000_rows_reads_back_whole(tmp_path: Path) -> None:
     assert back[0] == ["phone number", "first name", "pa name"]
     assert back[1] == ["07700000000", "Pip0", "Pat Honeysock"]  # the leading 0 kept
     assert back[-1] == ["07700099999", "Pip99999", "Pat Honeysock"]
+
+
+def test_a_name_that_starts_with_an_equals_sign_stays_text_in_xlsx(
+    db: Database, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    with db.transaction() as session:
+        cai = find_person(session, "B002")
+        update_person(
+            session,
+            cai.id,
+            PersonFields(
+                "B002",
+                name="Cai Thistlebottom",
+                preferred_name="=1+1",
+                phone=cai.phone,
+                pa_name=cai.pa_name,
+                date_of_birth=cai.date_of_birth,
+            ),
+        )
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    out = write_notify_file(tmp_path / "remind.xlsx", data)
+    cell = load_workbook(out)["Notify"]["B2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
