@@ -195,6 +195,13 @@ def test_the_report_shows_rates_groups_and_no_small_counts(
         assert heading in text, heading
     assert f"{completed / eligible * 100:.0f}%" in text and str(eligible) in text
     assert SYMBOL in text and EARLIER in text
+    # Every line that names a group shows no count from 1 to 5 (a hidden one reads [c]).
+    labels = {label for groups in hand_counts(group).values() for label in groups}
+    lines = [line for line in text.splitlines() if any(f" {lab} " in f" {line} " for lab in labels)]
+    assert len(lines) >= len(labels)
+    for line in lines:
+        counts = [int(word) for word in line.split() if word.isdigit()]
+        assert not any(1 <= n <= 5 for n in counts), line
     for value in personal_values(db):
         assert value not in text, value
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
