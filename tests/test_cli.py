@@ -175,3 +175,18 @@ def test_check_and_backup_never_upgrade_an_older_file(
     assert code == 0
     assert old.read_bytes() == before
     assert sorted(p.name for p in tmp_path.glob("old*")) == ["old.nbdesk"]
+
+
+def test_every_parser_has_its_own_shared_command_groups() -> None:
+    """`export` is added to by several modules; a parser built after another was thrown away must
+    not be handed the old one's group (it once was, when both had the same id())."""
+    import gc
+
+    from nbdesk.cli import build_parser
+
+    for _ in range(20):
+        parser = build_parser()
+        args = parser.parse_args(["export", "notify", "Time 2", "--out", "x.csv"])
+        assert args.action == "notify"
+        del parser
+        gc.collect()

@@ -33,17 +33,16 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-_shared_groups: dict[str, Any] = {}
-
-
 def command_group(subparsers: Any, name: str, help_text: str) -> Any:
     """The action subparsers of a command several modules add to (`nbdesk export notify`,
     `nbdesk export self-assessment` …): argparse refuses a command registered twice."""
-    key = f"{id(subparsers)}:{name}"
-    if key not in _shared_groups:
+    # Kept on the subparsers object itself: a table keyed by id() handed a new parser the group of
+    # a garbage-collected one that had had the same id.
+    groups: dict[str, Any] = vars(subparsers).setdefault("_nbdesk_groups", {})
+    if name not in groups:
         parser = subparsers.add_parser(name, help=help_text)
-        _shared_groups[key] = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    return _shared_groups[key]
+        groups[name] = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return groups[name]
 
 
 def db_path(args: argparse.Namespace) -> Path:
