@@ -281,3 +281,42 @@ def test_screenshots_of_each_kind(qtbot: QtBot, section: ReturnsSection, tmp_pat
         image = section.grab()
         assert image.width() >= 900 and image.height() >= 700
         assert image.save(str(tmp_path / f"returns-{k.key}.png"))
+
+
+def test_coming_back_lists_what_other_sections_made_and_keeps_the_choice(
+    qtbot: QtBot, demo_file: Path
+) -> None:
+    from nbdesk.assessments import create_assessment
+    from nbdesk.frameworks import list_frameworks
+    from nbdesk.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    db = open_database(demo_file)
+    try:
+        window.set_database(db, "Demonstration")
+        window.show()
+        window.show_section(3)
+        returns = window.stack.currentWidget()
+        assert isinstance(returns, ReturnsSection)
+        choose_kind(qtbot, returns, service.SA_REPORT)
+        returns.subject.setCurrentIndex(returns.subject.findText("Baseline 2020 – staff"))
+        returns.compare.setCurrentIndex(returns.compare.findText("Baseline 2020 – young people"))
+        wait_for_preview(qtbot, returns)
+        before = returns.subject.count()
+
+        window.show_section(0)  # a new assessment is made in Self-assessment
+        with db.transaction() as session:
+            create_assessment(
+                session, "Follow-up 2024 – staff", framework_id=list_frameworks(session)[0].id
+            )
+        window.show_section(3)
+        wait_for_preview(qtbot, returns)
+        names = [returns.subject.itemText(i) for i in range(returns.subject.count())]
+        assert len(names) == before + 1 and "Follow-up 2024 – staff" in names
+        assert returns.subject.currentText() == "Baseline 2020 – staff"
+        assert returns.compare.currentText() == "Baseline 2020 – young people"
+    finally:
+        wait_for_background_work()
+        window.db = None
+        db.close()

@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
         if section in self._waiting_for_data:
             self._waiting_for_data.discard(section)
             section.set_database(self.db)
+        elif self.stack.currentWidget() is not section:
+            section.shown_again()
         self.stack.setCurrentWidget(section)
 
     def _build_sections(self) -> None:
@@ -164,6 +166,9 @@ class MainWindow(QMainWindow):
 
     def set_database(self, db: Database, authority: str) -> None:
         if self.db is not None and self.db is not db:
+            from nbdesk.ui.worker import wait_for_background_work
+
+            wait_for_background_work()  # an export or preview still reading the old file
             self.db.close()
         self.db = db
         self.authority = authority

@@ -120,10 +120,15 @@ class ReturnsSection(Section):
         super().set_database(db)
         self._kind_changed()
 
+    def shown_again(self) -> None:
+        """Assessments and rounds are made in the other sections: list them afresh, keeping what
+        was chosen."""
+        self._kind_changed(keep=(self.subject.currentData(), self.compare.currentData()))
+
     def current_kind(self) -> service.Kind:
         return service.kind(self.kind.currentData())
 
-    def _kind_changed(self, _index: int = 0) -> None:
+    def _kind_changed(self, _index: int = 0, keep: tuple[Any, Any] = (None, None)) -> None:
         k = self.current_kind()
         self.kind_help.setText(k.description)
         self.subject_label.setText(
@@ -143,10 +148,12 @@ class ReturnsSection(Section):
             self.subject.setItemData(
                 self.subject.count() - 1, item.describe, Qt.ItemDataRole.ToolTipRole
             )
+        if keep[0] is not None and self.subject.findData(keep[0]) >= 0:
+            self.subject.setCurrentIndex(self.subject.findData(keep[0]))
         self.subject.blockSignals(False)
-        self._subject_changed()
+        self._subject_changed(keep_compare=keep[1])
 
-    def _subject_changed(self, _index: int = 0) -> None:
+    def _subject_changed(self, _index: int = 0, keep_compare: Any = None) -> None:
         k = self.current_kind()
         comparing = k.key == service.SA_REPORT
         self.compare.setVisible(comparing)
@@ -159,6 +166,8 @@ class ReturnsSection(Section):
             for i in range(self.subject.count()):
                 if self.subject.itemData(i) != chosen:
                     self.compare.addItem(self.subject.itemText(i), self.subject.itemData(i))
+            if keep_compare is not None and self.compare.findData(keep_compare) >= 0:
+                self.compare.setCurrentIndex(self.compare.findData(keep_compare))
         self.compare.blockSignals(False)
         self.refresh_preview()
 

@@ -21,6 +21,10 @@ class Section(QWidget):
     def set_database(self, db: Database | None) -> None:
         self.db = db
 
+    def shown_again(self) -> None:
+        """Brought back to the front after working elsewhere: a section that shows what other
+        sections change (the Returns section lists their assessments and rounds) reloads it."""
+
 
 class ComingSection(Section):
     """A section whose work has not been built yet: it says what will live here, and nothing more."""
