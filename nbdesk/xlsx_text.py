@@ -20,8 +20,14 @@ def cell_value(sheet: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value)
-    cell.data_type = "s"
+    keep_text(cell)
     return cell
+
+
+def keep_text(cell: Any) -> None:
+    """Mark a cell whose text openpyxl took for a formula as the text it is."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
 
 
 def text_row(sheet: Any, values: Iterable[Any]) -> list[Any]:

@@ -140,10 +140,28 @@ def test_laid_out_for_reading_and_printing(
 def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Evidence typed with a leading "=" must come back as typed, not as a formula.
+    from nbdesk.assessments import set_evidence
+
+    typed = "=SUM(A1:A3) partners agreed"
+    database = open_database(demo_file)
+    try:
+        with database.transaction() as session:
+            aid = find_assessment(session, FOLLOW_UP)
+            set_evidence(
+                session, aid, load_assessment(session, aid).statements()[0].statement_id, typed
+            )
+    finally:
+        database.close()
     out = tmp_path / "return.xlsx"
     export(capsys, demo_file, FOLLOW_UP, out)
+    book = openpyxl.load_workbook(out)
+    assert not [
+        c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
     ratings = pd.read_excel(out, sheet_name="Ratings", dtype=str, keep_default_na=False)
     assert tuple(ratings.columns) == HEADERS
+    assert ratings["Evidence"][0] == typed
     original = assessment(demo_file, FOLLOW_UP)
     assert len(ratings) == original.framework.statement_count
 

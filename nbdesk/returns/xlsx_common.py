@@ -24,6 +24,8 @@ from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from nbdesk.xlsx_text import cell_value, keep_text, text_row
+
 Progress = Callable[[int, int, str], None]
 
 HEADER_FILL = "DDE6F0"
@@ -110,17 +112,19 @@ class Sheet:
             return None  # openpyxl skips an empty cell
         key = (bold, size, wrap, fill, number_format, center, top)
         if key == (False, None, False, None, None, False, False):
-            return value
+            return cell_value(self.ws, value)
         # A write-only row is written out, cell by cell, when it is appended, and its cells are
         # never read again: so each (style, column) keeps one styled cell and only its value
         # changes from row to row. That saves building a cell and looking its style up per value.
         cell = self._pool.get((key, column))
         if cell is not None:
             cell.value = value
+            keep_text(cell)
             return cell
         from openpyxl.cell import WriteOnlyCell
 
         cell = WriteOnlyCell(self.ws, value=value)
+        keep_text(cell)
         template = self._styles.get(key)
         if template is None:
             template = self._styled(cell, *key)
@@ -230,7 +234,7 @@ class Sheet:
         if wrap:
             self._fit(values, wrap, bold)
         if not (top or formats or center or bold):
-            self.ws.append(values)  # nothing to style: openpyxl's quickest path
+            self.ws.append(text_row(self.ws, values))  # nothing to style: the quickest path
         else:
             formats = formats or {}
             self.ws.append(
