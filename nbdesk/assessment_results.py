@@ -20,6 +20,7 @@ from nbdesk.assessments import (
     load_assessment,
     score_detail,
 )
+from nbdesk.figures import rounded
 from nbdesk.forms.scoring import AreaScore, AssessmentScore
 
 # How many statements the "highest" and "lowest" lists show.
@@ -58,6 +59,19 @@ def _rated(detail: AssessmentDetail) -> list[RatedStatement]:
     ]
 
 
+def area_ranks(results: Results) -> dict[int, tuple[int, bool]]:
+    """Area number -> (rank, tied) for the rated areas: equal means share a rank, as league tables
+    show them (1, 2, =3, =3, 5)."""
+    ranked = results.ranked
+    out: dict[int, tuple[int, bool]] = {}
+    for area in ranked:
+        mean = area.mean or 0.0
+        place = 1 + sum(1 for other in ranked if (other.mean or 0.0) > mean + 1e-9)
+        tied = sum(1 for other in ranked if abs((other.mean or 0.0) - mean) <= 1e-9) > 1
+        out[area.number] = (place, tied)
+    return out
+
+
 def results_from(detail: AssessmentDetail, extremes: int = EXTREMES) -> Results:
     scored = score_detail(detail)
     ranked = sorted(
@@ -83,10 +97,6 @@ def assessment_results(session: Session, assessment_id: int, extremes: int = EXT
     return results_from(load_assessment(session, assessment_id), extremes)
 
 
-def _round(value: float | None, places: int) -> float | None:
-    return None if value is None else round(value, places)
-
-
 def score_json(summary: AssessmentSummary, scored: AssessmentScore) -> dict[str, Any]:
     """The `nbdesk assessment score --json` document. Means to 2 places, percentages to 1."""
     return {
@@ -97,15 +107,15 @@ def score_json(summary: AssessmentSummary, scored: AssessmentScore) -> dict[str,
                 "title": a.title,
                 "statements": a.statements,
                 "rated": a.rated,
-                "mean": _round(a.mean, 2),
-                "percent": _round(a.percent, 1),
+                "mean": rounded(a.mean, 2),
+                "percent": rounded(a.percent, 1),
                 "overall_out_of_10": a.overall_out_of_10,
             }
             for a in scored.areas
         ],
         "total": scored.total,
         "band": scored.band,
-        "overall_mean": _round(scored.overall_mean, 2),
+        "overall_mean": rounded(scored.overall_mean, 2),
         "complete": scored.complete,
     }
 

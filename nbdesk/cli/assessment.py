@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbdesk.cli import CommandError, add_db_option, db_path
+from nbdesk.figures import fixed, signed
 
 if TYPE_CHECKING:
     from nbdesk.storage import Database
@@ -317,12 +318,12 @@ def run_score(args: argparse.Namespace) -> int:
     print(f"{'Area':<58}{'Rated':>8}{'Mean /4':>9}{'%':>7}{'/10':>6}")
     for a in scored.areas:
         title = f"{a.number} {a.title}"
-        mean = f"{a.mean:.2f}" if a.mean is not None else "–"
-        pct = f"{a.percent:.0f}%" if a.percent is not None else "–"
+        mean = fixed(a.mean, 2) if a.mean is not None else "–"
+        pct = f"{fixed(a.percent)}%" if a.percent is not None else "–"
         overall = str(a.overall_out_of_10) if a.overall_out_of_10 is not None else "–"
         print(f"{title[:57]:<58}{f'{a.rated}/{a.statements}':>8}{mean:>9}{pct:>7}{overall:>6}")
     band = scored.band or "not given until every statement is rated"
-    mean = f"{scored.overall_mean:.2f}" if scored.overall_mean is not None else "–"
+    mean = fixed(scored.overall_mean, 2) if scored.overall_mean is not None else "–"
     print(f"Total {scored.total} (of {scored.bands.lowest}–{scored.bands.highest}); band: {band}")
     print(f"Overall mean (mean of the area means): {mean}")
     print(scored.note)
@@ -348,9 +349,9 @@ def run_compare(args: argparse.Namespace) -> int:
     print(f"{'Area':<58}{result.first_label[:9]:>10}{result.second_label[:9]:>10}{heading:>8}")
     areas = result.areas_by_gap if result.kind == GAP else result.areas
     for a in areas:
-        first = f"{a.first:.2f}" if a.first is not None else "–"
-        second = f"{a.second:.2f}" if a.second is not None else "–"
-        diff = f"{a.difference:+.2f}" if a.difference is not None else "–"
+        first = fixed(a.first, 2) if a.first is not None else "–"
+        second = fixed(a.second, 2) if a.second is not None else "–"
+        diff = signed(a.difference, 2) if a.difference is not None else "–"
         print(f"{f'{a.number} {a.title}'[:57]:<58}{first:>10}{second:>10}{diff:>8}")
     if result.kind == GAP:
         lists = [("Largest gaps", result.largest_gaps)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Integer, Select, case, cast, func, literal, select
@@ -73,19 +72,6 @@ def self_assessment_data(session: Session, assessment_id: int) -> SelfAssessment
     )
 
 
-def area_ranks(data: SelfAssessmentData) -> dict[int, tuple[int, bool]]:
-    """Area number -> (rank, tied) for the rated areas: equal means share a rank, as league tables
-    show them (1, 2, =3, =3, 5), the same as the results screen's "=3"."""
-    ranked = data.results.ranked
-    out: dict[int, tuple[int, bool]] = {}
-    for area in ranked:
-        mean = area.mean or 0.0
-        place = 1 + sum(1 for other in ranked if (other.mean or 0.0) > mean + 1e-9)
-        tied = sum(1 for other in ranked if abs((other.mean or 0.0) - mean) <= 1e-9) > 1
-        out[area.number] = (place, tied)
-    return out
-
-
 def self_assessment_by_name(session: Session, name: str) -> SelfAssessmentData:
     return self_assessment_data(session, find_assessment(session, name))
 
@@ -124,18 +110,6 @@ class RoundData:
     earlier: tuple[RoundSummary, ...]  # rounds that opened before this one, oldest first
     exported_at: datetime
     nbdesk_version: str
-
-
-def fixed(value: float, places: int = 0) -> str:
-    """`value` to `places` decimals, a half rounded up (away from zero) as a spreadsheet shows it.
-
-    Python's own formatting rounds an exact half to even (f"{2.625:.2f}" is 2.62), but Excel and
-    LibreOffice show the return's 2.625 as 2.63: means of 8 ratings end in .125, .375 … often, and
-    the report and the return must show the same figure. The shortest repr is rounded, so 2.675
-    (stored as 2.67499…) gives 2.68, as a spreadsheet's 15 significant digits do.
-    """
-    step = Decimal(1).scaleb(-places)
-    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP) + 0)
 
 
 def long_date(day: date) -> str:

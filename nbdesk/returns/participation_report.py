@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from nbdesk.atomic import check_target, write_atomically
-from nbdesk.returns.gather import RoundData, fixed, long_date
+from nbdesk.figures import fixed
+from nbdesk.returns.gather import RoundData, long_date
 from nbdesk.returns.participation_return import ANONYMITY, safe_return
 from nbdesk.returns.suppression import NOTE, SYMBOL, SafeReturn, SafeRow
 

@@ -46,7 +46,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from nbdesk.returns.gather import fixed
+from nbdesk.figures import fixed
 
 FONT, BOLD, ITALIC = "NbVera", "NbVera-Bold", "NbVera-Italic"
 PAGE = A4

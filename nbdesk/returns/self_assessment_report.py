@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.assessment_results import GAP, Comparison, StatementComparison
+from nbdesk.assessment_results import GAP, Comparison, StatementComparison, area_ranks
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
 from nbdesk.atomic import check_target, write_atomically
-from nbdesk.returns.gather import SelfAssessmentData, area_ranks, fixed, long_date
+from nbdesk.figures import fixed, signed
+from nbdesk.returns.gather import SelfAssessmentData, long_date
 
 # How many statements each list of the comparison shows.
 COMPARISON_LIST = 8
@@ -28,8 +29,7 @@ def _num(value: float | None, places: int = 2) -> str:
 def _signed(value: float | None, places: int = 2) -> str:
     if value is None:
         return "–"
-    text = fixed(value, places)
-    return text if text.startswith("-") else f"+{text}"
+    return signed(value, places)
 
 
 def _percent(value: float | None) -> str:
@@ -143,7 +143,7 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
             "Rated",
         ]
     ]
-    ranks = area_ranks(data)
+    ranks = area_ranks(data.results)
     for a in results.ranked:
         place, tied = ranks[a.number]
         ranked_rows.append(

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from nbdesk.assessment_exchange import ABOUT_SHEET, HEADERS, SHEET
+from nbdesk.assessment_results import area_ranks
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
 from nbdesk.atomic import check_target, write_atomically
-from nbdesk.returns.gather import SelfAssessmentData, area_ranks, fixed
+from nbdesk.figures import fixed
+from nbdesk.returns.gather import SelfAssessmentData
 from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progress
 
 MARK = "x"
@@ -107,7 +109,7 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
     sheet.blank()
     sheet.header(head, center_from=2)
     # Equal means share a rank (two areas 9th, none 10th); a number, so it sorts and filters.
-    rank = {number: place for number, (place, _tied) in area_ranks(data).items()}
+    rank = {number: place for number, (place, _tied) in area_ranks(data.results).items()}
     for area_score in scored.areas:
         sheet.row(
             [

@@ -143,7 +143,8 @@ def preview(session: Session, key: str, subject_id: int, compare_id: int | None 
 def _assessment_preview(
     session: Session, k: Kind, subject_id: int, compare_id: int | None
 ) -> Preview:
-    from nbdesk.returns.gather import fixed, self_assessment_data
+    from nbdesk.figures import fixed
+    from nbdesk.returns.gather import self_assessment_data
 
     data = self_assessment_data(session, subject_id)
     scored = data.results.score
@@ -217,7 +218,8 @@ def _comparison_line(session: Session, subject_id: int, compare_id: int) -> str:
 
 
 def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
-    from nbdesk.returns.gather import fixed, round_data
+    from nbdesk.figures import fixed
+    from nbdesk.returns.gather import round_data
     from nbdesk.returns.participation_return import safe_return
     from nbdesk.returns.suppression import NOTE, PRIMARY, Cell, SafeRow
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
+from nbdesk.figures import fixed, signed
+
 # Each rating has a colour, but its number and label are always shown beside it.
 RATING_COLOURS = {4: "#1b6e36", 3: "#4a7212", 2: "#9a5700", 1: "#b3261e"}
 UNRATED_COLOUR = "#6b6b6b"
@@ -30,20 +32,19 @@ def rating_colour(points: int | None, top: int = 4) -> QColor:
     return QColor(RATING_COLOURS.get(max(1, min(4, step)), UNRATED_COLOUR))
 
 
+# Figures rounded as the returns and reports round them (half up), so every place agrees.
+
+
 def fmt_mean(value: float | None, places: int = 2) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
+    return "–" if value is None else fixed(value, places)
 
 
 def fmt_percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    return "–" if value is None else f"{fixed(value)}%"
 
 
 def fmt_diff(value: float | None, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    if places == 0:
-        return f"{value:+.0f}"
-    return f"{value:+.{places}f}"
+    return "–" if value is None else signed(value, places)
 
 
 def name(widget: QWidget, accessible: str) -> QWidget:

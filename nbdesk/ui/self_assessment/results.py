@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessment_results import RatedStatement, Results, results_from
+from nbdesk.assessment_results import RatedStatement, Results, area_ranks, results_from
 from nbdesk.assessments import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -176,12 +176,10 @@ class ResultsWindow(QWidget):
     def _areas_tab(self) -> QWidget:
         top = self.results.out_of
         # Equal means share a rank ("=9"), as league tables show them.
-        ranked = self.results.ranked
-        ranks: dict[int, str] = {}
-        for a in ranked:
-            place = 1 + sum(1 for b in ranked if (b.mean or 0) > (a.mean or 0) + 1e-9)
-            tied = sum(1 for b in ranked if abs((b.mean or 0) - (a.mean or 0)) <= 1e-9) > 1
-            ranks[a.number] = f"={place}" if tied else str(place)
+        ranks = {
+            number: f"={place}" if tied else str(place)
+            for number, (place, tied) in area_ranks(self.results).items()
+        }
         self.chart = AreaBarChart()
         self.chart.setFont(scaled_font(1.15))
         self.chart.set_data(

@@ -63,6 +63,7 @@ from nbdesk.assessments import (
     start_sitting,
     undo,
 )
+from nbdesk.figures import fixed
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
@@ -636,8 +637,8 @@ class WorkshopWindow(QWidget):
         if given:
             mean = sum(given) / len(given)
             text = (
-                f"{len(given)} of {len(rated)} statements rated · mean {mean:.2f} of "
-                f"{fw.max_points} ({mean / fw.max_points * 100:.0f}%)"
+                f"{len(given)} of {len(rated)} statements rated · mean {fixed(mean, 2)} of "
+                f"{fw.max_points} ({fixed(mean / fw.max_points * 100)}%)"
             )
         else:
             text = f"None of the {len(rated)} statements is rated yet."
