@@ -302,7 +302,7 @@ def test_results_show_an_areas_overall_score_history(qtbot: QtBot, db: Database)
     qtbot.addWidget(window)
     window.area_table.selectRow(2)
     assert window.area_history_label.text().startswith("History of area 3's overall score (1")
-    entry = window.area_history_model.item(0)
+    entry = window.area_history_model.row(0)
     assert entry.field == "overall" and entry.new == str(
         window.results.score.areas[2].overall_out_of_10
     )

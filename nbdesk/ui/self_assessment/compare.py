@@ -29,8 +29,8 @@ from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, scaled_font
-from nbdesk.ui.self_assessment.models import RIGHT, Column, ListModel
 from nbdesk.ui.self_assessment.results import make_table
+from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
 
 def default_pair(
@@ -224,7 +224,7 @@ class CompareWindow(QWidget):
                 align=RIGHT,
             ),
         ]
-        self.area_model.set_items(areas)
+        self.area_model.set_rows(areas)
         header = self.area_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
@@ -246,7 +246,7 @@ class CompareWindow(QWidget):
             lists, self.list_models, self.list_labels, self.list_tables, strict=True
         ):
             model.columns = statement_columns
-            model.set_items(items)
+            model.set_rows(items)
             label.setText(f"{title} ({len(items)})")
             table.setAccessibleName(title)
 

@@ -37,7 +37,7 @@ from nbdesk.forms.scoring import AreaScore
 from nbdesk.storage import Database
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import fmt_mean, fmt_percent, rating_colour, scaled_font
-from nbdesk.ui.self_assessment.models import CENTRE, ITEM_ROLE, RIGHT, Column, ListModel
+from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, Column, ListModel
 
 
 def make_table(model: ListModel, name: str, stretch: int | None = None) -> QTableView:  # type: ignore[type-arg]
@@ -209,7 +209,7 @@ class ResultsWindow(QWidget):
             ),
         ]
         self.area_model: ListModel[AreaScore] = ListModel(columns, self)
-        self.area_model.set_items(self.results.score.areas)
+        self.area_model.set_rows(self.results.score.areas)
         self.area_table = make_table(self.area_model, "Area scores", stretch=1)
         # The overall score's history (and its note's) for the area selected in the table.
         self.area_history_model: ListModel[HistoryEntry] = ListModel(history_columns(), self)
@@ -232,7 +232,7 @@ class ResultsWindow(QWidget):
     def _area_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        number = self.area_model.item(current.row()).number
+        number = self.area_model.row(current.row()).number
         area = next(a for a in self.detail.areas if a.number == number)
         with self.db.session() as session:
             entries = history(session, self.assessment_id, area_id=area.area_id)
@@ -240,7 +240,7 @@ class ResultsWindow(QWidget):
         self.area_history_label.setText(
             f"History of area {number}'s overall score ({len(entries)} change(s)){note}"
         )
-        self.area_history_model.set_items(entries)
+        self.area_history_model.set_rows(entries)
 
     def _extremes_tab(self) -> QWidget:
         columns: list[Column[RatedStatement]] = [
@@ -253,9 +253,9 @@ class ResultsWindow(QWidget):
             Column("Text", lambda s: s.text),
         ]
         self.highest_model: ListModel[RatedStatement] = ListModel(columns, self)
-        self.highest_model.set_items(self.results.highest)
+        self.highest_model.set_rows(self.results.highest)
         self.lowest_model: ListModel[RatedStatement] = ListModel(columns, self)
-        self.lowest_model.set_items(self.results.lowest)
+        self.lowest_model.set_rows(self.results.lowest)
         ranked = QLabel(
             "Areas from strongest to weakest: "
             + ", ".join(f"{a.number} ({fmt_mean(a.mean)})" for a in self.results.ranked)
@@ -274,7 +274,7 @@ class ResultsWindow(QWidget):
             ),
             start=1,
         ):
-            label = QLabel(f"{title}{self._ties(model.items)}")
+            label = QLabel(f"{title}{self._ties(model.rows)}")
             label.setFont(scaled_font(1.2, bold=True))
             grid.addWidget(label, row * 2 - 1, 0)
             grid.addWidget(make_table(model, title), row * 2, 0)
@@ -312,7 +312,7 @@ class ResultsWindow(QWidget):
             Column("Evidence", lambda s: s.evidence),
         ]
         self.statement_model: ListModel[StatementState] = ListModel(columns, self)
-        self.statement_model.set_items(self.detail.statements())
+        self.statement_model.set_rows(self.detail.statements())
         self.statement_table = make_table(self.statement_model, "Statements")
         self.statement_table.horizontalHeader().setSectionResizeMode(
             3, QHeaderView.ResizeMode.Interactive
@@ -338,11 +338,11 @@ class ResultsWindow(QWidget):
     def _statement_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        statement: StatementState = self.statement_model.index(current.row(), 0).data(ITEM_ROLE)
+        statement: StatementState = self.statement_model.index(current.row(), 0).data(ROW_ROLE)
         with self.db.session() as session:
             entries = history(session, self.assessment_id, statement_id=statement.statement_id)
         self.history_label.setText(f"History of {statement.reference} ({len(entries)} change(s))")
-        self.history_model.set_items(entries)
+        self.history_model.set_rows(entries)
 
     def _sittings_tab(self, sittings: list) -> QWidget:  # type: ignore[type-arg]
         lines = []

@@ -47,7 +47,7 @@ from nbdesk.frameworks import list_frameworks
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.self_assessment.models import CENTRE, ITEM_ROLE, RIGHT, SORT_ROLE, Column, ListModel
+from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
 
 ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
     Column("Name", lambda a: a.name + ("  [archived]" if a.archived else "")),
@@ -239,11 +239,11 @@ class SelfAssessmentSection(Section):
         if self.db is not None:
             with self.db.session() as session:
                 items = list_assessments(session, include_archived=self.show_archived.isChecked())
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         row = 0
         for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(ITEM_ROLE).id == select_id:
+            if self.proxy.index(r, 0).data(ROW_ROLE).id == select_id:
                 row = r
         if self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(row, 0))
@@ -254,7 +254,7 @@ class SelfAssessmentSection(Section):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return index.data(ITEM_ROLE)
+        return index.data(ROW_ROLE)
 
     def _selection_changed(self, *_args: QModelIndex) -> None:
         self._update_buttons()
@@ -385,7 +385,7 @@ class SelfAssessmentSection(Section):
         from nbdesk.ui.self_assessment.compare import CompareWindow
 
         chosen = self.selected()
-        window = CompareWindow(self.db, self.model.items, chosen.id if chosen else None)
+        window = CompareWindow(self.db, self.model.rows, chosen.id if chosen else None)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(window)
         window.show()
@@ -396,7 +396,7 @@ class SelfAssessmentSection(Section):
         from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
 
         chosen = self.selected()
-        dialog = ImportRatingsDialog(self.db, self.model.items, chosen.id if chosen else None, self)
+        dialog = ImportRatingsDialog(self.db, self.model.rows, chosen.id if chosen else None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh(dialog.assessment_id)
 

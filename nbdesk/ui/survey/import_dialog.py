@@ -38,7 +38,7 @@ from nbdesk.register_import import (
 from nbdesk.storage import Database
 from nbdesk.tabular import Table
 from nbdesk.ui.dialogs import show_error
-from nbdesk.ui.survey.models import RIGHT, Column, RowsModel
+from nbdesk.ui.table_models import RIGHT, Column, ListModel
 from nbdesk.ui.worker import run_in_background
 
 NOT_IMPORTED = "(not imported)"
@@ -109,7 +109,7 @@ class ImportDialog(QDialog):
         self.summary.setAccessibleName("What the import will do")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.model = RowsModel(REJECTION_COLUMNS, self)
+        self.model = ListModel(REJECTION_COLUMNS, self)
         self.rejections = QTableView()
         self.rejections.setModel(self.model)
         self.rejections.setAccessibleName("Rejected rows")

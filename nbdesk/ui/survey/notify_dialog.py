@@ -32,7 +32,7 @@ from nbdesk.notify import (
 )
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
-from nbdesk.ui.survey.models import Column, RowsModel
+from nbdesk.ui.table_models import Column, ListModel
 from nbdesk.ui.worker import run_in_background
 
 LEFT_OUT_COLUMNS = [
@@ -72,7 +72,7 @@ class NotifyDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Who will be in the list")
-        self.model = RowsModel(LEFT_OUT_COLUMNS, self)
+        self.model = ListModel(LEFT_OUT_COLUMNS, self)
         self.left_out = QTableView()
         self.left_out.setModel(self.model)
         self.left_out.setAccessibleName("People left out, with the reason")

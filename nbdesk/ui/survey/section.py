@@ -94,12 +94,12 @@ from nbdesk.ui.survey.dialogs import (
     to_date,
     to_qdate,
 )
-from nbdesk.ui.survey.models import (
+from nbdesk.ui.table_models import (
     RIGHT,
     ROW_ROLE,
     Column,
     LazyRowsModel,
-    RowsModel,
+    ListModel,
     SearchProxy,
 )
 from nbdesk.ui.worker import run_in_background
@@ -649,7 +649,7 @@ class ContactsTab(QWidget):
         self.search.setPlaceholderText("Type a name or unique id")
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
-        self.model = RowsModel(PEOPLE_COLUMNS, self)
+        self.model = ListModel(PEOPLE_COLUMNS, self)
         self.proxy = SearchProxy(lambda r: f"{r.name} {r.unique_id}", self)
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_search)
@@ -761,12 +761,12 @@ class DashboardTab(QWidget):
         self.headline.setWordWrap(True)
         self.headline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.chart = CompletionsChart()
-        self.tables: dict[str, tuple[RowsModel, QTableView]] = {}
+        self.tables: dict[str, tuple[ListModel, QTableView]] = {}
         grid = QGridLayout()
         for number, title in enumerate(
             ("Personal adviser", "Age band", "Gender", "Accommodation type")
         ):
-            model = RowsModel(group_columns(title, self._overall_rate), self)
+            model = ListModel(group_columns(title, self._overall_rate), self)
             view = table_view(model, f"By {title.lower()}", sortable=False)
             view.horizontalHeader().setStretchLastSection(False)
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -780,7 +780,7 @@ class DashboardTab(QWidget):
         self.quiet_days.setSuffix(" days")
         self.quiet_days.setAccessibleName("Not contacted in the last")
         self.quiet_days.valueChanged.connect(lambda _: self.refresh())
-        self.quiet_model = RowsModel(QUIET_COLUMNS, self)
+        self.quiet_model = ListModel(QUIET_COLUMNS, self)
         self.quiet_view = table_view(
             self.quiet_model, "People not contacted lately", sortable=False
         )

@@ -1,14 +1,16 @@
-"""Item models for the survey lists: rows are plain tuples fetched by a service, never widgets.
+"""Table models for nbdesk's lists: rows are plain values fetched by a service, never widgets.
 
-A column says how to show one field of a row; the model asks for nothing until the view paints a
-cell, so 10,000 people cost one query and a list, not 130,000 items.
+A column says how to show (and sort) one field of a row, so a new list is a list of columns rather
+than a new class; the model asks for nothing until the view paints a cell, so 10,000 people cost one
+query and a list, not 130,000 items. `LazyRowsModel` goes further for the register: it holds only
+ids and fetches a page of rows at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -17,39 +19,38 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor
 
-ROW_ROLE = Qt.ItemDataRole.UserRole
+T = TypeVar("T")
+
+ROW_ROLE = Qt.ItemDataRole.UserRole  # the row itself, for the code behind a view
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTRE = Qt.AlignmentFlag.AlignCenter
 NO_PARENT = QModelIndex()
+
+_TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[T]):
     title: str
-    text: Callable[[Any], str]
-    sort: Callable[[Any], Any] | None = None
+    text: Callable[[T], str]
+    sort: Callable[[T], Any] | None = None
     align: Qt.AlignmentFlag = LEFT
+    # The whole text by default, for when a narrow column cuts it short.
+    tooltip: Callable[[T], str] | None = None
+    foreground: Callable[[T], QColor | None] | None = None
     field: str = ""  # for a LazyRowsModel: the field the service sorts by
 
 
-class RowsModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+class _ColumnsModel(QAbstractTableModel):
+    """What every list shares: its columns, their headers and how a cell of a row is shown."""
+
+    def __init__(self, columns: Sequence[Column[Any]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row(self, number: int) -> Any:
-        return self.rows[number]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.columns)
@@ -61,26 +62,54 @@ class RowsModel(QAbstractTableModel):
             return self.columns[section].title
         return None
 
+    def row(self, number: int) -> Any:
+        raise NotImplementedError
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
         column = self.columns[index.column()]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            Qt.ItemDataRole.ToolTipRole,  # the whole text when a narrow column cuts it short
-        ):
-            return column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
-        if role == SORT_ROLE:
-            return column.sort(row) if column.sort else column.text(row)
+        wanted = (*_TEXT_ROLES, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ROW_ROLE)
+        if role not in wanted and not (
+            role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None
+        ):
+            return None  # asked before the row is read: a lazy row is fetched only to be shown
+        row = self.row(index.row())
         if role == ROW_ROLE:
             return row
-        return None
+        if row is None:  # a lazy row not fetched (yet)
+            return ""
+        if role in _TEXT_ROLES:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else column.text(row)
+        if role == SORT_ROLE:
+            return column.sort(row) if column.sort else column.text(row)
+        colour = column.foreground(row) if column.foreground else None
+        return QBrush(colour) if colour is not None else None
+
+
+class ListModel(_ColumnsModel, Generic[T]):
+    """A list of rows held in memory (a service's results)."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
+        super().__init__(columns, parent)
+        self.rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> T:
+        return self.rows[number]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
 
 
 class SearchProxy(QSortFilterProxyModel):
@@ -128,7 +157,7 @@ class SearchProxy(QSortFilterProxyModel):
         return all(w in text for w in self.words)
 
 
-class LazyRowsModel(QAbstractTableModel):
+class LazyRowsModel(_ColumnsModel):
     """A table over row ids only; each row's values are fetched (through a service) a page at a
     time when the view first paints it, and kept in a bounded cache.
 
@@ -145,8 +174,7 @@ class LazyRowsModel(QAbstractTableModel):
         resort: Callable[[str, bool], None],
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
+        super().__init__(columns, parent)
         self.fetch = fetch
         self.resort = resort
         self.ids: list[int] = []
@@ -178,34 +206,6 @@ class LazyRowsModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            row = self.row(index.row())
-            return self.columns[index.column()].text(row) if row is not None else ""
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(self.columns[index.column()].align)
-        if role == ROW_ROLE:
-            return self.row(index.row())
-        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.columns) and self.columns[column].field:
