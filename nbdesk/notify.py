@@ -184,6 +184,13 @@ def write_notify_file(path: Path, data: NotifyList) -> Path:
     return write_atomically(path, write_csv if suffix == ".csv" else write_xlsx)
 
 
+def _as_text(value: str) -> str:
+    """This list is opened in Excel by PAs: a value Excel would run as a formula is kept as text
+    by a leading apostrophe, as Excel itself marks typed text. (The Notify list is not changed:
+    Notify reads it verbatim.)"""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
 def write_left_out_file(path: Path, data: NotifyList) -> Path:
     """The people left out of a Notify list, with the reason, as CSV (for the PAs to follow up)."""
 
@@ -191,6 +198,9 @@ def write_left_out_file(path: Path, data: NotifyList) -> Path:
         with temp.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(("unique id", "name", "pa name", "reason left out"))
-            writer.writerows((p.unique_id, p.name, p.pa_name, p.reason) for p in data.left_out)
+            writer.writerows(
+                tuple(_as_text(v) for v in (p.unique_id, p.name, p.pa_name, p.reason))
+                for p in data.left_out
+            )
 
     return write_atomically(Path(path), write)

@@ -219,3 +219,28 @@ def test_a_name_that_starts_with_an_equals_sign_stays_text_in_xlsx(
     out = write_notify_file(tmp_path / "remind.xlsx", data)
     cell = load_workbook(out)["Notify"]["B2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_the_left_out_list_keeps_formula_like_text_as_text(db: Database, tmp_path: Path) -> None:
+    """PAs open the left-out list in Excel: a name Excel would run as a formula is kept as text."""
+    from nbdesk.notify import write_left_out_file
+
+    with db.transaction() as session:
+        dara = find_person(session, "B003")
+        update_person(
+            session,
+            dara.id,
+            PersonFields(
+                "B003",
+                name='=HYPERLINK("http://example.com","Dara")',
+                pa_name=dara.pa_name,
+                date_of_birth=dara.date_of_birth,
+            ),
+        )
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    out = write_left_out_file(tmp_path / "left-out.csv", data)
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = {r[0]: r for r in csv.reader(fh)}
+    assert rows["B003"][1] == '\'=HYPERLINK("http://example.com","Dara")'
+    assert rows["B005"][1] == "Finn Nettlewhistle"  # ordinary names as they are
