@@ -11,9 +11,12 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nbdesk import __version__
+
+if TYPE_CHECKING:
+    from nbdesk.storage import Database
 
 # Each names a module in nbdesk.cli with `register(subparsers)`.
 COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns"]
@@ -49,6 +52,13 @@ def db_path(args: argparse.Namespace) -> Path:
     from nbdesk.paths import default_db_path
 
     return Path(getattr(args, "db", None) or default_db_path())
+
+
+def open_db(args: argparse.Namespace) -> Database:
+    """The file a command works on (upgraded if older), to use in a `with` block that closes it."""
+    from nbdesk.storage import open_database
+
+    return open_database(db_path(args))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbdesk.cli import CommandError, add_db_option, db_path
+from nbdesk.cli import CommandError, add_db_option, open_db
 from nbdesk.figures import fixed, signed
 
 if TYPE_CHECKING:
-    from nbdesk.storage import Database
+    pass
 
 
 def register(subparsers: Any) -> None:
@@ -103,12 +103,6 @@ def _add_details(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--framework-version", metavar="V")
 
 
-def _open(args: argparse.Namespace) -> Database:
-    from nbdesk.storage import open_database
-
-    return open_database(db_path(args))
-
-
 def _framework_id(session: Any, name: str | None, version: str | None) -> int:
     from nbdesk.frameworks import find_framework, list_frameworks
 
@@ -123,12 +117,8 @@ def _framework_id(session: Any, name: str | None, version: str | None) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from nbdesk.assessments import list_assessments
 
-    db = _open(args)
-    try:
-        with db.session() as session:
-            rows = list_assessments(session, include_archived=args.all)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        rows = list_assessments(session, include_archived=args.all)
     if not rows:
         print("No assessments.")
     for a in rows:
@@ -143,19 +133,15 @@ def run_list(args: argparse.Namespace) -> int:
 def run_create(args: argparse.Namespace) -> int:
     from nbdesk.assessments import create_assessment
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            create_assessment(
-                session,
-                args.name,
-                framework_id=_framework_id(session, args.framework, args.framework_version),
-                stage=args.stage or "baseline",
-                perspective=args.perspective or "staff",
-                held_on=args.date,
-            )
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        create_assessment(
+            session,
+            args.name,
+            framework_id=_framework_id(session, args.framework, args.framework_version),
+            stage=args.stage or "baseline",
+            perspective=args.perspective or "staff",
+            held_on=args.date,
+        )
     print(f"Created the assessment '{args.name}'.")
     return 0
 
@@ -163,12 +149,8 @@ def run_create(args: argparse.Namespace) -> int:
 def run_rename(args: argparse.Namespace) -> int:
     from nbdesk.assessments import find_assessment, rename_assessment
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            rename_assessment(session, find_assessment(session, args.name), args.new_name)
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        rename_assessment(session, find_assessment(session, args.name), args.new_name)
     print(f"Renamed '{args.name}' to '{args.new_name}'.")
     return 0
 
@@ -176,12 +158,8 @@ def run_rename(args: argparse.Namespace) -> int:
 def run_archive(args: argparse.Namespace) -> int:
     from nbdesk.assessments import archive_assessment, find_assessment
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            archive_assessment(session, find_assessment(session, args.name), not args.undo)
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        archive_assessment(session, find_assessment(session, args.name), not args.undo)
     print(f"{'Restored' if args.undo else 'Archived'} '{args.name}'.")
     return 0
 
@@ -194,18 +172,14 @@ def run_template(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise CommandError(f"{out}: the workbook's name must end in .xlsx.")
-    db = _open(args)
-    try:
-        with db.session() as session:
-            detail = None
-            if args.source:
-                detail = load_assessment(session, find_assessment(session, args.source))
-                framework = detail.framework
-            else:
-                fid = _framework_id(session, args.framework, args.framework_version)
-                framework = framework_definition(session, fid)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        detail = None
+        if args.source:
+            detail = load_assessment(session, find_assessment(session, args.source))
+            framework = detail.framework
+        else:
+            fid = _framework_id(session, args.framework, args.framework_version)
+            framework = framework_definition(session, fid)
     write_template(out, framework, detail)
     print(
         f"Wrote {out}: {framework.statement_count} statements of {framework.name} "
@@ -237,60 +211,56 @@ def run_import(args: argparse.Namespace) -> int:
 
     if bool(args.name) == bool(args.into):
         raise CommandError("Give either --name for a new assessment or --into an existing one.")
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            if args.into:
-                assessment_id = find_assessment(session, args.into)
-                detail = load_assessment(session, assessment_id)
-                sheet = read_ratings(args.file, detail.framework)
-                plan = plan_import(detail, sheet)
-                if plan.overwrites:
-                    print(
-                        f"{len(plan.overwrites)} existing rating(s) in '{detail.summary.name}' "
-                        "would change:"
-                    )
-                    for change in plan.overwrites:
-                        print(
-                            f"  {change.reference}: {change.old} {change.old_label} → "
-                            f"{change.new} {change.new_label}"
-                        )
-                    if not args.yes and not _confirm("Change them? [y/N]"):
-                        print("Nothing was imported.")
-                        return 1
-                result = apply_sheet(session, assessment_id, sheet)
-                if args.stage or args.perspective or args.date:
-                    update_assessment(
-                        session,
-                        assessment_id,
-                        stage=args.stage,
-                        perspective=args.perspective,
-                        held_on=args.date,
-                    )
-                target = detail.summary.name
-            else:
-                name, version = args.framework, args.framework_version
-                if not name:
-                    name, version = sheet_framework(args.file)
-                    version = version or None
-                fid = (
-                    find_framework(session, name, version)
-                    if name
-                    else _framework_id(session, None, None)
+    with open_db(args) as db, db.transaction() as session:
+        if args.into:
+            assessment_id = find_assessment(session, args.into)
+            detail = load_assessment(session, assessment_id)
+            sheet = read_ratings(args.file, detail.framework)
+            plan = plan_import(detail, sheet)
+            if plan.overwrites:
+                print(
+                    f"{len(plan.overwrites)} existing rating(s) in '{detail.summary.name}' "
+                    "would change:"
                 )
-                sheet = read_ratings(args.file, framework_definition(session, fid))
-                result = import_new(
+                for change in plan.overwrites:
+                    print(
+                        f"  {change.reference}: {change.old} {change.old_label} → "
+                        f"{change.new} {change.new_label}"
+                    )
+                if not args.yes and not _confirm("Change them? [y/N]"):
+                    print("Nothing was imported.")
+                    return 1
+            result = apply_sheet(session, assessment_id, sheet)
+            if args.stage or args.perspective or args.date:
+                update_assessment(
                     session,
-                    sheet,
-                    name=args.name,
-                    framework_id=fid,
-                    stage=args.stage or "baseline",
-                    perspective=args.perspective or "staff",
+                    assessment_id,
+                    stage=args.stage,
+                    perspective=args.perspective,
                     held_on=args.date,
                 )
-                target = args.name
-    finally:
-        db.close()
+            target = detail.summary.name
+        else:
+            name, version = args.framework, args.framework_version
+            if not name:
+                name, version = sheet_framework(args.file)
+                version = version or None
+            fid = (
+                find_framework(session, name, version)
+                if name
+                else _framework_id(session, None, None)
+            )
+            sheet = read_ratings(args.file, framework_definition(session, fid))
+            result = import_new(
+                session,
+                sheet,
+                name=args.name,
+                framework_id=fid,
+                stage=args.stage or "baseline",
+                perspective=args.perspective or "staff",
+                held_on=args.date,
+            )
+            target = args.name
     print(
         f"Imported into '{target}': {result.ratings_changed} rating(s) and "
         f"{result.evidence_changed} evidence note(s) changed."
@@ -302,12 +272,8 @@ def run_score(args: argparse.Namespace) -> int:
     from nbdesk.assessment_results import score_json
     from nbdesk.assessments import find_assessment, score_assessment
 
-    db = _open(args)
-    try:
-        with db.session() as session:
-            detail, scored = score_assessment(session, find_assessment(session, args.name))
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        detail, scored = score_assessment(session, find_assessment(session, args.name))
     if args.json:
         print(json.dumps(score_json(detail.summary, scored), indent=2, ensure_ascii=False))
         if not scored.complete:
@@ -334,14 +300,10 @@ def run_compare(args: argparse.Namespace) -> int:
     from nbdesk.assessment_results import GAP, compare_assessments
     from nbdesk.assessments import find_assessment
 
-    db = _open(args)
-    try:
-        with db.session() as session:
-            result = compare_assessments(
-                session, find_assessment(session, args.first), find_assessment(session, args.second)
-            )
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        result = compare_assessments(
+            session, find_assessment(session, args.first), find_assessment(session, args.second)
+        )
     heading = "Gap" if result.kind == GAP else "Change"
     print(
         f"{result.first.name} ({result.first_label}) → {result.second.name} ({result.second_label})"
@@ -367,18 +329,14 @@ def run_compare(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     from nbdesk.assessments import FIELD_LABELS, find_assessment, history, load_assessment
 
-    db = _open(args)
-    try:
-        with db.session() as session:
-            assessment_id = find_assessment(session, args.name)
-            detail = load_assessment(session, assessment_id)
-            wanted = "".join(args.statement.split()).lower()
-            found = [s for s in detail.statements() if f"{s.area_number}/{s.letter}" == wanted]
-            if not found:
-                raise CommandError(f"No statement '{args.statement}' (write it like '7 / M').")
-            entries = history(session, assessment_id, statement_id=found[0].statement_id)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        assessment_id = find_assessment(session, args.name)
+        detail = load_assessment(session, assessment_id)
+        wanted = "".join(args.statement.split()).lower()
+        found = [s for s in detail.statements() if f"{s.area_number}/{s.letter}" == wanted]
+        if not found:
+            raise CommandError(f"No statement '{args.statement}' (write it like '7 / M').")
+        entries = history(session, assessment_id, statement_id=found[0].statement_id)
     print(f"{found[0].reference}: {found[0].text}")
     if not entries:
         print("No changes recorded.")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from nbdesk.cli import add_db_option, db_path
+from nbdesk.cli import add_db_option, open_db
 
 
 def register(subparsers: Any) -> None:
@@ -30,15 +30,10 @@ def register(subparsers: Any) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from nbdesk.forms.spreadsheet import load_any_framework
     from nbdesk.frameworks import store_framework
-    from nbdesk.storage import open_database
 
     definition = load_any_framework(args.file, args.name, args.fw_version)
-    db = open_database(db_path(args))
-    try:
-        with db.transaction() as session:
-            result = store_framework(session, definition)
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        result = store_framework(session, definition)
     counts = [len(a.statements) for a in definition.areas]
     what = "Loaded" if result.created else "Already loaded"
     print(
@@ -50,14 +45,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from nbdesk.frameworks import list_frameworks
-    from nbdesk.storage import open_database
 
-    db = open_database(db_path(args))
-    try:
-        with db.session() as session:
-            rows = list_frameworks(session)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        rows = list_frameworks(session)
     if not rows:
         print("No frameworks are loaded.")
     for row in rows:

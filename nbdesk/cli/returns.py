@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from nbdesk.cli import CommandError, add_db_option, command_group, db_path
+from nbdesk.cli import CommandError, add_db_option, command_group, open_db
 
 
 def register(subparsers: Any) -> None:
@@ -57,14 +57,9 @@ def _check_suffix(path: Path, suffix: str) -> None:
 def _run(args: argparse.Namespace, job: Any) -> int:
     """Open the file, gather read-only, close it, then write; report a failed write in one line."""
     from nbdesk.atomic import ExportError
-    from nbdesk.storage import open_database
 
-    db = open_database(db_path(args))
-    try:
-        with db.session() as session:
-            write = job(session)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        write = job(session)
     try:
         written = write()
     except ExportError as exc:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from nbdesk.cli import CommandError, add_db_option, command_group, db_path
+from nbdesk.cli import CommandError, add_db_option, command_group, open_db
 
 
 def _day(text: str) -> date:
@@ -85,12 +85,6 @@ def register(subparsers: Any) -> None:
     notify.set_defaults(func=run_export_notify)
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from nbdesk.storage import open_database
-
-    return open_database(db_path(args))
-
-
 def run_register_import(args: argparse.Namespace) -> int:
     from nbdesk.register_import import (
         TARGET_BY_KEY,
@@ -100,39 +94,33 @@ def run_register_import(args: argparse.Namespace) -> int:
     )
 
     table = read_register_file(args.file, args.sheet)
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            preview = preview_import(session, table)
-            if preview.problems:
-                raise CommandError(" ".join(preview.problems))
-            mapped = ", ".join(
-                f"{h} → {TARGET_BY_KEY[k].label}" for k, h in preview.mapping.items()
-            )
-            print(f"{preview.source}: {preview.rows_read} rows read. Columns: {mapped}.")
-            if preview.ignored_headers:
-                print(f"Not imported: {', '.join(preview.ignored_headers)}.")
-            for rejection in preview.rejections:
-                print(f"Rejected {rejection.text()}")
-            rejected = len(preview.rejected_rows)
-            summary = (
-                f"{len(preview.valid)} valid rows ({len(preview.new_ids)} new, "
-                f"{len(preview.updated_ids)} updates), {rejected} rejected."
-            )
-            if not preview.rows_read:
-                raise CommandError(f"{preview.source}: the list has no rows below its header.")
-            if args.dry_run:
-                print(f"Dry run: {summary} Nothing was changed.")
-                return 1 if rejected else 0
-            if rejected and not args.skip_invalid:
-                print(f"{summary} Nothing was imported; fix the rows or use --skip-invalid.")
-                return 1
-            if not preview.valid:
-                print(f"{summary} Nothing was imported: every row was rejected.")
-                return 1
-            result = apply_import(session, preview, skip_invalid=args.skip_invalid)
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        preview = preview_import(session, table)
+        if preview.problems:
+            raise CommandError(" ".join(preview.problems))
+        mapped = ", ".join(f"{h} → {TARGET_BY_KEY[k].label}" for k, h in preview.mapping.items())
+        print(f"{preview.source}: {preview.rows_read} rows read. Columns: {mapped}.")
+        if preview.ignored_headers:
+            print(f"Not imported: {', '.join(preview.ignored_headers)}.")
+        for rejection in preview.rejections:
+            print(f"Rejected {rejection.text()}")
+        rejected = len(preview.rejected_rows)
+        summary = (
+            f"{len(preview.valid)} valid rows ({len(preview.new_ids)} new, "
+            f"{len(preview.updated_ids)} updates), {rejected} rejected."
+        )
+        if not preview.rows_read:
+            raise CommandError(f"{preview.source}: the list has no rows below its header.")
+        if args.dry_run:
+            print(f"Dry run: {summary} Nothing was changed.")
+            return 1 if rejected else 0
+        if rejected and not args.skip_invalid:
+            print(f"{summary} Nothing was imported; fix the rows or use --skip-invalid.")
+            return 1
+        if not preview.valid:
+            print(f"{summary} Nothing was imported: every row was rejected.")
+            return 1
+        result = apply_import(session, preview, skip_invalid=args.skip_invalid)
     print(
         f"Imported: {result.added} added, {result.updated} updated, {result.skipped_rows} rows skipped."
     )
@@ -142,12 +130,8 @@ def run_register_import(args: argparse.Namespace) -> int:
 def run_round_open(args: argparse.Namespace) -> int:
     from nbdesk.rounds import open_round
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            summary = open_round(session, args.name, args.opens, args.closes)
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        summary = open_round(session, args.name, args.opens, args.closes)
     print(f"Opened {summary.title}; {summary.eligible} people eligible.")
     return 0
 
@@ -155,12 +139,8 @@ def run_round_open(args: argparse.Namespace) -> int:
 def run_round_status(args: argparse.Namespace) -> int:
     from nbdesk.rounds import dashboard, find_round, status_dict
 
-    db = _open(args)
-    try:
-        with db.session() as session:
-            board = dashboard(session, find_round(session, args.name).id)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        board = dashboard(session, find_round(session, args.name).id)
     status = status_dict(board)
     if args.json:
         print(json.dumps(status, indent=2, ensure_ascii=False))
@@ -186,16 +166,12 @@ def run_round_complete(args: argparse.Namespace) -> int:
     from nbdesk.register import find_person
     from nbdesk.rounds import find_round, mark_completed
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            survey_round = find_round(session, args.name)
-            person = find_person(session, args.person)
-            mark_completed(
-                session, survey_round.id, person.id, args.confirmed_by, args.date or date.today()
-            )
-    finally:
-        db.close()
+    with open_db(args) as db, db.transaction() as session:
+        survey_round = find_round(session, args.name)
+        person = find_person(session, args.person)
+        mark_completed(
+            session, survey_round.id, person.id, args.confirmed_by, args.date or date.today()
+        )
     print(f"Marked {person.unique_id} as completed in {survey_round.name}.")
     return 0
 
@@ -205,12 +181,8 @@ def run_export_notify(args: argparse.Namespace) -> int:
     from nbdesk.rounds import find_round
 
     columns = tuple(c.strip().lower() for c in args.columns.split(",") if c.strip())
-    db = _open(args)
-    try:
-        with db.session() as session:
-            data = notify_list(session, find_round(session, args.name).id, args.channel, columns)
-    finally:
-        db.close()
+    with open_db(args) as db, db.session() as session:
+        data = notify_list(session, find_round(session, args.name).id, args.channel, columns)
     write_notify_file(args.out, data)
     print(f"Wrote {len(data.rows)} people to remind to {args.out} ({', '.join(data.headers)}).")
     if data.left_out:

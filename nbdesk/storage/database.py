@@ -187,6 +187,12 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 def check_revision(path: Path, revision: str | None) -> None:
     if revision not in schema.known_revisions():
