@@ -3,10 +3,19 @@ that are never the only signal, and number formatting."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from datetime import date
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QWidget
+
+from nbdesk.assessments import PERSPECTIVE_LABELS, PERSPECTIVES, STAGE_LABELS, STAGES
 from nbdesk.figures import fixed, signed
+from nbdesk.frameworks import list_frameworks
+
+if TYPE_CHECKING:
+    from nbdesk.storage import Database
 
 # Each rating has a colour, but its number and label are always shown beside it.
 RATING_COLOURS = {4: "#1b6e36", 3: "#4a7212", 2: "#9a5700", 1: "#b3261e"}
@@ -50,3 +59,33 @@ def fmt_diff(value: float | None, places: int = 2) -> str:
 def name(widget: QWidget, accessible: str) -> QWidget:
     widget.setAccessibleName(accessible)
     return widget
+
+
+class AssessmentFields:
+    """The stage, perspective, date and framework of a new assessment: the same four choices in
+    the New assessment dialog and when a workbook becomes a new assessment."""
+
+    def __init__(self, db: Database, framework_name: str = "Framework") -> None:
+        self.stage = QComboBox()
+        self.stage.setAccessibleName("Stage")
+        for stage in STAGES:
+            self.stage.addItem(STAGE_LABELS[stage], stage)
+        self.perspective = QComboBox()
+        self.perspective.setAccessibleName("Perspective")
+        for perspective in PERSPECTIVES:
+            self.perspective.addItem(PERSPECTIVE_LABELS[perspective], perspective)
+        self.held_on = QDateEdit(QDate.currentDate())
+        self.held_on.setCalendarPopup(True)
+        self.held_on.setDisplayFormat("dd MMM yyyy")
+        self.held_on.setAccessibleName("Date")
+        self.framework = QComboBox()
+        self.framework.setAccessibleName(framework_name)
+        with db.session() as session:
+            self.frameworks = list_frameworks(session)
+        # The newest loaded framework first: the one an authority is most likely to mean.
+        for fw in sorted(self.frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True):
+            self.framework.addItem(f"{fw.title} — {fw.statements} statements", fw.id)
+
+    def date(self) -> date:
+        qd = self.held_on.date()
+        return date(qd.year(), qd.month(), qd.day())

@@ -6,14 +6,11 @@ rating that would change; a faulty file is reported by row and column and change
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,16 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.assessments import (
-    PERSPECTIVE_LABELS,
-    PERSPECTIVES,
-    STAGE_LABELS,
-    STAGES,
     AssessmentSummary,
     load_assessment,
 )
-from nbdesk.frameworks import framework_definition, list_frameworks
+from nbdesk.frameworks import framework_definition
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.self_assessment.common import AssessmentFields
 
 
 class ImportRatingsDialog(QDialog):
@@ -76,23 +70,9 @@ class ImportRatingsDialog(QDialog):
         group.addButton(self.into)
         self.name = QLineEdit()
         self.name.setAccessibleName("New assessment's name")
-        self.stage = QComboBox()
-        self.stage.setAccessibleName("Stage")
-        for stage in STAGES:
-            self.stage.addItem(STAGE_LABELS[stage], stage)
-        self.perspective = QComboBox()
-        self.perspective.setAccessibleName("Perspective")
-        for perspective in PERSPECTIVES:
-            self.perspective.addItem(PERSPECTIVE_LABELS[perspective], perspective)
-        self.held_on = QDateEdit(QDate.currentDate())
-        self.held_on.setDisplayFormat("dd MMM yyyy")
-        self.held_on.setAccessibleName("Date")
-        self.framework = QComboBox()
-        self.framework.setAccessibleName("Framework the workbook was made from")
-        with db.session() as session:
-            frameworks = list_frameworks(session)
-        for fw in sorted(frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True):
-            self.framework.addItem(fw.title, fw.id)
+        self.fields = AssessmentFields(db, "Framework the workbook was made from")
+        self.stage, self.perspective = self.fields.stage, self.fields.perspective
+        self.held_on, self.framework = self.fields.held_on, self.fields.framework
         self.target = QComboBox()
         self.target.setAccessibleName("Assessment to fill")
         for a in items:
@@ -262,7 +242,6 @@ class ImportRatingsDialog(QDialog):
         try:
             with self.db.transaction() as session:
                 if self.as_new.isChecked():
-                    qd = self.held_on.date()
                     result = import_new(
                         session,
                         self._sheet,
@@ -270,7 +249,7 @@ class ImportRatingsDialog(QDialog):
                         framework_id=self.framework.currentData(),
                         stage=self.stage.currentData(),
                         perspective=self.perspective.currentData(),
-                        held_on=date(qd.year(), qd.month(), qd.day()),
+                        held_on=self.fields.date(),
                     )
                 else:
                     result = apply_sheet(session, self.target.currentData(), self._sheet)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -30,9 +26,7 @@ from PySide6.QtWidgets import (
 from nbdesk.assessments import (
     KIND_LABELS,
     PERSPECTIVE_LABELS,
-    PERSPECTIVES,
     STAGE_LABELS,
-    STAGES,
     AssessmentSummary,
     archive_assessment,
     create_assessment,
@@ -47,6 +41,7 @@ from nbdesk.frameworks import list_frameworks
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import Section
+from nbdesk.ui.self_assessment.common import AssessmentFields
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
 
 ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
@@ -78,24 +73,11 @@ class NewAssessmentDialog(QDialog):
         self.name = QLineEdit()
         self.name.setAccessibleName("Assessment name")
         self.name.setPlaceholderText("e.g. Baseline 2024 – staff")
-        self.stage = QComboBox()
-        self.stage.setAccessibleName("Stage")
-        for stage in STAGES:
-            self.stage.addItem(STAGE_LABELS[stage], stage)
-        self.perspective = QComboBox()
-        self.perspective.setAccessibleName("Perspective")
-        for perspective in PERSPECTIVES:
-            self.perspective.addItem(PERSPECTIVE_LABELS[perspective], perspective)
-        self.held_on = QDateEdit(QDate.currentDate())
-        self.held_on.setCalendarPopup(True)
-        self.held_on.setDisplayFormat("dd MMM yyyy")
-        self.held_on.setAccessibleName("Date")
-        self.framework = QComboBox()
-        self.framework.setAccessibleName("Framework")
-        with db.session() as session:
-            frameworks = list_frameworks(session)
-        for fw in sorted(frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True):
-            self.framework.addItem(f"{fw.title} — {fw.statements} statements", fw.id)
+        fields = AssessmentFields(db)
+        self.stage, self.perspective = fields.stage, fields.perspective
+        self.held_on, self.framework = fields.held_on, fields.framework
+        self.fields = fields
+        frameworks = fields.frameworks
         form = QFormLayout(self)
         form.addRow("&Name:", self.name)
         form.addRow("&Stage:", self.stage)
@@ -118,12 +100,11 @@ class NewAssessmentDialog(QDialog):
             form.addRow(QLabel("No framework is loaded. Load one with 'nbdesk framework import'."))
 
     def values(self) -> dict[str, object]:
-        qd = self.held_on.date()
         return {
             "name": self.name.text(),
             "stage": self.stage.currentData(),
             "perspective": self.perspective.currentData(),
-            "held_on": date(qd.year(), qd.month(), qd.day()),
+            "held_on": self.fields.date(),
             "framework_id": self.framework.currentData(),
         }
 
