@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.atomic import check_target, write_atomically
+from nbdesk.atomic import write_atomically
 from nbdesk.figures import fixed
 from nbdesk.returns.gather import RoundData, long_date
 from nbdesk.returns.participation_return import ANONYMITY, safe_return
@@ -214,13 +214,11 @@ def write_participation_report(data: RoundData, path: Path) -> Path:
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)
-    check_target(path)
-    safe = safe_return(data)
 
     def write(temp: Path) -> None:
         build_pdf(
             temp,
-            lambda st: story(data, safe, st),
+            lambda st: story(data, safe_return(data), st),
             title=f"Survey round report: {data.round.name}",
             author=data.authority,
             subject="Your Life Beyond Care survey participation (New Belongings)",

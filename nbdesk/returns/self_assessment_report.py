@@ -14,7 +14,7 @@ from typing import Any
 
 from nbdesk.assessment_results import GAP, Comparison, StatementComparison, area_ranks
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.atomic import check_target, write_atomically
+from nbdesk.atomic import write_atomically
 from nbdesk.figures import fixed, signed
 from nbdesk.returns.gather import SelfAssessmentData, long_date
 
@@ -282,7 +282,6 @@ def write_self_assessment_report(
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)
-    check_target(path)
     title = f"Self-assessment report: {data.detail.summary.name}"
     if comparison is not None:
         title += f" (compared with {_other(data, comparison)})"

@@ -19,7 +19,7 @@ from typing import Any
 from nbdesk.assessment_exchange import ABOUT_SHEET, HEADERS, SHEET
 from nbdesk.assessment_results import area_ranks
 from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.atomic import check_target, write_atomically
+from nbdesk.atomic import write_atomically
 from nbdesk.figures import fixed
 from nbdesk.returns.gather import SelfAssessmentData
 from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progress
@@ -212,8 +212,7 @@ def write_self_assessment_return(
     data: SelfAssessmentData, path: Path, progress: Progress = no_progress
 ) -> Path:
     """Write the return to `path` atomically (see nbdesk.atomic)."""
-    check_target(Path(path))
-    # Built inside the write, so a failure before saving leaves nothing behind either.
+    # Built inside the write: the target is checked first, and a failure leaves nothing behind.
     return write_atomically(
         Path(path), lambda temp: build_self_assessment_book(data, progress).save(temp)
     )
