@@ -102,8 +102,7 @@ def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
     from nbdesk.storage import open_database
     from nbdesk.storage.backup import backup_file
 
-    db = open_database(db_path)
-    try:
+    with open_database(db_path) as db:
         backup = backup_file(db_path, outdir / "backup.nbdesk")
         log(f"backed up: {backup.name} ({backup.stat().st_size} bytes)")
         with db.session() as session:
@@ -137,8 +136,6 @@ def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
                 ) from exc
             _check_export(key, path, framework.statement_count)
             log(f"exported and read back: {path.name} ({path.stat().st_size} bytes)")
-    finally:
-        db.close()
 
 
 # What each workbook must hold: its sheets, and the sheet read back with the header it starts with
