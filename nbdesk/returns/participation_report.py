@@ -48,7 +48,15 @@ def under_represented(safe: SafeReturn) -> list[tuple[str, SafeRow, float]]:
 def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
     from reportlab.platypus import KeepTogether, Paragraph
 
-    from nbdesk.returns.pdf_common import Series, bar_chart, esc, line_chart, spacer, table
+    from nbdesk.returns.pdf_common import (
+        Series,
+        bar_chart,
+        esc,
+        line_chart,
+        spacer,
+        table,
+        written_by,
+    )
 
     r = data.round
     total = safe.total
@@ -198,14 +206,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
         out.append(KeepTogether(parts))
     out.append(spacer())
     out.append(Paragraph(esc(ANONYMITY), st.small))
-    out.append(
-        Paragraph(
-            esc(
-                f"Written by nbdesk {data.nbdesk_version} on {long_date(data.exported_at)} at {data.exported_at:%H:%M}."
-            ),
-            st.small,
-        )
-    )
+    out.append(written_by(data.nbdesk_version, data.exported_at, st))
     return out
 
 

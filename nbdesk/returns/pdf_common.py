@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from reportlab.platypus import (
 )
 
 from nbdesk.figures import fixed
+from nbdesk.returns.gather import long_date
 
 FONT, BOLD, ITALIC = "NbVera", "NbVera-Bold", "NbVera-Italic"
 PAGE = A4
@@ -217,6 +219,14 @@ def table(
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
     t.setStyle(TableStyle(commands))
     return t
+
+
+def written_by(version: str, exported_at: datetime, st: Styles) -> Paragraph:
+    """The last line of every report: which nbdesk wrote it, and when."""
+    return Paragraph(
+        esc(f"Written by nbdesk {version} on {long_date(exported_at)} at {exported_at:%H:%M}."),
+        st.small,
+    )
 
 
 def spacer(height_mm: float = 4) -> Spacer:

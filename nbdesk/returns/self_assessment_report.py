@@ -39,7 +39,7 @@ def _percent(value: float | None) -> str:
 def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> list[Any]:
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph
 
-    from nbdesk.returns.pdf_common import Series, bar_chart, esc, spacer, table
+    from nbdesk.returns.pdf_common import Series, bar_chart, esc, spacer, table, written_by
 
     detail = data.detail
     summary = detail.summary
@@ -196,14 +196,7 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
         note = f" — {area.overall_note}" if area.overall_note else ""
         out.append(Paragraph(esc(f"Overall rating for the area: {overall}{note}"), st.small))
     out.append(spacer())
-    out.append(
-        Paragraph(
-            esc(
-                f"Written by nbdesk {data.nbdesk_version} on {long_date(data.exported_at)} at {data.exported_at:%H:%M}."
-            ),
-            st.small,
-        )
-    )
+    out.append(written_by(data.nbdesk_version, data.exported_at, st))
     return out
 
 

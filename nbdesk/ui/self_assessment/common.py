@@ -7,8 +7,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QWidget
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QPushButton,
+    QWidget,
+)
 
 from nbdesk.assessments import PERSPECTIVE_LABELS, PERSPECTIVES, STAGE_LABELS, STAGES
 from nbdesk.figures import fixed, signed
@@ -89,3 +96,22 @@ class AssessmentFields:
     def date(self) -> date:
         qd = self.held_on.date()
         return date(qd.year(), qd.month(), qd.day())
+
+
+def presenting_buttons(window: QWidget, what: str) -> QHBoxLayout:
+    """Present full screen (F11) and Close (Esc), for the windows a workshop puts on a projector."""
+    present = QPushButton("&Present full screen (F11)")
+    present.setAccessibleName("Present full screen")
+    present.clicked.connect(
+        lambda: window.showNormal() if window.isFullScreen() else window.showFullScreen()
+    )
+    close = QPushButton("&Close (Esc)")
+    close.setAccessibleName(f"Close the {what}")
+    close.clicked.connect(window.close)
+    QShortcut(QKeySequence("F11"), window).activated.connect(present.click)
+    QShortcut(QKeySequence("Esc"), window).activated.connect(window.close)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(present)
+    buttons.addWidget(close)
+    return buttons

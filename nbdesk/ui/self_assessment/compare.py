@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -28,7 +26,7 @@ from nbdesk.assessments import AssessmentSummary
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
-from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, scaled_font
+from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, presenting_buttons, scaled_font
 from nbdesk.ui.self_assessment.results import make_table
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
@@ -114,26 +112,13 @@ class CompareWindow(QWidget):
         self.tabs.addTab(lists_page, "S&tatements")
         self.tabs.setAccessibleName("Comparison")
 
-        present = QPushButton("&Present full screen (F11)")
-        present.setAccessibleName("Present full screen")
-        present.clicked.connect(
-            lambda: self.showNormal() if self.isFullScreen() else self.showFullScreen()
-        )
-        close = QPushButton("&Close (Esc)")
-        close.setAccessibleName("Close the comparison")
-        close.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(present)
-        buttons.addWidget(close)
+        buttons = presenting_buttons(self, "comparison")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.heading)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence("Esc"), self).activated.connect(self.close)
-        QShortcut(QKeySequence("F11"), self).activated.connect(present.click)
         line = self.fontMetrics().height()
         self.resize(line * 75, line * 50)
         self.comparison: Comparison | None = None

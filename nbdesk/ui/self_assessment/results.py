@@ -4,7 +4,7 @@ lowest statements, every statement with its history, and who took part."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -36,7 +35,13 @@ from nbdesk.assessments import (
 from nbdesk.forms.scoring import AreaScore
 from nbdesk.storage import Database
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
-from nbdesk.ui.self_assessment.common import fmt_mean, fmt_percent, rating_colour, scaled_font
+from nbdesk.ui.self_assessment.common import (
+    fmt_mean,
+    fmt_percent,
+    presenting_buttons,
+    rating_colour,
+    scaled_font,
+)
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, Column, ListModel
 
 
@@ -135,16 +140,7 @@ class ResultsWindow(QWidget):
         self.tabs.addTab(self._statements_tab(), "&Statements and history")
         self.tabs.addTab(self._sittings_tab(sittings), "Sitt&ings")
 
-        present = QPushButton("&Present full screen (F11)")
-        present.setAccessibleName("Present full screen")
-        present.clicked.connect(self.toggle_full_screen)
-        close = QPushButton("&Close (Esc)")
-        close.setAccessibleName("Close the results")
-        close.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(present)
-        buttons.addWidget(close)
+        buttons = presenting_buttons(self, "results")
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -152,24 +148,12 @@ class ResultsWindow(QWidget):
         layout.addLayout(tiles)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
-        for keys, slot in (
-            (QKeySequence("F11"), self.toggle_full_screen),
-            (QKeySequence("Esc"), self.close),
-        ):
-            shortcut = QShortcut(keys, self)
-            shortcut.activated.connect(slot)
         line = self.fontMetrics().height()
         self.resize(line * 75, line * 50)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
         super().closeEvent(event)
-
-    def toggle_full_screen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-        else:
-            self.showFullScreen()
 
     # Tabs -----------------------------------------------------------------------------------
 
