@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFrame, QInputDialog
+from PySide6.QtWidgets import QApplication, QFrame, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from nbdesk.assessments import find_assessment, list_assessments, load_assessment
@@ -306,3 +306,24 @@ def test_results_show_an_areas_overall_score_history(qtbot: QtBot, db: Database)
     assert entry.field == "overall" and entry.new == str(
         window.results.score.areas[2].overall_out_of_10
     )
+
+
+@pytest.mark.parametrize("kind", ["results", "comparison"])
+def test_f11_presents_full_screen_and_esc_closes(qtbot: QtBot, db: Database, kind: str) -> None:
+    aid = assessment_id(db, BASELINE)
+    if kind == "results":
+        window: QWidget = ResultsWindow(db, aid)
+    else:
+        with db.session() as session:
+            window = CompareWindow(db, list_assessments(session), aid)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.isFullScreen()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.isFullScreen()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
