@@ -29,6 +29,7 @@ from nbdesk.assessments import (
     set_rating,
 )
 from nbdesk.atomic import write_atomically
+from nbdesk.common import clock
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.tabular import TableError, read_table
 
@@ -162,7 +163,7 @@ def write_template(
     about.append(["Version", framework.version])
     if detail is not None:
         about.append(["Assessment", detail.summary.name])
-    about.append(["Written by nbdesk on", date.today().isoformat()])
+    about.append(["Written by nbdesk on", clock.today().isoformat()])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 60
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.forms.scoring import AssessmentScore, score
 from nbdesk.frameworks import framework_definition
@@ -160,7 +161,7 @@ class SittingInfo:
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 def _clean_name(name: str) -> str:
@@ -208,7 +209,7 @@ def create_assessment(
         name=name,
         stage=stage,
         perspective=perspective,
-        held_on=held_on or date.today(),
+        held_on=held_on or clock.today(),
         framework_id=framework_id,
         archived=False,
         created_at=_now(),

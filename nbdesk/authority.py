@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.storage.models import Authority
 
 
@@ -15,7 +14,7 @@ def set_authority_name(session: Session, name: str) -> None:
         raise ValueError("The authority needs a name.")
     row = session.get(Authority, 1)
     if row is None:
-        session.add(Authority(id=1, name=name, created_at=datetime.now().replace(microsecond=0)))
+        session.add(Authority(id=1, name=name, created_at=clock.now()))
     else:
         row.name = name
     session.flush()

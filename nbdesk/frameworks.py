@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from nbdesk.common import clock
 from nbdesk.forms.framework import AreaDef, FrameworkDef, RatingPoint, StatementDef
 from nbdesk.storage.models import Framework, FrameworkArea, FrameworkRating, Statement
 
@@ -63,7 +64,7 @@ def store_framework(session: Session, definition: FrameworkDef) -> StoreResult:
         demonstration=definition.demonstration,
         overall_out_of=definition.overall_out_of,
         source=definition.source[:500],
-        loaded_at=datetime.now().replace(microsecond=0),
+        loaded_at=clock.now(),
     )
     row.ratings = [FrameworkRating(points=p.points, label=p.label) for p in definition.scale]
     for area in definition.areas:

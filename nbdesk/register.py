@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.storage.models.survey import CareLeaver
-from nbdesk.validation import email_address, now_for_records, tidy, uk_mobile
+from nbdesk.validation import email_address, now_for_records, tidy, uk_phone
 
 # How a person prefers to be reached, and how a contact was made: the same list.
 CHANNELS = ("text", "whatsapp", "phone", "email", "letter", "in-person", "trusted-adult")
@@ -160,9 +161,9 @@ def checked(person: PersonFields) -> PersonFields:
         raise ValueError("Unique id: every person needs one (the id from the case system).")
     phone, email = result.phone, result.email
     try:
-        phone = uk_mobile(phone) if phone else ""
+        phone = uk_phone(phone) if phone else ""
     except ValueError as exc:
-        raise ValueError(f"Mobile number: {exc}.") from None
+        raise ValueError(f"Phone number: {exc}.") from None
     try:
         email = email_address(email) if email else ""
     except ValueError as exc:
@@ -171,8 +172,10 @@ def checked(person: PersonFields) -> PersonFields:
         raise ValueError(f"Preferred channel: '{result.preferred_channel}' is not a channel.")
     if result.do_not_contact and not result.do_not_contact_reason:
         raise ValueError("Do not contact: say why, so colleagues know.")
-    if result.date_of_birth and result.date_of_birth > date.today():
-        raise ValueError("Date of birth: it is in the future.")
+    if result.date_of_birth and result.date_of_birth > clock.today():
+        raise ValueError(
+            f"Date of birth: {result.date_of_birth:%d %b %Y} has not come yet. Check the year."
+        )
     reason = result.do_not_contact_reason if result.do_not_contact else ""
     return replace(result, phone=phone, email=email, do_not_contact_reason=reason)
 
@@ -352,3 +355,15 @@ def pa_names(session: Session) -> list[str]:
         for n in session.scalars(select(CareLeaver.pa_name).distinct().order_by(CareLeaver.pa_name))
         if n
     ]
+
+
+def values_in_use(session: Session, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The values the register already holds for each of these text fields, sorted, blanks left
+    out: what the person form offers so a team or accommodation type is spelled one way."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        if name not in FIELD_NAMES:
+            raise ValueError(f"'{name}' is not a field of the register.")
+        column = getattr(CareLeaver, name)
+        found[name] = [v for v in session.scalars(select(column).distinct().order_by(column)) if v]
+    return found

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.register import FIELD_NAMES, parse_channel
 from nbdesk.storage.models.survey import CareLeaver
 from nbdesk.tabular import (
@@ -293,7 +294,7 @@ def preview_import(
 ) -> ImportPreview:
     """Check every row against the mapping (guessed if not given) and say what an import would do.
     Changes nothing."""
-    today = today or date.today()
+    today = today or clock.today()
     mapping = {k: v for k, v in (mapping or guess_mapping(table.headers)).items() if v}
     problems = mapping_problems(mapping, table.headers)
     ignored = tuple(h for h in table.headers if h and h not in mapping.values())

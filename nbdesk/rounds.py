@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import String, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.register import (
     AGE_BANDS,
     CHANNELS,
@@ -313,7 +314,7 @@ def log_contact(
         raise ValueError(f"'{survey_round.name}' is closed and its contact notes were erased.")
     if session.get(CareLeaver, person_id) is None:
         raise LookupError(f"No person with row {person_id} on the register.")
-    if contacted_on > date.today():
+    if contacted_on > clock.today():
         raise ValueError("A contact cannot be logged for a day that has not come yet.")
     number = (
         session.scalar(
@@ -558,7 +559,7 @@ def mark_completed(
     """Record that the person completed the round's survey: who confirmed it, and the day."""
     if confirmed_by not in CONFIRMERS:
         raise ValueError(f"'{confirmed_by}' cannot confirm a completion ({', '.join(CONFIRMERS)}).")
-    if on > date.today():
+    if on > clock.today():
         raise ValueError("A completion cannot be dated in the future.")
     survey_round = session.get(SurveyRound, round_id)
     if survey_round is None:
@@ -706,7 +707,7 @@ def dashboard(
 ) -> Dashboard:
     """The round's figures: eligible, completed and the rate overall and by PA, age band, gender
     and accommodation type; completions over time; who has not been contacted lately."""
-    today = today or date.today()
+    today = today or clock.today()
     summary = get_round(session, round_id)
     people = (
         session.execute(

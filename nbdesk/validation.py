@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from nbdesk.common import clock
+
 # Excel counts days from 30 December 1899 (its 1900 leap-year bug makes that the right origin for
 # every date after February 1900, which is all a register holds).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -37,8 +39,8 @@ MONTHS = {
     for name in names
 }
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _NAMED_MONTH = re.compile(
     r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([A-Za-z]+)\.?[\s\-/,]+(\d{2}|\d{4})$"
 )
@@ -47,19 +49,29 @@ MOBILE_PREFIXES = {"071", "072", "073", "074", "075", "077", "078", "079"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
-def _full_year(text: str, today: date) -> int:
+def _full_year(text: str, today: date, past: bool) -> int:
     year = int(text)
     if len(text) == 4:
         return year
-    # Two-digit years: the most recent year ending so (a register holds people born before today).
     century = today.year - today.year % 100
-    return century + year if century + year <= today.year else century - 100 + year
+    if past:
+        # A date of birth: the most recent year ending so that is not after this one.
+        return century + year if century + year <= today.year else century - 100 + year
+    # Any other date (a round's closing day, say): the year ending so nearest to this one.
+    return min(
+        (century - 100 + year, century + year, century + 100 + year),
+        key=lambda y: abs(y - today.year),
+    )
 
 
-def parse_date(text: str, today: date | None = None) -> date:
-    """A date as councils export it: 03/04/2007 (day first, as in England), 3-Apr-2007,
-    3 April 2007, 2007-04-03, or an Excel serial number such as 39175."""
-    today = today or date.today()
+def parse_date(
+    text: str, today: date | None = None, *, past: bool = True, serials: bool = True
+) -> date:
+    """A date as councils export it and staff type it: 03/04/2007 or 3/4/07 (day first, as in
+    England), 03-04-2007, 03.04.2007, 3-Apr-2007, 3 April 2007, 2007-04-03, or (where `serials`)
+    an Excel serial number such as 39175. A two-digit year is the latest one not after this year
+    when `past` (dates of birth), else the nearest."""
+    today = today or clock.today()
     value = text.strip().lstrip("'")
     if not value:
         raise ValueError("is blank")
@@ -67,19 +79,19 @@ def parse_date(text: str, today: date | None = None) -> date:
         if match := _ISO_DATE.match(value):
             return date(int(match[1]), int(match[2]), int(match[3]))
         if match := _NUMERIC_DATE.match(value):
-            return date(_full_year(match[3], today), int(match[2]), int(match[1]))
+            return date(_full_year(match[3], today, past), int(match[2]), int(match[1]))
         if match := _NAMED_MONTH.match(value):
             month = MONTHS.get(match[2].lower())
             if month is None:
                 raise ValueError(f"'{value}' has no month called '{match[2]}'")
-            return date(_full_year(match[3], today), month, int(match[1]))
+            return date(_full_year(match[3], today, past), month, int(match[1]))
     except ValueError as exc:
         if "month called" in str(exc):
             raise
         raise ValueError(
             f"'{value}' is not a real date (dates are read day first: 31/12/2006)"
         ) from None
-    if _SERIAL.match(value):
+    if serials and _SERIAL.match(value):
         serial = int(float(value))
         low, high = EXCEL_SERIAL_RANGE
         if low <= serial <= high:
@@ -90,7 +102,7 @@ def parse_date(text: str, today: date | None = None) -> date:
 
 
 def parse_birth_date(text: str, today: date | None = None) -> date:
-    today = today or date.today()
+    today = today or clock.today()
     born = parse_date(text, today)
     if born > today:
         raise ValueError(f"'{text.strip()}' is in the future")
@@ -108,10 +120,8 @@ def excel_shortened(text: str) -> bool:
     return bool(_SHORTENED.match(text.strip()))
 
 
-def uk_mobile(text: str) -> str:
-    """A UK mobile number in the form 07700 900123, from any of the ways people write one:
-    +44 7700 900123, 0044 7700 900123, (07700) 900-123, or 7700900123 (a spreadsheet that stored
-    the number as a number and dropped its leading 0)."""
+def _uk_digits(text: str) -> tuple[str, str]:
+    """The text as typed (tidied) and its digits in national form (0…), or ValueError."""
     value = text.strip().lstrip("'")
     if not value:
         raise ValueError("is blank")
@@ -128,16 +138,64 @@ def uk_mobile(text: str) -> str:
         raise ValueError(f"'{value}' is not a UK number")
     if digits.startswith("0044"):
         digits = "0" + digits[4:]
-    elif digits.startswith("44") and len(digits) == 12:
+    elif digits.startswith("44") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
     elif len(digits) == 10 and digits.startswith("7"):
         digits = "0" + digits
-    if len(digits) != 11:
-        raise ValueError(f"'{value}' has {len(digits)} digits; a UK mobile number has 11")
-    # 070 (personal numbering) and 076 (pagers, apart from the Isle of Man's 07624) take no texts.
-    if not (digits[:3] in MOBILE_PREFIXES or digits.startswith("07624")):
-        raise ValueError(f"'{value}' is not a UK mobile number (they start 071–075 or 077–079)")
+    return value, digits
+
+
+def takes_texts(phone: str) -> bool:
+    """Whether a number (as uk_phone gives it) is a mobile that can take text messages: 071–075
+    and 077–079, and the Isle of Man's 07624 (070 is personal numbering, 076 pagers)."""
+    digits = re.sub(r"\D", "", phone)
+    return len(digits) == 11 and (digits[:3] in MOBILE_PREFIXES or digits.startswith("07624"))
+
+
+def uk_phone(text: str) -> str:
+    """A UK phone number, mobile or landline, in one written form (07700 900123, 020 7946 0000,
+    01632 960000), from any of the ways people write one: +44 7700 900123, 0044 7700 900123,
+    (07700) 900-123, or 7700900123 (a spreadsheet that stored the number as a number and dropped
+    its leading 0). A landline is a phone number too: the person can be called, not texted."""
+    value, digits = _uk_digits(text)
+    if not digits.startswith("0") or digits[1:2] not in {"1", "2", "3", "7", "8"}:
+        raise ValueError(f"'{value}' is not a UK phone number (they start 01, 02, 03, 07 or 08)")
+    if digits.startswith("07"):
+        if len(digits) != 11:
+            raise ValueError(f"'{value}' has {len(digits)} digits; a UK mobile number has 11")
+        return f"{digits[:5]} {digits[5:]}"
+    if len(digits) not in (10, 11) or (len(digits) == 10 and not digits.startswith("01")):
+        raise ValueError(f"'{value}' has {len(digits)} digits; a UK phone number has 11")
+    if digits.startswith("02"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if digits.startswith(("03", "08")) or digits[:4] in {
+        "0113",
+        "0114",
+        "0115",
+        "0116",
+        "0117",
+        "0118",
+        "0121",
+        "0131",
+        "0141",
+        "0151",
+        "0161",
+        "0191",
+    }:
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
     return f"{digits[:5]} {digits[5:]}"
+
+
+def uk_mobile(text: str) -> str:
+    """A UK mobile number that can take texts, in the form 07700 900123 (see uk_phone)."""
+    value, _ = _uk_digits(text)
+    phone = uk_phone(text)
+    if not takes_texts(phone):
+        raise ValueError(
+            f"'{value}' is not a UK mobile number (they start 071–075 or 077–079), so it "
+            "cannot take texts"
+        )
+    return phone
 
 
 def email_address(text: str) -> str:
@@ -175,4 +233,4 @@ def format_day(day: date | None) -> str:
 
 
 def now_for_records() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now()

@@ -1,15 +1,59 @@
-"""Test configuration: Qt offscreen, a private data folder per test, and a demonstration template."""
+"""Test configuration: Qt offscreen, a fixed clock, a private data folder per test, and a
+demonstration template."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 # Set before anything imports Qt: the tests run on machines with no screen.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+# Every test, and every nbdesk process a test starts, sees this moment as "now" (nbdesk reads the
+# date only through nbdesk.common.clock): no test may depend on the day it is run.
+FIXED_NOW = datetime(2026, 11, 18, 10, 30)
+os.environ["NBDESK_TODAY"] = FIXED_NOW.isoformat()
+
+
+class Clock:
+    """The fixed clock a test can move: `clock.set(date(2028, 2, 29))`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    def set(self, moment: date | datetime) -> None:
+        from nbdesk.common import clock
+
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, FIXED_NOW.time())
+        clock.fix(moment)
+        self.monkeypatch.setenv("NBDESK_TODAY", moment.isoformat())
+
+    def today(self) -> date:
+        from nbdesk.common import clock
+
+        return clock.today()
+
+    def now(self) -> datetime:
+        from nbdesk.common import clock
+
+        return clock.now()
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    """Every test starts at FIXED_NOW; a test that moves the clock has it put back after."""
+    from nbdesk.common import clock as nbdesk_clock
+
+    fixed = Clock(monkeypatch)
+    fixed.set(FIXED_NOW)
+    yield fixed
+    nbdesk_clock.fix(None)
 
 
 @pytest.fixture(autouse=True)

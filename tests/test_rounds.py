@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
+from nbdesk.common import clock
 from nbdesk.register import (
     FIELD_NAMES,
     PersonFields,
@@ -150,7 +151,7 @@ def test_completion_unmark_needs_a_reason_and_is_kept_in_history(db: Database) -
         with pytest.raises(ValueError, match="cannot confirm"):
             mark_completed(session, rid, people["B001"], "neighbour", date(2026, 1, 12))
         with pytest.raises(ValueError, match="future"):
-            mark_completed(session, rid, people["B001"], "pa", date.today() + timedelta(days=1))
+            mark_completed(session, rid, people["B001"], "pa", clock.today() + timedelta(days=1))
         mark_completed(session, rid, people["B001"], "trusted-adult", date(2026, 1, 12))
         with pytest.raises(ValueError, match="Already marked"):
             mark_completed(session, rid, people["B001"], "pa", date(2026, 1, 13))
@@ -264,8 +265,13 @@ def test_editing_a_person_by_hand_checks_fields(db: Database) -> None:
     people = ids(db)
     with db.transaction() as session:
         bea = get_person(session, people["B001"])
-        with pytest.raises(ValueError, match="Mobile number"):
+        with pytest.raises(ValueError, match="Phone number"):
             update_person(session, bea.id, PersonFields("B001", phone="12345"))
+        with pytest.raises(ValueError, match="Date of birth: 01 Dec 2026 has not come yet"):
+            update_person(session, bea.id, PersonFields("B001", date_of_birth=date(2026, 12, 1)))
+        # A landline is kept: the person can be called, though not texted.
+        update_person(session, bea.id, PersonFields("B001", phone="+44 20 7946 0000"))
+        assert get_person(session, bea.id).phone == "020 7946 0000"
         with pytest.raises(ValueError, match="say why"):
             update_person(session, bea.id, PersonFields("B001", do_not_contact=True))
         with pytest.raises(ValueError, match="someone else"):

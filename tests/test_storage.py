@@ -174,15 +174,15 @@ def test_backup_is_a_complete_standalone_copy(tmp_path: Path, demo_file: Path) -
     assert open_database(rotated).revision() == head_revision()
 
 
-def test_daily_backup_only_when_the_newest_is_a_day_old(demo_file: Path) -> None:
-    from datetime import datetime, timedelta
+def test_daily_backup_only_when_the_newest_is_a_day_old(demo_file: Path, clock) -> None:
+    from datetime import timedelta
 
     from nbdesk.storage.backup import backups_folder, daily_backup
 
     first = daily_backup(demo_file)
     assert first is not None and first.name.endswith(" automatic.nbdesk")
     assert daily_backup(demo_file) is None
-    later = datetime.now() + timedelta(hours=25)
+    later = clock.now() + timedelta(hours=25)
     second = daily_backup(demo_file, now=later)
     assert second is not None
     assert len(list(backups_folder(demo_file).glob("*.nbdesk"))) == 2

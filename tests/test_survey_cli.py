@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
+from nbdesk.common import clock
 from nbdesk.register import find_person, register_size
 from nbdesk.rounds import completion_state, find_round, list_rounds
 from nbdesk.storage import Database, create_database
@@ -202,7 +203,7 @@ def test_round_complete_flags_and_refusals(
         (("--person", "B404"), 1, "No one on the register has the unique id 'B404'"),
         (("--person", "B004", "--date", "09/01/2026"), 1, "opened on 10 Jan 2026"),
         (
-            ("--person", "B004", "--date", (date.today() + timedelta(days=1)).isoformat()),
+            ("--person", "B004", "--date", (clock.today() + timedelta(days=1)).isoformat()),
             1,
             "cannot be dated in the future",
         ),
@@ -226,7 +227,7 @@ def test_round_complete_flags_and_refusals(
         eli = completion_state(session, rid, find_person(session, "B004").id)
     db.close()
     assert (bea.confirmed_by, bea.confirmed_on) == ("trusted-adult", date(2026, 1, 14))
-    assert (dara.confirmed_by, dara.confirmed_on) == ("pa", date.today())
+    assert (dara.confirmed_by, dara.confirmed_on) == ("pa", clock.today())
     assert not eli.completed and eli.history == ()
 
 

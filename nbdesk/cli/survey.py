@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nbdesk.cli import CommandError, add_db_option, command_group, open_db
+from nbdesk.common import clock
 
 
 def _day(text: str) -> date:
@@ -170,7 +171,7 @@ def run_round_complete(args: argparse.Namespace) -> int:
         survey_round = find_round(session, args.name)
         person = find_person(session, args.person)
         mark_completed(
-            session, survey_round.id, person.id, args.confirmed_by, args.date or date.today()
+            session, survey_round.id, person.id, args.confirmed_by, args.date or clock.today()
         )
     print(f"Marked {person.unique_id} as completed in {survey_round.name}.")
     return 0

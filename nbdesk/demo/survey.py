@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.register import CHANNELS, PersonFields, add_person
 from nbdesk.rounds import (
     CONFIRMERS,
@@ -208,7 +209,7 @@ def populate(session: Session, size: str, rng: random.Random) -> None:
 
 
 def _small(session: Session, rng: random.Random) -> None:
-    today = date.today()
+    today = clock.today()
     ids = [add_person(session, PersonFields(**_person(rng, n, today))) for n in range(1, 121)]
 
     # The last round, closed: people then aged 16 to 25 count, as they did at the time.
@@ -256,7 +257,7 @@ def _small(session: Session, rng: random.Random) -> None:
 
 
 def _large(session: Session, rng: random.Random) -> None:
-    today = date.today()
+    today = clock.today()
     stamp = now_for_records()
     people = [_person(rng, n, today) | {"updated_at": stamp} for n in range(1, 10_001)]
     for start in range(0, len(people), 2000):

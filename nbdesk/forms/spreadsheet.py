@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
+from nbdesk.common import clock
 from nbdesk.forms.framework import (
     AreaDef,
     FrameworkDef,
@@ -72,7 +72,7 @@ def load_framework_spreadsheet(
             statements.append(StatementDef(number, letter, " ".join(items[letter][1].split())))
         areas.append(AreaDef(number, title, tuple(statements)))
     name = (name if name is not None else path.stem).strip()
-    version = (version if version is not None else dt.date.today().isoformat()).strip()
+    version = (version if version is not None else clock.today().isoformat()).strip()
     if not name or not version:
         raise FrameworkError(
             f"{path.name}: the framework needs a name and a version that are not blank."

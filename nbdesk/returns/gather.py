@@ -29,6 +29,7 @@ from nbdesk.assessments import (
     load_assessment,
 )
 from nbdesk.authority import authority_name
+from nbdesk.common import clock
 from nbdesk.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
 from nbdesk.returns.suppression import CountTable, Group
 from nbdesk.rounds import RoundSummary, find_round, list_rounds
@@ -67,7 +68,7 @@ def self_assessment_data(session: Session, assessment_id: int) -> SelfAssessment
         participants=tuple(
             (KIND_LABELS.get(kind, kind), len(names)) for kind, names in people.items()
         ),
-        exported_at=datetime.now().replace(microsecond=0),
+        exported_at=clock.now(),
         nbdesk_version=__version__,
     )
 
@@ -258,12 +259,12 @@ def round_data(session: Session, round_id: int, *, weekly: bool = True) -> Round
         total=Group("All eligible care leavers", summary.eligible, summary.completed),
         breakdowns=round_breakdowns(session, round_id, summary.opens_on),
         weekly=(
-            weekly_totals(summary.opens_on, summary.closes_on, over_time, date.today())
+            weekly_totals(summary.opens_on, summary.closes_on, over_time, clock.today())
             if weekly
             else ()
         ),
         earlier=earlier,
-        exported_at=datetime.now().replace(microsecond=0),
+        exported_at=clock.now(),
         nbdesk_version=__version__,
     )
 

@@ -11,6 +11,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from nbdesk.common import clock
+
 KEEP_BACKUPS = 10
 
 
@@ -43,30 +45,45 @@ def backups_folder(db_path: Path) -> Path:
     return Path(db_path).parent / f"{Path(db_path).stem} backups"
 
 
+def _taken_at(path: Path, stem: str) -> datetime:
+    """When a backup was taken, from the stamp in its name (written from nbdesk's clock, so the
+    age of a backup is measured on the same clock as "now"); the file's time if it has none."""
+    stamp = path.name[len(stem) + 1 : len(stem) + 18]
+    try:
+        return datetime.strptime(stamp, "%Y-%m-%d %H%M%S")
+    except ValueError:
+        return datetime.fromtimestamp(path.stat().st_mtime)
+
+
+def _backups(db_path: Path) -> list[tuple[datetime, Path]]:
+    """This database's backups, oldest first."""
+    stem = Path(db_path).stem
+    found = backups_folder(db_path).glob(f"{stem} * *.nbdesk")
+    return sorted((_taken_at(p, stem), p) for p in found)
+
+
 def newest_backup_age_hours(db_path: Path, now: datetime | None = None) -> float | None:
-    folder = backups_folder(db_path)
-    stamps = [p.stat().st_mtime for p in folder.glob(f"{Path(db_path).stem} * *.nbdesk")]
-    if not stamps:
+    backups = _backups(db_path)
+    if not backups:
         return None
-    return ((now or datetime.now()).timestamp() - max(stamps)) / 3600
+    return ((now or clock.now()) - backups[-1][0]).total_seconds() / 3600
 
 
 def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
     """A backup when the newest one is over a day old: a laptop lost or a file damaged costs at
     most a day's work even if nobody remembers File › Back up now."""
     age = newest_backup_age_hours(db_path, now)
-    if age is not None and age < 24:
+    if age is not None and 0 <= age < 24:
         return None
     return rotating_backup(db_path, "automatic", now)
 
 
 def rotating_backup(db_path: Path, reason: str = "manual", now: datetime | None = None) -> Path:
     """A dated backup in the folder beside the database, keeping the newest KEEP_BACKUPS."""
-    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H%M%S")
+    stamp = (now or clock.now()).strftime("%Y-%m-%d %H%M%S")
     folder = backups_folder(db_path)
     target = folder / f"{Path(db_path).stem} {stamp} {reason}.nbdesk"
     backup_file(db_path, target)
-    old = sorted(folder.glob(f"{Path(db_path).stem} * *.nbdesk"), key=lambda p: p.stat().st_mtime)
-    for stale in old[:-KEEP_BACKUPS]:
+    for _, stale in _backups(db_path)[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
     return target

@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +17,7 @@ from urllib.parse import quote
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from nbdesk.common import clock
 from nbdesk.storage import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -220,7 +220,7 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
 
 def migration_backup_path(path: Path, revision: str | None) -> Path:
     """A new name every time: a retried upgrade must never overwrite the good copy."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     base = f"{path.stem}.before-upgrade-from-{revision}-{stamp}"
     candidate = path.with_name(f"{base}{path.suffix}")
     counter = 2

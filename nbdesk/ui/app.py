@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 
 from nbdesk import paths
+from nbdesk.common import clock
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
@@ -179,14 +180,17 @@ def start_plan(
 
 
 def _trace_start_up(window: MainWindow, controller: Controller) -> None:
-    """For the benchmark: with NBDESK_STARTUP_T0 set to the launch time (time.time()), print when
+    """For the benchmark: with NBDESK_STARTUP_T0 set to the launch time (seconds since the epoch), print when
     the window appeared and when the file's data was in it, as offsets from that launch."""
-    import time
 
     t0 = float(os.environ["NBDESK_STARTUP_T0"])
 
     def say(event: str) -> None:
-        print(f"startup: {event} {1000 * (time.time() - t0):.0f} ms", file=sys.stderr, flush=True)
+        print(
+            f"startup: {event} {1000 * (clock.wall_seconds() - t0):.0f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
 
     QTimer.singleShot(0, lambda: say("window-shown"))
     controller.opened.connect(lambda: say("data-loaded"))

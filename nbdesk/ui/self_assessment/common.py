@@ -6,20 +6,20 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QPushButton,
     QWidget,
 )
 
 from nbdesk.assessments import PERSPECTIVE_LABELS, PERSPECTIVES, STAGE_LABELS, STAGES
+from nbdesk.common import clock
 from nbdesk.figures import fixed, signed
 from nbdesk.frameworks import list_frameworks
+from nbdesk.ui.date_field import DateField
 
 if TYPE_CHECKING:
     from nbdesk.storage import Database
@@ -81,10 +81,7 @@ class AssessmentFields:
         self.perspective.setAccessibleName("Perspective")
         for perspective in PERSPECTIVES:
             self.perspective.addItem(PERSPECTIVE_LABELS[perspective], perspective)
-        self.held_on = QDateEdit(QDate.currentDate())
-        self.held_on.setCalendarPopup(True)
-        self.held_on.setDisplayFormat("dd MMM yyyy")
-        self.held_on.setAccessibleName("Date")
+        self.held_on = DateField("Date", clock.today())
         self.framework = QComboBox()
         self.framework.setAccessibleName(framework_name)
         with db.session() as session:
@@ -94,8 +91,8 @@ class AssessmentFields:
             self.framework.addItem(f"{fw.title} — {fw.statements} statements", fw.id)
 
     def date(self) -> date:
-        qd = self.held_on.date()
-        return date(qd.year(), qd.month(), qd.day())
+        """The day typed (DateProblem, shown beside the field, if it cannot be read)."""
+        return self.held_on.date()
 
 
 def presenting_buttons(window: QWidget, what: str) -> QHBoxLayout:

@@ -39,6 +39,7 @@ from nbdesk.assessments import (
 from nbdesk.atomic import ExportError
 from nbdesk.frameworks import list_frameworks
 from nbdesk.storage import Database
+from nbdesk.ui.date_field import DateProblem
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.self_assessment.common import AssessmentFields
@@ -98,6 +99,14 @@ class NewAssessmentDialog(QDialog):
         form.addRow(buttons)
         if not frameworks:
             form.addRow(QLabel("No framework is loaded. Load one with 'nbdesk framework import'."))
+
+    def accept(self) -> None:
+        try:
+            self.held_on.date()  # a date it cannot read is shown beside the field
+        except DateProblem:
+            self.held_on.setFocus()
+            return
+        super().accept()
 
     def values(self) -> dict[str, object]:
         return {

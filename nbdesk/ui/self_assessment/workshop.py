@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -63,6 +62,7 @@ from nbdesk.assessments import (
     start_sitting,
     undo,
 )
+from nbdesk.common import clock
 from nbdesk.figures import fixed
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
@@ -799,7 +799,7 @@ class WorkshopWindow(QWidget):
             return None
         if change is not None:
             self.undo_stack.append(change)
-            self.status.setText(f"Saved {datetime.now():%H:%M:%S}")
+            self.status.setText(f"Saved {clock.now():%H:%M:%S}")
             self.changed.emit()
         return change
 

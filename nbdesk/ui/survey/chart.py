@@ -12,6 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from nbdesk.common import clock
+
 LINE_COLOUR = QColor("#1f5fa8")
 
 
@@ -19,8 +21,8 @@ class CompletionsChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[date, int]] = []
-        self.start = date.today()
-        self.end = date.today()
+        self.start = clock.today()
+        self.end = clock.today()
         self.eligible = 0
         self.setAccessibleName("Chart of completions over time")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -133,7 +135,7 @@ class CompletionsChart(QWidget):
             path.lineTo(QPointF(x_of(day), path.currentPosition().y()))
             path.lineTo(QPointF(x_of(day), y_of(value)))
         last_day, last_value = self.points[-1]
-        path.lineTo(QPointF(x_of(max(last_day, min(date.today(), self.end))), y_of(last_value)))
+        path.lineTo(QPointF(x_of(max(last_day, min(clock.today(), self.end))), y_of(last_value)))
         painter.setPen(QPen(LINE_COLOUR, 2.5))
         painter.drawPath(path)
         for day, value in self.points:

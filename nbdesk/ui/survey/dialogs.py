@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QWidget,
 )
 
+from nbdesk.common import clock
 from nbdesk.register import (
     CHANNEL_LABELS,
     CHANNELS,
@@ -27,22 +28,10 @@ from nbdesk.register import (
     age_band,
     age_on,
 )
+from nbdesk.ui.date_field import DateField, DateProblem
 
-
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def date_edit(accessible: str, value: date | None = None) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value or date.today()))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
-    edit.setAccessibleName(accessible)
-    return edit
+# Fields whose values repeat across people: the form offers those already on the register.
+SUGGESTED_FIELDS = ("gender", "accommodation", "pa_name", "team")
 
 
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -59,7 +48,8 @@ def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
 
 
 class PersonDialog(QDialog):
-    """Add or edit one person on the register. The service checks the values on saving."""
+    """Add or edit one person on the register. The service checks the values on saving; the date
+    of birth is checked here first, as it is typed."""
 
     TEXT_FIELDS = (
         ("unique_id", "&Unique id"),
@@ -71,40 +61,69 @@ class PersonDialog(QDialog):
         ("activity", "Acti&vity"),
         ("pa_name", "All&ocated PA"),
         ("team", "&Team"),
-        ("phone", "&Mobile number"),
+        ("phone", "&Phone number"),
         ("email", "Emai&l"),
         ("eligibility_category", "El&igibility category"),
         ("disability", "Disa&bility"),
     )
+    # Ages outside these are possible on a register but more often a slip of the keyboard.
+    LIKELY_AGES = (10, 30)
 
-    def __init__(self, person: Person | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        person: Person | None,
+        parent: QWidget | None = None,
+        suggestions: dict[str, list[str]] | None = None,
+    ) -> None:
         super().__init__(parent)
         title = "Edit person" if person else "Add a person to the register"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
+        self.combos: dict[str, QComboBox] = {}
+        suggestions = suggestions or {}
         for key, label in self.TEXT_FIELDS:
-            edit = QLineEdit(getattr(person, key) if person else "")
-            edit.setAccessibleName(label.replace("&", ""))
+            value = getattr(person, key) if person else ""
+            if key in SUGGESTED_FIELDS:
+                # Offer what the register already holds, so one team is not spelled three ways.
+                combo = QComboBox()
+                combo.setEditable(True)
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                combo.addItems([v for v in suggestions.get(key, []) if v])
+                combo.setCurrentIndex(-1)
+                combo.setEditText(value)
+                if combo.completer():
+                    combo.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+                combo.setAccessibleName(label.replace("&", ""))
+                edit = combo.lineEdit()
+                edit.setAccessibleName(label.replace("&", ""))
+                self.combos[key] = combo
+                form.addRow(label + ":", combo)
+            else:
+                edit = QLineEdit(value)
+                edit.setAccessibleName(label.replace("&", ""))
+                form.addRow(label + ":", edit)
             self.edits[key] = edit
-            form.addRow(label + ":", edit)
             if key == "preferred_name":
-                self.has_birth = QCheckBox("&Date of birth known")
-                self.has_birth.setAccessibleName("Date of birth known")
-                self.birth = date_edit("Date of birth", person.date_of_birth if person else None)
-                self.birth.setMaximumDate(to_qdate(date.today()))
-                self.has_birth.setChecked(bool(person and person.date_of_birth))
-                self.birth.setEnabled(self.has_birth.isChecked())
-                self.has_birth.toggled.connect(self.birth.setEnabled)
-                form.addRow(self.has_birth, self.birth)
+                born = person.date_of_birth if person else None
+                self.birth = DateField(
+                    "Date of birth", born, optional=True, past=True, empty_text="not known"
+                )
+                self.birth.set_limits(
+                    latest=clock.today(),
+                    too_late="Date of birth: that day has not come yet. Check the year.",
+                )
+                form.addRow("&Date of birth:", self.birth)
                 # The age band the dashboard counts this person in, worked out as it is typed.
                 self.age = QLabel()
-                self.age.setAccessibleName("Age today")
-                self.has_birth.toggled.connect(self._show_age)
                 self.birth.dateChanged.connect(self._show_age)
                 form.addRow("Age today:", self.age)
         self.edits["phone"].setPlaceholderText("07700 900123")
+        self.edits["phone"].setToolTip(
+            "A mobile number takes texts; a landline is kept for calls only."
+        )
         self.channel = QComboBox()
         self.channel.setAccessibleName("Preferred channel")
         self.channel.addItem("Not known", "")
@@ -114,13 +133,11 @@ class PersonDialog(QDialog):
             self.channel.setCurrentIndex(max(0, self.channel.findData(person.preferred_channel)))
         form.addRow("Preferred c&hannel:", self.channel)
         self.uasc = QCheckBox("&Was an unaccompanied asylum-seeking child (UASC)")
-        self.uasc.setAccessibleName("UASC")
         self.uasc.setChecked(bool(person and person.uasc))
         form.addRow(self.uasc)
         self.flags: dict[str, QCheckBox] = {}
         for key, label in FLAG_LABELS.items():
             box = QCheckBox(label)
-            box.setAccessibleName(label)
             box.setChecked(bool(person and getattr(person, key)))
             self.flags[key] = box
             form.addRow(box)
@@ -135,7 +152,6 @@ class PersonDialog(QDialog):
         form.addRow("&Reason not to contact:", self.reason)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problem")
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -147,16 +163,48 @@ class PersonDialog(QDialog):
         self._show_age()
 
     def _show_age(self, *_: object) -> None:
-        if not self.has_birth.isChecked():
+        try:
+            born = self.birth.value()
+        except DateProblem:
+            self.age.setText("–")
+            return
+        if born is None:
             self.age.setText("not known (counted as 'Not recorded')")
             return
-        born, today = to_date(self.birth.date()), date.today()
+        today = clock.today()
         self.age.setText(f"{age_on(born, today)} (age band {age_band(born, today)})")
+
+    def accept(self) -> None:
+        """Save only a date of birth the person typed and meant: one that cannot be read or is
+        in the future is refused beside the field; an unlikely age is asked about."""
+        try:
+            born = self.birth.value()
+        except DateProblem as exc:
+            self.show_problem(str(exc))
+            self.birth.setFocus()
+            return
+        if born is not None:
+            age = age_on(born, clock.today())
+            low, high = self.LIKELY_AGES
+            if not low <= age <= high:
+                answer = QMessageBox.question(
+                    self,
+                    "Check the date of birth",
+                    f"A date of birth of {born:%d %B %Y} makes this person {age}. Care leavers "
+                    f"are usually 16 to 25. Save it as typed?",
+                    QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Cancel,
+                )
+                if answer != QMessageBox.StandardButton.Save:
+                    self.birth.setFocus()
+                    self.birth.edit.selectAll()
+                    return
+        super().accept()
 
     def fields(self) -> PersonFields:
         return PersonFields(
             **{k: e.text() for k, e in self.edits.items()},
-            date_of_birth=to_date(self.birth.date()) if self.has_birth.isChecked() else None,
+            date_of_birth=self.birth.value(),
             preferred_channel=self.channel.currentData(),
             uasc=self.uasc.isChecked(),
             **{k: b.isChecked() for k, b in self.flags.items()},
@@ -176,9 +224,8 @@ class OpenRoundDialog(QDialog):
         self.name = QLineEdit()
         self.name.setAccessibleName("Round name")
         self.name.setPlaceholderText("e.g. Time 2 survey 2026")
-        self.opens = date_edit("Opens on")
-        self.closes = date_edit("Closes on", date.today().replace(day=1))
-        self.closes.setDate(self.opens.date().addDays(42))
+        self.opens = DateField("Opens on", clock.today())
+        self.closes = DateField("Closes on", clock.today() + timedelta(days=42))
         form.addRow("&Name:", self.name)
         form.addRow("&Opens on:", self.opens)
         form.addRow("&Closes on:", self.closes)
@@ -189,6 +236,9 @@ class OpenRoundDialog(QDialog):
         )
         note.setWordWrap(True)
         form.addRow(note)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -198,3 +248,19 @@ class OpenRoundDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def accept(self) -> None:
+        for field in (self.opens, self.closes):
+            try:
+                field.date()  # a date it cannot use is shown beside the field
+            except DateProblem:
+                field.setFocus()
+                return
+        if self.closes.date() < self.opens.date():
+            self.problem.setText("⚠ Closes on: the round cannot close before it opens.")
+            self.closes.setFocus()
+            return
+        super().accept()
+
+    def dates(self) -> tuple[date, date]:
+        return self.opens.date(), self.closes.date()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.common import clock
 from nbdesk.register import (
     CHANNEL_LABELS,
     CHANNELS,
@@ -53,6 +54,7 @@ from nbdesk.register import (
     register_rows,
     register_size,
     update_person,
+    values_in_use,
 )
 from nbdesk.rounds import (
     CONFIRMED_BY_PHRASES,
@@ -83,16 +85,15 @@ from nbdesk.rounds import (
     unmark_completed,
 )
 from nbdesk.storage import Database
+from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.survey.chart import CompletionsChart
 from nbdesk.ui.survey.dialogs import (
+    SUGGESTED_FIELDS,
     OpenRoundDialog,
     PersonDialog,
     ask_reason,
-    date_edit,
-    to_date,
-    to_qdate,
 )
 from nbdesk.ui.table_models import (
     RIGHT,
@@ -319,7 +320,8 @@ class RegisterTab(QWidget):
             return
         with db.session() as session:
             person = get_person(session, person_id) if person_id else None
-        dialog = PersonDialog(person, self)
+            suggestions = values_in_use(session, SUGGESTED_FIELDS)
+        dialog = PersonDialog(person, self, suggestions)
         while dialog.exec():
             try:
                 with db.transaction() as session:
@@ -400,7 +402,7 @@ class PersonPanel(QWidget):
 
         contact = QGroupBox("Log a contact")
         form = QFormLayout(contact)
-        self.contacted_on = date_edit("Contact date")
+        self.contacted_on = DateField("Contact date")
         self.channel = QComboBox()
         self.channel.setAccessibleName("Channel")
         for code in CHANNELS:
@@ -439,7 +441,7 @@ class PersonPanel(QWidget):
         self.confirmed_by.setAccessibleName("Confirmed by")
         for code in CONFIRMERS:
             self.confirmed_by.addItem(CONFIRMER_LABELS[code], code)
-        self.confirmed_on = date_edit("Day confirmed")
+        self.confirmed_on = DateField("Day confirmed")
         self.mark = labelled_button("&Mark completed  (Ctrl+K)", "Mark completed")
         self.unmark = labelled_button("&Take back…", "Take back the completion")
         self.mark.clicked.connect(self.mark_completed)
@@ -489,7 +491,7 @@ class PersonPanel(QWidget):
         flags = [label for key, label in FLAG_LABELS.items() if getattr(person, key)]
         if person.do_not_contact:
             flags[-1] = f"Do not contact: {person.do_not_contact_reason}"
-        today = date.today()
+        today = clock.today()
         if person.date_of_birth:
             age = f"{age_on(person.date_of_birth, today)} ({age_band(person.date_of_birth, today)})"
         else:
@@ -507,9 +509,17 @@ class PersonPanel(QWidget):
         self.details.setText(text)
         self.details.setAccessibleDescription("\n".join([*lines, *flags]))
         # Sensible defaults: today, how they like to be reached, and the natural next purpose.
-        self.contacted_on.setMaximumDate(to_qdate(today))
-        self.confirmed_on.setMaximumDate(to_qdate(today))
-        self.contacted_on.setDate(to_qdate(date.today()))
+        current = self.tab.section.current_round()
+        round_opens = current.opens_on if current else None
+        for field, what in ((self.contacted_on, "contact"), (self.confirmed_on, "completion")):
+            field.set_limits(
+                round_opens,
+                today,
+                too_early=f"The round opened on {format_day(round_opens)}: a {what} in it "
+                "cannot be dated before that.",
+                too_late=f"That day has not come yet: a {what} is dated on or before today.",
+            )
+        self.contacted_on.setDate(today)
         channel = person.preferred_channel or "text"
         self.channel.setCurrentIndex(max(0, self.channel.findData(channel)))
         purpose = "warm-up" if not contacts else "reminder"
@@ -527,7 +537,7 @@ class PersonPanel(QWidget):
             self.state.setText("Not completed yet")
         self.mark.setEnabled(not state.completed and row.eligible)
         self.unmark.setEnabled(state.completed)
-        self.confirmed_on.setDate(to_qdate(date.today()))
+        self.confirmed_on.setDate(today)
         self.membership.setText(
             "Leave out of this round…" if row.eligible else "Count in this round…"
         )
@@ -552,12 +562,17 @@ class PersonPanel(QWidget):
         if db is None or round_id is None or row is None:
             return
         try:
+            contacted_on = self.contacted_on.date()
+        except DateProblem:
+            self.contacted_on.setFocus()
+            return
+        try:
             with db.transaction() as session:
                 log_contact(
                     session,
                     round_id,
                     row.person_id,
-                    to_date(self.contacted_on.date()),
+                    contacted_on,
                     self.channel.currentData(),
                     self.purpose.currentData(),
                     self.outcome.currentData(),
@@ -574,13 +589,18 @@ class PersonPanel(QWidget):
         if db is None or round_id is None or row is None or not self.mark.isEnabled():
             return
         try:
+            confirmed_on = self.confirmed_on.date()
+        except DateProblem:
+            self.confirmed_on.setFocus()
+            return
+        try:
             with db.transaction() as session:
                 mark_completed(
                     session,
                     round_id,
                     row.person_id,
                     self.confirmed_by.currentData(),
-                    to_date(self.confirmed_on.date()),
+                    confirmed_on,
                 )
         except (ValueError, LookupError) as exc:
             QMessageBox.warning(self, "Not marked", str(exc))
@@ -601,7 +621,7 @@ class PersonPanel(QWidget):
             return
         try:
             with db.transaction() as session:
-                unmark_completed(session, round_id, row.person_id, reason, date.today())
+                unmark_completed(session, round_id, row.person_id, reason, clock.today())
         except (ValueError, LookupError) as exc:
             QMessageBox.warning(self, "Not taken back", str(exc))
             return
@@ -989,8 +1009,7 @@ class SurveySection(Section):
                     opened = open_round(
                         session,
                         dialog.name.text(),
-                        to_date(dialog.opens.date()),
-                        to_date(dialog.closes.date()),
+                        *dialog.dates(),
                     )
             except ValueError as exc:
                 QMessageBox.warning(self, "Round not opened", str(exc))
@@ -1042,7 +1061,7 @@ class SurveySection(Section):
             return
         try:
             with self.db.transaction() as session:
-                done = erase_contact_details(session, current.id, date.today())
+                done = erase_contact_details(session, current.id, clock.today())
         except ValueError as exc:
             QMessageBox.warning(self, "Nothing erased", str(exc))
             return
