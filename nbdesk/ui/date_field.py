@@ -113,7 +113,8 @@ class DateField(QWidget):
         self.latest: date | None = None
         self.too_early = ""
         self.too_late = ""
-        self._last: date | object | None = object()  # nothing announced yet
+        self._last: tuple[bool, date | None] | None = None  # (readable, day) last announced
+        self._calendar: QCalendarWidget | None = None
 
         self.edit = _Edit(self)
         self.edit.setAccessibleName(accessible)
@@ -220,32 +221,33 @@ class DateField(QWidget):
         self.setDate(day)
 
     def open_calendar(self) -> None:
-        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
-        calendar.setAccessibleName(f"Calendar for the {self.accessible.lower()}")
-        calendar.setGridVisible(True)
-        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        if self.earliest:
-            calendar.setMinimumDate(to_qdate(self.earliest))
-        if self.latest:
-            calendar.setMaximumDate(to_qdate(self.latest))
+        calendar = self._calendar
+        if calendar is None:
+            calendar = QCalendarWidget(self)
+            calendar.setWindowFlags(Qt.WindowType.Popup)
+            calendar.setAccessibleName(f"Calendar for the {self.accessible.lower()}")
+            calendar.setGridVisible(True)
+            calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            calendar.activated.connect(self._chosen_in_calendar)
+            calendar.clicked.connect(self._chosen_in_calendar)
+            self._calendar = calendar
+        calendar.setDateRange(
+            to_qdate(self.earliest or date(1900, 1, 1)), to_qdate(self.latest or date(2199, 12, 31))
+        )
         try:
             shown = self._read() or clock.today()
         except DateProblem:
             shown = clock.today()
         calendar.setSelectedDate(to_qdate(shown))
-
-        def chosen(value: QDate) -> None:
-            self.setDate(to_date(value))
-            calendar.close()
-            self.edit.setFocus()
-
-        calendar.activated.connect(chosen)
-        calendar.clicked.connect(chosen)
-        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.move(self.mapToGlobal(self.edit.geometry().bottomLeft()))
         calendar.show()
         calendar.setFocus()
-        self._calendar = calendar
+
+    def _chosen_in_calendar(self, value: QDate) -> None:
+        self.setDate(to_date(value))
+        if self._calendar is not None:
+            self._calendar.hide()
+        self.edit.setFocus()
 
     # -- feedback --------------------------------------------------------------------------------
 
@@ -270,14 +272,17 @@ class DateField(QWidget):
                 self._show_problem(str(exc))
             else:
                 self._show_note("Day, month, year: 25/06/2005 or 25 Jun 2005")
-            if self._last is not None:
-                self._last = None
-                self.dateChanged.emit(None)
+            self._announce((False, None))
             return
         self._show_note(spelled_out(day) if day else self.empty_text.capitalize())
-        if day != self._last:
-            self._last = day
-            self.dateChanged.emit(day)
+        self._announce((True, day))
+
+    def _announce(self, state: tuple[bool, date | None]) -> None:
+        # Unreadable text and an empty field both give None, but listeners (the age beside a
+        # date of birth) must still hear the difference.
+        if state != self._last:
+            self._last = state
+            self.dateChanged.emit(state[1])
 
     def _complete_looking(self) -> bool:
         """Typed far enough to judge: a four-digit year or a named month and a year."""
