@@ -81,7 +81,12 @@ def test_every_reported_rating_survives_sigkill(demo_file: Path) -> None:
         lines: list[str] = []
         reader = threading.Thread(target=lines.extend, args=(proc.stdout,))
         reader.start()
-        time.sleep(rng.uniform(0.02, 0.3))
+        # Kill once a random number of ratings has been reported (not after a random time: how
+        # fast the recorder runs depends on the machine, and the test must kill it part-way).
+        wanted = rng.randint(5, PASSES * len(ids) // 2)
+        deadline = time.monotonic() + 60
+        while len(lines) < wanted and reader.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.001)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         reader.join(timeout=10)
