@@ -40,3 +40,30 @@ def resources_dir() -> Path:
     if frozen_root:
         return Path(frozen_root) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def documents_dir() -> Path:
+    """Where people keep their own files: the first place a save or open dialog looks (never the
+    hidden data folder, where nobody would find an export again)."""
+    from platformdirs import user_documents_dir
+
+    folder = Path(user_documents_dir())
+    return folder if folder.is_dir() else Path.home()
+
+
+# Characters Windows refuses in a file name, and a dash to put between the parts of one.
+_NOT_IN_NAMES = set('<>:"/\\|?*')
+NAME_SEPARATOR = " – "
+
+
+def file_name(*parts: str, suffix: str) -> str:
+    """A file name people recognise, from its parts: 'Northshire – self-assessment return –
+    Baseline 2026.xlsx'. Characters no file system takes become spaces; empty parts are left out."""
+    cleaned = []
+    for part in parts:
+        text = "".join(" " if c in _NOT_IN_NAMES or ord(c) < 32 else c for c in part)
+        text = " ".join(text.split()).strip(" .")
+        if text:
+            cleaned.append(text)
+    stem = NAME_SEPARATOR.join(cleaned) or "nbdesk export"
+    return stem[:180] + suffix

@@ -118,12 +118,14 @@ def test_export_by_keyboard_writes_the_file_off_the_ui_thread(
         return target  # no ending typed: the section adds .xlsx
 
     section.ask_for_path = ask  # type: ignore[method-assign]
+    section.authority = "Northshire"
     section.export_button.setFocus()
     qtbot.keyClick(section.export_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: section.last_written is not None, timeout=20000)
     written = target.with_name("chosen.xlsx")
     assert section.last_written == written and written.exists()
-    assert asked and asked[0].endswith("return.xlsx")
+    # The name says whose return it is, what it is and of which assessment.
+    assert asked == [f"Northshire – self-assessment return – {section.subject.currentText()}.xlsx"]
     assert "Saved" in section.status.text()
     book = openpyxl.load_workbook(written)
     assert book.sheetnames[0] == "Cover" and "Ratings" in book.sheetnames
@@ -320,3 +322,35 @@ def test_coming_back_lists_what_other_sections_made_and_keeps_the_choice(
         wait_for_background_work()
         window.db = None
         db.close()
+
+
+def test_the_save_dialog_starts_in_documents_then_where_the_last_return_went(
+    qtbot: QtBot, section: ReturnsSection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: never the hidden data folder; the folder last used for returns next time."""
+    from PySide6.QtWidgets import QFileDialog
+
+    import nbdesk.ui.file_dialogs as dialogs
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(dialogs, "documents_dir", lambda: documents)
+    shared = tmp_path / "Shared returns"
+    shared.mkdir()
+    started: list[str] = []
+
+    def save(parent, title, start, file_filter):  # type: ignore[no-untyped-def]
+        started.append(start)
+        return str(shared / "mine"), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    section.authority = "Northshire"
+    choose_kind(qtbot, section, service.SA_RETURN)
+    for _ in range(2):
+        section.last_written = None
+        section.export_button.setFocus()
+        qtbot.keyClick(section.export_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: section.last_written is not None, timeout=20000)
+    name = f"Northshire – self-assessment return – {section.subject.currentText()}.xlsx"
+    assert started == [str(documents / name), str(shared / name)]
+    assert section.last_written == shared / "mine.xlsx"

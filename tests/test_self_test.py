@@ -30,9 +30,14 @@ def test_self_test_passes_and_logs_each_step(tmp_path: Path) -> None:
     assert (out / "main-window.png").stat().st_size > 1000
 
     # The returns a lead exports, written and read back: not only a backup.
-    sa_return = out / "Baseline 2020 staff return.xlsx"
-    round_return = out / "Time 2 survey return.xlsx"
-    reports = [out / "Baseline 2020 staff report.pdf", out / "Time 2 survey report.pdf"]
+    # Named as a lead's save dialog suggests: the authority, what the file is, and of what.
+    who = "Demonstration Borough Council (fictional)"
+    sa_return = out / f"{who} – self-assessment return – Baseline 2020 – staff.xlsx"
+    round_return = out / f"{who} – participation return – Time 2 survey.xlsx"
+    reports = [
+        out / f"{who} – self-assessment report – Baseline 2020 – staff.pdf",
+        out / f"{who} – survey round report – Time 2 survey.pdf",
+    ]
     for path in (sa_return, round_return, *reports):
         assert f"exported and read back: {path.name} (" in log
     book = load_workbook(sa_return, read_only=True)

@@ -239,11 +239,20 @@ def test_cancelled_import_changes_nothing(qtbot, section, db_path: Path) -> None
 def test_notify_export_from_the_section(
     qtbot, section, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
     import nbdesk.ui.survey.notify_dialog as module
 
     out = tmp_path / "remind.csv"
-    monkeypatch.setattr(module.QFileDialog, "getSaveFileName", lambda *a: (str(out), ""))
+    suggested: list[str] = []
+
+    def save(parent, title, start, filters):
+        suggested.append(Path(start).name)
+        return str(out), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
     monkeypatch.setattr(module.QMessageBox, "information", lambda *a: None)
+    section.authority = "Testshire County Council"
     section.notify_button.click()
     dialog = section.notify_dialog
     qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)
@@ -251,6 +260,7 @@ def test_notify_export_from_the_section(
     assert dialog.model.rowCount() == len(dialog.data.left_out) == 3  # Dara, Finn, Gus
     dialog.save.click()
     qtbot.waitUntil(lambda: dialog.written is not None, timeout=10000)
+    assert suggested == ["Testshire County Council – Notify list, texts – Time 2.csv"]
     lines = out.read_text().splitlines()
     assert lines[0] == "phone number,first name,pa name"
     assert "07700900124,Caz,Pat Honeysock" in lines and len(lines) == 4

@@ -29,6 +29,11 @@ class Kind:
     description: str
 
     @property
+    def file_title(self) -> str:
+        """The kind as a file name says it: 'self-assessment return'."""
+        return self.label.split(" (")[0].lower()
+
+    @property
     def file_filter(self) -> str:
         what = "Excel workbooks" if self.suffix == ".xlsx" else "PDF documents"
         return f"{what} (*{self.suffix})"
@@ -101,12 +106,12 @@ def subjects(session: Session, key: str) -> list[Subject]:
     ]
 
 
-def suggested_file_name(key: str, subject: str) -> str:
-    safe = "".join(c if c.isalnum() or c in " -_" else " " for c in subject)
-    stem = " ".join(safe.split()) or "export"
+def suggested_file_name(key: str, subject: str, authority: str = "") -> str:
+    """The name a save dialog suggests: 'Northshire – self-assessment return – Baseline 2026.xlsx'."""
+    from nbdesk.paths import file_name
+
     k = kind(key)
-    what = "return" if k.suffix == ".xlsx" else "report"
-    return f"{stem} {what}{k.suffix}"
+    return file_name(authority, k.file_title, subject, suffix=k.suffix)
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
     def _show(self, section: Section) -> None:
         if section in self._waiting_for_data:
             self._waiting_for_data.discard(section)
+            section.authority = self.authority
             section.set_database(self.db)
         elif self.stack.currentWidget() is not section:
             section.shown_again()

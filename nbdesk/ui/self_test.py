@@ -106,8 +106,10 @@ def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
         backup = backup_file(db_path, outdir / "backup.nbdesk")
         log(f"backed up: {backup.name} ({backup.stat().st_size} bytes)")
         with db.session() as session:
+            from nbdesk.authority import authority_name
             from nbdesk.frameworks import framework_definition, list_frameworks
 
+            authority = authority_name(session)
             framework = framework_definition(session, list_frameworks(session)[0].id)
             assessments = list_assessments(session)
             rounds = sorted(list_rounds(session), key=lambda r: r.opens_on, reverse=True)
@@ -127,7 +129,7 @@ def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
             (service.PARTICIPATION_REPORT, survey.id, survey.name, None),
         )
         for key, subject_id, subject, compare_id in jobs:
-            path = outdir / service.suggested_file_name(key, subject)
+            path = outdir / service.suggested_file_name(key, subject, authority)
             try:
                 path = service.export(db.session, key, subject_id, path, compare_id)
             except Exception as exc:

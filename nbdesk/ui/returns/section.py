@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from nbdesk.atomic import ExportError
 from nbdesk.returns import service
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.worker import run_in_background
 
@@ -216,16 +216,16 @@ class ReturnsSection(Section):
 
     def ask_for_path(self, suggested: str, file_filter: str) -> Path | None:
         """The save dialog; tests replace this method."""
-        start = str(Path(self.db.path).parent / suggested) if self.db is not None else suggested
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", start, file_filter)
-        return Path(name) if name else None
+        suffix = self.current_kind().suffix
+        return ask_save_path(self, "Export to", "returns", suggested, file_filter, suffix)
 
     def start_export(self) -> None:
         if self.db is None or self.subject.currentData() is None or self.task is not None:
             return
         k = self.current_kind()
         path = self.ask_for_path(
-            service.suggested_file_name(k.key, self.subject.currentText()), k.file_filter
+            service.suggested_file_name(k.key, self.subject.currentText(), self.authority),
+            k.file_filter,
         )
         if path is None:
             return

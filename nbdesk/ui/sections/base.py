@@ -17,6 +17,7 @@ class Section(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.title)
         self.db: Database | None = None
+        self.authority = ""  # the authority's name, for the names of files it exports
 
     def set_database(self, db: Database | None) -> None:
         self.db = db

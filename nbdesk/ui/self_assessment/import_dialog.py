@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from nbdesk.assessments import (
 from nbdesk.frameworks import framework_definition
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.file_dialogs import ask_open_path
 from nbdesk.ui.self_assessment.common import AssessmentFields
 
 
@@ -128,11 +128,14 @@ class ImportRatingsDialog(QDialog):
         self.resize(line * 50, line * 40)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Choose the Ratings workbook", "", "Workbooks (*.xlsx *.csv);;All files (*)"
+        path = ask_open_path(
+            self,
+            "Choose the Ratings workbook",
+            "ratings",
+            "Workbooks (*.xlsx *.csv);;All files (*)",
         )
-        if name:
-            self.path.setText(name)
+        if path is not None:
+            self.path.setText(str(path))
 
     def _mode_changed(self, *_args: object) -> None:
         new = self.as_new.isChecked()

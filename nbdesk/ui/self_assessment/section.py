@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,9 +37,11 @@ from nbdesk.assessments import (
 )
 from nbdesk.atomic import ExportError
 from nbdesk.frameworks import list_frameworks
+from nbdesk.paths import file_name
 from nbdesk.storage import Database
 from nbdesk.ui.date_field import DateProblem
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.self_assessment.common import AssessmentFields
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
@@ -408,13 +409,19 @@ class SelfAssessmentSection(Section):
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             with_ratings = answer == QMessageBox.StandardButton.Yes
-        start = f"{chosen.name if chosen else 'ratings'}.xlsx".replace("/", "-")
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export a Ratings workbook", start, "Excel workbook (*.xlsx)"
+        suggested = file_name(
+            self.authority, "Ratings workbook", chosen.name if chosen else "", suffix=".xlsx"
         )
-        if not name:
+        path = ask_save_path(
+            self,
+            "Export a Ratings workbook",
+            "ratings",
+            suggested,
+            "Excel workbook (*.xlsx)",
+            ".xlsx",
+        )
+        if path is None:
             return
-        path = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
         try:
             export_workbook(self.db, path, chosen.id if chosen else None, with_ratings)
         except (OSError, ValueError, ExportError) as exc:

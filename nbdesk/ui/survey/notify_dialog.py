@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,8 +29,10 @@ from nbdesk.notify import (
     write_left_out_file,
     write_notify_file,
 )
+from nbdesk.paths import file_name
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.table_models import Column, ListModel
 from nbdesk.ui.worker import run_in_background
 
@@ -44,9 +45,12 @@ LEFT_OUT_COLUMNS = [
 
 
 class NotifyDialog(QDialog):
-    def __init__(self, db: Database, round_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, round_id: int, parent: QWidget | None = None, authority: str = ""
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self.authority = authority
         self.round_id = round_id
         self.data: NotifyList | None = None
         self.written: Path | None = None
@@ -139,14 +143,16 @@ class NotifyDialog(QDialog):
             lambda exc, trace: show_error(self, "Could not build the list", str(exc), trace),
         )
 
-    def _write(self, title: str, suggested: str, filters: str, writer) -> None:
+    def _write(self, title: str, what: str, filters: str, writer) -> None:
         data = self.data
         if data is None:
             return
-        name, _ = QFileDialog.getSaveFileName(self, title, suggested, filters)
-        if not name:
+        suggested = file_name(self.authority, what, data.round_name, suffix=".csv")
+        path = ask_save_path(self, title, "notify", suggested, filters, "")
+        if path is None:
             return
-        path = Path(name)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            path = path.with_name(path.name + ".csv")
 
         def done(written: Path) -> None:
             self.written = written
@@ -162,12 +168,12 @@ class NotifyDialog(QDialog):
 
     def save_list(self) -> None:
         channel = self.data.channel if self.data else "text"
+        what = "Notify list, texts" if channel == "text" else "Notify list, emails"
         self._write(
-            "Save the Notify list",
-            f"notify-{channel}.csv",
-            "CSV (*.csv);;Excel workbook (*.xlsx)",
-            write_notify_file,
+            "Save the Notify list", what, "CSV (*.csv);;Excel workbook (*.xlsx)", write_notify_file
         )
 
     def save_left_out(self) -> None:
-        self._write("Save those left out", "left-out.csv", "CSV (*.csv)", write_left_out_file)
+        self._write(
+            "Save those left out", "left out of the Notify list", "CSV (*.csv)", write_left_out_file
+        )

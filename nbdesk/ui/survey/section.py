@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -87,6 +86,7 @@ from nbdesk.rounds import (
 from nbdesk.storage import Database
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.file_dialogs import ask_open_path
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.survey.chart import CompletionsChart
 from nbdesk.ui.survey.dialogs import (
@@ -339,11 +339,11 @@ class RegisterTab(QWidget):
         db = self.section.db
         if db is None:
             return
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Import a care leaver list", "", "Lists (*.xlsx *.csv);;All files (*)"
+        path = ask_open_path(
+            self, "Import a care leaver list", "register", "Lists (*.xlsx *.csv);;All files (*)"
         )
-        if name:
-            self.start_import(Path(name))
+        if path is not None:
+            self.start_import(path)
 
     def start_import(self, path: Path) -> None:
         from nbdesk.register_import import preview_import, read_register_file, workbook_sheets
@@ -1037,7 +1037,7 @@ class SurveySection(Section):
         rid = self.round_id()
         if self.db is None or rid is None:
             return
-        self.notify_dialog = NotifyDialog(self.db, rid, self)
+        self.notify_dialog = NotifyDialog(self.db, rid, self, self.authority)
         self.notify_dialog.open()
 
     def erase(self) -> None:
