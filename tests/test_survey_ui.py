@@ -830,3 +830,63 @@ def test_every_channel_purpose_and_outcome_and_the_history_at_a_glance(
         "foster carer",
         f"{day}: Letter or paper copy, Paper copy sent, No reply",
     ]
+
+
+def test_ctrl_enter_goes_down_the_list_never_back_and_says_when_it_ends(qtbot, section) -> None:
+    """Issue 10: once everyone has been contacted today, saving moves on down the list to the
+    next person, never back to the one just saved, and the end of the list is said."""
+    tab = section.contacts_tab
+    tab.everyone.setChecked(False)
+    visited: list[str] = []
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    # Two passes over Sam's and Pat's people: the second pass is everyone contacted today.
+    for _ in range(2 * len(ids_in(tab))):
+        visited.append(tab.panel.person.unique_id)
+        qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+        assert tab.panel.person.unique_id != visited[-1] or "end of it" in section.message.text()
+    first_pass = visited[: len(visited) // 2]
+    assert sorted(first_pass) == sorted(set(first_pass))  # nobody twice in a pass
+    assert "reached the end" in section.message.text()
+    # Second pass: everyone has a contact today, so the list keeps its order and is walked down.
+    second = visited[len(visited) // 2 :]
+    assert second == ids_in(tab)[: len(second)]
+
+
+def test_says_completed_offers_to_record_the_completion(
+    qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def question(parent, title, text, buttons, default):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    who = tab.panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    tab.panel.outcome.setFocus()
+    qtbot.keyClicks(tab.panel.outcome, "Says")
+    assert tab.panel.outcome.currentData() == "says-completed"
+    qtbot.keyClick(tab.panel.outcome, Qt.Key.Key_Return, CTRL)
+    assert len(asked) == 1 and "says they have completed the survey" in asked[0]
+    assert "completion recorded" in section.message.text()
+    assert who.unique_id not in ids_in(tab)  # completed: off the who-next list
+
+    section.db.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        rid = find_round(session, "Time 2").id
+        state = completion_state(session, rid, who.person_id)
+    reopened.close()
+    assert (state.completed, state.confirmed_by, state.confirmed_on) == (
+        True,
+        "young-person",
+        clock.today(),
+    )

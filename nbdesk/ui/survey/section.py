@@ -581,8 +581,29 @@ class PersonPanel(QWidget):
         except (ValueError, LookupError) as exc:
             QMessageBox.warning(self, "Contact not saved", str(exc))
             return
-        self.tab.section.status(f"Contact with {row.name or row.unique_id} saved.")
-        self.tab.after_change(move_on=True)
+        who = row.name or row.unique_id
+        message = f"Contact with {who} saved."
+        if self.outcome.currentData() == "says-completed" and self.mark.isEnabled():
+            # They said they have done it: offer to record it now rather than leave it to memory.
+            answer = QMessageBox.question(
+                self,
+                "Record the completion?",
+                f"{who} says they have completed the survey. Record the completion now, "
+                f"confirmed by {CONFIRMED_BY_PHRASES['young-person']} on "
+                f"{format_day(contacted_on)}?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                try:
+                    with db.transaction() as session:
+                        mark_completed(session, round_id, row.person_id, "young-person", contacted_on)
+                except (ValueError, LookupError) as exc:
+                    QMessageBox.warning(self, "Not marked", str(exc))
+                else:
+                    message = f"Contact with {who} saved, and the completion recorded."
+        self.tab.section.status(message)
+        self.tab.after_change(move_on=True, saved=row.person_id)
 
     def mark_completed(self) -> None:
         db, round_id, row = self.tab.section.db, self.tab.section.round_id(), self.person
@@ -606,7 +627,7 @@ class PersonPanel(QWidget):
             QMessageBox.warning(self, "Not marked", str(exc))
             return
         self.tab.section.status(f"{row.name or row.unique_id} marked as completed.")
-        self.tab.after_change(move_on=True)
+        self.tab.after_change(move_on=True, saved=row.person_id)
 
     def unmark_completed(self) -> None:
         db, round_id, row = self.tab.section.db, self.tab.section.round_id(), self.person
@@ -760,16 +781,49 @@ class ContactsTab(QWidget):
     def _chosen(self, index) -> None:
         self.panel.show_person(index.data(ROW_ROLE) if index.isValid() else None)
 
-    def after_change(self, move_on: bool) -> None:
-        """Redraw after a save; after logging a contact, go on to whoever is now in that place."""
-        row = self.view.currentIndex().row()
+    def after_change(self, move_on: bool, saved: int | None = None) -> None:
+        """Redraw after a save; after logging a contact, go on down the list to the person who
+        came after the one just saved, never back to them (once everyone has been contacted
+        today the list keeps its order, and the end of it is said)."""
+        ids_before = [self.model.row(r).person_id for r in self._shown_rows()]
         # The section marks the other views stale; this list is redrawn once, here.
         self.section.changed(register=False, redraw=False)
-        if move_on and not self.everyone.isChecked():
-            self.refresh(keep_row=max(0, row))
-            self.view.setFocus()
-        else:
+        if not move_on or self.everyone.isChecked() or saved not in ids_before:
             self.refresh()
+            return
+        after = ids_before[ids_before.index(saved) + 1 :]
+        self.refresh()
+        shown = {self.model.row(r).person_id: r for r in self._shown_rows()}
+        following = next((pid for pid in after if pid in shown and pid != saved), None)
+        if following is None:
+            self.select_person(saved)
+            self.section.status(
+                self.section.message.text()
+                + " That was the last person in this list: you have reached the end of it."
+            )
+        else:
+            self.select_person(following)
+        self.view.setFocus()
+
+    def _shown_rows(self) -> list[int]:
+        """The model rows in the order the list shows them (after the find box's filter)."""
+        return [
+            self.proxy.mapToSource(self.proxy.index(r, 0)).row()
+            for r in range(self.proxy.rowCount())
+        ]
+
+    def select_person(self, person_id: int) -> None:
+        for r in self._shown_rows():
+            if self.model.row(r).person_id == person_id:
+                target = self.proxy.mapFromSource(self.model.index(r, 0))
+                self.view.selectionModel().setCurrentIndex(
+                    target,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.view.scrollTo(target)
+                self._chosen(target)
+                return
 
 
 class DashboardTab(QWidget):
