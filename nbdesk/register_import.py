@@ -281,6 +281,16 @@ class DuplicateId:
     def row_numbers(self) -> tuple[int, ...]:
         return tuple(r.number for r in self.rows)
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names its rows give (usually one), to say which person the id is."""
+        found: list[str] = []
+        for row in self.rows:
+            name = _stored(row.values).get("name", "")
+            if name and name not in found:
+                found.append(name)
+        return tuple(found)
+
     def text(self) -> str:
         return (
             f"the unique id '{self.unique_id}' is on rows {_and(map(str, self.row_numbers))}, "
