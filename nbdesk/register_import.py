@@ -179,7 +179,7 @@ class ImportRejected(ValueError):
         rows = len(preview.rejected_rows)
         super().__init__(
             f"{_count(rows, 'row')} {'names' if rows == 1 else 'name'} no one (no usable unique "
-            "id); nothing was imported. Say the rows were seen to import everyone else."
+            "id); nothing was imported. Confirm you have seen them to import everyone else."
         )
         self.preview = preview
 
@@ -670,7 +670,7 @@ def preview_import(
         differing = [
             header
             for key, header in mapping.items()
-            if len({repr(r.values.get(key)) for r in rows}) > 1
+            if len(rows) > 1 and len({repr(r.values.get(key)) for r in rows}) > 1
         ]
         if not differing:
             valid.append((first.number, _stored(first.values)))
