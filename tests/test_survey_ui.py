@@ -371,6 +371,31 @@ def test_a_messy_list_by_keyboard_warnings_a_choice_of_row_and_everyone_imported
     )
 
 
+def test_every_control_of_the_import_preview_is_named_by_its_visible_words(qtbot, section) -> None:
+    """A screen reader user hears what a sighted user reads: each button's and tick box's name
+    holds its text, and each labelled control's name holds its label's words."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    dialog = open_import(qtbot, section, DATA / "register_annex_a_contacts.xlsx")
+    seen = 0
+    for button in dialog.findChildren(QAbstractButton):
+        if button.isVisibleTo(dialog) and button.text():
+            words = button.text().replace("&", "")
+            # With no name of its own, a button is named by its text (as Qt tells screen readers).
+            assert words in (button.accessibleName() or words), words
+            seen += 1
+    for label in dialog.findChildren(QLabel):
+        if label.buddy() is not None and label.isVisibleTo(dialog):
+            words = label.text().replace("&", "").rstrip(":")
+            assert words in label.buddy().accessibleName(), words
+            seen += 1
+    assert seen > 30
+    # Every table lets Tab move on to the next control.
+    tables = [dialog.warnings, dialog.left_out, *(w.table for w in dialog.choice_widgets)]
+    assert len(tables) == 3 and not any(t.tabKeyNavigation() for t in tables)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
 def test_the_wheel_over_a_closed_drop_down_scrolls_the_mapping(qtbot, section) -> None:
     """Scrolling down the mapping with the mouse wheel must not change a column under the
     pointer; once the person has chosen the drop-down (it has focus), the wheel changes it."""

@@ -201,12 +201,13 @@ class ImportDialog(QDialog):
         mapping_wheel = WheelScrollsPanel(self.mapping_scroll)
         self.combos: dict[str, QComboBox] = {}
         for target in TARGETS:
+            label = target.label + (" (required)" if target.required else "")
             combo = QComboBox()
-            combo.setAccessibleName(f"Column for {target.label}")
+            combo.setAccessibleName(f"Column for {label}")
             no_wheel_unless_focused(combo, mapping_wheel)
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.combos[target.key] = combo
-            form.addRow(target.label + (" (required)" if target.required else "") + ":", combo)
+            form.addRow(label + ":", combo)
         self._fill_combos(table, preview.mapping)
         scroll = self.mapping_scroll
         scroll.setWidget(mapping_box)
@@ -291,7 +292,6 @@ class ImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             "&Import", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.import_button.setAccessibleName("Import")
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -475,9 +475,9 @@ class ImportDialog(QDialog):
         ready = p.can_import and (not p.rejections or self.seen.isChecked())
         self.import_button.setEnabled(ready)
         people = len(p.valid)
-        self.import_button.setText(
-            f"&Import {people} {'person' if people == 1 else 'people'}" if people else "&Import"
-        )
+        text = f"Import {people} {'person' if people == 1 else 'people'}" if people else "Import"
+        self.import_button.setText("&" + text)
+        self.import_button.setAccessibleName(text)
 
     def _import(self) -> None:
         if not self.import_button.isEnabled():
