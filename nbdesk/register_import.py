@@ -579,19 +579,21 @@ def _read_row(
                 )
             )
         values[key] = value
-    reason_header = mapping.get("do_not_contact_reason")
-    if values.get("do_not_contact") and reason_header and not values.get("do_not_contact_reason"):
+    if values.get("do_not_contact") and not values.get("do_not_contact_reason"):
         # The flag matters more than the missing reason: keep it, and say where it came from.
         instead = (
             "the reason on the register is kept"
             if held_reason
             else f"recorded as '{DEFAULT_DNC_REASON}'"
         )
+        reason_header = mapping.get("do_not_contact_reason")
         warnings.append(
             FieldWarning(
                 row.number,
-                reason_header,
-                f"do not contact is set but no reason is given; {instead}",
+                reason_header or mapping["do_not_contact"],
+                "do not contact is set but "
+                + ("no reason is given" if reason_header else "the list has no reason column")
+                + f"; {instead}",
                 NO_DNC_REASON,
             )
         )

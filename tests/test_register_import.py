@@ -577,7 +577,12 @@ def test_re_import_leaves_what_a_blank_cell_does_not_say(db: Database, tmp_path:
         "B006,,07700 900177,,no\n"
     )
     with db.transaction() as session:
-        result = apply_import(session, preview_import(session, read_register_file(again)))
+        preview = preview_import(session, read_register_file(again))
+        assert [w.text() for w in preview.warnings] == [
+            "row 3, column 'Do not contact': do not contact is set but the list has no reason "
+            "column; the reason on the register is kept"
+        ]
+        result = apply_import(session, preview)
     assert (result.added, result.updated) == (0, 3)
     with db.session() as session:
         dara, finn, gus = (find_person(session, i) for i in ("B003", "B005", "B006"))
@@ -602,7 +607,12 @@ def test_a_new_person_flagged_without_a_reason_column_says_where_it_came_from(
     path = tmp_path / "dnc.csv"
     path.write_text("Unique ID,Name,DNC\nD1,Ada Wobblesock,Y\n")
     with db.transaction() as session:
-        apply_import(session, preview_import(session, read_register_file(path)))
+        preview = preview_import(session, read_register_file(path))
+        assert [w.text() for w in preview.warnings] == [
+            "row 2, column 'DNC': do not contact is set but the list has no reason column; "
+            f"recorded as '{DEFAULT_DNC_REASON}'"
+        ]
+        apply_import(session, preview)
     with db.session() as session:
         ada = find_person(session, "D1")
     assert ada.do_not_contact and ada.do_not_contact_reason == DEFAULT_DNC_REASON
