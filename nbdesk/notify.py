@@ -21,7 +21,7 @@ from nbdesk.atomic import write_atomically
 from nbdesk.register import first_name
 from nbdesk.rounds import CONFIRMED_BY_PHRASES, get_round
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
-from nbdesk.validation import email_address, format_day, uk_mobile
+from nbdesk.validation import email_address, format_day, is_landline, takes_texts, uk_phone
 
 NOTIFY_ROW_LIMIT = 100_000
 RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}
@@ -53,8 +53,9 @@ def notify_list(
     channel: str = "text",
     personalisation: tuple[str, ...] = DEFAULT_PERSONALISATION,
 ) -> NotifyList:
-    """The people to remind: eligible, not completed, not do-not-contact, with a valid UK mobile
-    (texts) or email address (emails) and a value for every chosen personalisation column."""
+    """The people to remind: eligible, not completed, not do-not-contact, with a UK mobile that
+    takes texts (texts) or an email address (emails) and a value for every chosen personalisation
+    column. A person with a landline is left out with that reason, so a PA knows to call."""
     if channel not in RECIPIENT_COLUMN:
         raise ValueError(f"The channel must be 'text' or 'email', not '{channel}'.")
     unknown = [p for p in personalisation if p not in PERSONALISATION]
@@ -117,19 +118,24 @@ def notify_list(
         if dnc:
             leave(f"do not contact ({dnc_reason or 'no reason given'})")
             continue
+        if channel == "text" and not phone:
+            leave("no mobile number")
+            continue
+        if channel == "email" and not email:
+            leave("no email address")
+            continue
         try:
-            if channel == "text":
-                if not phone:
-                    raise ValueError("no mobile number")
-                recipient = uk_mobile(phone).replace(" ", "")
-            else:
-                if not email:
-                    raise ValueError("no email address")
-                recipient = email_address(email)
+            recipient = (uk_phone(phone) if channel == "text" else email_address(email)).replace(
+                " ", ""
+            )
         except ValueError as exc:
-            what = "mobile number" if channel == "text" else "email address"
-            reason = str(exc) if str(exc).startswith("no ") else f"{what} not valid: {exc}"
-            leave(reason)
+            what = "phone number" if channel == "text" else "email address"
+            leave(f"{what} not valid: {exc}")
+            continue
+        if channel == "text" and not takes_texts(recipient):
+            # The register keeps landlines so PAs can call; Notify can only text mobiles.
+            kind = "a landline" if is_landline(recipient) else "a number that is not a mobile"
+            leave(f"has {kind} ({uk_phone(phone)}), which cannot take texts")
             continue
         values = {
             "first name": first_name(preferred, name),

@@ -2,10 +2,21 @@
 
 Every cell is read as text (nbdesk.tabular) and checked here, so what a council's export contains
 (dates in several formats or as Excel serial numbers, numbers stored as text, stray spaces, blank
-rows) is either understood or reported with its row, column and reason. The import is all or
-nothing: `preview_import` finds every problem without changing anything, and `apply_import` either
-stores every valid row in the caller's transaction or, if any row was rejected and the caller has
-not said the rejections were seen, raises and stores nothing.
+rows) is either understood or reported with its row, column and reason.
+
+An import never drops a person for a detail. A row is refused only when it cannot name a person:
+it has no unique id, or Excel shortened the id (1.00239E+11) so its digits are lost. Any other
+cell that cannot be read (a broken email, a date that does not exist, "maybe" for yes or no) is a
+warning: the person is imported with that field blank, or, if they are already on the register,
+with the value held left as it is. A landline is kept as the person's phone (they can be called)
+and listed as a warning because it cannot take texts. Two rows with the same id that read the
+same are one person; two that differ are shown side by side until the person importing chooses
+which to keep (`ImportPreview.resolve`).
+
+The import is all or nothing: `preview_import` finds every problem without changing anything, and
+`apply_import` either stores every person in the caller's transaction or, if a row was refused and
+the caller has not said the refusals were seen, or an id's rows still differ, raises and stores
+nothing.
 
 Re-importing matches people by their unique id and updates only the fields the file's mapped
 columns hold; a blank cell leaves what nbdesk holds as it was (a mobile number typed by a PA is not
@@ -21,8 +32,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from collections.abc import Mapping as ReadOnlyMapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +47,7 @@ from nbdesk.register import FIELD_NAMES, parse_channel
 from nbdesk.storage.models.survey import CareLeaver
 from nbdesk.tabular import (
     HEADER_SEARCH_ROWS,
+    Row,
     Table,
     TableError,
     cell_text,
@@ -44,10 +57,13 @@ from nbdesk.tabular import (
 from nbdesk.validation import (
     email_address,
     excel_shortened,
+    is_landline,
+    not_known,
     now_for_records,
     parse_birth_date,
+    takes_texts,
     tidy,
-    uk_mobile,
+    uk_phone,
     yes_no,
 )
 
@@ -111,7 +127,7 @@ TARGETS: tuple[Target, ...] = (
     Target("activity", "Activity", ("Activity Status", "Activity", "Main activity")),
     Target(
         "phone",
-        "Mobile number",
+        "Phone number",
         (
             "Mobile",
             "Mobile number",
@@ -157,12 +173,24 @@ Mapping = dict[str, str]  # target key -> the file's header
 
 
 class ImportRejected(ValueError):
-    """Rows were rejected and the import was not told to skip them: nothing was stored."""
+    """Rows were refused and the import was not told to leave them out: nothing was stored."""
+
+    def __init__(self, preview: ImportPreview) -> None:
+        rows = len(preview.rejected_rows)
+        super().__init__(
+            f"{_count(rows, 'row')} {'names' if rows == 1 else 'name'} no one (no usable unique "
+            "id); nothing was imported. Confirm you have seen them to import everyone else."
+        )
+        self.preview = preview
+
+
+class DuplicatesUnresolved(ValueError):
+    """An id is on rows that differ and no row was chosen: nothing was stored."""
 
     def __init__(self, preview: ImportPreview) -> None:
         super().__init__(
-            f"{len(preview.rejections)} problem(s) in {len(preview.rejected_rows)} row(s); "
-            "nothing was imported."
+            " ".join(d.text()[:1].upper() + d.text()[1:] + "." for d in preview.duplicates)
+            + " Choose which row to keep for each; nothing was imported."
         )
         self.preview = preview
 
@@ -198,8 +226,19 @@ def guess_mapping(headers: tuple[str, ...] | list[str]) -> Mapping:
     return mapping
 
 
+NO_ID = "has no unique id"
+
+# What a warning is about, so the summary can say in words why people are listed.
+LEFT_BLANK = "left blank"  # a cell that could not be read: the field is blank or left as held
+LANDLINE = "landline"  # kept for calls: it cannot take texts
+NOT_MOBILE = "not a mobile"  # 03, 08, 070 or 076: kept for calls, cannot take texts either
+NO_DNC_REASON = "no do-not-contact reason"  # the flag is kept with a reason saying where from
+
+
 @dataclass(frozen=True)
 class Rejection:
+    """A row refused because it cannot name a person: nothing from it is imported."""
+
     row: int  # as the spreadsheet shows it
     column: str  # the file's header, or "" for the whole row
     reason: str
@@ -210,17 +249,71 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class FieldWarning:
+    """A cell that could not be used as written; the person on the row is imported all the same."""
+
+    row: int
+    column: str  # the file's header
+    reason: str  # says what was done instead: left blank, left as held, kept for calls
+    kind: str = field(default=LEFT_BLANK, compare=False)
+
+    def text(self) -> str:
+        return f"row {self.row}, column '{self.column}': {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    number: int
+    cells: ReadOnlyMapping[str, str]  # the file's text, by header, as the spreadsheet shows it
+    values: ReadOnlyMapping[str, Any]  # the fields as read (first name and surname still apart)
+
+
+@dataclass(frozen=True)
+class DuplicateId:
+    """One unique id on rows that read differently: the person importing chooses which to keep."""
+
+    unique_id: str
+    rows: tuple[SourceRow, ...]
+    differing: tuple[str, ...]  # the file's headers whose cells read differently, in file order
+    on_register: bool
+
+    @property
+    def row_numbers(self) -> tuple[int, ...]:
+        return tuple(r.number for r in self.rows)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names its rows give (usually one), to say which person the id is."""
+        found: list[str] = []
+        for row in self.rows:
+            name = _stored(row.values).get("name", "")
+            if name and name not in found:
+                found.append(name)
+        return tuple(found)
+
+    def text(self) -> str:
+        return (
+            f"the unique id '{self.unique_id}' is on rows {_and(map(str, self.row_numbers))}, "
+            f"which differ in {_and(self.differing)}"
+        )
+
+
+@dataclass(frozen=True)
 class ImportPreview:
     source: str
     headers: tuple[str, ...]
     mapping: Mapping
     rows_read: int
-    valid: tuple[tuple[int, dict[str, Any]], ...]  # (row number, field values) of good rows
+    valid: tuple[tuple[int, dict[str, Any]], ...]  # (row number, fields to store): one per person
     rejections: tuple[Rejection, ...]
     new_ids: frozenset[str]
     updated_ids: frozenset[str]
     ignored_headers: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())  # whole-file problems: nothing can be imported
+    warnings: tuple[FieldWarning, ...] = ()
+    duplicates: tuple[DuplicateId, ...] = ()  # ids on rows that differ, no row chosen yet
+    repeats: tuple[tuple[int, int], ...] = ()  # (row, the earlier row it repeats exactly)
+    kept: tuple[tuple[DuplicateId, int], ...] = ()  # ids on rows that differ, with the row chosen
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -228,14 +321,176 @@ class ImportPreview:
 
     @property
     def can_import(self) -> bool:
-        return not self.problems and bool(self.valid)
+        return not self.problems and bool(self.valid) and not self.duplicates
+
+    def resolve(self, choices: ReadOnlyMapping[str, int]) -> ImportPreview:
+        """The preview with a row chosen for ids on rows that differ (unique id -> row number):
+        the chosen row is imported and the id's other rows, and their warnings, are left out."""
+        by_id = {d.unique_id: d for d in self.duplicates}
+        for uid in choices:
+            if uid not in by_id:
+                raise ValueError(f"The unique id '{uid}' is not on rows that differ.")
+        valid = list(self.valid)
+        new, updated = set(self.new_ids), set(self.updated_ids)
+        kept = list(self.kept)
+        unresolved: list[DuplicateId] = []
+        set_aside: set[int] = set()
+        for duplicate in self.duplicates:
+            number = choices.get(duplicate.unique_id)
+            if number is None:
+                unresolved.append(duplicate)
+                continue
+            chosen = next((r for r in duplicate.rows if r.number == number), None)
+            if chosen is None:
+                raise ValueError(
+                    f"Row {number} does not hold the unique id '{duplicate.unique_id}' (rows "
+                    f"{_and(map(str, duplicate.row_numbers))} do)."
+                )
+            valid.append((chosen.number, _stored(chosen.values)))
+            (updated if duplicate.on_register else new).add(duplicate.unique_id)
+            set_aside |= {n for n in duplicate.row_numbers if n != number}
+            kept.append((duplicate, number))
+        return replace(
+            self,
+            valid=tuple(sorted(valid, key=lambda v: v[0])),
+            new_ids=frozenset(new),
+            updated_ids=frozenset(updated),
+            warnings=tuple(w for w in self.warnings if w.row not in set_aside),
+            duplicates=tuple(unresolved),
+            kept=tuple(kept),
+        )
+
+    def keep(self, which: str) -> ImportPreview:
+        """Every id on rows that differ resolved to its first or its last row."""
+        if which not in ("first", "last"):
+            raise ValueError(f"Keep the 'first' or the 'last' row, not '{which}'.")
+        index = 0 if which == "first" else -1
+        return self.resolve({d.unique_id: d.rows[index].number for d in self.duplicates})
+
+    def people_warned(self, kind: str | None = None) -> frozenset[str]:
+        """The ids of the people to be imported with a warning (of one kind, if given), counting
+        a warning on a row that repeats theirs."""
+        person = {number: values["unique_id"] for number, values in self.valid}
+        for repeat, earlier in self.repeats:
+            if earlier in person:
+                person[repeat] = person[earlier]
+        return frozenset(
+            person[w.row]
+            for w in self.warnings
+            if w.row in person and (kind is None or w.kind == kind)
+        )
+
+    def summary(self) -> str:
+        """What the import will do, in words, for the preview dialog and the command line."""
+        if self.problems:
+            return "Nothing can be imported until this is fixed: " + " ".join(self.problems)
+        if not self.rows_read:
+            return "The list has no rows below its header, so there is no one to import."
+        added, updated = len(self.new_ids), len(self.updated_ids)
+        if added and updated:
+            people = f"{_count(added, 'person', 'people')} will be added and {updated} updated"
+        elif added or updated:
+            people = f"{_count(added or updated, 'person', 'people')} will be " + (
+                "added" if added else "updated"
+            )
+        else:
+            people = "No one will be added or updated"
+        if updated:
+            people += " (matched by unique id: their contacts and completions are kept)"
+        sentences = [people + "."]
+
+        blank = self.people_warned(LEFT_BLANK)
+        if blank:
+            held = " or as held" if blank & self.updated_ids else ""
+            sentences.append(
+                f"{len(blank)} of them {_has(len(blank))} a detail left blank{held} "
+                "(see the warnings)."
+            )
+        landline, other = self.people_warned(LANDLINE), self.people_warned(NOT_MOBILE)
+        if landline or other:
+            n = len(landline | other)
+            what = "a landline" + (" or another number that is not a mobile" if other else "")
+            sentences.append(
+                f"{n} of them {_has(n)} {what}: kept for calls, but it cannot take texts."
+            )
+        no_reason = self.people_warned(NO_DNC_REASON)
+        if no_reason:
+            sentences.append(
+                f"{len(no_reason)} of them {'is' if len(no_reason) == 1 else 'are'} marked do "
+                "not contact with no reason given (see the warnings)."
+            )
+
+        if len(self.repeats) <= 3:
+            sentences += [f"Row {r} repeats row {e}: imported once." for r, e in self.repeats]
+        else:
+            sentences.append(
+                f"{len(self.repeats)} rows repeat an earlier row with the same id and details: "
+                "each person is imported once."
+            )
+        if len(self.kept) <= 3:
+            for duplicate, number in self.kept:
+                others = [str(n) for n in duplicate.row_numbers if n != number]
+                sentences.append(
+                    f"For the id {duplicate.unique_id}, row {number} is kept and "
+                    f"{'row' if len(others) == 1 else 'rows'} {_and(others)} left out."
+                )
+        else:
+            sentences.append(
+                f"{len(self.kept)} ids are on rows that differ: the row chosen for each is kept "
+                "and the others left out."
+            )
+
+        refused = self.rejected_rows
+        if refused:
+            no_id = len({r.row for r in self.rejections if r.reason == NO_ID})
+            shortened = len(refused) - no_id
+            if not shortened:
+                why = "it has no unique id" if no_id == 1 else "they have no unique id"
+            elif not no_id:
+                why = (
+                    "Excel shortened its id, so the digits are lost"
+                    if shortened == 1
+                    else "Excel shortened their ids, so the digits are lost"
+                )
+            else:
+                why = (
+                    f"{no_id} with no unique id and {shortened} with an id Excel shortened, so "
+                    "the digits are lost"
+                )
+            sentences.append(
+                f"{_count(len(refused), 'row')} {'is' if len(refused) == 1 else 'are'} left "
+                f"out: {why}."
+            )
+        if self.duplicates:
+            n = len(self.duplicates)
+            where = "two rows" if n == 1 and len(self.duplicates[0].rows) == 2 else "rows"
+            sentences.append(
+                f"{_count(n, 'id')} {'is' if n == 1 else 'are'} on {where} that differ: "
+                + ("choose which to keep." if n == 1 else "choose which row to keep for each.")
+            )
+        return " ".join(sentences)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _has(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def _and(items: Iterable[str]) -> str:
+    """a, b and c"""
+    listed = list(items)
+    return ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
 
 
 @dataclass(frozen=True)
 class ImportResult:
     added: int
     updated: int
-    skipped_rows: int
+    skipped_rows: int  # rows refused: they name no one
+    warned: int = 0  # people imported with a detail left blank, a landline or a default reason
 
 
 def mapping_problems(mapping: Mapping, headers: tuple[str, ...]) -> list[str]:
@@ -265,28 +520,96 @@ def mapping_problems(mapping: Mapping, headers: tuple[str, ...]) -> list[str]:
 BLANK: dict[str, Any] = {n: "" for n in FIELD_NAMES} | {k: False for k in BOOLEAN_KEYS}
 BLANK["date_of_birth"] = None
 DEFAULT_DNC_REASON = "Marked do not contact in the imported list"
+# Contact details and dates that lists write as "n/k" or "-": the same as a blank cell.
+NOT_KNOWN_ALLOWED = {"date_of_birth", "phone", "email"}
 
 
 def _read_cell(key: str, text: str, today: date) -> Any:
+    """The cell's value, None for "not known", or ValueError saying why it cannot be read."""
+    if key in NOT_KNOWN_ALLOWED and not_known(text):
+        return None
     if key == "date_of_birth":
         return parse_birth_date(text, today)
     if key == "phone":
-        return uk_mobile(text)
+        # A landline is kept: the person can still be called (the preview warns it takes no texts).
+        return uk_phone(text)
     if key == "email":
         return email_address(text)
     if key == "preferred_channel":
         return parse_channel(text)
     if key in BOOLEAN_KEYS:
         return yes_no(text)
-    if key == "unique_id":
-        value = tidy(text.lstrip("'"))
-        if excel_shortened(value):
-            raise ValueError(
-                f"'{value}' is a number Excel has shortened, so the id is lost; format the "
-                "column as text in the case system's export and save the list again"
-            )
-        return value
     return tidy(text)
+
+
+def _read_row(
+    row: Row, uid: str, mapping: Mapping, today: date, held_reason: str | None
+) -> tuple[dict[str, Any], list[FieldWarning]]:
+    """A row's fields as read, and a warning for each cell that cannot be used as written.
+    `held_reason` is the do-not-contact reason on the register, None for someone new."""
+    values: dict[str, Any] = {"unique_id": uid}
+    warnings: list[FieldWarning] = []
+    on_register = held_reason is not None
+    for key, header in mapping.items():
+        text = row.get(header)
+        if key == "unique_id" or not text.strip().lstrip("'").strip():
+            continue  # blank: nothing to store (an update keeps what is held)
+        try:
+            value = _read_cell(key, text, today)
+        except ValueError as exc:
+            if on_register:
+                instead = "left as it is on the register"
+            elif key in BOOLEAN_KEYS:
+                instead = "left blank (taken as no)"
+            else:
+                instead = "left blank"
+            warnings.append(FieldWarning(row.number, header, f"{exc}; {instead}"))
+            continue
+        if value is None:
+            continue
+        if key == "phone" and not takes_texts(value):
+            landline = is_landline(value)
+            warnings.append(
+                FieldWarning(
+                    row.number,
+                    header,
+                    f"'{value}' is {'a landline' if landline else 'not a mobile number'}: kept "
+                    "for calls; it cannot take texts",
+                    LANDLINE if landline else NOT_MOBILE,
+                )
+            )
+        values[key] = value
+    if values.get("do_not_contact") and not values.get("do_not_contact_reason"):
+        # The flag matters more than the missing reason: keep it, and say where it came from.
+        instead = (
+            "the reason on the register is kept"
+            if held_reason
+            else f"recorded as '{DEFAULT_DNC_REASON}'"
+        )
+        reason_header = mapping.get("do_not_contact_reason")
+        warnings.append(
+            FieldWarning(
+                row.number,
+                reason_header or mapping["do_not_contact"],
+                "do not contact is set but "
+                + ("no reason is given" if reason_header else "the list has no reason column")
+                + f"; {instead}",
+                NO_DNC_REASON,
+            )
+        )
+    return values, warnings
+
+
+def _stored(read: ReadOnlyMapping[str, Any]) -> dict[str, Any]:
+    """The fields an import stores for a row read: names joined, a cleared flag's reason gone."""
+    values = dict(read)
+    if values.get("do_not_contact") is False:
+        values["do_not_contact_reason"] = ""  # no longer do-not-contact: no reason to keep
+    first = values.pop("first_name", None)
+    last = values.pop("surname", None)
+    if first or last:
+        values["name"] = " ".join(p for p in (first, last) if p)
+    return values
 
 
 def preview_import(
@@ -312,77 +635,67 @@ def preview_import(
             tuple(problems),
         )
     id_header = mapping["unique_id"]
-    rows_by_id: dict[str, list[int]] = defaultdict(list)
+    held = {
+        uid: reason
+        for uid, reason in session.execute(
+            select(CareLeaver.unique_id, CareLeaver.do_not_contact_reason)
+        ).tuples()
+    }
+    rejections: list[Rejection] = []
+    warnings: list[FieldWarning] = []
+    rows_by_id: dict[str, list[SourceRow]] = defaultdict(list)
     for row in table.rows:
         uid = tidy(row.get(id_header).lstrip("'"))
-        if uid:
-            rows_by_id[uid].append(row.number)
-
-    rejections: list[Rejection] = []
-    valid: list[tuple[int, dict[str, Any]]] = []
-    for row in table.rows:
-        values: dict[str, Any] = {}
-        bad = False
-        for key, header in mapping.items():
-            text = row.get(header)
-            if not text.strip().lstrip("'").strip():
-                continue  # blank: nothing to store (an update keeps what is held)
-            try:
-                values[key] = _read_cell(key, text, today)
-            except ValueError as exc:
-                rejections.append(Rejection(row.number, header, str(exc)))
-                bad = True
-        uid = values.get("unique_id", "")
-        if not uid and not any(r.row == row.number and r.column == id_header for r in rejections):
-            rejections.append(Rejection(row.number, id_header, "has no unique id"))
-            bad = True
-        elif len(rows_by_id.get(uid, [])) > 1:
-            others = [n for n in rows_by_id[uid] if n != row.number]
+        if not uid:
+            rejections.append(Rejection(row.number, id_header, NO_ID))
+            continue
+        if excel_shortened(uid):
             rejections.append(
                 Rejection(
                     row.number,
                     id_header,
-                    f"the unique id '{uid}' is also on row{'s' if len(others) > 1 else ''} "
-                    + ", ".join(map(str, others)),
+                    f"'{uid}' is a number Excel has shortened, so the id is lost; format the "
+                    "column as text in the case system's export and save the list again",
                 )
             )
-            bad = True
-        if values.get("do_not_contact") and "do_not_contact_reason" in mapping:
-            if not values.get("do_not_contact_reason"):
-                rejections.append(
-                    Rejection(
-                        row.number,
-                        mapping["do_not_contact_reason"],
-                        "do not contact is set but no reason is given",
-                    )
-                )
-                bad = True
-        elif values.get("do_not_contact") is False:
-            values["do_not_contact_reason"] = ""  # no longer do-not-contact: no reason to keep
-        if not bad:
-            valid.append((row.number, _combine_names(values)))
+            continue
+        values, row_warnings = _read_row(row, uid, mapping, today, held.get(uid))
+        warnings += row_warnings
+        rows_by_id[uid].append(SourceRow(row.number, row.cells, values))
 
-    existing = set(session.scalars(select(CareLeaver.unique_id)))
+    position = {header: index for index, header in enumerate(table.headers)}
+    valid: list[tuple[int, dict[str, Any]]] = []
+    duplicates: list[DuplicateId] = []
+    repeats: list[tuple[int, int]] = []
+    for uid, rows in rows_by_id.items():
+        first = rows[0]
+        differing = [
+            header
+            for key, header in mapping.items()
+            if len(rows) > 1 and len({repr(r.values.get(key)) for r in rows}) > 1
+        ]
+        if not differing:
+            valid.append((first.number, _stored(first.values)))
+            repeats += [(r.number, first.number) for r in rows[1:]]
+        else:
+            differing.sort(key=position.__getitem__)
+            duplicates.append(DuplicateId(uid, tuple(rows), tuple(differing), uid in held))
+
     ids = {v["unique_id"] for _, v in valid}
     return ImportPreview(
         source=table.source,
         headers=table.headers,
         mapping=mapping,
         rows_read=len(table.rows),
-        valid=tuple(valid),
+        valid=tuple(sorted(valid, key=lambda v: v[0])),
         rejections=tuple(rejections),
-        new_ids=frozenset(ids - existing),
-        updated_ids=frozenset(ids & existing),
+        new_ids=frozenset(ids - held.keys()),
+        updated_ids=frozenset(ids & held.keys()),
         ignored_headers=ignored,
+        warnings=tuple(sorted(warnings, key=lambda w: (w.row, position[w.column]))),
+        duplicates=tuple(duplicates),
+        repeats=tuple(sorted(repeats)),
     )
-
-
-def _combine_names(values: dict[str, Any]) -> dict[str, Any]:
-    first = values.pop("first_name", None)
-    last = values.pop("surname", None)
-    if first or last:
-        values["name"] = " ".join(p for p in (first, last) if p)
-    return values
 
 
 def apply_import(
@@ -392,10 +705,13 @@ def apply_import(
     skip_invalid: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Store the preview's valid rows in the caller's transaction. With any rejection, stores
-    nothing unless `skip_invalid` says the person has seen the rejected rows."""
+    """Store the preview's people in the caller's transaction. Stores nothing while an id is on
+    rows that differ (see ImportPreview.resolve), nor, with any refused row, unless
+    `skip_invalid` says the person has seen the refused rows."""
     if preview.problems:
         raise ValueError(" ".join(preview.problems))
+    if preview.duplicates:
+        raise DuplicatesUnresolved(preview)
     if preview.rejections and not skip_invalid:
         raise ImportRejected(preview)
     stamp = now_for_records()
@@ -413,7 +729,7 @@ def apply_import(
         if known is None:
             row = BLANK | values
             if row["do_not_contact"] and not row["do_not_contact_reason"]:
-                # A flag with no reason column: say where it came from, never leave it unexplained.
+                # A flag with no reason (no column, or a blank cell): say where it came from.
                 row["do_not_contact_reason"] = DEFAULT_DNC_REASON
             fresh.append(row | {"updated_at": stamp})
         else:
@@ -435,7 +751,9 @@ def apply_import(
             if progress:
                 progress(done, total)
     session.flush()
-    return ImportResult(len(fresh), total - len(fresh), len(preview.rejected_rows))
+    return ImportResult(
+        len(fresh), total - len(fresh), len(preview.rejected_rows), len(preview.people_warned())
+    )
 
 
 def workbook_sheets(path: Path) -> list[str]:

@@ -101,6 +101,15 @@ def parse_date(
     )
 
 
+# What lists write for a date of birth (or a contact detail) nobody has: the same as a blank cell.
+NOT_KNOWN = {"n/k", "nk", "n.k.", "not known", "unknown", "-", "–", "—"}
+
+
+def not_known(text: str) -> bool:
+    """Blank, or a way of writing "not known" (n/k, N/K, nk, not known, unknown, -)."""
+    return " ".join(text.strip().lstrip("'").split()).lower() in NOT_KNOWN | {""}
+
+
 def parse_birth_date(text: str, today: date | None = None) -> date:
     today = today or clock.today()
     born = parse_date(text, today)
@@ -150,6 +159,12 @@ def takes_texts(phone: str) -> bool:
     and 077–079, and the Isle of Man's 07624 (070 is personal numbering, 076 pagers)."""
     digits = re.sub(r"\D", "", phone)
     return len(digits) == 11 and (digits[:3] in MOBILE_PREFIXES or digits.startswith("07624"))
+
+
+def is_landline(phone: str) -> bool:
+    """Whether a number (as uk_phone gives it) is a geographic landline: 01 or 02."""
+    digits = re.sub(r"\D", "", phone)
+    return digits.startswith(("01", "02"))
 
 
 def uk_phone(text: str) -> str:

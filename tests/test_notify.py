@@ -125,6 +125,43 @@ def test_an_invalid_number_typed_later_is_left_out_with_its_reason(db: Database)
     assert {p.unique_id: p.reason for p in data.left_out}["B002"] == "no mobile number"
 
 
+def test_a_landline_from_an_imported_list_is_left_out_with_why(
+    db: Database, tmp_path: Path
+) -> None:
+    """The register keeps a landline so a PA can ring; Notify can only text mobiles, so the list
+    says the person has a landline rather than that their number is wrong."""
+    update = tmp_path / "landline.csv"
+    update.write_text("Unique ID,Mobile\nB002,020 7946 0000\n")
+    with db.transaction() as session:
+        preview = preview_import(session, read_register_file(update))
+        assert [w.text() for w in preview.warnings] == [
+            "row 2, column 'Mobile': '020 7946 0000' is a landline: kept for calls; it cannot "
+            "take texts"
+        ]
+        apply_import(session, preview)
+        assert find_person(session, "B002").phone == "020 7946 0000"
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    assert data.rows == ()
+    assert {p.unique_id: p.reason for p in data.left_out}["B002"] == (
+        "has a landline (020 7946 0000), which cannot take texts"
+    )
+
+
+def test_a_number_stored_before_it_was_checked_is_left_out_with_its_reason(db: Database) -> None:
+    from sqlalchemy import update as sql_update
+
+    from nbdesk.storage.models.survey import CareLeaver
+
+    with db.transaction() as session:
+        session.execute(
+            sql_update(CareLeaver).where(CareLeaver.unique_id == "B002").values(phone="ring mum")
+        )
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    assert {p.unique_id: p.reason for p in data.left_out}["B002"] == (
+        "phone number not valid: 'ring mum' is not a phone number"
+    )
+
+
 def test_cli_export_notify(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

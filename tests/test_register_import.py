@@ -1,7 +1,9 @@
-"""Register import: messy council files, exact rejections, all-or-nothing, re-import keeps history."""
+"""Register import: messy council files, a warning (never a lost person) for a bad detail, refusals
+only for rows that name no one, all-or-nothing, re-import keeps history."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +21,8 @@ from nbdesk.register import (
 )
 from nbdesk.register_import import (
     DEFAULT_DNC_REASON,
+    DuplicatesUnresolved,
+    FieldWarning,
     ImportRejected,
     Rejection,
     apply_import,
@@ -59,47 +63,115 @@ def test_plain_list_headers_are_mapped() -> None:
     assert mapping["phone"] == "Mobile"
 
 
-def test_messy_rejections_row_column_and_reason(db: Database) -> None:
+def test_messy_list_warnings_duplicates_and_refusals(db: Database) -> None:
+    """Every bad detail is a warning by row, column and reason and its person is imported; only
+    the row with no id is refused; the id on two rows that differ waits for a choice."""
     with db.session() as session:
         preview = preview_import(session, read_register_file(MESSY), today=date(2026, 6, 1))
-    assert preview.rows_read == 9  # the blank row 5 is skipped, not counted or rejected
-    assert list(preview.rejections) == [
-        Rejection(3, "Unique ID", "the unique id 'A002' is also on row 9"),
-        Rejection(
+    assert preview.rows_read == 10  # the blank row 5 is skipped, not counted or refused
+    assert list(preview.rejections) == [Rejection(12, "Unique ID", "has no unique id")]
+    assert list(preview.warnings) == [
+        FieldWarning(
             7,
             "Date of birth",
-            "'31/02/2006' is not a real date (dates are read day first: 31/12/2006)",
+            "'31/02/2006' is not a real date (dates are read day first: 31/12/2006); left blank",
         ),
-        Rejection(
-            8,
-            "Mobile",
-            "'020 7946 0000' is not a UK mobile number (they start 071–075 or 077–079)",
+        FieldWarning(
+            8, "Mobile", "'020 7946 0000' is a landline: kept for calls; it cannot take texts"
         ),
-        Rejection(8, "Email", "'gus@example' is not an email address"),
-        Rejection(9, "Unique ID", "the unique id 'A002' is also on row 3"),
-        Rejection(10, "Date of birth", "'12/12/2030' is in the future"),
-        Rejection(
+        FieldWarning(8, "Email", "'gus@example' is not an email address; left blank"),
+        FieldWarning(10, "Date of birth", "'12/12/2030' is in the future; left blank"),
+        FieldWarning(
             10,
             "Preferred channel",
             "'Pigeon' is not a channel (one of: Text message, WhatsApp, Phone call, Email, "
-            "Letter or paper copy, In person, Through a trusted adult)",
+            "Letter or paper copy, In person, Through a trusted adult); left blank",
         ),
     ]
-    assert preview.rejected_rows == [3, 7, 8, 9, 10]
-    assert [n for n, _ in preview.valid] == [2, 4, 6, 11]
-    assert preview.new_ids == {"A001", "A003", "A004", "A008"}
-    assert preview.rejections[0].text() == (
-        "row 3, column 'Unique ID': the unique id 'A002' is also on row 9"
+    assert preview.warnings[2].text() == (
+        "row 8, column 'Email': 'gus@example' is not an email address; left blank"
+    )
+    [a002] = preview.duplicates
+    assert (a002.unique_id, a002.row_numbers) == ("A002", (3, 9))
+    assert a002.differing == (
+        "First name",
+        "Surname",
+        "Date of birth",
+        "Gender",
+        "Allocated Personal Adviser",
+        "Team",
+        "Mobile",
+        "Type of Accommodation",
+        "Preferred channel",
+    )
+    assert a002.rows[1].cells["First name"] == "Hana"
+    assert preview.rejected_rows == [12]
+    assert [n for n, _ in preview.valid] == [2, 4, 6, 7, 8, 10, 11]
+    assert preview.new_ids == {f"A00{i}" for i in (1, 3, 4, 5, 6, 7, 8)}
+    assert not preview.can_import  # until a row is chosen for A002
+    assert preview.summary() == (
+        "7 people will be added. 3 of them have a detail left blank (see the "
+        "warnings). 1 of them has a landline: kept for calls, but it cannot take texts. 1 row is "
+        "left out: it has no unique id. 1 id is on two rows that differ: choose which to keep."
     )
 
+    chosen = preview.resolve({"A002": 9})
+    assert chosen.can_import and not chosen.duplicates
+    assert [n for n, _ in chosen.valid] == [2, 4, 6, 7, 8, 9, 10, 11]
+    assert dict(chosen.valid)[9]["name"] == "Hana Wobblethorpe"
+    assert chosen.summary() == (
+        "8 people will be added. 3 of them have a detail left blank (see the "
+        "warnings). 1 of them has a landline: kept for calls, but it cannot take texts. For the "
+        "id A002, row 9 is kept and row 3 left out. 1 row is left out: it has no unique id."
+    )
+    assert preview.keep("last") == chosen
+    assert dict(preview.keep("first").valid)[3]["name"] == "Cai Thistlebottom"
 
-def test_a_rejected_import_changes_nothing(db: Database) -> None:
+
+def test_a_choice_must_name_a_row_of_an_id_that_differs(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "thrice.csv"
+    path.write_text(
+        "Unique ID,Name,Email,Team\n"
+        "T1,Ada Wobblesock,ada@example,North\n"
+        "T1,Ada Wobblesock,ada@example.com,North\n"
+        "T1,Ada Wobblesock,ada@example.com,South\n"
+        "T2,Bo Nettlehop,,\n"
+    )
+    with db.session() as session:
+        preview = preview_import(session, read_register_file(path))
+    [t1] = preview.duplicates
+    assert t1.text() == "the unique id 'T1' is on rows 2, 3 and 4, which differ in Email and Team"
+    assert preview.summary().endswith("1 id is on rows that differ: choose which to keep.")
+    with pytest.raises(ValueError, match=r"Row 5 does not hold the unique id 'T1' \(rows 2, 3"):
+        preview.resolve({"T1": 5})
+    with pytest.raises(ValueError, match="'T2' is not on rows that differ"):
+        preview.resolve({"T2": 5})
+    with pytest.raises(ValueError, match="'first' or the 'last'"):
+        preview.keep("middle")
+    # Row 2's broken email is listed until another row is chosen: it is then not imported.
+    assert [w.row for w in preview.warnings] == [2]
+    assert preview.keep("last").warnings == ()
+    assert [w.row for w in preview.keep("first").warnings] == [2]
+    with pytest.raises(DuplicatesUnresolved, match="rows 2, 3 and 4"), db.transaction() as s:
+        apply_import(s, preview)
+    with db.transaction() as session:
+        result = apply_import(session, preview.resolve({"T1": 3}))
+    assert (result.added, result.updated, result.warned) == (2, 0, 0)
+    with db.session() as session:
+        ada = find_person(session, "T1")
+    assert (ada.email, ada.team) == ("ada@example.com", "North")
+
+
+def test_a_refused_import_changes_nothing(db: Database) -> None:
     table = read_register_file(CLEAN)
     with db.transaction() as session:
         apply_import(session, preview_import(session, table))
     before = list_register_snapshot(db)
-    with pytest.raises(ImportRejected), db.transaction() as session:
+    with pytest.raises(DuplicatesUnresolved), db.transaction() as session:
         apply_import(session, preview_import(session, read_register_file(MESSY)))
+    assert list_register_snapshot(db) == before
+    with pytest.raises(ImportRejected, match="1 row names no one"), db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(MESSY)).keep("first"))
     assert list_register_snapshot(db) == before
 
 
@@ -108,17 +180,18 @@ def list_register_snapshot(db: Database) -> list[tuple[object, ...]]:
         return [tuple(r[1:]) for r in list_register(session)]
 
 
-def test_valid_rows_are_read_as_councils_write_them(db: Database) -> None:
+def test_rows_are_read_as_councils_write_them(db: Database) -> None:
     with db.transaction() as session:
         preview = preview_import(session, read_register_file(MESSY), today=date(2026, 6, 1))
-        result = apply_import(session, preview, skip_invalid=True)
-    assert (result.added, result.updated, result.skipped_rows) == (4, 0, 5)
+        result = apply_import(session, preview.keep("first"), skip_invalid=True)
+    assert (result.added, result.updated, result.skipped_rows, result.warned) == (8, 0, 1, 3)
     with db.session() as session:
         bea = find_person(session, "A001")
         eli = find_person(session, "A004")
         dara = find_person(session, "A003")
         jude = find_person(session, "A008")
-        assert register_size(session) == 4
+        cai, finn, gus, isla = (find_person(session, f"A00{i}") for i in (2, 5, 6, 7))
+        assert register_size(session) == 8
     # Stray spaces around ids and names, day-first dates, a text channel label.
     assert (bea.name, bea.date_of_birth, bea.phone, bea.preferred_channel) == (
         "Bea Puddlewick",
@@ -143,6 +216,11 @@ def test_valid_rows_are_read_as_councils_write_them(db: Database) -> None:
         "07700 900130",
         "phone",
     )
+    # A bad detail is left blank and the person kept; a landline is kept for calls.
+    assert (cai.name, cai.phone) == ("Cai Thistlebottom", "07700 900124")  # row 3, chosen
+    assert (finn.date_of_birth, finn.phone) == (None, "07700 900127")
+    assert (gus.phone, gus.email) == ("020 7946 0000", "")
+    assert (isla.date_of_birth, isla.preferred_channel, isla.phone) == (None, "", "07700 900129")
 
 
 def test_a_missing_required_column_imports_nothing(db: Database, tmp_path: Path) -> None:
@@ -263,17 +341,20 @@ def test_annex_a_workbook_is_recognised(db: Database, tmp_path: Path) -> None:
     with db.transaction() as session:
         preview = preview_import(session, table)
         assert preview.ignored_headers == ("Suitability of Accommodation",)
-        assert [r.text() for r in preview.rejections] == [
-            "row 6, column 'Date of Birth': 'not known' is not a date nbdesk can read "
-            "(use 31/12/2006, 31-Dec-2006 or 2006-12-31)",
-            "row 6, column 'UASC': 'maybe' is not yes or no",
+        assert preview.rejections == ()
+        # "not known" is a date of birth nobody has: blank, and no warning.
+        assert [w.text() for w in preview.warnings] == [
+            "row 6, column 'UASC': 'maybe' is not yes or no; left blank (taken as no)",
         ]
-        apply_import(session, preview, skip_invalid=True)
+        apply_import(session, preview)
     with db.session() as session:
-        first, second, third = (find_person(session, i) for i in ("100234", "100235", "100236"))
+        first, second, third, fourth = (
+            find_person(session, i) for i in ("100234", "100235", "100236", "100237")
+        )
     assert first.date_of_birth == date(2006, 3, 1) and not first.uasc
     assert second.date_of_birth == date(2007, 4, 3) and second.uasc
     assert third.date_of_birth == date(2005, 4, 3) and third.pa_name == "Jo Periwinkle"
+    assert (fourth.date_of_birth, fourth.uasc, fourth.activity) == (None, False, "NEET")
 
 
 def test_re_import_updates_by_unique_id_and_keeps_history(db: Database, tmp_path: Path) -> None:
@@ -316,40 +397,44 @@ def test_re_import_updates_by_unique_id_and_keeps_history(db: Database, tmp_path
     reopened.close()
 
 
-def test_cli_import_refuses_rejected_rows_unless_told(
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_cli_import_refuses_rows_that_name_no_one_unless_told(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "cli.nbdesk"
     create_database(path, "Testshire").close()
-    before = path.read_bytes()
+    before = sha256(path)
 
-    code = main(["register", "import", str(MESSY), "--db", str(path)])
+    code = main(["register", "import", str(MESSY), "--db", str(path), "--keep", "first"])
     out, _ = capsys.readouterr()
     assert code == 1
-    assert "Rejected row 8, column 'Email': 'gus@example' is not an email address" in out
-    assert "Nothing was imported" in out
+    assert "Left out row 12, column 'Unique ID': has no unique id" in out
+    assert "Warning: row 8, column 'Email': 'gus@example' is not an email address" in out
+    assert "Nothing was imported: some rows name no one." in out
 
     code = main(["register", "import", str(MESSY), "--db", str(path), "--dry-run"])
     out, _ = capsys.readouterr()
-    assert code == 1 and "Dry run: 4 valid rows (4 new, 0 updates), 5 rejected." in out
-    database = Database(path)
-    with database.session() as session:
-        assert register_size(session) == 0
-    database.close()
-    assert before  # the file exists and was opened, but holds no one
+    assert code == 1 and "Dry run: nothing was changed." in out
+    assert sha256(path) == before  # opened and read, but not written
 
-    code = main(["register", "import", str(MESSY), "--db", str(path), "--skip-invalid"])
+    code = main(
+        ["register", "import", str(MESSY), "--db", str(path), "--skip-invalid", "--keep", "first"]
+    )
     out, _ = capsys.readouterr()
-    assert code == 0 and "Imported: 4 added, 0 updated, 5 rows skipped." in out
+    assert code == 0 and "Imported: 8 added, 0 updated, 1 row left out; 3 with a warning." in out
 
     clean_copy = tmp_path / "clean.csv"
     shutil.copyfile(CLEAN, clean_copy)
     code = main(["register", "import", str(clean_copy), "--db", str(path)])
     out, _ = capsys.readouterr()
-    assert code == 0 and "Imported: 6 added, 0 updated, 0 rows skipped." in out
+    assert code == 0 and "Imported: 6 added, 0 updated, 0 rows left out." in out
 
 
 ANNEX_A = DATA / "register_annex_a.xlsx"  # made by tests/data/make_register_annex_a.py
+CONTACTS = DATA / "register_annex_a_contacts.xlsx"  # made by the same script
 
 
 def test_annex_a_file_sheet_headers_and_exact_rejections(db: Database) -> None:
@@ -377,32 +462,36 @@ def test_annex_a_file_sheet_headers_and_exact_rejections(db: Database) -> None:
         assert preview.ignored_headers == ("Age", "In touch", "Suitability of Accommodation")
         assert list(preview.rejections) == [
             Rejection(
-                6,
-                dob,
-                "'not known' is not a date nbdesk can read (use 31/12/2006, 31-Dec-2006 or "
-                "2006-12-31)",
-            ),
-            Rejection(6, "UASC", "'maybe' is not yes or no"),
-            # The same id once as text and once as a number is still the same id.
-            Rejection(7, "Child Unique ID", "the unique id '100238' is also on row 8"),
-            Rejection(8, "Child Unique ID", "the unique id '100238' is also on row 7"),
-            Rejection(
                 9,
                 "Child Unique ID",
                 "'1.00239E+11' is a number Excel has shortened, so the id is lost; format the "
                 "column as text in the case system's export and save the list again",
             ),
-            Rejection(
-                10, dob, "'2007-13-01' is not a real date (dates are read day first: 31/12/2006)"
-            ),
             Rejection(12, "Child Unique ID", "has no unique id"),
-            Rejection(13, dob, "'2030-01-01' is in the future"),
         ]
-        assert [n for n, _ in preview.valid] == [2, 3, 5, 11]
+        assert list(preview.warnings) == [
+            FieldWarning(6, "UASC", "'maybe' is not yes or no; left blank (taken as no)"),
+            FieldWarning(
+                10,
+                dob,
+                "'2007-13-01' is not a real date (dates are read day first: 31/12/2006); "
+                "left blank",
+            ),
+            FieldWarning(13, dob, "'2030-01-01' is in the future; left blank"),
+        ]
+        # The same id once as text and once as a number, its date written two ways: one person.
+        assert preview.repeats == ((8, 7),) and preview.duplicates == ()
+        assert [n for n, _ in preview.valid] == [2, 3, 5, 6, 7, 10, 11, 13]
+        assert preview.summary() == (
+            "8 people will be added. 3 of them have a detail left blank (see the warnings). Row 8 "
+            "repeats row 7: imported once. 2 rows are left out: 1 with no unique id and 1 with an "
+            "id Excel shortened, so the digits are lost."
+        )
         with pytest.raises(ImportRejected):
             apply_import(session, preview)
         assert register_size(session) == 0
-        apply_import(session, preview, skip_invalid=True)
+        result = apply_import(session, preview, skip_invalid=True)
+        assert (result.added, result.skipped_rows, result.warned) == (8, 2, 3)
     with db.session() as session:
         people = {i: find_person(session, i) for i in ("100234", "100235", "100236", "100241")}
     # A date cell, an Excel serial number, day-first text and a month in words.
@@ -416,6 +505,13 @@ def test_annex_a_file_sheet_headers_and_exact_rejections(db: Database) -> None:
     assert people["100236"].gender == "M" and people["100236"].pa_name == "Jo Periwinkle"
     assert people["100235"].activity == "NEET"
     assert people["100234"].eligibility_category == "Former relevant"
+    with db.session() as session:
+        born_later, bad_month, not_known = (
+            find_person(session, i) for i in ("100242", "100240", "100237")
+        )
+        repeated = find_person(session, "100238")
+    assert [p.date_of_birth for p in (born_later, bad_month, not_known)] == [None, None, None]
+    assert (repeated.date_of_birth, repeated.pa_name) == (date(2004, 1, 12), "Kit Bramblehay")
 
 
 def test_another_sheet_can_be_named(db: Database) -> None:
@@ -437,16 +533,20 @@ def test_headers_with_notes_in_brackets_are_recognised() -> None:
     }
 
 
-def test_a_mobile_number_excel_shortened_is_rejected_with_why(db: Database, tmp_path: Path) -> None:
+def test_a_mobile_number_excel_shortened_is_left_blank_with_why(
+    db: Database, tmp_path: Path
+) -> None:
     path = tmp_path / "shortened.csv"
     path.write_text("Unique ID,Name,Mobile\nC1,Ada Wobblesock,7.7009E+09\nC2,Bo Nettlehop,\n")
     with db.session() as session:
         preview = preview_import(session, read_register_file(path))
-    assert [r.text() for r in preview.rejections] == [
+    assert preview.rejections == ()
+    assert [w.text() for w in preview.warnings] == [
         "row 2, column 'Mobile': '7.7009E+09' is a number Excel has shortened, so digits are "
-        "lost; format the column as text and save the list again"
+        "lost; format the column as text and save the list again; left blank"
     ]
-    assert [n for n, _ in preview.valid] == [3]
+    assert [n for n, _ in preview.valid] == [2, 3]
+    assert "phone" not in dict(preview.valid)[2]
 
 
 def test_re_import_leaves_what_a_blank_cell_does_not_say(db: Database, tmp_path: Path) -> None:
@@ -477,7 +577,12 @@ def test_re_import_leaves_what_a_blank_cell_does_not_say(db: Database, tmp_path:
         "B006,,07700 900177,,no\n"
     )
     with db.transaction() as session:
-        result = apply_import(session, preview_import(session, read_register_file(again)))
+        preview = preview_import(session, read_register_file(again))
+        assert [w.text() for w in preview.warnings] == [
+            "row 3, column 'Do not contact': do not contact is set but the list has no reason "
+            "column; the reason on the register is kept"
+        ]
+        result = apply_import(session, preview)
     assert (result.added, result.updated) == (0, 3)
     with db.session() as session:
         dara, finn, gus = (find_person(session, i) for i in ("B003", "B005", "B006"))
@@ -502,7 +607,12 @@ def test_a_new_person_flagged_without_a_reason_column_says_where_it_came_from(
     path = tmp_path / "dnc.csv"
     path.write_text("Unique ID,Name,DNC\nD1,Ada Wobblesock,Y\n")
     with db.transaction() as session:
-        apply_import(session, preview_import(session, read_register_file(path)))
+        preview = preview_import(session, read_register_file(path))
+        assert [w.text() for w in preview.warnings] == [
+            "row 2, column 'DNC': do not contact is set but the list has no reason column; "
+            f"recorded as '{DEFAULT_DNC_REASON}'"
+        ]
+        apply_import(session, preview)
     with db.session() as session:
         ada = find_person(session, "D1")
     assert ada.do_not_contact and ada.do_not_contact_reason == DEFAULT_DNC_REASON
@@ -548,8 +658,9 @@ def test_a_title_block_above_the_header_row_is_skipped(db: Database, tmp_path: P
     assert table.headers == read_register_file(ANNEX_A).headers
     with db.transaction() as session:
         preview = preview_import(session, table, today=date(2026, 6, 1))
-    assert [n for n, _ in preview.valid] == [5, 6, 8, 14]  # rows 2, 3, 5 and 11, three down
-    assert preview.rejections[0].row == 9
+    assert [n for n, _ in preview.valid] == [5, 6, 8, 9, 10, 13, 14, 16]  # three rows down
+    assert preview.repeats == ((11, 10),)
+    assert [r.row for r in preview.rejections] == [12, 15]
 
     # A CSV with a title line, and one with no recognisable header at all.
     (tmp_path / "titled.csv").write_text(
@@ -562,3 +673,120 @@ def test_a_title_block_above_the_header_row_is_skipped(db: Database, tmp_path: P
     assert table.header_row == 1
     with pytest.raises(TableError, match=r"header row \(row 1\) has no column 'Unique ID'"):
         table.require(["Unique ID"])
+
+
+def test_a_messy_list_with_contact_details_imports_everyone_it_names(tmp_path: Path) -> None:
+    """A landline, a broken email, an n/k date of birth, an id repeated with the same details, an
+    id on two rows that differ and a row with no id: everyone with an id is imported, each bad
+    detail is a warning by row and column, and nothing is written until the import is confirmed."""
+    path = tmp_path / "messy.nbdesk"
+    create_database(path, "Testshire County Council").close()
+    before = sha256(path)
+
+    db = Database(path)
+    with db.session() as session:
+        preview = preview_import(session, read_register_file(CONTACTS))
+    assert [w.text() for w in preview.warnings] == [
+        "row 3, column 'Mobile': '020 7946 0000' is a landline: kept for calls; it cannot take "
+        "texts",
+        "row 4, column 'Email': 'ellie@example' is not an email address; left blank",
+        "row 10, column 'Do not contact reason': do not contact is set but no reason is given; "
+        f"recorded as '{DEFAULT_DNC_REASON}'",
+    ]
+    assert [r.text() for r in preview.rejections] == [
+        "row 6, column 'Child Unique ID': has no unique id"
+    ]
+    assert preview.repeats == ((8, 5),)
+    [fen] = preview.duplicates
+    assert fen.text() == (
+        "the unique id '300005' is on rows 7 and 9, which differ in Allocated Personal Advisor "
+        "and Mobile"
+    )
+    assert preview.summary() == (
+        "5 people will be added. 1 of them has a detail left blank (see the warnings). 1 of them "
+        "has a landline: kept for calls, but it cannot take texts. 1 of them is marked do not "
+        "contact with no reason given (see the warnings). Row 8 repeats row 5: imported once. "
+        "1 row is left out: it has no unique id. 1 id is on two rows that differ: choose which "
+        "to keep."
+    )
+    # Cancelled: the preview was read from the file, which is as it was, byte for byte.
+    db.close()
+    assert sha256(path) == before
+
+    db = Database(path)
+    with db.transaction() as session:
+        preview = preview_import(session, read_register_file(CONTACTS)).resolve({"300005": 9})
+        result = apply_import(session, preview, skip_invalid=True)
+    db.close()
+    assert (result.added, result.updated, result.skipped_rows, result.warned) == (6, 0, 1, 3)
+
+    reopened = Database(path)
+    with reopened.session() as session:
+        people = {
+            uid: find_person(session, uid)
+            for uid in ("300001", "300002", "300003", "300004", "300005", "300006")
+        }
+        assert register_size(session) == 6
+    reopened.close()
+    assert (people["300002"].phone, people["300002"].date_of_birth) == ("020 7946 0000", None)
+    assert (people["300003"].name, people["300003"].email) == ("Ellie Crumblewick", "")
+    assert people["300004"].date_of_birth == date(2005, 6, 15)
+    assert (people["300005"].pa_name, people["300005"].phone) == ("Kit Bramblehay", "07700 900299")
+    gil = people["300006"]
+    assert (gil.do_not_contact, gil.do_not_contact_reason, gil.date_of_birth) == (
+        True,
+        DEFAULT_DNC_REASON,
+        None,
+    )
+
+
+def test_a_bad_detail_for_someone_on_the_register_leaves_what_is_held(
+    db: Database, tmp_path: Path
+) -> None:
+    with db.transaction() as session:
+        apply_import(session, preview_import(session, read_register_file(CLEAN)))
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "Unique ID,Date of birth,Email,Mobile,Do not contact,Do not contact reason\n"
+        "B001,n/k,bea@example,020 7946 0000,,\n"
+        "B002,31/02/2006,,,maybe,\n"
+        "B005,,,,yes,\n"
+        "B006,unknown,,,yes,\n"
+    )
+    with db.transaction() as session:
+        preview = preview_import(session, read_register_file(again))
+        assert [w.text() for w in preview.warnings] == [
+            "row 2, column 'Email': 'bea@example' is not an email address; left as it is on "
+            "the register",
+            "row 2, column 'Mobile': '020 7946 0000' is a landline: kept for calls; it cannot "
+            "take texts",
+            "row 3, column 'Date of birth': '31/02/2006' is not a real date (dates are read day "
+            "first: 31/12/2006); left as it is on the register",
+            "row 3, column 'Do not contact': 'maybe' is not yes or no; left as it is on the "
+            "register",
+            "row 4, column 'Do not contact reason': do not contact is set but no reason is "
+            "given; the reason on the register is kept",
+            "row 5, column 'Do not contact reason': do not contact is set but no reason is "
+            f"given; recorded as '{DEFAULT_DNC_REASON}'",
+        ]
+        assert preview.summary() == (
+            "4 people will be updated (matched by unique id: their contacts and completions are "
+            "kept). 2 of them have a detail left blank or as held (see the warnings). 1 of them "
+            "has a landline: kept for calls, but it cannot take texts. 2 of them are marked do "
+            "not contact with no reason given (see the warnings)."
+        )
+        apply_import(session, preview)
+    with db.session() as session:
+        bea, cai, finn, gus = (find_person(session, i) for i in ("B001", "B002", "B005", "B006"))
+    assert (bea.date_of_birth, bea.email, bea.phone) == (
+        date(2007, 4, 3),
+        "bea@example.com",
+        "020 7946 0000",
+    )
+    assert (cai.date_of_birth, cai.do_not_contact) == (date(2006, 4, 3), False)
+    assert finn.do_not_contact_reason == "Asked not to be contacted"
+    assert (gus.date_of_birth, gus.do_not_contact, gus.do_not_contact_reason) == (
+        date(1990, 1, 1),
+        True,
+        DEFAULT_DNC_REASON,
+    )

@@ -1,4 +1,4 @@
-"""Reading dates, UK mobile numbers and email addresses as councils' lists hold them."""
+"""Reading dates, UK phone numbers and email addresses as councils' lists hold them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ from datetime import date
 
 import pytest
 
-from nbdesk.validation import email_address, parse_birth_date, parse_date, uk_mobile, yes_no
+from nbdesk.validation import (
+    email_address,
+    is_landline,
+    not_known,
+    parse_birth_date,
+    parse_date,
+    takes_texts,
+    uk_mobile,
+    uk_phone,
+    yes_no,
+)
 
 TODAY = date(2026, 6, 1)
 
@@ -87,6 +97,30 @@ def test_uk_mobiles(text: str) -> None:
 def test_not_mobiles(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         uk_mobile(text)
+
+
+def test_a_landline_is_a_phone_number_that_takes_no_texts() -> None:
+    """The import keeps a landline (the person can be called); only texting needs a mobile."""
+    assert uk_phone("020 7946 0000") == "020 7946 0000"
+    assert uk_phone("+44 1632 960000") == "01632 960000"
+    assert uk_phone("0113 496 0000") == "0113 496 0000"
+    assert is_landline("020 7946 0000") and not takes_texts("020 7946 0000")
+    assert is_landline("01632 960000") and not takes_texts("01632 960000")
+    assert not is_landline("07700 900123") and takes_texts("07700 900123")
+    assert not is_landline("0300 123 4567") and not takes_texts("0300 123 4567")
+    with pytest.raises(ValueError, match="not a UK phone number"):
+        uk_phone("0900 123456")
+
+
+@pytest.mark.parametrize("text", ["n/k", "N/K", "nk", "NK", "not known", "Not  Known", "unknown",
+                                  "-", "'n/k", " ", ""])  # fmt: skip
+def test_ways_of_writing_not_known(text: str) -> None:
+    assert not_known(text)
+
+
+@pytest.mark.parametrize("text", ["03/04/2007", "none given", "0", "n"])
+def test_values_that_are_not_not_known(text: str) -> None:
+    assert not not_known(text)
 
 
 def test_emails_and_yes_no() -> None:

@@ -73,7 +73,7 @@ def people_in(path: Path) -> int:
 # register import ------------------------------------------------------------------------------
 
 
-def test_register_import_prints_every_rejection_and_imports_nothing(
+def test_register_import_prints_every_refusal_and_warning_and_imports_nothing(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "register", "import", ANNEX_A, "--db", db_path)
@@ -81,33 +81,126 @@ def test_register_import_prints_every_rejection_and_imports_nothing(
     assert "register_annex_a.xlsx (sheet 'List 10 Care leavers'): 11 rows read." in out
     assert "Child Unique ID → Unique id" in out and "Activity Status → Activity" in out
     assert "Not imported: Age, In touch, Suitability of Accommodation." in out
-    assert "Rejected row 9, column 'Child Unique ID': '1.00239E+11' is a number Excel" in out
-    assert "Rejected row 12, column 'Child Unique ID': has no unique id" in out
-    assert out.count("Rejected row") == 8
-    assert "4 valid rows (4 new, 0 updates), 7 rejected. Nothing was imported" in out
+    assert "Left out row 9, column 'Child Unique ID': '1.00239E+11' is a number Excel" in out
+    assert "Left out row 12, column 'Child Unique ID': has no unique id" in out
+    assert out.count("Left out row") == 2
+    assert "Warning: row 6, column 'UASC': 'maybe' is not yes or no; left blank" in out
+    assert out.count("Warning: row") == 3
+    assert "8 people will be added. 3 of them have a detail left blank" in out
+    assert "Row 8 repeats row 7: imported once." in out
+    assert "Nothing was imported: some rows name no one." in out
     assert people_in(db_path) == 0
 
 
 def test_register_import_dry_run_changes_nothing(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    before = db_path.read_bytes()
     code, out, _ = run(capsys, "register", "import", CLEAN, "--db", db_path, "--dry-run")
     assert code == 0
-    assert "Dry run: 6 valid rows (6 new, 0 updates), 0 rejected. Nothing was changed." in out
-    assert people_in(db_path) == 0
+    assert "6 people will be added." in out and "Dry run: nothing was changed." in out
+    assert db_path.read_bytes() == before
     code, out, _ = run(capsys, "register", "import", MESSY, "--db", db_path, "--dry-run")
-    assert code == 1 and "Rejected row 3, column 'Unique ID'" in out
+    assert code == 1 and "Rows differ: the unique id 'A002' is on rows 3 and 9" in out
+    assert "Without --dry-run nothing would be imported: an id is on rows that differ." in out
+    code, out, _ = run(
+        capsys, "register", "import", MESSY, "--db", db_path, "--dry-run", "--keep", "last"
+    )
+    assert code == 1 and "Kept row 9 (--keep last): the unique id 'A002'" in out
+    code, out, _ = run(
+        capsys,
+        "register",
+        "import",
+        MESSY,
+        "--db",
+        db_path,
+        "--dry-run",
+        "--keep",
+        "last",
+        "--skip-invalid",
+    )
+    assert code == 0 and "Dry run: nothing was changed." in out
+    assert db_path.read_bytes() == before
     assert people_in(db_path) == 0
 
 
-def test_register_import_skip_invalid_imports_the_valid_rows(
+def test_register_import_skip_invalid_imports_everyone_else(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "register", "import", ANNEX_A, "--db", db_path, "--skip-invalid")
     assert code == 0
-    assert "Rejected row 13," in out  # still printed
-    assert "Imported: 4 added, 0 updated, 7 rows skipped." in out
-    assert people_in(db_path) == 4
+    assert "Left out row 12," in out  # still printed
+    assert "Imported: 8 added, 0 updated, 2 rows left out; 3 with a warning." in out
+    assert people_in(db_path) == 8
+
+
+def test_register_import_needs_skip_invalid_only_for_rows_that_name_no_one(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bad details are warnings: a list whose every row has an id imports without the flag."""
+    details = tmp_path / "details.csv"
+    details.write_text(
+        "Unique ID,Name,Mobile,Email,Date of birth\n"
+        "K1,Ada Wobblesock,020 7946 0000,ada@example,n/k\n"
+        "K2,Bo Nettlehop,07700 900123,bo@example.com,soon\n"
+    )
+    code, out, _ = run(capsys, "register", "import", details, "--db", db_path)
+    assert code == 0
+    assert out.count("Warning: row") == 3
+    assert "Imported: 2 added, 0 updated, 0 rows left out; 2 with a warning." in out
+    db = Database(db_path)
+    with db.session() as session:
+        ada = find_person(session, "K1")
+    db.close()
+    assert (ada.phone, ada.email, ada.date_of_birth) == ("020 7946 0000", "", None)
+
+
+def test_register_import_refuses_an_id_on_rows_that_differ_unless_told_which(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        "Unique ID,Name,Mobile,Team\n"
+        "D1,Ada Wobblesock,07700 900123,North\n"
+        "D2,Bo Nettlehop,07700 900124,South\n"
+        "D1,Ada Wobblesock,07700 900999,East\n"
+        "D2,Bo Nettlehop,07700 900124,South\n"
+        "D3,Cy Fumblewort,,North\n"
+        "D3,Cy Fumbelwort,,North\n"
+    )
+    before = db_path.read_bytes()
+    code, out, _ = run(capsys, "register", "import", twice, "--db", db_path)
+    assert code == 1
+    assert [line for line in out.splitlines() if line.startswith("Rows differ")] == [
+        "Rows differ: the unique id 'D1' is on rows 2 and 4, which differ in Mobile and Team.",
+        "Rows differ: the unique id 'D3' is on rows 6 and 7, which differ in Name.",
+    ]
+    assert "Row 5 repeats row 3: imported once." in out
+    assert "2 ids are on rows that differ: choose which row to keep for each." in out
+    assert "Nothing was imported: an id is on rows that differ." in out
+    assert "--keep first or --keep last" in out
+    assert db_path.read_bytes() == before
+
+    code, out, _ = run(capsys, "register", "import", twice, "--db", db_path, "--keep", "first")
+    assert code == 0 and "Imported: 3 added, 0 updated, 0 rows left out." in out
+    db = Database(db_path)
+    with db.session() as session:
+        first = (find_person(session, "D1").team, find_person(session, "D3").name)
+    db.close()
+    assert first == ("North", "Cy Fumblewort")
+
+    code, out, _ = run(capsys, "register", "import", twice, "--db", db_path, "--keep", "last")
+    assert code == 0 and "Imported: 0 added, 3 updated, 0 rows left out." in out
+    assert "Kept row 4 (--keep last): the unique id 'D1' is on rows 2 and 4" in out
+    db = Database(db_path)
+    with db.session() as session:
+        ada = find_person(session, "D1")
+        last = (ada.team, ada.phone, find_person(session, "D3").name)
+    db.close()
+    assert last == ("East", "07700 900999", "Cy Fumbelwort")
+
+    code, _, err = run(capsys, "register", "import", twice, "--db", db_path, "--keep", "middle")
+    assert code == 2 and "invalid choice: 'middle'" in err
 
 
 def test_register_import_sheet_and_bad_files(
@@ -136,9 +229,9 @@ def test_register_import_sheet_and_bad_files(
     assert code == 1 and "the list has no rows below its header" in err
 
     hopeless = tmp_path / "hopeless.csv"
-    hopeless.write_text("Unique ID,Date of birth\nH1,soon\nH2,later\n")
+    hopeless.write_text("Unique ID,Name\n,Ada Wobblesock\n1.00239E+11,Bo Nettlehop\n")
     code, out, _ = run(capsys, "register", "import", hopeless, "--db", db_path, "--skip-invalid")
-    assert code == 1 and "every row was rejected" in out
+    assert code == 1 and "every row is left out (none has a usable unique id)" in out
 
     code, _, err = run(capsys, "register", "import", CLEAN, "--db", tmp_path / "none.nbdesk")
     assert code == 1 and "does not exist" in err
@@ -155,7 +248,7 @@ def test_register_import_again_updates_by_unique_id(
     shutil.copyfile(CLEAN, changed)
     changed.write_text(changed.read_text().replace("B002,Cai Thistlebottom,Caz", "B002,Cai T,Caz"))
     code, out, _ = run(capsys, "register", "import", changed, "--db", round_file)
-    assert code == 0 and "Imported: 0 added, 6 updated, 0 rows skipped." in out
+    assert code == 0 and "Imported: 0 added, 6 updated, 0 rows left out." in out
     db = Database(round_file)
     with db.session() as session:
         cai = find_person(session, "B002")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from nbdesk.common import clock
 from nbdesk.register import find_person, register_size
@@ -169,7 +169,22 @@ def test_taking_back_a_completion_needs_a_reason(
     assert state.history[1].reason == "Mixed up with a sibling"
 
 
-def test_import_preview_shows_rejections_and_imports_only_when_seen(qtbot, tmp_path: Path) -> None:
+def cells(model, row: int) -> list[str]:
+    return [model.index(row, c).data() for c in range(model.columnCount())]
+
+
+def open_import(qtbot, section, path: Path):
+    section.tabs.setCurrentWidget(section.register_tab)
+    section.register_tab.start_import(path)
+    qtbot.waitUntil(lambda: hasattr(section.register_tab, "import_dialog"), timeout=10000)
+    dialog = section.register_tab.import_dialog
+    shown(qtbot, dialog)
+    return dialog
+
+
+def test_import_preview_warns_left_out_rows_and_imports_only_when_seen(
+    qtbot, tmp_path: Path
+) -> None:
     from nbdesk.ui.survey.section import SurveySection
 
     path = tmp_path / "empty.nbdesk"
@@ -178,62 +193,247 @@ def test_import_preview_shows_rejections_and_imports_only_when_seen(qtbot, tmp_p
     qtbot.addWidget(section)
     section.set_database(db)
     section.show()
-    section.tabs.setCurrentWidget(section.register_tab)
-    section.register_tab.start_import(DATA / "register_messy.csv")
-    qtbot.waitUntil(lambda: hasattr(section.register_tab, "import_dialog"), timeout=10000)
-    dialog = section.register_tab.import_dialog
-    assert dialog.model.rowCount() == 7
-    assert [dialog.model.index(0, c).data() for c in range(3)] == [
-        "3",
-        "Unique ID",
-        "the unique id 'A002' is also on row 9",
+    dialog = open_import(qtbot, section, DATA / "register_messy.csv")
+    assert dialog.left_out_model.rowCount() == 1
+    assert cells(dialog.left_out_model, 0) == ["12", "Unique ID", "has no unique id"]
+    assert dialog.warning_model.rowCount() == 5
+    assert cells(dialog.warning_model, 1) == [
+        "8",
+        "Mobile",
+        "'020 7946 0000' is a landline: kept for calls; it cannot take texts",
     ]
-    assert "9 rows read" in dialog.summary.text() and "5 rows rejected" in dialog.summary.text()
+    summary = dialog.summary.text()
+    assert summary.startswith("10 rows read (blank rows are skipped). 7 people will be added.")
+    assert "1 id is on two rows that differ: choose which to keep." in summary
     assert not dialog.import_button.isEnabled()
-    qtbot.keyClick(dialog, Qt.Key.Key_Return, CTRL)  # refused until the rejections are seen
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, CTRL)  # refused until A002 is chosen and seen
     assert dialog.result is None
 
-    # Unmap the mobile column: the landline on row 8 is no longer a problem (its email still is).
+    # Unmap the mobile column: the landline on row 8 is no longer a warning.
     combo = dialog.combos["phone"]
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Home)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 6, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.warning_model.rowCount() == 4, timeout=10000)
     qtbot.keyClick(combo, Qt.Key.Key_End)  # back to a column again: the last header
     combo.setCurrentIndex(combo.findData("Mobile"))
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 7, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.warning_model.rowCount() == 5, timeout=10000)
 
+    [a002] = dialog.choice_widgets
+    dialog.keep_last.setFocus()
+    qtbot.keyClick(dialog.keep_last, Qt.Key.Key_Space)
+    assert a002.combo.currentText() == "Keep row 9"
+    a002.combo.setFocus()
+    qtbot.keyClick(a002.combo, Qt.Key.Key_Home)
+    assert a002.combo.currentText() == "Choose which row to keep"
+    qtbot.keyClick(a002.combo, Qt.Key.Key_Down)
+    assert a002.combo.currentText() == "Keep row 3"
+    assert "For the id A002, row 3 is kept and row 9 left out." in dialog.summary.text()
+
+    # Checked again with another mapping, the id's rows still differ: the choice is kept.
+    combo = dialog.combos["email"]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: dialog.warning_model.rowCount() == 4, timeout=10000)
+    [a002] = dialog.choice_widgets
+    assert a002.combo.currentText() == "Keep row 3"
+    combo.setCurrentIndex(combo.findData("Email"))
+    qtbot.waitUntil(lambda: dialog.warning_model.rowCount() == 5, timeout=10000)
+    assert not dialog.import_button.isEnabled()  # the row left out is not seen yet
     dialog.seen.setFocus()
     qtbot.keyClick(dialog.seen, Qt.Key.Key_Space)
     assert dialog.import_button.isEnabled()
-    assert dialog.import_button.text() == "&Import 4 people"
+    assert dialog.import_button.text() == "&Import 8 people"
     qtbot.keyClick(dialog, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
-    assert (dialog.result.added, dialog.result.skipped_rows) == (4, 5)
-    qtbot.waitUntil(lambda: section.register_tab.model.rowCount() == 4, timeout=5000)
-    assert "4 added" in section.message.text()
+    assert (dialog.result.added, dialog.result.skipped_rows, dialog.result.warned) == (8, 1, 3)
+    qtbot.waitUntil(lambda: section.register_tab.model.rowCount() == 8, timeout=5000)
+    assert "8 added" in section.message.text()
 
     # Typing in the find box filters the register.
     search = section.register_tab.search
     search.setFocus()
     qtbot.keyClicks(search, "pudd")
     assert section.register_tab.model.rowCount() == 1
-    assert section.register_tab.count.text() == "1 of 4 people"
+    assert section.register_tab.count.text() == "1 of 8 people"
     db.close()
     reopened = Database(path)
     with reopened.session() as session:
-        assert register_size(session) == 4
+        assert register_size(session) == 8
+        assert find_person(session, "A002").name == "Cai Thistlebottom"
     reopened.close()
 
 
 def test_cancelled_import_changes_nothing(qtbot, section, db_path: Path) -> None:
-    section.tabs.setCurrentWidget(section.register_tab)
-    section.register_tab.start_import(DATA / "register_messy.csv")
-    qtbot.waitUntil(lambda: hasattr(section.register_tab, "import_dialog"), timeout=10000)
-    dialog = section.register_tab.import_dialog
+    import hashlib
+
+    section.db.close()  # the file as it rests, before the import is previewed
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    section.set_database(Database(db_path))
+    dialog = open_import(qtbot, section, DATA / "register_annex_a_contacts.xlsx")
+    assert dialog.warning_model.rowCount() == 3
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result is None
     with section.db.session() as session:
         assert register_size(session) == 6
+    section.db.close()
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_a_messy_list_by_keyboard_warnings_a_choice_of_row_and_everyone_imported(
+    qtbot, tmp_path: Path
+) -> None:
+    """A landline, a broken email, an n/k date of birth, an id twice with the same details, an id
+    twice with different details and a row with no id, driven as a person would by keyboard:
+    read the warnings, choose a row for the id that differs, tick the row left out, import, and
+    find everyone in the file once it is closed and opened again."""
+    from nbdesk.ui.survey.section import SurveySection
+
+    path = tmp_path / "messy.nbdesk"
+    db = create_database(path, "Testshire")
+    section = SurveySection()
+    qtbot.addWidget(section)
+    section.set_database(db)
+    section.show()
+    dialog = open_import(qtbot, section, DATA / "register_annex_a_contacts.xlsx")
+
+    assert [cells(dialog.warning_model, r) for r in range(dialog.warning_model.rowCount())] == [
+        ["3", "Mobile", "'020 7946 0000' is a landline: kept for calls; it cannot take texts"],
+        ["4", "Email", "'ellie@example' is not an email address; left blank"],
+        [
+            "10",
+            "Do not contact reason",
+            "do not contact is set but no reason is given; recorded as 'Marked do not contact "
+            "in the imported list'",
+        ],
+    ]
+    assert cells(dialog.left_out_model, 0) == ["6", "Child Unique ID", "has no unique id"]
+    assert "Row 8 repeats row 5: imported once." in dialog.summary.text()
+    [fen] = dialog.choice_widgets
+    assert [cells(fen.model, r) for r in range(fen.model.rowCount())] == [
+        ["Allocated Personal Advisor", "Jo Periwinkle", "Kit Bramblehay"],
+        ["Mobile", "07700 900205", "07700 900299"],
+    ]
+    assert [fen.model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
+        "Column",
+        "Row 7",
+        "Row 9",
+    ]
+    assert "(Fen Brackenridge) is on rows 7 and 9" in fen.findChildren(QLabel)[0].text()
+    assert not dialog.import_button.isEnabled()
+
+    # From the summary, Tab reaches the choices and the tick box before the long tables.
+    assert QApplication.focusWidget() is dialog.summary
+    order = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [
+        dialog.keep_first,
+        dialog.keep_last,
+        fen.combo,
+        fen.table,
+        dialog.seen,
+        dialog.warnings,
+    ]
+    tab_to(qtbot, dialog, fen.combo)
+    qtbot.keyClick(fen.combo, Qt.Key.Key_End)
+    assert fen.combo.currentText() == "Keep row 9"
+    assert not dialog.import_button.isEnabled()  # the row with no id is not seen yet
+    tab_to(qtbot, dialog, dialog.seen)
+    qtbot.keyClick(dialog.seen, Qt.Key.Key_Space)
+    assert dialog.import_button.text() == "&Import 6 people"
+    assert dialog.summary.text() == (
+        "9 rows read (blank rows are skipped). 6 people will be added. 1 of them has a detail "
+        "left blank (see the warnings). 1 of them has a landline: kept for calls, but it cannot "
+        "take texts. 1 of them is marked do not contact with no reason given (see the warnings). "
+        "Row 8 repeats row 5: imported once. For the id 300005, row 9 is kept and row 7 left "
+        "out. 1 row is left out: it has no unique id."
+    )
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert (dialog.result.added, dialog.result.skipped_rows) == (6, 1)
+
+    db.close()
+    reopened = Database(path)
+    with reopened.session() as session:
+        assert register_size(session) == 6
+        bea, ellie, cal, fen_, gil = (
+            find_person(session, i) for i in ("300002", "300003", "300004", "300005", "300006")
+        )
+    reopened.close()
+    assert (bea.phone, bea.date_of_birth) == ("020 7946 0000", None)
+    assert (ellie.email, ellie.phone) == ("", "07700 900203")
+    assert cal.date_of_birth == date(2005, 6, 15)
+    assert (fen_.pa_name, fen_.phone) == ("Kit Bramblehay", "07700 900299")
+    assert (gil.do_not_contact, gil.do_not_contact_reason) == (
+        True,
+        "Marked do not contact in the imported list",
+    )
+
+
+def test_every_control_of_the_import_preview_is_named_by_its_visible_words(qtbot, section) -> None:
+    """A screen reader user hears what a sighted user reads: each button's and tick box's name
+    holds its text, and each labelled control's name holds its label's words."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    dialog = open_import(qtbot, section, DATA / "register_annex_a_contacts.xlsx")
+    seen = 0
+    for button in dialog.findChildren(QAbstractButton):
+        if button.isVisibleTo(dialog) and button.text():
+            words = button.text().replace("&", "")
+            # With no name of its own, a button is named by its text (as Qt tells screen readers).
+            assert words in (button.accessibleName() or words), words
+            seen += 1
+    for label in dialog.findChildren(QLabel):
+        if label.buddy() is not None and label.isVisibleTo(dialog):
+            words = label.text().replace("&", "").rstrip(":")
+            assert words in label.buddy().accessibleName(), words
+            seen += 1
+    assert seen > 30
+    # Every table lets Tab move on to the next control.
+    tables = [dialog.warnings, dialog.left_out, *(w.table for w in dialog.choice_widgets)]
+    assert len(tables) == 3 and not any(t.tabKeyNavigation() for t in tables)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_the_wheel_over_a_closed_drop_down_scrolls_the_mapping(qtbot, section) -> None:
+    """Scrolling down the mapping with the mouse wheel must not change a column under the
+    pointer; once the person has chosen the drop-down (it has focus), the wheel changes it."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    dialog = open_import(qtbot, section, DATA / "register_messy.csv")
+    combo = dialog.combos["gender"]
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    bar = dialog.mapping_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    assert bar.value() == 0
+    before = combo.currentIndex()
+
+    def wheel_down() -> None:
+        event = QWheelEvent(
+            QPointF(5, 5),
+            QPointF(combo.mapToGlobal(QPoint(5, 5))),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(combo, event)
+
+    dialog.summary.setFocus()
+    wheel_down()
+    assert combo.currentIndex() == before  # the mapping is as it was
+    assert bar.value() > 0  # and the panel scrolled
+    assert not combo.hasFocus()
+
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    wheel_down()
+    assert combo.currentIndex() == before + 1
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
 
 def test_notify_export_from_the_section(
@@ -679,15 +879,16 @@ def test_import_offers_the_sheets_of_a_workbook(qtbot, section) -> None:
     ]
     assert dialog.sheet.currentText() == "List 10 Care leavers"
     assert dialog.combos["pa_name"].currentText() == "Allocated Personal Advisor"
-    assert dialog.model.rowCount() == 8
+    assert dialog.left_out_model.rowCount() == 2 and dialog.warning_model.rowCount() == 3
 
     dialog.sheet.setFocus()
     qtbot.keyClick(dialog.sheet, Qt.Key.Key_Home)
-    qtbot.waitUntil(lambda: "1 rows read" in dialog.summary.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "1 row read" in dialog.summary.text(), timeout=10000)
     assert dialog.windowTitle().endswith("(sheet 'List 1 Contacts')")
     assert dialog.combos["pa_name"].currentData() == ""  # that list has no PA column
     assert dialog.combos["unique_id"].findData("Source") > 0
-    assert dialog.model.rowCount() == 0 and dialog.import_button.isEnabled()
+    assert dialog.left_out_model.rowCount() == 0 and dialog.import_button.isEnabled()
+    assert not dialog.left_out.isVisibleTo(dialog) and not dialog.seen.isVisibleTo(dialog)
     qtbot.keyClick(dialog.sheet, Qt.Key.Key_End)  # Notes: no unique id column at all
     qtbot.waitUntil(lambda: "Nothing can be imported" in dialog.summary.text(), timeout=10000)
     assert not dialog.import_button.isEnabled()

@@ -26,17 +26,24 @@ def register(subparsers: Any) -> None:
     reg_actions = reg.add_subparsers(dest="action", metavar="ACTION", required=True)
     load = reg_actions.add_parser(
         "import",
-        help="import or update people from a .csv or .xlsx list (Annex A or a plain list); "
-        "imports nothing if any row is rejected, unless --skip-invalid",
+        help="import or update people from a .csv or .xlsx list (Annex A or a plain list); a "
+        "bad detail is left blank with a warning and the person imported; imports nothing if a "
+        "row names no one (unless --skip-invalid) or an id is on rows that differ (unless --keep)",
     )
     load.add_argument("file", type=Path, metavar="FILE")
     add_db_option(load)
-    load.add_argument("--sheet", help="the sheet to read (default: the first)")
+    load.add_argument("--sheet", help="the sheet to read (default: the care-leaver list)")
     load.add_argument("--dry-run", action="store_true", help="check the file; change nothing")
     load.add_argument(
         "--skip-invalid",
         action="store_true",
-        help="import the valid rows even if some are rejected (the rejections are printed)",
+        help="import everyone else even if some rows are refused because they have no usable "
+        "unique id (those rows are printed)",
+    )
+    load.add_argument(
+        "--keep",
+        choices=["first", "last"],
+        help="for an id on rows that differ, import its first or its last row",
     )
     load.set_defaults(func=run_register_import)
 
@@ -99,31 +106,52 @@ def run_register_import(args: argparse.Namespace) -> int:
         preview = preview_import(session, table)
         if preview.problems:
             raise CommandError(" ".join(preview.problems))
+        if not preview.rows_read:
+            raise CommandError(f"{preview.source}: the list has no rows below its header.")
         mapped = ", ".join(f"{h} → {TARGET_BY_KEY[k].label}" for k, h in preview.mapping.items())
         print(f"{preview.source}: {preview.rows_read} rows read. Columns: {mapped}.")
         if preview.ignored_headers:
             print(f"Not imported: {', '.join(preview.ignored_headers)}.")
         for rejection in preview.rejections:
-            print(f"Rejected {rejection.text()}")
-        rejected = len(preview.rejected_rows)
-        summary = (
-            f"{len(preview.valid)} valid rows ({len(preview.new_ids)} new, "
-            f"{len(preview.updated_ids)} updates), {rejected} rejected."
-        )
-        if not preview.rows_read:
-            raise CommandError(f"{preview.source}: the list has no rows below its header.")
+            print(f"Left out {rejection.text()}")
+        conflicts = preview.duplicates
+        if args.keep:
+            preview = preview.keep(args.keep)
+            for duplicate, number in preview.kept:
+                print(f"Kept row {number} (--keep {args.keep}): {duplicate.text()}.")
+        else:
+            for duplicate in conflicts:
+                print(f"Rows differ: {duplicate.text()}.")
+        for warning in preview.warnings:
+            print(f"Warning: {warning.text()}")
+        print(preview.summary())
+
+        refusal = ""
+        if preview.duplicates:
+            refusal = (
+                "an id is on rows that differ. Correct the list, or choose a row with "
+                "--keep first or --keep last."
+            )
+        elif preview.rejections and not args.skip_invalid:
+            refusal = (
+                "some rows name no one. Fix them, or use --skip-invalid to import everyone else."
+            )
+        elif not preview.valid:
+            refusal = "every row is left out (none has a usable unique id)."
         if args.dry_run:
-            print(f"Dry run: {summary} Nothing was changed.")
-            return 1 if rejected else 0
-        if rejected and not args.skip_invalid:
-            print(f"{summary} Nothing was imported; fix the rows or use --skip-invalid.")
-            return 1
-        if not preview.valid:
-            print(f"{summary} Nothing was imported: every row was rejected.")
+            print(
+                "Dry run: nothing was changed."
+                + (f" Without --dry-run nothing would be imported: {refusal}" if refusal else "")
+            )
+            return 1 if refusal else 0
+        if refusal:
+            print(f"Nothing was imported: {refusal}")
             return 1
         result = apply_import(session, preview, skip_invalid=args.skip_invalid)
     print(
-        f"Imported: {result.added} added, {result.updated} updated, {result.skipped_rows} rows skipped."
+        f"Imported: {result.added} added, {result.updated} updated, "
+        f"{result.skipped_rows} {'row' if result.skipped_rows == 1 else 'rows'} left out"
+        + (f"; {result.warned} with a warning." if result.warned else ".")
     )
     return 0
 

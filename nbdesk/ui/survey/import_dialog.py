@@ -1,17 +1,24 @@
-"""The register import preview: the column mapping (editable), every rejected row with its row,
-column and reason, and an import of all valid rows only once the person has seen the rejections.
+"""The register import preview: the column mapping (editable), what the import will do in words,
+every warning (the people on those rows are imported), every row left out, and for an id on rows
+that differ the rows side by side with a choice of which to keep.
 
-Reading, checking and storing all run on the worker thread; the dialog only shows plain results.
+Import stays disabled until every such id has a row chosen and, if rows are left out, the person
+has ticked that they have seen them. Reading, checking and storing all run on the worker thread;
+the dialog only shows plain results. Choosing a row is only arithmetic on the preview already
+read (ImportPreview.resolve), so it happens at once on the UI thread.
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -20,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -28,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from nbdesk.register_import import (
     TARGETS,
+    DuplicateId,
     ImportPreview,
     ImportResult,
     Mapping,
@@ -42,11 +51,110 @@ from nbdesk.ui.table_models import RIGHT, Column, ListModel
 from nbdesk.ui.worker import run_in_background
 
 NOT_IMPORTED = "(not imported)"
-REJECTION_COLUMNS = [
+CHOOSE = "Choose which row to keep"
+WHERE_COLUMNS = [
     Column("Row", lambda r: str(r.row), sort=lambda r: r.row, align=RIGHT),
     Column("Column", lambda r: r.column or "(whole row)"),
     Column("Reason", lambda r: r.reason),
 ]
+
+
+class WheelScrollsPanel(QObject):
+    """A wheel turned over a closed drop-down scrolls the panel it sits in. Qt would change the
+    drop-down's choice instead, so scrolling down a long mapping would silently remap columns;
+    the choice changes by wheel only once the drop-down has focus or is open."""
+
+    def __init__(self, scroll: QAbstractScrollArea) -> None:
+        super().__init__(scroll)
+        self.scroll = scroll
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QComboBox)
+            and not (watched.hasFocus() or watched.view().isVisible())
+        ):
+            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
+            return True
+        return super().eventFilter(watched, event)
+
+
+def no_wheel_unless_focused(combo: QComboBox, wheel: WheelScrollsPanel) -> None:
+    # StrongFocus: a wheel must not give the drop-down focus (Qt's default WheelFocus would).
+    combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    combo.installEventFilter(wheel)
+
+
+def plain_table(name: str) -> QTableView:
+    table = QTableView()
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
+    table.verticalHeader().hide()
+    table.setWordWrap(True)
+    return table
+
+
+class DuplicateChoice(QWidget):
+    """One id on rows that differ: the differing columns side by side, and which row to keep."""
+
+    def __init__(self, duplicate: DuplicateId, wheel: WheelScrollsPanel) -> None:
+        super().__init__()
+        self.duplicate = duplicate
+        uid, numbers = duplicate.unique_id, duplicate.row_numbers
+        rows_text = "rows " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+        who = f" ({' or '.join(duplicate.names)})" if duplicate.names else ""
+        heading = QLabel(
+            f"The id {uid}{who} is on {rows_text}, which differ in "
+            f"{len(duplicate.differing)} column{'s' if len(duplicate.differing) != 1 else ''}:"
+        )
+        heading.setWordWrap(True)
+
+        self.combo = QComboBox()
+        self.combo.addItem(CHOOSE, None)
+        for number in numbers:
+            self.combo.addItem(f"Keep row {number}", number)
+        self.combo.setAccessibleName(f"Which row to keep for the id {uid}")
+        no_wheel_unless_focused(self.combo, wheel)
+        label = QLabel(f"Which row to keep for the id {uid}:")
+        label.setBuddy(self.combo)
+        choice = QHBoxLayout()
+        choice.addWidget(label)
+        choice.addWidget(self.combo)
+        choice.addStretch(1)
+
+        columns = [Column("Column", lambda header: header)]
+        for row in duplicate.rows:
+            columns.append(
+                Column(
+                    f"Row {row.number}",
+                    lambda header, cells=row.cells: cells.get(header, "") or "(blank)",
+                )
+            )
+        self.model = ListModel(columns, self)
+        self.model.set_rows(duplicate.differing)
+        self.table = plain_table(f"{rows_text.capitalize()} side by side, for the id {uid}")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.resizeRowsToContents()
+        # As tall as its rows: the panel around it scrolls, not each small table.
+        height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(r) for r in range(self.model.rowCount()))
+        self.table.setFixedHeight(height)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading)
+        layout.addLayout(choice)  # before the table: the choice is what must be done here
+        layout.addWidget(self.table)
+
+    def chosen(self) -> int | None:
+        value = self.combo.currentData()
+        return int(value) if value is not None else None
+
+    def choose(self, number: int | None) -> None:
+        self.combo.setCurrentIndex(max(0, self.combo.findData(number)) if number else 0)
 
 
 class ImportDialog(QDialog):
@@ -62,9 +170,12 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.table = table
-        self.preview = preview
+        self.base = preview  # as read: ids on rows that differ not yet resolved
+        self.preview = preview  # with the rows chosen so far
+        self.choices: dict[str, int] = {}
         self.path = path
         self.result: ImportResult | None = None
+        self.choice_widgets: list[DuplicateChoice] = []
         self._set_title()
 
         # A workbook with several lists (Annex A has one per sheet): the likeliest is read first,
@@ -86,15 +197,19 @@ class ImportDialog(QDialog):
 
         mapping_box = QWidget()
         form = QFormLayout(mapping_box)
+        self.mapping_scroll = QScrollArea()
+        mapping_wheel = WheelScrollsPanel(self.mapping_scroll)
         self.combos: dict[str, QComboBox] = {}
         for target in TARGETS:
+            label = target.label + (" (required)" if target.required else "")
             combo = QComboBox()
-            combo.setAccessibleName(f"Column for {target.label}")
+            combo.setAccessibleName(f"Column for {label}")
+            no_wheel_unless_focused(combo, mapping_wheel)
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.combos[target.key] = combo
-            form.addRow(target.label + (" (required)" if target.required else "") + ":", combo)
+            form.addRow(label + ":", combo)
         self._fill_combos(table, preview.mapping)
-        scroll = QScrollArea()
+        scroll = self.mapping_scroll
         scroll.setWidget(mapping_box)
         scroll.setWidgetResizable(True)
         scroll.setAccessibleName("Column mapping")
@@ -106,27 +221,64 @@ class ImportDialog(QDialog):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAccessibleName("What the import will do")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.model = ListModel(REJECTION_COLUMNS, self)
-        self.rejections = QTableView()
-        self.rejections.setModel(self.model)
-        self.rejections.setAccessibleName("Rejected rows")
-        self.rejections.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rejections.verticalHeader().hide()
-        self.rejections.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        # Ids on rows that differ: one block each, in a panel of their own.
+        self.duplicates_box = QWidget()
+        self.keep_first = QPushButton("Keep the &first row of each")
+        self.keep_first.setAccessibleName("Keep the first row of each id on rows that differ")
+        self.keep_first.clicked.connect(lambda: self._keep_all(0))
+        self.keep_last = QPushButton("Keep the la&st row of each")
+        self.keep_last.setAccessibleName("Keep the last row of each id on rows that differ")
+        self.keep_last.clicked.connect(lambda: self._keep_all(-1))
+        duplicates_intro = QLabel("Ids on rows that differ: choose which row to keep.")
+        duplicates_intro.setWordWrap(True)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(duplicates_intro, 1)
+        keep_row.addWidget(self.keep_first)
+        keep_row.addWidget(self.keep_last)
+        self.choices_panel = QWidget()
+        self.choices_layout = QVBoxLayout(self.choices_panel)
+        self.choices_scroll = QScrollArea()
+        self.choices_scroll.setWidget(self.choices_panel)
+        self.choices_scroll.setWidgetResizable(True)
+        self.choices_scroll.setAccessibleName("Ids on rows that differ")
+        self.choices_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.choices_wheel = WheelScrollsPanel(self.choices_scroll)
+        duplicates_layout = QVBoxLayout(self.duplicates_box)
+        duplicates_layout.setContentsMargins(0, 0, 0, 0)
+        duplicates_layout.addLayout(keep_row)
+        duplicates_layout.addWidget(self.choices_scroll, 1)
+
         self.seen = QCheckBox()
-        self.seen.setAccessibleName("I have seen the rejected rows")
         self.seen.toggled.connect(self._update_button)
+
+        self.warning_model = ListModel(WHERE_COLUMNS, self)
+        self.warnings = plain_table("Warnings: the people on these rows are imported")
+        self.warnings.setModel(self.warning_model)
+        self.warnings.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.warnings_label = QLabel("&Warnings: the people on these rows are imported:")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setBuddy(self.warnings)
+
+        self.left_out_model = ListModel(WHERE_COLUMNS, self)
+        self.left_out = plain_table("Left out: nothing from these rows is imported")
+        self.left_out.setModel(self.left_out_model)
+        self.left_out.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.left_out_label = QLabel("&Left out: nothing from these rows is imported:")
+        self.left_out_label.setBuddy(self.left_out)
 
         right = QVBoxLayout()
         right.addWidget(self.summary)
-        rejected_label = QLabel("&Rejected rows (nothing from these rows is imported):")
-        rejected_label.setBuddy(self.rejections)
-        right.addWidget(rejected_label)
-        right.addWidget(self.rejections, 1)
+        right.addWidget(self.duplicates_box)
         right.addWidget(self.seen)
+        right.addWidget(self.warnings_label)
+        right.addWidget(self.warnings, 3)
+        right.addWidget(self.left_out_label)
+        right.addWidget(self.left_out, 1)
         columns = QHBoxLayout()
         left = QVBoxLayout()
         left.addLayout(sheet_row)
@@ -140,7 +292,6 @@ class ImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             "&Import", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.import_button.setAccessibleName("Import")
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -148,8 +299,10 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._import)
         line = self.fontMetrics().height()
-        self.resize(line * 60, line * 34)
+        self.resize(line * 64, line * 44)
         self._show(preview)
+        # What the import will do is read first; Tab then reaches what must be done about it.
+        self.summary.setFocus()
 
     def _set_title(self) -> None:
         title = f"Import the register from {self.table.source}"
@@ -224,39 +377,107 @@ class ImportDialog(QDialog):
             self._show(preview)
 
     def _show(self, preview: ImportPreview) -> None:
-        self.preview = preview
-        rejected = len(preview.rejected_rows)
-        if preview.problems:
-            text = "⚠ Nothing can be imported until this is fixed:<br>" + "<br>".join(
-                preview.problems
-            )
-        else:
-            text = (
-                f"<b>{preview.rows_read} rows read</b> (blank rows skipped). "
-                f"{len(preview.valid)} valid: {len(preview.new_ids)} new people, "
-                f"{len(preview.updated_ids)} updates to people already on the register "
-                "(matched by unique id; their contacts and completions are kept). "
-                f"<b>{rejected} rows rejected</b> ({len(preview.rejections)} problems)."
-            )
-            if preview.ignored_headers:
-                text += f"<br>Columns not imported: {', '.join(preview.ignored_headers)}."
-        self.summary.setText(text)
-        self.summary.setAccessibleDescription(self.summary.text())
-        self.model.set_rows(preview.rejections)
-        self.rejections.resizeColumnsToContents()
-        self.seen.setVisible(bool(preview.rejections))
-        self.seen.setChecked(False)
-        self.seen.setText(
-            f"I have seen the {rejected} rejected rows: import the {len(preview.valid)} valid "
-            "rows and leave the rejected ones out"
+        """A newly read preview: the blocks for ids on rows that differ are built again, keeping
+        a row already chosen where the id's rows still differ and include it."""
+        self.base = preview
+        for widget in self.choice_widgets:
+            widget.setParent(None)
+            widget.deleteLater()
+        self.choice_widgets = []
+        while self.choices_layout.count():
+            self.choices_layout.takeAt(0)
+        kept: dict[str, int] = {}
+        for duplicate in preview.duplicates:
+            block = DuplicateChoice(duplicate, self.choices_wheel)
+            number = self.choices.get(duplicate.unique_id)
+            if number in duplicate.row_numbers:
+                kept[duplicate.unique_id] = number
+                block.choose(number)
+            block.combo.currentIndexChanged.connect(self._choice_changed)
+            self.choices_layout.addWidget(block)
+            self.choice_widgets.append(block)
+        self.choices_layout.addStretch(1)
+        # As tall as the blocks need, up to a third of the dialog: the warnings need room too.
+        frame = 2 * self.choices_scroll.frameWidth()
+        self.choices_scroll.setMaximumHeight(
+            min(self.choices_panel.sizeHint().height() + frame, self.fontMetrics().height() * 14)
         )
+        self.choices = kept
+        self.duplicates_box.setVisible(bool(preview.duplicates))
+        self.seen.setChecked(False)  # rows left out from a new reading must be seen again
+        self._order_tabs()
+        self._refresh()
+
+    def _choice_changed(self) -> None:
+        self.choices = {
+            w.duplicate.unique_id: number
+            for w in self.choice_widgets
+            if (number := w.chosen()) is not None
+        }
+        self._refresh()
+
+    def _keep_all(self, index: int) -> None:
+        for widget in self.choice_widgets:
+            widget.combo.blockSignals(True)
+            widget.choose(widget.duplicate.row_numbers[index])
+            widget.combo.blockSignals(False)
+        self._choice_changed()
+
+    def _refresh(self) -> None:
+        """The summary, warnings and button for the rows chosen so far."""
+        preview = self.preview = self.base.resolve(self.choices)
+        if preview.problems:
+            text = preview.summary()
+        else:
+            read = preview.rows_read
+            text = f"{read} {'row' if read == 1 else 'rows'} read (blank rows are skipped). "
+            text += preview.summary()
+            if preview.ignored_headers:
+                text += f"\nColumns not imported: {', '.join(preview.ignored_headers)}."
+        self.summary.setText(text)
+        self.summary.setAccessibleDescription(text)
+
+        self.warning_model.set_rows(preview.warnings)
+        self.warnings.resizeColumnsToContents()
+        self.warnings.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for widget in (self.warnings_label, self.warnings):
+            widget.setVisible(bool(preview.warnings))
+        self.left_out_model.set_rows(preview.rejections)
+        self.left_out.resizeColumnsToContents()
+        self.left_out.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for widget in (self.left_out_label, self.left_out):
+            widget.setVisible(bool(preview.rejections))
+
+        refused = len(preview.rejected_rows)
+        text = (
+            f"I have seen the {refused} {'row' if refused == 1 else 'rows'} left out: import "
+            "everyone else without them"
+        )
+        self.seen.setText(text)
+        self.seen.setAccessibleName(text)
+        self.seen.setVisible(bool(preview.rejections))
         self._update_button()
+
+    def _order_tabs(self) -> None:
+        """Tab follows the reading order: the mapping, what will happen, then what the person
+        must act on (choices, the tick box) before the long tables, then the buttons."""
+        chain: list[QWidget] = [self.sheet, *self.combos.values(), self.summary]
+        chain += [self.keep_first, self.keep_last]
+        for widget in self.choice_widgets:
+            chain += [widget.combo, widget.table]
+        chain += [self.seen, self.warnings, self.left_out]
+        chain += [self.import_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _update_button(self) -> None:
         p = self.preview
         ready = p.can_import and (not p.rejections or self.seen.isChecked())
         self.import_button.setEnabled(ready)
-        self.import_button.setText(f"&Import {len(p.valid)} people" if p.valid else "&Import")
+        people = len(p.valid)
+        text = f"Import {people} {'person' if people == 1 else 'people'}" if people else "Import"
+        self.import_button.setText("&" + text)
+        self.import_button.setAccessibleName(text)
 
     def _import(self) -> None:
         if not self.import_button.isEnabled():
