@@ -379,10 +379,13 @@ class RegisterTab(QWidget):
         if result is None:
             return
         self.section.changed()
-        self.section.status(
-            f"Imported: {result.added} added, {result.updated} updated, "
-            f"{result.skipped_rows} rejected rows left out."
-        )
+        parts = [f"Imported: {result.added} added, {result.updated} updated"]
+        if result.warned:
+            parts.append(f"{result.warned} with a detail left blank or a landline")
+        if result.skipped_rows:
+            rows = "row" if result.skipped_rows == 1 else "rows"
+            parts.append(f"{result.skipped_rows} {rows} with no usable unique id left out")
+        self.section.status("; ".join(parts) + ".")
 
 
 class PersonPanel(QWidget):
@@ -597,7 +600,9 @@ class PersonPanel(QWidget):
             if answer == QMessageBox.StandardButton.Yes:
                 try:
                     with db.transaction() as session:
-                        mark_completed(session, round_id, row.person_id, "young-person", contacted_on)
+                        mark_completed(
+                            session, round_id, row.person_id, "young-person", contacted_on
+                        )
                 except (ValueError, LookupError) as exc:
                     QMessageBox.warning(self, "Not marked", str(exc))
                 else:
