@@ -338,6 +338,20 @@ def archive_assessment(session: Session, assessment_id: int, archived: bool = Tr
     session.flush()
 
 
+def remember_workshop_page(session: Session, assessment_id: int, page: int) -> None:
+    """Where the workshop on this assessment is, so it reopens there after a break (or a power
+    cut): kept with the assessment, not in one laptop's settings."""
+    if page < 0:
+        raise ValueError("A workshop page is counted from 0.")
+    _require(session, assessment_id).resume_page = page
+    session.flush()
+
+
+def workshop_page(session: Session, assessment_id: int) -> int | None:
+    """The page the workshop last showed, or None if it has never been run."""
+    return _require(session, assessment_id).resume_page
+
+
 def _require(session: Session, assessment_id: int) -> Assessment:
     row = session.get(Assessment, assessment_id)
     if row is None:

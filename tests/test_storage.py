@@ -210,6 +210,42 @@ def test_a_file_saved_at_schema_0001_upgrades_with_its_data(tmp_path: Path) -> N
         assert conn.execute("SELECT count(*) FROM statement").fetchone() == (106,)
 
 
+def test_a_file_saved_at_schema_0003_upgrades_with_every_row(tmp_path: Path) -> None:
+    """The schema the first wave released (0003): people, rounds, contacts, completions and
+    assessments all come through the upgrade; a copy is taken first."""
+    import shutil
+
+    saved = Path(__file__).parent / "data" / "schema-0003.nbdesk"
+    path = tmp_path / "released.nbdesk"
+    shutil.copyfile(saved, path)
+    tables = (
+        "care_leaver",
+        "survey_round",
+        "outreach_contact",
+        "completion",
+        "assessment",
+        "rating",
+    )
+    with sqlite3.connect(saved) as conn:
+        before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    assert all(before.values())
+    db = open_database(path)
+    assert db.revision() == head_revision()
+    with db.session() as session:
+        assert authority_name(session) == "Saved at schema 0003 (fictional)"
+    db.close()
+    with sqlite3.connect(path) as conn:
+        after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        assert (
+            conn.execute("SELECT count(*) FROM assessment WHERE resume_page IS NULL").fetchone()[0]
+            == before["assessment"]
+        )
+    assert after == before
+    [backup] = tmp_path.glob("released.before-upgrade-from-0003-*.nbdesk")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+
+
 ODD_FOLDERS = ["Team #2", "50% share", "what?", "Café – Ünïcode", "a b  c"]
 
 

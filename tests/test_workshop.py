@@ -289,3 +289,47 @@ def test_every_shortcut_is_on_screen_and_type_follows_the_system_font(
         and type(w).__name__ not in {"QWidget", "QScrollBar", "QLineEdit", "QStackedWidget"}
     ]
     assert unnamed == []
+
+
+def test_a_workshop_reopens_where_the_group_stopped(qtbot: QtBot, db: Database) -> None:
+    """Issue 10: the last statement visited in that assessment, else the first unrated one."""
+    from nbdesk.assessments import set_rating
+
+    window = open_workshop(qtbot, db)
+    assert window.reference.text() == "1 / A"  # never run, nothing rated: the very first
+    key(qtbot, "3")
+    key(qtbot, Qt.Key.Key_Right)
+    key(qtbot, "4")
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, GoToDialog)
+        qtbot.keyClicks(dialog.search, "7m")
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    key(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert window.reference.text() == "7 / M"
+    window.close()
+
+    # Another sitting, after the file was closed and reopened (a power cut, say): back on 7 / M.
+    path = db.path
+    db.close()
+    reopened = open_database(path)
+    again = open_workshop(qtbot, reopened)
+    assert again.reference.text() == "7 / M"
+    again.close()
+
+    # An assessment never run in a workshop opens at its first unrated statement.
+    with reopened.transaction() as session:
+        first = load_assessment(session, find_assessment(session, "Baseline 2024"))
+        other = create_assessment(
+            session, "Follow-up 2026", framework_id=first.summary.framework_id
+        )
+        for state in load_assessment(session, other).statements()[:3]:
+            set_rating(session, other, state.statement_id, 2)
+    fresh = WorkshopWindow(reopened, other, None)
+    qtbot.addWidget(fresh)
+    assert fresh.reference.text() == "1 / D"
+    fresh.close()
+    reopened.close()

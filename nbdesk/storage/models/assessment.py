@@ -31,6 +31,9 @@ class Assessment(Base):
     framework_id: Mapped[int] = mapped_column(ForeignKey("framework.id", ondelete="RESTRICT"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The workshop page the group last had on screen (statements then each area's overall score,
+    # in framework order; a framework never changes, so the number always means the same page).
+    resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
 
 
 class Rating(Base):

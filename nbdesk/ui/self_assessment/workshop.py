@@ -8,6 +8,7 @@ goes on an undo stack; Ctrl+Z reverses the newest (and the reversal is kept in t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,6 +55,7 @@ from nbdesk.assessments import (
     Change,
     StatementState,
     load_assessment,
+    remember_workshop_page,
     set_evidence,
     set_flag,
     set_overall,
@@ -61,12 +63,15 @@ from nbdesk.assessments import (
     set_rating,
     start_sitting,
     undo,
+    workshop_page,
 )
 from nbdesk.common import clock
 from nbdesk.figures import fixed
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -309,6 +314,7 @@ class WorkshopWindow(QWidget):
         self.undo_stack: list[Change] = []
         with db.session() as session:
             self.detail: AssessmentDetail = load_assessment(session, assessment_id)
+            resume = workshop_page(session, assessment_id)
         fw = self.detail.framework
         self.valid_points = [p.points for p in fw.scale]
         self.areas: tuple[AreaState, ...] = self.detail.areas
@@ -347,10 +353,24 @@ class WorkshopWindow(QWidget):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
-        # Nothing is on screen yet, so there is nothing typed to save before the first page.
+        # Nothing is on screen yet, so there is nothing typed to save before the first page. The
+        # group picks up where it stopped: the page last shown, else the first left unrated.
         self._restoring = True
-        self.show_page(0)
+        self._remembered = resume
+        self.show_page(self._starting_page(resume))
         self._restoring = False
+
+    def _starting_page(self, remembered: int | None) -> int:
+        if remembered is not None and 0 <= remembered < len(self.pages):
+            return remembered
+        for index, page in enumerate(self.pages):
+            area = self.areas[page.area]
+            if page.statement is None:
+                if self.overall[area.area_id] is None:
+                    return index
+            elif self.points[area.statements[page.statement].statement_id] is None:
+                return index
+        return 0
 
     # Building -------------------------------------------------------------------------------
 
@@ -608,6 +628,18 @@ class WorkshopWindow(QWidget):
             self._refresh_rating()
             self.statement.setFocus(Qt.FocusReason.OtherFocusReason)
         self.area_list.setCurrentIndex(self.area_model.index(page.area, 0))
+        self._remember_page()
+
+    def _remember_page(self) -> None:
+        if self._remembered == self.page_index:
+            return
+        try:
+            with self.db.transaction() as session:
+                remember_workshop_page(session, self.assessment_id, self.page_index)
+        except Exception:
+            log.exception("could not remember the workshop's place")
+            return
+        self._remembered = self.page_index
 
     def _set_editor(self, editor: QPlainTextEdit, text: str) -> None:
         editor.blockSignals(True)
