@@ -235,6 +235,9 @@ def test_compare_window_defaults_to_baseline_against_follow_up(qtbot: QtBot, db:
     qtbot.addWidget(window)
     window.show()
     assert window.comparison is not None and window.comparison.kind == "change"
+    # The demonstration follow-up is part-rated: the headline says so, the summary says how.
+    assert window.heading.text().endswith("(Follow-up: 70 of 106 rated)")
+    assert "compare only the 70 statements rated in both" in window.summary.text()
     assert window.list_labels[0].text().startswith("Improved (")
     window.second.setCurrentIndex(window.second.findData(young))
     assert window.comparison.kind == "gap"

@@ -298,6 +298,31 @@ def test_baseline_against_follow_up(db: Database) -> None:
     assert [(s.reference, s.difference) for s in result.declined] == [("1 / C", -1)]
     unrated = [s for s in result.statements if s.difference is None]
     assert [s.reference for s in unrated] == ["2 / B"]
+    # Issue 10: a half-rated side is said in the headline, and totals and overall means are taken
+    # only over the statements rated in both (all but 2 / B): 1+2+3+2 = 8 against 3+2+2+4 = 11.
+    assert result.incomplete_sides() == ["Follow-up: 4 of 5 rated"]
+    assert not result.complete
+    assert (result.first_score.total, result.second_score.total) == (8, 11)
+    assert result.first_score.overall_mean == pytest.approx((6 / 3 + 2) / 2)
+    assert result.second_score.overall_mean == pytest.approx((7 / 3 + 4) / 2)
+    assert (result.first_score.band, result.second_score.band) == (None, None)
+    assert (result.first_full.total, result.second_full.total) == (10, 11)
+    assert result.basis() == (
+        "Totals and overall means compare only the 4 statements rated in both (every "
+        "statement except 2 / B); no band is given until both are wholly rated."
+    )
+
+
+def test_a_comparison_with_few_rated_names_the_statements_it_uses(db: Database) -> None:
+    base = new(db, "Baseline", held_on=date(2020, 1, 1))
+    follow = new(db, "Follow-up", stage="follow-up", held_on=date(2022, 1, 1))
+    rate(db, base, {"1a": 1, "1b": 2, "1c": 3, "2a": 2, "2b": 2})
+    rate(db, follow, {"1a": 3, "2b": 4})
+    with db.session() as session:
+        result = compare_assessments(session, base, follow)
+    assert result.incomplete_sides() == ["Follow-up: 2 of 5 rated"]
+    assert (result.first_score.total, result.second_score.total) == (3, 7)
+    assert "the 2 statements rated in both (the statements 1 / A; 2 / B)" in result.basis()
 
 
 def test_staff_against_young_people_puts_the_largest_gaps_first(db: Database) -> None:

@@ -74,6 +74,10 @@ def test_report_with_a_follow_up_comparison(
         "Appendix: the evidence",
     ):
         assert heading in flat, heading
+    # The demonstration follow-up is 70 of 106 rated: said in the heading, compared like for like.
+    assert "Change from baseline to follow-up (Follow-up: 70 of 106 rated)" in flat
+    assert "compare only the 70 statements rated in both" in flat
+    assert f"total {comparison.first_score.total} and {comparison.second_score.total}" in flat
     assert f"Total score (possible 106–424) {scored.total}" in flat
     assert f"Band {scored.band}" in flat
     assert as_a_spreadsheet_shows(scored.overall_mean, 2) in flat

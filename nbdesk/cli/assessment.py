@@ -308,6 +308,8 @@ def run_compare(args: argparse.Namespace) -> int:
     print(
         f"{result.first.name} ({result.first_label}) → {result.second.name} ({result.second_label})"
     )
+    if not result.complete:
+        print("; ".join(result.incomplete_sides()) + ". " + result.basis())
     print(f"{'Area':<58}{result.first_label[:9]:>10}{result.second_label[:9]:>10}{heading:>8}")
     areas = result.areas_by_gap if result.kind == GAP else result.areas
     for a in areas:

@@ -211,13 +211,17 @@ def _comparison(c: Comparison, st: Any, top: int) -> list[Any]:
         if gap
         else f"Change from {c.first_label.lower()} to {c.second_label.lower()}"
     )
+    incomplete = c.incomplete_sides()
+    if incomplete:
+        heading += " (" + "; ".join(incomplete) + ")"
     out: list[Any] = [Paragraph(esc(heading), st.h1)]
     fs, ss = c.first_score, c.second_score
+    basis = "" if c.complete else c.basis() + " "
     out.append(
         Paragraph(
             esc(
                 f"Comparing '{c.first.name}' ({c.first_label}) with '{c.second.name}' "
-                f"({c.second_label}). Overall mean {_num(fs.overall_mean)} and "
+                f"({c.second_label}). {basis}Overall mean {_num(fs.overall_mean)} and "
                 f"{_num(ss.overall_mean)}; total {fs.total} and {ss.total}; band "
                 f"{fs.band or 'not given'} and {ss.band or 'not given'}. "
                 + (

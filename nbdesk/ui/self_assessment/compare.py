@@ -143,15 +143,20 @@ class CompareWindow(QWidget):
         gap = result.kind == GAP
         a_label, b_label = result.first_label, result.second_label
         what = "Gap" if gap else "Change"
-        self.heading.setText(
+        heading = (
             f"{'Staff against young people' if gap else 'Change over time'}: "
             f"{result.first.name} → {result.second.name}"
         )
+        # A half-rated side changes what the figures mean: say so first, in the headline.
+        incomplete = result.incomplete_sides()
+        if incomplete:
+            heading += " (" + "; ".join(incomplete) + ")"
+        self.heading.setText(heading)
         a_mean, b_mean = result.first_score.overall_mean, result.second_score.overall_mean
         diff = None if a_mean is None or b_mean is None else b_mean - a_mean
         note = ""
-        if not (result.first_score.complete and result.second_score.complete):
-            note = " Unrated statements are left out, so areas not rated in both show no change."
+        if not result.complete:
+            note = " " + result.basis()
         if gap:
             sentence = (
                 f"Overall mean {fmt_mean(a_mean)} ({a_label}) and {fmt_mean(b_mean)} ({b_label}): "
