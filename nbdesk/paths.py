@@ -67,3 +67,8 @@ def file_name(*parts: str, suffix: str) -> str:
             cleaned.append(text)
     stem = NAME_SEPARATOR.join(cleaned) or "nbdesk export"
     return stem[:180] + suffix
+
+
+def log_path() -> Path:
+    """The log of what went wrong, with the technical details an error dialog leaves out."""
+    return data_dir() / "nbdesk.log"

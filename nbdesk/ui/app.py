@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 
 from nbdesk import paths
 from nbdesk.common import clock
+from nbdesk.common.log import set_up_logging
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
@@ -206,9 +207,32 @@ def set_up_application(app: Any) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
+def report_unexpected_errors() -> None:
+    """A failure nobody foresaw shows one plain dialog (the traceback goes to the log file) and
+    nbdesk carries on: every change made before it was saved when it was made."""
+
+    def hook(kind: type[BaseException], exc: BaseException, trace: Any) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, trace)
+            return
+        import traceback
+
+        details = "".join(traceback.format_exception(kind, exc, trace))
+        show_error(
+            QApplication.activeWindow(),
+            "Something went wrong",
+            f"nbdesk could not finish what it was doing ({exc}). Everything saved before this "
+            "is kept.",
+            details,
+        )
+
+    sys.excepthook = hook
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app: Any = QApplication.instance() or QApplication(sys.argv[:1])
     set_up_application(app)
+    report_unexpected_errors()
     if getattr(args, "self_test", None) is not None:
         from nbdesk.ui.self_test import run_self_test
 
@@ -216,6 +240,7 @@ def run_gui(args: argparse.Namespace) -> int:
     headless = bool(getattr(args, "quit_when_shown", False))
     try:
         paths.data_dir()  # made here, so an unusable folder is reported rather than a traceback
+        set_up_logging()
         window = MainWindow()
         controller = Controller(window)
         plan = start_plan(args, window, interactive=not headless)

@@ -14,14 +14,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.common.log import record_failure
+
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
+    """An error said plainly. Technical details (a traceback) never reach the person: they go to
+    the log file, and the message says where, for whoever supports them."""
+    if details:
+        try:
+            path = record_failure(f"{title}: {message}", details)
+        except OSError:
+            pass  # a log that cannot be written must not hide the message itself
+        else:
+            message += f"\n\nThe technical details were written to {path}."
     box = QMessageBox(
         QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent
     )
     box.setAccessibleName(title)
-    if details:
-        box.setDetailedText(details)
     box.exec()
 
 

@@ -1,0 +1,41 @@
+"""The log file: where the technical details of a failure go, so error messages can stay plain.
+
+Staff see a sentence they can act on; whoever supports them finds the traceback in nbdesk.log in
+the data folder (rotated at 1 MB, three old logs kept).
+"""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from nbdesk.paths import log_path
+
+LOGGER = "nbdesk"
+_handler: RotatingFileHandler | None = None
+
+
+def set_up_logging() -> Path:
+    """Send nbdesk's warnings and errors to the log file in the data folder (once per process)."""
+    global _handler
+    path = log_path()
+    if _handler is None or Path(_handler.baseFilename) != path.resolve():
+        logger = logging.getLogger(LOGGER)
+        if _handler is not None:
+            logger.removeHandler(_handler)
+            _handler.close()
+        _handler = RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
+        )
+        _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(_handler)
+        logger.setLevel(logging.INFO)
+    return path
+
+
+def record_failure(what: str, details: str) -> Path:
+    """Write a failure and its technical details to the log; the log's path, to tell the person."""
+    path = set_up_logging()
+    logging.getLogger(LOGGER).error("%s\n%s", what, details.rstrip())
+    return path
