@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,17 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the authority's data file (default: the one in the user data folder)",
     )
+
+
+def typed_day(text: str) -> date:
+    """A date on the command line, read as the window reads a typed date (25/06/2026, 25/6/26,
+    2026-06-25, 25 Jun 2026; day first; a two-digit year is the nearest such year)."""
+    from nbdesk.validation import parse_date
+
+    try:
+        return parse_date(text, past=False, serials=False)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def command_group(subparsers: Any, name: str, help_text: str) -> Any:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbdesk.cli import CommandError, add_db_option, open_db
+from nbdesk.cli import CommandError, add_db_option, open_db, typed_day
 from nbdesk.figures import fixed, signed
 
 if TYPE_CHECKING:
@@ -98,7 +97,7 @@ PERSPECTIVES = ("staff", "young-people")
 def _add_details(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stage", choices=STAGES, default=None, help="default: baseline")
     parser.add_argument("--perspective", choices=PERSPECTIVES, default=None, help="default: staff")
-    parser.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", default=None)
+    parser.add_argument("--date", type=typed_day, metavar="DATE", default=None)
     parser.add_argument("--framework", metavar="NAME", help="default: the newest loaded")
     parser.add_argument("--framework-version", metavar="V")
 

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from nbdesk.cli import CommandError, add_db_option, command_group, open_db
+from nbdesk.cli import CommandError, add_db_option, command_group, open_db, typed_day
 from nbdesk.common import clock
-
-
-def _day(text: str) -> date:
-    from nbdesk.validation import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(subparsers: Any) -> None:
@@ -54,8 +44,8 @@ def register(subparsers: Any) -> None:
     )
     opening.add_argument("name", metavar="NAME")
     add_db_option(opening)
-    opening.add_argument("--opens", type=_day, required=True, metavar="DATE")
-    opening.add_argument("--closes", type=_day, required=True, metavar="DATE")
+    opening.add_argument("--opens", type=typed_day, required=True, metavar="DATE")
+    opening.add_argument("--closes", type=typed_day, required=True, metavar="DATE")
     opening.set_defaults(func=run_round_open)
 
     status = rnd_actions.add_parser("status", help="eligible, completed, rate and breakdowns")
@@ -71,7 +61,7 @@ def register(subparsers: Any) -> None:
     complete.add_argument(
         "--confirmed-by", choices=["young-person", "pa", "trusted-adult"], default="pa"
     )
-    complete.add_argument("--date", type=_day, metavar="DATE", help="the day (default: today)")
+    complete.add_argument("--date", type=typed_day, metavar="DATE", help="the day (default: today)")
     complete.set_defaults(func=run_round_complete)
 
     export = command_group(subparsers, "export", "write a file for another system")
