@@ -248,12 +248,22 @@ def test_a_missing_statement_or_area_is_one_fault_not_one_per_later_entry() -> N
     with pytest.raises(FrameworkError) as caught:
         parse_framework(demo[:start] + demo[end:], "demo.toml")
     assert [f.key for f in caught.value.faults] == ["areas[1].statements[2].letter"]
-    # Number area 2 as 3: that area is at fault, and so is the next, also numbered 3; areas 4 to 10
-    # follow on and are not.
-    renumbered = demo.replace("number = 2\n", "number = 3\n", 1)
+    # A mistyped number or letter is one fault too: the entries after it are at their place.
+    mistyped = demo.replace("number = 2\n", "number = 20\n", 1).replace(
+        'letter = "c"', 'letter = "x"', 1
+    )
     with pytest.raises(FrameworkError) as caught:
-        parse_framework(renumbered, "demo.toml")
-    assert [f.key for f in caught.value.faults] == ["areas[2].number", "areas[3].number"]
+        parse_framework(mistyped, "demo.toml")
+    assert [str(f).split(": ", 1)[1] for f in caught.value.faults] == [
+        "areas[1].statements[3].letter: statements must be lettered a, b, c …; expected 'c', "
+        "found 'x'",
+        "areas[2].number: areas must be numbered 1, 2, 3 …; expected 2, found 20",
+    ]
+    # And a repeated one.
+    repeated = demo.replace("number = 2\n", "number = 1\n", 1)
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(repeated, "demo.toml")
+    assert [f.key for f in caught.value.faults] == ["areas[2].number"]
 
 
 def test_every_spreadsheet_fault_is_reported_with_its_row_and_column(tmp_path: Path) -> None:

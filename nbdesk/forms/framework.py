@@ -188,6 +188,17 @@ def parse_framework(text: str, filename: str, source: str = "") -> FrameworkDef:
     return _Validator(filename).framework(data, source or filename)
 
 
+def in_sequence(found: int | None, position: int, previous: int | None) -> bool:
+    """Whether an area's number (or a statement's letter, as a position) is where it should be:
+    at its place in the list, or just after the one before it. The second keeps one fault from
+    becoming many: after a missing or repeated entry the rest follow on from the one before them,
+    and after a mistyped one they are still at their place. The first entry out of order is always
+    reported, since every entry before it is at its place."""
+    return found is not None and (
+        found == position or (previous is not None and found == previous + 1)
+    )
+
+
 class _Validator:
     """Checks every part of a parsed file, noting each fault and carrying on with what it can
     still read, then refuses the file with all of them."""
@@ -308,18 +319,18 @@ class _Validator:
         areas = self.array(value, "[[areas]]")
         result: list[AreaDef] = []
         titles: set[str] = set()
-        expected = 1
+        previous: int | None = None
         for i, entry in enumerate(areas, start=1):
             where = f"areas[{i}]"
             item = self.table(entry, where, {"number", "title", "statements"})
             number = self.whole(item.get("number"), f"{where}.number", 1, 999)
-            if number is not None and number != expected:
+            if number is not None and not in_sequence(number, i, previous):
                 self.fault(
                     f"{where}.number",
-                    f"areas must be numbered 1, 2, 3 …; expected {expected}, found {number}",
+                    "areas must be numbered 1, 2, 3 …; "
+                    f"expected {i if previous is None else previous + 1}, found {number}",
                 )
-            # Carry on from the number found, so one missing area is one fault, not one per area.
-            expected = (number or expected) + 1
+            previous = number
             title = self.text(item.get("title"), f"{where}.title")
             if title and title.casefold() in titles:
                 self.fault(f"{where}.title", f"'{title}' is used by another area")
@@ -331,18 +342,19 @@ class _Validator:
     def statements(self, value: Any, index: int, area: int) -> tuple[StatementDef, ...]:
         entries = self.array(value, f"areas[{index}].statements")
         result: list[StatementDef] = []
-        expected = 1
+        previous: int | None = None
         for i, entry in enumerate(entries, start=1):
             where = f"areas[{index}].statements[{i}]"
             item = self.table(entry, where, {"letter", "text"})
             letter = self.text(item.get("letter"), f"{where}.letter").lower()
             found = position_of(letter)
-            if letter and found != expected:
+            if letter and not in_sequence(found, i, previous):
+                expected = letter_for(i if previous is None else previous + 1)
                 self.fault(
                     f"{where}.letter",
-                    f"statements must be lettered a, b, c …; expected '{letter_for(expected)}', "
+                    f"statements must be lettered a, b, c …; expected '{expected}', "
                     f"found '{letter}'",
                 )
-            expected = (found or expected) + 1
+            previous = found
             result.append(StatementDef(area, letter, self.text(item.get("text"), f"{where}.text")))
         return tuple(result)
