@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,10 @@ def test_syntax_error_names_the_line() -> None:
     broken = MINIMAL.replace('title = "One"', 'title = "One')
     with pytest.raises(FrameworkError) as caught:
         parse_framework(broken, "tiny.toml")
-    assert "tiny.toml: not valid TOML" in str(caught.value)
     line = MINIMAL.splitlines().index('title = "One"') + 1
-    assert f"line {line}" in str(caught.value)
+    assert f"tiny.toml: line {line}: not valid TOML" in str(caught.value)
+    [fault] = caught.value.faults
+    assert (fault.line, fault.place) == (line, f"line {line}")
 
 
 def test_file_that_is_not_utf8(tmp_path: Path) -> None:
@@ -167,13 +169,17 @@ def test_spreadsheet_xlsx_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([["Area", "Item", "Statement"]], "has no column 'Area title'"),
+        (
+            [["Area", "Item", "Statement"]],
+            "row 1, column 'Area title': no such column in the header row",
+        ),
         ([HEADER, ["one", "T", "a", "x"]], "row 2, column 'Area': expected an area number"),
         ([HEADER, ["²", "T", "a", "x"]], "row 2, column 'Area': expected an area number"),
         ([HEADER, ["1", "T", "a", ""]], "row 2, column 'Statement': is empty"),
         ([HEADER, ["1", "T", "a", "x"], ["1", "U", "b", "y"]], "row 3, column 'Area title'"),
         ([HEADER, ["1", "T", "a", "x"], ["1", "T", "a", "y"]], "row 3, column 'Item': 1 / A is"),
         ([HEADER, ["1", "T", "a", "x"], ["1", "T", "c", "y"]], "no item 'b'"),
+        ([HEADER, ["1", "T", "a)", "x"]], "row 2, column 'Item': expected a letter"),
         ([HEADER, ["2", "T", "a", "x"]], "there is no area 1"),
         ([HEADER], "no statements"),
     ],
@@ -205,3 +211,84 @@ def test_spreadsheet_needs_a_name_and_version(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "tool.csv", [HEADER, ["1", "T", "a", "x"]])
     with pytest.raises(FrameworkError, match="needs a name and a version"):
         load_framework_spreadsheet(path, name="  ", version="1")
+
+
+def test_every_toml_fault_is_reported_at_once(tmp_path: Path) -> None:
+    broken = (
+        MINIMAL.replace('name = "Tiny"', 'name = ""')
+        .replace("points = 1", "points = 4")
+        .replace('letter = "b"', 'letter = "c"')
+        .replace('text = "First statement."', 'txt = "First statement."')
+    )
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(broken, "tiny.toml")
+    faults = caught.value.faults
+    assert [(f.key, f.problem.split(" (")[0]) for f in faults] == [
+        ("framework.name", "is empty"),
+        ("scale.ratings[2].points", "ratings must be listed highest first"),
+        ("areas[1].statements[1]", "unknown key 'txt'"),
+        ("areas[1].statements[1].text", "is missing"),
+        (
+            "areas[1].statements[2].letter",
+            "statements must be lettered a, b, c …; expected 'b', found 'c'",
+        ),
+    ]
+    assert str(caught.value).startswith("5 faults; nothing was loaded:")
+    assert all(f.file == "tiny.toml" and f.row is None for f in faults)
+
+
+def test_a_missing_statement_or_area_is_one_fault_not_one_per_later_entry() -> None:
+    demo = (resources.files("nbdesk.forms") / "frameworks" / "demonstration.toml").read_text(
+        encoding="utf-8"
+    )
+    # Take out 1 / B: the later letters of area 1 follow on from the one before them.
+    start = demo.index('letter = "b"')
+    start = demo.rindex("[[areas.statements]]", 0, start)
+    end = demo.index("[[areas.statements]]", start + 1)
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(demo[:start] + demo[end:], "demo.toml")
+    assert [f.key for f in caught.value.faults] == ["areas[1].statements[2].letter"]
+    # A mistyped number or letter is one fault too: the entries after it are at their place.
+    mistyped = demo.replace("number = 2\n", "number = 20\n", 1).replace(
+        'letter = "c"', 'letter = "x"', 1
+    )
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(mistyped, "demo.toml")
+    assert [str(f).split(": ", 1)[1] for f in caught.value.faults] == [
+        "areas[1].statements[3].letter: statements must be lettered a, b, c …; expected 'c', "
+        "found 'x'",
+        "areas[2].number: areas must be numbered 1, 2, 3 …; expected 2, found 20",
+    ]
+    # And a repeated one.
+    repeated = demo.replace("number = 2\n", "number = 1\n", 1)
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(repeated, "demo.toml")
+    assert [f.key for f in caught.value.faults] == ["areas[2].number"]
+
+
+def test_every_spreadsheet_fault_is_reported_with_its_row_and_column(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "faulty.csv",
+        [
+            ["Area", "Item", "Statement"],  # no Area title
+            ["1", "a", "One a."],
+            ["one", "b", "One b."],  # a bad area number
+            ["1", "c", "One c."],
+            ["1", "c", "One c again."],  # the same item twice
+            ["2", "a", ""],  # a blank statement
+        ],
+    )
+    with pytest.raises(FrameworkError) as caught:
+        load_framework_spreadsheet(path)
+    assert [(f.row, f.column, f.problem) for f in caught.value.faults] == [
+        (
+            1,
+            "Area title",
+            "no such column in the header row (columns found: 'Area', 'Item', 'Statement').",
+        ),
+        (3, "Area", "expected an area number, found 'one'."),
+        (5, "Item", "1 / C is already on row 4."),
+        (6, "Statement", "is empty."),
+    ]
+    # The row with no area number may be 1 / B, so no gap is reported in area 1.
+    assert "no item 'b'" not in str(caught.value)

@@ -1,11 +1,13 @@
 """The framework an assessment is rated against, and loading it from a TOML file.
 
 The format is documented in docs/framework-format.md. Every fault names the file and the field (or,
-for TOML syntax, the line), because the person fixing it will be reading the file in an editor.
+for TOML syntax, the line), because the person fixing it will be reading the file in an editor. A file
+is checked in full before it is refused, so one pass through it fixes every fault, not just the first.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,51 @@ BAKER_DIXON_SCALE: tuple[tuple[int, str], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class FrameworkFault:
+    """One thing wrong with a framework file, and where: a spreadsheet's row and column, a TOML
+    key, or the line of a TOML syntax error."""
+
+    file: str
+    problem: str
+    row: int | None = None  # the row number the spreadsheet program shows
+    column: str = ""  # the spreadsheet column's heading
+    key: str = ""  # the TOML key, e.g. areas[3].statements[2].letter
+    line: int | None = None  # a TOML syntax error's line
+
+    @property
+    def place(self) -> str:
+        """Where, in words: "row 3, column 'Item'", "areas[1].title", "line 4" or ""."""
+        parts: list[str] = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        if self.key:
+            parts.append(self.key)
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.file, self.place, self.problem) if part)
+
+
 class FrameworkError(ValueError):
-    """A framework file that cannot be used; `str()` names where the fault is."""
+    """A framework file that cannot be used; `str()` names where each fault is, and `faults`
+    lists them one by one (a fault the file as a whole has, such as not being readable, is one
+    fault with no place)."""
+
+    def __init__(self, message: str, faults: Sequence[FrameworkFault] = ()) -> None:
+        super().__init__(message)
+        self.faults: tuple[FrameworkFault, ...] = tuple(faults) or (FrameworkFault("", message),)
+
+    @classmethod
+    def of(cls, faults: Sequence[FrameworkFault]) -> FrameworkError:
+        if len(faults) == 1:
+            return cls(str(faults[0]), faults)
+        listed = "\n".join(f"  {fault}" for fault in faults)
+        return cls(f"{len(faults)} faults; nothing was loaded:\n{listed}", faults)
 
 
 @dataclass(frozen=True)
@@ -89,6 +134,16 @@ def letter_for(position: int) -> str:
     return letters
 
 
+def position_of(letters: str) -> int | None:
+    """The 1-based position `letter_for` gives these letters; None if they are not a–z letters."""
+    if not letters or not all("a" <= c <= "z" for c in letters):
+        return None
+    position = 0
+    for c in letters:
+        position = position * 26 + ord(c) - ord("a") + 1
+    return position
+
+
 DEMONSTRATION_FILE = "demonstration.toml"
 
 
@@ -112,102 +167,151 @@ def load_framework_file(path: Path) -> FrameworkDef:
     return parse_framework(text, path.name, source=str(path))
 
 
+_TOML_PLACE = re.compile(r"^(?P<message>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
 def parse_framework(text: str, filename: str, source: str = "") -> FrameworkDef:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already carries "(at line N, column M)".
-        raise FrameworkError(f"{filename}: not valid TOML: {exc}") from exc
+        # tomllib's message ends "(at line N, column M)": the line becomes the fault's place.
+        found = _TOML_PLACE.match(str(exc))
+        if found is None:
+            fault = FrameworkFault(filename, f"not valid TOML: {exc}")
+        else:
+            fault = FrameworkFault(
+                filename,
+                f"not valid TOML: {found['message']} (column {found['column']})",
+                line=int(found["line"]),
+            )
+        raise FrameworkError.of([fault]) from exc
     return _Validator(filename).framework(data, source or filename)
 
 
+def in_sequence(found: int | None, position: int, previous: int | None) -> bool:
+    """Whether an area's number (or a statement's letter, as a position) is where it should be:
+    at its place in the list, or just after the one before it. The second keeps one fault from
+    becoming many: after a missing or repeated entry the rest follow on from the one before them,
+    and after a mistyped one they are still at their place. The first entry out of order is always
+    reported, since every entry before it is at its place."""
+    return found is not None and (
+        found == position or (previous is not None and found == previous + 1)
+    )
+
+
 class _Validator:
+    """Checks every part of a parsed file, noting each fault and carrying on with what it can
+    still read, then refuses the file with all of them."""
+
     def __init__(self, filename: str) -> None:
         self.filename = filename
+        self.faults: list[FrameworkFault] = []
 
-    def fail(self, where: str, problem: str) -> FrameworkError:
-        return FrameworkError(f"{self.filename}: {where}: {problem}")
+    def fault(self, where: str, problem: str) -> None:
+        self.faults.append(FrameworkFault(self.filename, problem, key=where))
 
     def table(self, value: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(where, "should be a table")
-        unknown = sorted(set(value) - allowed)
-        if unknown:
-            raise self.fail(
-                where, f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})"
-            )
+            self.fault(where, "should be a table")
+            return {}
+        for unknown in sorted(set(value) - allowed):
+            self.fault(where, f"unknown key '{unknown}' (allowed: {', '.join(sorted(allowed))})")
         return value
 
     def array(self, value: Any, where: str) -> Sequence[Any]:
         if value is None:
-            raise self.fail(where, "is missing")
+            self.fault(where, "is missing")
+            return []
         if not isinstance(value, list) or not value:
-            raise self.fail(where, "should be a non-empty list")
+            self.fault(where, "should be a non-empty list")
+            return []
         return value
 
     def text(self, value: Any, where: str, *, required: bool = True) -> str:
         if value is None:
             if required:
-                raise self.fail(where, "is missing")
+                self.fault(where, "is missing")
             return ""
         if not isinstance(value, str):
-            raise self.fail(where, f"should be text, not {type(value).__name__}")
+            self.fault(where, f"should be text, not {type(value).__name__}")
+            return ""
         cleaned = " ".join(value.split())
         if required and not cleaned:
-            raise self.fail(where, "is empty")
+            self.fault(where, "is empty")
         return cleaned
 
-    def whole(self, value: Any, where: str, low: int, high: int) -> int:
+    def whole(self, value: Any, where: str, low: int, high: int) -> int | None:
         if value is None:
-            raise self.fail(where, "is missing")
+            self.fault(where, "is missing")
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(where, f"should be a whole number, not {value!r}")
+            self.fault(where, f"should be a whole number, not {value!r}")
+            return None
         if not low <= value <= high:
-            raise self.fail(where, f"should be from {low} to {high}, not {value}")
+            self.fault(where, f"should be from {low} to {high}, not {value}")
+            return None
         return value
 
     def framework(self, data: Mapping[str, Any], source: str) -> FrameworkDef:
         self.table(data, "the file", {"framework", "scale", "areas"})
+        name = version = description = ""
+        demonstration = False
         if "framework" not in data:
-            raise self.fail("[framework]", "is missing")
-        head = self.table(
-            data["framework"], "[framework]", {"name", "version", "description", "demonstration"}
-        )
-        demonstration = head.get("demonstration", False)
-        if not isinstance(demonstration, bool):
-            raise self.fail("framework.demonstration", "should be true or false")
+            self.fault("[framework]", "is missing")
+        else:
+            head = self.table(
+                data["framework"],
+                "[framework]",
+                {"name", "version", "description", "demonstration"},
+            )
+            name = self.text(head.get("name"), "framework.name")
+            version = self.text(head.get("version"), "framework.version")
+            description = self.text(
+                head.get("description"), "framework.description", required=False
+            )
+            demonstration = head.get("demonstration", False)
+            if not isinstance(demonstration, bool):
+                self.fault("framework.demonstration", "should be true or false")
+        scale: tuple[RatingPoint, ...] = ()
+        out_of: int | None = None
         if "scale" not in data:
-            raise self.fail("[scale]", "is missing")
-        scale, out_of = self.scale(data["scale"])
+            self.fault("[scale]", "is missing")
+        else:
+            scale, out_of = self.scale(data["scale"])
+        areas = self.areas(data.get("areas"))
+        if self.faults:
+            raise FrameworkError.of(self.faults)
+        assert out_of is not None
         return FrameworkDef(
-            name=self.text(head.get("name"), "framework.name"),
-            version=self.text(head.get("version"), "framework.version"),
-            description=self.text(head.get("description"), "framework.description", required=False),
+            name=name,
+            version=version,
+            description=description,
             demonstration=demonstration,
             scale=scale,
             overall_out_of=out_of,
-            areas=self.areas(data.get("areas")),
+            areas=areas,
             source=source,
         )
 
-    def scale(self, value: Any) -> tuple[tuple[RatingPoint, ...], int]:
+    def scale(self, value: Any) -> tuple[tuple[RatingPoint, ...], int | None]:
         scale = self.table(value, "[scale]", {"overall_out_of", "ratings"})
         out_of = self.whole(scale.get("overall_out_of"), "scale.overall_out_of", 1, 100)
         ratings = self.array(scale.get("ratings"), "scale.ratings")
-        if len(ratings) < 2:
-            raise self.fail("scale.ratings", "needs at least two ratings")
+        if len(ratings) == 1:
+            self.fault("scale.ratings", "needs at least two ratings")
         points: list[RatingPoint] = []
         for i, entry in enumerate(ratings, start=1):
             where = f"scale.ratings[{i}]"
             item = self.table(entry, where, {"points", "label"})
-            point = RatingPoint(
-                self.whole(item.get("points"), f"{where}.points", 1, 1000),
-                self.text(item.get("label"), f"{where}.label"),
-            )
+            value_points = self.whole(item.get("points"), f"{where}.points", 1, 1000)
+            label = self.text(item.get("label"), f"{where}.label")
+            if value_points is None or not label:
+                continue
+            point = RatingPoint(value_points, label)
             if points and point.points >= points[-1].points:
-                raise self.fail(f"{where}.points", "ratings must be listed highest first")
+                self.fault(f"{where}.points", "ratings must be listed highest first")
             if any(p.label.casefold() == point.label.casefold() for p in points):
-                raise self.fail(f"{where}.label", f"'{point.label}' is used twice")
+                self.fault(f"{where}.label", f"'{point.label}' is used twice")
             points.append(point)
         return tuple(points), out_of
 
@@ -215,33 +319,42 @@ class _Validator:
         areas = self.array(value, "[[areas]]")
         result: list[AreaDef] = []
         titles: set[str] = set()
+        previous: int | None = None
         for i, entry in enumerate(areas, start=1):
             where = f"areas[{i}]"
             item = self.table(entry, where, {"number", "title", "statements"})
             number = self.whole(item.get("number"), f"{where}.number", 1, 999)
-            if number != i:
-                raise self.fail(
-                    f"{where}.number", f"areas must be numbered 1, 2, 3 …; expected {i}"
+            if number is not None and not in_sequence(number, i, previous):
+                self.fault(
+                    f"{where}.number",
+                    "areas must be numbered 1, 2, 3 …; "
+                    f"expected {i if previous is None else previous + 1}, found {number}",
                 )
+            previous = number
             title = self.text(item.get("title"), f"{where}.title")
-            if title.casefold() in titles:
-                raise self.fail(f"{where}.title", f"'{title}' is used by another area")
+            if title and title.casefold() in titles:
+                self.fault(f"{where}.title", f"'{title}' is used by another area")
             titles.add(title.casefold())
-            result.append(AreaDef(number, title, self.statements(item.get("statements"), number)))
+            statements = self.statements(item.get("statements"), i, number or i)
+            result.append(AreaDef(number or i, title, statements))
         return tuple(result)
 
-    def statements(self, value: Any, area: int) -> tuple[StatementDef, ...]:
-        entries = self.array(value, f"areas[{area}].statements")
+    def statements(self, value: Any, index: int, area: int) -> tuple[StatementDef, ...]:
+        entries = self.array(value, f"areas[{index}].statements")
         result: list[StatementDef] = []
+        previous: int | None = None
         for i, entry in enumerate(entries, start=1):
-            where = f"areas[{area}].statements[{i}]"
+            where = f"areas[{index}].statements[{i}]"
             item = self.table(entry, where, {"letter", "text"})
             letter = self.text(item.get("letter"), f"{where}.letter").lower()
-            if letter != letter_for(i):
-                raise self.fail(
+            found = position_of(letter)
+            if letter and not in_sequence(found, i, previous):
+                expected = letter_for(i if previous is None else previous + 1)
+                self.fault(
                     f"{where}.letter",
-                    f"statements must be lettered a, b, c …; expected '{letter_for(i)}', "
+                    f"statements must be lettered a, b, c …; expected '{expected}', "
                     f"found '{letter}'",
                 )
+            previous = found
             result.append(StatementDef(area, letter, self.text(item.get("text"), f"{where}.text")))
         return tuple(result)

@@ -29,6 +29,7 @@ from nbdesk.ui.sections.base import (
 
 if TYPE_CHECKING:
     from nbdesk.storage import Database
+    from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
 
 FILE_FILTER = "nbdesk files (*.nbdesk);;All files (*)"
 SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db: Database | None = None
         self.authority = ""
+        self.framework_dialog: LoadFrameworkDialog | None = None  # the last one opened
         self.setAccessibleName("nbdesk main window")
 
         self.nav = QListWidget()
@@ -103,6 +105,13 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
+        self.load_framework_action = file_menu.addAction("Load &framework…")
+        self.load_framework_action.setToolTip(
+            "Load your authority's self-assessment framework from a TOML file or a spreadsheet"
+        )
+        self.load_framework_action.setEnabled(False)  # until a file is open
+        self.load_framework_action.triggered.connect(self.load_framework)
+        file_menu.addSeparator()
         self.backup_action = file_menu.addAction("&Back up now")
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.backup_action.triggered.connect(self.back_up_now)
@@ -145,12 +154,14 @@ class MainWindow(QMainWindow):
         self._set_status(f"<h2>Opening {path.name}…</h2><p>{path.parent}</p>")
         self.stack.setCurrentWidget(self.status_page)
         self.nav.setEnabled(False)
+        self.load_framework_action.setEnabled(False)
         self.statusBar().showMessage(f"Opening {path}…")
 
     def show_open_failed(self) -> None:
         self.statusBar().clearMessage()
         if self.db is not None and self.sections:
             self.nav.setEnabled(True)
+            self.load_framework_action.setEnabled(True)
             self._show(self.sections[self.nav.currentRow()])
             return
         self._set_status(
@@ -181,6 +192,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._waiting_for_data = set(self.sections)
         self.nav.setEnabled(True)
+        self.load_framework_action.setEnabled(True)
         self._show(self.sections[max(self.nav.currentRow(), 0)])
         prefs.remember_file(db.path)
 
@@ -199,6 +211,20 @@ class MainWindow(QMainWindow):
         for number, path in enumerate(files, start=1):
             action = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}")
             action.triggered.connect(lambda _=False, p=path: self.open_requested.emit(p))
+
+    def load_framework(self) -> None:
+        """File › Load framework…: choose the file, see what it holds (or every fault), then Load."""
+        if self.db is None:
+            return
+        from nbdesk.ui.self_assessment.framework_dialog import choose_and_load
+
+        self.framework_dialog = choose_and_load(self, self.db, self._framework_loaded)
+
+    def _framework_loaded(self, _framework_id: int, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        for section in self.sections:
+            if section not in self._waiting_for_data:  # the others read the file when shown
+                section.frameworks_changed()
 
     def back_up_now(self) -> None:
         if self.db is None:

@@ -26,6 +26,9 @@ class Section(QWidget):
         """Brought back to the front after working elsewhere: a section that shows what other
         sections change (the Returns section lists their assessments and rounds) reloads it."""
 
+    def frameworks_changed(self) -> None:
+        """A framework was loaded from the File menu: a section that shows them reloads."""
+
 
 class ComingSection(Section):
     """A section whose work has not been built yet: it says what will live here, and nothing more."""

@@ -84,8 +84,13 @@ class AssessmentFields:
         self.held_on = DateField("Date", clock.today())
         self.framework = QComboBox()
         self.framework.setAccessibleName(framework_name)
+        self.fill_frameworks(db)
+
+    def fill_frameworks(self, db: Database) -> None:
+        """List the loaded frameworks (again, when one is loaded while a dialog is open)."""
         with db.session() as session:
             self.frameworks = list_frameworks(session)
+        self.framework.clear()
         # The newest loaded framework first: the one an authority is most likely to mean.
         for fw in sorted(self.frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True):
             self.framework.addItem(f"{fw.title} — {fw.statements} statements", fw.id)

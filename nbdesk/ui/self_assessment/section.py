@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -44,6 +45,11 @@ from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.self_assessment.common import AssessmentFields
+from nbdesk.ui.self_assessment.framework_dialog import (
+    PRACTICE_NOTE,
+    choose_and_load,
+    use_demonstration,
+)
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
 
 ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
@@ -68,8 +74,13 @@ ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
 
 
 class NewAssessmentDialog(QDialog):
+    """Name, stage, perspective, date and framework of a new assessment. A new authority, with no
+    framework yet, loads its own file or takes the demonstration framework from here."""
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.db = db
+        self.frameworks_loaded = False  # one was loaded from here, so the section refreshes too
         self.setWindowTitle("New assessment")
         self.setAccessibleName("New assessment")
         self.name = QLineEdit()
@@ -79,27 +90,98 @@ class NewAssessmentDialog(QDialog):
         self.stage, self.perspective = fields.stage, fields.perspective
         self.held_on, self.framework = fields.held_on, fields.framework
         self.fields = fields
-        frameworks = fields.frameworks
-        form = QFormLayout(self)
+        self.practice = QLabel(f"⚠ Demonstration framework: {PRACTICE_NOTE}.")
+        self.practice.setWordWrap(True)
+        self.practice.setAccessibleName(self.practice.text())
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("About the frameworks")
+        self.load_button = QPushButton("&Load a framework file…")
+        self.load_button.setAccessibleName("Load a framework file… (TOML or spreadsheet)")
+        self.load_button.setToolTip(
+            "Your authority's copy of the self-assessment, as a TOML file or a spreadsheet with "
+            "the columns Area, Area title, Item and Statement"
+        )
+        self.load_button.clicked.connect(self.load_framework)
+        self.demo_button = QPushButton("&Use the demonstration framework (practice text)")
+        self.demo_button.setAccessibleName(
+            "Use the demonstration framework (practice text), not the real statements"
+        )
+        self.demo_button.clicked.connect(self.use_demonstration)
+        # Wide enough for the longest framework title, "(demonstration)" included.
+        self.framework.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+
+        form = QFormLayout()
         form.addRow("&Name:", self.name)
         form.addRow("&Stage:", self.stage)
         form.addRow("&Perspective:", self.perspective)
         form.addRow("&Date:", self.held_on)
         form.addRow("&Framework:", self.framework)
+        form.addRow("", self.practice)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.notice)
+        for button in (self.load_button, self.demo_button):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("&Create")
-        self.ok.setEnabled(False)
-        self.name.textChanged.connect(
-            lambda text: self.ok.setEnabled(bool(text.strip()) and self.framework.count() > 0)
-        )
+        self.ok.setAccessibleName("Create the assessment")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(f"{cancel.text().replace('&', '')}: create nothing")
+        self.name.textChanged.connect(self._update_ok)
+        self.framework.currentIndexChanged.connect(self._framework_chosen)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        if not frameworks:
-            form.addRow(QLabel("No framework is loaded. Load one with 'nbdesk framework import'."))
+        layout.addWidget(buttons)
+        # Enter creates, even with other buttons in the dialog (set once the box is in it).
+        self.ok.setDefault(True)
+        self._frameworks_changed()
+
+    def _update_ok(self, *_args: object) -> None:
+        self.ok.setEnabled(bool(self.name.text().strip()) and self.framework.count() > 0)
+
+    def _framework_chosen(self, *_args: object) -> None:
+        chosen = self.framework.currentData()
+        demo = any(f.demonstration for f in self.fields.frameworks if f.id == chosen)
+        self.practice.setVisible(demo)
+        self._update_ok()
+
+    def _frameworks_changed(self, message: str = "") -> None:
+        none = self.framework.count() == 0
+        if none:
+            message = (
+                "No framework is loaded yet. Load your authority's copy of the self-assessment, "
+                "or try a workshop with the demonstration framework: practice text written for "
+                "nbdesk, not the real statements."
+            )
+        self.notice.setText(message)
+        self.notice.setAccessibleDescription(message)
+        self.notice.setVisible(bool(message))
+        self.demo_button.setVisible(none)
+        self._framework_chosen()
+        if self.isVisible():
+            self.adjustSize()  # room for the wrapped notice, however large the type
+
+    def _select(self, framework_id: int, message: str) -> None:
+        self.frameworks_loaded = True
+        self.fields.fill_frameworks(self.db)
+        self.framework.setCurrentIndex(max(0, self.framework.findData(framework_id)))
+        self._frameworks_changed(message)
+        (self.ok if self.ok.isEnabled() else self.name).setFocus()
+
+    def load_framework(self) -> None:
+        choose_and_load(self, self.db, self._select)
+
+    def use_demonstration(self) -> None:
+        use_demonstration(self, self.db, self._demonstration_added)
+
+    def _demonstration_added(self, framework_id: int) -> None:
+        self._select(framework_id, "Added the demonstration framework.")
 
     def accept(self) -> None:
         try:
@@ -125,6 +207,7 @@ class SelfAssessmentSection(Section):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.windows: list[QWidget] = []  # workshop, results and compare windows kept alive
+        self.has_framework = False
         heading = QLabel(f"<h2>{self.title}</h2>")
         intro = QLabel(
             "Run the leaving-care self-assessment as a workshop (one statement at a time, full "
@@ -223,6 +306,9 @@ class SelfAssessmentSection(Section):
         super().set_database(db)
         self.refresh()
 
+    def frameworks_changed(self) -> None:
+        self.refresh()
+
     def refresh(self, select_id: int | None = None) -> None:
         if select_id is None and self.selected() is not None:
             select_id = self.selected().id  # type: ignore[union-attr]
@@ -230,6 +316,7 @@ class SelfAssessmentSection(Section):
         if self.db is not None:
             with self.db.session() as session:
                 items = list_assessments(session, include_archived=self.show_archived.isChecked())
+                self.has_framework = bool(list_frameworks(session))
         self.model.set_rows(items)
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         row = 0
@@ -251,12 +338,20 @@ class SelfAssessmentSection(Section):
         self._update_buttons()
         chosen = self.selected()
         if chosen is None or self.db is None:
-            self.details.setText(
-                "No assessments yet. Choose <b>New assessment…</b> to start one, or "
-                "<b>Import ratings…</b> to create one from a completed workbook."
-                if self.db is not None
-                else ""
-            )
+            if self.db is None:
+                text = ""
+            elif not self.has_framework:
+                text = (
+                    "No framework is loaded yet. Choose <b>New assessment…</b> to load your "
+                    "authority's framework file or to use the demonstration framework (practice "
+                    "text), or use <b>File › Load framework…</b>."
+                )
+            else:
+                text = (
+                    "No assessments yet. Choose <b>New assessment…</b> to start one, or "
+                    "<b>Import ratings…</b> to create one from a completed workbook."
+                )
+            self.details.setText(text)
             return
         with self.db.session() as session:
             sittings = list_sittings(session, chosen.id)
@@ -302,6 +397,8 @@ class SelfAssessmentSection(Section):
                 continue
             self.refresh(new_id)
             return
+        if dialog.frameworks_loaded:
+            self.refresh()  # cancelled after loading a framework: the section says so
 
     def rename(self) -> None:
         chosen = self.selected()
