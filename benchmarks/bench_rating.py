@@ -17,14 +17,14 @@ SAMPLES = 200
 
 
 def measure(ctx: Context) -> list[Figure]:
-    from nbdesk.assessments import (
+    from nbdesk.forms.store import list_frameworks
+    from nbdesk.self_assessment.assessments import (
         create_assessment,
         list_assessments,
         load_assessment,
         set_rating,
         start_sitting,
     )
-    from nbdesk.frameworks import list_frameworks
     from nbdesk.storage import open_database
     from nbdesk.storage.backup import backup_file
 

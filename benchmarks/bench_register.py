@@ -113,8 +113,8 @@ def _nbdesk(db: Any) -> tuple[float, float, int]:
 
 
 def measure(ctx: Context) -> list[Figure]:
-    from nbdesk.register import list_register
     from nbdesk.storage import open_database
+    from nbdesk.survey.register import list_register
     from nbdesk.ui.survey.section import REGISTER_COLUMNS
 
     _app()

@@ -20,9 +20,9 @@ from run import Context, Figure
 def _large_with_data(ctx: Context) -> Path:
     """The large file, if it has assessments and a survey round; an older large file made before
     those existed gets a fresh large demonstration beside it (once)."""
-    from nbdesk.assessments import list_assessments
-    from nbdesk.rounds import list_rounds
+    from nbdesk.self_assessment.assessments import list_assessments
     from nbdesk.storage import open_database
+    from nbdesk.survey.rounds import list_rounds
 
     db = open_database(ctx.large_db)
     try:
@@ -74,14 +74,14 @@ def _bare_write(cells: list[tuple[str, list[tuple[Any, ...]]]], path: Path) -> N
 
 
 def measure(ctx: Context) -> list[Figure]:
-    from nbdesk.assessments import list_assessments
     from nbdesk.returns.gather import round_data, self_assessment_data
     from nbdesk.returns.participation_report import write_participation_report
     from nbdesk.returns.participation_return import write_participation_return
     from nbdesk.returns.self_assessment_report import write_self_assessment_report
     from nbdesk.returns.self_assessment_return import write_self_assessment_return
-    from nbdesk.rounds import list_rounds
+    from nbdesk.self_assessment.assessments import list_assessments
     from nbdesk.storage import open_database
+    from nbdesk.survey.rounds import list_rounds
 
     db_path = _large_with_data(ctx)
     db = open_database(db_path)

@@ -31,8 +31,8 @@ RECORDER = (
     + inspect.getsource(value)
     + r"""
 import sys
-from nbdesk.assessments import create_assessment, load_assessment, set_rating
-from nbdesk.frameworks import find_framework
+from nbdesk.self_assessment.assessments import create_assessment, load_assessment, set_rating
+from nbdesk.forms.store import find_framework
 from nbdesk.storage import open_database
 
 path, name = sys.argv[1], sys.argv[2]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from nbdesk.assessment_exchange import HEADERS, RatingsImportError, parse_rating, read_ratings
-from nbdesk.assessments import find_assessment, load_assessment
 from nbdesk.cli import main
 from nbdesk.forms.framework import demonstration_framework
+from nbdesk.self_assessment.assessments import find_assessment, load_assessment
+from nbdesk.self_assessment.exchange import HEADERS, RatingsImportError, parse_rating, read_ratings
 from nbdesk.storage import open_database
 
 
@@ -301,8 +301,8 @@ def test_evidence_that_starts_with_an_equals_sign_stays_text(
 ) -> None:
     """openpyxl would store "= agreed by all" as a formula: a broken one in Excel, and not what was
     typed when the workbook comes back."""
-    from nbdesk.assessment_exchange import write_template
-    from nbdesk.assessments import set_evidence
+    from nbdesk.self_assessment.assessments import set_evidence
+    from nbdesk.self_assessment.exchange import write_template
 
     typed = '=HYPERLINK("http://example.com","agreed by all")'
     db = open_database(demo_file)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFrame, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from nbdesk.assessments import find_assessment, list_assessments, load_assessment
+from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
 from nbdesk.storage import Database, open_database
 from nbdesk.ui.self_assessment.compare import CompareWindow, default_pair
 from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog

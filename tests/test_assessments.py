@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from nbdesk.assessment_results import (
-    CHANGE,
-    GAP,
-    assessment_results,
-    compare_assessments,
-    score_json,
-)
-from nbdesk.assessments import (
+from nbdesk.forms.framework import AreaDef, FrameworkDef, StatementDef
+from nbdesk.forms.store import store_framework
+from nbdesk.self_assessment.assessments import (
     AssessmentError,
     archive_assessment,
     create_assessment,
@@ -37,8 +32,13 @@ from nbdesk.assessments import (
     start_sitting,
     undo,
 )
-from nbdesk.forms.framework import AreaDef, FrameworkDef, StatementDef
-from nbdesk.frameworks import store_framework
+from nbdesk.self_assessment.results import (
+    CHANGE,
+    GAP,
+    assessment_results,
+    compare_assessments,
+    score_json,
+)
 from nbdesk.storage import Database, create_database, open_database
 
 SMALL = FrameworkDef(
@@ -66,7 +66,7 @@ def db(tmp_path: Path) -> Database:
 
 
 def framework_id(db: Database) -> int:
-    from nbdesk.frameworks import find_framework
+    from nbdesk.forms.store import find_framework
 
     with db.session() as session:
         return find_framework(session, SMALL.name)
@@ -347,8 +347,8 @@ def test_staff_against_young_people_puts_the_largest_gaps_first(db: Database) ->
 
 
 def test_cli_choices_match_the_service() -> None:
-    from nbdesk.assessments import PERSPECTIVES, STAGES
     from nbdesk.cli import assessment as cli_assessment
+    from nbdesk.self_assessment.assessments import PERSPECTIVES, STAGES
 
     assert cli_assessment.STAGES == STAGES
     assert cli_assessment.PERSPECTIVES == PERSPECTIVES

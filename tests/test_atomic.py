@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nbdesk import atomic
-from nbdesk.atomic import ExportError, write_atomically
+from nbdesk.common import atomic
+from nbdesk.common.atomic import ExportError, write_atomically
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWidget
 
-from nbdesk.register import PersonFields, add_person
-from nbdesk.rounds import open_round
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.register import PersonFields, add_person
+from nbdesk.survey.rounds import open_round
 
 
 def forms(day: date) -> list[str]:

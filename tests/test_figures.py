@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbdesk.figures import fixed, rounded, signed
+from nbdesk.common.figures import fixed, rounded, signed
 
 
 @pytest.mark.parametrize(

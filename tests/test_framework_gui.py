@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from nbdesk.assessments import find_assessment, list_assessments, load_assessment
-from nbdesk.frameworks import list_frameworks
+from nbdesk.forms.store import list_frameworks
+from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
 from nbdesk.storage import Database, create_database
 from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import MainWindow
@@ -417,7 +417,7 @@ def test_a_framework_loaded_from_new_assessment_is_listed_and_chosen_there(
     assert isinstance(section, SelfAssessmentSection)
     with window.db.transaction() as session:  # type: ignore[union-attr]
         from nbdesk.forms.framework import demonstration_framework
-        from nbdesk.frameworks import store_framework
+        from nbdesk.forms.store import store_framework
 
         store_framework(session, demonstration_framework())
     tool = write_workbook(tmp_path / "Our tool.xlsx", tool_rows())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nbdesk.forms.framework import AreaDef, StatementDef, demonstration_framework
-from nbdesk.frameworks import (
+from nbdesk.forms.store import (
     FrameworkConflictError,
     find_framework,
     framework_definition,

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from nbdesk import __version__
-from nbdesk.authority import authority_name
-from nbdesk.frameworks import list_frameworks
+from nbdesk.forms.store import list_frameworks
 from nbdesk.storage import open_database
+from nbdesk.storage.authority import authority_name
 from nbdesk.ui import app as app_module
 from nbdesk.ui.app import Controller, OpenPlan, carry_out, start_plan
 from nbdesk.ui.dialogs import FirstRunDialog

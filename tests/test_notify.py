@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
-from nbdesk.notify import NOTIFY_ROW_LIMIT, notify_list, write_notify_file
-from nbdesk.register import PersonFields, add_person, find_person, update_person
-from nbdesk.register_import import apply_import, preview_import, read_register_file
-from nbdesk.rounds import exclude_person, find_round, mark_completed, open_round
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.notify import NOTIFY_ROW_LIMIT, notify_list, write_notify_file
+from nbdesk.survey.register import PersonFields, add_person, find_person, update_person
+from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.rounds import exclude_person, find_round, mark_completed, open_round
 
 CLEAN = Path(__file__).parent / "data" / "register_clean.csv"
 
@@ -28,7 +28,7 @@ def db(tmp_path: Path) -> Database:
         mark_completed(session, rnd.id, find_person(session, "B001").id, "pa", date(2026, 1, 12))
         add_person(session, PersonFields("B010", name="", phone="07700 900150"))
         # Added after opening, and included; no name to personalise a message with.
-        from nbdesk.rounds import include_person
+        from nbdesk.survey.rounds import include_person
 
         include_person(session, rnd.id, find_person(session, "B010").id, "New to the service")
         eli = find_person(session, "B004")
@@ -82,7 +82,7 @@ def test_email_list_as_xlsx(db: Database, tmp_path: Path) -> None:
 
 
 def test_the_write_is_atomic(db: Database, tmp_path: Path) -> None:
-    from nbdesk.atomic import ExportError, write_atomically
+    from nbdesk.common.atomic import ExportError, write_atomically
 
     out = tmp_path / "remind.csv"
     out.write_text("the previous list\n")
@@ -106,10 +106,10 @@ def test_the_write_is_atomic(db: Database, tmp_path: Path) -> None:
 
 
 def test_too_many_rows_for_notify_is_refused(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    import nbdesk.notify
+    import nbdesk.survey.notify
 
     assert NOTIFY_ROW_LIMIT == 100_000
-    monkeypatch.setattr(nbdesk.notify, "NOTIFY_ROW_LIMIT", 0)
+    monkeypatch.setattr(nbdesk.survey.notify, "NOTIFY_ROW_LIMIT", 0)
     with db.session() as session, pytest.raises(ValueError, match="at most 0 rows"):
         notify_list(session, find_round(session, "Time 2").id, "text")
 
@@ -210,16 +210,18 @@ def test_cli_export_notify(
 
 
 def test_exactly_the_row_limit_is_accepted(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    import nbdesk.notify
+    import nbdesk.survey.notify
 
-    monkeypatch.setattr(nbdesk.notify, "NOTIFY_ROW_LIMIT", 1)  # the fixture has one to remind
+    monkeypatch.setattr(
+        nbdesk.survey.notify, "NOTIFY_ROW_LIMIT", 1
+    )  # the fixture has one to remind
     with db.session() as session:
         data = notify_list(session, find_round(session, "Time 2").id, "text")
     assert len(data.rows) == 1
 
 
 def test_a_notify_file_of_100000_rows_reads_back_whole(tmp_path: Path) -> None:
-    from nbdesk.notify import NotifyList
+    from nbdesk.survey.notify import NotifyList
 
     rows = tuple((f"07700{n:06d}", f"Pip{n}", "Pat Honeysock") for n in range(NOTIFY_ROW_LIMIT))
     data = NotifyList("Time 2", "text", ("phone number", "first name", "pa name"), rows, ())
@@ -260,7 +262,7 @@ def test_a_name_that_starts_with_an_equals_sign_stays_text_in_xlsx(
 
 def test_the_left_out_list_keeps_formula_like_text_as_text(db: Database, tmp_path: Path) -> None:
     """PAs open the left-out list in Excel: a name Excel would run as a formula is kept as text."""
-    from nbdesk.notify import write_left_out_file
+    from nbdesk.survey.notify import write_left_out_file
 
     with db.transaction() as session:
         dara = find_person(session, "B003")

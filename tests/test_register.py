@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nbdesk.register import (
+from nbdesk.storage import create_database
+from nbdesk.survey.register import (
     PersonFields,
     add_person,
     age_band,
@@ -15,7 +16,6 @@ from nbdesk.register import (
     register_ids,
     register_rows,
 )
-from nbdesk.storage import create_database
 
 
 def test_search_sort_and_rows_by_id(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
-from nbdesk.register import (
+from nbdesk.common.tabular import TableError
+from nbdesk.storage import Database, create_database
+from nbdesk.survey.register import (
     FIELD_NAMES,
     PersonFields,
     find_person,
@@ -19,7 +21,7 @@ from nbdesk.register import (
     register_size,
     update_person,
 )
-from nbdesk.register_import import (
+from nbdesk.survey.register_import import (
     DEFAULT_DNC_REASON,
     DuplicatesUnresolved,
     FieldWarning,
@@ -30,7 +32,7 @@ from nbdesk.register_import import (
     preview_import,
     read_register_file,
 )
-from nbdesk.rounds import (
+from nbdesk.survey.rounds import (
     completion_state,
     contact_history,
     log_contact,
@@ -38,8 +40,6 @@ from nbdesk.rounds import (
     open_round,
     unmark_completed,
 )
-from nbdesk.storage import Database, create_database
-from nbdesk.tabular import TableError
 
 DATA = Path(__file__).parent / "data"
 MESSY = DATA / "register_messy.csv"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from nbdesk.validation import (
+from nbdesk.common.validation import (
     email_address,
     is_landline,
     not_known,

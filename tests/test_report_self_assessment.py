@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from nbdesk.assessment_results import compare_assessments
-from nbdesk.assessments import find_assessment, score_assessment
 from nbdesk.cli import main
+from nbdesk.self_assessment.assessments import find_assessment, score_assessment
+from nbdesk.self_assessment.results import compare_assessments
 from nbdesk.storage import open_database
 
 BASELINE = "Baseline 2020 – staff"

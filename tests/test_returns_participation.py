@@ -271,8 +271,8 @@ def test_the_return_counts_what_the_round_dashboard_shows(
     round_file: tuple[Path, list[Person]],
 ) -> None:
     from nbdesk.returns.gather import completions_by_day, round_data
-    from nbdesk.rounds import dashboard, find_round
     from nbdesk.storage import open_database
+    from nbdesk.survey.rounds import dashboard, find_round
 
     # Values as registers hold them: stray spaces and tabs, other capitals, blanks.
     messy = [

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_returns_support import ROUND, add_round, people
 
-from nbdesk import atomic
+from nbdesk.common import atomic
 from nbdesk.returns import service
 from nbdesk.storage import open_database
 from nbdesk.ui.returns import section as section_module
@@ -288,8 +288,8 @@ def test_screenshots_of_each_kind(qtbot: QtBot, section: ReturnsSection, tmp_pat
 def test_coming_back_lists_what_other_sections_made_and_keeps_the_choice(
     qtbot: QtBot, demo_file: Path
 ) -> None:
-    from nbdesk.assessments import create_assessment
-    from nbdesk.frameworks import list_frameworks
+    from nbdesk.forms.store import list_frameworks
+    from nbdesk.self_assessment.assessments import create_assessment
     from nbdesk.ui.main_window import MainWindow
 
     window = MainWindow()

@@ -21,10 +21,10 @@ import pandas as pd
 import pytest
 
 from nbdesk import __version__
-from nbdesk.assessment_exchange import HEADERS, import_new, read_ratings
-from nbdesk.assessments import find_assessment, load_assessment
 from nbdesk.cli import main
 from nbdesk.forms.scoring import score
+from nbdesk.self_assessment.assessments import find_assessment, load_assessment
+from nbdesk.self_assessment.exchange import HEADERS, import_new, read_ratings
 from nbdesk.storage import open_database
 
 BASELINE = "Baseline 2020 – staff"
@@ -141,7 +141,7 @@ def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Evidence typed with a leading "=" must come back as typed, not as a formula.
-    from nbdesk.assessments import set_evidence
+    from nbdesk.self_assessment.assessments import set_evidence
 
     typed = "=SUM(A1:A3) partners agreed"
     database = open_database(demo_file)

@@ -15,7 +15,8 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.common import clock
-from nbdesk.register import (
+from nbdesk.storage import Database, create_database
+from nbdesk.survey.register import (
     FIELD_NAMES,
     PersonFields,
     add_person,
@@ -23,8 +24,8 @@ from nbdesk.register import (
     get_person,
     update_person,
 )
-from nbdesk.register_import import apply_import, preview_import, read_register_file
-from nbdesk.rounds import (
+from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.rounds import (
     NOT_IN_ROUND,
     completion_state,
     contact_history,
@@ -43,7 +44,6 @@ from nbdesk.rounds import (
     unmark_completed,
     who_next,
 )
-from nbdesk.storage import Database, create_database
 
 CLEAN = Path(__file__).parent / "data" / "register_clean.csv"
 OPENS = date(2026, 1, 10)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from nbdesk.authority import authority_name
 from nbdesk.storage import (
     CorruptDatabaseError,
     NewerDatabaseError,
@@ -17,6 +16,7 @@ from nbdesk.storage import (
     create_database,
     open_database,
 )
+from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models import Authority
 from nbdesk.storage.schema import head_revision, known_revisions
 
@@ -160,7 +160,7 @@ def test_backup_is_a_complete_standalone_copy(tmp_path: Path, demo_file: Path) -
 
     db = open_database(demo_file)
     with db.transaction() as session:
-        from nbdesk.authority import set_authority_name
+        from nbdesk.storage.authority import set_authority_name
 
         set_authority_name(session, "Renamed while open")
     # The change is in the -wal file; the backup API must still carry it.
@@ -192,7 +192,7 @@ def test_a_file_saved_at_schema_0001_upgrades_with_its_data(tmp_path: Path) -> N
     import shutil
 
     from nbdesk.forms.framework import demonstration_framework
-    from nbdesk.frameworks import framework_definition, list_frameworks
+    from nbdesk.forms.store import framework_definition, list_frameworks
 
     saved = Path(__file__).parent / "data" / "schema-0001.nbdesk"
     path = tmp_path / "old.nbdesk"

@@ -13,9 +13,9 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.common import clock
-from nbdesk.register import find_person, register_size
-from nbdesk.rounds import completion_state, find_round, list_rounds
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.register import find_person, register_size
+from nbdesk.survey.rounds import completion_state, find_round, list_rounds
 
 DATA = Path(__file__).parent / "data"
 CLEAN = DATA / "register_clean.csv"
@@ -444,7 +444,7 @@ def test_demo_adds_a_register_a_round_contacts_and_completions(
     assert counts["outreach_contact"] > 100 and counts["completion"] > 20
     db = Database(path)
     with db.session() as session:
-        from nbdesk.register import list_register
+        from nbdesk.survey.register import list_register
 
         people = list_register(session)
     db.close()

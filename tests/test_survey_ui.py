@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from nbdesk.common import clock
-from nbdesk.register import find_person, register_size
-from nbdesk.register_import import apply_import, preview_import, read_register_file
-from nbdesk.rounds import completion_state, contact_history, find_round, open_round
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.register import find_person, register_size
+from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.rounds import completion_state, contact_history, find_round, open_round
 
 DATA = Path(__file__).parent / "data"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -706,7 +706,7 @@ def test_adding_and_editing_a_person_with_every_field_and_flag_by_keyboard(
 @pytest.fixture
 def worked_round(db_path: Path) -> Path:
     """Completions and contacts whose figures are counted by hand in the test below."""
-    from nbdesk.rounds import log_contact, mark_completed
+    from nbdesk.survey.rounds import log_contact, mark_completed
 
     db = Database(db_path)
     today = clock.today()
@@ -799,8 +799,8 @@ def test_the_lead_counts_in_and_leaves_out_people_with_a_reason(
     qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import nbdesk.ui.survey.section as module
-    from nbdesk.register import PersonFields, add_person
-    from nbdesk.rounds import list_members
+    from nbdesk.survey.register import PersonFields, add_person
+    from nbdesk.survey.rounds import list_members
 
     with section.db.transaction() as session:
         add_person(session, PersonFields("B099", name="Zed Snorkelhop", pa_name="Pat Honeysock"))
@@ -912,8 +912,8 @@ def test_every_control_of_the_section_and_its_dialogs_has_an_accessible_name(
         QWidget,
     )
 
-    from nbdesk.register import get_person
     from nbdesk.storage.models.survey import CareLeaver
+    from nbdesk.survey.register import get_person
     from nbdesk.ui.survey.dialogs import OpenRoundDialog, PersonDialog
     from nbdesk.ui.survey.import_dialog import ImportDialog
     from nbdesk.ui.survey.notify_dialog import NotifyDialog
@@ -952,7 +952,7 @@ def test_every_control_of_the_section_and_its_dialogs_has_an_accessible_name(
     with section.db.session() as session:
         person = get_person(session, session.query(CareLeaver.id).first()[0])
         rid = section.round_id()
-    from nbdesk.register_import import preview_import, read_register_file
+    from nbdesk.survey.register_import import preview_import, read_register_file
 
     table = read_register_file(DATA / "register_messy.csv")
     with section.db.session() as session:

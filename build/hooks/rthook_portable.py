@@ -1,6 +1,6 @@
 # PyInstaller runtime hook: portable mode.
 # A file named portable.txt beside the executable keeps all data in data/ beside it (a USB stick or
-# a shared folder an IT team deploys), unless NBDESK_DATA_DIR already says otherwise. nbdesk.paths
+# a shared folder an IT team deploys), unless NBDESK_DATA_DIR already says otherwise. nbdesk.common.paths
 # honours NBDESK_DATA_DIR, so this is the only place portable mode is decided.
 import os
 import sys

@@ -40,7 +40,7 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 def typed_day(text: str) -> date:
     """A date on the command line, read as the window reads a typed date (25/06/2026, 25/6/26,
     2026-06-25, 25 Jun 2026; day first; a two-digit year is the nearest such year)."""
-    from nbdesk.validation import parse_date
+    from nbdesk.common.validation import parse_date
 
     try:
         return parse_date(text, past=False, serials=False)
@@ -61,7 +61,7 @@ def command_group(subparsers: Any, name: str, help_text: str) -> Any:
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    from nbdesk.paths import default_db_path
+    from nbdesk.common.paths import default_db_path
 
     return Path(getattr(args, "db", None) or default_db_path())
 
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def version_text() -> str:
-    from nbdesk.buildinfo import build_description
+    from nbdesk.common.buildinfo import build_description
 
     return f"nbdesk {__version__}{build_description()}"
 
@@ -130,10 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _is_user_error(exc: Exception) -> bool:
-    from nbdesk.atomic import ExportError
+    from nbdesk.common.atomic import ExportError
+    from nbdesk.common.tabular import TableError
     from nbdesk.forms.framework import FrameworkError
     from nbdesk.storage.database import DatabaseError
-    from nbdesk.tabular import TableError
 
     user_errors = (
         CommandError,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbdesk.cli import CommandError, add_db_option, open_db, typed_day
-from nbdesk.figures import fixed, signed
+from nbdesk.common.figures import fixed, signed
 
 if TYPE_CHECKING:
     pass
@@ -88,7 +88,7 @@ def register(subparsers: Any) -> None:
     hist.set_defaults(func=run_history)
 
 
-# The same as nbdesk.assessments.STAGES / PERSPECTIVES, written out so that building the parser
+# The same as nbdesk.self_assessment.assessments.STAGES / PERSPECTIVES, written out so that building the parser
 # (which every start of nbdesk does) does not import the database layer.
 STAGES = ("baseline", "follow-up", "other")
 PERSPECTIVES = ("staff", "young-people")
@@ -103,7 +103,7 @@ def _add_details(parser: argparse.ArgumentParser) -> None:
 
 
 def _framework_id(session: Any, name: str | None, version: str | None) -> int:
-    from nbdesk.frameworks import find_framework, list_frameworks
+    from nbdesk.forms.store import find_framework, list_frameworks
 
     if name:
         return find_framework(session, name, version)
@@ -114,7 +114,7 @@ def _framework_id(session: Any, name: str | None, version: str | None) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from nbdesk.assessments import list_assessments
+    from nbdesk.self_assessment.assessments import list_assessments
 
     with open_db(args) as db, db.session() as session:
         rows = list_assessments(session, include_archived=args.all)
@@ -130,7 +130,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    from nbdesk.assessments import create_assessment
+    from nbdesk.self_assessment.assessments import create_assessment
 
     with open_db(args) as db, db.transaction() as session:
         create_assessment(
@@ -146,7 +146,7 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    from nbdesk.assessments import find_assessment, rename_assessment
+    from nbdesk.self_assessment.assessments import find_assessment, rename_assessment
 
     with open_db(args) as db, db.transaction() as session:
         rename_assessment(session, find_assessment(session, args.name), args.new_name)
@@ -155,7 +155,7 @@ def run_rename(args: argparse.Namespace) -> int:
 
 
 def run_archive(args: argparse.Namespace) -> int:
-    from nbdesk.assessments import archive_assessment, find_assessment
+    from nbdesk.self_assessment.assessments import archive_assessment, find_assessment
 
     with open_db(args) as db, db.transaction() as session:
         archive_assessment(session, find_assessment(session, args.name), not args.undo)
@@ -164,9 +164,9 @@ def run_archive(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from nbdesk.assessment_exchange import write_template
-    from nbdesk.assessments import find_assessment, load_assessment
-    from nbdesk.frameworks import framework_definition
+    from nbdesk.forms.store import framework_definition
+    from nbdesk.self_assessment.assessments import find_assessment, load_assessment
+    from nbdesk.self_assessment.exchange import write_template
 
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
@@ -198,15 +198,19 @@ def _confirm(question: str) -> bool:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from nbdesk.assessment_exchange import (
+    from nbdesk.forms.store import find_framework, framework_definition
+    from nbdesk.self_assessment.assessments import (
+        find_assessment,
+        load_assessment,
+        update_assessment,
+    )
+    from nbdesk.self_assessment.exchange import (
         apply_sheet,
         import_new,
         plan_import,
         read_ratings,
         sheet_framework,
     )
-    from nbdesk.assessments import find_assessment, load_assessment, update_assessment
-    from nbdesk.frameworks import find_framework, framework_definition
 
     if bool(args.name) == bool(args.into):
         raise CommandError("Give either --name for a new assessment or --into an existing one.")
@@ -268,8 +272,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from nbdesk.assessment_results import score_json
-    from nbdesk.assessments import find_assessment, score_assessment
+    from nbdesk.self_assessment.assessments import find_assessment, score_assessment
+    from nbdesk.self_assessment.results import score_json
 
     with open_db(args) as db, db.session() as session:
         detail, scored = score_assessment(session, find_assessment(session, args.name))
@@ -296,8 +300,8 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from nbdesk.assessment_results import GAP, compare_assessments
-    from nbdesk.assessments import find_assessment
+    from nbdesk.self_assessment.assessments import find_assessment
+    from nbdesk.self_assessment.results import GAP, compare_assessments
 
     with open_db(args) as db, db.session() as session:
         result = compare_assessments(
@@ -328,7 +332,12 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from nbdesk.assessments import FIELD_LABELS, find_assessment, history, load_assessment
+    from nbdesk.self_assessment.assessments import (
+        FIELD_LABELS,
+        find_assessment,
+        history,
+        load_assessment,
+    )
 
     with open_db(args) as db, db.session() as session:
         assessment_id = find_assessment(session, args.name)

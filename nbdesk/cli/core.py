@@ -40,7 +40,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from nbdesk.checkup import check_file
+    from nbdesk.storage.checkup import check_file
 
     report = check_file(db_path(args))
     if args.json:

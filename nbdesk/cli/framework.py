@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from nbdesk.forms.spreadsheet import load_any_framework
-    from nbdesk.frameworks import store_framework
+    from nbdesk.forms.store import store_framework
 
     definition = load_any_framework(args.file, args.name, args.fw_version)
     with open_db(args) as db, db.transaction() as session:
@@ -44,7 +44,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from nbdesk.frameworks import list_frameworks
+    from nbdesk.forms.store import list_frameworks
 
     with open_db(args) as db, db.session() as session:
         rows = list_frameworks(session)

@@ -56,7 +56,7 @@ def _check_suffix(path: Path, suffix: str) -> None:
 
 def _run(args: argparse.Namespace, job: Any) -> int:
     """Open the file, gather read-only, close it, then write; report a failed write in one line."""
-    from nbdesk.atomic import ExportError
+    from nbdesk.common.atomic import ExportError
 
     with open_db(args) as db, db.session() as session:
         write = job(session)

@@ -84,7 +84,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_register_import(args: argparse.Namespace) -> int:
-    from nbdesk.register_import import (
+    from nbdesk.survey.register_import import (
         TARGET_BY_KEY,
         apply_import,
         preview_import,
@@ -147,7 +147,7 @@ def run_register_import(args: argparse.Namespace) -> int:
 
 
 def run_round_open(args: argparse.Namespace) -> int:
-    from nbdesk.rounds import open_round
+    from nbdesk.survey.rounds import open_round
 
     with open_db(args) as db, db.transaction() as session:
         summary = open_round(session, args.name, args.opens, args.closes)
@@ -156,7 +156,7 @@ def run_round_open(args: argparse.Namespace) -> int:
 
 
 def run_round_status(args: argparse.Namespace) -> int:
-    from nbdesk.rounds import dashboard, find_round, status_dict
+    from nbdesk.survey.rounds import dashboard, find_round, status_dict
 
     with open_db(args) as db, db.session() as session:
         board = dashboard(session, find_round(session, args.name).id)
@@ -182,8 +182,8 @@ def run_round_status(args: argparse.Namespace) -> int:
 
 
 def run_round_complete(args: argparse.Namespace) -> int:
-    from nbdesk.register import find_person
-    from nbdesk.rounds import find_round, mark_completed
+    from nbdesk.survey.register import find_person
+    from nbdesk.survey.rounds import find_round, mark_completed
 
     with open_db(args) as db, db.transaction() as session:
         survey_round = find_round(session, args.name)
@@ -196,8 +196,8 @@ def run_round_complete(args: argparse.Namespace) -> int:
 
 
 def run_export_notify(args: argparse.Namespace) -> int:
-    from nbdesk.notify import notify_list, write_left_out_file, write_notify_file
-    from nbdesk.rounds import find_round
+    from nbdesk.survey.notify import notify_list, write_left_out_file, write_notify_file
+    from nbdesk.survey.rounds import find_round
 
     columns = tuple(c.strip().lower() for c in args.columns.split(",") if c.strip())
     with open_db(args) as db, db.session() as session:

@@ -10,7 +10,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from nbdesk.paths import log_path
+from nbdesk.common.paths import log_path
 
 LOGGER = "nbdesk"
 _handler: RotatingFileHandler | None = None

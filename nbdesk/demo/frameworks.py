@@ -5,7 +5,7 @@ import random
 from sqlalchemy.orm import Session
 
 from nbdesk.forms.framework import demonstration_framework
-from nbdesk.frameworks import store_framework
+from nbdesk.forms.store import store_framework
 
 
 def populate(session: Session, size: str, rng: random.Random) -> None:

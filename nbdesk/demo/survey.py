@@ -18,8 +18,10 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.register import CHANNELS, PersonFields, add_person
-from nbdesk.rounds import (
+from nbdesk.common.validation import now_for_records
+from nbdesk.storage.models.survey import CareLeaver, Completion, CompletionChange, OutreachContact
+from nbdesk.survey.register import CHANNELS, PersonFields, add_person
+from nbdesk.survey.rounds import (
     CONFIRMERS,
     OUTCOMES,
     PURPOSES,
@@ -30,8 +32,6 @@ from nbdesk.rounds import (
     open_round,
     set_round_closed,
 )
-from nbdesk.storage.models.survey import CareLeaver, Completion, CompletionChange, OutreachContact
-from nbdesk.validation import now_for_records
 
 FIRST = [
     "Alfie",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbdesk.common import clock
+from nbdesk.common.tabular import TableError, read_table
 from nbdesk.forms.framework import (
     AreaDef,
     FrameworkDef,
@@ -19,7 +20,6 @@ from nbdesk.forms.framework import (
     letter_for,
     position_of,
 )
-from nbdesk.tabular import TableError, read_table
 
 COLUMNS = ["Area", "Area title", "Item", "Statement"]
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")

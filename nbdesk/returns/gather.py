@@ -1,8 +1,8 @@
 """What the returns and reports hold, read from the file as plain values (no ORM objects escape).
 
-Self-assessments come from the assessment service (nbdesk.assessments, nbdesk.assessment_results).
-A survey round's summary (eligible, completed) comes from the round service (nbdesk.rounds); its
-breakdowns use the dashboard's groups (age bands from nbdesk.register, blanks as "Not recorded"),
+Self-assessments come from the assessment service (nbdesk.self_assessment.assessments, nbdesk.self_assessment.results).
+A survey round's summary (eligible, completed) comes from the round service (nbdesk.survey.rounds); its
+breakdowns use the dashboard's groups (age bands from nbdesk.survey.register, blanks as "Not recorded"),
 plus the PA team the dashboard lacks, but are counted with GROUP BY in the database rather than
 through the dashboard, which loads every person (see round_breakdowns). A test checks that the two
 agree. Only counts leave this module for a round: no names, ids or contact details.
@@ -19,8 +19,9 @@ from sqlalchemy import Integer, Select, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
-from nbdesk.assessment_results import Comparison, Results, compare_details, results_from
-from nbdesk.assessments import (
+from nbdesk.common import clock
+from nbdesk.returns.suppression import CountTable, Group
+from nbdesk.self_assessment.assessments import (
     KIND_LABELS,
     PARTICIPANT_KINDS,
     AssessmentDetail,
@@ -28,12 +29,11 @@ from nbdesk.assessments import (
     list_sittings,
     load_assessment,
 )
-from nbdesk.authority import authority_name
-from nbdesk.common import clock
-from nbdesk.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
-from nbdesk.returns.suppression import CountTable, Group
-from nbdesk.rounds import RoundSummary, find_round, list_rounds
+from nbdesk.self_assessment.results import Comparison, Results, compare_details, results_from
+from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
+from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
+from nbdesk.survey.rounds import RoundSummary, find_round, list_rounds
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
 
@@ -170,8 +170,8 @@ def _label(value: Any) -> str:
 def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[CountTable, ...]:
     """The four breakdowns, counted by SQL's GROUP BY.
 
-    The groups are the round dashboard's (nbdesk.rounds.dashboard: its age bands from
-    nbdesk.register, a blank value as "Not recorded") plus the PA team, but counted in the database
+    The groups are the round dashboard's (nbdesk.survey.rounds.dashboard: its age bands from
+    nbdesk.survey.register, a blank value as "Not recorded") plus the PA team, but counted in the database
     rather than by loading every person, which keeps a return on 10,000 people quick;
     tests/test_returns_participation.py checks the two agree.
     """

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.atomic import write_atomically
-from nbdesk.figures import fixed
+from nbdesk.common.atomic import write_atomically
+from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import RoundData, long_date
 from nbdesk.returns.participation_return import ANONYMITY, safe_return
 from nbdesk.returns.suppression import NOTE, SYMBOL, SafeReturn, SafeRow
@@ -211,7 +211,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
 
 
 def write_participation_report(data: RoundData, path: Path) -> Path:
-    """Write the report to `path` atomically (see nbdesk.atomic)."""
+    """Write the report to `path` atomically (see nbdesk.common.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from nbdesk.atomic import write_atomically
+from nbdesk.common.atomic import write_atomically
 from nbdesk.returns.gather import RoundData
 from nbdesk.returns.suppression import NOTE, SafeReturn, SafeRow, suppress
 from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progress
@@ -106,7 +106,7 @@ def build_participation_book(
 def write_participation_return(
     data: RoundData, path: Path, progress: Progress = no_progress
 ) -> Path:
-    """Write the return to `path` atomically (see nbdesk.atomic)."""
+    """Write the return to `path` atomically (see nbdesk.common.atomic)."""
     # Built inside the write: the target is checked first, and a failure leaves nothing behind.
     return write_atomically(
         Path(path), lambda temp: build_participation_book(data, progress=progress).save(temp)

@@ -47,7 +47,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from nbdesk.figures import fixed
+from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import long_date
 
 FONT, BOLD, ITALIC = "NbVera", "NbVera-Bold", "NbVera-Italic"

@@ -4,7 +4,7 @@ Contents: the headline figures (total, band, overall mean), a chart of the areas
 the highest and lowest rated statements, optionally a comparison with another assessment (baseline
 against follow-up, or staff against young people: the change or gap per area and the statements that
 moved most), and an appendix of the evidence. All figures come from nbdesk.forms.scoring through
-nbdesk.assessment_results; nothing is scored here.
+nbdesk.self_assessment.results; nothing is scored here.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.assessment_results import GAP, Comparison, StatementComparison, area_ranks
-from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.atomic import write_atomically
-from nbdesk.figures import fixed, signed
+from nbdesk.common.atomic import write_atomically
+from nbdesk.common.figures import fixed, signed
 from nbdesk.returns.gather import SelfAssessmentData, long_date
+from nbdesk.self_assessment.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
+from nbdesk.self_assessment.results import GAP, Comparison, StatementComparison, area_ranks
 
 # How many statements each list of the comparison shows.
 COMPARISON_LIST = 8
@@ -275,7 +275,7 @@ def _comparison(c: Comparison, st: Any, top: int) -> list[Any]:
 def write_self_assessment_report(
     data: SelfAssessmentData, path: Path, comparison: Comparison | None = None
 ) -> Path:
-    """Write the report to `path` atomically (see nbdesk.atomic)."""
+    """Write the report to `path` atomically (see nbdesk.common.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)

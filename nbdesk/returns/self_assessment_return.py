@@ -6,7 +6,7 @@ Sheets, in order:
   score out of 10; then the total, the band and the overall mean as published (nbdesk.forms.scoring);
 - `Area 1` … : each area laid out like the paper tool (statement, a column per rating with an `x`,
   evidence) with the area's overall score and note;
-- `Ratings` and `About`: the exchange format of the workshop issue (nbdesk.assessment_exchange), so
+- `Ratings` and `About`: the exchange format of the workshop issue (nbdesk.self_assessment.exchange), so
   the return re-imports into nbdesk unchanged with `nbdesk assessment import`.
 """
 
@@ -16,13 +16,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from nbdesk.assessment_exchange import ABOUT_SHEET, HEADERS, SHEET
-from nbdesk.assessment_results import area_ranks
-from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.atomic import write_atomically
-from nbdesk.figures import fixed
+from nbdesk.common.atomic import write_atomically
+from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import SelfAssessmentData
 from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progress
+from nbdesk.self_assessment.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
+from nbdesk.self_assessment.exchange import ABOUT_SHEET, HEADERS, SHEET
+from nbdesk.self_assessment.results import area_ranks
 
 MARK = "x"
 COVER, SUMMARY = "Cover", "Summary"
@@ -211,7 +211,7 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
 def write_self_assessment_return(
     data: SelfAssessmentData, path: Path, progress: Progress = no_progress
 ) -> Path:
-    """Write the return to `path` atomically (see nbdesk.atomic)."""
+    """Write the return to `path` atomically (see nbdesk.common.atomic)."""
     # Built inside the write: the target is checked first, and a failure leaves nothing behind.
     return write_atomically(
         Path(path), lambda temp: build_self_assessment_book(data, progress).save(temp)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from nbdesk.returns.xlsx_common import Progress, no_progress
 
 if TYPE_CHECKING:
-    from nbdesk.assessment_results import Comparison
+    from nbdesk.self_assessment.results import Comparison
 
 SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
 SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
@@ -92,13 +92,13 @@ class Subject:
 def subjects(session: Session, key: str) -> list[Subject]:
     """The assessments (or rounds) a file of this kind can be made from, newest first."""
     if kind(key).subject == "assessment":
-        from nbdesk.assessments import list_assessments
+        from nbdesk.self_assessment.assessments import list_assessments
 
         return [
             Subject(a.id, a.name, f"{a.describe}; {a.rated} of {a.statements} rated")
             for a in list_assessments(session)
         ]
-    from nbdesk.rounds import list_rounds
+    from nbdesk.survey.rounds import list_rounds
 
     return [
         Subject(r.id, r.name, r.title)
@@ -108,7 +108,7 @@ def subjects(session: Session, key: str) -> list[Subject]:
 
 def suggested_file_name(key: str, subject: str, authority: str = "") -> str:
     """The name a save dialog suggests: 'Northshire – self-assessment return – Baseline 2026.xlsx'."""
-    from nbdesk.paths import file_name
+    from nbdesk.common.paths import file_name
 
     k = kind(key)
     return file_name(authority, k.file_title, subject, suffix=k.suffix)
@@ -148,7 +148,7 @@ def preview(session: Session, key: str, subject_id: int, compare_id: int | None 
 def _assessment_preview(
     session: Session, k: Kind, subject_id: int, compare_id: int | None
 ) -> Preview:
-    from nbdesk.figures import fixed
+    from nbdesk.common.figures import fixed
     from nbdesk.returns.gather import self_assessment_data
 
     data = self_assessment_data(session, subject_id)
@@ -211,8 +211,8 @@ def _assessment_preview(
 
 def _comparison_line(session: Session, subject_id: int, compare_id: int) -> str:
     """What the report's comparison will be: change over time, or the gap between two views."""
-    from nbdesk.assessment_results import GAP, comparison_kind
-    from nbdesk.assessments import assessment_summary
+    from nbdesk.self_assessment.assessments import assessment_summary
+    from nbdesk.self_assessment.results import GAP, comparison_kind
 
     this, other = assessment_summary(session, subject_id), assessment_summary(session, compare_id)
     if comparison_kind(this, other) == GAP:
@@ -223,7 +223,7 @@ def _comparison_line(session: Session, subject_id: int, compare_id: int) -> str:
 
 
 def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
-    from nbdesk.figures import fixed
+    from nbdesk.common.figures import fixed
     from nbdesk.returns.gather import round_data
     from nbdesk.returns.participation_return import safe_return
     from nbdesk.returns.suppression import NOTE, PRIMARY, Cell, SafeRow
@@ -289,7 +289,7 @@ def export(
     progress: Progress = no_progress,
 ) -> Path:
     """Gather (in a short read-only session) and write the file atomically; returns its path."""
-    from nbdesk.atomic import check_target
+    from nbdesk.common.atomic import check_target
 
     k = kind(key)
     path = Path(path)
@@ -328,8 +328,8 @@ def export(
 
 def _ordered_comparison(session: Session, subject_id: int, compare_id: int) -> Comparison:
     """Baseline before follow-up, staff before young people, whichever was chosen first."""
-    from nbdesk.assessments import assessment_summary
     from nbdesk.returns.gather import comparison_by_name
+    from nbdesk.self_assessment.assessments import assessment_summary
 
     return comparison_by_name(
         session,

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from nbdesk.xlsx_text import cell_value, keep_text, text_row
+from nbdesk.common.xlsx_text import cell_value, keep_text, text_row
 
 Progress = Callable[[int, int, str], None]
 

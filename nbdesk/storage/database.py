@@ -247,7 +247,7 @@ def upgrade_file(path: Path, from_revision: str | None) -> Path:
 
 def create_database(path: Path, authority_name: str) -> Database:
     """Create a new file at head revision holding one authority."""
-    from nbdesk.authority import set_authority_name
+    from nbdesk.storage.authority import set_authority_name
 
     path = Path(path)
     if path.exists():

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 
-from nbdesk import paths
-from nbdesk.common import clock
+from nbdesk.common import clock, paths
 from nbdesk.common.log import set_up_logging
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
@@ -51,8 +50,8 @@ class Opened:
 
 def carry_out(plan: OpenPlan) -> Opened:
     """Open (or create) the file in the plan. Runs on the worker thread."""
-    from nbdesk.authority import authority_name
     from nbdesk.storage import create_database, open_database
+    from nbdesk.storage.authority import authority_name
 
     if plan.demo and not plan.path.exists():
         from nbdesk.demo import create_demo

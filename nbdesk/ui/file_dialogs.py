@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from nbdesk.paths import documents_dir
+from nbdesk.common.paths import documents_dir
 from nbdesk.ui.settings import settings
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk import __version__
-from nbdesk.buildinfo import build_description
+from nbdesk.common.buildinfo import build_description
 from nbdesk.ui import settings as prefs
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import (
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
         )
 
     def about_text(self) -> str:
-        from nbdesk.frameworks import list_frameworks
+        from nbdesk.forms.store import list_frameworks
 
         frameworks: list[str] = []
         if self.db is not None:

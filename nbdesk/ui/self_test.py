@@ -19,7 +19,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from nbdesk import __version__
-from nbdesk.buildinfo import build_description
+from nbdesk.common.buildinfo import build_description
 
 
 class SelfTestFailed(Exception):
@@ -49,7 +49,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
 
 
 def _steps(outdir: Path, log: _Log) -> None:
-    from nbdesk import paths
+    from nbdesk.common import paths
     from nbdesk.demo import create_demo
     from nbdesk.ui.app import Controller, OpenPlan
     from nbdesk.ui.main_window import MainWindow
@@ -96,18 +96,18 @@ def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
     report are of the newest survey round, the one the Returns section offers first. A bundle
     without openpyxl, reportlab, reportlab's fonts or a module they import fails here.
     """
-    from nbdesk.assessments import list_assessments
     from nbdesk.returns import service
-    from nbdesk.rounds import list_rounds
+    from nbdesk.self_assessment.assessments import list_assessments
     from nbdesk.storage import open_database
     from nbdesk.storage.backup import backup_file
+    from nbdesk.survey.rounds import list_rounds
 
     with open_database(db_path) as db:
         backup = backup_file(db_path, outdir / "backup.nbdesk")
         log(f"backed up: {backup.name} ({backup.stat().st_size} bytes)")
         with db.session() as session:
-            from nbdesk.authority import authority_name
-            from nbdesk.frameworks import framework_definition, list_frameworks
+            from nbdesk.forms.store import framework_definition, list_frameworks
+            from nbdesk.storage.authority import authority_name
 
             authority = authority_name(session)
             framework = framework_definition(session, list_frameworks(session)[0].id)

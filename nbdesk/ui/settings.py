@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from nbdesk.paths import settings_path
+from nbdesk.common.paths import settings_path
 
 MAX_RECENT = 8
 

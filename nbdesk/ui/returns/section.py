@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.atomic import ExportError
+from nbdesk.common.atomic import ExportError
 from nbdesk.returns import service
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path

@@ -15,10 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessments import PERSPECTIVE_LABELS, PERSPECTIVES, STAGE_LABELS, STAGES
 from nbdesk.common import clock
-from nbdesk.figures import fixed, signed
-from nbdesk.frameworks import list_frameworks
+from nbdesk.common.figures import fixed, signed
+from nbdesk.forms.store import list_frameworks
+from nbdesk.self_assessment.assessments import (
+    PERSPECTIVE_LABELS,
+    PERSPECTIVES,
+    STAGE_LABELS,
+    STAGES,
+)
 from nbdesk.ui.date_field import DateField
 
 if TYPE_CHECKING:

@@ -15,14 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessment_results import (
+from nbdesk.self_assessment.assessments import AssessmentSummary
+from nbdesk.self_assessment.results import (
     GAP,
     AreaComparison,
     Comparison,
     StatementComparison,
     compare_assessments,
 )
-from nbdesk.assessments import AssessmentSummary
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.forms.framework import FrameworkDef, FrameworkError, FrameworkFault
-from nbdesk.frameworks import FrameworkConflictError, StoreResult
+from nbdesk.forms.store import FrameworkConflictError, StoreResult
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
@@ -56,7 +56,7 @@ class FrameworkCheck:
 
 def check_framework_file(db: Database, path: Path) -> FrameworkCheck:
     from nbdesk.forms.spreadsheet import load_any_framework, names_itself
-    from nbdesk.frameworks import list_frameworks
+    from nbdesk.forms.store import list_frameworks
 
     definition: FrameworkDef | None = None
     faults: tuple[FrameworkFault, ...] = ()
@@ -336,7 +336,7 @@ class LoadFrameworkDialog(QDialog):
         db = self.db
 
         def job(progress: object, cancelled: object) -> StoreResult:
-            from nbdesk.frameworks import store_framework
+            from nbdesk.forms.store import store_framework
 
             with db.transaction() as session:
                 return store_framework(session, definition)
@@ -393,7 +393,7 @@ def use_demonstration(parent: QWidget, db: Database, on_loaded: Callable[[int], 
 
     def job(progress: object, cancelled: object) -> int:
         from nbdesk.forms.framework import demonstration_framework
-        from nbdesk.frameworks import store_framework
+        from nbdesk.forms.store import store_framework
 
         with db.transaction() as session:
             return store_framework(session, demonstration_framework()).id

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessments import (
+from nbdesk.forms.store import framework_definition
+from nbdesk.self_assessment.assessments import (
     AssessmentSummary,
     load_assessment,
 )
-from nbdesk.frameworks import framework_definition
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_open_path
@@ -159,13 +159,13 @@ class ImportRatingsDialog(QDialog):
 
     def check(self) -> None:
         """Read and check the whole file; show every fault, or what importing would do."""
-        from nbdesk.assessment_exchange import (
+        from nbdesk.forms.store import find_framework
+        from nbdesk.self_assessment.exchange import (
             RatingsImportError,
             plan_import,
             read_ratings,
             sheet_framework,
         )
-        from nbdesk.frameworks import find_framework
 
         self._sheet = None
         self._checked_for = None
@@ -237,7 +237,7 @@ class ImportRatingsDialog(QDialog):
         self._settings_changed()
 
     def do_import(self) -> None:
-        from nbdesk.assessment_exchange import apply_sheet, import_new
+        from nbdesk.self_assessment.exchange import apply_sheet, import_new
 
         if self._sheet is None or self._checked_for != self._settings():
             self.check()

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessment_results import RatedStatement, Results, area_ranks, results_from
-from nbdesk.assessments import (
+from nbdesk.forms.scoring import AreaScore
+from nbdesk.self_assessment.assessments import (
     FIELD_LABELS,
     KIND_LABELS,
     AssessmentDetail,
@@ -32,7 +32,7 @@ from nbdesk.assessments import (
     load_assessment,
     sitting_name,
 )
-from nbdesk.forms.scoring import AreaScore
+from nbdesk.self_assessment.results import RatedStatement, Results, area_ranks, results_from
 from nbdesk.storage import Database
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import (

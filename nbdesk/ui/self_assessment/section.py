@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessments import (
+from nbdesk.common.atomic import ExportError
+from nbdesk.common.paths import file_name
+from nbdesk.forms.store import list_frameworks
+from nbdesk.self_assessment.assessments import (
     KIND_LABELS,
     PERSPECTIVE_LABELS,
     STAGE_LABELS,
@@ -36,9 +39,6 @@ from nbdesk.assessments import (
     rename_assessment,
     sitting_name,
 )
-from nbdesk.atomic import ExportError
-from nbdesk.frameworks import list_frameworks
-from nbdesk.paths import file_name
 from nbdesk.storage import Database
 from nbdesk.ui.date_field import DateProblem
 from nbdesk.ui.dialogs import show_error
@@ -539,8 +539,8 @@ def export_workbook(
     assessment, a blank one for the newest framework."""
     from pathlib import Path
 
-    from nbdesk.assessment_exchange import write_template
-    from nbdesk.frameworks import framework_definition
+    from nbdesk.forms.store import framework_definition
+    from nbdesk.self_assessment.exchange import write_template
 
     with db.session() as session:
         detail = None

@@ -42,7 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.assessments import (
+from nbdesk.common import clock
+from nbdesk.common.figures import fixed
+from nbdesk.self_assessment.assessments import (
     EVIDENCE,
     FLAG,
     KIND_LABELS,
@@ -65,8 +67,6 @@ from nbdesk.assessments import (
     undo,
     workshop_page,
 )
-from nbdesk.common import clock
-from nbdesk.figures import fixed
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
@@ -947,7 +947,7 @@ class WorkshopWindow(QWidget):
 
 
 def _describe(change: Change, detail: AssessmentDetail) -> str:
-    from nbdesk.assessments import FIELD_LABELS
+    from nbdesk.self_assessment.assessments import FIELD_LABELS
 
     where = ""
     for area in detail.areas:

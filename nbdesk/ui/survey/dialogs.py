@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common import clock
-from nbdesk.register import (
+from nbdesk.survey.register import (
     CHANNEL_LABELS,
     CHANNELS,
     FLAG_LABELS,

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.register_import import (
+from nbdesk.common.tabular import Table
+from nbdesk.storage import Database
+from nbdesk.survey.register_import import (
     TARGETS,
     DuplicateId,
     ImportPreview,
@@ -44,8 +46,6 @@ from nbdesk.register_import import (
     preview_import,
     read_register_file,
 )
-from nbdesk.storage import Database
-from nbdesk.tabular import Table
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 from nbdesk.ui.worker import run_in_background

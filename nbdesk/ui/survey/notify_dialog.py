@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.notify import (
+from nbdesk.common.paths import file_name
+from nbdesk.storage import Database
+from nbdesk.survey.notify import (
     DEFAULT_PERSONALISATION,
     PERSONALISATION,
     NotifyList,
@@ -29,8 +31,6 @@ from nbdesk.notify import (
     write_left_out_file,
     write_notify_file,
 )
-from nbdesk.paths import file_name
-from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.table_models import Column, ListModel

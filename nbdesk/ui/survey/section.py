@@ -1,6 +1,6 @@
 """The Survey outreach section: the register, a round's contacts and completions, and its figures.
 
-Every read and write goes through the services (nbdesk.register, nbdesk.rounds, nbdesk.notify);
+Every read and write goes through the services (nbdesk.survey.register, nbdesk.survey.rounds, nbdesk.survey.notify);
 imports and exports run on the worker thread. A PA logs a contact by keyboard: pick the person in
 the who-next list, the form is already filled with today and the person's preferred channel, and
 Ctrl+Enter saves it and moves on to the next person.
@@ -40,7 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common import clock
-from nbdesk.register import (
+from nbdesk.common.validation import format_day
+from nbdesk.storage import Database
+from nbdesk.survey.register import (
     CHANNEL_LABELS,
     CHANNELS,
     FLAG_LABELS,
@@ -55,7 +57,7 @@ from nbdesk.register import (
     update_person,
     values_in_use,
 )
-from nbdesk.rounds import (
+from nbdesk.survey.rounds import (
     CONFIRMED_BY_PHRASES,
     CONFIRMER_LABELS,
     CONFIRMERS,
@@ -83,7 +85,6 @@ from nbdesk.rounds import (
     set_round_closed,
     unmark_completed,
 )
-from nbdesk.storage import Database
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_open_path
@@ -104,7 +105,6 @@ from nbdesk.ui.table_models import (
     SearchProxy,
 )
 from nbdesk.ui.worker import run_in_background
-from nbdesk.validation import format_day
 
 
 def _day(value: date | None) -> str:
@@ -346,7 +346,11 @@ class RegisterTab(QWidget):
             self.start_import(path)
 
     def start_import(self, path: Path) -> None:
-        from nbdesk.register_import import preview_import, read_register_file, workbook_sheets
+        from nbdesk.survey.register_import import (
+            preview_import,
+            read_register_file,
+            workbook_sheets,
+        )
 
         db = self.section.db
         assert db is not None

@@ -13,15 +13,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nbdesk.assessments import (
+from nbdesk.common.figures import rounded
+from nbdesk.forms.scoring import AreaScore, AssessmentScore, score
+from nbdesk.self_assessment.assessments import (
     AssessmentDetail,
     AssessmentSummary,
     StatementState,
     load_assessment,
     score_detail,
 )
-from nbdesk.figures import rounded
-from nbdesk.forms.scoring import AreaScore, AssessmentScore, score
 
 # How many statements the "highest" and "lowest" lists show.
 EXTREMES = 5
@@ -246,7 +246,7 @@ class Comparison:
 
 
 def _side_label(kind: str, summary: AssessmentSummary) -> str:
-    from nbdesk.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
+    from nbdesk.self_assessment.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
 
     if kind == GAP:
         return PERSPECTIVE_LABELS.get(summary.perspective, summary.perspective)

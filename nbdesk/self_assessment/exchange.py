@@ -18,7 +18,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from nbdesk.assessments import (
+from nbdesk.common import clock
+from nbdesk.common.atomic import write_atomically
+from nbdesk.common.tabular import TableError, read_table
+from nbdesk.forms.framework import FrameworkDef
+from nbdesk.self_assessment.assessments import (
     EVIDENCE,
     RATING,
     AssessmentDetail,
@@ -28,10 +32,6 @@ from nbdesk.assessments import (
     set_evidence,
     set_rating,
 )
-from nbdesk.atomic import write_atomically
-from nbdesk.common import clock
-from nbdesk.forms.framework import FrameworkDef
-from nbdesk.tabular import TableError, read_table
 
 SHEET = "Ratings"
 HEADERS = ("Area", "Item", "Statement", "Rating", "Evidence")
@@ -111,7 +111,7 @@ def write_template(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from nbdesk.xlsx_text import text_row
+    from nbdesk.common.xlsx_text import text_row
 
     path = Path(path)
     current: dict[tuple[int, str], tuple[int | None, str]] = {}

@@ -1,6 +1,6 @@
 """Filling the register from a spreadsheet: Ofsted's Annex A care-leaver list or a plain list.
 
-Every cell is read as text (nbdesk.tabular) and checked here, so what a council's export contains
+Every cell is read as text (nbdesk.common.tabular) and checked here, so what a council's export contains
 (dates in several formats or as Excel serial numbers, numbers stored as text, stray spaces, blank
 rows) is either understood or reported with its row, column and reason.
 
@@ -43,9 +43,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.register import FIELD_NAMES, parse_channel
-from nbdesk.storage.models.survey import CareLeaver
-from nbdesk.tabular import (
+from nbdesk.common.tabular import (
     HEADER_SEARCH_ROWS,
     Row,
     Table,
@@ -54,7 +52,7 @@ from nbdesk.tabular import (
     header_row_index,
     read_table,
 )
-from nbdesk.validation import (
+from nbdesk.common.validation import (
     email_address,
     excel_shortened,
     is_landline,
@@ -66,6 +64,8 @@ from nbdesk.validation import (
     uk_phone,
     yes_no,
 )
+from nbdesk.storage.models.survey import CareLeaver
+from nbdesk.survey.register import FIELD_NAMES, parse_channel
 
 
 @dataclass(frozen=True)

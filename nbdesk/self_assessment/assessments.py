@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from nbdesk.common import clock
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.forms.scoring import AssessmentScore, score
-from nbdesk.frameworks import framework_definition
+from nbdesk.forms.store import framework_definition
 from nbdesk.storage.models import Framework, FrameworkArea, FrameworkRating, Statement
 from nbdesk.storage.models.assessment import (
     AreaOverall,

@@ -14,8 +14,8 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.validation import email_address, now_for_records, tidy, uk_phone
 from nbdesk.storage.models.survey import CareLeaver
-from nbdesk.validation import email_address, now_for_records, tidy, uk_phone
 
 # How a person prefers to be reached, and how a contact was made: the same list.
 CHANNELS = ("text", "whatsapp", "phone", "email", "letter", "in-person", "trusted-adult")

@@ -1,6 +1,6 @@
 """Reading the values people type and councils export: dates, UK mobile numbers, email addresses.
 
-Each reader takes the text of a cell (as nbdesk.tabular gives it) and returns the value in one
+Each reader takes the text of a cell (as nbdesk.common.tabular gives it) and returns the value in one
 canonical form, or raises ValueError with a reason written for the person who must fix the cell.
 """
 

@@ -19,7 +19,16 @@ from sqlalchemy import String, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.register import (
+from nbdesk.common.validation import format_day, tidy
+from nbdesk.storage.models.survey import (
+    CareLeaver,
+    Completion,
+    CompletionChange,
+    OutreachContact,
+    RoundMember,
+    SurveyRound,
+)
+from nbdesk.survey.register import (
     AGE_BANDS,
     CHANNELS,
     FLAG_TEXT,
@@ -30,15 +39,6 @@ from nbdesk.register import (
     age_on,
     flag_mask,
 )
-from nbdesk.storage.models.survey import (
-    CareLeaver,
-    Completion,
-    CompletionChange,
-    OutreachContact,
-    RoundMember,
-    SurveyRound,
-)
-from nbdesk.validation import format_day, tidy
 
 PURPOSES = ("warm-up", "link-sent", "reminder", "help-to-complete", "paper-copy-sent")
 PURPOSE_LABELS = {

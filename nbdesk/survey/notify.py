@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nbdesk.atomic import write_atomically
-from nbdesk.register import first_name
-from nbdesk.rounds import CONFIRMED_BY_PHRASES, get_round
+from nbdesk.common.atomic import write_atomically
+from nbdesk.common.validation import email_address, format_day, is_landline, takes_texts, uk_phone
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
-from nbdesk.validation import email_address, format_day, is_landline, takes_texts, uk_phone
+from nbdesk.survey.register import first_name
+from nbdesk.survey.rounds import CONFIRMED_BY_PHRASES, get_round
 
 NOTIFY_ROW_LIMIT = 100_000
 RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}
@@ -177,7 +177,7 @@ def write_notify_file(path: Path, data: NotifyList) -> Path:
     def write_xlsx(temp: Path) -> None:
         from openpyxl import Workbook
 
-        from nbdesk.xlsx_text import text_row
+        from nbdesk.common.xlsx_text import text_row
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Notify")
