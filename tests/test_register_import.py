@@ -13,6 +13,8 @@ import pytest
 from nbdesk.cli import main
 from nbdesk.common.tabular import TableError
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.completion import completion_state, mark_completed, unmark_completed
+from nbdesk.survey.contacts import contact_history, log_contact
 from nbdesk.survey.register import (
     FIELD_NAMES,
     PersonFields,
@@ -32,14 +34,7 @@ from nbdesk.survey.register_import import (
     preview_import,
     read_register_file,
 )
-from nbdesk.survey.rounds import (
-    completion_state,
-    contact_history,
-    log_contact,
-    mark_completed,
-    open_round,
-    unmark_completed,
-)
+from nbdesk.survey.rounds import open_round
 
 DATA = Path(__file__).parent / "data"
 MESSY = DATA / "register_messy.csv"

@@ -6,16 +6,14 @@ from datetime import date
 
 import pytest
 
-from nbdesk.common.validation import (
+from nbdesk.common.dates import not_known, parse_birth_date, parse_date
+from nbdesk.common.text import yes_no
+from nbdesk.survey.contact_details import (
     email_address,
     is_landline,
-    not_known,
-    parse_birth_date,
-    parse_date,
     takes_texts,
     uk_mobile,
     uk_phone,
-    yes_no,
 )
 
 TODAY = date(2026, 6, 1)

@@ -272,7 +272,8 @@ def test_the_return_counts_what_the_round_dashboard_shows(
 ) -> None:
     from nbdesk.returns.gather import completions_by_day, round_data
     from nbdesk.storage import open_database
-    from nbdesk.survey.rounds import dashboard, find_round
+    from nbdesk.survey.dashboard import dashboard
+    from nbdesk.survey.rounds import find_round
 
     # Values as registers hold them: stray spaces and tabs, other capitals, blanks.
     messy = [

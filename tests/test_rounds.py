@@ -16,6 +16,15 @@ import pytest
 from nbdesk.cli import main
 from nbdesk.common import clock
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.completion import completion_state, mark_completed, unmark_completed
+from nbdesk.survey.contacts import (
+    NOT_IN_ROUND,
+    contact_history,
+    log_contact,
+    round_people,
+    who_next,
+)
+from nbdesk.survey.dashboard import dashboard
 from nbdesk.survey.register import (
     FIELD_NAMES,
     PersonFields,
@@ -25,24 +34,14 @@ from nbdesk.survey.register import (
     update_person,
 )
 from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.retention import erase_contact_details, erasure_plan
 from nbdesk.survey.rounds import (
-    NOT_IN_ROUND,
-    completion_state,
-    contact_history,
-    dashboard,
-    erase_contact_details,
-    erasure_plan,
     exclude_person,
     find_round,
     include_person,
     list_members,
-    log_contact,
-    mark_completed,
     open_round,
-    round_people,
     set_round_closed,
-    unmark_completed,
-    who_next,
 )
 
 CLEAN = Path(__file__).parent / "data" / "register_clean.csv"

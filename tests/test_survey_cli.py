@@ -14,8 +14,9 @@ import pytest
 from nbdesk.cli import main
 from nbdesk.common import clock
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.completion import completion_state
 from nbdesk.survey.register import find_person, register_size
-from nbdesk.survey.rounds import completion_state, find_round, list_rounds
+from nbdesk.survey.rounds import find_round, list_rounds
 
 DATA = Path(__file__).parent / "data"
 CLEAN = DATA / "register_clean.csv"

@@ -105,8 +105,9 @@ def test_no_table_or_column_can_hold_an_answer_or_link_a_completion_to_one(db_pa
 
 def test_the_only_text_a_completion_holds_is_who_confirmed(db_path: Path) -> None:
     from nbdesk.storage import Database
+    from nbdesk.survey.completion import mark_completed
     from nbdesk.survey.register import PersonFields, add_person
-    from nbdesk.survey.rounds import mark_completed, open_round
+    from nbdesk.survey.rounds import open_round
 
     db = Database(db_path)
     with db.transaction() as session:

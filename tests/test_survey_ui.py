@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from nbdesk.common import clock
 from nbdesk.storage import Database, create_database
+from nbdesk.survey.completion import completion_state
+from nbdesk.survey.contacts import contact_history
 from nbdesk.survey.register import find_person, register_size
 from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
-from nbdesk.survey.rounds import completion_state, contact_history, find_round, open_round
+from nbdesk.survey.rounds import find_round, open_round
 
 DATA = Path(__file__).parent / "data"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -706,7 +708,8 @@ def test_adding_and_editing_a_person_with_every_field_and_flag_by_keyboard(
 @pytest.fixture
 def worked_round(db_path: Path) -> Path:
     """Completions and contacts whose figures are counted by hand in the test below."""
-    from nbdesk.survey.rounds import log_contact, mark_completed
+    from nbdesk.survey.completion import mark_completed
+    from nbdesk.survey.contacts import log_contact
 
     db = Database(db_path)
     today = clock.today()

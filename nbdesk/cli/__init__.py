@@ -40,7 +40,7 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 def typed_day(text: str) -> date:
     """A date on the command line, read as the window reads a typed date (25/06/2026, 25/6/26,
     2026-06-25, 25 Jun 2026; day first; a two-digit year is the nearest such year)."""
-    from nbdesk.common.validation import parse_date
+    from nbdesk.common.dates import parse_date
 
     try:
         return parse_date(text, past=False, serials=False)

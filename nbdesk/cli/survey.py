@@ -156,7 +156,8 @@ def run_round_open(args: argparse.Namespace) -> int:
 
 
 def run_round_status(args: argparse.Namespace) -> int:
-    from nbdesk.survey.rounds import dashboard, find_round, status_dict
+    from nbdesk.survey.dashboard import dashboard, status_dict
+    from nbdesk.survey.rounds import find_round
 
     with open_db(args) as db, db.session() as session:
         board = dashboard(session, find_round(session, args.name).id)
@@ -182,8 +183,9 @@ def run_round_status(args: argparse.Namespace) -> int:
 
 
 def run_round_complete(args: argparse.Namespace) -> int:
+    from nbdesk.survey.completion import mark_completed
     from nbdesk.survey.register import find_person
-    from nbdesk.survey.rounds import find_round, mark_completed
+    from nbdesk.survey.rounds import find_round
 
     with open_db(args) as db, db.transaction() as session:
         survey_round = find_round(session, args.name)

@@ -18,20 +18,11 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.common.validation import now_for_records
 from nbdesk.storage.models.survey import CareLeaver, Completion, CompletionChange, OutreachContact
+from nbdesk.survey.completion import CONFIRMERS, mark_completed
+from nbdesk.survey.contacts import OUTCOMES, PURPOSES, log_contact
 from nbdesk.survey.register import CHANNELS, PersonFields, add_person
-from nbdesk.survey.rounds import (
-    CONFIRMERS,
-    OUTCOMES,
-    PURPOSES,
-    exclude_person,
-    list_members,
-    log_contact,
-    mark_completed,
-    open_round,
-    set_round_closed,
-)
+from nbdesk.survey.rounds import exclude_person, list_members, open_round, set_round_closed
 
 FIRST = [
     "Alfie",
@@ -258,7 +249,7 @@ def _small(session: Session, rng: random.Random) -> None:
 
 def _large(session: Session, rng: random.Random) -> None:
     today = clock.today()
-    stamp = now_for_records()
+    stamp = clock.now()
     people = [_person(rng, n, today) | {"updated_at": stamp} for n in range(1, 10_001)]
     for start in range(0, len(people), 2000):
         session.execute(insert(CareLeaver), people[start : start + 2000])

@@ -18,10 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbdesk.common.atomic import write_atomically
-from nbdesk.common.validation import email_address, format_day, is_landline, takes_texts, uk_phone
+from nbdesk.common.dates import format_day
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
+from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
+from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
 from nbdesk.survey.register import first_name
-from nbdesk.survey.rounds import CONFIRMED_BY_PHRASES, get_round
+from nbdesk.survey.rounds import get_round
 
 NOTIFY_ROW_LIMIT = 100_000
 RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}

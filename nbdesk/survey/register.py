@@ -14,8 +14,9 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.common.validation import email_address, now_for_records, tidy, uk_phone
+from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import CareLeaver
+from nbdesk.survey.contact_details import email_address, uk_phone
 
 # How a person prefers to be reached, and how a contact was made: the same list.
 CHANNELS = ("text", "whatsapp", "phone", "email", "letter", "in-person", "trusted-adult")
@@ -184,7 +185,7 @@ def add_person(session: Session, person: PersonFields) -> int:
     person = checked(person)
     if session.scalar(select(CareLeaver.id).where(CareLeaver.unique_id == person.unique_id)):
         raise ValueError(f"Unique id: '{person.unique_id}' is already on the register.")
-    row = CareLeaver(**{n: getattr(person, n) for n in FIELD_NAMES}, updated_at=now_for_records())
+    row = CareLeaver(**{n: getattr(person, n) for n in FIELD_NAMES}, updated_at=clock.now())
     session.add(row)
     session.flush()
     return row.id
@@ -204,7 +205,7 @@ def update_person(session: Session, person_id: int, person: PersonFields) -> Non
         raise ValueError(f"Unique id: '{person.unique_id}' belongs to someone else.")
     for name in FIELD_NAMES:
         setattr(row, name, getattr(person, name))
-    row.updated_at = now_for_records()
+    row.updated_at = clock.now()
     session.flush()
 
 

@@ -43,6 +43,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.dates import not_known, parse_birth_date
 from nbdesk.common.tabular import (
     HEADER_SEARCH_ROWS,
     Row,
@@ -52,19 +53,9 @@ from nbdesk.common.tabular import (
     header_row_index,
     read_table,
 )
-from nbdesk.common.validation import (
-    email_address,
-    excel_shortened,
-    is_landline,
-    not_known,
-    now_for_records,
-    parse_birth_date,
-    takes_texts,
-    tidy,
-    uk_phone,
-    yes_no,
-)
+from nbdesk.common.text import excel_shortened, tidy, yes_no
 from nbdesk.storage.models.survey import CareLeaver
+from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
 from nbdesk.survey.register import FIELD_NAMES, parse_channel
 
 
@@ -714,7 +705,7 @@ def apply_import(
         raise DuplicatesUnresolved(preview)
     if preview.rejections and not skip_invalid:
         raise ImportRejected(preview)
-    stamp = now_for_records()
+    stamp = clock.now()
     existing = {
         uid: (row_id, reason)
         for uid, row_id, reason in session.execute(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common import clock
-from nbdesk.common.validation import parse_date
+from nbdesk.common.dates import parse_date
 
 SHOWN_FORMAT = "%d %b %Y"  # as the lists show dates: 25 Jun 2005, never ambiguous
 

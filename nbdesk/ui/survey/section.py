@@ -40,8 +40,28 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common import clock
-from nbdesk.common.validation import format_day
+from nbdesk.common.dates import format_day
 from nbdesk.storage import Database
+from nbdesk.survey.completion import (
+    CONFIRMED_BY_PHRASES,
+    CONFIRMER_LABELS,
+    CONFIRMERS,
+    completion_state,
+    mark_completed,
+    unmark_completed,
+)
+from nbdesk.survey.contacts import (
+    OUTCOME_LABELS,
+    OUTCOMES,
+    PURPOSE_LABELS,
+    PURPOSES,
+    WhoNextRow,
+    contact_history,
+    log_contact,
+    round_pa_names,
+    round_people,
+)
+from nbdesk.survey.dashboard import Dashboard, GroupFigures, dashboard
 from nbdesk.survey.register import (
     CHANNEL_LABELS,
     CHANNELS,
@@ -57,33 +77,14 @@ from nbdesk.survey.register import (
     update_person,
     values_in_use,
 )
+from nbdesk.survey.retention import erase_contact_details, erasure_plan
 from nbdesk.survey.rounds import (
-    CONFIRMED_BY_PHRASES,
-    CONFIRMER_LABELS,
-    CONFIRMERS,
-    OUTCOME_LABELS,
-    OUTCOMES,
-    PURPOSE_LABELS,
-    PURPOSES,
-    Dashboard,
-    GroupFigures,
     RoundSummary,
-    WhoNextRow,
-    completion_state,
-    contact_history,
-    dashboard,
-    erase_contact_details,
-    erasure_plan,
     exclude_person,
     include_person,
     list_rounds,
-    log_contact,
-    mark_completed,
     open_round,
-    round_pa_names,
-    round_people,
     set_round_closed,
-    unmark_completed,
 )
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.dialogs import show_error
