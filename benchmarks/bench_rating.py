@@ -22,9 +22,9 @@ def measure(ctx: Context) -> list[Figure]:
         create_assessment,
         list_assessments,
         load_assessment,
-        set_rating,
-        start_sitting,
     )
+    from nbdesk.self_assessment.ratings import set_rating
+    from nbdesk.self_assessment.sittings import start_sitting
     from nbdesk.storage import open_database
     from nbdesk.storage.backup import backup_file
 

@@ -31,7 +31,8 @@ RECORDER = (
     + inspect.getsource(value)
     + r"""
 import sys
-from nbdesk.self_assessment.assessments import create_assessment, load_assessment, set_rating
+from nbdesk.self_assessment.assessments import create_assessment, load_assessment
+from nbdesk.self_assessment.ratings import set_rating
 from nbdesk.forms.store import find_framework
 from nbdesk.storage import open_database
 

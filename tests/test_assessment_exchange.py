@@ -301,8 +301,8 @@ def test_evidence_that_starts_with_an_equals_sign_stays_text(
 ) -> None:
     """openpyxl would store "= agreed by all" as a formula: a broken one in Excel, and not what was
     typed when the workbook comes back."""
-    from nbdesk.self_assessment.assessments import set_evidence
     from nbdesk.self_assessment.exchange import write_template
+    from nbdesk.self_assessment.ratings import set_evidence
 
     typed = '=HYPERLINK("http://example.com","agreed by all")'
     db = open_database(demo_file)

@@ -18,18 +18,17 @@ from nbdesk.self_assessment.assessments import (
     archive_assessment,
     create_assessment,
     find_assessment,
-    history,
     list_assessments,
-    list_sittings,
     load_assessment,
     rename_assessment,
     score_assessment,
+)
+from nbdesk.self_assessment.ratings import (
     set_evidence,
     set_flag,
     set_overall,
     set_overall_note,
     set_rating,
-    start_sitting,
     undo,
 )
 from nbdesk.self_assessment.results import (
@@ -39,6 +38,7 @@ from nbdesk.self_assessment.results import (
     compare_assessments,
     score_json,
 )
+from nbdesk.self_assessment.sittings import history, list_sittings, start_sitting
 from nbdesk.storage import Database, create_database, open_database
 
 SMALL = FrameworkDef(

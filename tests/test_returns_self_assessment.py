@@ -141,7 +141,7 @@ def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Evidence typed with a leading "=" must come back as typed, not as a formula.
-    from nbdesk.self_assessment.assessments import set_evidence
+    from nbdesk.self_assessment.ratings import set_evidence
 
     typed = "=SUM(A1:A3) partners agreed"
     database = open_database(demo_file)

@@ -13,13 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from nbdesk.forms.framework import demonstration_framework
 from nbdesk.forms.store import store_framework
-from nbdesk.self_assessment.assessments import (
-    create_assessment,
-    find_assessment,
-    history,
-    list_sittings,
-    load_assessment,
-)
+from nbdesk.self_assessment.assessments import create_assessment, find_assessment, load_assessment
+from nbdesk.self_assessment.sittings import history, list_sittings
 from nbdesk.storage import Database, create_database, open_database
 from nbdesk.ui.self_assessment.workshop import (
     GoToDialog,
@@ -293,7 +288,7 @@ def test_every_shortcut_is_on_screen_and_type_follows_the_system_font(
 
 def test_a_workshop_reopens_where_the_group_stopped(qtbot: QtBot, db: Database) -> None:
     """Issue 10: the last statement visited in that assessment, else the first unrated one."""
-    from nbdesk.self_assessment.assessments import set_rating
+    from nbdesk.self_assessment.ratings import set_rating
 
     window = open_workshop(qtbot, db)
     assert window.reference.text() == "1 / A"  # never run, nothing rated: the very first

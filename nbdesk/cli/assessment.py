@@ -332,12 +332,9 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from nbdesk.self_assessment.assessments import (
-        FIELD_LABELS,
-        find_assessment,
-        history,
-        load_assessment,
-    )
+    from nbdesk.self_assessment.assessments import find_assessment, load_assessment
+    from nbdesk.self_assessment.ratings import FIELD_LABELS
+    from nbdesk.self_assessment.sittings import history
 
     with open_db(args) as db, db.session() as session:
         assessment_id = find_assessment(session, args.name)

@@ -22,16 +22,8 @@ from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.tabular import TableError, read_table
 from nbdesk.forms.framework import FrameworkDef
-from nbdesk.self_assessment.assessments import (
-    EVIDENCE,
-    RATING,
-    AssessmentDetail,
-    Change,
-    create_assessment,
-    load_assessment,
-    set_evidence,
-    set_rating,
-)
+from nbdesk.self_assessment.assessments import AssessmentDetail, create_assessment, load_assessment
+from nbdesk.self_assessment.ratings import EVIDENCE, RATING, Change, set_evidence, set_rating
 
 SHEET = "Ratings"
 HEADERS = ("Area", "Item", "Statement", "Rating", "Evidence")

@@ -25,10 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.forms.store import framework_definition
-from nbdesk.self_assessment.assessments import (
-    AssessmentSummary,
-    load_assessment,
-)
+from nbdesk.self_assessment.assessments import AssessmentSummary, load_assessment
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_open_path

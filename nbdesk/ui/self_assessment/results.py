@@ -21,18 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.forms.scoring import AreaScore
-from nbdesk.self_assessment.assessments import (
-    FIELD_LABELS,
+from nbdesk.self_assessment.assessments import AssessmentDetail, StatementState, load_assessment
+from nbdesk.self_assessment.ratings import FIELD_LABELS
+from nbdesk.self_assessment.results import RatedStatement, Results, area_ranks, results_from
+from nbdesk.self_assessment.sittings import (
     KIND_LABELS,
-    AssessmentDetail,
     HistoryEntry,
-    StatementState,
     history,
     list_sittings,
-    load_assessment,
     sitting_name,
 )
-from nbdesk.self_assessment.results import RatedStatement, Results, area_ranks, results_from
 from nbdesk.storage import Database
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import (

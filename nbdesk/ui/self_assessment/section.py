@@ -27,18 +27,16 @@ from nbdesk.common.atomic import ExportError
 from nbdesk.common.paths import file_name
 from nbdesk.forms.store import list_frameworks
 from nbdesk.self_assessment.assessments import (
-    KIND_LABELS,
     PERSPECTIVE_LABELS,
     STAGE_LABELS,
     AssessmentSummary,
     archive_assessment,
     create_assessment,
     list_assessments,
-    list_sittings,
     load_assessment,
     rename_assessment,
-    sitting_name,
 )
+from nbdesk.self_assessment.sittings import KIND_LABELS, list_sittings, sitting_name
 from nbdesk.storage import Database
 from nbdesk.ui.date_field import DateProblem
 from nbdesk.ui.dialogs import show_error

@@ -45,28 +45,28 @@ from PySide6.QtWidgets import (
 from nbdesk.common import clock
 from nbdesk.common.figures import fixed
 from nbdesk.self_assessment.assessments import (
-    EVIDENCE,
-    FLAG,
-    KIND_LABELS,
-    OVERALL,
-    OVERALL_NOTE,
-    PARTICIPANT_KINDS,
-    RATING,
     AreaState,
     AssessmentDetail,
-    Change,
     StatementState,
     load_assessment,
     remember_workshop_page,
+    workshop_page,
+)
+from nbdesk.self_assessment.ratings import (
+    EVIDENCE,
+    FLAG,
+    OVERALL,
+    OVERALL_NOTE,
+    RATING,
+    Change,
     set_evidence,
     set_flag,
     set_overall,
     set_overall_note,
     set_rating,
-    start_sitting,
     undo,
-    workshop_page,
 )
+from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, start_sitting
 from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
@@ -947,7 +947,7 @@ class WorkshopWindow(QWidget):
 
 
 def _describe(change: Change, detail: AssessmentDetail) -> str:
-    from nbdesk.self_assessment.assessments import FIELD_LABELS
+    from nbdesk.self_assessment.ratings import FIELD_LABELS
 
     where = ""
     for area in detail.areas:
