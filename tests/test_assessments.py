@@ -23,6 +23,7 @@ from nbdesk.self_assessment.assessments import (
     rename_assessment,
     score_assessment,
 )
+from nbdesk.self_assessment.comparison import CHANGE, GAP, compare_assessments
 from nbdesk.self_assessment.ratings import (
     set_evidence,
     set_flag,
@@ -31,13 +32,7 @@ from nbdesk.self_assessment.ratings import (
     set_rating,
     undo,
 )
-from nbdesk.self_assessment.results import (
-    CHANGE,
-    GAP,
-    assessment_results,
-    compare_assessments,
-    score_json,
-)
+from nbdesk.self_assessment.results import assessment_results, score_json
 from nbdesk.self_assessment.sittings import history, list_sittings, start_sitting
 from nbdesk.storage import Database, create_database, open_database
 

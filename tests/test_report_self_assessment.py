@@ -16,7 +16,7 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.self_assessment.assessments import find_assessment, score_assessment
-from nbdesk.self_assessment.results import compare_assessments
+from nbdesk.self_assessment.comparison import compare_assessments
 from nbdesk.storage import open_database
 
 BASELINE = "Baseline 2020 – staff"

@@ -301,7 +301,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 def run_compare(args: argparse.Namespace) -> int:
     from nbdesk.self_assessment.assessments import find_assessment
-    from nbdesk.self_assessment.results import GAP, compare_assessments
+    from nbdesk.self_assessment.comparison import GAP, compare_assessments
 
     with open_db(args) as db, db.session() as session:
         result = compare_assessments(

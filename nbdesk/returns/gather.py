@@ -22,7 +22,8 @@ from nbdesk import __version__
 from nbdesk.common import clock
 from nbdesk.returns.suppression import CountTable, Group
 from nbdesk.self_assessment.assessments import AssessmentDetail, find_assessment, load_assessment
-from nbdesk.self_assessment.results import Comparison, Results, compare_details, results_from
+from nbdesk.self_assessment.comparison import Comparison, compare_details
+from nbdesk.self_assessment.results import Results, results_from
 from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, list_sittings
 from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember

@@ -16,7 +16,8 @@ from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed, signed
 from nbdesk.returns.gather import SelfAssessmentData, long_date
 from nbdesk.self_assessment.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
-from nbdesk.self_assessment.results import GAP, Comparison, StatementComparison, area_ranks
+from nbdesk.self_assessment.comparison import GAP, Comparison, StatementComparison
+from nbdesk.self_assessment.results import area_ranks
 
 # How many statements each list of the comparison shows.
 COMPARISON_LIST = 8

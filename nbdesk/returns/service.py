@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from nbdesk.returns.xlsx_common import Progress, no_progress
 
 if TYPE_CHECKING:
-    from nbdesk.self_assessment.results import Comparison
+    from nbdesk.self_assessment.comparison import Comparison
 
 SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
 SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
@@ -212,7 +212,7 @@ def _assessment_preview(
 def _comparison_line(session: Session, subject_id: int, compare_id: int) -> str:
     """What the report's comparison will be: change over time, or the gap between two views."""
     from nbdesk.self_assessment.assessments import assessment_summary
-    from nbdesk.self_assessment.results import GAP, comparison_kind
+    from nbdesk.self_assessment.comparison import GAP, comparison_kind
 
     this, other = assessment_summary(session, subject_id), assessment_summary(session, compare_id)
     if comparison_kind(this, other) == GAP:

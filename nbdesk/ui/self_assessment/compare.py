@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.self_assessment.assessments import AssessmentSummary
-from nbdesk.self_assessment.results import (
+from nbdesk.self_assessment.comparison import (
     GAP,
     AreaComparison,
     Comparison,
