@@ -14,7 +14,8 @@ from nbdesk.storage import Database, create_database
 from nbdesk.survey.completion import mark_completed
 from nbdesk.survey.notify import NOTIFY_ROW_LIMIT, notify_list, write_notify_file
 from nbdesk.survey.register import PersonFields, add_person, find_person, update_person
-from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.register_columns import read_register_file
+from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import exclude_person, find_round, open_round
 
 CLEAN = Path(__file__).parent / "data" / "register_clean.csv"

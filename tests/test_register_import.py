@@ -15,6 +15,12 @@ from nbdesk.common.tabular import TableError
 from nbdesk.storage import Database, create_database
 from nbdesk.survey.completion import completion_state, mark_completed, unmark_completed
 from nbdesk.survey.contacts import contact_history, log_contact
+from nbdesk.survey.import_preview import (
+    DuplicatesUnresolved,
+    FieldWarning,
+    ImportRejected,
+    Rejection,
+)
 from nbdesk.survey.register import (
     FIELD_NAMES,
     PersonFields,
@@ -23,17 +29,8 @@ from nbdesk.survey.register import (
     register_size,
     update_person,
 )
-from nbdesk.survey.register_import import (
-    DEFAULT_DNC_REASON,
-    DuplicatesUnresolved,
-    FieldWarning,
-    ImportRejected,
-    Rejection,
-    apply_import,
-    guess_mapping,
-    preview_import,
-    read_register_file,
-)
+from nbdesk.survey.register_columns import guess_mapping, read_register_file
+from nbdesk.survey.register_import import DEFAULT_DNC_REASON, apply_import, preview_import
 from nbdesk.survey.rounds import open_round
 
 DATA = Path(__file__).parent / "data"

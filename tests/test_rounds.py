@@ -33,7 +33,8 @@ from nbdesk.survey.register import (
     get_person,
     update_person,
 )
-from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.register_columns import read_register_file
+from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.retention import erase_contact_details, erasure_plan
 from nbdesk.survey.rounds import (
     exclude_person,

@@ -15,7 +15,8 @@ from nbdesk.storage import Database, create_database
 from nbdesk.survey.completion import completion_state
 from nbdesk.survey.contacts import contact_history
 from nbdesk.survey.register import find_person, register_size
-from nbdesk.survey.register_import import apply_import, preview_import, read_register_file
+from nbdesk.survey.register_columns import read_register_file
+from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import find_round, open_round
 
 DATA = Path(__file__).parent / "data"
@@ -955,7 +956,8 @@ def test_every_control_of_the_section_and_its_dialogs_has_an_accessible_name(
     with section.db.session() as session:
         person = get_person(session, session.query(CareLeaver.id).first()[0])
         rid = section.round_id()
-    from nbdesk.survey.register_import import preview_import, read_register_file
+    from nbdesk.survey.register_columns import read_register_file
+    from nbdesk.survey.register_import import preview_import
 
     table = read_register_file(DATA / "register_messy.csv")
     with section.db.session() as session:

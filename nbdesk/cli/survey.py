@@ -84,12 +84,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_register_import(args: argparse.Namespace) -> int:
-    from nbdesk.survey.register_import import (
-        TARGET_BY_KEY,
-        apply_import,
-        preview_import,
-        read_register_file,
-    )
+    from nbdesk.survey.register_columns import TARGET_BY_KEY, read_register_file
+    from nbdesk.survey.register_import import apply_import, preview_import
 
     table = read_register_file(args.file, args.sheet)
     with open_db(args) as db, db.transaction() as session:

@@ -36,16 +36,9 @@ from PySide6.QtWidgets import (
 
 from nbdesk.common.tabular import Table
 from nbdesk.storage import Database
-from nbdesk.survey.register_import import (
-    TARGETS,
-    DuplicateId,
-    ImportPreview,
-    ImportResult,
-    Mapping,
-    apply_import,
-    preview_import,
-    read_register_file,
-)
+from nbdesk.survey.import_preview import DuplicateId, ImportPreview, ImportResult
+from nbdesk.survey.register_columns import TARGETS, Mapping, read_register_file
+from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 from nbdesk.ui.worker import run_in_background

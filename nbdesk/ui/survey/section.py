@@ -347,11 +347,8 @@ class RegisterTab(QWidget):
             self.start_import(path)
 
     def start_import(self, path: Path) -> None:
-        from nbdesk.survey.register_import import (
-            preview_import,
-            read_register_file,
-            workbook_sheets,
-        )
+        from nbdesk.survey.register_columns import read_register_file, workbook_sheets
+        from nbdesk.survey.register_import import preview_import
 
         db = self.section.db
         assert db is not None
