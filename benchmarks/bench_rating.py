@@ -39,8 +39,10 @@ def measure(ctx: Context) -> list[Figure]:
                 assessment_id = found[0].id
             else:  # a large file made before assessments existed
                 framework = list_frameworks(session)[0]
-                assessment_id = create_assessment(session, "Benchmark", framework_id=framework.id)
-            sitting = start_sitting(session, assessment_id, [("Benchmark", "staff")])
+                assessment_id = create_assessment(
+                    session, "Benchmark", framework_id=framework.id
+                ).value
+            sitting = start_sitting(session, assessment_id, [("Benchmark", "staff")]).value
         with db.session() as session:
             detail = load_assessment(session, assessment_id)
         statements = [s.statement_id for s in detail.statements()]

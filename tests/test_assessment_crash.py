@@ -40,7 +40,7 @@ path, name = sys.argv[1], sys.argv[2]
 db = open_database(path)
 with db.transaction() as session:
     fid = find_framework(session, "New Belongings demonstration self-assessment")
-    aid = create_assessment(session, name, framework_id=fid)
+    aid = create_assessment(session, name, framework_id=fid).value
 with db.session() as session:
     ids = [s.statement_id for s in load_assessment(session, aid).statements()]
 print("ready", aid, ",".join(map(str, ids)), flush=True)

@@ -69,7 +69,7 @@ def framework_id(db: Database) -> int:
 
 def new(db: Database, name: str, **kwargs: object) -> int:
     with db.transaction() as session:
-        return create_assessment(session, name, framework_id=framework_id(db), **kwargs)  # type: ignore[arg-type]
+        return create_assessment(session, name, framework_id=framework_id(db), **kwargs).value  # type: ignore[arg-type]
 
 
 def ids(db: Database, assessment_id: int) -> dict[str, int]:
@@ -142,7 +142,7 @@ def test_every_change_is_kept_with_its_sitting_and_can_be_undone(db: Database) -
             aid,
             [("Head of service", "staff"), ("Housing options", "partner"), ("Sam", "young-person")],
             label="Workshop 1",
-        )
+        ).value
     done = []
     steps = [
         lambda s: set_rating(s, aid, found["1a"], 3, sitting),

@@ -26,7 +26,7 @@ def db(tmp_path: Path) -> Database:
     database = create_database(tmp_path / "n.nbdesk", "Testshire County Council")
     with database.transaction() as session:
         apply_import(session, preview_import(session, read_register_file(CLEAN)))
-        rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1))
+        rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1)).value
         mark_completed(session, rnd.id, find_person(session, "B001").id, "pa", date(2026, 1, 12))
         add_person(session, PersonFields("B010", name="", phone="07700 900150"))
         # Added after opening, and included; no name to personalise a message with.

@@ -32,7 +32,7 @@ def test_search_sort_and_rows_by_id(tmp_path: Path) -> None:
                 in_custody=True,
                 young_parent=True,
             ),
-        )
+        ).value
         cai = add_person(
             session,
             PersonFields(
@@ -41,10 +41,10 @@ def test_search_sort_and_rows_by_id(tmp_path: Path) -> None:
                 pa_name="Jo Periwinkle",
                 date_of_birth=date(2006, 1, 1),
             ),
-        )
+        ).value
         odd = add_person(
             session, PersonFields("X_3", name="Dara 100% Quillfinch", pa_name="Pat Honeysock")
-        )
+        ).value
     with db.session() as session:
         assert register_ids(session) == [bea, cai, odd]
         assert register_ids(session, "pat") == [bea, odd]  # by PA

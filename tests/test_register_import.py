@@ -352,7 +352,7 @@ def test_annex_a_workbook_is_recognised(db: Database, tmp_path: Path) -> None:
 def test_re_import_updates_by_unique_id_and_keeps_history(db: Database, tmp_path: Path) -> None:
     with db.transaction() as session:
         apply_import(session, preview_import(session, read_register_file(CLEAN)))
-        rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1))
+        rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1)).value
         cai = find_person(session, "B002")
         log_contact(session, rnd.id, cai.id, date(2026, 1, 12), "text", "link-sent", "spoke")
         mark_completed(session, rnd.id, cai.id, "young-person", date(2026, 1, 20))

@@ -88,7 +88,7 @@ def test_lead_adds_and_excludes_with_a_reason(db: Database) -> None:
             exclude_person(session, rid, people["B003"], "  ")
         exclude_person(session, rid, people["B003"], "Moved abroad")
         include_person(session, rid, people["B006"], "Asked to take part; still supported")
-        late = add_person(session, PersonFields("B099", name="Zed Snorkelhop"))
+        late = add_person(session, PersonFields("B099", name="Zed Snorkelhop")).value
         include_person(session, rid, late, "Joined the register after the round opened")
     with db.session() as session:
         members = {m.unique_id: m for m in list_members(session, rid)}
@@ -227,7 +227,9 @@ def test_retention_erases_notes_and_contact_details_only_when_closed(db: Databas
         )
         log_contact(session, rid, people["B002"], date(2026, 1, 15), "text", "link-sent", "spoke")
         mark_completed(session, rid, people["B002"], "pa", date(2026, 1, 16))
-        other = open_round(session, "Care experience check-in", date(2026, 2, 1), date(2026, 4, 1))
+        other = open_round(
+            session, "Care experience check-in", date(2026, 2, 1), date(2026, 4, 1)
+        ).value
         exclude_person(session, other.id, people["B001"], "Not part of this one")
         with pytest.raises(ValueError, match="Close"):
             erase_contact_details(session, rid, date(2026, 3, 2))
@@ -385,7 +387,7 @@ def test_everyone_includes_people_added_after_the_round_opened(db: Database) -> 
     with db.transaction() as session:
         zed = add_person(
             session, PersonFields("B099", name="Zed Snorkelhop", pa_name="Pat Honeysock")
-        )
+        ).value
     with db.session() as session:
         assert "B099" not in [r.unique_id for r in who_next(session, rid)]
         everyone = {r.unique_id: r for r in round_people(session, rid, "Pat Honeysock")}

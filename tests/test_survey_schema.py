@@ -111,8 +111,8 @@ def test_the_only_text_a_completion_holds_is_who_confirmed(db_path: Path) -> Non
 
     db = Database(db_path)
     with db.transaction() as session:
-        person = add_person(session, PersonFields("P1", name="Pip Gherkinsock"))
-        rnd = open_round(session, "R", date(2026, 1, 1), date(2026, 2, 1))
+        person = add_person(session, PersonFields("P1", name="Pip Gherkinsock")).value
+        rnd = open_round(session, "R", date(2026, 1, 1), date(2026, 2, 1)).value
         mark_completed(session, rnd.id, person, "young-person", date(2026, 1, 5))
     db.close()
     conn = sqlite3.connect(db_path)

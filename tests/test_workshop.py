@@ -320,7 +320,7 @@ def test_a_workshop_reopens_where_the_group_stopped(qtbot: QtBot, db: Database) 
         first = load_assessment(session, find_assessment(session, "Baseline 2024"))
         other = create_assessment(
             session, "Follow-up 2026", framework_id=first.summary.framework_id
-        )
+        ).value
         for state in load_assessment(session, other).statements()[:3]:
             set_rating(session, other, state.statement_id, 2)
     fresh = WorkshopWindow(reopened, other, None)

@@ -146,7 +146,7 @@ def run_round_open(args: argparse.Namespace) -> int:
     from nbdesk.survey.rounds import open_round
 
     with open_db(args) as db, db.transaction() as session:
-        summary = open_round(session, args.name, args.opens, args.closes)
+        summary = open_round(session, args.name, args.opens, args.closes).value
     print(f"Opened {summary.title}; {summary.eligible} people eligible.")
     return 0
 

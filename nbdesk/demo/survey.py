@@ -201,10 +201,10 @@ def populate(session: Session, size: str, rng: random.Random) -> None:
 
 def _small(session: Session, rng: random.Random) -> None:
     today = clock.today()
-    ids = [add_person(session, PersonFields(**_person(rng, n, today))) for n in range(1, 121)]
+    ids = [add_person(session, PersonFields(**_person(rng, n, today))).value for n in range(1, 121)]
 
     # The last round, closed: people then aged 16 to 25 count, as they did at the time.
-    earlier = open_round(session, "Time 1 2020", date(2020, 10, 5), date(2020, 12, 18))
+    earlier = open_round(session, "Time 1 2020", date(2020, 10, 5), date(2020, 12, 18)).value
     for member in list_members(session, earlier.id):
         if member.eligible and rng.random() < 0.48:
             mark_completed(
@@ -217,7 +217,7 @@ def _small(session: Session, rng: random.Random) -> None:
     set_round_closed(session, earlier.id, True)
 
     opens = today - timedelta(days=28)
-    current = open_round(session, "Time 2 survey", opens, today + timedelta(days=21))
+    current = open_round(session, "Time 2 survey", opens, today + timedelta(days=21)).value
     exclude_person(session, current.id, ids[7], "Moved abroad; no contact details")
     for member in list_members(session, current.id):
         if not member.eligible:
@@ -254,7 +254,7 @@ def _large(session: Session, rng: random.Random) -> None:
     for start in range(0, len(people), 2000):
         session.execute(insert(CareLeaver), people[start : start + 2000])
     opens = today - timedelta(days=35)
-    current = open_round(session, "Time 2 survey", opens, today + timedelta(days=14))
+    current = open_round(session, "Time 2 survey", opens, today + timedelta(days=14)).value
     members = [m for m in list_members(session, current.id) if m.eligible]
     contacts: list[dict[str, Any]] = []
     completions: list[dict[str, Any]] = []

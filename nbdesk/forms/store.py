@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from nbdesk.common import clock
+from nbdesk.common.changes import NOTHING, Changes
 from nbdesk.forms.framework import AreaDef, FrameworkDef, RatingPoint, StatementDef
 from nbdesk.storage.models import Framework, FrameworkArea, FrameworkRating, Statement
 
@@ -41,6 +42,10 @@ class FrameworkSummary:
 class StoreResult:
     id: int
     created: bool  # False when an identical framework was already stored
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(frameworks=True) if self.created else NOTHING
 
 
 def store_framework(session: Session, definition: FrameworkDef) -> StoreResult:

@@ -12,6 +12,7 @@ from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import NOTHING, Changes, Done
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.forms.scoring import AssessmentScore, score
 from nbdesk.forms.store import framework_definition
@@ -132,7 +133,7 @@ def create_assessment(
     stage: str = "baseline",
     perspective: str = "staff",
     held_on: date | None = None,
-) -> int:
+) -> Done[int]:
     """Create an assessment with every statement of its framework unrated; return its id."""
     name = _clean_name(name)
     _check_choice(stage, STAGES, "stage")
@@ -178,7 +179,7 @@ def create_assessment(
         insert(AreaOverall),
         [{"assessment_id": row.id, "area_id": aid, "score": None, "note": ""} for aid in area_ids],
     )
-    return row.id
+    return Done(row.id, Changes(assessment_list=True))
 
 
 def list_assessments(
@@ -242,12 +243,13 @@ def find_assessment(session: Session, name: str) -> int:
     return found
 
 
-def rename_assessment(session: Session, assessment_id: int, name: str) -> None:
+def rename_assessment(session: Session, assessment_id: int, name: str) -> Changes:
     name = _clean_name(name)
     if _name_taken(session, name, except_id=assessment_id):
         raise AssessmentError(f"There is already an assessment called '{name}'.")
     _require(session, assessment_id).name = name
     session.flush()
+    return _listed(assessment_id)
 
 
 def update_assessment(
@@ -257,7 +259,7 @@ def update_assessment(
     stage: str | None = None,
     perspective: str | None = None,
     held_on: date | None = None,
-) -> None:
+) -> Changes:
     row = _require(session, assessment_id)
     if stage is not None:
         row.stage = _check_choice(stage, STAGES, "stage")
@@ -266,21 +268,30 @@ def update_assessment(
     if held_on is not None:
         row.held_on = held_on
     session.flush()
+    return _listed(assessment_id)
 
 
-def archive_assessment(session: Session, assessment_id: int, archived: bool = True) -> None:
+def archive_assessment(session: Session, assessment_id: int, archived: bool = True) -> Changes:
     """Archiving hides an assessment from the everyday list; nothing in it is deleted."""
     _require(session, assessment_id).archived = archived
     session.flush()
+    return _listed(assessment_id)
 
 
-def remember_workshop_page(session: Session, assessment_id: int, page: int) -> None:
+def _listed(assessment_id: int) -> Changes:
+    """What a change to an assessment's name, stage, date or archiving changes: every list of
+    assessments, and the windows showing this one (their titles)."""
+    return Changes(assessment_list=True, assessments=frozenset({assessment_id}))
+
+
+def remember_workshop_page(session: Session, assessment_id: int, page: int) -> Changes:
     """Where the workshop on this assessment is, so it reopens there after a break (or a power
     cut): kept with the assessment, not in one laptop's settings."""
     if page < 0:
         raise ValueError("A workshop page is counted from 0.")
     _require(session, assessment_id).resume_page = page
     session.flush()
+    return NOTHING  # no view shows where a workshop stopped: nothing to redraw
 
 
 def workshop_page(session: Session, assessment_id: int) -> int | None:

@@ -12,7 +12,7 @@ rating or a missing column is reported with its row and column, and nothing is i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
+from nbdesk.common.changes import NOTHING, Changes
 from nbdesk.common.tabular import TableError, read_table
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.self_assessment.assessments import AssessmentDetail, create_assessment, load_assessment
@@ -89,7 +90,13 @@ class ImportResult:
     assessment_id: int
     ratings_changed: int
     evidence_changed: int
-    changes: tuple[Change, ...]
+    records: tuple[Change, ...]  # each change as recorded in the history
+    created: bool = False  # the assessment was made by this import
+
+    @property
+    def changes(self) -> Changes:
+        made = Changes(assessment_list=self.created, assessments=frozenset({self.assessment_id}))
+        return made if (self.records or self.created) else NOTHING
 
 
 # Writing -------------------------------------------------------------------------------------
@@ -391,5 +398,5 @@ def import_new(
         stage=stage,
         perspective=perspective,
         held_on=held_on,
-    )
-    return apply_sheet(session, assessment_id, sheet)
+    ).value
+    return replace(apply_sheet(session, assessment_id, sheet), created=True)

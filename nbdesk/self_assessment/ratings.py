@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Changes
 from nbdesk.self_assessment.assessments import AssessmentError
 from nbdesk.storage.models import Framework, FrameworkRating
 from nbdesk.storage.models.assessment import (
@@ -50,6 +51,10 @@ class Change:
     target: int
     old: str | None
     new: str | None
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(assessments=frozenset({self.assessment_id}))
 
 
 # Recording changes ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Done
+from nbdesk.common.changes import assessment as assessment_changed
 from nbdesk.self_assessment.assessments import MAX_NAME, AssessmentError, _check_choice, _require
 from nbdesk.storage.models.assessment import (
     AssessmentChange,
@@ -53,8 +55,8 @@ def start_sitting(
     assessment_id: int,
     participants: Sequence[tuple[str, str]],
     label: str = "",
-) -> int:
-    """Open a sitting, recording who took part as (name or role, kind)."""
+) -> Done[int]:
+    """Open a sitting, recording who took part as (name or role, kind); the value is its id."""
     _require(session, assessment_id)
     cleaned: list[tuple[str, str]] = []
     for number, (who, kind) in enumerate(participants, start=1):
@@ -75,7 +77,7 @@ def start_sitting(
             insert(Participant),
             [{"sitting_id": sitting.id, "name_or_role": w, "kind": k} for w, k in cleaned],
         )
-    return sitting.id
+    return Done(sitting.id, assessment_changed(assessment_id))
 
 
 def list_sittings(session: Session, assessment_id: int) -> list[SittingInfo]:

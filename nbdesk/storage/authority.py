@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Changes
 from nbdesk.storage.models import Authority
 
 
-def set_authority_name(session: Session, name: str) -> None:
+def set_authority_name(session: Session, name: str) -> Changes:
     name = name.strip()
     if not name:
         raise ValueError("The authority needs a name.")
@@ -18,6 +19,7 @@ def set_authority_name(session: Session, name: str) -> None:
     else:
         row.name = name
     session.flush()
+    return Changes(authority=True)
 
 
 def authority_name(session: Session) -> str:

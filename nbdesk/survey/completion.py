@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Changes
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import (
@@ -64,9 +65,12 @@ def _next_number(session: Session, round_id: int, person_id: int) -> int:
     return (top or 0) + 1
 
 
+COMPLETIONS_CHANGED = Changes(completions=True)
+
+
 def mark_completed(
     session: Session, round_id: int, person_id: int, confirmed_by: str, on: date
-) -> None:
+) -> Changes:
     """Record that the person completed the round's survey: who confirmed it, and the day."""
     if confirmed_by not in CONFIRMERS:
         raise ValueError(f"'{confirmed_by}' cannot confirm a completion ({', '.join(CONFIRMERS)}).")
@@ -102,11 +106,12 @@ def mark_completed(
         )
     )
     session.flush()
+    return COMPLETIONS_CHANGED
 
 
 def unmark_completed(
     session: Session, round_id: int, person_id: int, reason: str, on: date
-) -> None:
+) -> Changes:
     """Take back a completion marked in error; the reason is kept in the history."""
     reason = tidy(reason)
     if not reason:
@@ -131,6 +136,7 @@ def unmark_completed(
         )
     )
     session.flush()
+    return COMPLETIONS_CHANGED
 
 
 def completion_state(session: Session, round_id: int, person_id: int) -> CompletionState:

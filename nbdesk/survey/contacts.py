@@ -15,6 +15,7 @@ from sqlalchemy import String, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Changes, Done
 from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import (
     CareLeaver,
@@ -68,8 +69,8 @@ def log_contact(
     outcome: str,
     note: str = "",
     logged_by: str = "",
-) -> int:
-    """Record a contact; returns its number among this person's contacts in the round."""
+) -> Done[int]:
+    """Record a contact; the value is its number among this person's contacts in the round."""
     if channel not in CHANNELS:
         raise ValueError(f"'{channel}' is not a channel ({', '.join(CHANNELS)}).")
     if purpose not in PURPOSES:
@@ -107,7 +108,7 @@ def log_contact(
     )
     session.add(row)
     session.flush()
-    return number
+    return Done(number, Changes(contacts=True))
 
 
 def contact_history(

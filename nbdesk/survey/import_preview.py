@@ -9,6 +9,7 @@ from collections.abc import Mapping as ReadOnlyMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from nbdesk.common.changes import NOTHING, Changes
 from nbdesk.survey.register_columns import Mapping
 
 
@@ -312,3 +313,7 @@ class ImportResult:
     updated: int
     skipped_rows: int  # rows refused: they name no one
     warned: int = 0  # people imported with a detail left blank, a landline or a default reason
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(register=True) if self.added or self.updated else NOTHING

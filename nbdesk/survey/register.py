@@ -14,6 +14,7 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Changes, Done
 from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import CareLeaver
 from nbdesk.survey.contact_details import email_address, uk_phone
@@ -143,6 +144,10 @@ class Person(PersonFields):
         return first_name(self.preferred_name, self.name)
 
 
+# A person's details feed every round's lists, so a change to them is a change to those too.
+REGISTER_CHANGED = Changes(register=True)
+
+
 def first_name(preferred_name: str, name: str) -> str:
     """What to call someone in a message: their preferred name, else the first word of their name."""
     if preferred_name.strip():
@@ -181,17 +186,18 @@ def checked(person: PersonFields) -> PersonFields:
     return replace(result, phone=phone, email=email, do_not_contact_reason=reason)
 
 
-def add_person(session: Session, person: PersonFields) -> int:
+def add_person(session: Session, person: PersonFields) -> Done[int]:
+    """Add someone to the register; the value is their row id."""
     person = checked(person)
     if session.scalar(select(CareLeaver.id).where(CareLeaver.unique_id == person.unique_id)):
         raise ValueError(f"Unique id: '{person.unique_id}' is already on the register.")
     row = CareLeaver(**{n: getattr(person, n) for n in FIELD_NAMES}, updated_at=clock.now())
     session.add(row)
     session.flush()
-    return row.id
+    return Done(row.id, REGISTER_CHANGED)
 
 
-def update_person(session: Session, person_id: int, person: PersonFields) -> None:
+def update_person(session: Session, person_id: int, person: PersonFields) -> Changes:
     person = checked(person)
     row = session.get(CareLeaver, person_id)
     if row is None:
@@ -207,6 +213,7 @@ def update_person(session: Session, person_id: int, person: PersonFields) -> Non
         setattr(row, name, getattr(person, name))
     row.updated_at = clock.now()
     session.flush()
+    return REGISTER_CHANGED
 
 
 def get_person(session: Session, person_id: int) -> Person:

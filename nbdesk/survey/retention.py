@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from nbdesk.common.changes import Changes, Done
 from nbdesk.storage.models.survey import (
     CareLeaver,
     OutreachContact,
@@ -93,7 +94,7 @@ def erasure_plan(session: Session, round_id: int) -> ErasurePlan:
     return ErasurePlan(survey_round.name, notes or 0, people, len(kept), phones, emails)
 
 
-def erase_contact_details(session: Session, round_id: int, on: date) -> ErasurePlan:
+def erase_contact_details(session: Session, round_id: int, on: date) -> Done[ErasurePlan]:
     """Once a round is closed: erase its contact notes and its members' phone numbers and email
     addresses (not those still needed by another open round). Returns what was erased."""
     survey_round, erase, _ = _erasure_targets(session, round_id)
@@ -112,4 +113,4 @@ def erase_contact_details(session: Session, round_id: int, on: date) -> ErasureP
         )
     survey_round.contact_details_erased_on = on
     session.flush()
-    return plan
+    return Done(plan, Changes(rounds=True, register=True, contacts=True))

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from nbdesk.common.changes import Changes, Done
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import (
@@ -105,7 +106,7 @@ def get_round(session: Session, round_id: int) -> RoundSummary:
     raise LookupError(f"No survey round with id {round_id}.")
 
 
-def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> RoundSummary:
+def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> Done[RoundSummary]:
     """Create a round and fix who it counts: everyone on the register aged 16 to 25 on the day it
     opens, or whose date of birth is not recorded (the lead can exclude them). Others are kept as
     members marked not eligible, with the reason, so the lead can see and change it."""
@@ -139,25 +140,28 @@ def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> 
             ],
         )
     session.flush()
-    return get_round(session, row.id)
+    return Done(get_round(session, row.id), Changes(rounds=True, members=True))
 
 
-def set_round_closed(session: Session, round_id: int, closed: bool) -> None:
+def set_round_closed(session: Session, round_id: int, closed: bool) -> Changes:
     row = session.get(SurveyRound, round_id)
     if row is None:
         raise LookupError(f"No survey round with id {round_id}.")
     row.closed = closed
     session.flush()
+    return Changes(rounds=True)
 
 
-def include_person(session: Session, round_id: int, person_id: int, reason: str) -> None:
+def include_person(session: Session, round_id: int, person_id: int, reason: str) -> Changes:
     """Count a person in the round (someone who came on to the register after it opened, say)."""
     _set_membership(session, round_id, person_id, True, reason)
+    return Changes(members=True)
 
 
-def exclude_person(session: Session, round_id: int, person_id: int, reason: str) -> None:
+def exclude_person(session: Session, round_id: int, person_id: int, reason: str) -> Changes:
     """Take a person out of the round's count, with the reason (moved away, died, asked not to)."""
     _set_membership(session, round_id, person_id, False, reason)
+    return Changes(members=True)
 
 
 def _set_membership(

@@ -389,7 +389,7 @@ class SelfAssessmentSection(Section):
             values = dialog.values()
             try:
                 with self.db.transaction() as session:
-                    new_id = create_assessment(session, **values)  # type: ignore[arg-type]
+                    new_id = create_assessment(session, **values).value  # type: ignore[arg-type]
             except ValueError as exc:
                 self._fail("Not created", exc)
                 continue

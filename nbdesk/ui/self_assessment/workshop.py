@@ -205,7 +205,7 @@ def begin_sitting(
     db: Database, assessment_id: int, participants: list[tuple[str, str]], label: str
 ) -> int:
     with db.transaction() as session:
-        return start_sitting(session, assessment_id, participants, label)
+        return start_sitting(session, assessment_id, participants, label).value
 
 
 class RatingButton(QPushButton):

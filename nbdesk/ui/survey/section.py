@@ -1071,7 +1071,7 @@ class SurveySection(Section):
                         session,
                         dialog.name.text(),
                         *dialog.dates(),
-                    )
+                    ).value
             except ValueError as exc:
                 QMessageBox.warning(self, "Round not opened", str(exc))
                 continue
@@ -1122,7 +1122,7 @@ class SurveySection(Section):
             return
         try:
             with self.db.transaction() as session:
-                done = erase_contact_details(session, current.id, clock.today())
+                done = erase_contact_details(session, current.id, clock.today()).value
         except ValueError as exc:
             QMessageBox.warning(self, "Nothing erased", str(exc))
             return

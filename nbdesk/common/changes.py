@@ -1,0 +1,59 @@
+"""What a change to an authority's data touched, so each view redraws only what it shows.
+
+Every service that changes data returns a `Changes` (or a `Done` carrying one beside its value):
+the kinds of data it changed, and for assessments which ones. The window announces it after each
+operation, and a list of rounds, an open Results window or the register each decide from it
+whether to read again. Nothing reloads "just in case", and nothing goes stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Changes:
+    authority: bool = False  # the authority's name
+    frameworks: bool = False  # a framework loaded
+    assessment_list: bool = False  # an assessment created, renamed, re-dated or archived
+    assessments: frozenset[int] = frozenset()  # these assessments' ratings, notes, scores, sittings
+    register: bool = False  # people added or edited
+    rounds: bool = False  # a round opened, closed or its details erased
+    members: bool = False  # who a round counts
+    contacts: bool = False  # outreach contacts
+    completions: bool = False  # who has completed
+
+    def __or__(self, other: Changes) -> Changes:
+        values = {}
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            values[f.name] = mine | theirs
+        return Changes(**values)
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def touches_assessment(self, assessment_id: int) -> bool:
+        return self.assessment_list or assessment_id in self.assessments
+
+    def kinds(self) -> list[str]:
+        """The kinds changed, as names (for logs and tests)."""
+        return [f.name for f in fields(self) if getattr(self, f.name)]
+
+
+NOTHING = Changes()
+
+
+def assessment(assessment_id: int) -> Changes:
+    return Changes(assessments=frozenset({assessment_id}))
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """What a change gave back (a new row's id, a summary) and what it changed."""
+
+    value: T
+    changes: Changes
