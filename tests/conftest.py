@@ -80,3 +80,22 @@ def demo_file(demo_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "demo.nbdesk"
     shutil.copyfile(demo_template, target)
     return target
+
+
+@pytest.fixture
+def patient(qtbot, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Press keys and click as a person does: after each, wait for the screen to show what was
+    read or saved (nbdesk does that work on its worker). For modules driving whole sections."""
+    from pytestqt.qtbot import QtBot
+
+    from tests.support.qt import settle
+
+    for name in ("keyClick", "keyClicks", "mouseClick"):
+        real = getattr(QtBot, name)
+
+        def waiting(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+            _real(*args, **kwargs)
+            settle(qtbot)
+
+        monkeypatch.setattr(QtBot, name, staticmethod(waiting))
+    return qtbot

@@ -13,14 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
 from nbdesk.storage import Database, open_database
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.compare import CompareWindow, default_pair
 from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
+from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
 from nbdesk.ui.self_assessment.results import ResultsWindow
-from nbdesk.ui.self_assessment.section import (
-    NewAssessmentDialog,
-    SelfAssessmentSection,
-    export_workbook,
-)
+from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+from tests.support.qt import settle
 
 BASELINE = "Baseline 2020 – staff"
 
@@ -30,6 +29,22 @@ def db(demo_file: Path) -> Database:
     database = open_database(demo_file)
     yield database  # type: ignore[misc]
     database.close()
+
+
+@pytest.fixture
+def ops(db: Database) -> Ops:
+    return Ops(db)
+
+
+def export_workbook(
+    db: Database, path: str, assessment_id: int | None, with_ratings: bool = True
+) -> None:
+    from nbdesk.self_assessment.exchange import write_ratings_workbook
+
+    with db.session() as session:
+        write_ratings_workbook(
+            session, Path(path), assessment_id=assessment_id, with_ratings=with_ratings
+        )
 
 
 def snapshot(path: Path) -> list[tuple[object, ...]]:
@@ -49,9 +64,12 @@ def assessment_id(db: Database, name: str) -> int:
 
 
 def import_dialog(qtbot: QtBot, db: Database, chosen: int | None) -> ImportRatingsDialog:
+    from nbdesk.forms.store import list_frameworks
+
     with db.session() as session:
         items = list_assessments(session)
-    dialog = ImportRatingsDialog(db, items, chosen)
+        frameworks = list_frameworks(session)
+    dialog = ImportRatingsDialog(Ops(db), items, frameworks, chosen)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -78,12 +96,14 @@ def test_import_into_an_existing_assessment_shows_what_changes_first(
     qtbot.keyClicks(dialog.path, str(sheet))
     assert not dialog.import_button.isEnabled()  # nothing is imported unchecked
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     report = dialog.report.toPlainText()
     assert "CHANGE 1 existing rating(s)" in report
     assert f"7 / A: {old} " in report and f"→ {new} " in report
     assert dialog.import_button.isEnabled()
     assert dialog.import_button.text() == "&Import and change 1 rating(s)"
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.result() == dialog.DialogCode.Accepted
     db.close()
     reopened = open_database(db.path)
@@ -109,6 +129,7 @@ def test_a_faulty_workbook_is_reported_by_row_and_column_and_changes_nothing(
         dialog.name.setText("Should not be created")
         dialog.path.setText(str(sheet))
         qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)
         report = dialog.report.toPlainText()
         assert "Row 4, column Rating: 'Agree strongly' is not a rating" in report
         assert "nothing was imported" in report
@@ -133,22 +154,26 @@ def test_a_completed_workbook_becomes_a_new_assessment(
     qtbot.keyClicks(dialog.name, "Young people 2024")
     dialog.perspective.setCurrentIndex(dialog.perspective.findData("young-people"))
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "106 statement row(s), 106 rated" in dialog.report.toPlainText()
     # Changing the file after the check means it must be checked again.
     dialog.path.setText(str(sheet) + " ")
     dialog.path.setText(str(sheet))
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     with db.session() as session:
         made = {a.name: a for a in list_assessments(session)}["Young people 2024"]
     assert (made.rated, made.perspective) == (106, "young-people")
 
 
-def test_section_lists_creates_archives_and_opens_results(qtbot: QtBot, db: Database) -> None:
+def test_section_lists_creates_archives_and_opens_results(qtbot: QtBot, ops: Ops) -> None:
     section = SelfAssessmentSection()
     qtbot.addWidget(section)
-    section.set_database(db)
+    section.set_ops(ops)
+    ops.changed.connect(section.on_changes)  # as the main window does
     section.show()
+    settle(qtbot)
     assert section.model.rowCount() == 3
     assert "Sitting of" in section.details.text()  # who took part, for the selected one
 
@@ -159,14 +184,18 @@ def test_section_lists_creates_archives_and_opens_results(qtbot: QtBot, db: Data
         dialog.stage.setCurrentIndex(dialog.stage.findData("other"))
         qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
 
-    QTimer.singleShot(0, answer_new)
     qtbot.mouseClick(section.buttons["new"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), NewAssessmentDialog))
+    answer_new()
+    settle(qtbot)
     assert section.model.rowCount() == 4
     assert section.selected() is not None and section.selected().name == "Mid-point check 2021"
 
     qtbot.mouseClick(section.buttons["archive"], Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert section.model.rowCount() == 3
     section.show_archived.setChecked(True)
+    settle(qtbot)
     assert section.model.rowCount() == 4
 
     # Select the baseline and open its results.
@@ -174,6 +203,7 @@ def test_section_lists_creates_archives_and_opens_results(qtbot: QtBot, db: Data
         if section.proxy.index(row, 0).data() == BASELINE:
             section.table.selectRow(row)
     qtbot.mouseClick(section.buttons["results"], Qt.MouseButton.LeftButton)
+    settle(qtbot)
     results = section.windows[-1]
     assert isinstance(results, ResultsWindow)
     assert len(results.chart.rows) == 10
@@ -181,24 +211,27 @@ def test_section_lists_creates_archives_and_opens_results(qtbot: QtBot, db: Data
     assert section.windows == []
 
 
-def test_rename_from_the_section(qtbot: QtBot, db: Database, monkeypatch) -> None:
+def test_rename_from_the_section(qtbot: QtBot, db: Database, ops: Ops, monkeypatch) -> None:
     section = SelfAssessmentSection()
     qtbot.addWidget(section)
-    section.set_database(db)
+    section.set_ops(ops)
+    settle(qtbot)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Follow-up 2022 (staff)", True))
     qtbot.mouseClick(section.buttons["rename"], Qt.MouseButton.LeftButton)
+    settle(qtbot)
     with db.session() as session:
         names = {a.name for a in list_assessments(session)}
     assert "Follow-up 2022 (staff)" in names
 
 
 def test_results_show_the_published_figures_and_each_statement_history(
-    qtbot: QtBot, db: Database
+    qtbot: QtBot, db: Database, ops: Ops
 ) -> None:
     aid = assessment_id(db, BASELINE)
-    window = ResultsWindow(db, aid)
+    window = ResultsWindow(ops, aid)
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)
     scored = window.results.score
     assert scored.complete and scored.band is not None
     tiles = {
@@ -217,12 +250,15 @@ def test_results_show_the_published_figures_and_each_statement_history(
     assert (ranks[1], ranks[6], ranks[8]) == ("=9", "=9", "1")
     # Selecting a statement lists its history.
     window.statement_table.selectRow(0)
+    settle(qtbot)
     assert window.history_model.rowCount() >= 1
     assert window.history_model.index(0, 1).data() == "Rating"
     assert "Workshop" in window.history_model.index(0, 4).data()
 
 
-def test_compare_window_defaults_to_baseline_against_follow_up(qtbot: QtBot, db: Database) -> None:
+def test_compare_window_defaults_to_baseline_against_follow_up(
+    qtbot: QtBot, db: Database, ops: Ops
+) -> None:
     with db.session() as session:
         items = list_assessments(session)
     base = assessment_id(db, BASELINE)
@@ -231,29 +267,34 @@ def test_compare_window_defaults_to_baseline_against_follow_up(qtbot: QtBot, db:
     assert default_pair(items, base) == (base, follow)
     assert default_pair(items, follow) == (base, follow)
     assert default_pair(items, young) == (base, young)
-    window = CompareWindow(db, items, base)
+    window = CompareWindow(ops, items, base)
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)
     assert window.comparison is not None and window.comparison.kind == "change"
     # The demonstration follow-up is part-rated: the headline says so, the summary says how.
     assert window.heading.text().endswith("(Follow-up: 70 of 106 rated)")
     assert "compare only the 70 statements rated in both" in window.summary.text()
     assert window.list_labels[0].text().startswith("Improved (")
     window.second.setCurrentIndex(window.second.findData(young))
+    settle(qtbot)
     assert window.comparison.kind == "gap"
     assert window.list_labels[0].text().startswith("Largest gaps")
     assert window.chart.series == ["Staff", "Young people"]
 
 
 def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
-    qtbot: QtBot, db: Database
+    qtbot: QtBot, ops: Ops
 ) -> None:
-    from nbdesk.ui.self_assessment.workshop import SittingDialog, WorkshopWindow
+    from nbdesk.ui.self_assessment.sitting import SittingDialog
+    from nbdesk.ui.self_assessment.workshop import WorkshopWindow
 
     section = SelfAssessmentSection()
     qtbot.addWidget(section)
-    section.set_database(db)
+    section.set_ops(ops)
+    ops.changed.connect(section.on_changes)  # as the main window does
     section.show()
+    settle(qtbot)
     for row in range(section.proxy.rowCount()):
         if section.proxy.index(row, 0).data() == "Follow-up 2022 – staff":
             section.table.selectRow(row)
@@ -273,6 +314,7 @@ def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
     section.table.setFocus()
     QTimer.singleShot(0, answer)
     qtbot.keyClick(section.table, Qt.Key.Key_F5)
+    settle(qtbot)
     workshop = section.windows[-1]
     assert isinstance(workshop, WorkshopWindow) and workshop.isFullScreen()
     assert workshop.sitting_id is not None
@@ -281,6 +323,7 @@ def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
     workshop.jump_to_statement(unrated.statement_id)
     qtbot.keyClick(workshop.statement, Qt.Key.Key_3)
     qtbot.keyClick(workshop.statement, Qt.Key.Key_Escape)
+    settle(qtbot)
     assert section.windows == []
     after = section.selected()
     assert after is not None and after.id == before.id
@@ -300,10 +343,12 @@ def test_export_blank_or_with_ratings(db: Database, tmp_path: Path) -> None:
     assert [r[:3] for r in filled_rows] == [r[:3] for r in blank_rows]
 
 
-def test_results_show_an_areas_overall_score_history(qtbot: QtBot, db: Database) -> None:
-    window = ResultsWindow(db, assessment_id(db, BASELINE))
+def test_results_show_an_areas_overall_score_history(qtbot: QtBot, db: Database, ops: Ops) -> None:
+    window = ResultsWindow(ops, assessment_id(db, BASELINE))
     qtbot.addWidget(window)
+    settle(qtbot)
     window.area_table.selectRow(2)
+    settle(qtbot)
     assert window.area_history_label.text().startswith("History of area 3's overall score (1")
     entry = window.area_history_model.row(0)
     assert entry.field == "overall" and entry.new == str(
@@ -312,13 +357,15 @@ def test_results_show_an_areas_overall_score_history(qtbot: QtBot, db: Database)
 
 
 @pytest.mark.parametrize("kind", ["results", "comparison"])
-def test_f11_presents_full_screen_and_esc_closes(qtbot: QtBot, db: Database, kind: str) -> None:
+def test_f11_presents_full_screen_and_esc_closes(
+    qtbot: QtBot, db: Database, ops: Ops, kind: str
+) -> None:
     aid = assessment_id(db, BASELINE)
     if kind == "results":
-        window: QWidget = ResultsWindow(db, aid)
+        window: QWidget = ResultsWindow(ops, aid)
     else:
         with db.session() as session:
-            window = CompareWindow(db, list_assessments(session), aid)
+            window = CompareWindow(ops, list_assessments(session), aid)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

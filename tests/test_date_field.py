@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWid
 from nbdesk.storage import Database, create_database
 from nbdesk.survey.register import PersonFields, add_person
 from nbdesk.survey.rounds import open_round
+from tests.support.qt import settle
 
 
 def forms(day: date) -> list[str]:
@@ -85,18 +86,21 @@ def round_closes(qtbot, db: Database) -> tuple[QWidget, object]:
 
 
 def assessment_date(qtbot, db: Database) -> tuple[QWidget, object]:
-    from nbdesk.ui.self_assessment.section import NewAssessmentDialog
+    from nbdesk.ui.ops import Ops
+    from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
 
-    dialog = NewAssessmentDialog(db)
+    dialog = NewAssessmentDialog(Ops(db), [])
     return dialog, dialog.held_on
 
 
 def _contact_panel(qtbot, db: Database):
+    from nbdesk.ui.ops import Ops
     from nbdesk.ui.survey.section import SurveySection
 
     section = SurveySection()
-    section.set_database(db)
+    section.set_ops(Ops(db))
     section.tabs.setCurrentWidget(section.contacts_tab)
+    settle(qtbot)
     tab = section.contacts_tab
     tab.view.selectRow(0)
     assert tab.panel.person is not None and tab.panel.person.unique_id == "D1"

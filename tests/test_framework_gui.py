@@ -28,8 +28,10 @@ from nbdesk.self_assessment.assessments import find_assessment, list_assessments
 from nbdesk.storage import Database, create_database
 from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import MainWindow
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
 from nbdesk.ui.self_assessment.section import NewAssessmentDialog, SelfAssessmentSection
+from tests.support.qt import settle
 
 HEADER = ["Area", "Area title", "Item", "Statement"]
 # A small tool of our own: three areas of 3, 2 and 4 statements.
@@ -74,9 +76,10 @@ def window(qtbot: QtBot, new_authority: Path) -> MainWindow:
     win = MainWindow()
     qtbot.addWidget(win)
     opened = carry_out(OpenPlan(new_authority))
-    win.set_database(opened.db, opened.authority)
+    win.set_ops(Ops(opened.db), opened.authority)
     win.show()
     qtbot.waitExposed(win)
+    settle(qtbot)
     return win
 
 
@@ -140,12 +143,16 @@ def in_new_assessment(
             dialog.reject()  # a failed check must not leave the test waiting on the dialog
             raise
 
-    QTimer.singleShot(0, act)
     qtbot.mouseClick(section.buttons["new"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), NewAssessmentDialog))
+    act()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=10000)
+    settle(qtbot)
 
 
 def rate_first_statement_in_a_workshop(qtbot: QtBot, section: SelfAssessmentSection) -> None:
-    from nbdesk.ui.self_assessment.workshop import SittingDialog, WorkshopWindow
+    from nbdesk.ui.self_assessment.sitting import SittingDialog
+    from nbdesk.ui.self_assessment.workshop import WorkshopWindow
 
     def who() -> None:
         dialog = QApplication.activeModalWidget()
@@ -158,11 +165,14 @@ def rate_first_statement_in_a_workshop(qtbot: QtBot, section: SelfAssessmentSect
     section.table.setFocus()
     QTimer.singleShot(0, who)
     qtbot.keyClick(section.table, Qt.Key.Key_F5)
+    settle(qtbot)
     workshop = section.windows[-1]
     assert isinstance(workshop, WorkshopWindow)
     assert workshop.reference.text() == "1 / A"
     qtbot.keyClick(workshop.statement, Qt.Key.Key_3)
+    settle(qtbot)
     qtbot.keyClick(workshop.statement, Qt.Key.Key_Escape)
+    settle(qtbot)
     assert section.windows == []
 
 
@@ -193,7 +203,7 @@ def test_a_new_authority_loads_a_spreadsheet_from_the_window_and_runs_a_workshop
     assert (dialog.name.text(), dialog.version.text()) == ("Our tool", "2026-11-18")
     assert not dialog.name.isReadOnly()
     check_buttons(dialog)
-    with window.db.session() as session:  # type: ignore[union-attr]
+    with window.ops.store.session() as session:  # type: ignore[union-attr]
         assert list_frameworks(session) == []  # nothing stored before Load
 
     activate(qtbot, dialog)
@@ -203,6 +213,7 @@ def test_a_new_authority_loads_a_spreadsheet_from_the_window_and_runs_a_workshop
     qtbot.keyClick(dialog.version, Qt.Key.Key_Delete)  # nothing after the cursor
     with qtbot.waitSignal(dialog.loaded, timeout=10000):
         qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    settle(qtbot)
     assert window.statusBar().currentMessage() == ("Loaded Our tool 2020: 3 areas, 9 statements.")
     # The section knows at once, without a restart.
     assert "No framework is loaded yet" not in section.details.text()
@@ -221,7 +232,7 @@ def test_a_new_authority_loads_a_spreadsheet_from_the_window_and_runs_a_workshop
     assert chosen is not None and chosen.name == "Baseline 2026"
     assert chosen.statements == 9
     rate_first_statement_in_a_workshop(qtbot, section)
-    path = window.db.path  # type: ignore[union-attr]
+    path = window.ops.path  # type: ignore[union-attr]
     window.close()  # closes the file
 
     reopened = Database(path)
@@ -244,10 +255,11 @@ def test_a_new_authority_loads_a_spreadsheet_from_the_window_and_runs_a_workshop
 def test_a_faulty_spreadsheet_lists_every_fault_and_stores_nothing(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    path = window.db.path  # type: ignore[union-attr]
-    window.db.close()  # type: ignore[union-attr]
+    path = window.ops.path  # type: ignore[union-attr]
+    window.ops.close()  # type: ignore[union-attr]
     before = sha256(path)
-    window.set_database(Database(path), "Testshire")
+    window.set_ops(Ops(Database(path)), "Testshire")
+    settle(qtbot)
     faulty = write_workbook(
         tmp_path / "faulty.xlsx",
         [
@@ -323,7 +335,7 @@ def test_a_framework_named_like_one_loaded_with_other_statements_is_refused(
     dialog.version.setText("2020 revised")
     with qtbot.waitSignal(dialog.loaded, timeout=10000):
         dialog.load_button.click()
-    with window.db.session() as session:  # type: ignore[union-attr]
+    with window.ops.store.session() as session:  # type: ignore[union-attr]
         assert sorted(f.version for f in list_frameworks(session)) == ["2020", "2020 revised"]
 
 
@@ -374,6 +386,7 @@ def test_a_new_authority_can_try_a_workshop_on_the_demonstration_framework(
         activate(qtbot, dialog)
         qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: dialog.framework.count() == 1, timeout=10000)
+        settle(qtbot)
         assert "(demonstration)" in dialog.framework.currentText()
         assert dialog.practice.isVisibleTo(dialog)
         assert "practice text" in dialog.practice.text()
@@ -388,7 +401,7 @@ def test_a_new_authority_can_try_a_workshop_on_the_demonstration_framework(
     assert chosen is not None and chosen.name == "Practice run"
     assert chosen.framework_title.endswith("(demonstration)")
     assert chosen.statements == 106
-    with window.db.session() as session:  # type: ignore[union-attr]
+    with window.ops.store.session() as session:  # type: ignore[union-attr]
         [framework] = list_frameworks(session)
         assert framework.demonstration
         assert [a.name for a in list_assessments(session)] == ["Practice run"]
@@ -415,7 +428,7 @@ def test_a_framework_loaded_from_new_assessment_is_listed_and_chosen_there(
 ) -> None:
     section = window.sections[0]
     assert isinstance(section, SelfAssessmentSection)
-    with window.db.transaction() as session:  # type: ignore[union-attr]
+    with window.ops.store.transaction() as session:  # type: ignore[union-attr]
         from nbdesk.forms.framework import demonstration_framework
         from nbdesk.forms.store import store_framework
 
@@ -438,6 +451,7 @@ def test_a_framework_loaded_from_new_assessment_is_listed_and_chosen_there(
         preview.version.setText("2028")
         with qtbot.waitSignal(preview.loaded, timeout=10000):
             qtbot.keyClick(preview.version, Qt.Key.Key_Return)  # Load is the default button
+        settle(qtbot)
         # Newest first, and chosen: the one just loaded.
         assert [dialog.framework.itemText(i) for i in range(dialog.framework.count())] == [
             "Our tool 2028 — 9 statements",

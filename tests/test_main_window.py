@@ -18,6 +18,7 @@ from nbdesk.ui import app as app_module
 from nbdesk.ui.app import Controller, OpenPlan, carry_out, start_plan
 from nbdesk.ui.dialogs import FirstRunDialog
 from nbdesk.ui.main_window import MainWindow
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.settings import recent_files
 
 
@@ -128,7 +129,7 @@ def window(qtbot: QtBot, demo_file: Path) -> MainWindow:
     win = MainWindow()
     qtbot.addWidget(win)
     opened = carry_out(OpenPlan(demo_file))
-    win.set_database(opened.db, opened.authority)
+    win.set_ops(Ops(opened.db), opened.authority)
     win.show()
     qtbot.waitExposed(win)
     return win
@@ -161,8 +162,14 @@ def test_unbuilt_sections_say_what_will_live_there(window: MainWindow) -> None:
         assert section.focusProxy() is not None
 
 
-def test_about_names_version_file_and_frameworks(window: MainWindow, demo_file: Path) -> None:
-    text = window.about_text()
+def test_about_names_version_file_and_frameworks(
+    qtbot: QtBot, window: MainWindow, demo_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    window.show_about()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    text = shown[0]
     assert f"nbdesk {__version__}" in text
     assert str(demo_file) in text
     assert "New Belongings demonstration self-assessment 2020-demo.1 (demonstration)" in text
@@ -199,13 +206,13 @@ def test_a_refused_file_keeps_the_current_one_open(
         app_module, "show_error", lambda _p, _t, message, _d: errors.append(message)
     )
     controller = Controller(window)
-    current = window.db
+    current = window.ops
     bad = tmp_path / "notes.nbdesk"
     bad.write_text("shopping list")
     with qtbot.waitSignal(controller.failed, timeout=10000):
         controller.open_file(bad)
     assert "not an nbdesk database" in errors[0]
-    assert window.db is current
+    assert window.ops is current
     assert window.nav.isEnabled() and window.stack.currentWidget() is window.sections[0]
     assert bad.read_text() == "shopping list"
 
@@ -234,7 +241,7 @@ def test_opening_another_file_happens_off_the_ui_thread(
         assert "Opening other.nbdesk" in window.status_page.text()
         assert not window.nav.isEnabled()
     assert window.windowTitle() == "Othertown Council — nbdesk"
-    assert window.db is not None and window.db.path == other
+    assert window.ops is not None and window.ops.path == other
     assert window.nav.isEnabled()
     assert threads and threads[0] is not threading.main_thread()
 

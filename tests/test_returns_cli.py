@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_returns_support import ROUND, add_round, people
 
 from nbdesk.cli import main
+from tests.support.returns_round import ROUND, add_round, people
 
 BASELINE = "Baseline 2020 – staff"
 FOLLOW_UP = "Follow-up 2022 – staff"

@@ -19,9 +19,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from test_returns_self_assessment import libreoffice_csv
-from test_returns_support import EARLIER, ROUND, Person, add_round, hand_counts, people
-from test_suppression import check_safe
 
 from nbdesk.cli import main
 from nbdesk.returns.participation_return import DATA_HEADERS
@@ -34,6 +31,9 @@ from nbdesk.returns.suppression import (
     SafeRow,
     SafeTable,
 )
+from tests.support.returns_round import EARLIER, ROUND, Person, add_round, hand_counts, people
+from tests.test_returns_self_assessment import libreoffice_csv
+from tests.test_suppression import check_safe
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from test_returns_support import ROUND, add_round, people
 
 from nbdesk.common import atomic
 from nbdesk.returns import service
 from nbdesk.storage import open_database
+from nbdesk.ui.ops import Ops, wait_for_work
 from nbdesk.ui.returns import section as section_module
 from nbdesk.ui.returns.section import ReturnsSection
-from nbdesk.ui.worker import wait_for_background_work
+from tests.support.returns_round import ROUND, add_round, people
 
 
 @pytest.fixture
@@ -32,11 +32,11 @@ def section(qtbot: QtBot, demo_file: Path):  # type: ignore[no-untyped-def]
     db = open_database(demo_file)
     widget = ReturnsSection()
     qtbot.addWidget(widget)
-    widget.set_database(db)
+    widget.set_ops(Ops(db))
     widget.show()
     wait_for_preview(qtbot, widget)
     yield widget
-    wait_for_background_work()
+    wait_for_work()
     db.close()
 
 
@@ -164,7 +164,7 @@ def test_ctrl_4_in_the_main_window_opens_the_returns_section(qtbot: QtBot, demo_
     qtbot.addWidget(window)
     db = open_database(demo_file)
     try:
-        window.set_database(db, "Demonstration")
+        window.set_ops(Ops(db), "Demonstration")
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()  # other tests' windows may still hold the focus
@@ -172,10 +172,11 @@ def test_ctrl_4_in_the_main_window_opens_the_returns_section(qtbot: QtBot, demo_
         qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
         current = window.stack.currentWidget()
         assert isinstance(current, ReturnsSection)
-        assert current.subject.count() >= 1 and "Scores by area" in wait_for_preview(qtbot, current)
+        text = wait_for_preview(qtbot, current)
+        assert current.subject.count() >= 1 and "Scores by area" in text
     finally:
-        wait_for_background_work()
-        window.db = None
+        wait_for_work()
+        window.ops = None
         db.close()
 
 
@@ -296,7 +297,7 @@ def test_coming_back_lists_what_other_sections_made_and_keeps_the_choice(
     qtbot.addWidget(window)
     db = open_database(demo_file)
     try:
-        window.set_database(db, "Demonstration")
+        window.set_ops(Ops(db), "Demonstration")
         window.show()
         window.show_section(3)
         returns = window.stack.currentWidget()
@@ -319,8 +320,8 @@ def test_coming_back_lists_what_other_sections_made_and_keeps_the_choice(
         assert returns.subject.currentText() == "Baseline 2020 – staff"
         assert returns.compare.currentText() == "Baseline 2020 – young people"
     finally:
-        wait_for_background_work()
-        window.db = None
+        wait_for_work()
+        window.ops = None
         db.close()
 
 

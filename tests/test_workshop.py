@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 from nbdesk.forms.framework import demonstration_framework
 from nbdesk.forms.store import store_framework
 from nbdesk.self_assessment.assessments import create_assessment, find_assessment, load_assessment
-from nbdesk.self_assessment.sittings import history, list_sittings
+from nbdesk.self_assessment.sittings import history, list_sittings, start_sitting
+from nbdesk.self_assessment.workshop import workshop_start
 from nbdesk.storage import Database, create_database, open_database
-from nbdesk.ui.self_assessment.workshop import (
-    GoToDialog,
-    SittingDialog,
-    WorkshopWindow,
-    begin_sitting,
-)
+from nbdesk.ui.ops import Ops
+from nbdesk.ui.self_assessment.go_to import GoToDialog
+from nbdesk.ui.self_assessment.sitting import SittingDialog
+from nbdesk.ui.self_assessment.workshop import WorkshopWindow
+from tests.support.qt import settle
 
 
 @pytest.fixture
@@ -36,10 +36,25 @@ def db(tmp_path: Path) -> Database:
 def key(
     qtbot: QtBot, k: Qt.Key | str, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
 ) -> None:
-    """Press a key where the keyboard focus is, as a person would."""
+    """Press a key where the keyboard focus is, as a person would, and (as they would) give
+    the screen its moment to show what was saved."""
     target = QApplication.focusWidget()
     assert target is not None, "nothing has the keyboard focus"
     qtbot.keyClick(target, k, modifier)
+    settle(qtbot)
+
+
+def begin_sitting(
+    db: Database, assessment_id: int, participants: list[tuple[str, str]], label: str
+) -> int:
+    with db.transaction() as session:
+        return start_sitting(session, assessment_id, participants, label).value
+
+
+def workshop(db: Database, assessment_id: int, sitting: int | None) -> WorkshopWindow:
+    with db.session() as session:
+        start = workshop_start(session, assessment_id)
+    return WorkshopWindow(Ops(db), start, sitting)
 
 
 def type_text(qtbot: QtBot, text: str) -> None:
@@ -57,7 +72,7 @@ def activate(qtbot: QtBot, window: QWidget) -> None:
 def open_workshop(qtbot: QtBot, db: Database, sitting: int | None = None) -> WorkshopWindow:
     with db.session() as session:
         aid = find_assessment(session, "Baseline 2024")
-    window = WorkshopWindow(db, aid, sitting)
+    window = workshop(db, aid, sitting)
     qtbot.addWidget(window)
     window.showFullScreen()
     activate(qtbot, window)
@@ -190,6 +205,7 @@ def test_closing_saves_the_note_being_typed(qtbot: QtBot, db: Database) -> None:
     key(qtbot, Qt.Key.Key_E)
     type_text(qtbot, "Typed just before the window closed")
     window.close()
+    settle(qtbot)
     conn = sqlite3.connect(db.path)
     try:
         assert conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchall() == [
@@ -206,7 +222,7 @@ def test_moving_around_without_changing_anything_records_nothing(
     with db.session() as session:
         aid = find_assessment(session, "Baseline 2020 – staff")
     before = sqlite3.connect(demo_file).execute("SELECT count(*) FROM assessment_change").fetchone()
-    window = WorkshopWindow(db, aid, None)
+    window = workshop(db, aid, None)
     qtbot.addWidget(window)
     window.showFullScreen()
     activate(qtbot, window)
@@ -214,6 +230,7 @@ def test_moving_around_without_changing_anything_records_nothing(
     for k in [Qt.Key.Key_Right] * 12 + [Qt.Key.Key_PageDown, Qt.Key.Key_Left, Qt.Key.Key_PageUp]:
         key(qtbot, k)
     window.close()
+    settle(qtbot)
     after = sqlite3.connect(demo_file).execute("SELECT count(*) FROM assessment_change").fetchone()
     assert after == before
     db.close()
@@ -235,6 +252,7 @@ def test_undo_puts_back_notes_flags_and_overall_scores(qtbot: QtBot, db: Databas
     key(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.status.text() == "Nothing to undo"
     window.close()
+    settle(qtbot)
     with db.session() as session:
         detail = load_assessment(session, window.assessment_id)
     first = detail.areas[0].statements[0]
@@ -306,6 +324,7 @@ def test_a_workshop_reopens_where_the_group_stopped(qtbot: QtBot, db: Database) 
     key(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert window.reference.text() == "7 / M"
     window.close()
+    settle(qtbot)
 
     # Another sitting, after the file was closed and reopened (a power cut, say): back on 7 / M.
     path = db.path
@@ -323,8 +342,38 @@ def test_a_workshop_reopens_where_the_group_stopped(qtbot: QtBot, db: Database) 
         ).value
         for state in load_assessment(session, other).statements()[:3]:
             set_rating(session, other, state.statement_id, 2)
-    fresh = WorkshopWindow(reopened, other, None)
+    fresh = workshop(reopened, other, None)
     qtbot.addWidget(fresh)
     assert fresh.reference.text() == "1 / D"
     fresh.close()
     reopened.close()
+
+
+def test_an_open_results_window_follows_the_workshop(qtbot: QtBot, db: Database) -> None:
+    """Issue 12: a rating made in the workshop shows in a Results window already open on the same
+    assessment, without reopening it: the save is announced with what it changed."""
+    from nbdesk.ui.self_assessment.results import ResultsWindow
+
+    ops = Ops(db)
+    with db.session() as session:
+        aid = find_assessment(session, "Baseline 2024")
+        start = workshop_start(session, aid)
+    results = ResultsWindow(ops, aid)
+    qtbot.addWidget(results)
+    results.show()
+    settle(qtbot)
+    assert results.tiles["Statements rated"].value.text() == "0 of 106"
+    window = WorkshopWindow(ops, start, None)
+    qtbot.addWidget(window)
+    window.showFullScreen()
+    activate(qtbot, window)
+    window.statement.setFocus()
+    key(qtbot, "4")
+    key(qtbot, Qt.Key.Key_Right)
+    key(qtbot, "2")
+    assert results.tiles["Statements rated"].value.text() == "2 of 106"
+    assert results.tiles["Total"].value.text() == "6"
+    assert [s.points for s in results.detail.statements()[:2]] == [4, 2]
+    key(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert results.tiles["Statements rated"].value.text() == "1 of 106"
+    window.close()

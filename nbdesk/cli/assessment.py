@@ -103,14 +103,16 @@ def _add_details(parser: argparse.ArgumentParser) -> None:
 
 
 def _framework_id(session: Any, name: str | None, version: str | None) -> int:
-    from nbdesk.forms.store import find_framework, list_frameworks
+    from nbdesk.forms.store import find_framework, newest_framework
 
     if name:
         return find_framework(session, name, version)
-    loaded = list_frameworks(session)
-    if not loaded:
-        raise CommandError("No framework is loaded; load one with 'nbdesk framework import'.")
-    return max(loaded, key=lambda f: (f.loaded_at, f.id)).id
+    try:
+        return newest_framework(session)
+    except LookupError:
+        raise CommandError(
+            "No framework is loaded; load one with 'nbdesk framework import'."
+        ) from None
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -164,22 +166,19 @@ def run_archive(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from nbdesk.forms.store import framework_definition
-    from nbdesk.self_assessment.assessments import find_assessment, load_assessment
-    from nbdesk.self_assessment.exchange import write_template
+    from nbdesk.self_assessment.assessments import find_assessment
+    from nbdesk.self_assessment.exchange import write_ratings_workbook
 
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise CommandError(f"{out}: the workbook's name must end in .xlsx.")
     with open_db(args) as db, db.session() as session:
-        detail = None
         if args.source:
-            detail = load_assessment(session, find_assessment(session, args.source))
-            framework = detail.framework
+            assessment_id = find_assessment(session, args.source)
+            _, framework, detail = write_ratings_workbook(session, out, assessment_id=assessment_id)
         else:
-            fid = _framework_id(session, args.framework, args.framework_version)
-            framework = framework_definition(session, fid)
-    write_template(out, framework, detail)
+            framework_id = _framework_id(session, args.framework, args.framework_version)
+            _, framework, detail = write_ratings_workbook(session, out, framework_id=framework_id)
     print(
         f"Wrote {out}: {framework.statement_count} statements of {framework.name} "
         f"{framework.version}{' with the ratings of ' + repr(args.source) if detail else ''}."

@@ -16,8 +16,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nbdesk.common.errors import PlainError
 
-class ExportError(Exception):
+
+class ExportError(PlainError):
     """A file could not be written; the message says which and what to do. Nothing was changed."""
 
     def __init__(self, path: Path, message: str) -> None:

@@ -138,13 +138,27 @@ def framework_definition(session: Session, framework_id: int) -> FrameworkDef:
     )
 
 
+def newest_first(frameworks: list[FrameworkSummary]) -> list[FrameworkSummary]:
+    """The frameworks in the order an authority most likely means them: the newest loaded first
+    (a revised tool is loaded after the one it replaces)."""
+    return sorted(frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True)
+
+
+def newest_framework(session: Session) -> int:
+    """The id of the framework loaded most recently."""
+    loaded = newest_first(list_frameworks(session))
+    if not loaded:
+        raise LookupError("No framework is loaded yet.")
+    return loaded[0].id
+
+
 def find_framework(session: Session, name: str, version: str | None = None) -> int:
     """The id of a framework by name (the newest load if no version is given)."""
-    query = select(Framework.id).where(Framework.name == name)
+    every = list_frameworks(session)
+    found = [f for f in newest_first(every) if f.name == name]
     if version is not None:
-        query = query.where(Framework.version == version)
-    found = session.scalar(query.order_by(Framework.loaded_at.desc(), Framework.id.desc()))
-    if found is None:
-        known = ", ".join(f.title for f in list_frameworks(session)) or "none"
+        found = [f for f in found if f.version == version]
+    if not found:
+        known = ", ".join(f.title for f in every) or "none"
         raise LookupError(f"No framework called '{name}' is loaded (loaded: {known}).")
-    return found
+    return found[0].id

@@ -23,6 +23,7 @@ from nbdesk.common.atomic import write_atomically
 from nbdesk.common.changes import NOTHING, Changes
 from nbdesk.common.tabular import TableError, read_table
 from nbdesk.forms.framework import FrameworkDef
+from nbdesk.forms.store import framework_definition, newest_framework
 from nbdesk.self_assessment.assessments import AssessmentDetail, create_assessment, load_assessment
 from nbdesk.self_assessment.ratings import EVIDENCE, RATING, Change, set_evidence, set_rating
 
@@ -100,6 +101,27 @@ class ImportResult:
 
 
 # Writing -------------------------------------------------------------------------------------
+
+
+def write_ratings_workbook(
+    session: Session,
+    path: Path,
+    *,
+    assessment_id: int | None = None,
+    framework_id: int | None = None,
+    with_ratings: bool = True,
+) -> tuple[Path, FrameworkDef, AssessmentDetail | None]:
+    """The Ratings workbook working groups fill in: an assessment's framework (with its ratings
+    and evidence if `with_ratings`), else the framework asked for, else the newest loaded. Returns
+    the file, the framework and the assessment whose ratings it holds (None for a blank one)."""
+    detail = None
+    if assessment_id is not None:
+        detail = load_assessment(session, assessment_id)
+        framework = detail.framework
+    else:
+        framework = framework_definition(session, framework_id or newest_framework(session))
+    filled = detail if with_ratings else None
+    return write_template(path, framework, filled), framework, filled
 
 
 def write_template(

@@ -18,6 +18,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from nbdesk.common import clock
+from nbdesk.common.errors import PlainError
 from nbdesk.storage import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -29,7 +30,7 @@ READ_TIMEOUT_S = 5.0  # how long a check waits for another program's lock before
 DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
 
-class DatabaseError(Exception):
+class DatabaseError(PlainError):
     """A database file nbdesk cannot open; the message is written for the person who chose it."""
 
 
@@ -183,6 +184,12 @@ class Database:
     def integrity_check(self) -> list[str]:
         with self.engine.connect() as conn:
             return [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+
+    def back_up(self, reason: str = "manual") -> Path:
+        """A complete copy in the backups folder beside the file (the newest ten are kept)."""
+        from nbdesk.storage.backup import rotating_backup
+
+        return rotating_backup(self.path, reason)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -97,19 +97,21 @@ class Controller(QObject):
         window.new_requested.connect(self.new_file)
 
     def start(self, plan: OpenPlan) -> None:
-        from nbdesk.ui.worker import run_in_background
+        from nbdesk.ui.ops import errand
 
         self.window.show_opening(plan.path)
-        run_in_background(
+        errand(
             self.window,
             f"Opening {plan.path.name}",
-            lambda progress, cancelled: carry_out(plan),
+            lambda progress: carry_out(plan),
             self._done,
             self._failed,
         )
 
     def _done(self, opened: Opened) -> None:
-        self.window.set_database(opened.db, opened.authority)
+        from nbdesk.ui.ops import Ops
+
+        self.window.set_ops(Ops(opened.db), opened.authority)
         if opened.warning:
             self.window.statusBar().showMessage(opened.warning)
         self.opened.emit()
@@ -214,9 +216,16 @@ def report_unexpected_errors() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, trace)
             return
+        import threading
         import traceback
 
         details = "".join(traceback.format_exception(kind, exc, trace))
+        if threading.current_thread() is not threading.main_thread():
+            # Only the UI thread may show a dialog; from the worker the details are logged.
+            from nbdesk.common.log import record_failure
+
+            record_failure("Unexpected error on the worker", details)
+            return
         show_error(
             QApplication.activeWindow(),
             "Something went wrong",
@@ -270,4 +279,7 @@ def run_gui(args: argparse.Namespace) -> int:
         _trace_start_up(window, controller)
     controller.start(plan)
     result = app.exec()
+    from nbdesk.ui.ops import wait_for_work
+
+    wait_for_work()  # what was asked before the window closed is finished, not cut off
     return exit_code or result

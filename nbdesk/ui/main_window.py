@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 from nbdesk import __version__
 from nbdesk.common.buildinfo import build_description
 from nbdesk.ui import settings as prefs
-from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.sections.base import (
     ActionPlanSection,
     Section,
 )
 
 if TYPE_CHECKING:
-    from nbdesk.storage import Database
+    from nbdesk.common.changes import Changes
+    from nbdesk.ui.ops import Ops
     from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
 
 FILE_FILTER = "nbdesk files (*.nbdesk);;All files (*)"
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.db: Database | None = None
+        self.ops: Ops | None = None
         self.authority = ""
         self.framework_dialog: LoadFrameworkDialog | None = None  # the last one opened
         self.setAccessibleName("nbdesk main window")
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         if section in self._waiting_for_data:
             self._waiting_for_data.discard(section)
             section.authority = self.authority
-            section.set_database(self.db)
+            section.set_ops(self.ops)
         elif self.stack.currentWidget() is not section:
             section.shown_again()
         self.stack.setCurrentWidget(section)
@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def show_open_failed(self) -> None:
         self.statusBar().clearMessage()
-        if self.db is not None and self.sections:
+        if self.ops is not None and self.sections:
             self.nav.setEnabled(True)
             self.load_framework_action.setEnabled(True)
             self._show(self.sections[self.nav.currentRow()])
@@ -176,28 +176,34 @@ class MainWindow(QMainWindow):
         # A screen reader reads the accessible name, so it must carry the message itself.
         self.status_page.setAccessibleName(QTextDocumentFragment.fromHtml(html).toPlainText())
 
-    def set_database(self, db: Database, authority: str) -> None:
-        if self.db is not None and self.db is not db:
-            from nbdesk.ui.worker import wait_for_background_work
-
-            wait_for_background_work()  # an export or preview still reading the old file
-            self.db.close()
-        self.db = db
+    def set_ops(self, ops: Ops, authority: str) -> None:
+        """A file is open: the sections work on it through `ops`, and hear what each save changed."""
+        if self.ops is not None and self.ops is not ops:
+            self.ops.close()  # after the work still queued on the old file
+        self.ops = ops
+        ops.changed.connect(self.announce)
         self.authority = authority
         if not self.sections:
             self._build_sections()
         self.setWindowTitle(f"{authority} — nbdesk")
-        self.file_label.setText(str(db.path))
-        self.file_label.setAccessibleName(f"Data file: {db.path}")
+        self.file_label.setText(str(ops.path))
+        self.file_label.setAccessibleName(f"Data file: {ops.path}")
+        self.load_framework_action.setEnabled(True)
         self.statusBar().clearMessage()
         self._waiting_for_data = set(self.sections)
         self.nav.setEnabled(True)
-        self.load_framework_action.setEnabled(True)
         self._show(self.sections[max(self.nav.currentRow(), 0)])
-        prefs.remember_file(db.path)
+        prefs.remember_file(ops.path)
+
+    def announce(self, changes: Changes) -> None:
+        """After each save: every section that has read the file hears what changed (the others
+        read it when first shown), and so does any window listening to Ops.changed itself."""
+        for section in self.sections:
+            if section not in self._waiting_for_data:
+                section.on_changes(changes)
 
     def _choose_file(self) -> None:
-        start = str(self.db.path.parent) if self.db else ""
+        start = str(self.ops.path.parent) if self.ops else ""
         name, _ = QFileDialog.getOpenFileName(self, "Open an authority file", start, FILE_FILTER)
         if name:
             self.open_requested.emit(Path(name))
@@ -214,61 +220,55 @@ class MainWindow(QMainWindow):
 
     def load_framework(self) -> None:
         """File › Load framework…: choose the file, see what it holds (or every fault), then Load."""
-        if self.db is None:
+        if self.ops is None:
             return
         from nbdesk.ui.self_assessment.framework_dialog import choose_and_load
 
-        self.framework_dialog = choose_and_load(self, self.db, self._framework_loaded)
+        self.framework_dialog = choose_and_load(self, self.ops, self._framework_loaded)
 
     def _framework_loaded(self, _framework_id: int, message: str) -> None:
+        # The sections heard through Ops.changed that a framework was loaded; say so here too.
         self.statusBar().showMessage(message, 10000)
-        for section in self.sections:
-            if section not in self._waiting_for_data:  # the others read the file when shown
-                section.frameworks_changed()
 
     def back_up_now(self) -> None:
-        if self.db is None:
+        if self.ops is None:
             return
-        from nbdesk.storage.backup import rotating_backup
-        from nbdesk.ui.worker import run_in_background
-
-        path = self.db.path
 
         def done(target: Path) -> None:
             self.statusBar().showMessage(f"Backed up to {target}", 10000)
             QMessageBox.information(self, "Backed up", f"A complete copy was saved as:\n{target}")
 
-        run_in_background(
-            self,
-            "Backing up",
-            lambda progress, cancelled: rotating_backup(path),
-            done,
-            lambda exc, trace: show_error(self, "Backup failed", str(exc), trace),
-        )
+        self.ops.back_up(self, done)
 
-    def about_text(self) -> str:
-        from nbdesk.forms.store import list_frameworks
-
-        frameworks: list[str] = []
-        if self.db is not None:
-            with self.db.session() as session:
-                frameworks = [
-                    f"{f.title}: {f.areas} areas, {f.statements} statements"
-                    for f in list_frameworks(session)
-                ]
+    def about_text(self, frameworks: list[str]) -> str:
         items = "".join(f"<li>{f}</li>" for f in frameworks) or "<li>none loaded</li>"
         return (
             f"<h2>nbdesk {__version__}</h2><p>{build_description().strip(' ()') or 'Not a build'}"
             f"</p><p>Authority: {self.authority}</p>"
-            f"<p>Data file: {self.db.path if self.db else 'none'}</p>"
+            f"<p>Data file: {self.ops.path if self.ops else 'none'}</p>"
             f"<p>Frameworks loaded:</p><ul>{items}</ul>"
         )
 
     def show_about(self) -> None:
+        if self.ops is None:
+            self._show_about_box([])
+            return
+        from nbdesk.forms.store import list_frameworks
+
+        self.ops.read(
+            self,
+            lambda session: [
+                f"{f.title}: {f.areas} areas, {f.statements} statements"
+                for f in list_frameworks(session)
+            ],
+            self._show_about_box,
+        )
+
+    def _show_about_box(self, frameworks: list[str]) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "About nbdesk",
-            self.about_text(),
+            self.about_text(frameworks),
             QMessageBox.StandardButton.Ok,
             self,
         )
@@ -284,9 +284,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         prefs.settings().setValue("main_window/geometry", self.saveGeometry())
-        if self.db is not None:
-            from nbdesk.ui.worker import wait_for_background_work
-
-            wait_for_background_work()
-            self.db.close()
+        if self.ops is not None:
+            self.ops.close()
         super().closeEvent(event)

@@ -158,11 +158,12 @@ class SearchProxy(QSortFilterProxyModel):
 
 
 class LazyRowsModel(_ColumnsModel):
-    """A table over row ids only; each row's values are fetched (through a service) a page at a
-    time when the view first paints it, and kept in a bounded cache.
+    """A table over row ids only; each row's values are asked for (through Ops, on the worker) a
+    page at a time when the view first paints it, and kept in a bounded cache.
 
     Opening or filtering a 10,000-person register then costs one query for the ids in order and a
-    screenful of rows, as Anki's browser does, instead of reading and holding every row."""
+    screenful of rows, as Anki's browser does, instead of reading and holding every row. A row not
+    yet back shows empty for a moment; the UI thread never waits for it."""
 
     PAGE = 200
     CACHE_LIMIT = 5000
@@ -170,25 +171,37 @@ class LazyRowsModel(_ColumnsModel):
     def __init__(
         self,
         columns: Sequence[Column],
-        fetch: Callable[[list[int]], list[Any]],
+        request: Callable[[list[int], Callable[[list[Any]], None]], None],
         resort: Callable[[str, bool], None],
         parent: Any = None,
     ) -> None:
         super().__init__(columns, parent)
-        self.fetch = fetch
+        self.request = request  # request(ids, deliver): read those rows, then deliver(rows)
         self.resort = resort
         self.ids: list[int] = []
+        self.positions: dict[int, int] = {}
         self.cache: dict[int, Any] = {}
+        self.asked: set[int] = set()  # first rows of the pages asked for and not yet back
+        self.missing: set[int] = set()  # ids asked for that are no longer there
+        self.generation = 0  # rows asked for before the last reset are not for this list
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self.ids = ids
+        self.positions = {person_id: n for n, person_id in enumerate(ids)}
         self.cache = {}
+        self.asked = set()
+        self.missing = set()
+        self.generation += 1
         self.endResetModel()
+        if ids:
+            self._ask(0)  # the first screenful, before the view even asks
 
     def forget(self) -> None:
         """Drop cached rows (after an edit) so the next paint reads them again."""
         self.cache = {}
+        self.asked = set()
+        self.generation += 1
         if self.ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1)
@@ -196,13 +209,33 @@ class LazyRowsModel(_ColumnsModel):
 
     def row(self, number: int) -> Any:
         person_id = self.ids[number]
-        if person_id not in self.cache:
-            if len(self.cache) > self.CACHE_LIMIT:
-                self.cache = {}
-            start = number - number % self.PAGE
-            for item in self.fetch(self.ids[start : start + self.PAGE]):
-                self.cache[item.id] = item
-        return self.cache.get(person_id)
+        found = self.cache.get(person_id)
+        if found is None and person_id not in self.missing:
+            self._ask(number - number % self.PAGE)
+        return found
+
+    def _ask(self, start: int) -> None:
+        if start in self.asked:
+            return
+        self.asked.add(start)
+        generation = self.generation
+        wanted = self.ids[start : start + self.PAGE]
+        self.request(wanted, lambda rows: self._deliver(generation, start, wanted, rows))
+
+    def _deliver(self, generation: int, start: int, wanted: list[int], rows: list[Any]) -> None:
+        if generation != self.generation:
+            return  # for a list shown before the last filter or sort
+        self.asked.discard(start)
+        self.missing |= set(wanted) - {item.id for item in rows}
+        if len(self.cache) > self.CACHE_LIMIT:
+            self.cache = {}
+        for item in rows:
+            self.cache[item.id] = item
+        numbers = [self.positions[item.id] for item in rows if item.id in self.positions]
+        if numbers:
+            self.dataChanged.emit(
+                self.index(min(numbers), 0), self.index(max(numbers), len(self.columns) - 1)
+            )
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.ids)

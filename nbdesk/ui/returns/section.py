@@ -2,7 +2,7 @@
 which cells will be hidden as [c]), choose the file, and write it off the UI thread.
 
 Everything it shows comes from nbdesk.returns.service as plain values. Both the preview (which
-counts a round of thousands of people) and the writing run through run_in_background, so the window
+counts a round of thousands of people) and the writing run on the worker through Ops, so the window
 never waits on them; a progress dialog shows only if one takes a while. Only the newest preview asked
 for is shown, however quickly the choices change. A failed write (the file open in Excel, read-only,
 a full disk) is explained in one dialog and leaves no half-written file.
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.common.atomic import ExportError
+from nbdesk.common.changes import Changes
+from nbdesk.common.errors import is_plain
 from nbdesk.returns import service
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.worker import run_in_background
 
 NO_COMPARISON = "No comparison"
 
@@ -112,18 +112,27 @@ class ReturnsSection(Section):
         self.last_written: Path | None = None
         self._preview_asked = 0  # numbers each preview asked for; only the newest is shown
         self._preview_shown = 0
+        self._listing = False  # the assessments or rounds are being read
         self._kind_changed()
 
     # Choosing ----------------------------------------------------------------------------------
 
-    def set_database(self, db: Any) -> None:
-        super().set_database(db)
+    def set_ops(self, ops: Any) -> None:
+        super().set_ops(ops)
         self._kind_changed()
 
     def shown_again(self) -> None:
-        """Assessments and rounds are made in the other sections: list them afresh, keeping what
-        was chosen."""
+        """Back from another section: list the assessments and rounds afresh (another program,
+        the command line say, may have made one), keeping what was chosen."""
         self._kind_changed(keep=(self.subject.currentData(), self.compare.currentData()))
+
+    def on_changes(self, changes: Changes) -> None:
+        """A return shows assessments and rounds made anywhere: list them afresh (keeping what
+        was chosen) when they change, and prepare the preview again if what it shows changed."""
+        if changes.assessment_list or changes.rounds or changes.authority:
+            self._kind_changed(keep=(self.subject.currentData(), self.compare.currentData()))
+        elif changes.assessments or changes.members or changes.completions or changes.register:
+            self.refresh_preview()
 
     def current_kind(self) -> service.Kind:
         return service.kind(self.kind.currentData())
@@ -137,10 +146,19 @@ class ReturnsSection(Section):
         self.subject.setAccessibleName(
             "Assessment" if k.subject == "assessment" else "Survey round"
         )
-        items: list[service.Subject] = []
-        if self.db is not None:
-            with self.db.session() as session:
-                items = service.subjects(session, k.key)
+        if self.ops is None:
+            self._fill_subjects([], keep)
+            return
+        self._listing = True
+        self.ops.read(
+            self,
+            lambda session: service.subjects(session, k.key),
+            lambda items: self._fill_subjects(items, keep),
+            key=f"returns-subjects-{id(self)}",
+        )
+
+    def _fill_subjects(self, items: list[service.Subject], keep: tuple[Any, Any]) -> None:
+        self._listing = False
         self.subject.blockSignals(True)
         self.subject.clear()
         for item in items:
@@ -177,10 +195,10 @@ class ReturnsSection(Section):
         """Prepare the preview of the current choice on the worker thread."""
         k = self.current_kind()
         subject_id = self.subject.currentData()
-        self.export_button.setEnabled(self.db is not None and subject_id is not None)
+        self.export_button.setEnabled(self.ops is not None and subject_id is not None)
         self._preview_asked += 1
         asked = self._preview_asked
-        if self.db is None:
+        if self.ops is None:
             self._show_preview(asked, "<p>No file is open.</p>")
             return
         if subject_id is None:
@@ -188,18 +206,19 @@ class ReturnsSection(Section):
             self._show_preview(asked, f"<p>There are no {what} in this file yet.</p>")
             return
         self.preview.setHtml("<p><i>Preparing the preview…</i></p>")
-        db, key, compare_id = self.db, k.key, self.compare.currentData()
+        key, compare_id = k.key, self.compare.currentData()
 
-        def job(progress: Any, cancelled: Any) -> str:
-            with db.session() as session:
-                return preview_html(service.preview(session, key, subject_id, compare_id))
-
-        def failed(exc: Exception, trace: str) -> None:
+        def failed(exc: Exception) -> None:
             # A preview that fails must not break the section; the export will say what is wrong.
             self._show_preview(asked, f"<p><b>Cannot preview:</b> {html.escape(str(exc))}</p>")
 
-        run_in_background(
-            self, "Preparing the preview", job, lambda text: self._show_preview(asked, text), failed
+        self.ops.read(
+            self,
+            lambda session: preview_html(service.preview(session, key, subject_id, compare_id)),
+            lambda text: self._show_preview(asked, text),
+            key=f"returns-preview-{id(self)}",
+            failed=failed,
+            title="Preparing the preview",
         )
 
     def _show_preview(self, asked: int, text: str) -> None:
@@ -210,7 +229,7 @@ class ReturnsSection(Section):
 
     def preview_pending(self) -> bool:
         """True while the preview of the current choice is still being prepared."""
-        return self._preview_shown != self._preview_asked
+        return self._listing or self._preview_shown != self._preview_asked
 
     # Export ------------------------------------------------------------------------------------
 
@@ -220,7 +239,7 @@ class ReturnsSection(Section):
         return ask_save_path(self, "Export to", "returns", suggested, file_filter, suffix)
 
     def start_export(self) -> None:
-        if self.db is None or self.subject.currentData() is None or self.task is not None:
+        if self.ops is None or self.subject.currentData() is None or self.task is not None:
             return
         k = self.current_kind()
         path = self.ask_for_path(
@@ -233,15 +252,16 @@ class ReturnsSection(Section):
             path = path.with_name(path.name + k.suffix)
         subject_id = self.subject.currentData()
         compare_id = self.compare.currentData() if k.key == service.SA_REPORT else None
-        db = self.db
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {path.name}…")
-
-        def job(progress: Any, cancelled: Any) -> Path:
-            return service.export(db.session, k.key, subject_id, path, compare_id, progress)
-
-        self.task = run_in_background(
-            self, f"Writing {path.name}", job, self._written, self._failed
+        self.task = self.ops.run_with_sessions(
+            self,
+            f"Writing {path.name}",
+            lambda sessions, progress: service.export(
+                sessions, k.key, subject_id, path, compare_id, progress.report
+            ),
+            self._written,
+            failed=self._failed,
         )
 
     def _written(self, path: Path) -> None:
@@ -251,16 +271,13 @@ class ReturnsSection(Section):
         self.status.setText(f"Saved: {path}")
         self.status.setAccessibleName(f"Export status: saved {path}")
 
-    def _failed(self, exc: Exception, trace: str) -> None:
+    def _failed(self, exc: Exception) -> None:
         self.task = None
         self.export_button.setEnabled(True)
-        if isinstance(exc, ExportError):
-            self.status.setText(f"Not saved: {exc}")
-            self.status.setAccessibleName(f"Export status: not saved. {exc}")
+        self.status.setText(f"Not saved: {exc}")
+        self.status.setAccessibleName(f"Export status: not saved. {exc}")
+        if is_plain(exc):  # an unforeseen failure was shown by Ops, with its details logged
             show_error(self, "The file was not saved", str(exc))
-        else:
-            self.status.setText("Not saved: something went wrong.")
-            show_error(self, "The file was not saved", str(exc), trace)
 
 
 def preview_html(p: service.Preview) -> str:

@@ -1,3 +1,5 @@
+"""What every section of the main window has: the open file (as Ops), and a way to hear changes."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -5,8 +7,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from nbdesk.common.changes import Changes
+
 if TYPE_CHECKING:
-    from nbdesk.storage import Database
+    from nbdesk.ui.ops import Ops
 
 
 class Section(QWidget):
@@ -16,18 +20,19 @@ class Section(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.title)
-        self.db: Database | None = None
+        self.ops: Ops | None = None
         self.authority = ""  # the authority's name, for the names of files it exports
 
-    def set_database(self, db: Database | None) -> None:
-        self.db = db
+    def set_ops(self, ops: Ops | None) -> None:
+        """The open file: given when the section is first shown (or a file is opened)."""
+        self.ops = ops
+
+    def on_changes(self, changes: Changes) -> None:
+        """Something was saved (here or elsewhere): read again what `changes` names, if this
+        section shows it."""
 
     def shown_again(self) -> None:
-        """Brought back to the front after working elsewhere: a section that shows what other
-        sections change (the Returns section lists their assessments and rounds) reloads it."""
-
-    def frameworks_changed(self) -> None:
-        """A framework was loaded from the File menu: a section that shows them reloads."""
+        """Brought back to the front after working elsewhere."""
 
 
 class ComingSection(Section):

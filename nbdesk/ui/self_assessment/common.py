@@ -4,7 +4,6 @@ that are never the only signal, and number formatting."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from nbdesk.common import clock
 from nbdesk.common.figures import fixed, signed
-from nbdesk.forms.store import list_frameworks
+from nbdesk.forms.store import FrameworkSummary, newest_first
 from nbdesk.self_assessment.assessments import (
     PERSPECTIVE_LABELS,
     PERSPECTIVES,
@@ -25,9 +24,6 @@ from nbdesk.self_assessment.assessments import (
     STAGES,
 )
 from nbdesk.ui.date_field import DateField
-
-if TYPE_CHECKING:
-    from nbdesk.storage import Database
 
 # Each rating has a colour, but its number and label are always shown beside it.
 RATING_COLOURS = {4: "#1b6e36", 3: "#4a7212", 2: "#9a5700", 1: "#b3261e"}
@@ -77,7 +73,9 @@ class AssessmentFields:
     """The stage, perspective, date and framework of a new assessment: the same four choices in
     the New assessment dialog and when a workbook becomes a new assessment."""
 
-    def __init__(self, db: Database, framework_name: str = "Framework") -> None:
+    def __init__(
+        self, frameworks: list[FrameworkSummary], framework_name: str = "Framework"
+    ) -> None:
         self.stage = QComboBox()
         self.stage.setAccessibleName("Stage")
         for stage in STAGES:
@@ -89,15 +87,13 @@ class AssessmentFields:
         self.held_on = DateField("Date", clock.today())
         self.framework = QComboBox()
         self.framework.setAccessibleName(framework_name)
-        self.fill_frameworks(db)
+        self.fill_frameworks(frameworks)
 
-    def fill_frameworks(self, db: Database) -> None:
+    def fill_frameworks(self, frameworks: list[FrameworkSummary]) -> None:
         """List the loaded frameworks (again, when one is loaded while a dialog is open)."""
-        with db.session() as session:
-            self.frameworks = list_frameworks(session)
+        self.frameworks = frameworks
         self.framework.clear()
-        # The newest loaded framework first: the one an authority is most likely to mean.
-        for fw in sorted(self.frameworks, key=lambda f: (f.loaded_at, f.id), reverse=True):
+        for fw in newest_first(frameworks):
             self.framework.addItem(f"{fw.title} — {fw.statements} statements", fw.id)
 
     def date(self) -> date:

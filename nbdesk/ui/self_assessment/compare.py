@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.common.changes import Changes
 from nbdesk.self_assessment.assessments import AssessmentSummary
 from nbdesk.self_assessment.comparison import (
     GAP,
@@ -23,8 +24,8 @@ from nbdesk.self_assessment.comparison import (
     StatementComparison,
     compare_assessments,
 )
-from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, presenting_buttons, scaled_font
 from nbdesk.ui.self_assessment.results import make_table
@@ -55,9 +56,9 @@ def default_pair(
 class CompareWindow(QWidget):
     closed = Signal()
 
-    def __init__(self, db: Database, items: list[AssessmentSummary], chosen: int | None) -> None:
+    def __init__(self, ops: Ops, items: list[AssessmentSummary], chosen: int | None) -> None:
         super().__init__()
-        self.db = db
+        self.ops = ops
         self.setWindowTitle("Compare assessments")
         self.setAccessibleName("Compare assessments")
         self.first = QComboBox()
@@ -122,7 +123,13 @@ class CompareWindow(QWidget):
         line = self.fontMetrics().height()
         self.resize(line * 75, line * 50)
         self.comparison: Comparison | None = None
+        ops.changed.connect(self._changed)
         self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        first, second = self.first.currentData(), self.second.currentData()
+        if any(changes.touches_assessment(a) for a in (first, second) if a is not None):
+            self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
@@ -133,12 +140,16 @@ class CompareWindow(QWidget):
         if first is None or second is None or first == second:
             self.heading.setText("Choose two different assessments.")
             return
-        try:
-            with self.db.session() as session:
-                result = compare_assessments(session, first, second)
-        except (LookupError, ValueError) as exc:
-            show_error(self, "Cannot compare", str(exc))
-            return
+        self.ops.read(
+            self,
+            lambda session: compare_assessments(session, first, second),
+            self.show_comparison,
+            key=f"compare-{id(self)}",
+            failed=lambda exc: show_error(self, "Cannot compare", str(exc)),
+            title="Comparing",
+        )
+
+    def show_comparison(self, result: Comparison) -> None:
         self.comparison = result
         gap = result.kind == GAP
         a_label, b_label = result.first_label, result.second_label

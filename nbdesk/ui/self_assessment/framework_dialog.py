@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -29,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.common.errors import is_plain
 from nbdesk.forms.framework import FrameworkDef, FrameworkError, FrameworkFault
 from nbdesk.forms.store import FrameworkConflictError, StoreResult
-from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.file_dialogs import ask_open_path
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
-from nbdesk.ui.worker import run_in_background
 
 FILE_FILTER = "Framework files (*.toml *.xlsx *.xlsm *.csv);;All files (*)"
 PRACTICE_NOTE = (
@@ -54,7 +54,7 @@ class FrameworkCheck:
     loaded: frozenset[tuple[str, str]]  # (name, version) of the frameworks already in the file
 
 
-def check_framework_file(db: Database, path: Path) -> FrameworkCheck:
+def check_framework_file(session: Any, path: Path) -> FrameworkCheck:
     from nbdesk.forms.spreadsheet import load_any_framework, names_itself
     from nbdesk.forms.store import list_frameworks
 
@@ -66,8 +66,7 @@ def check_framework_file(db: Database, path: Path) -> FrameworkCheck:
         faults = exc.faults
     except OSError as exc:  # a file that went away or is locked between choosing and reading
         faults = (FrameworkFault(path.name, f"cannot be read ({exc.strerror or exc})."),)
-    with db.session() as session:
-        loaded = frozenset((f.name, f.version) for f in list_frameworks(session))
+    loaded = frozenset((f.name, f.version) for f in list_frameworks(session))
     return FrameworkCheck(path, definition, faults, names_itself(path), loaded)
 
 
@@ -111,9 +110,9 @@ class LoadFrameworkDialog(QDialog):
 
     loaded = Signal(int, str)
 
-    def __init__(self, db: Database, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ops = ops
         self.path = Path(path)
         self.check: FrameworkCheck | None = None
         self.framework_id: int | None = None
@@ -221,18 +220,18 @@ class LoadFrameworkDialog(QDialog):
     # Checking ---------------------------------------------------------------------------------
 
     def _start_check(self) -> None:
-        db, path = self.db, self.path
+        path = self.path
 
-        def failed(exc: Exception, _trace: str) -> None:
+        def failed(exc: Exception) -> None:
             fault = FrameworkFault(path.name, f"could not be checked: {exc}")
             self._checked(FrameworkCheck(path, None, (fault,), False, frozenset()))
 
-        run_in_background(
+        self.ops.read(
             self,
-            f"Checking {path.name}",
-            lambda progress, cancelled: check_framework_file(db, path),
+            lambda session: check_framework_file(session, path),
             self._checked,
-            failed,
+            failed=failed,
+            title=f"Checking {path.name}",
         )
 
     def _checked(self, check: FrameworkCheck) -> None:
@@ -333,13 +332,7 @@ class LoadFrameworkDialog(QDialog):
             return
         self.storing = True
         self.buttons.setEnabled(False)  # the file is being written: Load once, and no Cancel
-        db = self.db
-
-        def job(progress: object, cancelled: object) -> StoreResult:
-            from nbdesk.forms.store import store_framework
-
-            with db.transaction() as session:
-                return store_framework(session, definition)
+        from nbdesk.forms.store import store_framework
 
         def done(result: StoreResult) -> None:
             self.storing = False
@@ -354,56 +347,53 @@ class LoadFrameworkDialog(QDialog):
             self.accept()
             self.loaded.emit(result.id, message)
 
-        def failed(exc: Exception, _trace: str) -> None:
+        def failed(exc: Exception) -> None:
             self.storing = False
             self.buttons.setEnabled(True)
-            if isinstance(exc, FrameworkConflictError):
-                message = str(exc)
-            else:
-                message = f"The framework could not be stored: {exc}"
-            show_error(self, "Framework not loaded", f"{message}\n\nNothing was stored.")
+            if is_plain(exc):  # an unforeseen failure was shown by Ops, its details logged
+                if isinstance(exc, FrameworkConflictError):
+                    message = str(exc)
+                else:
+                    message = f"The framework could not be stored: {exc}"
+                show_error(self, "Framework not loaded", f"{message}\n\nNothing was stored.")
             self._naming_changed()
             if not self.version.isReadOnly():
                 self.version.setFocus()
                 self.version.selectAll()
 
-        run_in_background(self, "Loading the framework", job, done, failed)
+        self.ops.write(
+            self,
+            lambda session: store_framework(session, definition),
+            done,
+            failed=failed,
+            title="Loading the framework",
+        )
 
 
 def choose_and_load(
-    parent: QWidget, db: Database, on_loaded: Callable[[int, str], None]
+    parent: QWidget, ops: Ops, on_loaded: Callable[[int, str], None]
 ) -> LoadFrameworkDialog | None:
     """Ask for a framework file and open its preview; once it is stored, `on_loaded` is called
     with its id and what happened. (Pass a bound method: a lambda holding the dialog, freed as
     Qt deletes the dialog, could crash.)"""
-    name, _ = QFileDialog.getOpenFileName(
-        parent, "Load a framework", str(db.path.parent), FILE_FILTER
-    )
-    if not name:
+    path = ask_open_path(parent, "Load a framework", "frameworks", FILE_FILTER)
+    if path is None:
         return None
-    dialog = LoadFrameworkDialog(db, Path(name), parent)
+    dialog = LoadFrameworkDialog(ops, path, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.loaded.connect(on_loaded)
     dialog.open()
     return dialog
 
 
-def use_demonstration(parent: QWidget, db: Database, on_loaded: Callable[[int], None]) -> None:
+def use_demonstration(parent: QWidget, ops: Ops, on_loaded: Callable[[int], None]) -> None:
     """Store the demonstration framework that ships with nbdesk (practice text), off the UI thread."""
+    from nbdesk.forms.framework import demonstration_framework
+    from nbdesk.forms.store import store_framework
 
-    def job(progress: object, cancelled: object) -> int:
-        from nbdesk.forms.framework import demonstration_framework
-        from nbdesk.forms.store import store_framework
-
-        with db.transaction() as session:
-            return store_framework(session, demonstration_framework()).id
-
-    run_in_background(
+    ops.write(
         parent,
-        "Adding the demonstration framework",
-        job,
-        on_loaded,
-        lambda exc, _trace: show_error(
-            parent, "Demonstration framework not added", f"{exc}\n\nNothing was stored."
-        ),
+        lambda session: store_framework(session, demonstration_framework()),
+        lambda result: on_loaded(result.id),
+        title="Adding the demonstration framework",
     )

@@ -6,7 +6,9 @@ rating that would change; a faulty file is reported by row and column and change
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,24 +26,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.forms.store import framework_definition
+from nbdesk.common.errors import is_plain
+from nbdesk.forms.store import FrameworkSummary, framework_definition
 from nbdesk.self_assessment.assessments import AssessmentSummary, load_assessment
-from nbdesk.storage import Database
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_open_path
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.common import AssessmentFields
 
 
 class ImportRatingsDialog(QDialog):
     def __init__(
         self,
-        db: Database,
+        ops: Ops,
         items: list[AssessmentSummary],
+        frameworks: list[FrameworkSummary],
         chosen: int | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ops = ops
         self.assessment_id: int | None = None
         self._checked_for: tuple[object, ...] | None = None
         self._sheet = None
@@ -67,7 +71,7 @@ class ImportRatingsDialog(QDialog):
         group.addButton(self.into)
         self.name = QLineEdit()
         self.name.setAccessibleName("New assessment's name")
-        self.fields = AssessmentFields(db, "Framework the workbook was made from")
+        self.fields = AssessmentFields(frameworks, "Framework the workbook was made from")
         self.stage, self.perspective = self.fields.stage, self.fields.perspective
         self.held_on, self.framework = self.fields.held_on, self.fields.framework
         self.target = QComboBox()
@@ -155,15 +159,8 @@ class ImportRatingsDialog(QDialog):
         self.import_button.setEnabled(ready and has_name)
 
     def check(self) -> None:
-        """Read and check the whole file; show every fault, or what importing would do."""
-        from nbdesk.forms.store import find_framework
-        from nbdesk.self_assessment.exchange import (
-            RatingsImportError,
-            plan_import,
-            read_ratings,
-            sheet_framework,
-        )
-
+        """Read and check the whole file on the worker; show every fault, or what importing
+        would do."""
         self._sheet = None
         self._checked_for = None
         raw = self.path.text().strip()
@@ -172,65 +169,41 @@ class ImportRatingsDialog(QDialog):
             self._settings_changed()
             return
         path = Path(raw)
-        try:
-            with self.db.session() as session:
-                if self.as_new.isChecked():
-                    # The About sheet nbdesk writes names the framework; prefer it when present.
-                    name, version = sheet_framework(path)
-                    if name:
-                        try:
-                            fid = find_framework(session, name, version or None)
-                            self.framework.blockSignals(True)
-                            self.framework.setCurrentIndex(self.framework.findData(fid))
-                            self.framework.blockSignals(False)
-                        except LookupError:
-                            pass
-                    fid = self.framework.currentData()
-                    if fid is None:
-                        raise ValueError("No framework is loaded.")
-                    sheet = read_ratings(path, framework_definition(session, fid))
-                    rated = sum(1 for r in sheet.rows if r.points is not None)
-                    notes = sum(1 for r in sheet.rows if r.evidence)
-                    text = (
-                        f"The workbook is fine: {len(sheet.rows)} statement row(s), {rated} rated, "
-                        f"{notes} with evidence.\nImport creates a new assessment with them."
-                    )
-                else:
-                    target = self.target.currentData()
-                    if target is None:
-                        raise ValueError("Choose the assessment to fill.")
-                    detail = load_assessment(session, target)
-                    sheet = read_ratings(path, detail.framework)
-                    plan = plan_import(detail, sheet)
-                    lines = [
-                        f"The workbook is fine. Importing into '{detail.summary.name}' would give "
-                        f"{plan.ratings} unrated statement(s) a rating and change "
-                        f"{plan.evidence} evidence note(s)."
-                    ]
-                    if plan.overwrites:
-                        lines.append(
-                            f"\nIt would also CHANGE {len(plan.overwrites)} existing rating(s):"
-                        )
-                        lines.extend(
-                            f"  {c.reference}: {c.old} {c.old_label} → {c.new} {c.new_label}"
-                            for c in plan.overwrites
-                        )
-                        lines.append("\nImport only if the group agreed these changes.")
-                    else:
-                        lines.append("No existing rating would change.")
-                    text = "\n".join(lines)
-                    self.import_button.setText(
-                        f"&Import and change {len(plan.overwrites)} rating(s)"
-                        if plan.overwrites
-                        else "&Import"
-                    )
-        except (RatingsImportError, LookupError, ValueError) as exc:
-            self.report.setPlainText(str(exc))
-            self._settings_changed()
-            return
-        self._sheet = sheet
-        self._checked_for = self._settings()
-        self.report.setPlainText(text)
+        settings = self._settings()
+        as_new, framework_id, target = (
+            self.as_new.isChecked(),
+            self.framework.currentData(),
+            self.target.currentData(),
+        )
+        self.report.setPlainText("Checking the workbook…")
+        self.ops.read(
+            self,
+            lambda session: check_workbook(session, path, as_new, framework_id, target),
+            lambda checked: self._checked(checked, settings),
+            failed=self._check_failed,
+            key=f"ratings-check-{id(self)}",
+            title="Checking the workbook",
+        )
+
+    def _check_failed(self, exc: Exception) -> None:
+        self.report.setPlainText(str(exc))
+        self._settings_changed()
+
+    def _checked(self, checked: WorkbookCheck, settings: tuple[object, ...]) -> None:
+        if (
+            checked.framework_id is not None
+            and checked.framework_id != self.framework.currentData()
+        ):
+            # The About sheet nbdesk writes named the framework: choose it.
+            self.framework.blockSignals(True)
+            self.framework.setCurrentIndex(self.framework.findData(checked.framework_id))
+            self.framework.blockSignals(False)
+            settings = self._settings()
+        self._sheet = checked.sheet
+        self._checked_for = settings
+        self.report.setPlainText(checked.text)
+        self.import_button.setText(checked.button)
+        self.import_button.setAccessibleName(checked.button.replace("&", ""))
         self._settings_changed()
 
     def do_import(self) -> None:
@@ -239,22 +212,97 @@ class ImportRatingsDialog(QDialog):
         if self._sheet is None or self._checked_for != self._settings():
             self.check()
             return
-        try:
-            with self.db.transaction() as session:
-                if self.as_new.isChecked():
-                    result = import_new(
-                        session,
-                        self._sheet,
-                        name=self.name.text(),
-                        framework_id=self.framework.currentData(),
-                        stage=self.stage.currentData(),
-                        perspective=self.perspective.currentData(),
-                        held_on=self.fields.date(),
-                    )
-                else:
-                    result = apply_sheet(session, self.target.currentData(), self._sheet)
-        except (LookupError, ValueError) as exc:
-            show_error(self, "Not imported", f"{exc}\nNothing was imported.")
-            return
+        sheet, target = self._sheet, self.target.currentData()
+        if self.as_new.isChecked():
+            try:
+                held_on = self.fields.date()
+            except ValueError:
+                self.held_on.setFocus()
+                return
+            values = {
+                "name": self.name.text(),
+                "framework_id": self.framework.currentData(),
+                "stage": self.stage.currentData(),
+                "perspective": self.perspective.currentData(),
+                "held_on": held_on,
+            }
+
+            def work(session: Any) -> Any:
+                return import_new(session, sheet, **values)
+        else:
+
+            def work(session: Any) -> Any:
+                return apply_sheet(session, target, sheet)
+
+        self.import_button.setEnabled(False)
+        self.ops.write(self, work, self._imported, failed=self._import_failed, title="Importing")
+
+    def _imported(self, result: Any) -> None:
         self.assessment_id = result.assessment_id
         self.accept()
+
+    def _import_failed(self, exc: Exception) -> None:
+        if is_plain(exc):
+            show_error(self, "Not imported", f"{exc}\nNothing was imported.")
+        self._settings_changed()
+
+
+@dataclass(frozen=True)
+class WorkbookCheck:
+    sheet: Any
+    text: str
+    button: str  # what Import will do, said on its button
+    framework_id: int | None = None  # the framework the workbook names, when it names one
+
+
+def check_workbook(
+    session: Any, path: Path, as_new: bool, framework_id: int | None, target: int | None
+) -> WorkbookCheck:
+    """Read and check a Ratings workbook against a framework (a new assessment) or an assessment
+    (filling it); what importing would do, in words. Runs on the worker."""
+    from nbdesk.forms.store import find_framework
+    from nbdesk.self_assessment.exchange import plan_import, read_ratings, sheet_framework
+
+    if as_new:
+        # The About sheet nbdesk writes names the framework; prefer it when present.
+        named = None
+        name, version = sheet_framework(path)
+        if name:
+            try:
+                named = find_framework(session, name, version or None)
+            except LookupError:
+                named = None
+        chosen = named or framework_id
+        if chosen is None:
+            raise ValueError("No framework is loaded.")
+        sheet = read_ratings(path, framework_definition(session, chosen))
+        rated = sum(1 for r in sheet.rows if r.points is not None)
+        notes = sum(1 for r in sheet.rows if r.evidence)
+        text = (
+            f"The workbook is fine: {len(sheet.rows)} statement row(s), {rated} rated, "
+            f"{notes} with evidence.\nImport creates a new assessment with them."
+        )
+        return WorkbookCheck(sheet, text, "&Import", named)
+    if target is None:
+        raise ValueError("Choose the assessment to fill.")
+    detail = load_assessment(session, target)
+    sheet = read_ratings(path, detail.framework)
+    plan = plan_import(detail, sheet)
+    lines = [
+        f"The workbook is fine. Importing into '{detail.summary.name}' would give "
+        f"{plan.ratings} unrated statement(s) a rating and change "
+        f"{plan.evidence} evidence note(s)."
+    ]
+    if plan.overwrites:
+        lines.append(f"\nIt would also CHANGE {len(plan.overwrites)} existing rating(s):")
+        lines.extend(
+            f"  {c.reference}: {c.old} {c.old_label} → {c.new} {c.new_label}"
+            for c in plan.overwrites
+        )
+        lines.append("\nImport only if the group agreed these changes.")
+    else:
+        lines.append("No existing rating would change.")
+    button = (
+        f"&Import and change {len(plan.overwrites)} rating(s)" if plan.overwrites else "&Import"
+    )
+    return WorkbookCheck(sheet, "\n".join(lines), button)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from html import escape
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -23,31 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.common.atomic import ExportError
+from nbdesk.common.changes import Changes
 from nbdesk.common.paths import file_name
-from nbdesk.forms.store import list_frameworks
+from nbdesk.forms.store import FrameworkSummary, list_frameworks
 from nbdesk.self_assessment.assessments import (
     PERSPECTIVE_LABELS,
     STAGE_LABELS,
     AssessmentSummary,
     archive_assessment,
-    create_assessment,
     list_assessments,
-    load_assessment,
     rename_assessment,
 )
-from nbdesk.self_assessment.sittings import KIND_LABELS, list_sittings, sitting_name
-from nbdesk.storage import Database
-from nbdesk.ui.date_field import DateProblem
-from nbdesk.ui.dialogs import show_error
+from nbdesk.self_assessment.exchange import write_ratings_workbook
+from nbdesk.self_assessment.sittings import KIND_LABELS, SittingInfo, list_sittings, sitting_name
+from nbdesk.self_assessment.workshop import WorkshopStart, workshop_start
 from nbdesk.ui.file_dialogs import ask_save_path
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.self_assessment.common import AssessmentFields
-from nbdesk.ui.self_assessment.framework_dialog import (
-    PRACTICE_NOTE,
-    choose_and_load,
-    use_demonstration,
-)
+from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
+from nbdesk.ui.self_assessment.sitting import SittingDialog
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
 
 ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
@@ -71,134 +65,6 @@ ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
 ]
 
 
-class NewAssessmentDialog(QDialog):
-    """Name, stage, perspective, date and framework of a new assessment. A new authority, with no
-    framework yet, loads its own file or takes the demonstration framework from here."""
-
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.frameworks_loaded = False  # one was loaded from here, so the section refreshes too
-        self.setWindowTitle("New assessment")
-        self.setAccessibleName("New assessment")
-        self.name = QLineEdit()
-        self.name.setAccessibleName("Assessment name")
-        self.name.setPlaceholderText("e.g. Baseline 2024 – staff")
-        fields = AssessmentFields(db)
-        self.stage, self.perspective = fields.stage, fields.perspective
-        self.held_on, self.framework = fields.held_on, fields.framework
-        self.fields = fields
-        self.practice = QLabel(f"⚠ Demonstration framework: {PRACTICE_NOTE}.")
-        self.practice.setWordWrap(True)
-        self.practice.setAccessibleName(self.practice.text())
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("About the frameworks")
-        self.load_button = QPushButton("&Load a framework file…")
-        self.load_button.setAccessibleName("Load a framework file… (TOML or spreadsheet)")
-        self.load_button.setToolTip(
-            "Your authority's copy of the self-assessment, as a TOML file or a spreadsheet with "
-            "the columns Area, Area title, Item and Statement"
-        )
-        self.load_button.clicked.connect(self.load_framework)
-        self.demo_button = QPushButton("&Use the demonstration framework (practice text)")
-        self.demo_button.setAccessibleName(
-            "Use the demonstration framework (practice text), not the real statements"
-        )
-        self.demo_button.clicked.connect(self.use_demonstration)
-        # Wide enough for the longest framework title, "(demonstration)" included.
-        self.framework.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
-
-        form = QFormLayout()
-        form.addRow("&Name:", self.name)
-        form.addRow("&Stage:", self.stage)
-        form.addRow("&Perspective:", self.perspective)
-        form.addRow("&Date:", self.held_on)
-        form.addRow("&Framework:", self.framework)
-        form.addRow("", self.practice)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.notice)
-        for button in (self.load_button, self.demo_button):
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("&Create")
-        self.ok.setAccessibleName("Create the assessment")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(f"{cancel.text().replace('&', '')}: create nothing")
-        self.name.textChanged.connect(self._update_ok)
-        self.framework.currentIndexChanged.connect(self._framework_chosen)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        # Enter creates, even with other buttons in the dialog (set once the box is in it).
-        self.ok.setDefault(True)
-        self._frameworks_changed()
-
-    def _update_ok(self, *_args: object) -> None:
-        self.ok.setEnabled(bool(self.name.text().strip()) and self.framework.count() > 0)
-
-    def _framework_chosen(self, *_args: object) -> None:
-        chosen = self.framework.currentData()
-        demo = any(f.demonstration for f in self.fields.frameworks if f.id == chosen)
-        self.practice.setVisible(demo)
-        self._update_ok()
-
-    def _frameworks_changed(self, message: str = "") -> None:
-        none = self.framework.count() == 0
-        if none:
-            message = (
-                "No framework is loaded yet. Load your authority's copy of the self-assessment, "
-                "or try a workshop with the demonstration framework: practice text written for "
-                "nbdesk, not the real statements."
-            )
-        self.notice.setText(message)
-        self.notice.setAccessibleDescription(message)
-        self.notice.setVisible(bool(message))
-        self.demo_button.setVisible(none)
-        self._framework_chosen()
-        if self.isVisible():
-            self.adjustSize()  # room for the wrapped notice, however large the type
-
-    def _select(self, framework_id: int, message: str) -> None:
-        self.frameworks_loaded = True
-        self.fields.fill_frameworks(self.db)
-        self.framework.setCurrentIndex(max(0, self.framework.findData(framework_id)))
-        self._frameworks_changed(message)
-        (self.ok if self.ok.isEnabled() else self.name).setFocus()
-
-    def load_framework(self) -> None:
-        choose_and_load(self, self.db, self._select)
-
-    def use_demonstration(self) -> None:
-        use_demonstration(self, self.db, self._demonstration_added)
-
-    def _demonstration_added(self, framework_id: int) -> None:
-        self._select(framework_id, "Added the demonstration framework.")
-
-    def accept(self) -> None:
-        try:
-            self.held_on.date()  # a date it cannot read is shown beside the field
-        except DateProblem:
-            self.held_on.setFocus()
-            return
-        super().accept()
-
-    def values(self) -> dict[str, object]:
-        return {
-            "name": self.name.text(),
-            "stage": self.stage.currentData(),
-            "perspective": self.perspective.currentData(),
-            "held_on": self.fields.date(),
-            "framework_id": self.framework.currentData(),
-        }
-
-
 class SelfAssessmentSection(Section):
     title = "Self-assessment"
 
@@ -206,6 +72,8 @@ class SelfAssessmentSection(Section):
         super().__init__(parent)
         self.windows: list[QWidget] = []  # workshop, results and compare windows kept alive
         self.has_framework = False
+        self.frameworks: list[FrameworkSummary] = []
+        self.last_exported: Path | None = None
         heading = QLabel(f"<h2>{self.title}</h2>")
         intro = QLabel(
             "Run the leaving-care self-assessment as a workshop (one statement at a time, full "
@@ -300,21 +168,40 @@ class SelfAssessmentSection(Section):
 
     # Data -----------------------------------------------------------------------------------
 
-    def set_database(self, db: Database | None) -> None:
-        super().set_database(db)
+    def set_ops(self, ops: Ops | None) -> None:
+        super().set_ops(ops)
         self.refresh()
 
-    def frameworks_changed(self) -> None:
-        self.refresh()
+    def on_changes(self, changes: Changes) -> None:
+        # The list shows each assessment's counts, so a rating anywhere changes it too.
+        if changes.assessment_list or changes.frameworks or changes.assessments:
+            self.refresh()
 
     def refresh(self, select_id: int | None = None) -> None:
-        if select_id is None and self.selected() is not None:
-            select_id = self.selected().id  # type: ignore[union-attr]
-        items: list[AssessmentSummary] = []
-        if self.db is not None:
-            with self.db.session() as session:
-                items = list_assessments(session, include_archived=self.show_archived.isChecked())
-                self.has_framework = bool(list_frameworks(session))
+        if self.ops is None:
+            return
+        chosen = self.selected()
+        if select_id is None and chosen is not None:
+            select_id = chosen.id
+        archived = self.show_archived.isChecked()
+        self.ops.read(
+            self,
+            lambda session: (
+                list_assessments(session, include_archived=archived),
+                list_frameworks(session),
+            ),
+            lambda found: self._listed(*found, select_id),
+            key=f"assessments-{id(self)}",
+        )
+
+    def _listed(
+        self,
+        items: list[AssessmentSummary],
+        frameworks: list[FrameworkSummary],
+        select_id: int | None,
+    ) -> None:
+        self.frameworks = frameworks
+        self.has_framework = bool(frameworks)
         self.model.set_rows(items)
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         row = 0
@@ -335,8 +222,8 @@ class SelfAssessmentSection(Section):
     def _selection_changed(self, *_args: QModelIndex) -> None:
         self._update_buttons()
         chosen = self.selected()
-        if chosen is None or self.db is None:
-            if self.db is None:
+        if chosen is None or self.ops is None:
+            if self.ops is None:
                 text = ""
             elif not self.has_framework:
                 text = (
@@ -351,20 +238,30 @@ class SelfAssessmentSection(Section):
                 )
             self.details.setText(text)
             return
-        with self.db.session() as session:
-            sittings = list_sittings(session, chosen.id)
+        self.ops.read(
+            self,
+            lambda session: list_sittings(session, chosen.id),
+            lambda sittings: self._show_details(chosen, sittings),
+            key=f"assessment-details-{id(self)}",
+        )
+
+    def _show_details(self, chosen: AssessmentSummary, sittings: list[SittingInfo]) -> None:
+        if self.selected() is None or self.selected().id != chosen.id:  # type: ignore[union-attr]
+            return  # another assessment was chosen meanwhile
         lines = [
-            f"<b>{chosen.name}</b>: {chosen.describe}; {chosen.rated} of {chosen.statements} "
-            f"statements rated{f', {chosen.flagged} flagged to revisit' if chosen.flagged else ''}."
+            f"<b>{escape(chosen.name)}</b>: {escape(chosen.describe)}; {chosen.rated} of "
+            f"{chosen.statements} statements rated"
+            f"{f', {chosen.flagged} flagged to revisit' if chosen.flagged else ''}."
         ]
         if not sittings:
             lines.append("No workshop sittings yet.")
         for s in sittings:
             people = ", ".join(
-                f"{p.name_or_role} ({KIND_LABELS[p.kind].lower()})" for p in s.participants
+                f"{escape(p.name_or_role)} ({KIND_LABELS[p.kind].lower()})" for p in s.participants
             )
             lines.append(
-                f"{sitting_name(s)}: {people or 'nobody recorded'} — {s.changes} change(s)."
+                f"{escape(sitting_name(s))}: {people or 'nobody recorded'} — "
+                f"{s.changes} change{'' if s.changes == 1 else 's'}."
             )
         self.details.setText("<br>".join(lines))
 
@@ -376,67 +273,77 @@ class SelfAssessmentSection(Section):
         if chosen is not None:
             self.buttons["archive"].setText("Rest&ore" if chosen.archived else "&Archive")
 
-    def _fail(self, title: str, exc: Exception) -> None:
-        show_error(self, title, str(exc))
-
     # Actions --------------------------------------------------------------------------------
 
     def new_assessment(self) -> None:
-        if self.db is None:
+        if self.ops is None:
             return
-        dialog = NewAssessmentDialog(self.db, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            values = dialog.values()
-            try:
-                with self.db.transaction() as session:
-                    new_id = create_assessment(session, **values).value  # type: ignore[arg-type]
-            except ValueError as exc:
-                self._fail("Not created", exc)
-                continue
-            self.refresh(new_id)
-            return
-        if dialog.frameworks_loaded:
-            self.refresh()  # cancelled after loading a framework: the section says so
+        # The frameworks as they are now (one may have been loaded by another program).
+        self.ops.read(self, list_frameworks, self._open_new_assessment, title="Reading")
+
+    def _open_new_assessment(self, frameworks: list[FrameworkSummary]) -> None:
+        assert self.ops is not None
+        self.frameworks = frameworks
+        dialog = NewAssessmentDialog(self.ops, frameworks, self)
+        dialog.created.connect(self.refresh)
+        self.new_dialog = dialog
+        dialog.open()
 
     def rename(self) -> None:
         chosen = self.selected()
-        if chosen is None or self.db is None:
+        if chosen is None or self.ops is None:
             return
         name, ok = QInputDialog.getText(
             self, "Rename", "New name:", QLineEdit.EchoMode.Normal, chosen.name
         )
         if not ok:
             return
-        try:
-            with self.db.transaction() as session:
-                rename_assessment(session, chosen.id, name)
-        except ValueError as exc:
-            self._fail("Not renamed", exc)
-        self.refresh(chosen.id)
+        self.ops.write(
+            self, lambda session: rename_assessment(session, chosen.id, name), title="Renaming"
+        )
 
     def toggle_archive(self) -> None:
         chosen = self.selected()
-        if chosen is None or self.db is None:
+        if chosen is None or self.ops is None:
             return
-        with self.db.transaction() as session:
-            archive_assessment(session, chosen.id, not chosen.archived)
-        self.refresh(chosen.id)
+        self.ops.write(
+            self,
+            lambda session: archive_assessment(session, chosen.id, not chosen.archived),
+            title="Restoring" if chosen.archived else "Archiving",
+        )
 
     def start_workshop(self) -> None:
         chosen = self.selected()
-        if chosen is None or self.db is None:
+        if chosen is None or self.ops is None:
             return
-        from nbdesk.ui.self_assessment.workshop import SittingDialog, WorkshopWindow, begin_sitting
+        from nbdesk.self_assessment.sittings import start_sitting
 
         dialog = SittingDialog(chosen.name, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            sitting = begin_sitting(self.db, chosen.id, dialog.participants(), dialog.label.text())
-        except ValueError as exc:
-            self._fail("Workshop not started", exc)
-            return
-        window = WorkshopWindow(self.db, chosen.id, sitting)
+        participants, label = dialog.participants(), dialog.label.text()
+        self.ops.write(
+            self,
+            lambda session: start_sitting(session, chosen.id, participants, label),
+            lambda sitting: self._open_workshop(chosen.id, sitting.value),
+            title="Starting the workshop",
+        )
+
+    def _open_workshop(self, assessment_id: int, sitting_id: int) -> None:
+
+        assert self.ops is not None
+        self.ops.read(
+            self,
+            lambda session: workshop_start(session, assessment_id),
+            lambda start: self._show_workshop(start, sitting_id),
+            title="Opening the workshop",
+        )
+
+    def _show_workshop(self, start: WorkshopStart, sitting_id: int) -> None:
+        from nbdesk.ui.self_assessment.workshop import WorkshopWindow
+
+        assert self.ops is not None
+        window = WorkshopWindow(self.ops, start, sitting_id)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(window)
         window.showFullScreen()
@@ -451,43 +358,48 @@ class SelfAssessmentSection(Section):
     def _window_closed(self) -> None:
         window = self.sender()
         self.windows = [w for w in self.windows if w is not window]
-        assessment_id = getattr(window, "assessment_id", None)
-        self.refresh(assessment_id)
 
     def show_results(self) -> None:
         chosen = self.selected()
-        if chosen is None or self.db is None:
+        if chosen is None or self.ops is None:
             return
         from nbdesk.ui.self_assessment.results import ResultsWindow
 
-        window = ResultsWindow(self.db, chosen.id)
+        window = ResultsWindow(self.ops, chosen.id)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(window)
         window.show()
 
     def compare(self) -> None:
-        if self.db is None:
+        if self.ops is None:
             return
         from nbdesk.ui.self_assessment.compare import CompareWindow
 
         chosen = self.selected()
-        window = CompareWindow(self.db, self.model.rows, chosen.id if chosen else None)
+        window = CompareWindow(self.ops, self.model.rows, chosen.id if chosen else None)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(window)
         window.show()
 
     def import_ratings(self) -> None:
-        if self.db is None:
+        if self.ops is None:
             return
+
+        self.ops.read(self, list_frameworks, self._open_import, title="Reading")
+
+    def _open_import(self, frameworks: list[FrameworkSummary]) -> None:
         from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
 
+        assert self.ops is not None
         chosen = self.selected()
-        dialog = ImportRatingsDialog(self.db, self.model.rows, chosen.id if chosen else None, self)
+        dialog = ImportRatingsDialog(
+            self.ops, self.model.rows, frameworks, chosen.id if chosen else None, self
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh(dialog.assessment_id)
 
     def export_workbook(self) -> None:
-        if self.db is None:
+        if self.ops is None:
             return
         chosen = self.selected()
         with_ratings = False
@@ -517,38 +429,21 @@ class SelfAssessmentSection(Section):
         )
         if path is None:
             return
-        try:
-            export_workbook(self.db, path, chosen.id if chosen else None, with_ratings)
-        except (OSError, ValueError, ExportError) as exc:
-            self._fail("Not exported", exc)
-            return
+        assessment_id = chosen.id if chosen else None
+        self.ops.read(
+            self,
+            lambda session: write_ratings_workbook(
+                session, path, assessment_id=assessment_id, with_ratings=with_ratings
+            ),
+            lambda written: self._exported(written[0]),
+            title="Writing the workbook",
+        )
+
+    def _exported(self, path: Path) -> None:
+        self.last_exported = path
         QMessageBox.information(
             self,
             "Exported",
             f"Wrote {path}.\nHand it to working groups: they fill the Rating and Evidence columns "
             "of the Ratings sheet, and Import ratings… takes it back.",
         )
-
-
-def export_workbook(
-    db: Database, path: str, assessment_id: int | None, with_ratings: bool = True
-) -> None:
-    """The workbook for an assessment's framework (with its ratings if asked), or, with no
-    assessment, a blank one for the newest framework."""
-    from pathlib import Path
-
-    from nbdesk.forms.store import framework_definition
-    from nbdesk.self_assessment.exchange import write_template
-
-    with db.session() as session:
-        detail = None
-        if assessment_id is not None:
-            detail = load_assessment(session, assessment_id)
-            framework = detail.framework
-        else:
-            loaded = list_frameworks(session)
-            if not loaded:
-                raise ValueError("No framework is loaded.")
-            newest = max(loaded, key=lambda f: (f.loaded_at, f.id))
-            framework = framework_definition(session, newest.id)
-    write_template(Path(path), framework, detail if with_ratings else None)

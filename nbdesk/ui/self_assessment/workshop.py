@@ -1,19 +1,18 @@
 """Workshop mode: the assessment on a projector, one statement at a time, keyboard first.
 
-Every rating, flag and overall score is committed the moment it is made; evidence and overall
-notes are committed once typing pauses (SAVE_DELAY_MS), and at once when the note loses focus, the
-page changes or the window closes, so a crash loses at most the last second of typing. Each change
-goes on an undo stack; Ctrl+Z reverses the newest (and the reversal is kept in the history too).
+Every rating, flag and overall score is saved the moment it is made; evidence and overall notes are
+saved once typing pauses (SAVE_DELAY_MS), and at once when the note loses focus, the page changes
+or the window closes, so a crash loses at most the last second of typing. Saving runs on the worker
+(Ops): the window shows each change once it is saved, and every other window hears of it. Each
+change goes on an undo stack; Ctrl+Z reverses the newest (and the reversal is kept in the history).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QKeyEvent,
@@ -24,14 +23,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QPlainTextEdit,
     QProgressBar,
@@ -43,21 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common import clock
+from nbdesk.common.errors import is_plain
 from nbdesk.common.figures import fixed
-from nbdesk.self_assessment.assessments import (
-    AreaState,
-    AssessmentDetail,
-    StatementState,
-    load_assessment,
-    remember_workshop_page,
-    workshop_page,
-)
+from nbdesk.self_assessment.assessments import AreaState, StatementState, remember_workshop_page
 from nbdesk.self_assessment.ratings import (
-    EVIDENCE,
-    FLAG,
-    OVERALL,
-    OVERALL_NOTE,
-    RATING,
     Change,
     set_evidence,
     set_flag,
@@ -66,15 +50,11 @@ from nbdesk.self_assessment.ratings import (
     set_rating,
     undo,
 )
-from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, start_sitting
-from nbdesk.storage import Database
+from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
-
-log = logging.getLogger(__name__)
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from nbdesk.ui.self_assessment.go_to import GoToDialog
 
 SAVE_DELAY_MS = 700
 STATEMENT_SCALE = 2.2
@@ -84,128 +64,6 @@ SHORTCUTS = (
     "<b>E</b> or <b>Enter</b> evidence · <b>F</b> flag · <b>Ctrl+G</b> go to · "
     "<b>L</b> flagged list · <b>Ctrl+Z</b> undo · <b>Esc</b> leave the note / the workshop"
 )
-
-
-@dataclass(frozen=True)
-class Page:
-    area: int  # index into the areas
-    statement: int | None  # index into the area's statements; None for the area's overall page
-
-
-class SittingDialog(QDialog):
-    """Who is taking part, asked at the start of each sitting."""
-
-    def __init__(self, assessment_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Who is taking part?")
-        self.setAccessibleName("Who is taking part in this sitting")
-        intro = QLabel(
-            f"<p>Record who is taking part in this sitting of <b>{assessment_name}</b>, so the "
-            "lead can show how the assessment was done. A role is enough, e.g. "
-            "<i>Housing options manager</i>.</p>"
-        )
-        intro.setWordWrap(True)
-        self.who = QLineEdit()
-        self.who.setAccessibleName("Name or role")
-        self.who.setPlaceholderText("name or role, then Enter (Enter again to start)")
-        self.kind = QComboBox()
-        self.kind.setAccessibleName("Kind of participant")
-        for kind in PARTICIPANT_KINDS:
-            self.kind.addItem(KIND_LABELS[kind], kind)
-        self.add_button = QPushButton("&Add")
-        self.add_button.setAccessibleName("Add the participant")
-        self.add_button.clicked.connect(self.add_current)
-        self.who.installEventFilter(self)
-        self.label = QLineEdit()
-        self.label.setAccessibleName("Sitting label")
-        self.label.setPlaceholderText("optional, e.g. Workshop 2 – areas 6 to 10")
-
-        self.people = QStandardItemModel(self)
-        self.list = QListView()
-        self.list.setModel(self.people)
-        self.list.setAccessibleName("Participants added")
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        remove = QPushButton("&Remove selected")
-        remove.setAccessibleName("Remove the selected participant")
-        remove.clicked.connect(self._remove)
-
-        form = QFormLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.who, 3)
-        row.addWidget(self.kind, 2)
-        row.addWidget(self.add_button)
-        who_label = QLabel("&Name or role:")
-        who_label.setBuddy(self.who)  # a row holding a layout gets no buddy by itself
-        form.addRow(who_label, row)
-        form.addRow("Sitting &label:", self.label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.start_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.start_button.setText("&Start the workshop")
-        self.start_button.setAccessibleName("Start the workshop")
-        self.start_button.setEnabled(False)
-        self.add_button.setAutoDefault(False)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.list)
-        layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 22)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Enter in the name box adds the person; with the box empty it starts the workshop. The
-        # button box would otherwise take every Enter as "start" (it makes Start the default).
-        if (
-            watched is self.who
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            if self.who.text().strip():
-                self.add_current()
-            elif self.people.rowCount():
-                self.accept()
-            return True
-        return super().eventFilter(watched, event)
-
-    def add_current(self) -> None:
-        who = " ".join(self.who.text().split())
-        if not who:
-            return
-        kind = self.kind.currentData()
-        item = QStandardItem(f"{who} — {KIND_LABELS[kind]}")
-        item.setData((who, kind), Qt.ItemDataRole.UserRole)
-        self.people.appendRow(item)
-        self.who.clear()
-        self.who.setFocus()
-        self.start_button.setEnabled(True)
-
-    def _remove(self) -> None:
-        for index in sorted(self.list.selectedIndexes(), key=lambda i: -i.row()):
-            self.people.removeRow(index.row())
-        self.start_button.setEnabled(self.people.rowCount() > 0)
-
-    def _accept(self) -> None:
-        self.add_current()  # a name typed but not yet added is surely meant to count
-        if self.people.rowCount():
-            self.accept()
-
-    def participants(self) -> list[tuple[str, str]]:
-        return [
-            self.people.item(row).data(Qt.ItemDataRole.UserRole)
-            for row in range(self.people.rowCount())
-        ]
-
-
-def begin_sitting(
-    db: Database, assessment_id: int, participants: list[tuple[str, str]], label: str
-) -> int:
-    with db.transaction() as session:
-        return start_sitting(session, assessment_id, participants, label).value
 
 
 class RatingButton(QPushButton):
@@ -304,32 +162,21 @@ class WorkshopWindow(QWidget):
     """Full-screen workshop on one assessment, in one sitting."""
 
     closed = Signal()
-    changed = Signal()  # something was saved; lists elsewhere may refresh
 
-    def __init__(self, db: Database, assessment_id: int, sitting_id: int | None) -> None:
+    def __init__(self, ops: Ops, start: WorkshopStart, sitting_id: int | None) -> None:
         super().__init__()
-        self.db = db
-        self.assessment_id = assessment_id
+        self.ops = ops
+        self.state = WorkshopState(start.detail)
+        self.detail = start.detail
+        self.assessment_id = self.state.assessment_id
         self.sitting_id = sitting_id
         self.undo_stack: list[Change] = []
-        with db.session() as session:
-            self.detail: AssessmentDetail = load_assessment(session, assessment_id)
-            resume = workshop_page(session, assessment_id)
-        fw = self.detail.framework
-        self.valid_points = [p.points for p in fw.scale]
-        self.areas: tuple[AreaState, ...] = self.detail.areas
-        # Local copies of what is saved, updated as changes are committed.
-        self.points = {s.statement_id: s.points for s in self.detail.statements()}
-        self.evidence = {s.statement_id: s.evidence for s in self.detail.statements()}
-        self.flags = {s.statement_id: s.flagged for s in self.detail.statements()}
-        self.overall = {a.area_id: a.overall for a in self.areas}
-        self.overall_note = {a.area_id: a.overall_note for a in self.areas}
-        self.pages = [
-            Page(ai, si)
-            for ai, area in enumerate(self.areas)
-            for si in [*range(len(area.statements)), None]
-        ]
+        self.areas: tuple[AreaState, ...] = self.state.areas
+        self.pages: list[Page] = self.state.pages
         self.page_index = 0
+        # Saves asked for and not yet back; an undo waits for them (the newest change may be one).
+        self._pending = 0
+        self._undos_waiting = 0
         # While an undo puts the screen back, what the editors show is stale: never save it.
         self._restoring = False
 
@@ -356,21 +203,31 @@ class WorkshopWindow(QWidget):
         # Nothing is on screen yet, so there is nothing typed to save before the first page. The
         # group picks up where it stopped: the page last shown, else the first left unrated.
         self._restoring = True
-        self._remembered = resume
-        self.show_page(self._starting_page(resume))
+        self._remembered = start.resume_page
+        self.show_page(self.state.starting_page(start.resume_page))
         self._restoring = False
 
-    def _starting_page(self, remembered: int | None) -> int:
-        if remembered is not None and 0 <= remembered < len(self.pages):
-            return remembered
-        for index, page in enumerate(self.pages):
-            area = self.areas[page.area]
-            if page.statement is None:
-                if self.overall[area.area_id] is None:
-                    return index
-            elif self.points[area.statements[page.statement].statement_id] is None:
-                return index
-        return 0
+    # The saved values, as the state holds them.
+
+    @property
+    def points(self) -> dict[int, int | None]:
+        return self.state.points
+
+    @property
+    def evidence(self) -> dict[int, str]:
+        return self.state.evidence
+
+    @property
+    def flags(self) -> dict[int, bool]:
+        return self.state.flags
+
+    @property
+    def overall(self) -> dict[int, int | None]:
+        return self.state.overall
+
+    @property
+    def overall_note(self) -> dict[int, str]:
+        return self.state.overall_note
 
     # Building -------------------------------------------------------------------------------
 
@@ -591,10 +448,7 @@ class WorkshopWindow(QWidget):
         return self.areas[self.page.area]
 
     def current_statement(self) -> StatementState | None:
-        page = self.page
-        if page.statement is None:
-            return None
-        return self.areas[page.area].statements[page.statement]
+        return self.state.statement_on(self.page_index)
 
     def show_page(self, index: int) -> None:
         if not self._restoring:
@@ -633,13 +487,13 @@ class WorkshopWindow(QWidget):
     def _remember_page(self) -> None:
         if self._remembered == self.page_index:
             return
-        try:
-            with self.db.transaction() as session:
-                remember_workshop_page(session, self.assessment_id, self.page_index)
-        except Exception:
-            log.exception("could not remember the workshop's place")
-            return
-        self._remembered = self.page_index
+        page, assessment_id = self.page_index, self.assessment_id
+        self._remembered = page
+        self.ops.write(
+            self,
+            lambda session: remember_workshop_page(session, assessment_id, page),
+            title="Remembering the workshop's place",
+        )
 
     def _set_editor(self, editor: QPlainTextEdit, text: str) -> None:
         editor.blockSignals(True)
@@ -685,7 +539,7 @@ class WorkshopWindow(QWidget):
             self.area_ratings_model.appendRow(item)
 
     def _refresh_side(self) -> None:
-        total = sum(1 for p in self.points.values() if p is not None)
+        total = self.state.rated()
         count = len(self.points)
         self.progress.setValue(total)
         self.progress_text.setText(f"{total} of {count} statements rated")
@@ -693,7 +547,7 @@ class WorkshopWindow(QWidget):
         current = self.area_list.currentIndex().row()
         self.area_model.clear()
         for area in self.areas:
-            rated = sum(1 for s in area.statements if self.points[s.statement_id] is not None)
+            rated = self.state.rated_in(area)
             overall = self.overall[area.area_id]
             overall_text = (
                 f"overall {overall}/{out_of}" if overall is not None else "no overall yet"
@@ -706,12 +560,10 @@ class WorkshopWindow(QWidget):
         if current >= 0:
             self.area_list.setCurrentIndex(self.area_model.index(current, 0))
         self.flag_model.clear()
-        for area in self.areas:
-            for s in area.statements:
-                if self.flags[s.statement_id]:
-                    item = QStandardItem(f"{s.reference}  {s.text}")
-                    item.setData(s.statement_id, Qt.ItemDataRole.UserRole)
-                    self.flag_model.appendRow(item)
+        for s in self.state.flagged():
+            item = QStandardItem(f"{s.reference}  {s.text}")
+            item.setData(s.statement_id, Qt.ItemDataRole.UserRole)
+            self.flag_model.appendRow(item)
         if not self.flag_model.rowCount():
             none = QStandardItem("None flagged")
             none.setEnabled(False)
@@ -726,24 +578,17 @@ class WorkshopWindow(QWidget):
         self.show_page(self.page_index - 1)
 
     def jump_to_area(self, area_index: int) -> None:
-        for index, page in enumerate(self.pages):
-            if page.area == area_index:
-                self.show_page(index)
-                return
+        self._show_if_found(self.state.first_page_of_area(area_index))
 
     def jump_to_statement(self, statement_id: int) -> None:
-        for index, page in enumerate(self.pages):
-            if page.statement is None:
-                continue
-            if self.areas[page.area].statements[page.statement].statement_id == statement_id:
-                self.show_page(index)
-                return
+        self._show_if_found(self.state.page_of_statement(statement_id))
 
     def jump_to_overall(self, area_id: int) -> None:
-        for index, page in enumerate(self.pages):
-            if page.statement is None and self.areas[page.area].area_id == area_id:
-                self.show_page(index)
-                return
+        self._show_if_found(self.state.page_of_overall(area_id))
+
+    def _show_if_found(self, index: int | None) -> None:
+        if index is not None:
+            self.show_page(index)
 
     def _flag_chosen(self, index) -> None:  # type: ignore[no-untyped-def]
         statement_id = index.data(Qt.ItemDataRole.UserRole)
@@ -786,7 +631,7 @@ class WorkshopWindow(QWidget):
         statement = self.current_statement()
         if statement is not None and Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             points = key - Qt.Key.Key_0
-            if points in self.valid_points:
+            if points in self.state.valid_points:
                 self.rate(points)
                 return True
         if key in (Qt.Key.Key_Right, Qt.Key.Key_N):
@@ -822,79 +667,79 @@ class WorkshopWindow(QWidget):
 
     # Saving ---------------------------------------------------------------------------------
 
-    def _commit(self, work: Callable[[Session], Change | None]) -> Change | None:
-        try:
-            with self.db.transaction() as session:
-                change = work(session)
-        except Exception as exc:  # shown, never swallowed: the group must know it was not saved
-            show_error(self, "Not saved", f"That change could not be saved: {exc}")
-            return None
+    def _save(self, work: Callable[[Any], Change | None]) -> None:
+        """Save one change on the worker; once saved, hold it, show it, and make it undoable."""
+        self._pending += 1
+        self.ops.write(self, work, self._saved, failed=self._not_saved, title="Saving")
+
+    def _saved(self, change: Change | None) -> None:
+        self._pending -= 1
         if change is not None:
             self.undo_stack.append(change)
+            self.state.apply(change)
             self.status.setText(f"Saved {clock.now():%H:%M:%S}")
-            self.changed.emit()
-        return change
+            self._refresh_rating()
+            if self.current_statement() is None:
+                self._refresh_overall_summary()
+            self._refresh_side()
+        self._undo_if_waiting()
+
+    def _not_saved(self, exc: Exception) -> None:
+        # Shown, never swallowed: the group must know a change was not saved.
+        self._pending -= 1
+        self.status.setText(f"NOT saved: {exc}")
+        if is_plain(exc):  # anything unforeseen Ops has shown already
+            show_error(self, "Not saved", f"That change could not be saved: {exc}")
+        self._undo_if_waiting()
 
     def rate(self, points: int) -> None:
         statement = self.current_statement()
         if statement is None:
             return
-        sid = statement.statement_id
-        change = self._commit(
-            lambda s: set_rating(
-                s, self.assessment_id, sid, points, self.sitting_id, valid_points=self.valid_points
-            )
+        sid, aid, sitting, valid = (
+            statement.statement_id,
+            self.assessment_id,
+            self.sitting_id,
+            self.state.valid_points,
         )
-        if change is not None:
-            self.points[sid] = points
-            self._refresh_rating()
-            self._refresh_side()
+        self._save(lambda s: set_rating(s, aid, sid, points, sitting, valid_points=valid))
 
     def toggle_flag(self) -> None:
         statement = self.current_statement()
         if statement is None:
             return
-        sid = statement.statement_id
+        sid, aid, sitting = statement.statement_id, self.assessment_id, self.sitting_id
         flagged = not self.flags[sid]
-        if self._commit(lambda s: set_flag(s, self.assessment_id, sid, flagged, self.sitting_id)):
-            self.flags[sid] = flagged
-            self._refresh_rating()
-            self._refresh_side()
+        self._save(lambda s: set_flag(s, aid, sid, flagged, sitting))
 
     def _note_typed(self) -> None:
         self._note_timer.start()
 
     def save_note(self) -> None:
-        """Commit whichever note is on screen if it differs from what is saved."""
+        """Save whichever note is on screen if it differs from what is saved."""
         self._note_timer.stop()
+        aid, sitting = self.assessment_id, self.sitting_id
         statement = self.current_statement()
         if statement is not None:
             sid = statement.statement_id
             text = self.note.toPlainText()
-            if text != self.evidence[sid] and self._commit(
-                lambda s: set_evidence(s, self.assessment_id, sid, text, self.sitting_id)
-            ):
-                self.evidence[sid] = text
+            if text != self.evidence[sid]:
+                self._save(lambda s: set_evidence(s, aid, sid, text, sitting))
         else:
             area_id = self.area.area_id
             text = self.overall_note_edit.toPlainText()
-            if text != self.overall_note[area_id] and self._commit(
-                lambda s: set_overall_note(s, self.assessment_id, area_id, text, self.sitting_id)
-            ):
-                self.overall_note[area_id] = text
+            if text != self.overall_note[area_id]:
+                self._save(lambda s: set_overall_note(s, aid, area_id, text, sitting))
 
     def save_overall(self) -> None:
         self._overall_timer.stop()
         if self.current_statement() is not None:
             return
-        area_id = self.area.area_id
+        area_id, aid, sitting = self.area.area_id, self.assessment_id, self.sitting_id
         raw = self.overall_spin.value()
         value = None if raw < 0 else raw
-        if value != self.overall[area_id] and self._commit(
-            lambda s: set_overall(s, self.assessment_id, area_id, value, self.sitting_id)
-        ):
-            self.overall[area_id] = value
-            self._refresh_side()
+        if value != self.overall[area_id]:
+            self._save(lambda s: set_overall(s, aid, area_id, value, sitting))
 
     def flush(self) -> None:
         """Save anything typed but not yet saved; called before moving, undoing and closing."""
@@ -904,132 +749,52 @@ class WorkshopWindow(QWidget):
         self.save_overall()
 
     def undo_last(self) -> None:
+        """Ctrl+Z: reverse the newest change, once every save asked for has come back (the
+        newest change may be the note whose saving the undo itself set off)."""
         self.flush()
+        self._undos_waiting += 1
+        self._undo_if_waiting()
+
+    def _undo_if_waiting(self) -> None:
+        if self._pending or not self._undos_waiting:
+            return
+        self._undos_waiting -= 1
         if not self.undo_stack:
             self.status.setText("Nothing to undo")
             return
         change = self.undo_stack.pop()
-        try:
-            with self.db.transaction() as session:
-                undo(session, change, self.sitting_id)
-        except Exception as exc:
-            self.undo_stack.append(change)
-            show_error(self, "Not undone", f"The change could not be undone: {exc}")
-            return
-        old = change.old
-        if change.field == RATING:
-            self.points[change.target] = None if old in (None, "") else int(old)
-        elif change.field == EVIDENCE:
-            self.evidence[change.target] = old or ""
-        elif change.field == FLAG:
-            self.flags[change.target] = old == "yes"
-        elif change.field == OVERALL:
-            self.overall[change.target] = None if old in (None, "") else int(old)
-        elif change.field == OVERALL_NOTE:
-            self.overall_note[change.target] = old or ""
+        sitting = self.sitting_id
+        self._pending += 1
+        self.ops.write(
+            self,
+            lambda session: undo(session, change, sitting),
+            lambda _reversal: self._undone(change),
+            failed=lambda exc: self._not_undone(change, exc),
+            title="Undoing",
+        )
+
+    def _undone(self, change: Change) -> None:
+        self._pending -= 1
+        self.state.revert(change)
         # Show where the undo happened, so the room sees what changed back.
         self._restoring = True
         try:
-            if change.field in (RATING, EVIDENCE, FLAG):
-                self.jump_to_statement(change.target)
-            else:
-                self.jump_to_overall(change.target)
+            self._show_if_found(self.state.page_of(change))
         finally:
             self._restoring = False
         self._refresh_side()
-        self.status.setText(f"Undone: {_describe(change, self.detail)}")
-        self.changed.emit()
+        self.status.setText(f"Undone: {self.state.describe(change)}")
+        self._undo_if_waiting()
+
+    def _not_undone(self, change: Change, exc: Exception) -> None:
+        self._pending -= 1
+        self.undo_stack.append(change)
+        self.status.setText(f"NOT undone: {exc}")
+        if is_plain(exc):
+            show_error(self, "Not undone", f"The change could not be undone: {exc}")
+        self._undo_if_waiting()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         self.closed.emit()
         super().closeEvent(event)
-
-
-def _describe(change: Change, detail: AssessmentDetail) -> str:
-    from nbdesk.self_assessment.ratings import FIELD_LABELS
-
-    where = ""
-    for area in detail.areas:
-        if change.field in (OVERALL, OVERALL_NOTE) and area.area_id == change.target:
-            where = f"area {area.number}"
-        for s in area.statements:
-            if s.statement_id == change.target and change.field in (RATING, EVIDENCE, FLAG):
-                where = s.reference
-    return f"{FIELD_LABELS[change.field].lower()} of {where}"
-
-
-class GoToDialog(QDialog):
-    """Ctrl+G: type a reference like "7m" or words from the statement, Enter to go there."""
-
-    def __init__(self, detail: AssessmentDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Go to a statement")
-        self.setAccessibleName("Go to a statement")
-        self.chosen: tuple[str, int] | None = None
-        self.model = QStandardItemModel(self)
-        for area in detail.areas:
-            for s in area.statements:
-                item = QStandardItem(f"{s.reference}   {s.text}")
-                item.setData(("statement", s.statement_id), Qt.ItemDataRole.UserRole)
-                item.setData(
-                    f"{s.area_number}{s.letter} {s.reference} {s.text}".lower(),
-                    Qt.ItemDataRole.UserRole + 1,
-                )
-                self.model.appendRow(item)
-            item = QStandardItem(f"{area.number} / overall   Area {area.number}'s overall rating")
-            item.setData(("area", area.area_id), Qt.ItemDataRole.UserRole)
-            item.setData(f"{area.number} overall area {area.number}", Qt.ItemDataRole.UserRole + 1)
-            self.model.appendRow(item)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterRole(Qt.ItemDataRole.UserRole + 1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.search = QLineEdit()
-        self.search.setAccessibleName("Reference or words to find")
-        self.search.setPlaceholderText("e.g. 7m, 7 / M, or words from the statement")
-        self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._accept_current)
-        self.search.installEventFilter(self)
-        self.list = QListView()
-        self.list.setModel(self.proxy)
-        self.list.setAccessibleName("Statements")
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.activated.connect(lambda _i: self._accept_current())
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel("Type a reference or words, then Enter (↓ to choose from the list):")
-        )
-        layout.addWidget(self.search)
-        layout.addWidget(self.list)
-        self.list.setCurrentIndex(self.proxy.index(0, 0))
-        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 28)
-
-    def _filter(self, text: str) -> None:
-        words = text.lower().replace("/", " ").split()
-        # A reference typed as "7m" or "7 m" matches the start of the key "7m …".
-        key = "".join(words)
-        if words and key.isdigit():
-            self.proxy.setFilterRegularExpression(f"^{key}[a-z]*\\b")
-        elif words and key.isalnum() and key[0].isdigit() and len(key) <= 4:
-            self.proxy.setFilterRegularExpression(f"^{key}\\b")
-        else:
-            self.proxy.setFilterFixedString(text.lower())
-        self.list.setCurrentIndex(self.proxy.index(0, 0))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-        ) and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-            self.list.setFocus()
-            self.list.keyPressEvent(event)
-            return True
-        return super().eventFilter(watched, event)
-
-    def _accept_current(self) -> None:
-        index = self.list.currentIndex()
-        if index.isValid():
-            self.chosen = index.data(Qt.ItemDataRole.UserRole)
-            self.accept()

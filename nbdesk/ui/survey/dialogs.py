@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
@@ -11,10 +12,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -79,7 +83,8 @@ class PersonDialog(QDialog):
         title = "Edit person" if person else "Add a person to the register"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        form = QFormLayout(self)
+        body = QWidget()
+        form = QFormLayout(body)
         self.edits: dict[str, QLineEdit] = {}
         self.combos: dict[str, QComboBox] = {}
         suggestions = suggestions or {}
@@ -152,14 +157,37 @@ class PersonDialog(QDialog):
         form.addRow("&Reason not to contact:", self.reason)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("&Save")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
         self.keep = person
+        # Who saves what the form holds (the register tab, on the worker); without one the
+        # dialog just closes with Save and the caller reads fields().
+        self.submit: Callable[[PersonFields], None] | None = None
+        # A long form scrolls on a small screen or with large type; Save and Cancel stay in view.
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.error)
+        outer.addWidget(buttons)
+        room = self.screen().availableGeometry()
+        self.resize(
+            min(
+                body.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 24,
+                room.width() * 9 // 10,
+            ),
+            min(
+                body.sizeHint().height() + buttons.sizeHint().height() * 3, room.height() * 9 // 10
+            ),
+        )
+        self.birth.dateChanged.connect(self._date_fixed)
         self._show_age()
 
     def _show_age(self, *_: object) -> None:
@@ -199,7 +227,25 @@ class PersonDialog(QDialog):
                     self.birth.setFocus()
                     self.birth.edit.selectAll()
                     return
+        if self.submit is None:
+            super().accept()
+            return
+        # Saved on the worker: the dialog closes once it is, or says why it was not.
+        self.error.setText("Saving…")
+        self.save_button.setEnabled(False)
+        self.submit(self.fields())
+
+    def saved(self) -> None:
         super().accept()
+
+    def not_saved(self, exc: Exception) -> None:
+        self.save_button.setEnabled(True)
+        self.show_problem(str(exc))
+
+    def _date_fixed(self, _day: object) -> None:
+        # A problem with the date of birth goes once the date is one nbdesk can use.
+        if self.error.text().startswith("⚠ Date of birth") and self.birth.is_acceptable():
+            self.error.clear()
 
     def fields(self) -> PersonFields:
         return PersonFields(
@@ -242,7 +288,10 @@ class OpenRoundDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open the &round")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Open the &round")
+        # Who opens the round (the section, on the worker); without one, Ok just closes.
+        self.submit: Callable[[str, date, date], None] | None = None
         # Wide enough that the note reads as a paragraph, not a column of words.
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         buttons.accepted.connect(self.accept)
@@ -260,7 +309,19 @@ class OpenRoundDialog(QDialog):
             self.problem.setText("⚠ Closes on: the round cannot close before it opens.")
             self.closes.setFocus()
             return
+        if self.submit is None:
+            super().accept()
+            return
+        self.problem.setText("Opening the round…")
+        self.ok_button.setEnabled(False)
+        self.submit(self.name.text(), *self.dates())
+
+    def saved(self) -> None:
         super().accept()
+
+    def not_saved(self, exc: Exception) -> None:
+        self.ok_button.setEnabled(True)
+        self.problem.setText(f"⚠ {exc}")
 
     def dates(self) -> tuple[date, date]:
         return self.opens.date(), self.closes.date()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,14 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.common.errors import is_plain
 from nbdesk.common.tabular import Table
-from nbdesk.storage import Database
 from nbdesk.survey.import_preview import DuplicateId, ImportPreview, ImportResult
 from nbdesk.survey.register_columns import TARGETS, Mapping, read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
-from nbdesk.ui.worker import run_in_background
 
 NOT_IMPORTED = "(not imported)"
 CHOOSE = "Choose which row to keep"
@@ -153,7 +154,7 @@ class DuplicateChoice(QWidget):
 class ImportDialog(QDialog):
     def __init__(
         self,
-        db: Database,
+        ops: Ops,
         table: Table,
         preview: ImportPreview,
         parent: QWidget | None = None,
@@ -161,7 +162,7 @@ class ImportDialog(QDialog):
         sheets: list[str] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ops = ops
         self.table = table
         self.base = preview  # as read: ids on rows that differ not yet resolved
         self.preview = preview  # with the rows chosen so far
@@ -319,12 +320,10 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         self.summary.setText(f"Reading the sheet '{name}'…")
-        db = self.db
 
-        def job(progress, cancelled) -> tuple[Table, ImportPreview]:
+        def work(session: Any) -> tuple[Table, ImportPreview]:
             table = read_register_file(path, name)
-            with db.session() as session:
-                return table, preview_import(session, table)
+            return table, preview_import(session, table)
 
         def done(result: tuple[Table, ImportPreview]) -> None:
             table, preview = result
@@ -335,13 +334,7 @@ class ImportDialog(QDialog):
             self._fill_combos(table, preview.mapping)
             self._show(preview)
 
-        run_in_background(
-            self,
-            "Reading the sheet",
-            job,
-            done,
-            lambda exc, trace: show_error(self, "Could not read the sheet", str(exc), trace),
-        )
+        self.ops.read(self, work, done, key=f"import-sheet-{id(self)}", title="Reading the sheet")
 
     def mapping(self) -> Mapping:
         return {k: c.currentData() for k, c in self.combos.items() if c.currentData()}
@@ -350,18 +343,13 @@ class ImportDialog(QDialog):
         mapping = self.mapping()
         self.import_button.setEnabled(False)
         self.summary.setText("Checking every row with the new mapping…")
-        db, table = self.db, self.table
-
-        def job(progress, cancelled) -> ImportPreview:
-            with db.session() as session:
-                return preview_import(session, table, mapping)
-
-        run_in_background(
+        table = self.table
+        self.ops.read(
             self,
-            "Checking the file",
-            job,
+            lambda session: preview_import(session, table, mapping),
             self._checked,
-            lambda exc, trace: show_error(self, "Could not check the file", str(exc), trace),
+            key=f"import-check-{id(self)}",
+            title="Checking the file",
         )
 
     def _checked(self, preview: ImportPreview) -> None:
@@ -476,22 +464,24 @@ class ImportDialog(QDialog):
         if not self.import_button.isEnabled():
             return
         self.import_button.setEnabled(False)
-        preview, db, skip = self.preview, self.db, self.seen.isChecked()
+        preview, skip = self.preview, self.seen.isChecked()
 
-        def job(progress, cancelled) -> ImportResult:
-            with db.transaction() as session:
-                return apply_import(
-                    session,
-                    preview,
-                    skip_invalid=skip,
-                    progress=lambda done, total: progress(done, total, "Saving people"),
-                )
+        def work(session: Any, progress: Any) -> ImportResult:
+            return apply_import(
+                session,
+                preview,
+                skip_invalid=skip,
+                progress=lambda done, total: progress.report(done, total, "Saving people"),
+            )
 
-        def failed(exc: Exception, trace: str) -> None:
-            show_error(self, "Nothing was imported", str(exc), trace)
+        def failed(exc: Exception) -> None:
+            if is_plain(exc):  # anything unforeseen Ops has shown, its details logged
+                show_error(self, "Nothing was imported", str(exc))
             self._update_button()
 
-        run_in_background(self, "Importing the register", job, self._imported, failed)
+        self.ops.run(
+            self, "Importing the register", work, self._imported, write=True, failed=failed
+        )
 
     def _imported(self, result: ImportResult) -> None:
         self.result = result

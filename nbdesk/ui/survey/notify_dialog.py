@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.common.errors import is_plain
 from nbdesk.common.paths import file_name
-from nbdesk.storage import Database
 from nbdesk.survey.notify import (
     DEFAULT_PERSONALISATION,
     PERSONALISATION,
@@ -33,8 +33,8 @@ from nbdesk.survey.notify import (
 )
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
+from nbdesk.ui.ops import Ops
 from nbdesk.ui.table_models import Column, ListModel
-from nbdesk.ui.worker import run_in_background
 
 LEFT_OUT_COLUMNS = [
     Column("Unique id", lambda p: p.unique_id),
@@ -46,10 +46,10 @@ LEFT_OUT_COLUMNS = [
 
 class NotifyDialog(QDialog):
     def __init__(
-        self, db: Database, round_id: int, parent: QWidget | None = None, authority: str = ""
+        self, ops: Ops, round_id: int, parent: QWidget | None = None, authority: str = ""
     ) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ops = ops
         self.authority = authority
         self.round_id = round_id
         self.data: NotifyList | None = None
@@ -110,12 +110,8 @@ class NotifyDialog(QDialog):
         self.save.setEnabled(False)
         self.save_left.setEnabled(False)
         self.summary.setText("Working out who to remind…")
-        db, round_id = self.db, self.round_id
+        round_id = self.round_id
         channel, columns = self.channel.currentData(), self.personalisation()
-
-        def job(progress, cancelled) -> NotifyList:
-            with db.session() as session:
-                return notify_list(session, round_id, channel, columns)
 
         def done(data: NotifyList) -> None:
             if (data.channel, data.headers[1:]) != (
@@ -135,12 +131,12 @@ class NotifyDialog(QDialog):
             self.save.setEnabled(bool(data.rows))
             self.save_left.setEnabled(bool(data.left_out))
 
-        run_in_background(
+        self.ops.read(
             self,
-            "Building the Notify list",
-            job,
+            lambda session: notify_list(session, round_id, channel, columns),
             done,
-            lambda exc, trace: show_error(self, "Could not build the list", str(exc), trace),
+            key=f"notify-{id(self)}",
+            title="Building the Notify list",
         )
 
     def _write(self, title: str, what: str, filters: str, writer) -> None:
@@ -158,13 +154,11 @@ class NotifyDialog(QDialog):
             self.written = written
             QMessageBox.information(self, title, f"Saved {written}.")
 
-        run_in_background(
-            self,
-            title,
-            lambda progress, cancelled: writer(path, data),
-            done,
-            lambda exc, trace: show_error(self, "Nothing was saved", str(exc), trace),
-        )
+        def failed(exc: Exception) -> None:
+            if is_plain(exc):  # anything unforeseen Ops has shown, its details logged
+                show_error(self, "Nothing was saved", str(exc))
+
+        self.ops.outside(self, title, lambda progress: writer(path, data), done, failed=failed)
 
     def save_list(self) -> None:
         channel = self.data.channel if self.data else "text"

@@ -1,0 +1,93 @@
+"""Ctrl+G in a workshop: go to any statement by its reference ("7m") or words from it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.self_assessment.assessments import AssessmentDetail
+
+
+class GoToDialog(QDialog):
+    """Ctrl+G: type a reference like "7m" or words from the statement, Enter to go there."""
+
+    def __init__(self, detail: AssessmentDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Go to a statement")
+        self.setAccessibleName("Go to a statement")
+        self.chosen: tuple[str, int] | None = None
+        self.model = QStandardItemModel(self)
+        for area in detail.areas:
+            for s in area.statements:
+                item = QStandardItem(f"{s.reference}   {s.text}")
+                item.setData(("statement", s.statement_id), Qt.ItemDataRole.UserRole)
+                item.setData(
+                    f"{s.area_number}{s.letter} {s.reference} {s.text}".lower(),
+                    Qt.ItemDataRole.UserRole + 1,
+                )
+                self.model.appendRow(item)
+            item = QStandardItem(f"{area.number} / overall   Area {area.number}'s overall rating")
+            item.setData(("area", area.area_id), Qt.ItemDataRole.UserRole)
+            item.setData(f"{area.number} overall area {area.number}", Qt.ItemDataRole.UserRole + 1)
+            self.model.appendRow(item)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(Qt.ItemDataRole.UserRole + 1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Reference or words to find")
+        self.search.setPlaceholderText("e.g. 7m, 7 / M, or words from the statement")
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._accept_current)
+        self.search.installEventFilter(self)
+        self.list = QListView()
+        self.list.setModel(self.proxy)
+        self.list.setAccessibleName("Statements")
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.activated.connect(lambda _i: self._accept_current())
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("Type a reference or words, then Enter (↓ to choose from the list):")
+        )
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        self.list.setCurrentIndex(self.proxy.index(0, 0))
+        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 28)
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().replace("/", " ").split()
+        # A reference typed as "7m" or "7 m" matches the start of the key "7m …".
+        key = "".join(words)
+        if words and key.isdigit():
+            self.proxy.setFilterRegularExpression(f"^{key}[a-z]*\\b")
+        elif words and key.isalnum() and key[0].isdigit() and len(key) <= 4:
+            self.proxy.setFilterRegularExpression(f"^{key}\\b")
+        else:
+            self.proxy.setFilterFixedString(text.lower())
+        self.list.setCurrentIndex(self.proxy.index(0, 0))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+        ) and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self.list.setFocus()
+            self.list.keyPressEvent(event)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _accept_current(self) -> None:
+        index = self.list.currentIndex()
+        if index.isValid():
+            self.chosen = index.data(Qt.ItemDataRole.UserRole)
+            self.accept()

@@ -1,0 +1,131 @@
+"""Who is taking part in a workshop sitting, asked before it starts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS
+
+
+class SittingDialog(QDialog):
+    """Who is taking part, asked at the start of each sitting."""
+
+    def __init__(self, assessment_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Who is taking part?")
+        self.setAccessibleName("Who is taking part in this sitting")
+        intro = QLabel(
+            f"<p>Record who is taking part in this sitting of <b>{assessment_name}</b>, so the "
+            "lead can show how the assessment was done. A role is enough, e.g. "
+            "<i>Housing options manager</i>.</p>"
+        )
+        intro.setWordWrap(True)
+        self.who = QLineEdit()
+        self.who.setAccessibleName("Name or role")
+        self.who.setPlaceholderText("name or role, then Enter (Enter again to start)")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of participant")
+        for kind in PARTICIPANT_KINDS:
+            self.kind.addItem(KIND_LABELS[kind], kind)
+        self.add_button = QPushButton("&Add")
+        self.add_button.setAccessibleName("Add the participant")
+        self.add_button.clicked.connect(self.add_current)
+        self.who.installEventFilter(self)
+        self.label = QLineEdit()
+        self.label.setAccessibleName("Sitting label")
+        self.label.setPlaceholderText("optional, e.g. Workshop 2 – areas 6 to 10")
+
+        self.people = QStandardItemModel(self)
+        self.list = QListView()
+        self.list.setModel(self.people)
+        self.list.setAccessibleName("Participants added")
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        remove = QPushButton("&Remove selected")
+        remove.setAccessibleName("Remove the selected participant")
+        remove.clicked.connect(self._remove)
+
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.who, 3)
+        row.addWidget(self.kind, 2)
+        row.addWidget(self.add_button)
+        who_label = QLabel("&Name or role:")
+        who_label.setBuddy(self.who)  # a row holding a layout gets no buddy by itself
+        form.addRow(who_label, row)
+        form.addRow("Sitting &label:", self.label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.start_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.start_button.setText("&Start the workshop")
+        self.start_button.setAccessibleName("Start the workshop")
+        self.start_button.setEnabled(False)
+        self.add_button.setAutoDefault(False)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.list)
+        layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.buttons)
+        self.resize(self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 22)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the name box adds the person; with the box empty it starts the workshop. The
+        # button box would otherwise take every Enter as "start" (it makes Start the default).
+        if (
+            watched is self.who
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            if self.who.text().strip():
+                self.add_current()
+            elif self.people.rowCount():
+                self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def add_current(self) -> None:
+        who = " ".join(self.who.text().split())
+        if not who:
+            return
+        kind = self.kind.currentData()
+        item = QStandardItem(f"{who} — {KIND_LABELS[kind]}")
+        item.setData((who, kind), Qt.ItemDataRole.UserRole)
+        self.people.appendRow(item)
+        self.who.clear()
+        self.who.setFocus()
+        self.start_button.setEnabled(True)
+
+    def _remove(self) -> None:
+        for index in sorted(self.list.selectedIndexes(), key=lambda i: -i.row()):
+            self.people.removeRow(index.row())
+        self.start_button.setEnabled(self.people.rowCount() > 0)
+
+    def _accept(self) -> None:
+        self.add_current()  # a name typed but not yet added is surely meant to count
+        if self.people.rowCount():
+            self.accept()
+
+    def participants(self) -> list[tuple[str, str]]:
+        return [
+            self.people.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.people.rowCount())
+        ]

@@ -1,0 +1,144 @@
+"""A round's dashboard: eligible, completed and the rate, by group, over time, and who has gone
+quiet. Staff see real counts; small groups are hidden only in exported returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.common.dates import format_day
+from nbdesk.survey.dashboard import Dashboard, GroupFigures, dashboard
+from nbdesk.ui.survey.chart import CompletionsChart
+from nbdesk.ui.survey.common import against, day_or_never, ordinal, people, rate_text, table_view
+from nbdesk.ui.table_models import RIGHT, Column, ListModel
+
+if TYPE_CHECKING:
+    from nbdesk.ui.survey.section import SurveySection
+
+
+def group_columns(title: str, overall: Callable[[], float | None]) -> list[Column]:  # type: ignore[type-arg]
+    return [
+        Column(title, lambda g: g.group),
+        Column("Eligible", lambda g: str(g.eligible), sort=lambda g: g.eligible, align=RIGHT),
+        Column("Completed", lambda g: str(g.completed), sort=lambda g: g.completed, align=RIGHT),
+        Column("Rate", lambda g: rate_text(g.rate), sort=lambda g: g.rate or 0.0, align=RIGHT),
+        Column("Compared with all", lambda g: against(g.rate, overall())),
+    ]
+
+
+QUIET_COLUMNS = [
+    Column("Name", lambda q: q.name),
+    Column("Unique id", lambda q: q.unique_id),
+    Column("PA", lambda q: q.pa_name),
+    Column(
+        "Last contact",
+        lambda q: day_or_never(q.last_contact_on),
+        sort=lambda q: ordinal(q.last_contact_on),
+    ),
+]
+
+
+class DashboardTab(QWidget):
+    def __init__(self, section: SurveySection) -> None:
+        super().__init__()
+        self.section = section
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.headline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.chart = CompletionsChart()
+        self.tables: dict[str, tuple[ListModel, QTableView]] = {}  # type: ignore[type-arg]
+        grid = QGridLayout()
+        for number, title in enumerate(
+            ("Personal adviser", "Age band", "Gender", "Accommodation type")
+        ):
+            model = ListModel(group_columns(title, self._overall_rate), self)
+            view = table_view(model, f"By {title.lower()}", sortable=False)
+            view.horizontalHeader().setStretchLastSection(False)
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            box = QGroupBox(f"By {title.lower()}")
+            QVBoxLayout(box).addWidget(view)
+            grid.addWidget(box, number // 2, number % 2)
+            self.tables[title] = (model, view)
+        self.quiet_days = QSpinBox()
+        self.quiet_days.setRange(1, 365)
+        self.quiet_days.setValue(14)
+        self.quiet_days.setSuffix(" days")
+        self.quiet_days.setAccessibleName("No contact in the last")
+        self.quiet_days.valueChanged.connect(lambda _: self.refresh())
+        self.quiet_model = ListModel(QUIET_COLUMNS, self)
+        self.quiet_view = table_view(
+            self.quiet_model, "People not contacted lately", sortable=False
+        )
+        self.quiet_label = QLabel()
+        quiet_box = QGroupBox("Not contacted lately (eligible, not completed, may be contacted)")
+        quiet_layout = QVBoxLayout(quiet_box)
+        row = QHBoxLayout()
+        label = QLabel("No contact in the &last:")
+        label.setBuddy(self.quiet_days)
+        row.addWidget(label)
+        row.addWidget(self.quiet_days)
+        row.addWidget(self.quiet_label, 1)
+        quiet_layout.addLayout(row)
+        quiet_layout.addWidget(self.quiet_view)
+        grid.addWidget(self.chart, 2, 0)
+        grid.addWidget(quiet_box, 2, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addLayout(grid, 1)
+        self.board: Dashboard | None = None
+
+    def _overall_rate(self) -> float | None:
+        return self.board.overall.rate if self.board else None
+
+    def refresh(self) -> None:
+        ops, round_id = self.section.ops, self.section.round_id()
+        if ops is None or round_id is None:
+            self.headline.setText("Open a round to see its figures.")
+            return
+        quiet = self.quiet_days.value()
+        ops.read(
+            self,
+            lambda session: dashboard(session, round_id, quiet_days=quiet),
+            self.show_board,
+            key=f"dashboard-{id(self)}",
+            title="Counting the round",
+        )
+
+    def show_board(self, board: Dashboard) -> None:
+        self.board = board
+        overall = board.overall
+        self.headline.setText(
+            f"<h3>{escape(board.round.name)}</h3><p><b>{overall.eligible}</b> eligible · "
+            f"<b>{overall.completed}</b> completed · response rate <b>{rate_text(overall.rate)}</b>"
+            f" · closes {format_day(board.round.closes_on)}</p><p>Real counts, for staff: "
+            "small groups are hidden only in exported returns.</p>"
+        )
+        self.headline.setAccessibleDescription(
+            f"{overall.eligible} eligible, {overall.completed} completed, response rate "
+            f"{rate_text(overall.rate)}"
+        )
+        groups: dict[str, tuple[GroupFigures, ...]] = board.breakdowns()
+        for title, (model, view) in self.tables.items():
+            model.set_rows(groups[title])
+            for column in range(1, model.columnCount()):
+                view.resizeColumnToContents(column)
+        self.chart.set_data(
+            list(board.over_time), board.round.opens_on, board.round.closes_on, overall.eligible
+        )
+        self.quiet_model.set_rows(board.not_contacted)
+        self.quiet_view.resizeColumnsToContents()
+        self.quiet_label.setText(people(len(board.not_contacted)))
