@@ -54,68 +54,59 @@ def _check_suffix(path: Path, suffix: str) -> None:
         raise CommandError(f"{path}: the file name must end in {suffix}.")
 
 
-def _run(args: argparse.Namespace, job: Any) -> int:
-    """Open the file, gather read-only, close it, then write; report a failed write in one line."""
+def _export(args: argparse.Namespace, key: str, find: Any, compare: str | None = None) -> int:
+    """Write one return or report through the same code the Returns section uses; a failed
+    write is one line, and the old file is left as it was."""
     from nbdesk.common.atomic import ExportError
+    from nbdesk.returns import service
+    from nbdesk.self_assessment.assessments import find_assessment
 
-    with open_db(args) as db, db.session() as session:
-        write = job(session)
-    try:
-        written = write()
-    except ExportError as exc:
-        raise CommandError(str(exc)) from exc
+    _check_suffix(args.out, service.kind(key).suffix)
+    with open_db(args) as db:
+        with db.session() as session:
+            subject_id = find(session)
+            compare_id = find_assessment(session, compare) if compare else None
+            if compare_id == subject_id:
+                raise CommandError("Choose two different assessments to compare.")
+        try:
+            written = service.export(db.session, key, subject_id, args.out, compare_id)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from exc
     print(f"Wrote {written}")
     return 0
 
 
+def _assessment(args: argparse.Namespace) -> Any:
+    from nbdesk.self_assessment.assessments import find_assessment
+
+    return lambda session: find_assessment(session, args.name)
+
+
+def _round(args: argparse.Namespace) -> Any:
+    from nbdesk.survey.rounds import find_round
+
+    return lambda session: find_round(session, args.round).id
+
+
 def run_export_self_assessment(args: argparse.Namespace) -> int:
-    _check_suffix(args.out, ".xlsx")
+    from nbdesk.returns.service import SA_RETURN
 
-    def job(session: Any) -> Any:
-        from nbdesk.returns.gather import self_assessment_by_name
-        from nbdesk.returns.self_assessment_return import write_self_assessment_return
-
-        data = self_assessment_by_name(session, args.name)
-        return lambda: write_self_assessment_return(data, args.out)
-
-    return _run(args, job)
+    return _export(args, SA_RETURN, _assessment(args))
 
 
 def run_export_participation(args: argparse.Namespace) -> int:
-    _check_suffix(args.out, ".xlsx")
+    from nbdesk.returns.service import PARTICIPATION_RETURN
 
-    def job(session: Any) -> Any:
-        from nbdesk.returns.gather import round_by_name
-        from nbdesk.returns.participation_return import write_participation_return
-
-        data = round_by_name(session, args.round, weekly=False)
-        return lambda: write_participation_return(data, args.out)
-
-    return _run(args, job)
+    return _export(args, PARTICIPATION_RETURN, _round(args))
 
 
 def run_report_self_assessment(args: argparse.Namespace) -> int:
-    _check_suffix(args.out, ".pdf")
+    from nbdesk.returns.service import SA_REPORT
 
-    def job(session: Any) -> Any:
-        from nbdesk.returns.gather import comparison_by_name, self_assessment_by_name
-        from nbdesk.returns.self_assessment_report import write_self_assessment_report
-
-        data = self_assessment_by_name(session, args.name)
-        comparison = comparison_by_name(session, args.name, args.compare) if args.compare else None
-        return lambda: write_self_assessment_report(data, args.out, comparison)
-
-    return _run(args, job)
+    return _export(args, SA_REPORT, _assessment(args), args.compare)
 
 
 def run_report_participation(args: argparse.Namespace) -> int:
-    _check_suffix(args.out, ".pdf")
+    from nbdesk.returns.service import PARTICIPATION_REPORT
 
-    def job(session: Any) -> Any:
-        from nbdesk.returns.gather import round_by_name
-        from nbdesk.returns.participation_report import write_participation_report
-
-        data = round_by_name(session, args.round)
-        return lambda: write_participation_report(data, args.out)
-
-    return _run(args, job)
+    return _export(args, PARTICIPATION_REPORT, _round(args))

@@ -15,20 +15,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, cast, func, literal, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
 from nbdesk.common import clock
 from nbdesk.returns.suppression import CountTable, Group
-from nbdesk.self_assessment.assessments import AssessmentDetail, find_assessment, load_assessment
-from nbdesk.self_assessment.comparison import Comparison, compare_details
+from nbdesk.self_assessment.assessments import AssessmentDetail, load_assessment
 from nbdesk.self_assessment.results import Results, results_from
 from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, list_sittings
 from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
-from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
-from nbdesk.survey.rounds import RoundSummary, find_round, list_rounds
+from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES, age_band
+from nbdesk.survey.rounds import RoundSummary, list_rounds
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
 
@@ -66,29 +65,6 @@ def self_assessment_data(session: Session, assessment_id: int) -> SelfAssessment
         exported_at=clock.now(),
         nbdesk_version=__version__,
     )
-
-
-def self_assessment_by_name(session: Session, name: str) -> SelfAssessmentData:
-    return self_assessment_data(session, find_assessment(session, name))
-
-
-def comparison_by_name(session: Session, first: str, second: str) -> Comparison:
-    """Compare two assessments, putting the baseline (or the staff view) first."""
-    a = load_assessment(session, find_assessment(session, first))
-    b = load_assessment(session, find_assessment(session, second))
-    if a.summary.id == b.summary.id:
-        raise ValueError("Choose two different assessments to compare.")
-
-    def order(d: AssessmentDetail) -> tuple[int, int, date]:
-        stage = {"baseline": 0, "follow-up": 1}.get(d.summary.stage, 2)
-        perspective = 0 if d.summary.perspective == "staff" else 1
-        return (perspective, stage, d.summary.held_on)
-
-    if a.summary.perspective == b.summary.perspective:
-        first_detail, second_detail = sorted((a, b), key=lambda d: order(d)[1:])
-    else:
-        first_detail, second_detail = sorted((a, b), key=order)
-    return compare_details(first_detail, second_detail)
 
 
 # Survey rounds ---------------------------------------------------------------------------------
@@ -147,15 +123,6 @@ def _table(
     return CountTable(title, tuple(Group(g, counts[g][0], counts[g][1]) for g in groups))
 
 
-def _band(age: Any) -> str:
-    if age is None:
-        return NOT_RECORDED
-    for label, low, high in AGE_BANDS:
-        if low <= int(age) <= high:
-            return label
-    return OTHER_AGES
-
-
 def _label(value: Any) -> str:
     # As the dashboard labels a group: Python's strip, here rather than in SQL, since SQLite's trim
     # knows only the characters it is given (a no-break space from a spreadsheet would stay).
@@ -165,37 +132,38 @@ def _label(value: Any) -> str:
 def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[CountTable, ...]:
     """The four breakdowns, counted by SQL's GROUP BY.
 
-    The groups are the round dashboard's (nbdesk.survey.rounds.dashboard: its age bands from
-    nbdesk.survey.register, a blank value as "Not recorded") plus the PA team, but counted in the database
-    rather than by loading every person, which keeps a return on 10,000 people quick;
-    tests/test_returns_participation.py checks the two agree.
+    The groups are the round dashboard's (nbdesk.survey.dashboard: age bands by
+    nbdesk.survey.register.age_band, a blank value as "Not recorded") plus the PA team, counted in
+    the database rather than by loading every person, which keeps a return on 10,000 people quick;
+    the returns tests check the two agree. Ages come from grouping by date of birth (a few thousand
+    days at most) and the one age_band in Python, so no SQL date arithmetic is needed.
     """
-    dob = CareLeaver.date_of_birth
-    # Age on the opening day from ISO dates: years apart, less one if the birthday is still to come.
-    age = (
-        literal(opens_on.year)
-        - cast(func.substr(dob, 1, 4), Integer)
-        - case((func.substr(dob, 6, 5) > literal(f"{opens_on:%m-%d}"), 1), else_=0)
-    )
-    # One pass over the members, grouped by the raw values of all four at once (a few hundred
-    # combinations at most), then labelled and added up per breakdown here. Each distinct raw value
-    # is labelled once; the query runs on the session's connection (Core, no ORM rows).
-    keys = (age, CareLeaver.gender, CareLeaver.accommodation, CareLeaver.team)
-    query = _members(round_id).add_columns(*keys).group_by(*keys)
     counts: list[dict[str, list[int]]] = [{} for _ in BREAKDOWN_TITLES]
-    labels: list[dict[Any, str]] = [{} for _ in BREAKDOWN_TITLES]
-    labellers = (_band, _label, _label, _label)
+
+    def add(table: dict[str, list[int]], name: str, eligible: int, done: int) -> None:
+        pair = table.get(name)
+        if pair is None:
+            table[name] = [int(eligible), int(done)]
+        else:
+            pair[0] += eligible
+            pair[1] += done
+
+    dob = CareLeaver.date_of_birth
+    for eligible, done, born in session.connection().execute(
+        _members(round_id).add_columns(dob).group_by(dob)
+    ):
+        add(counts[0], age_band(born, opens_on), eligible, done)
+    # The other three grouped by their raw values at once (a few hundred combinations at most),
+    # then labelled (each distinct value once) and added up per breakdown here.
+    keys = (CareLeaver.gender, CareLeaver.accommodation, CareLeaver.team)
+    labels: list[dict[Any, str]] = [{} for _ in keys]
+    query = _members(round_id).add_columns(*keys).group_by(*keys)
     for eligible, done, *values in session.connection().execute(query):
-        for value, known, labeller, table in zip(values, labels, labellers, counts, strict=True):
+        for value, known, table in zip(values, labels, counts[1:], strict=True):
             name = known.get(value)
             if name is None:
-                name = known[value] = labeller(value)
-            pair = table.get(name)
-            if pair is None:
-                table[name] = [int(eligible), int(done)]
-            else:
-                pair[0] += eligible
-                pair[1] += done
+                name = known[value] = _label(value)
+            add(table, name, eligible, done)
     orders = (_age_order, _plain_order, _plain_order, _plain_order)
     return tuple(
         _table(title, table, order)
@@ -262,7 +230,3 @@ def round_data(session: Session, round_id: int, *, weekly: bool = True) -> Round
         exported_at=clock.now(),
         nbdesk_version=__version__,
     )
-
-
-def round_by_name(session: Session, name: str, *, weekly: bool = True) -> RoundData:
-    return round_data(session, find_round(session, name).id, weekly=weekly)

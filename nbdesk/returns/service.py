@@ -328,11 +328,6 @@ def export(
 
 def _ordered_comparison(session: Session, subject_id: int, compare_id: int) -> Comparison:
     """Baseline before follow-up, staff before young people, whichever was chosen first."""
-    from nbdesk.returns.gather import comparison_by_name
-    from nbdesk.self_assessment.assessments import assessment_summary
+    from nbdesk.self_assessment.comparison import compare_in_order
 
-    return comparison_by_name(
-        session,
-        assessment_summary(session, subject_id).name,
-        assessment_summary(session, compare_id).name,
-    )
+    return compare_in_order(session, subject_id, compare_id)

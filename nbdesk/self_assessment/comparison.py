@@ -6,6 +6,7 @@ on a newer version of the same framework still lines up with its baseline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from nbdesk.self_assessment.assessments import (
     AssessmentDetail,
     AssessmentSummary,
     StatementState,
+    assessment_summary,
     load_assessment,
     score_detail,
 )
@@ -231,6 +233,32 @@ def compare_details(first: AssessmentDetail, second: AssessmentDetail) -> Compar
         a_full,
         b_full,
     )
+
+
+def natural_order(a: AssessmentSummary, b: AssessmentSummary) -> tuple[int, int]:
+    """The two ids in the order a comparison reads naturally: staff before young people, then
+    baseline before follow-up (then the earlier first), whichever was chosen first."""
+
+    def key(s: AssessmentSummary) -> tuple[int, int, Any]:
+        stage = {"baseline": 0, "follow-up": 1}.get(s.stage, 2)
+        perspective = 0 if s.perspective == "staff" else 1
+        return (perspective, stage, s.held_on)
+
+    if a.perspective == b.perspective:
+        first, second = sorted((a, b), key=lambda s: key(s)[1:])
+    else:
+        first, second = sorted((a, b), key=key)
+    return first.id, second.id
+
+
+def compare_in_order(session: Session, one: int, other: int) -> Comparison:
+    """Compare two assessments in their natural order (see natural_order)."""
+    if one == other:
+        raise ValueError("Choose two different assessments to compare.")
+    first, second = natural_order(
+        assessment_summary(session, one), assessment_summary(session, other)
+    )
+    return compare_assessments(session, first, second)
 
 
 def compare_assessments(session: Session, first_id: int, second_id: int) -> Comparison:

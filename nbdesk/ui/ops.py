@@ -197,7 +197,11 @@ class Op(QObject):
             self.dialog.deleteLater()
             self.dialog = None
         Ops.in_flight.discard(self)
-        self.deleteLater()
+        # Let go of the Op only once Qt has finished delivering this result to it: freeing a
+        # Python-made QObject in the middle of its own slot (or by deleteLater behind Python's
+        # back) crashes PySide. Finished Ops wait in a list emptied from the event loop.
+        Ops.retired.append(self)
+        QTimer.singleShot(0, Ops.release_retired)
 
     def _finished(self, result: Any) -> None:
         self._end()
@@ -241,6 +245,7 @@ class Ops(QObject):
 
     changed = Signal(object)  # Changes: after each write that changed something
     in_flight: ClassVar[set[Op]] = set()
+    retired: ClassVar[list[Op]] = []
     _pool: ClassVar[QThreadPool | None] = None
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
@@ -258,6 +263,10 @@ class Ops(QObject):
             cls._pool = QThreadPool()
             cls._pool.setMaxThreadCount(1)
         return cls._pool
+
+    @classmethod
+    def release_retired(cls) -> None:
+        cls.retired.clear()
 
     @classmethod
     def busy(cls) -> bool:

@@ -23,6 +23,7 @@ from nbdesk.self_assessment.comparison import (
     Comparison,
     StatementComparison,
     compare_assessments,
+    natural_order,
 )
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
@@ -47,10 +48,7 @@ def default_pair(
     same_time = [a for a in others if a.perspective != first.perspective and a.stage == first.stage]
     second = (same_view or same_time or others)[0]
     # Baseline (or staff) first, so that a positive change reads as an improvement.
-    pair = sorted((first, second), key=lambda a: (a.held_on, a.perspective != "staff"))
-    if first.perspective != second.perspective:
-        pair = sorted((first, second), key=lambda a: a.perspective != "staff")
-    return pair[0].id, pair[1].id
+    return natural_order(first, second)
 
 
 class CompareWindow(QWidget):
