@@ -22,7 +22,7 @@ hidden cell could then be got back by subtraction from the totals. So:
 
 This protects against recovery by subtraction (exact linear disclosure) and the simplest bound
 disclosure. It is a pure function with no database or files, tested over many random tables
-(tests/test_suppression.py) with an independent rank-based check.
+(tests/returns/test_suppression.py) with an independent rank-based check.
 """
 
 from __future__ import annotations

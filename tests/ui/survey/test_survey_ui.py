@@ -19,9 +19,9 @@ from nbdesk.survey.register import find_person, register_size
 from nbdesk.survey.register_columns import read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import find_round, open_round
+from tests.support.paths import DATA
 from tests.support.qt import settle
 
-DATA = Path(__file__).parent / "data"
 # Every key and click waits, as a person does, for the section to show what it read or saved.
 pytestmark = pytest.mark.usefixtures("patient")
 

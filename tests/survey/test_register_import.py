@@ -32,8 +32,8 @@ from nbdesk.survey.register import (
 from nbdesk.survey.register_columns import guess_mapping, read_register_file
 from nbdesk.survey.register_import import DEFAULT_DNC_REASON, apply_import, preview_import
 from nbdesk.survey.rounds import open_round
+from tests.support.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 MESSY = DATA / "register_messy.csv"
 CLEAN = DATA / "register_clean.csv"
 

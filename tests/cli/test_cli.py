@@ -15,6 +15,7 @@ from nbdesk import __version__
 from nbdesk.cli import main
 from nbdesk.forms.framework import demonstration_framework
 from nbdesk.storage.schema import head_revision
+from tests.support.paths import DATA
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -160,7 +161,7 @@ def test_check_and_backup_never_upgrade_an_older_file(
 ) -> None:
     import shutil
 
-    saved = Path(__file__).parent / "data" / "schema-0001.nbdesk"
+    saved = DATA / "schema-0001.nbdesk"
     old = tmp_path / "old.nbdesk"
     shutil.copyfile(saved, old)
     before = old.read_bytes()

@@ -17,8 +17,9 @@ from nbdesk.survey.register import PersonFields, add_person, find_person, update
 from nbdesk.survey.register_columns import read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import exclude_person, find_round, open_round
+from tests.support.paths import DATA
 
-CLEAN = Path(__file__).parent / "data" / "register_clean.csv"
+CLEAN = DATA / "register_clean.csv"
 
 
 @pytest.fixture

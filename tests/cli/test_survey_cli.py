@@ -17,8 +17,8 @@ from nbdesk.storage import Database, create_database
 from nbdesk.survey.completion import completion_state
 from nbdesk.survey.register import find_person, register_size
 from nbdesk.survey.rounds import find_round, list_rounds
+from tests.support.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 CLEAN = DATA / "register_clean.csv"
 MESSY = DATA / "register_messy.csv"
 ANNEX_A = DATA / "register_annex_a.xlsx"

@@ -44,8 +44,9 @@ from nbdesk.survey.rounds import (
     open_round,
     set_round_closed,
 )
+from tests.support.paths import DATA
 
-CLEAN = Path(__file__).parent / "data" / "register_clean.csv"
+CLEAN = DATA / "register_clean.csv"
 OPENS = date(2026, 1, 10)
 
 

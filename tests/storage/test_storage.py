@@ -19,6 +19,7 @@ from nbdesk.storage import (
 from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models import Authority
 from nbdesk.storage.schema import head_revision, known_revisions
+from tests.support.paths import DATA
 
 
 def digest(path: Path) -> str:
@@ -194,7 +195,7 @@ def test_a_file_saved_at_schema_0001_upgrades_with_its_data(tmp_path: Path) -> N
     from nbdesk.forms.framework import demonstration_framework
     from nbdesk.forms.store import framework_definition, list_frameworks
 
-    saved = Path(__file__).parent / "data" / "schema-0001.nbdesk"
+    saved = DATA / "schema-0001.nbdesk"
     path = tmp_path / "old.nbdesk"
     shutil.copyfile(saved, path)
     db = open_database(path)
@@ -215,7 +216,7 @@ def test_a_file_saved_at_schema_0003_upgrades_with_every_row(tmp_path: Path) -> 
     assessments all come through the upgrade; a copy is taken first."""
     import shutil
 
-    saved = Path(__file__).parent / "data" / "schema-0003.nbdesk"
+    saved = DATA / "schema-0003.nbdesk"
     path = tmp_path / "released.nbdesk"
     shutil.copyfile(saved, path)
     tables = (

@@ -31,9 +31,9 @@ from nbdesk.returns.suppression import (
     SafeRow,
     SafeTable,
 )
+from tests.returns.test_returns_self_assessment import libreoffice_csv
+from tests.returns.test_suppression import check_safe
 from tests.support.returns_round import EARLIER, ROUND, Person, add_round, hand_counts, people
-from tests.test_returns_self_assessment import libreoffice_csv
-from tests.test_suppression import check_safe
 
 
 @pytest.fixture

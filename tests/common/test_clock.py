@@ -7,13 +7,12 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 from nbdesk.common import clock as nbdesk_clock
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DIRECT_READS = re.compile(
     r"\b(?:date\.today|datetime\.(?:now|today|utcnow)|QDate\.currentDate|"
     r"QDateTime\.current\w*|time\.localtime|time\.time)\s*\("
