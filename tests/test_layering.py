@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -52,3 +53,78 @@ def test_start_up_path_leaves_heavy_libraries_unloaded() -> None:
     # SQLAlchemy too: the file is opened on the worker thread after the window is up.
     for heavy in ("pandas", "openpyxl", "reportlab", "alembic", "numpy", "sqlalchemy"):
         assert heavy not in loaded, f"{heavy} is imported at start-up"
+
+
+# The application set-up: opening files, the self-test. Only these may touch nbdesk.storage.
+SET_UP = {"app.py", "self_test.py"}
+
+
+def ui_sources() -> list[Path]:
+    return sorted((PACKAGE / "ui").rglob("*.py"))
+
+
+def imported_modules(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append(node.module)
+    return found
+
+
+def test_only_the_application_set_up_imports_storage() -> None:
+    """Issue 12: the window works on the file through Ops and the services, never the storage
+    layer (TYPE_CHECKING imports count too: a widget should not even know its type)."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in ui_sources()
+        if path.name not in SET_UP
+        and any(
+            m.startswith("nbdesk.storage") for m in imported_modules(ast.parse(path.read_text()))
+        )
+    ]
+    assert offenders == []
+
+
+def test_no_widget_opens_a_session() -> None:
+    """Reads and writes go through Ops (nbdesk/ui/ops.py), on the worker."""
+    offenders = []
+    for path in ui_sources():
+        if path.name in SET_UP | {"ops.py"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"session", "transaction", "begin"}
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_package_is_areas_not_a_heap_of_modules() -> None:
+    """Each area is a package; only the entry points sit at the top."""
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert top == ["__init__.py", "__main__.py"]
+    areas = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+    assert areas == [
+        "cli",
+        "common",
+        "demo",
+        "forms",
+        "returns",
+        "self_assessment",
+        "storage",
+        "survey",
+        "ui",
+    ]
+
+
+def test_no_product_module_is_over_about_500_lines() -> None:
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 520 and "migrations" not in p.parts
+    }
+    assert long == {}

@@ -18,20 +18,15 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QShortcut,
-    QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListView,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -39,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from nbdesk.common import clock
 from nbdesk.common.errors import is_plain
-from nbdesk.common.figures import fixed
 from nbdesk.self_assessment.assessments import AreaState, StatementState, remember_workshop_page
 from nbdesk.self_assessment.ratings import (
     Change,
@@ -53,109 +47,19 @@ from nbdesk.self_assessment.ratings import (
 from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
+from nbdesk.ui.self_assessment.common import scaled_font
 from nbdesk.ui.self_assessment.go_to import GoToDialog
-
-SAVE_DELAY_MS = 700
-STATEMENT_SCALE = 2.2
-
-SHORTCUTS = (
-    "<b>1–4</b> rate · <b>← →</b> or <b>N P</b> move · <b>PgUp PgDn</b> area · "
-    "<b>E</b> or <b>Enter</b> evidence · <b>F</b> flag · <b>Ctrl+G</b> go to · "
-    "<b>L</b> flagged list · <b>Ctrl+Z</b> undo · <b>Esc</b> leave the note / the workshop"
+from nbdesk.ui.self_assessment.workshop_parts import (
+    SHORTCUTS,
+    NoteWatcher,
+    OverallPage,
+    SidePanel,
+    SpinWatcher,
+    StatementPage,
+    is_escape,
 )
 
-
-class RatingButton(QPushButton):
-    def __init__(self, points: int, label: str, top: int) -> None:
-        super().__init__()
-        self.points = points
-        self.label_text = label
-        self.setCheckable(True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1–4 rate; focus stays on the page
-        self.setFont(scaled_font(1.45, bold=True))
-        self.setAccessibleName(f"{points} {label} (key {points})")
-        colour = rating_colour(points, top).name()
-        self.setStyleSheet(
-            f"QPushButton {{ border: 3px solid {colour}; border-radius: 10px; padding: 0.6em;"
-            f" color: {colour}; background: palette(base); }}"
-            f"QPushButton:checked {{ background: {colour}; color: white; }}"
-        )
-        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
-        self.refresh(False)
-
-    def refresh(self, chosen: bool) -> None:
-        self.setChecked(chosen)
-        mark = "✓ " if chosen else ""
-        self.setText(f"{mark}{self.points}\n{self.label_text}")
-
-
-def _is_escape(event: QKeyEvent) -> bool:
-    return event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape
-
-
-class _NoteWatcher(QObject):
-    """Saves a note when it loses focus, and hands Esc back to the workshop."""
-
-    def __init__(self, on_focus_out: Callable[[], None], on_escape: Callable[[], None]) -> None:
-        super().__init__()
-        self.on_focus_out = on_focus_out
-        self.on_escape = on_escape
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
-            self.on_focus_out()
-        elif isinstance(event, QKeyEvent) and _is_escape(event):
-            self.on_escape()
-            return True
-        return False
-
-
-class _SpinWatcher(QObject):
-    """On the overall page the spin box has focus; keys that move or leave go to the workshop."""
-
-    PASS = {
-        Qt.Key.Key_Left,
-        Qt.Key.Key_Right,
-        Qt.Key.Key_N,
-        Qt.Key.Key_P,
-        Qt.Key.Key_E,
-        Qt.Key.Key_F,
-        Qt.Key.Key_L,
-        Qt.Key.Key_Return,
-        Qt.Key.Key_Enter,
-        Qt.Key.Key_Escape,
-        Qt.Key.Key_PageUp,
-        Qt.Key.Key_PageDown,
-    }
-
-    def __init__(self, window: WorkshopWindow) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
-            self.window.save_overall()
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Undo)
-        ):
-            # The spin box's own text undo would quietly re-save a score; Ctrl+Z here is the
-            # workshop's undo, as everywhere outside a note.
-            self.window.undo_last()
-            return True
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and (
-                event.key() in self.PASS
-                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            )
-        ):
-            self.window.handle_key(event)
-            return True
-        return False
+SAVE_DELAY_MS = 700
 
 
 class WorkshopWindow(QWidget):
@@ -207,30 +111,6 @@ class WorkshopWindow(QWidget):
         self.show_page(self.state.starting_page(start.resume_page))
         self._restoring = False
 
-    # The saved values, as the state holds them.
-
-    @property
-    def points(self) -> dict[int, int | None]:
-        return self.state.points
-
-    @property
-    def evidence(self) -> dict[int, str]:
-        return self.state.evidence
-
-    @property
-    def flags(self) -> dict[int, bool]:
-        return self.state.flags
-
-    @property
-    def overall(self) -> dict[int, int | None]:
-        return self.state.overall
-
-    @property
-    def overall_note(self) -> dict[int, str]:
-        return self.state.overall_note
-
-    # Building -------------------------------------------------------------------------------
-
     def _build(self) -> None:
         fw = self.detail.framework
         self.title = QLabel(self.detail.summary.name)
@@ -249,169 +129,57 @@ class WorkshopWindow(QWidget):
         header.addWidget(self.progress_text)
         header.addWidget(self.progress)
 
-        # The statement page.
-        self.area_label = QLabel()
-        self.area_label.setFont(scaled_font(1.35))
-        self.area_label.setWordWrap(True)
-        self.area_label.setAccessibleName("Area")
-        self.reference = QLabel()
-        self.reference.setFont(scaled_font(3.0, bold=True))
-        self.reference.setAccessibleName("Statement reference")
-        self.position = QLabel()
-        self.position.setFont(scaled_font(1.2))
-        self.position.setAccessibleName("Position in the area")
-        self.flag_label = QLabel()
-        self.flag_label.setFont(scaled_font(1.3, bold=True))
-        self.flag_label.setAccessibleName("Flag to revisit")
-        self.flag_label.setStyleSheet("color: #8a4b00;")
-        ref_row = QHBoxLayout()
-        ref_row.addWidget(self.reference)
-        ref_row.addSpacing(self.fontMetrics().height())
-        ref_row.addWidget(self.position, 0, Qt.AlignmentFlag.AlignBottom)
-        ref_row.addStretch(1)
-        ref_row.addWidget(self.flag_label, 0, Qt.AlignmentFlag.AlignBottom)
-        self.statement = QLabel()
-        self.statement.setFont(scaled_font(STATEMENT_SCALE))
-        self.statement.setWordWrap(True)
-        self.statement.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.statement.setAccessibleName("Statement")
-        self.statement.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.statement.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.rating_buttons: list[RatingButton] = []
-        ratings_row = QHBoxLayout()
-        # Lowest first, left to right, matching keys 1–4 on the keyboard.
-        for point in sorted(fw.scale, key=lambda p: p.points):
-            button = RatingButton(point.points, point.label, fw.max_points)
-            button.clicked.connect(lambda _=False, p=point.points: self.rate(p))
-            ratings_row.addWidget(button)
-            self.rating_buttons.append(button)
-        evidence_heading = QLabel(
-            "&Evidence — comments, actions, links (E or Enter to write, Esc to leave)"
-        )
-        evidence_heading.setFont(scaled_font(1.1, bold=True))
-        self.note = QPlainTextEdit()
-        self.note.setFont(scaled_font(1.35))
-        self.note.setAccessibleName("Evidence note")
-        self.note.setTabChangesFocus(True)
-        self.note.setPlaceholderText("Press E to write what the rating is based on.")
-        evidence_heading.setBuddy(self.note)
-        self.note.textChanged.connect(self._note_typed)
-        self._note_watcher = _NoteWatcher(self.save_note, self.leave_note)
-        self.note.installEventFilter(self._note_watcher)
-        statement_page = QWidget()
-        sp = QVBoxLayout(statement_page)
-        sp.addWidget(self.area_label)
-        sp.addLayout(ref_row)
-        sp.addWidget(self.statement, 2)
-        sp.addLayout(ratings_row)
-        sp.addSpacing(self.fontMetrics().height() // 2)
-        sp.addWidget(evidence_heading)
-        sp.addWidget(self.note, 2)
-
-        # The area's overall page.
-        self.overall_area = QLabel()
-        self.overall_area.setFont(scaled_font(1.35))
-        self.overall_area.setWordWrap(True)
-        self.overall_heading = QLabel()
-        self.overall_heading.setFont(scaled_font(2.2, bold=True))
-        self.overall_heading.setWordWrap(True)
-        self.overall_summary = QLabel()
-        self.overall_summary.setFont(scaled_font(1.5))
-        self.overall_summary.setWordWrap(True)
-        self.overall_summary.setAccessibleName("Area summary")
-        self.overall_spin = QSpinBox()
-        self.overall_spin.setRange(-1, fw.overall_out_of)
-        self.overall_spin.setSpecialValueText("not yet given")
-        self.overall_spin.setSuffix(f" out of {fw.overall_out_of}")
-        self.overall_spin.setFont(scaled_font(2.6, bold=True))
-        self.overall_spin.setAccessibleName(
-            f"Overall rating of the area, out of {fw.overall_out_of}"
-        )
+        self.statement_page = StatementPage(fw, self.rate)
+        self.overall_page = OverallPage(fw)
+        self.side = SidePanel()
+        # The window works with the parts' controls directly (and tests and screen readers with
+        # the window): the same objects under the window's own names.
+        for name in (
+            "area_label",
+            "reference",
+            "position",
+            "flag_label",
+            "statement",
+            "rating_buttons",
+            "note",
+        ):
+            setattr(self, name, getattr(self.statement_page, name))
+        for name in (
+            "overall_area",
+            "overall_heading",
+            "overall_summary",
+            "overall_spin",
+            "overall_note_edit",
+            "area_ratings_model",
+            "area_ratings",
+        ):
+            setattr(self, name, getattr(self.overall_page, name))
+        for name in ("area_model", "area_list", "flag_model", "flag_list"):
+            setattr(self, name, getattr(self.side, name))
+        self._note_watcher = NoteWatcher(self.save_note, self.leave_note)
+        for editor in (self.note, self.overall_note_edit):
+            editor.textChanged.connect(self._note_typed)
+            editor.installEventFilter(self._note_watcher)
         self.overall_spin.valueChanged.connect(lambda _v: self._overall_timer.start())
-        self.overall_spin.installEventFilter(_SpinWatcher(self))
-        self.overall_spin.lineEdit().installEventFilter(_SpinWatcher(self))
-        overall_hint = QLabel(
-            f"Type the group's overall score (0–{fw.overall_out_of}) or use ↑ ↓; "
-            "E writes the note; → goes on to the next area."
-        )
-        overall_hint.setFont(scaled_font(1.1))
-        overall_hint.setWordWrap(True)
-        note_heading = QLabel("&Note on the overall score")
-        note_heading.setFont(scaled_font(1.1, bold=True))
-        self.overall_note_edit = QPlainTextEdit()
-        self.overall_note_edit.setFont(scaled_font(1.35))
-        self.overall_note_edit.setAccessibleName("Note on the overall score")
-        self.overall_note_edit.setTabChangesFocus(True)
-        note_heading.setBuddy(self.overall_note_edit)
-        self.overall_note_edit.textChanged.connect(self._note_typed)
-        self.overall_note_edit.installEventFilter(self._note_watcher)
-        overall_page = QWidget()
-        op = QVBoxLayout(overall_page)
-        op.addWidget(self.overall_area)
-        op.addWidget(self.overall_heading)
-        op.addWidget(self.overall_summary)
-        spin_row = QHBoxLayout()
-        spin_row.addWidget(self.overall_spin)
-        spin_row.addStretch(1)
-        op.addLayout(spin_row)
-        op.addWidget(overall_hint)
-        op.addWidget(note_heading)
-        op.addWidget(self.overall_note_edit, 1)
-        ratings_heading = QLabel("The area's statements as rated")
-        ratings_heading.setFont(scaled_font(1.1, bold=True))
-        self.area_ratings_model = QStandardItemModel(self)
-        self.area_ratings = QListView()
-        self.area_ratings.setModel(self.area_ratings_model)
-        self.area_ratings.setFont(scaled_font(1.15))
-        self.area_ratings.setAccessibleName("The area's statements and their ratings")
-        self.area_ratings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # The score is typed with the focus in the spin box; the list is there to be read.
-        self.area_ratings.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.area_ratings.setTextElideMode(Qt.TextElideMode.ElideRight)
-        op.addWidget(ratings_heading)
-        op.addWidget(self.area_ratings, 2)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(statement_page)
-        self.stack.addWidget(overall_page)
-
-        # Side panel: progress per area, and the flagged statements.
-        areas_heading = QLabel("Areas (PgUp/PgDn)")
-        areas_heading.setFont(scaled_font(1.1, bold=True))
-        self.area_model = QStandardItemModel(self)
-        self.area_list = QListView()
-        self.area_list.setModel(self.area_model)
-        self.area_list.setAccessibleName("Areas and how many statements are rated")
-        self.area_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.area_list.setWordWrap(True)
-        self.area_list.setFont(scaled_font(1.1))
+        self.overall_spin.installEventFilter(SpinWatcher(self))
+        self.overall_spin.lineEdit().installEventFilter(SpinWatcher(self))
         self.area_list.activated.connect(lambda index: self.jump_to_area(index.row()))
         self.area_list.clicked.connect(lambda index: self.jump_to_area(index.row()))
-        flagged_heading = QLabel("Flagged to revisit (L)")
-        flagged_heading.setFont(scaled_font(1.1, bold=True))
-        self.flag_model = QStandardItemModel(self)
-        self.flag_list = QListView()
-        self.flag_list.setModel(self.flag_model)
-        self.flag_list.setAccessibleName("Statements flagged to revisit")
-        self.flag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.flag_list.setWordWrap(True)
-        self.flag_list.setFont(scaled_font(1.1))
         self.flag_list.activated.connect(self._flag_chosen)
         self.flag_list.clicked.connect(self._flag_chosen)
-        side = QVBoxLayout()
-        side.addWidget(areas_heading)
-        side.addWidget(self.area_list, 3)
-        side.addWidget(flagged_heading)
-        side.addWidget(self.flag_list, 1)
         for view in (self.area_list, self.flag_list):
             view.installEventFilter(self)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.statement_page)
+        self.stack.addWidget(self.overall_page)
 
         body = QHBoxLayout()
         body.addWidget(self.stack, 3)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.VLine)
         body.addWidget(line)
-        body.addLayout(side, 1)
+        body.addWidget(self.side, 1)
 
         self.shortcuts = QLabel(SHORTCUTS)
         self.shortcuts.setWordWrap(True)
@@ -464,10 +232,10 @@ class WorkshopWindow(QWidget):
             self.overall_heading.setText(f"Area {area.number}: the group's overall rating")
             self._refresh_overall_summary()
             self.overall_spin.blockSignals(True)
-            value = self.overall[area.area_id]
+            value = self.state.overall[area.area_id]
             self.overall_spin.setValue(-1 if value is None else value)
             self.overall_spin.blockSignals(False)
-            self._set_editor(self.overall_note_edit, self.overall_note[area.area_id])
+            self._set_editor(self.overall_note_edit, self.state.overall_note[area.area_id])
             self.overall_spin.setFocus(Qt.FocusReason.OtherFocusReason)
             self.overall_spin.selectAll()
         else:
@@ -478,7 +246,7 @@ class WorkshopWindow(QWidget):
             self.position.setText(f"statement {page.statement + 1} of {len(area.statements)}")
             self.statement.setText(statement.text)
             self.statement.setAccessibleDescription(statement.text)
-            self._set_editor(self.note, self.evidence[statement.statement_id])
+            self._set_editor(self.note, self.state.evidence[statement.statement_id])
             self._refresh_rating()
             self.statement.setFocus(Qt.FocusReason.OtherFocusReason)
         self.area_list.setCurrentIndex(self.area_model.index(page.area, 0))
@@ -502,72 +270,17 @@ class WorkshopWindow(QWidget):
 
     def _refresh_rating(self) -> None:
         statement = self.current_statement()
-        if statement is None:
-            return
-        points = self.points[statement.statement_id]
-        for button in self.rating_buttons:
-            button.refresh(button.points == points)
-        flagged = self.flags[statement.statement_id]
-        self.flag_label.setText("⚑ Flagged to revisit (F to clear)" if flagged else "")
-        fw = self.detail.framework
-        chosen = f"rated {points} {fw.label_for(points)}" if points is not None else "not yet rated"
-        self.statement.setAccessibleName(
-            f"Statement {statement.reference}, {chosen}{', flagged' if flagged else ''}"
-        )
+        if statement is not None:
+            self.statement_page.show_rating(statement, self.state)
 
     def _refresh_overall_summary(self) -> None:
-        area = self.area
-        fw = self.detail.framework
-        rated = [self.points[s.statement_id] for s in area.statements]
-        given = [p for p in rated if p is not None]
-        if given:
-            mean = sum(given) / len(given)
-            text = (
-                f"{len(given)} of {len(rated)} statements rated · mean {fixed(mean, 2)} of "
-                f"{fw.max_points} ({fixed(mean / fw.max_points * 100)}%)"
-            )
-        else:
-            text = f"None of the {len(rated)} statements is rated yet."
-        self.overall_summary.setText(text)
-        self.area_ratings_model.clear()
-        for statement in area.statements:
-            points = self.points[statement.statement_id]
-            rating = f"{points} {fw.label_for(points)}" if points is not None else "not rated"
-            flag = "  ⚑" if self.flags[statement.statement_id] else ""
-            item = QStandardItem(f"{statement.reference}   {rating}{flag}   —   {statement.text}")
-            item.setForeground(rating_colour(points, fw.max_points))
-            self.area_ratings_model.appendRow(item)
+        self.overall_page.show_area(self.area, self.state)
 
     def _refresh_side(self) -> None:
         total = self.state.rated()
-        count = len(self.points)
         self.progress.setValue(total)
-        self.progress_text.setText(f"{total} of {count} statements rated")
-        out_of = self.detail.framework.overall_out_of
-        current = self.area_list.currentIndex().row()
-        self.area_model.clear()
-        for area in self.areas:
-            rated = self.state.rated_in(area)
-            overall = self.overall[area.area_id]
-            overall_text = (
-                f"overall {overall}/{out_of}" if overall is not None else "no overall yet"
-            )
-            done = "✓ " if rated == len(area.statements) and overall is not None else ""
-            item = QStandardItem(
-                f"{done}{area.number}. {area.title}\n    {rated} of {len(area.statements)} rated · {overall_text}"
-            )
-            self.area_model.appendRow(item)
-        if current >= 0:
-            self.area_list.setCurrentIndex(self.area_model.index(current, 0))
-        self.flag_model.clear()
-        for s in self.state.flagged():
-            item = QStandardItem(f"{s.reference}  {s.text}")
-            item.setData(s.statement_id, Qt.ItemDataRole.UserRole)
-            self.flag_model.appendRow(item)
-        if not self.flag_model.rowCount():
-            none = QStandardItem("None flagged")
-            none.setEnabled(False)
-            self.flag_model.appendRow(none)
+        self.progress_text.setText(f"{total} of {len(self.state.points)} statements rated")
+        self.side.show_progress(self.state)
 
     # Moving ---------------------------------------------------------------------------------
 
@@ -617,7 +330,7 @@ class WorkshopWindow(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # In the side lists, Esc comes back to the statement.
-        if isinstance(event, QKeyEvent) and _is_escape(event):
+        if isinstance(event, QKeyEvent) and is_escape(event):
             self.show_page(self.page_index)
             return True
         return super().eventFilter(watched, event)
@@ -709,7 +422,7 @@ class WorkshopWindow(QWidget):
         if statement is None:
             return
         sid, aid, sitting = statement.statement_id, self.assessment_id, self.sitting_id
-        flagged = not self.flags[sid]
+        flagged = not self.state.flags[sid]
         self._save(lambda s: set_flag(s, aid, sid, flagged, sitting))
 
     def _note_typed(self) -> None:
@@ -723,12 +436,12 @@ class WorkshopWindow(QWidget):
         if statement is not None:
             sid = statement.statement_id
             text = self.note.toPlainText()
-            if text != self.evidence[sid]:
+            if text != self.state.evidence[sid]:
                 self._save(lambda s: set_evidence(s, aid, sid, text, sitting))
         else:
             area_id = self.area.area_id
             text = self.overall_note_edit.toPlainText()
-            if text != self.overall_note[area_id]:
+            if text != self.state.overall_note[area_id]:
                 self._save(lambda s: set_overall_note(s, aid, area_id, text, sitting))
 
     def save_overall(self) -> None:
@@ -738,7 +451,7 @@ class WorkshopWindow(QWidget):
         area_id, aid, sitting = self.area.area_id, self.assessment_id, self.sitting_id
         raw = self.overall_spin.value()
         value = None if raw < 0 else raw
-        if value != self.overall[area_id]:
+        if value != self.state.overall[area_id]:
             self._save(lambda s: set_overall(s, aid, area_id, value, sitting))
 
     def flush(self) -> None:
