@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -119,7 +120,11 @@ class DateField(QWidget):
         self.edit = _Edit(self)
         self.edit.setAccessibleName(accessible)
         self.edit.setPlaceholderText("dd/mm/yyyy" + (" or leave empty" if optional else ""))
-        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("00 Mmm 0000 ") * 1.4)
+        self.edit.setMinimumWidth(
+            round(self.edit.fontMetrics().horizontalAdvance("00 Mmm 0000 ") * 1.4)
+        )
+        # Never squashed to a sliver by a crowded form.
+        self.edit.setMinimumHeight(self.edit.sizeHint().height())
         self.calendar_button = QToolButton()
         self.calendar_button.setText("…")
         self.calendar_button.setAccessibleName(f"Choose the {accessible.lower()} from a calendar")
@@ -290,11 +295,23 @@ class DateField(QWidget):
         return re.search(r"\d{4}", text) is not None
 
     def _show_problem(self, text: str) -> None:
-        self.feedback.setText(f"⚠ {text}")
+        self._say(f"⚠ {text}")
         self.edit.setAccessibleDescription(text)
         self.setProperty("problem", True)
 
     def _show_note(self, text: str) -> None:
-        self.feedback.setText(text)
+        self._say(text)
         self.edit.setAccessibleDescription(text)
         self.setProperty("problem", False)
+
+    def _say(self, text: str) -> None:
+        # A form gives a row the height its widgets ask for, and a word-wrapped label does not
+        # ask for its second line: ask for every line the text needs at the width there is.
+        self.feedback.setText(text)
+        width = max(self.feedback.width(), self.edit.width(), self.edit.minimumWidth())
+        self.feedback.setMinimumHeight(self.feedback.heightForWidth(width))
+        self.updateGeometry()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.feedback.setMinimumHeight(self.feedback.heightForWidth(self.feedback.width()))
