@@ -121,6 +121,7 @@ class CompareWindow(QWidget):
         line = self.fontMetrics().height()
         self.resize(line * 75, line * 50)
         self.comparison: Comparison | None = None
+        self._asked = 0
         ops.changed.connect(self._changed)
         self.refresh()
 
@@ -135,13 +136,23 @@ class CompareWindow(QWidget):
 
     def refresh(self) -> None:
         first, second = self.first.currentData(), self.second.currentData()
+        self._asked += 1  # a comparison asked for earlier is not shown once this one is asked
+        asked = self._asked
         if first is None or second is None or first == second:
+            self.comparison = None
             self.heading.setText("Choose two different assessments.")
+            # Nothing of the pair shown before may stand beside this heading.
+            self.summary.clear()
+            self.chart.set_data([], [], 4.0)
+            self.area_model.set_rows([])
+            for model, label in zip(self.list_models, self.list_labels, strict=True):
+                model.set_rows([])
+                label.clear()
             return
         self.ops.read(
             self,
             lambda session: compare_assessments(session, first, second),
-            self.show_comparison,
+            lambda result: self.show_comparison(result) if asked == self._asked else None,
             key=f"compare-{id(self)}",
             failed=lambda exc: show_error(self, "Cannot compare", str(exc)),
             title="Comparing",

@@ -377,3 +377,21 @@ def test_f11_presents_full_screen_and_esc_closes(
     assert not window.isFullScreen()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
+
+
+def test_compare_with_the_same_assessment_twice_shows_nothing_of_the_pair_before(
+    qtbot: QtBot, db: Database, ops: Ops
+) -> None:
+    with db.session() as session:
+        items = list_assessments(session)
+    base = assessment_id(db, BASELINE)
+    window = CompareWindow(ops, items, base)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot)
+    assert window.summary.text() and window.area_model.rowCount() == 10
+    window.first.setCurrentIndex(window.first.findData(window.second.currentData()))
+    settle(qtbot)
+    assert window.heading.text() == "Choose two different assessments."
+    assert window.summary.text() == "" and window.area_model.rowCount() == 0
+    assert window.comparison is None and window.chart.rows == []
