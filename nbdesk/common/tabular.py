@@ -18,6 +18,16 @@ from pathlib import Path
 from typing import Any
 
 
+def unreadable_workbook(path: Path) -> str:
+    """Why a workbook cannot be read, in words for the person who chose it (the library's own
+    words, such as "File is not a zip file", help nobody)."""
+    return (
+        f"{path.name}: cannot be read as an Excel workbook. It may be damaged, still being "
+        "written, or another kind of file with an Excel name: open it in Excel and save it "
+        "again as an .xlsx workbook."
+    )
+
+
 class TableError(ValueError):
     """A file that cannot be read as a table; the message says which file and why."""
 
@@ -145,7 +155,7 @@ def _read_xlsx(path: Path, sheet: str | None, is_header: HeaderTest | None = Non
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
+        raise TableError(unreadable_workbook(path)) from exc
     try:
         if sheet is not None:
             if sheet not in book.sheetnames:

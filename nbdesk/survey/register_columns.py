@@ -19,6 +19,7 @@ from nbdesk.common.tabular import (
     cell_text,
     header_row_index,
     read_table,
+    unreadable_workbook,
 )
 
 
@@ -190,7 +191,7 @@ def workbook_sheets(path: Path) -> list[str]:
     try:
         book = load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
+        raise TableError(unreadable_workbook(path)) from exc
     try:
         return list(book.sheetnames)
     finally:
@@ -208,7 +209,7 @@ def likeliest_sheet(path: Path) -> str | None:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
+        raise TableError(unreadable_workbook(path)) from exc
     try:
         best: tuple[int, int, str] | None = None
         for order, sheet in enumerate(book.worksheets):

@@ -59,6 +59,11 @@ class GoToDialog(QDialog):
             QLabel("Type a reference or words, then Enter (↓ to choose from the list):")
         )
         layout.addWidget(self.search)
+        # Said when nothing matches, rather than leaving an empty list to puzzle over.
+        self.nothing = QLabel()
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        layout.addWidget(self.nothing)
         layout.addWidget(self.list)
         self.list.setCurrentIndex(self.proxy.index(0, 0))
         self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 28)
@@ -74,6 +79,14 @@ class GoToDialog(QDialog):
         else:
             self.proxy.setFilterFixedString(text.lower())
         self.list.setCurrentIndex(self.proxy.index(0, 0))
+        none = self.proxy.rowCount() == 0
+        self.nothing.setText(
+            f"⚠ No statement matches '{text.strip()}': type a reference such as 2b, or words "
+            "from the statement."
+            if none
+            else ""
+        )
+        self.nothing.setVisible(none)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

@@ -377,3 +377,17 @@ def test_an_open_results_window_follows_the_workshop(qtbot: QtBot, db: Database)
     key(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert results.tiles["Statements rated"].value.text() == "1 of 106"
     window.close()
+
+
+def test_go_to_says_when_nothing_matches(qtbot: QtBot, db: Database) -> None:
+    with db.session() as session:
+        detail = load_assessment(session, find_assessment(session, "Baseline 2024"))
+    dialog = GoToDialog(detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.search, "12z")
+    assert dialog.proxy.rowCount() == 0
+    assert dialog.nothing.isVisible() and "No statement matches '12z'" in dialog.nothing.text()
+    dialog.search.clear()
+    qtbot.keyClicks(dialog.search, "7m")
+    assert dialog.proxy.rowCount() == 1 and not dialog.nothing.isVisible()
