@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,20 +59,17 @@ def read_only_uri(path: Path) -> str:
 
 @contextmanager
 def read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection that leaves no -wal/-shm files behind that were not there before."""
-    path = Path(path)
-    companions = [Path(f"{path}-wal"), Path(f"{path}-shm")]
-    existed = {p for p in companions if p.exists()}
+    """A read-only connection, through SQLite itself.
+
+    Its -wal and -shm files are never deleted here, even ones that were not there when it opened:
+    another nbdesk (the window while a command runs, or two commands) may have created them and
+    committed to them meanwhile, and deleting a -wal loses every change in it (issue 11: saved
+    completions were lost this way). SQLite removes them itself when the last writer closes."""
     conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=READ_TIMEOUT_S)
     try:
         yield conn
     finally:
         conn.close()
-        for leftover in companions:
-            if leftover not in existed:
-                # If another program has it open it is theirs, not ours: leave it.
-                with suppress(OSError):
-                    leftover.unlink(missing_ok=True)
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:

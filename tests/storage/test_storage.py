@@ -335,3 +335,27 @@ def test_refusing_a_newer_wal_file_leaves_nothing_beside_it(tmp_path: Path) -> N
     with pytest.raises(NewerDatabaseError):
         open_database(path)
     assert sorted(p.name for p in tmp_path.glob("future*")) == names
+
+
+def test_a_check_never_deletes_a_wal_another_process_committed_to(tmp_path: Path) -> None:
+    """Issue 11 (its first defect): a read-only check that started before another process
+    created the -wal must not delete it when it closes: the other process's commits live there."""
+    from nbdesk.storage.authority import set_authority_name
+    from nbdesk.storage.database import Database, read_only
+
+    path = tmp_path / "shared.nbdesk"
+    create_database(path, "Testshire").close()
+    assert not Path(f"{path}-wal").exists()
+    writer = Database(path)  # connects only when first used
+    try:
+        with read_only(path) as conn:  # a command's check, started while no -wal was there
+            conn.execute("SELECT count(*) FROM authority").fetchone()
+            with writer.transaction() as session:  # the window saves meanwhile, into a -wal
+                set_authority_name(session, "Renamed while checked")
+        # Another process opening the file now (the writer still open) must see the change.
+        with sqlite3.connect(path) as other:
+            assert other.execute("SELECT name FROM authority").fetchone() == (
+                "Renamed while checked",
+            )
+    finally:
+        writer.close()
