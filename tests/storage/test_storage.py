@@ -359,3 +359,26 @@ def test_a_check_never_deletes_a_wal_another_process_committed_to(tmp_path: Path
             )
     finally:
         writer.close()
+
+
+def test_a_demonstration_is_built_beside_its_name_and_moved_into_place(tmp_path: Path) -> None:
+    """Issue 11: a demo build cut short never leaves a half-made file at the name asked for."""
+    from nbdesk import demo
+
+    target = tmp_path / "demo.nbdesk"
+
+    def fail(session, size, rng):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the disk filled")
+
+    real = demo._steps
+    demo._steps = lambda: [*real()[:1], fail]  # type: ignore[assignment]
+    try:
+        with pytest.raises(RuntimeError, match="the disk filled"):
+            demo.create_demo(target)
+    finally:
+        demo._steps = real  # type: ignore[assignment]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # nothing left of the build
+    demo.create_demo(target).close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["demo.nbdesk"]
+    with pytest.raises(FileExistsError):
+        demo.create_demo(target)
