@@ -84,22 +84,35 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+WRITING = "nbdesk_writing"  # an execution option: this transaction will write
+
+
 def make_engine(path: Path, *, transactional_ddl: bool = False) -> Engine:
+    """An engine whose transactions nbdesk begins itself (SQLAlchemy's recipe for SQLite).
+
+    The sqlite3 module would begin a transaction only at the first write, and commit before DDL
+    on its own. Taking transactions away from the driver means a whole upgrade is one transaction
+    that rolls back cleanly, and a transaction that will write begins IMMEDIATE: it takes the file's
+    write lock before it reads anything, so two nbdesk processes never both read the same highest
+    number and then both try to write the next one. A writer waits up to BUSY_TIMEOUT_MS for
+    another to finish. `transactional_ddl` is kept for callers that name it; every engine does so."""
     engine = create_engine(URL.create("sqlite", database=str(Path(path))))
     event.listen(engine, "connect", _set_pragmas)
-    if transactional_ddl:
-        # The sqlite3 module commits before DDL on its own, so a failed upgrade would leave half
-        # its tables behind. Taking transactions away from the driver and issuing BEGIN ourselves
-        # makes a whole upgrade one transaction that rolls back cleanly (SQLAlchemy's recipe).
-        def no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
 
-        def begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+    def no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
 
-        event.listen(engine, "connect", no_driver_transactions)
-        event.listen(engine, "begin", begin)
+    def begin(conn: Any) -> None:
+        writing = conn.get_execution_options().get(WRITING, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    event.listen(engine, "connect", no_driver_transactions)
+    event.listen(engine, "begin", begin)
     return engine
+
+
+class DatabaseBusyError(PlainError):
+    """Another program held the file's write lock for longer than nbdesk waits."""
 
 
 @dataclass
@@ -163,15 +176,31 @@ class Database:
         self.path = Path(path)
         self.engine = make_engine(self.path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writing = sessionmaker(
+            self.engine.execution_options(**{WRITING: True}), expire_on_commit=False
+        )
 
     def session(self) -> Session:
         return self._sessions()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session that commits when the block ends, or rolls back on error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A session that commits when the block ends, or rolls back on error. It holds the
+        file's write lock from its start; if another nbdesk holds it past BUSY_TIMEOUT_MS, it
+        says so plainly and nothing is written."""
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self._writing.begin() as session:
+                yield session
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise DatabaseBusyError(
+                    f"Another nbdesk (a window or a command) is saving to {self.path.name} and "
+                    f"did not finish within {BUSY_TIMEOUT_MS // 1000} seconds; nothing was "
+                    "saved. Try again in a moment."
+                ) from exc
+            raise
 
     def revision(self) -> str | None:
         with self.engine.connect() as conn:

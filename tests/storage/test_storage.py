@@ -382,3 +382,87 @@ def test_a_demonstration_is_built_beside_its_name_and_moved_into_place(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["demo.nbdesk"]
     with pytest.raises(FileExistsError):
         demo.create_demo(target)
+
+
+def test_a_writer_waits_for_another_then_says_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: a busy file is waited for a bounded time, then refused in words."""
+    import time
+
+    import nbdesk.storage.database as database
+    from nbdesk.storage.authority import set_authority_name
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
+    path = tmp_path / "busy.nbdesk"
+    create_database(path, "Testshire").close()
+    first, second = database.Database(path), database.Database(path)
+    try:
+        with first.transaction() as held:
+            set_authority_name(held, "First")
+            started = time.monotonic()
+            with (
+                pytest.raises(database.DatabaseBusyError, match="Another nbdesk .* nothing was"),
+                second.transaction() as session,
+            ):
+                set_authority_name(session, "Second")
+            assert time.monotonic() - started < 5
+        with second.transaction() as session:  # once the first has finished, the second writes
+            set_authority_name(session, "Second")
+        with first.session() as session:
+            assert authority_name(session) == "Second"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_two_processes_numbering_contacts_at_once_lose_none(tmp_path: Path) -> None:
+    """Issue 11: numbers taken as max + 1 are safe when two writers race (each transaction holds
+    the write lock from its start), so every contact reported saved is there, numbered once."""
+    import threading
+    from datetime import date
+
+    from nbdesk.storage.database import Database
+    from nbdesk.survey.contacts import log_contact
+    from nbdesk.survey.register import PersonFields, add_person
+    from nbdesk.survey.rounds import open_round
+
+    path = tmp_path / "race.nbdesk"
+    db = create_database(path, "Testshire")
+    with db.transaction() as session:
+        person = add_person(session, PersonFields("R1", name="Rae Puddleby")).value
+        round_id = open_round(session, "Race", date(2026, 11, 1), date(2026, 12, 20)).value.id
+    db.close()
+    saved: list[int] = []
+    errors: list[BaseException] = []
+
+    def pa() -> None:
+        own = Database(path)
+        try:
+            for _ in range(25):
+                with own.transaction() as session:
+                    done = log_contact(
+                        session,
+                        round_id,
+                        person,
+                        date(2026, 11, 18),
+                        "text",
+                        "reminder",
+                        "no-reply",
+                    )
+                saved.append(done.value)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=pa) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(saved) == list(range(1, 76))
+    with sqlite3.connect(path) as conn:
+        numbers = [n for (n,) in conn.execute("SELECT number FROM outreach_contact ORDER BY 1")]
+    assert numbers == list(range(1, 76))
