@@ -216,7 +216,11 @@ class Op(QObject):
 
     def _failed(self, exc: Exception, trace: str) -> None:
         self._end()
-        if isinstance(exc, Cancelled) or self.superseded or not _alive(self.owner):
+        if isinstance(exc, Cancelled) or self.superseded:
+            return
+        if not _alive(self.owner):
+            if self.announce:  # a save that failed is never swallowed, even after its window
+                show_error(None, f"{self.title}: not done", f"Not saved: {exc}", trace)
             return
         if self.failed_callback is not None and is_plain(exc):
             self.failed_callback(exc)
