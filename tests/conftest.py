@@ -99,3 +99,23 @@ def patient(qtbot, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-
 
         monkeypatch.setattr(QtBot, name, staticmethod(waiting))
     return qtbot
+
+
+@pytest.fixture(autouse=True)
+def _worker_done_before_a_file_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that closes its file (or whose fixture does) first lets the window's worker finish,
+    as the main window does (Ops.close): a read still running on a closed file's connection
+    crashed the interpreter when the connection was collected beside it."""
+    import sys
+
+    from nbdesk.storage.database import Database
+
+    real_close = Database.close
+
+    def close(self: Database) -> None:
+        ops = sys.modules.get("nbdesk.ui.ops")
+        if ops is not None:
+            ops.wait_for_work()
+        real_close(self)
+
+    monkeypatch.setattr(Database, "close", close)
