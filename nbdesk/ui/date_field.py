@@ -192,13 +192,6 @@ class DateField(QWidget):
             return False
         return True
 
-    def problem(self) -> str:
-        try:
-            self._read()
-        except DateProblem as exc:
-            return str(exc)
-        return ""
-
     # -- writing ---------------------------------------------------------------------------------
 
     def setDate(self, value: date | None) -> None:

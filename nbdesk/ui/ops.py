@@ -62,10 +62,6 @@ class Progress:
     def cancelled(self) -> bool:
         return self._flags["cancelled"]
 
-    def check(self) -> None:
-        if self._flags["cancelled"]:
-            raise Cancelled()
-
 
 class _Signals(QObject):
     finished = Signal(object)

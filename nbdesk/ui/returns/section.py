@@ -131,7 +131,14 @@ class ReturnsSection(Section):
         was chosen) when they change, and prepare the preview again if what it shows changed."""
         if changes.assessment_list or changes.rounds or changes.authority:
             self._kind_changed(keep=(self.subject.currentData(), self.compare.currentData()))
-        elif changes.assessments or changes.members or changes.completions or changes.register:
+            return
+        # Only what the preview on screen is made from: a workshop rating each statement must
+        # not set a round's suppression audit going again, nor another assessment's report.
+        if self.current_kind().subject == "assessment":
+            shown = {self.subject.currentData(), self.compare.currentData()}
+            if changes.assessments & shown:
+                self.refresh_preview()
+        elif changes.members or changes.completions or changes.register:
             self.refresh_preview()
 
     def current_kind(self) -> service.Kind:
