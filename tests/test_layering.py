@@ -109,6 +109,7 @@ def test_the_package_is_areas_not_a_heap_of_modules() -> None:
     assert top == ["__init__.py", "__main__.py"]
     areas = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
     assert areas == [
+        "action_plan",
         "cli",
         "common",
         "demo",

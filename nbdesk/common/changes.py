@@ -25,6 +25,7 @@ class Changes:
     members: bool = False  # who a round counts
     contacts: bool = False  # outreach contacts
     completions: bool = False  # who has completed
+    plans: bool = False  # action plans: their themes, actions, updates, reviews, owners
 
     def __or__(self, other: Changes) -> Changes:
         values = {}

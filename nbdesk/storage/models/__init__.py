@@ -1,5 +1,16 @@
 """Every table nbdesk keeps. Importing this package registers them all on `Base.metadata`."""
 
+from nbdesk.storage.models.action_plan import (
+    ActionPlan,
+    PlanAction,
+    PlanChange,
+    PlanCitation,
+    PlanOwner,
+    PlanReview,
+    PlanSignOff,
+    PlanTheme,
+    PlanUpdate,
+)
 from nbdesk.storage.models.assessment import (
     AreaOverall,
     Assessment,
@@ -26,6 +37,7 @@ from nbdesk.storage.models.survey import (
 )
 
 __all__ = [
+    "ActionPlan",
     "AreaOverall",
     "Assessment",
     "AssessmentChange",
@@ -39,6 +51,14 @@ __all__ = [
     "FrameworkRating",
     "OutreachContact",
     "Participant",
+    "PlanAction",
+    "PlanChange",
+    "PlanCitation",
+    "PlanOwner",
+    "PlanReview",
+    "PlanSignOff",
+    "PlanTheme",
+    "PlanUpdate",
     "Rating",
     "RoundMember",
     "Sitting",

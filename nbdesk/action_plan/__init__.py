@@ -1,0 +1,1 @@
+"""The action plan: plans and their versions, themes, actions, updates, reviews, and what needs attention."""
