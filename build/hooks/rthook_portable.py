@@ -9,3 +9,6 @@ from pathlib import Path
 _exe_dir = Path(sys.executable).resolve().parent
 if (_exe_dir / "portable.txt").exists():
     os.environ.setdefault("NBDESK_DATA_DIR", str(_exe_dir / "data"))
+    # The stick moves between computers: an encrypted file there is opened by passphrase, never by
+    # a key left in one computer's credential store (nbdesk.storage.encryption).
+    os.environ.setdefault("NBDESK_PORTABLE", "1")

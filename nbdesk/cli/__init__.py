@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from nbdesk.storage import Database
 
 # Each names a module in nbdesk.cli with `register(subparsers)`.
-COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns"]
+COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns", "security"]
 
 
 class CommandError(Exception):
@@ -118,6 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nbdesk.ui.app import run_gui
 
         return run_gui(args)
+    # A command on an encrypted file this computer holds no key for asks at the terminal.
+    from nbdesk.cli.security import ask_at_terminal
+    from nbdesk.storage import encryption
+
+    encryption.asker = ask_at_terminal
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -147,4 +152,6 @@ def _is_user_error(exc: Exception) -> bool:
         FileNotFoundError,
         PermissionError,
     )
-    return isinstance(exc, user_errors)
+    from nbdesk.common.errors import is_plain
+
+    return isinstance(exc, user_errors) or is_plain(exc)

@@ -7,7 +7,6 @@ through SQLite itself, so the copy is always a consistent, complete database.
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -24,10 +23,11 @@ def backup_file(source: Path, target: Path) -> Path:
     if partial.exists():
         partial.unlink()
     from nbdesk.storage.database import read_only
+    from nbdesk.storage.encryption import connect_new
 
     try:
         with read_only(Path(source)) as src:
-            dst = sqlite3.connect(partial)
+            dst = connect_new(partial, like=Path(source))
             try:
                 src.backup(dst)
                 # A standalone file: no -wal beside it to lose in an e-mail or on a USB stick.
@@ -87,3 +87,11 @@ def rotating_backup(db_path: Path, reason: str = "manual", now: datetime | None 
     for _, stale in _backups(db_path)[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
     return target
+
+
+def all_backups(db_path: Path) -> list[Path]:
+    """Every copy nbdesk made of this file: the dated backups and the copies taken before upgrades
+    (so encrypting or erasing reaches all of them)."""
+    path = Path(db_path)
+    upgrades = path.parent.glob(f"{path.stem}.before-upgrade-from-*{path.suffix}")
+    return [p for _, p in _backups(path)] + sorted(p for p in upgrades if p.is_file())

@@ -65,7 +65,9 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     another nbdesk (the window while a command runs, or two commands) may have created them and
     committed to them meanwhile, and deleting a -wal loses every change in it (issue 11: saved
     completions were lost this way). SQLite removes them itself when the last writer closes."""
-    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=READ_TIMEOUT_S)
+    from nbdesk.storage.encryption import connect
+
+    conn = connect(path, uri=read_only_uri(path), timeout=READ_TIMEOUT_S)
     try:
         yield conn
     finally:
@@ -96,7 +98,16 @@ def make_engine(path: Path, *, transactional_ddl: bool = False) -> Engine:
     write lock before it reads anything, so two nbdesk processes never both read the same highest
     number and then both try to write the next one. A writer waits up to BUSY_TIMEOUT_MS for
     another to finish. `transactional_ddl` is kept for callers that name it; every engine does so."""
-    engine = create_engine(URL.create("sqlite", database=str(Path(path))))
+    from nbdesk.storage import encryption
+
+    url = URL.create("sqlite", database=str(Path(path)))
+    if encryption.is_encrypted(path):
+        secret = encryption.secret_for(path, ask=encryption.asker)
+        engine = create_engine(url, module=encryption.cipher_module())
+        # The key is the first thing a new SQLCipher connection hears, before any pragma.
+        event.listen(engine, "connect", lambda conn, _record: encryption.unlock(conn, secret))
+    else:
+        engine = create_engine(url)
     event.listen(engine, "connect", _set_pragmas)
 
     def no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
@@ -120,7 +131,7 @@ class Inspection:
     revision: str | None
 
 
-def _sqlite_failure(path: Path, exc: sqlite3.Error) -> DatabaseError:
+def _sqlite_failure(path: Path, exc: Exception) -> DatabaseError:
     name = getattr(exc, "sqlite_errorname", "")
     if name in DAMAGED:
         return CorruptDatabaseError(_corrupt_message(path, str(exc)))
@@ -137,7 +148,12 @@ def inspect_file(path: Path) -> Inspection:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise DatabaseError(f"{path} cannot be read: {exc.strerror}.") from exc
-    if header != SQLITE_MAGIC:
+    from nbdesk.storage import encryption
+
+    if header != SQLITE_MAGIC and encryption.might_be_encrypted(path):
+        # Refused here, before any engine, with a message saying how to open it.
+        encryption.secret_for(path, ask=encryption.asker)
+    elif header != SQLITE_MAGIC:
         raise NotAnNbdeskDatabaseError(
             f"{path.name} is not an nbdesk database (it is not an SQLite file). "
             "Choose a file that nbdesk created, or create a new one."
@@ -156,7 +172,7 @@ def inspect_file(path: Path) -> Inspection:
                     "It has been left as it is."
                 )
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error as exc:
+    except encryption.driver_errors() as exc:
         raise _sqlite_failure(path, exc) from exc
     return Inspection(revision=row[0] if row else None)
 
