@@ -13,6 +13,8 @@ import pytest
 
 # Set before anything imports Qt: the tests run on machines with no screen.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# No test reads or writes the real credential store of the machine it runs on.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 # Every test, and every nbdesk process a test starts, sees this moment as "now" (nbdesk reads the
 # date only through nbdesk.common.clock): no test may depend on the day it is run.
@@ -119,3 +121,20 @@ def _worker_done_before_a_file_closes(monkeypatch: pytest.MonkeyPatch) -> None:
         real_close(self)
 
     monkeypatch.setattr(Database, "close", close)
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A credential store of the test's own (a JSON file), shared with processes it starts."""
+    import keyring
+
+    from nbdesk.storage import encryption
+    from tests.support.keyring_file import FileKeyring
+
+    store = tmp_path / "keyring.json"
+    monkeypatch.setenv("NBDESK_TEST_KEYRING", str(store))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    yield store
+    keyring.set_keyring(previous)
+    encryption.forget_all()

@@ -39,6 +39,7 @@ class OpenPlan:
     path: Path
     create_as: str | None = None
     demo: bool = False
+    typed_key: str | None = None  # a recovery key or passphrase typed to unlock an encrypted file
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def carry_out(plan: OpenPlan) -> Opened:
     from nbdesk.storage import create_database, open_database
     from nbdesk.storage.authority import authority_name
 
+    if plan.typed_key is not None:
+        unlock_with(plan.path, plan.typed_key)
     if plan.demo and not plan.path.exists():
         from nbdesk.demo import create_demo
 
@@ -77,10 +80,25 @@ def carry_out(plan: OpenPlan) -> Opened:
         raise
 
 
-def is_user_error(exc: Exception) -> bool:
-    from nbdesk.storage import DatabaseError
+def unlock_with(path: Path, typed: str) -> None:
+    """Unlock an encrypted file with what was typed (raises LockedError if it does not open it);
+    a recovery key is then kept in this computer's credential store, outside portable mode."""
+    from nbdesk.storage import encryption
 
-    return isinstance(exc, DatabaseError | OSError | ValueError)
+    answers = iter([typed, None])
+    secret = encryption.secret_for(path, ask=lambda _path: next(answers))
+    if secret.raw is not None and not portable():
+        encryption.store_secret(secret)
+
+
+def portable() -> bool:
+    return os.environ.get("NBDESK_PORTABLE", "") not in ("", "0")
+
+
+def is_user_error(exc: Exception) -> bool:
+    from nbdesk.common.errors import is_plain
+
+    return is_plain(exc)
 
 
 class Controller(QObject):
@@ -95,10 +113,13 @@ class Controller(QObject):
         self.interactive = True  # False when nobody is there to read a dialog
         window.open_requested.connect(self.open_file)
         window.new_requested.connect(self.new_file)
+        window.encrypt_requested.connect(self.encrypt_open_file)
+        self._plan: OpenPlan | None = None
 
     def start(self, plan: OpenPlan) -> None:
         from nbdesk.ui.ops import errand
 
+        self._plan = plan
         self.window.show_opening(plan.path)
         errand(
             self.window,
@@ -117,6 +138,16 @@ class Controller(QObject):
         self.opened.emit()
 
     def _failed(self, exc: Exception, trace: str) -> None:
+        from nbdesk.storage.encryption import LockedError
+
+        plan = self._plan
+        if isinstance(exc, LockedError) and self.interactive and plan is not None:
+            from nbdesk.ui.encryption import ask_key
+
+            typed = ask_key(self.window, plan.path.name, again=plan.typed_key is not None)
+            if typed is not None:
+                self.start(OpenPlan(plan.path, typed_key=typed))
+                return
         self.window.show_open_failed()
         message = str(exc) if is_user_error(exc) else f"Unexpected error: {exc}"
         self.failed.emit(message)
@@ -142,6 +173,55 @@ class Controller(QObject):
         if path.suffix == "":
             path = path.with_suffix(".nbdesk")
         self.start(OpenPlan(path, create_as=name.strip()))
+
+    def encrypt_open_file(self) -> None:
+        """Close the open file, encrypt it and its backups on the worker, show the recovery key
+        once, and open it again."""
+        from nbdesk.ui.encryption import ask_passphrase, confirm_encrypt
+
+        ops = self.window.ops
+        if ops is None:
+            return
+        path = Path(ops.path)
+        if not confirm_encrypt(self.window, path.name, portable()):
+            return
+        passphrase = None
+        if portable():
+            passphrase = ask_passphrase(self.window)
+            if passphrase is None:
+                return
+        from nbdesk.ui.ops import errand
+
+        # This process must let go of the file: locks do not keep out the same process.
+        self.window.ops = None
+        ops.close()
+        self.window.show_opening(path)
+
+        def work(_progress: Any) -> Any:
+            from nbdesk.storage.backup import all_backups
+            from nbdesk.storage.encryption import encrypt_file, is_encrypted
+
+            if is_encrypted(path):
+                raise ValueError(f"{path.name} is already encrypted.")
+            return encrypt_file(path, passphrase=passphrase, backups=all_backups(path))
+
+        def done(result: Any) -> None:
+            if result.recovery_key:
+                from nbdesk.ui.encryption import RecoveryKeyDialog
+
+                RecoveryKeyDialog(result.recovery_key, path.name, result.stored, self.window).exec()
+            self.open_file(path)
+
+        def failed(exc: Exception, trace: str) -> None:
+            show_error(
+                self.window,
+                "The file was not encrypted",
+                str(exc) if is_user_error(exc) else f"Unexpected error: {exc}",
+                "" if is_user_error(exc) else trace,
+            )
+            self.open_file(path)
+
+        errand(self.window, f"Encrypting {path.name}", work, done, failed)
 
 
 class NobodyToAsk(Exception):

@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
     # Asks the application to open (or create) another file; it owns opening and its errors.
     open_requested = Signal(Path)
     new_requested = Signal()
+    encrypt_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,6 +116,12 @@ class MainWindow(QMainWindow):
         self.backup_action = file_menu.addAction("&Back up now")
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.backup_action.triggered.connect(self.back_up_now)
+        self.encrypt_action = file_menu.addAction("&Encrypt this file…")
+        self.encrypt_action.setToolTip(
+            "Encrypt the open file and its backups, so a lost laptop or a copied file shows nothing"
+        )
+        self.encrypt_action.setEnabled(False)  # until a file is open
+        self.encrypt_action.triggered.connect(self.encrypt_requested.emit)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -189,6 +196,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(str(ops.path))
         self.file_label.setAccessibleName(f"Data file: {ops.path}")
         self.load_framework_action.setEnabled(True)
+        self.encrypt_action.setEnabled(True)
         self.statusBar().clearMessage()
         self._waiting_for_data = set(self.sections)
         self.nav.setEnabled(True)

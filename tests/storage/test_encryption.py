@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,21 +16,6 @@ from nbdesk.storage import encryption as enc
 from nbdesk.storage.authority import authority_name
 
 NAME = "Secretshire Borough Council"
-
-
-@pytest.fixture
-def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    import keyring
-
-    from tests.support.keyring_file import FileKeyring
-
-    store = tmp_path / "keyring.json"
-    monkeypatch.setenv("NBDESK_TEST_KEYRING", str(store))
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FileKeyring())
-    yield store
-    keyring.set_keyring(previous)
-    enc.forget_all()
 
 
 @pytest.fixture

@@ -1,0 +1,133 @@
+"""The window's side of encryption at rest: asking for a recovery key or passphrase, and showing a
+new recovery key once. The work itself (nbdesk.storage.encryption) runs on the worker, started by
+the application set-up in ui/app.py."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+MIN_PASSPHRASE = 12
+
+
+def ask_key(parent: QWidget | None, file_name: str, *, again: bool) -> str | None:
+    """What unlocks an encrypted file: its recovery key or its passphrase. None if cancelled."""
+    first = (
+        "That did not open the file. "
+        if again
+        else f"{file_name} is encrypted, and this computer does not hold its key. "
+    )
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Unlock the authority file")
+    dialog.setLabelText(first + "Type its recovery key or its passphrase:")
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.setAccessibleName("Recovery key or passphrase")
+    dialog.setOkButtonText("Unlock")
+    if not dialog.exec():
+        return None
+    return dialog.textValue() or None
+
+
+def confirm_encrypt(parent: QWidget | None, file_name: str, portable: bool) -> bool:
+    how = (
+        "You will choose a passphrase, which nbdesk asks for each time the file is opened."
+        if portable
+        else "This computer's credential store keeps the key, so nbdesk opens the file without "
+        "asking. You will be shown a recovery key once: write it down and keep it safe."
+    )
+    answer = QMessageBox.question(
+        parent,
+        "Encrypt this file",
+        f"Encrypt {file_name} and all its backups? Anyone who copies them will see only "
+        f"scrambled bytes.\n\n{how}\n\nThe file is closed while it is encrypted, then opened "
+        "again. Close any other nbdesk using it first.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_passphrase(parent: QWidget | None) -> str | None:
+    """A new passphrase, typed twice; None if cancelled."""
+    while True:
+        first, ok = QInputDialog.getText(
+            parent,
+            "Choose a passphrase",
+            f"Passphrase ({MIN_PASSPHRASE} characters or more):",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return None
+        if len(first) < MIN_PASSPHRASE:
+            QMessageBox.warning(
+                parent, "Choose a passphrase", f"It needs {MIN_PASSPHRASE} characters or more."
+            )
+            continue
+        second, ok = QInputDialog.getText(
+            parent, "Choose a passphrase", "Type it again:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return None
+        if second == first:
+            return first
+        QMessageBox.warning(parent, "Choose a passphrase", "The two differ. Try again.")
+
+
+class RecoveryKeyDialog(QDialog):
+    """The recovery key, shown once; closing needs the box ticked that says it was written down."""
+
+    def __init__(self, key: str, file_name: str, stored: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Recovery key")
+        where = (
+            "This computer keeps the key, so nbdesk opens the file without asking. "
+            if stored
+            else "This computer has no credential store nbdesk can use, so nbdesk will ask "
+            "for this key each time the file is opened. "
+        )
+        intro = QLabel(
+            f"{file_name} is encrypted. {where}On another computer, or if this one's store is "
+            "lost, only this recovery key opens it. nbdesk will not show it again."
+        )
+        intro.setWordWrap(True)
+        self.key = QLineEdit(key)
+        self.key.setReadOnly(True)
+        self.key.setAccessibleName("Recovery key")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(QFont().pointSizeF() * 1.2)
+        self.key.setFont(font)
+        self.key.setMinimumWidth(self.key.fontMetrics().horizontalAdvance(key) + 24)
+        copy = QPushButton("&Copy")
+        copy.setAccessibleName("Copy the recovery key")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(key))
+        row = QHBoxLayout()
+        row.addWidget(self.key, 1)
+        row.addWidget(copy)
+        self.written = QCheckBox("I have &written down the recovery key and put it somewhere safe")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.written.toggled.connect(self.ok.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.written)
+        layout.addWidget(self.buttons)
+
+    def reject(self) -> None:
+        # Esc must not skip the one chance to keep the key.
+        if self.written.isChecked():
+            super().reject()
