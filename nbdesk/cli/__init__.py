@@ -131,12 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _is_user_error(exc: Exception) -> bool:
     from nbdesk.common.atomic import ExportError
+    from nbdesk.common.errors import PlainError
     from nbdesk.common.tabular import TableError
     from nbdesk.forms.framework import FrameworkError
     from nbdesk.storage.database import DatabaseError
 
     user_errors = (
         CommandError,
+        PlainError,  # a busy or read-only file, a lost -wal … (every failure nbdesk words itself)
         DatabaseError,
         ExportError,
         FrameworkError,
