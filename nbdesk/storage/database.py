@@ -222,7 +222,8 @@ def inspect_file(path: Path) -> Inspection:
             "it now would lose those changes for good, so it has been left as it is. If the "
             f"file was copied or moved, put {wal_file(path).name} from the same place beside "
             f"it; otherwise restore the newest copy from the folder '{path.stem} backups', or "
-            "ask IT."
+            "ask IT. (If another program has opened and closed it since, nothing is missing: "
+            "`nbdesk check --accept-as-is` then clears this.)"
         )
     try:
         with path.open("rb") as fh:

@@ -27,7 +27,7 @@ of a session until the file is closed properly, and 0 otherwise.
 What it cannot see: changes saved between the very first save of a session and the checkpoint
 straight after it (milliseconds), or while a long read in another nbdesk keeps that checkpoint
 from finishing; and a file closed by some other SQLite program after nbdesk stopped is refused
-though nothing may be missing (the message says what to do).
+though nothing is missing (the message names `nbdesk check --accept-as-is`, which clears the mark).
 """
 
 from __future__ import annotations
@@ -64,3 +64,15 @@ def lost_wal(path: Path) -> bool:
     if int.from_bytes(header[60:64], "big") != SAVING:
         return False
     return not wal_file(path).exists()
+
+
+def accept_as_is(path: Path) -> None:
+    """Clear the mark on a file refused by lost_wal, when someone who knows says nothing is missing
+    (another SQLite program folded the -wal in and closed it). Through SQLite, never by bytes."""
+    import sqlite3
+
+    conn = sqlite3.connect(file_uri(path, "rw"), uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA user_version=0")
+    finally:
+        conn.close()

@@ -93,6 +93,21 @@ def test_a_lost_wal_is_reported_before_opening(tmp_path: Path) -> None:
         assert authority_name(session) == "Saved before the crash"
 
 
+def test_a_file_another_program_closed_can_be_accepted_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "a.nbdesk"
+    create_database(path, "Testshire").close()
+    stop_while_open(path, "Saved before the crash")
+    with sqlite3.connect(path) as conn:  # IT looks with another SQLite program, which folds it in
+        conn.execute("SELECT count(*) FROM authority").fetchone()
+    conn.close()
+    assert not Path(f"{path}-wal").exists()
+    with pytest.raises(LostChangesError, match="--accept-as-is"):
+        open_database(path)
+    assert main(["check", "--db", str(path), "--accept-as-is"]) == 0
+    with open_database(path) as db, db.session() as session:
+        assert authority_name(session) == "Saved before the crash"
+
+
 def test_a_copy_taken_while_open_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "a.nbdesk"
     db = create_database(path, "Testshire")
