@@ -132,16 +132,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"nbdesk: error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        # main() is also called in-process (tests, the self-test): nothing asks after it returns.
+        encryption.asker = None
 
 
 def _is_user_error(exc: Exception) -> bool:
     from nbdesk.common.atomic import ExportError
+    from nbdesk.common.errors import PlainError
     from nbdesk.common.tabular import TableError
     from nbdesk.forms.framework import FrameworkError
     from nbdesk.storage.database import DatabaseError
 
     user_errors = (
         CommandError,
+        PlainError,  # a busy or read-only file, a lost -wal … (every failure nbdesk words itself)
         DatabaseError,
         ExportError,
         FrameworkError,

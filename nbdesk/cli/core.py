@@ -19,6 +19,12 @@ def register(subparsers: Any) -> None:
     check = subparsers.add_parser("check", help="schema revision, integrity and counts of a file")
     add_db_option(check)
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--accept-as-is",
+        action="store_true",
+        help="a file refused because its -wal is missing: open it as it is (only when another "
+        "program has opened and closed it since, so nothing is missing)",
+    )
     check.set_defaults(func=run_check)
 
     backup = subparsers.add_parser("backup", help="write a complete copy of the data file")
@@ -41,7 +47,11 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from nbdesk.storage.checkup import check_file
+    from nbdesk.storage.wal_guard import accept_as_is, lost_wal
 
+    if args.accept_as_is and lost_wal(db_path(args)):
+        accept_as_is(db_path(args))
+        print(f"{db_path(args).name} will be opened as it is.")
     report = check_file(db_path(args))
     if args.json:
         extra = {"ok": report.ok, "up_to_date": report.up_to_date}

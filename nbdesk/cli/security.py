@@ -51,12 +51,12 @@ def ask_at_terminal(path: Path) -> str | None:
     """How a command unlocks a file whose key this computer does not hold."""
     try:
         return read_secret(f"Recovery key or passphrase for {path.name}: ")
-    except CommandError:
+    except (CommandError, OSError, EOFError):
         return None
 
 
 def run_encrypt(args: argparse.Namespace) -> int:
-    from nbdesk.storage.backup import all_backups
+    from nbdesk.storage.backup import copies_of
     from nbdesk.storage.database import inspect_file
     from nbdesk.storage.encryption import encrypt_file, is_encrypted
 
@@ -67,7 +67,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
     passphrase = None
     if args.passphrase or portable():
         passphrase = read_secret("Passphrase (12 characters or more): ", confirm=True)
-    done = encrypt_file(path, passphrase=passphrase, backups=all_backups(path))
+    done = encrypt_file(path, passphrase=passphrase, backups=copies_of(path))
     print(f"Encrypted {path} and {done.backups} backup(s).")
     if done.recovery_key:
         print()
@@ -87,7 +87,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
 
 
 def run_decrypt(args: argparse.Namespace) -> int:
-    from nbdesk.storage.backup import all_backups
+    from nbdesk.storage.backup import copies_of
     from nbdesk.storage.encryption import decrypt_file, is_encrypted, secret_for
 
     path = db_path(args)
@@ -96,6 +96,6 @@ def run_decrypt(args: argparse.Namespace) -> int:
     if not is_encrypted(path):
         raise CommandError(f"{path.name} is not encrypted.")
     secret = secret_for(path, ask=ask_at_terminal)
-    count = decrypt_file(path, secret, backups=all_backups(path))
+    count = decrypt_file(path, secret, backups=copies_of(path))
     print(f"Decrypted {path} and {count} backup(s); they are plain SQLite files again.")
     return 0

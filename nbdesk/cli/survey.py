@@ -64,6 +64,19 @@ def register(subparsers: Any) -> None:
     complete.add_argument("--date", type=typed_day, metavar="DATE", help="the day (default: today)")
     complete.set_defaults(func=run_round_complete)
 
+    # The choices are checked by the service, which names them: importing its lists here would
+    # load SQLAlchemy before the window starts.
+    contact = rnd_actions.add_parser("contact", help="log a contact with a person in a round")
+    contact.add_argument("name", metavar="NAME")
+    contact.add_argument("--person", required=True, metavar="ID", help="the person's unique id")
+    add_db_option(contact)
+    contact.add_argument("--channel", default="text", help="text, whatsapp, phone, email, …")
+    contact.add_argument("--purpose", default="reminder", help="warm-up, link-sent, reminder, …")
+    contact.add_argument("--outcome", default="no-reply", help="no-reply, spoke, …")
+    contact.add_argument("--note", default="", help="a short note (erased with the round's)")
+    contact.add_argument("--date", type=typed_day, metavar="DATE", help="the day (default: today)")
+    contact.set_defaults(func=run_round_contact)
+
     export = command_group(subparsers, "export", "write a file for another system")
     notify = export.add_parser(
         "notify", help="the GOV.UK Notify upload list of the people to remind in round NAME"
@@ -190,6 +203,28 @@ def run_round_complete(args: argparse.Namespace) -> int:
             session, survey_round.id, person.id, args.confirmed_by, args.date or clock.today()
         )
     print(f"Marked {person.unique_id} as completed in {survey_round.name}.")
+    return 0
+
+
+def run_round_contact(args: argparse.Namespace) -> int:
+    from nbdesk.survey.contacts import log_contact
+    from nbdesk.survey.register import find_person
+    from nbdesk.survey.rounds import find_round
+
+    with open_db(args) as db, db.transaction() as session:
+        survey_round = find_round(session, args.name)
+        person = find_person(session, args.person)
+        number = log_contact(
+            session,
+            survey_round.id,
+            person.id,
+            args.date or clock.today(),
+            args.channel,
+            args.purpose,
+            args.outcome,
+            args.note,
+        ).value
+    print(f"Logged contact {number} with {person.unique_id} in {survey_round.name}.")
     return 0
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nbdesk.common.errors import PlainError
+from nbdesk.common.private import make_private
 
 
 class ExportError(PlainError):
@@ -79,6 +80,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
         with open(temp, "rb+") as fh:
             fh.flush()
             os.fsync(fh.fileno())
+        make_private(temp)  # an export holds people's details: readable by the user alone
         os.replace(temp, path)
     except OSError as exc:
         temp.unlink(missing_ok=True)

@@ -6,13 +6,31 @@ the data folder (rotated at 1 MB, three old logs kept).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from nbdesk.common.paths import log_path
+from nbdesk.common.private import create_private_file, make_private
 
 LOGGER = "nbdesk"
+
+
+class _PrivateLog(RotatingFileHandler):
+    """The log, and each new one after a rotation, readable by the user alone (its tracebacks may
+    quote what was being saved)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        path = Path(self.baseFilename)
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):
+                create_private_file(path)
+        stream = super()._open()
+        make_private(path)
+        return stream
+
+
 _handler: RotatingFileHandler | None = None
 
 
@@ -25,7 +43,7 @@ def set_up_logging() -> Path:
         if _handler is not None:
             logger.removeHandler(_handler)
             _handler.close()
-        _handler = RotatingFileHandler(
+        _handler = _PrivateLog(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
         )
         _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

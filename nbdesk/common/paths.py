@@ -15,8 +15,9 @@ def data_dir() -> Path:
     # The bundle's portable mode sets the override too (build/hooks/rthook_portable.py).
     override = os.environ.get(DATA_DIR_ENV)
     path = Path(override).expanduser() if override else _platform_data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from nbdesk.common.private import private_folder
+
+    return private_folder(path)  # 0700 when nbdesk makes it (see common.private)
 
 
 def _platform_data_dir() -> Path:

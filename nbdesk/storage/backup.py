@@ -6,11 +6,15 @@ through SQLite itself, so the copy is always a consistent, complete database.
 
 from __future__ import annotations
 
+import glob
 import os
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from nbdesk.common import clock
+from nbdesk.common.private import create_private_file, private_folder
 
 KEEP_BACKUPS = 10
 
@@ -18,13 +22,14 @@ KEEP_BACKUPS = 10
 def backup_file(source: Path, target: Path) -> Path:
     """Write a complete copy of `source` to `target` (replaced only once the copy is whole)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     partial = target.with_name(target.name + ".partial")
     if partial.exists():
         partial.unlink()
     from nbdesk.storage.database import read_only
     from nbdesk.storage.encryption import connect_new
 
+    create_private_file(partial)  # readable by the user alone from the start (and its journal)
     try:
         with read_only(Path(source)) as src:
             dst = connect_new(partial, like=Path(source))
@@ -58,8 +63,61 @@ def _taken_at(path: Path, stem: str) -> datetime:
 def _backups(db_path: Path) -> list[tuple[datetime, Path]]:
     """This database's backups, oldest first."""
     stem = Path(db_path).stem
-    found = backups_folder(db_path).glob(f"{stem} * *.nbdesk")
+    found = backups_folder(db_path).glob(f"{glob.escape(stem)} * *.nbdesk")
     return sorted((_taken_at(p, stem), p) for p in found)
+
+
+def copies_of(db_path: Path) -> list[Path]:
+    """Every copy nbdesk keeps of this file: its backups in the folder beside it and the copies
+    taken before upgrades (a copy written elsewhere with `nbdesk backup --out` is not known)."""
+    path = Path(db_path)
+    upgrades = path.parent.glob(
+        f"{glob.escape(path.stem)}.before-upgrade-from-*{glob.escape(path.suffix)}"
+    )
+    return [p for _, p in _backups(path)] + sorted(upgrades)
+
+
+def scrub_copy(copy: Path, work: Callable[[sqlite3.Connection], None]) -> str:
+    """Change a copy as `work` says (in one transaction, deleted content overwritten with zeros),
+    then rebuild it so no free space keeps what was there. 'erased' when done; 'deleted' when the
+    copy could not be changed (damaged, or not an nbdesk file) and was removed instead; 'kept'
+    when neither was possible (another program has it open, or it is read-only)."""
+    from nbdesk.storage import encryption
+
+    failures: tuple[type[Exception], ...] = (
+        *encryption.driver_errors(),
+        encryption.EncryptionError,
+    )
+    try:
+        # An encrypted copy opens with the file's key, so it is erased rather than deleted.
+        conn = encryption.connect(
+            copy, uri=_uri(copy), timeout=2.0, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("PRAGMA secure_delete=ON")
+            conn.execute("BEGIN IMMEDIATE")
+            work(conn)
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA temp_store=MEMORY")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        return "erased"
+    except failures as exc:
+        if "locked" in str(exc) or "busy" in str(exc) or "readonly" in str(exc):
+            return "kept"
+    try:
+        Path(copy).unlink()
+    except OSError:
+        return "kept"
+    return "deleted"
+
+
+def _uri(path: Path) -> str:
+    from nbdesk.storage.wal_guard import file_uri
+
+    return file_uri(path, "rw")
 
 
 def newest_backup_age_hours(db_path: Path, now: datetime | None = None) -> float | None:
@@ -81,17 +139,9 @@ def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
 def rotating_backup(db_path: Path, reason: str = "manual", now: datetime | None = None) -> Path:
     """A dated backup in the folder beside the database, keeping the newest KEEP_BACKUPS."""
     stamp = (now or clock.now()).strftime("%Y-%m-%d %H%M%S")
-    folder = backups_folder(db_path)
+    folder = private_folder(backups_folder(db_path))
     target = folder / f"{Path(db_path).stem} {stamp} {reason}.nbdesk"
     backup_file(db_path, target)
     for _, stale in _backups(db_path)[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
     return target
-
-
-def all_backups(db_path: Path) -> list[Path]:
-    """Every copy nbdesk made of this file: the dated backups and the copies taken before upgrades
-    (so encrypting or erasing reaches all of them)."""
-    path = Path(db_path)
-    upgrades = path.parent.glob(f"{path.stem}.before-upgrade-from-*{path.suffix}")
-    return [p for _, p in _backups(path)] + sorted(p for p in upgrades if p.is_file())

@@ -7,22 +7,26 @@ newer file is left exactly as it was found.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nbdesk.common import clock
 from nbdesk.common.errors import PlainError
+from nbdesk.common.private import create_private_file, private_folder
 from nbdesk.storage import schema
+from nbdesk.storage.wal_guard import SAVING, file_uri, lost_wal, wal_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+CHECKPOINT_WAIT_MS = 300  # a checkpoint after a save waits this long for other nbdesks' readers
 READ_TIMEOUT_S = 5.0  # how long a check waits for another program's lock before giving up
 # Only these mean the file itself is damaged; anything else (locked, no permission to make the
 # -shm file in a read-only folder …) is a file that cannot be opened here, and saying "damaged"
@@ -50,11 +54,18 @@ class UpgradeFailedError(DatabaseError):
     pass
 
 
+class LostChangesError(DatabaseError):
+    """The file was left open (not closed properly) and its -wal, holding its newest changes, is
+    not beside it (see wal_guard)."""
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    """The file or its folder cannot be changed here."""
+
+
 def read_only_uri(path: Path) -> str:
     """A `file:` URI SQLite reads correctly for any path: '#', '?', '%', spaces, UNC shares."""
-    posix = Path(path).resolve().as_posix()
-    prefix = "file:" + ("//" if posix.startswith("//") else "")
-    return prefix + quote(posix, safe="/:") + "?mode=ro"
+    return file_uri(path, "ro")
 
 
 @contextmanager
@@ -82,11 +93,15 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # What is deleted or overwritten is overwritten with zeros, in the file and in the pages
+        # the -wal carries: an erased phone number is not left in free space (issue 11).
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 
 
 WRITING = "nbdesk_writing"  # an execution option: this transaction will write
+CHANGES_AT_BEGIN = "nbdesk_changes_at_begin"  # the connection's total_changes when it began
 
 
 def make_engine(path: Path, *, transactional_ddl: bool = False) -> Engine:
@@ -126,6 +141,73 @@ class DatabaseBusyError(PlainError):
     """Another program held the file's write lock for longer than nbdesk waits."""
 
 
+AFTER_COMMIT = "nbdesk_after_commit"
+BEFORE_COMMIT = "nbdesk_before_commit"
+AfterCommit = Callable[["Database"], object]
+BeforeCommit = Callable[[Session], object]
+
+
+def after_commit(session: Session, step: AfterCommit) -> None:
+    """Have `step(database)` run once this transaction has committed (outside any transaction):
+    a service that must leave no trace of what it replaced in the -wal asks for a checkpoint
+    this way. Runs only when the session came from Database.transaction; a step asked for twice
+    runs once."""
+    steps = session.info.setdefault(AFTER_COMMIT, [])
+    if step not in steps:
+        steps.append(step)
+
+
+def before_commit(session: Session, step: BeforeCommit) -> None:
+    """Have `step(session)` run once, at the end of this transaction, just before it commits:
+    work that only the transaction's final state needs (a table rewritten in key order) is then
+    done once however many changes asked for it. Only for sessions of Database.transaction."""
+    steps = session.info.setdefault(BEFORE_COMMIT, [])
+    if step not in steps:
+        steps.append(step)
+
+
+def _plain_failure(path: Path, exc: OperationalError | IntegrityError) -> PlainError | None:
+    """The failures of a write that people meet, in one sentence; None for the rest."""
+    text = str(exc.orig).lower()
+    if isinstance(exc, IntegrityError):
+        return DatabaseError(
+            f"That was not saved to {path.name}: it conflicts with something already there "
+            "(perhaps another nbdesk saved the same thing a moment ago). Look again and retry."
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError(
+            f"Another nbdesk (a window or a command) is saving to {path.name} and "
+            f"did not finish within {BUSY_TIMEOUT_MS // 1000} seconds; nothing was "
+            "saved. Try again in a moment."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return ReadOnlyDatabaseError(_read_only_message(path))
+    if "disk is full" in text or "database or disk is full" in text:
+        return DatabaseError(f"The disk holding {path.name} is full; nothing was saved.")
+    return None
+
+
+def _read_only_message(path: Path) -> str:
+    return (
+        f"{path.name} cannot be changed here: the file or its folder ({path.parent}) is "
+        "read-only, or you may not change it. Nothing was saved. Copy it to a folder you can "
+        "change, or ask IT."
+    )
+
+
+def check_writable(path: Path) -> None:
+    """Refuse plainly a file, or a folder, that is marked read-only (the mode bits, not
+    os.access: an administrator's access check ignores the mark, but the person meant it)."""
+    path = Path(path)
+    for target in (path, path.parent):
+        try:
+            writable = bool(target.stat().st_mode & stat.S_IWUSR)
+        except OSError:
+            continue
+        if not writable:
+            raise ReadOnlyDatabaseError(_read_only_message(path))
+
+
 @dataclass
 class Inspection:
     revision: str | None
@@ -143,6 +225,17 @@ def inspect_file(path: Path) -> Inspection:
     path = Path(path)
     if not path.is_file():
         raise NotAnNbdeskDatabaseError(f"{path} does not exist or is not a file.")
+    if lost_wal(path):  # before SQLite opens it: a read-only open makes an empty -wal beside it
+        raise LostChangesError(
+            f"{path.name} was not closed properly the last time it was used (nbdesk or the "
+            f"computer stopped while it was open, or it was copied while open), and "
+            f"{wal_file(path).name}, which holds its newest changes, is not beside it: opening "
+            "it now would lose those changes for good, so it has been left as it is. If the "
+            f"file was copied or moved, put {wal_file(path).name} from the same place beside "
+            f"it; otherwise restore the newest copy from the folder '{path.stem} backups', or "
+            "ask IT. (If another program has opened and closed it since, nothing is missing: "
+            "`nbdesk check --accept-as-is` then clears this.)"
+        )
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
@@ -195,6 +288,14 @@ class Database:
         self._writing = sessionmaker(
             self.engine.execution_options(**{WRITING: True}), expire_on_commit=False
         )
+        self._connected = False
+        self._checkpoint_due = False
+        event.listen(self.engine, "connect", self._first_connect)
+        event.listen(self.engine, "begin", self._began)
+        event.listen(self.engine, "commit", self._committing)
+
+    def _first_connect(self, _dbapi_connection: Any, _record: Any) -> None:
+        self._connected = True
 
     def session(self) -> Session:
         return self._sessions()
@@ -203,20 +304,65 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session that commits when the block ends, or rolls back on error. It holds the
         file's write lock from its start; if another nbdesk holds it past BUSY_TIMEOUT_MS, it
-        says so plainly and nothing is written."""
-        from sqlalchemy.exc import OperationalError
-
+        says so plainly and nothing is written, as it does for a read-only file or folder and a
+        row another nbdesk saved first. Steps asked for with `after_commit` run after the commit."""
+        steps: list[AfterCommit] = []
         try:
             with self._writing.begin() as session:
                 yield session
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise DatabaseBusyError(
-                    f"Another nbdesk (a window or a command) is saving to {self.path.name} and "
-                    f"did not finish within {BUSY_TIMEOUT_MS // 1000} seconds; nothing was "
-                    "saved. Try again in a moment."
-                ) from exc
-            raise
+                for last in session.info.pop(BEFORE_COMMIT, ()):
+                    last(session)
+                steps = list(session.info.pop(AFTER_COMMIT, ()))
+        except (OperationalError, IntegrityError) as exc:
+            plain = _plain_failure(self.path, exc)
+            if plain is None:
+                raise
+            raise plain from exc
+        if self._checkpoint_due:
+            self._checkpoint_due = False
+            self.checkpoint()
+        for step in steps:
+            step(self)
+
+    def checkpoint(self) -> bool:
+        """Fold the -wal into the file and truncate it to nothing, so no earlier image of a page
+        stays in it. It waits up to CHECKPOINT_WAIT_MS for readers in other nbdesks to finish (a
+        checkpoint cannot pass a reader still using an older image); False if one still did (the
+        -wal is then folded in at the next checkpoint, and removed when the last nbdesk closes
+        the file). Never raises: nothing depends on it but privacy, which waits for the next."""
+        try:
+            raw = self.engine.raw_connection()
+        except Exception:  # the file gone, or unreadable: nothing to fold in
+            return False
+        try:
+            cursor = raw.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+            try:
+                busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                cursor.close()
+        except sqlite3.Error:
+            return False
+        finally:
+            raw.close()
+        wal = wal_file(self.path)
+        return busy == 0 and (not wal.exists() or wal.stat().st_size == 0)
+
+    def compact(self) -> bool:
+        """Rebuild the file page by page (VACUUM: no free space is left holding anything deleted
+        or overwritten before secure_delete was on), then checkpoint. The copy SQLite builds is
+        kept in memory, never in a temporary file. Returns what checkpoint returns."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA temp_store=MEMORY")
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA temp_store=DEFAULT")
+            cursor.close()
+        finally:
+            raw.close()
+        return self.checkpoint()
 
     def revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -233,7 +379,38 @@ class Database:
 
         return rotating_backup(self.path, reason)
 
+    def _began(self, conn: Any) -> None:
+        raw = conn.connection.dbapi_connection
+        conn.info[CHANGES_AT_BEGIN] = raw.total_changes
+
+    def _committing(self, conn: Any) -> None:
+        """Just before a commit: if it changes rows and the file does not yet say SAVING, say so
+        in the same commit, and checkpoint after it (see wal_guard)."""
+        raw = conn.connection.dbapi_connection
+        if raw.total_changes == conn.info.pop(CHANGES_AT_BEGIN, raw.total_changes):
+            return
+        if raw.execute("PRAGMA user_version").fetchone()[0] != SAVING:
+            raw.execute(f"PRAGMA user_version={SAVING}")
+            self._checkpoint_due = True
+
     def close(self) -> None:
+        """Close every connection, first saying in the file that it was closed properly (see
+        wal_guard): its user version back to 0, and the -wal folded in."""
+        if self._connected and self.path.exists():
+            try:
+                raw = self.engine.raw_connection()
+                try:
+                    cursor = raw.cursor()
+                    saving = cursor.execute("PRAGMA user_version").fetchone()[0] == SAVING
+                    if saving:
+                        cursor.execute("PRAGMA user_version=0")
+                    cursor.close()
+                finally:
+                    raw.close()
+                if saving:
+                    self.checkpoint()
+            except Exception:  # busy or read-only: the file says SAVING, which is safe
+                pass
         self.engine.dispose()
 
     def __enter__(self) -> Database:
@@ -264,6 +441,7 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
                 f"{schema.head_revision()}; opening it in nbdesk upgrades it after a backup."
             )
         upgrade_file(path, found.revision)
+    check_writable(path)
     return Database(path)
 
 
@@ -304,7 +482,10 @@ def create_database(path: Path, authority_name: str) -> Database:
     name = authority_name.strip()
     if not name:
         raise ValueError("The authority needs a name.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    # Made here, readable by the user alone, before SQLite fills it: its -wal and -shm take the
+    # file's mode, and nobody else can read it in between.
+    create_private_file(path)
     db: Database | None = None
     try:
         _alembic_upgrade(path)

@@ -233,14 +233,19 @@ def _opens(path: Path, secret: Secret) -> bool:
 
 
 def connect(
-    path: Path, *, uri: str | None = None, timeout: float = 5.0, secret: Secret | None = None
+    path: Path,
+    *,
+    uri: str | None = None,
+    timeout: float = 5.0,
+    secret: Secret | None = None,
+    **options: Any,
 ) -> Any:
     """A DB-API connection to a file, plain or encrypted (the known secret applied)."""
     target = uri or str(path)
     if not is_encrypted(path):
-        return sqlite3.connect(target, uri=uri is not None, timeout=timeout)
-    secret = secret or secret_for(path)
-    conn = cipher_module().connect(target, uri=uri is not None, timeout=timeout)
+        return sqlite3.connect(target, uri=uri is not None, timeout=timeout, **options)
+    secret = secret or secret_for(path, ask=asker)
+    conn = cipher_module().connect(target, uri=uri is not None, timeout=timeout, **options)
     unlock(conn, secret)
     return conn
 
@@ -329,8 +334,9 @@ def _rewrite(path: Path, source_secret: Secret | None, target_secret: Secret | N
         )
         try:
             conn.execute("SELECT sqlcipher_export('target')")
-            version = conn.execute("PRAGMA main.user_version").fetchone()[0]
-            conn.execute(f"PRAGMA target.user_version = {int(version)}")
+            # Everything is in the copy (this connection held the file alone): nothing waits in a
+            # -wal, so the copy's header says so (see wal_guard).
+            conn.execute("PRAGMA target.user_version = 0")
         finally:
             conn.execute("DETACH DATABASE target")
         if os.name == "posix":

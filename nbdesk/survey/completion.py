@@ -5,20 +5,33 @@ trusted adult) and the day, and nothing else: never an answer, never a time, nev
 completions across people (see the model). Marking or un-marking changes no other table, so no
 other row's stamp can date it either. Un-marking needs a reason; both go to the person's completion
 history for the round.
+
+The bytes must not give the order away either (issue 11). SQLite writes each new row of a table
+where there is room, filling a page from its end, so the byte offsets of rows inserted one by one
+follow the order they were inserted in; and each commit adds to the -wal an image of every page it
+changed, so a -wal holding several commits shows who was added in which. So every mark and un-mark
+rewrites both completion tables whole, in key order (round, then person), in its own transaction:
+deleted rows are overwritten with zeros (secure_delete, on every connection), and the pages then
+hold the rows as if all had been inserted at once in key order. After the commit the -wal is folded
+into the file and truncated to nothing (a checkpoint), so no earlier image stays in it; a backup
+copies the pages as they are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import tidy
+from nbdesk.storage.database import Database, after_commit, before_commit
 from nbdesk.storage.models.survey import (
     Completion,
     CompletionChange,
@@ -66,6 +79,31 @@ def _next_number(session: Session, round_id: int, person_id: int) -> int:
 
 
 COMPLETIONS_CHANGED = Changes(completions=True)
+ALREADY_MARKED = "Already marked as completed in this round."
+
+
+def _checkpoint(db: Database) -> None:
+    db.checkpoint()
+
+
+def _in_key_order(session: Session) -> None:
+    """Rewrite both completion tables whole, in key order (see the module's notes): once, just
+    before the transaction commits, however many marks it made. A few thousand short rows take
+    milliseconds."""
+    session.flush()
+    for model in (Completion, CompletionChange):
+        table = cast(Table, model.__table__)
+        key = list(table.primary_key.columns)
+        rows = [dict(row) for row in session.execute(select(table).order_by(*key)).mappings()]
+        session.execute(delete(table))
+        if rows:
+            session.execute(insert(table), rows)
+    session.expire_all()
+
+
+def _hide_the_order(session: Session) -> None:
+    before_commit(session, _in_key_order)
+    after_commit(session, _checkpoint)
 
 
 def mark_completed(
@@ -88,12 +126,21 @@ def mark_completed(
     if member is None:
         raise LookupError("That person is not in this round; count them in to the round first.")
     if session.get(Completion, (round_id, person_id)) is not None:
-        raise ValueError("Already marked as completed in this round.")
-    session.add(
-        Completion(
-            round_id=round_id, care_leaver_id=person_id, confirmed_by=confirmed_by, confirmed_on=on
+        raise ValueError(ALREADY_MARKED)
+    try:
+        session.add(
+            Completion(
+                round_id=round_id,
+                care_leaver_id=person_id,
+                confirmed_by=confirmed_by,
+                confirmed_on=on,
+            )
         )
-    )
+        session.flush()
+    except IntegrityError as exc:
+        # Only if two nbdesks raced past the check above (a write holds the file's lock from its
+        # start, so they cannot): what the person meant is done either way.
+        raise ValueError(ALREADY_MARKED) from exc
     session.add(
         CompletionChange(
             round_id=round_id,
@@ -106,6 +153,7 @@ def mark_completed(
         )
     )
     session.flush()
+    _hide_the_order(session)
     return COMPLETIONS_CHANGED
 
 
@@ -135,7 +183,7 @@ def unmark_completed(
             reason=reason,
         )
     )
-    session.flush()
+    _hide_the_order(session)
     return COMPLETIONS_CHANGED
 
 

@@ -198,12 +198,12 @@ class Controller(QObject):
         self.window.show_opening(path)
 
         def work(_progress: Any) -> Any:
-            from nbdesk.storage.backup import all_backups
+            from nbdesk.storage.backup import copies_of
             from nbdesk.storage.encryption import encrypt_file, is_encrypted
 
             if is_encrypted(path):
                 raise ValueError(f"{path.name} is already encrypted.")
-            return encrypt_file(path, passphrase=passphrase, backups=all_backups(path))
+            return encrypt_file(path, passphrase=passphrase, backups=copies_of(path))
 
         def done(result: Any) -> None:
             if result.recovery_key:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nbdesk.storage import create_database
-from nbdesk.storage.backup import all_backups, rotating_backup
+from nbdesk.storage.backup import copies_of, rotating_backup
 from nbdesk.storage.encryption import SQLITE_MAGIC, is_encrypted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def test_encrypt_then_use_then_decrypt_elsewhere(authority: Path, tmp_path: Path
     assert "Encrypted" in result.stdout and "1 backup(s)" in result.stdout
     key_line = next(line for line in result.stdout.splitlines() if line.count("-") == 19)
     recovery = key_line.strip()
-    for copy in [authority, *all_backups(authority)]:
+    for copy in [authority, *copies_of(authority)]:
         assert is_encrypted(copy) and NAME.encode() not in copy.read_bytes()
 
     # Daily use: the stored key opens it without asking.
@@ -68,7 +68,7 @@ def test_encrypt_then_use_then_decrypt_elsewhere(authority: Path, tmp_path: Path
 
     done = nbdesk("decrypt", "--db", str(authority), keyring=None, stdin=recovery + "\n")
     assert done.returncode == 0, done.stderr
-    for copy in [authority, *all_backups(authority)]:
+    for copy in [authority, *copies_of(authority)]:
         assert copy.read_bytes().startswith(SQLITE_MAGIC)
 
 

@@ -246,7 +246,10 @@ def test_retention_erases_notes_and_contact_details_only_when_closed(db: Databas
         "from the register 2 mobile numbers and 1 email address (2 people). 4 people are also "
         "in a round that is still open; their contact details stay until that round closes. "
         "Kept: names, the dates, channels and outcomes of contacts, who was eligible and who "
-        "completed, so the round's counts and returns stay as they are. This cannot be undone."
+        "completed, so the round's counts and returns stay as they are. The details are erased "
+        "from the file itself, leaving nothing in its free space, and from any copy nbdesk keeps "
+        "of it (there is none yet). Not reached: copies saved anywhere else, and files exported "
+        "from nbdesk such as Notify lists; delete those yourself. This cannot be undone."
     )
     with db.transaction() as session:
         erase_contact_details(session, rid, date(2026, 3, 2))

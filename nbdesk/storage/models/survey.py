@@ -3,7 +3,8 @@
 Anonymity is structural. nbdesk stores no survey answers, and nothing here could hold one. The
 completion tables carry only a day (never a time) and have no row id or sequence across people
 (WITHOUT ROWID, keyed by round and person), so completions cannot be lined up in the order they were
-made against the central team's responses.
+made against the central team's responses; nor can the bytes, which survey/completion.py rewrites in
+key order at every change (issue 11).
 """
 
 from __future__ import annotations

@@ -279,9 +279,6 @@ class SurveySection(Section):
         self.ops.write(
             self,
             lambda session: erase_contact_details(session, current.id, today),
-            lambda done: self.status(
-                f"Erased {done.value.notes} contact note(s), {done.value.phones} mobile "
-                f"number(s) and {done.value.emails} email address(es)."
-            ),
+            lambda done: self.status(done.value.summary()),
             title="Erasing contact details",
         )

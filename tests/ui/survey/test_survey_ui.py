@@ -598,7 +598,7 @@ def test_erasing_a_closed_round_says_what_will_go(
     assert "5 mobile numbers and 3 email addresses (6 people)" in shown[0]
     assert "cannot be undone" in shown[0]
     assert section.message.text() == (
-        "Erased 1 contact note(s), 5 mobile number(s) and 3 email address(es)."
+        "Erased 1 contact note(s), 5 mobile number(s) and 3 email address(es) from the file."
     )
 
     section.ops.store.close()
