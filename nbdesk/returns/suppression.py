@@ -24,11 +24,14 @@ depends on a group's own counts, never on where its row stands:
    eligible count is hidden too (a group of 0 last), until they differ or the breakdown is hidden.
 
 Why this holds: swap two hidden rows of a breakdown, counts and all. The table still adds up, and
-because no rule looks at a row's place, the swapped table is published exactly as the true one was,
-so an attacker cannot tell them apart; rule 3 makes the swap change every hidden value. The weekly
-line of the report is published through `weekly_counts`: completions so far, rounded down to a
-multiple of 5, only when the round's completed total is shown, so a week's 1 to 5 is never pinned.
-tests/returns/test_suppression_attack.py runs the attack over every small round.
+because no rule looks at a row's place (ties are taken together), the swapped table is published
+exactly as the true one was, so an attacker cannot tell them apart; rule 3 leaves, for every hidden
+row and each of its counts, another hidden row where that count differs, so some swap changes it.
+Where the completed counts are all hidden (rule 1), moving one completion between two groups changes
+nothing published. The rare breakdown hidden whole with a count still shared is left to the search
+below. The weekly line of the report is published through `weekly_counts`: completions so far,
+rounded down to a multiple of 5, only when the round's completed total is shown, so a week's 1 to 5
+is never pinned. tests/returns/test_suppression_attack.py runs the attack over every small round.
 """
 
 from __future__ import annotations
@@ -41,9 +44,9 @@ THRESHOLD = 5
 WEEKLY_STEP = 5  # weekly completions so far are published rounded down to a multiple of this
 NOTE = (
     f"{SYMBOL} = confidential: a count from 1 to {THRESHOLD} is not shown, to protect the people "
-    "in small groups; a group with one is hidden whole (eligible and completed), and so is at least "
-    "one other group beside it, so that a hidden count cannot be worked out from the totals. A rate "
-    "is shown only where both of its counts are."
+    "in small groups. The row of a group with such a count (or with 1 to 5 who did not complete) "
+    "is hidden whole, and so is at least one other group's row, so that a hidden count cannot be "
+    "worked out from the totals. A rate is shown only where both of its counts are."
 )
 
 ELIGIBLE, COMPLETED, NOT_COMPLETED = "E", "C", "N"
