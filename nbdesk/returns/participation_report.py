@@ -3,7 +3,8 @@
 Every count and rate in it has been through the same suppression as the participation return
 (nbdesk.returns.suppression), because the report goes to boards and young people's forums: a group of
 1 to 5 people is never shown, nor anything that would let it be worked out. The rate over time is
-by week only and for the whole round, never by group.
+by week only and for the whole round, never by group, from completions so far rounded down to a
+multiple of 5 (suppression.weekly_counts), so that no week's few completions can be worked out.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import RoundData, long_date
 from nbdesk.returns.participation_return import ANONYMITY, safe_return
-from nbdesk.returns.suppression import NOTE, SYMBOL, SafeReturn, SafeRow
+from nbdesk.returns.suppression import (
+    NOTE,
+    SYMBOL,
+    WEEKLY_STEP,
+    Group,
+    SafeReturn,
+    SafeRow,
+    suppress,
+    weekly_counts,
+)
 
 # A group whose response rate is this many percentage points or more below the whole round's is
 # listed as under-represented.
@@ -85,19 +95,23 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
 
     # Over time ---------------------------------------------------------------------------------
     out.append(Paragraph("Response rate over time", st.h1))
-    if total.rate_hidden or total.eligible.value == 0 or not data.weekly:
+    weekly = weekly_counts([done for _day, done in data.weekly], total)
+    if weekly is None:
         out.append(
             Paragraph("Not shown: the round is too small for its rate to be reported.", st.body)
         )
     else:
-        labels = [f"Wk {i}" for i in range(1, len(data.weekly) + 1)]
-        rates = [done / total.eligible.value * 100 for _day, done in data.weekly]
+        labels = [f"Wk {i}" for i in range(1, len(weekly) + 1)]
+        rates = [done / total.eligible.value * 100 for done in weekly]
         top = 100.0 if max(rates) > 50 else 50.0
         out.append(
             Paragraph(
                 esc(
                     "The share of eligible care leavers confirmed as having completed, at the end "
-                    f"of each week from {long_date(r.opens_on)} (week 1 is the first seven days)."
+                    f"of each week from {long_date(r.opens_on)} (week 1 is the first seven days). "
+                    f"The completions so far are rounded down to a multiple of {WEEKLY_STEP} "
+                    "first, so that no week's few can be worked out: the line may end below the "
+                    "headline rate."
                 ),
                 st.body,
             )
@@ -106,8 +120,6 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
     if data.earlier:
         rows: list[list[Any]] = [["Earlier round", "Opened", "Eligible", "Completed", "Rate"]]
         for e in data.earlier:
-            from nbdesk.returns.suppression import Group, suppress
-
             shown = suppress(Group(e.name, e.eligible, e.completed), []).total
             rows.append(
                 [

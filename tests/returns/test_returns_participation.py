@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import zipfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -33,7 +33,15 @@ from nbdesk.returns.suppression import (
 )
 from tests.returns.test_returns_self_assessment import libreoffice_csv
 from tests.returns.test_suppression import check_safe
-from tests.support.returns_round import EARLIER, ROUND, Person, add_round, hand_counts, people
+from tests.support.returns_round import (
+    EARLIER,
+    OPENS,
+    ROUND,
+    Person,
+    add_round,
+    hand_counts,
+    people,
+)
 
 
 @pytest.fixture
@@ -313,3 +321,73 @@ def test_the_return_counts_what_the_round_dashboard_shows(
                 assert completions_by_day(session, summary.id) == list(board.over_time)
     finally:
         db.close()
+
+
+def test_a_round_with_no_completions_yet_exports(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: the return and the report of a round just opened (nobody has completed) were
+    refused as "a bug in suppression". Every completed count is 0, which the total of 0 says.
+    This round (one team, one age band, three accommodation types of 3 to 5) was one of them."""
+    genders = ["Female"] * 9 + ["Male"] * 12 + [""] * 9
+    places = ["Independent living"] * 7 + ["Semi-independent"] * 6 + ["Staying put"] * 6
+    places += ["Custody"] * 3 + ["Supported lodgings"] * 5 + ["Foyer"] * 3
+    group = [
+        replace(
+            p,
+            completed_on=None,
+            eligible=True,
+            team="North",
+            gender=genders[i],
+            accommodation=places[i],
+            born=OPENS - timedelta(days=19 * 365 + 40),
+        )
+        for i, p in enumerate(people(30, seed=1))
+    ]
+    add_round(demo_file, group)
+    out = tmp_path / "participation.xlsx"
+    export(capsys, demo_file, out)
+    data = pd.read_excel(out, sheet_name="Data")
+    eligible = sum(1 for p in group if p.eligible)
+    assert (data.iloc[0]["Eligible"], data.iloc[0]["Completed"]) == (eligible, 0)
+    assert set(data["Completed"]) == {0}  # no [c]: every group's 0 is known from the total
+    assert SYMBOL in set(data["Eligible"])  # the small groups are still hidden
+    for _title, _label, e, _c, _rate in data.iloc[1:].itertuples(index=False):
+        assert e == SYMBOL or not 1 <= int(e) <= 5
+
+    pdf = tmp_path / "round.pdf"
+    code = main(["report", "participation", ROUND, "--db", str(demo_file), "--out", str(pdf)])
+    assert code == 0, capsys.readouterr().err
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is not None:
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Headline figures" in text and "Participation by group" in text
+
+
+def test_the_report_rounds_the_weekly_line(
+    round_file: tuple[Path, list[Person]], tmp_path: Path
+) -> None:
+    """The weekly line is drawn from completions so far rounded down to a multiple of 5: a week
+    with one completion among 40 never shows as "3%"."""
+    from nbdesk.returns.gather import round_data
+    from nbdesk.returns.participation_report import story
+    from nbdesk.returns.pdf_common import styles
+    from nbdesk.storage import open_database
+
+    db = open_database(round_file[0])
+    try:
+        with db.session() as session:
+            from nbdesk.survey.rounds import find_round
+
+            data = round_data(session, find_round(session, ROUND).id)
+    finally:
+        db.close()
+    from nbdesk.returns.participation_return import safe_return
+
+    drawings = [f for f in story(data, safe_return(data), styles()) if hasattr(f, "contents")]
+    line = next(d.contents[0] for d in drawings if "LineChart" in type(d.contents[0]).__name__)
+    eligible = safe_return(data).total.eligible.value
+    for value in line.data[0]:
+        assert round(value * eligible / 100, 6) % 5 == 0, value
