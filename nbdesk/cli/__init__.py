@@ -123,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        from nbdesk.common.errors import plainly
+
+        file = getattr(args, "db", None)
+        exc = plainly(exc, Path(file).name if file else "")
         if not _is_user_error(exc):
             raise
         print(f"nbdesk: error: {exc}", file=sys.stderr)
@@ -131,12 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _is_user_error(exc: Exception) -> bool:
     from nbdesk.common.atomic import ExportError
+    from nbdesk.common.errors import PlainError
     from nbdesk.common.tabular import TableError
     from nbdesk.forms.framework import FrameworkError
     from nbdesk.storage.database import DatabaseError
 
     user_errors = (
         CommandError,
+        PlainError,
         DatabaseError,
         ExportError,
         FrameworkError,
