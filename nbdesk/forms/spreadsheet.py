@@ -71,14 +71,14 @@ def load_framework_spreadsheet(
         area: int | None = None
         if "Area" in present:
             area_text = row.get("Area")
-            number = area_text.isascii() and area_text.isdecimal()
-            if number and len(area_text) <= 3 and 1 <= int(area_text) <= MAX_AREAS:
+            numeric = area_text.isascii() and area_text.isdecimal()
+            if numeric and len(area_text) <= 3 and 1 <= int(area_text) <= MAX_AREAS:
                 area = int(area_text)
             else:
                 found = f"found '{area_text[:20]}{'…' if len(area_text) > 20 else ''}'"
                 fault(
                     f"areas are numbered from 1 to {MAX_AREAS}, {found}."
-                    if number
+                    if numeric
                     else f"expected an area number, {found}.",
                     row.number,
                     "Area",

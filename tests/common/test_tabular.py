@@ -31,7 +31,7 @@ def test_text_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> N
         data = b"\xfe\xff" + data
     table = read_table(written(tmp_path / "list.csv", data))
     assert table.headers == ("Unique ID", "Name")
-    assert [r.cells for r in table.rows][0] == {"Unique ID": "000123", "Name": "Jö Bloggs"}
+    assert table.rows[0].cells == {"Unique ID": "000123", "Name": "Jö Bloggs"}
 
 
 def test_excel_unicode_text_is_read(tmp_path: Path) -> None:

@@ -130,9 +130,9 @@ def test_ids_and_teams_longer_than_the_register_keeps_are_refused(
     )
     assert "2 rows are left out: 1 with no unique id" not in preview.summary()
     assert "2 rows are left out: they have an id or a cell nbdesk cannot store" in preview.summary()
-    with pytest.raises(ImportRejected, match=r"2 rows are refused \(row 2, column 'Unique ID'"):
-        with db.transaction() as session:
-            apply_import(session, preview)
+    refused = r"2 rows are refused \(row 2, column 'Unique ID'"
+    with pytest.raises(ImportRejected, match=refused), db.transaction() as session:
+        apply_import(session, preview)
 
 
 def test_names_that_look_like_formulas_are_warned_about_and_kept(
