@@ -407,30 +407,42 @@ def uncalculated_formulas(ws: Any) -> list[tuple[int, int]]:
     get_source = getattr(ws, "_get_source", None)
     if get_source is None:
         return []
-    with get_source() as src:
-        raw = src.read()
-    if not _FORMULA.search(raw):
+    if not _has_formula(get_source):
         return []  # the usual case: no formulas at all, nothing more to read
     found: list[tuple[int, int]] = []
-    for element in _cells(raw):
-        tags = {child.tag.rsplit("}", 1)[-1]: child for child in element}
-        if "f" not in tags:
-            continue
-        value = tags.get("v")
-        typed = element.get("t", "n")
-        if value is None or (not value.text and typed not in {"str", "s", "inlineStr"}):
-            match = _COORDINATE.match(element.get("r", ""))
-            if match:
-                letters, row = match.groups()
-                column = 0
-                for letter in letters:
-                    column = column * 26 + ord(letter) - ord("A") + 1
-                found.append((int(row), column - 1))
+    with get_source() as src:
+        for element in _cells(src):
+            tags = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+            if "f" not in tags:
+                continue
+            value = tags.get("v")
+            typed = element.get("t", "n")
+            if value is None or (not value.text and typed not in {"str", "s", "inlineStr"}):
+                match = _COORDINATE.match(element.get("r", ""))
+                if match:
+                    letters, row = match.groups()
+                    column = 0
+                    for letter in letters:
+                        column = column * 26 + ord(letter) - ord("A") + 1
+                    found.append((int(row), column - 1))
     return found
 
 
-def _cells(raw: bytes) -> Iterator[ElementTree.Element]:
-    for _event, element in ElementTree.iterparse(io.BytesIO(raw)):
+def _has_formula(get_source: Callable[[], Any]) -> bool:
+    """Whether the sheet's XML holds a formula element, read a megabyte at a time (a sheet's XML
+    may be many times the size of the compressed file)."""
+    tail = b""
+    with get_source() as src:
+        while chunk := src.read(1 << 20):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _cells(src: Any) -> Iterator[ElementTree.Element]:
+    """The sheet's cell elements, streamed (each is cleared once looked at)."""
+    for _event, element in ElementTree.iterparse(src):
         if element.tag.rsplit("}", 1)[-1] == "c":
             yield element
             element.clear()
