@@ -128,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        from nbdesk.common.errors import plainly
+
+        file = getattr(args, "db", None)
+        exc = plainly(exc, Path(file).name if file else "")
         if not _is_user_error(exc):
             raise
         print(f"nbdesk: error: {exc}", file=sys.stderr)

@@ -97,6 +97,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_register_import(args: argparse.Namespace) -> int:
+    from nbdesk.survey.import_preview import ID_KINDS
     from nbdesk.survey.register_columns import TARGET_BY_KEY, read_register_file
     from nbdesk.survey.register_import import apply_import, preview_import
 
@@ -125,16 +126,20 @@ def run_register_import(args: argparse.Namespace) -> int:
             print(f"Warning: {warning.text()}")
         print(preview.summary())
 
-        refusal = ""
+        refusal = where = ""
         if preview.duplicates:
+            where = preview.duplicates[0].text()
             refusal = (
                 "an id is on rows that differ. Correct the list, or choose a row with "
                 "--keep first or --keep last."
             )
         elif preview.rejections and not args.skip_invalid:
+            where = preview.rejections[0].text()
             refusal = (
-                "some rows name no one. Fix them, or use --skip-invalid to import everyone else."
-            )
+                "some rows name no one."
+                if all(r.kind in ID_KINDS for r in preview.rejections)
+                else "some rows are refused."
+            ) + " Fix them, or use --skip-invalid to import everyone else."
         elif not preview.valid:
             refusal = "every row is left out (none has a usable unique id)."
         if args.dry_run:
@@ -144,8 +149,10 @@ def run_register_import(args: argparse.Namespace) -> int:
             )
             return 1 if refusal else 0
         if refusal:
-            print(f"Nothing was imported: {refusal}")
-            return 1
+            # One line on stderr naming the file and the first row refused (all are listed above).
+            raise CommandError(
+                f"{preview.source}: {where + '. ' if where else ''}Nothing was imported: {refusal}"
+            )
         result = apply_import(session, preview, skip_invalid=args.skip_invalid)
     print(
         f"Imported: {result.added} added, {result.updated} updated, "

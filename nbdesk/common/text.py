@@ -29,3 +29,15 @@ def yes_no(text: str) -> bool:
 def tidy(text: str) -> str:
     """Stray spaces removed, inside as well as around (names copied from case systems)."""
     return " ".join(text.split())
+
+
+# What makes a spreadsheet program run a CSV cell as a formula (OWASP's list): = + - @ at the
+# start, and a tab or carriage return before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A value for a CSV file people open in a spreadsheet program: text that program would run
+    as a formula (a name typed as =HYPERLINK(…) or @SUM(…)) gets a leading apostrophe, the
+    standard defence against CSV injection and how Excel itself marks typed text."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value

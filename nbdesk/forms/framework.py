@@ -15,6 +15,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+# The most a framework may hold, checked early and cheaply (the file's size before it is parsed,
+# the counts before each entry is checked), so a hostile or mistaken file is refused in a moment.
+# Baker–Dixon has 10 areas, 106 statements and 4 ratings in a file of about 20 KB.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_AREAS = 100
+MAX_STATEMENTS_PER_AREA = 200
+MAX_STATEMENTS = 2_000
+MAX_RATINGS = 20
+# The most characters of each text (the framework tables' column lengths where they have one).
+MAX_CHARS = {"name": 200, "version": 100, "title": 300, "label": 100, "text": 4_000}
+MAX_DESCRIPTION = 20_000
+
 BAKER_DIXON_SCALE: tuple[tuple[int, str], ...] = (
     (4, "Agree at present"),
     (3, "Mostly agree"),
@@ -152,8 +164,23 @@ def demonstration_framework() -> FrameworkDef:
     return parse_framework(ref.read_text(encoding="utf-8"), DEMONSTRATION_FILE)
 
 
+def check_file_size(path: Path) -> None:
+    """Refuse a framework file too large to be one before anything parses it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FrameworkError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if size > MAX_FILE_BYTES:
+        raise FrameworkError(
+            f"{path.name}: the file is {size / 1024 / 1024:,.1f} MB; a framework file is at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB (the Baker–Dixon tool is about 20 KB). Check it "
+            "is the right file."
+        )
+
+
 def load_framework_file(path: Path) -> FrameworkDef:
     path = Path(path)
+    check_file_size(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -185,7 +212,55 @@ def parse_framework(text: str, filename: str, source: str = "") -> FrameworkDef:
                 line=int(found["line"]),
             )
         raise FrameworkError.of([fault]) from exc
+    except RecursionError as exc:
+        # tomllib reads nested arrays and tables by recursion: thousands deep exhaust the stack.
+        raise FrameworkError.of(
+            [
+                FrameworkFault(
+                    filename, "not a framework: its arrays or tables are nested too deeply"
+                )
+            ]
+        ) from exc
+    _check_counts(filename, data)
     return _Validator(filename).framework(data, source or filename)
+
+
+def _check_counts(filename: str, data: Mapping[str, Any]) -> None:
+    """Refuse at once a file with more areas, statements or ratings than any framework has,
+    before each entry is checked (which would report each of them)."""
+
+    def listed(value: Any) -> Sequence[Any]:
+        return value if isinstance(value, list) else []
+
+    areas = listed(data.get("areas"))
+    scale = data.get("scale")
+    ratings = listed(scale.get("ratings")) if isinstance(scale, Mapping) else []
+    per_area = [listed(a.get("statements")) if isinstance(a, Mapping) else [] for a in areas]
+    over = [
+        (key, count, most, noun)
+        for key, count, most, noun in (
+            ("[[areas]]", len(areas), MAX_AREAS, "areas"),
+            ("scale.ratings", len(ratings), MAX_RATINGS, "ratings"),
+            ("", sum(map(len, per_area)), MAX_STATEMENTS, "statements"),
+            *(
+                (f"areas[{i}].statements", len(st), MAX_STATEMENTS_PER_AREA, "statements")
+                for i, st in enumerate(per_area, start=1)
+            ),
+        )
+        if count > most
+    ]
+    if over:
+        key, count, most, noun = over[0]
+        where = "an area" if key.startswith("areas[") else "a framework"
+        raise FrameworkError.of(
+            [
+                FrameworkFault(
+                    filename,
+                    f"has {count:,} {noun}; {where} has at most {most:,}. Nothing was loaded.",
+                    key=key,
+                )
+            ]
+        )
 
 
 def in_sequence(found: int | None, position: int, previous: int | None) -> bool:
@@ -238,6 +313,11 @@ class _Validator:
         cleaned = " ".join(value.split())
         if required and not cleaned:
             self.fault(where, "is empty")
+        field_name = where.rsplit(".", 1)[-1]
+        most = MAX_CHARS.get(field_name, MAX_DESCRIPTION if field_name == "description" else 0)
+        if most and len(cleaned) > most:
+            self.fault(where, f"has {len(cleaned):,} characters; at most {most:,} are kept")
+            return cleaned[:most]
         return cleaned
 
     def whole(self, value: Any, where: str, low: int, high: int) -> int | None:

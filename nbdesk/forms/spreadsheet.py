@@ -10,8 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbdesk.common import clock
-from nbdesk.common.tabular import TableError, read_table
+from nbdesk.common.tabular import Limits, TableError, read_table
 from nbdesk.forms.framework import (
+    MAX_AREAS,
+    MAX_CHARS,
+    MAX_FILE_BYTES,
+    MAX_STATEMENTS,
+    MAX_STATEMENTS_PER_AREA,
     AreaDef,
     FrameworkDef,
     FrameworkError,
@@ -38,7 +43,7 @@ def load_framework_spreadsheet(
 ) -> FrameworkDef:
     path = Path(path)
     try:
-        table = read_table(path)
+        table = read_table(path, limits=Limits(file_bytes=MAX_FILE_BYTES, rows=MAX_STATEMENTS))
     except TableError as exc:
         raise FrameworkError(str(exc)) from exc
     where = table.source
@@ -66,10 +71,18 @@ def load_framework_spreadsheet(
         area: int | None = None
         if "Area" in present:
             area_text = row.get("Area")
-            if area_text.isascii() and area_text.isdecimal() and int(area_text) >= 1:
+            numeric = area_text.isascii() and area_text.isdecimal()
+            if numeric and len(area_text) <= 3 and 1 <= int(area_text) <= MAX_AREAS:
                 area = int(area_text)
             else:
-                fault(f"expected an area number, found '{area_text}'.", row.number, "Area")
+                found = f"found '{area_text[:20]}{'…' if len(area_text) > 20 else ''}'"
+                fault(
+                    f"areas are numbered from 1 to {MAX_AREAS}, {found}."
+                    if numeric
+                    else f"expected an area number, {found}.",
+                    row.number,
+                    "Area",
+                )
                 unplaced_area = True
         title = row.get("Area title")
         raw_letter = row.get("Item")
@@ -78,9 +91,21 @@ def load_framework_spreadsheet(
         for column, value in (("Area title", title), ("Item", letter), ("Statement", text)):
             if column in present and not value:
                 fault("is empty.", row.number, column)
-        letter_ok = bool(letter) and position_of(letter) is not None
+        for column, value in (("Area title", title), ("Statement", text)):
+            most = MAX_CHARS["title" if column == "Area title" else "text"]
+            if len(value) > most:
+                fault(
+                    f"has {len(value):,} characters; at most {most:,} are kept.", row.number, column
+                )
+        position = position_of(letter) if letter else None
+        letter_ok = position is not None and position <= MAX_STATEMENTS_PER_AREA
         if letter and not letter_ok:
-            fault(f"expected a letter (a, b, c …), found '{raw_letter}'.", row.number, "Item")
+            fault(
+                f"expected a letter (a, b, c … up to {letter_for(MAX_STATEMENTS_PER_AREA)}), "
+                f"found '{raw_letter[:20]}'.",
+                row.number,
+                "Item",
+            )
         if area is None:
             continue
         known = by_area.setdefault(area, _Area(title, row.number))

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.changes import NOTHING, Changes
-from nbdesk.common.tabular import TableError, read_table
-from nbdesk.forms.framework import FrameworkDef
+from nbdesk.common.tabular import Limits, TableError, read_table
+from nbdesk.forms.framework import MAX_STATEMENTS, FrameworkDef
 from nbdesk.forms.store import framework_definition, newest_framework
 from nbdesk.self_assessment.assessments import AssessmentDetail, create_assessment, load_assessment
 from nbdesk.self_assessment.ratings import EVIDENCE, RATING, Change, set_evidence, set_rating
@@ -248,11 +248,14 @@ def _same_text(a: str, b: str) -> bool:
 def read_ratings(path: Path, framework: FrameworkDef) -> RatingsSheet:
     """Read and check every row of the Ratings sheet against `framework`; raise if anything is wrong."""
     path = Path(path)
+    # A sheet has a row per statement: more rows than any framework has statements is refused
+    # as it is read. A formula with no saved result (blank when read) is refused by read_table.
+    limits = Limits(rows=MAX_STATEMENTS)
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
-            table = read_table(path, SHEET)
+            table = read_table(path, SHEET, limits=limits)
         else:
-            table = read_table(path)
+            table = read_table(path, limits=limits)
     except TableError as exc:
         raise RatingsImportError(path.name, [str(exc)]) from exc
     source = table.source

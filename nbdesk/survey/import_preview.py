@@ -18,9 +18,13 @@ class ImportRejected(ValueError):
 
     def __init__(self, preview: ImportPreview) -> None:
         rows = len(preview.rejected_rows)
+        if all(r.kind in ID_KINDS for r in preview.rejections):
+            what = f"{'names' if rows == 1 else 'name'} no one (no usable unique id)"
+        else:
+            what = f"{'is' if rows == 1 else 'are'} refused ({preview.rejections[0].text()})"
         super().__init__(
-            f"{_count(rows, 'row')} {'names' if rows == 1 else 'name'} no one (no usable unique "
-            "id); nothing was imported. Confirm you have seen them to import everyone else."
+            f"{_count(rows, 'row')} {what}; nothing was imported. Confirm you have seen them "
+            "to import everyone else."
         )
         self.preview = preview
 
@@ -38,11 +42,20 @@ class DuplicatesUnresolved(ValueError):
 
 NO_ID = "has no unique id"
 
+# Why a row is refused (Rejection.kind).
+NO_ID_KIND = "no id"
+SHORTENED = "shortened"  # Excel wrote the id as 1.00239E+11: its digits are lost
+BAD_ID = "bad id"  # control characters, or longer than the register keeps
+TOO_LONG = "too long"  # another cell longer than the register keeps
+ID_KINDS = frozenset({NO_ID_KIND, SHORTENED, BAD_ID})
+
 # What a warning is about, so the summary can say in words why people are listed.
 LEFT_BLANK = "left blank"  # a cell that could not be read: the field is blank or left as held
 LANDLINE = "landline"  # kept for calls: it cannot take texts
 NOT_MOBILE = "not a mobile"  # 03, 08, 070 or 076: kept for calls, cannot take texts either
 NO_DNC_REASON = "no do-not-contact reason"  # the flag is kept with a reason saying where from
+ID_NUMBER = "id from a number cell"  # may have lost leading zeros: 000123 stored as 123
+LIKE_FORMULA = "like a formula"  # begins with = + - or @: kept, never written where it would run
 
 
 def stored_values(read: ReadOnlyMapping[str, Any]) -> dict[str, Any]:
@@ -64,6 +77,7 @@ class Rejection:
     row: int  # as the spreadsheet shows it
     column: str  # the file's header, or "" for the whole row
     reason: str
+    kind: str = field(default=NO_ID_KIND, compare=False)
 
     def text(self) -> str:
         where = f"row {self.row}" + (f", column '{self.column}'" if self.column else "")
@@ -235,6 +249,19 @@ class ImportPreview:
             sentences.append(
                 f"{n} of them {_has(n)} {what}: kept for calls, but it cannot take texts."
             )
+        as_number = self.people_warned(ID_NUMBER)
+        if as_number:
+            sentences.append(
+                f"{len(as_number)} of them {_has(len(as_number))} an id from a number cell, "
+                "which may have lost its leading zeros (see the warnings)."
+            )
+        like_formula = self.people_warned(LIKE_FORMULA)
+        if like_formula:
+            sentences.append(
+                f"{len(like_formula)} of them {_has(len(like_formula))} a name or detail "
+                "beginning with =, +, - or @, which a spreadsheet could run as a formula: kept "
+                "as typed, and written as text wherever nbdesk exports it (see the warnings)."
+            )
         no_reason = self.people_warned(NO_DNC_REASON)
         if no_reason:
             sentences.append(
@@ -263,7 +290,25 @@ class ImportPreview:
             )
 
         refused = self.rejected_rows
-        if refused:
+        unusable = {r.row for r in self.rejections if r.kind not in (NO_ID_KIND, SHORTENED)}
+        if unusable:
+            no_id = len({r.row for r in self.rejections if r.kind == NO_ID_KIND} - unusable)
+            shortened = len(refused) - no_id - len(unusable)
+            parts = [f"{no_id} with no unique id"] if no_id else []
+            parts += [f"{shortened} with an id Excel shortened"] if shortened else []
+            parts.append(
+                f"{len(unusable)} with an id or a cell nbdesk cannot store (see the rows left out)"
+            )
+            if len(parts) == 1:
+                parts = [
+                    f"{'it has' if len(refused) == 1 else 'they have'} an id or a cell nbdesk "
+                    "cannot store (see the rows left out)"
+                ]
+            sentences.append(
+                f"{_count(len(refused), 'row')} {'is' if len(refused) == 1 else 'are'} left "
+                f"out: {_and(parts)}."
+            )
+        elif refused:
             no_id = len({r.row for r in self.rejections if r.reason == NO_ID})
             shortened = len(refused) - no_id
             if not shortened:

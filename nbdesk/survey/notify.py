@@ -6,6 +6,13 @@ into this file because personalising the message is its purpose; nothing else ab
 Everyone in the round who is left out is listed with the reason, so a PA can reach them another
 way. The file is written whole or not at all: into a temporary file in the same folder, flushed,
 then moved over the target.
+
+Nothing reaches a file in a form a spreadsheet program would run as a formula (CSV injection). In a
+.csv file a name or other value beginning with =, +, - or @ (or a tab or carriage return) gets a
+leading apostrophe (`common.text.csv_safe`, OWASP's defence): Notify then puts the apostrophe in
+the message, which is harmless, where a formula could run on the PA's computer. In an .xlsx file
+every value is a text cell, which never runs. An email address beginning so cannot be given an
+apostrophe (Notify would refuse the address): its person is left out with the reason.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.dates import format_day
+from nbdesk.common.text import FORMULA_STARTS, csv_safe
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
 from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
@@ -134,6 +142,12 @@ def notify_list(
             what = "phone number" if channel == "text" else "email address"
             leave(f"{what} not valid: {exc}")
             continue
+        if channel == "email" and recipient.startswith(FORMULA_STARTS):
+            leave(
+                f"the email address begins with '{recipient[0]}', which a spreadsheet could run "
+                "as a formula; send this one by hand"
+            )
+            continue
         if channel == "text" and not takes_texts(recipient):
             # The register keeps landlines so PAs can call; Notify can only text mobiles.
             kind = "a landline" if is_landline(recipient) else "a number that is not a mobile"
@@ -174,7 +188,8 @@ def write_notify_file(path: Path, data: NotifyList) -> Path:
         with temp.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(data.headers)
-            writer.writerows(data.rows)
+            # The recipient is a checked number or address; the rest is what people typed.
+            writer.writerows((row[0], *(csv_safe(v) for v in row[1:])) for row in data.rows)
 
     def write_xlsx(temp: Path) -> None:
         from openpyxl import Workbook
@@ -192,13 +207,6 @@ def write_notify_file(path: Path, data: NotifyList) -> Path:
     return write_atomically(path, write_csv if suffix == ".csv" else write_xlsx)
 
 
-def _as_text(value: str) -> str:
-    """This list is opened in Excel by PAs: a value Excel would run as a formula is kept as text
-    by a leading apostrophe, as Excel itself marks typed text. (The Notify list is not changed:
-    Notify reads it verbatim.)"""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def write_left_out_file(path: Path, data: NotifyList) -> Path:
     """The people left out of a Notify list, with the reason, as CSV (for the PAs to follow up)."""
 
@@ -207,7 +215,7 @@ def write_left_out_file(path: Path, data: NotifyList) -> Path:
             writer = csv.writer(fh)
             writer.writerow(("unique id", "name", "pa name", "reason left out"))
             writer.writerows(
-                tuple(_as_text(v) for v in (p.unique_id, p.name, p.pa_name, p.reason))
+                tuple(csv_safe(v) for v in (p.unique_id, p.name, p.pa_name, p.reason))
                 for p in data.left_out
             )
 

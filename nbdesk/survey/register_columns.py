@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbdesk.common.tabular import (
+    DEFAULT_LIMITS,
     HEADER_SEARCH_ROWS,
     Table,
     TableError,
     cell_text,
+    check_size,
     header_row_index,
     read_table,
     unreadable_workbook,
@@ -239,5 +241,6 @@ def read_register_file(path: Path, sheet: str | None = None) -> Table:
     is the first row naming a unique id column (a title block above it is skipped)."""
     path = Path(path)
     if sheet is None and path.is_file():
+        check_size(path, DEFAULT_LIMITS.file_bytes)  # before any sheet of it is opened
         sheet = likeliest_sheet(path)
     return read_table(path, sheet, is_header=is_register_header)

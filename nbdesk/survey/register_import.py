@@ -47,11 +47,24 @@ from nbdesk.common.tabular import (
 from nbdesk.common.text import excel_shortened, tidy, yes_no
 from nbdesk.storage.models.survey import CareLeaver
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
+from nbdesk.survey.import_checks import (
+    NAME_KEYS,
+    LostZeros,
+    formula_warning,
+    id_problem,
+    like_formula,
+    too_long,
+)
 from nbdesk.survey.import_preview import (
+    BAD_ID,
+    ID_NUMBER,
     LANDLINE,
+    LIKE_FORMULA,
     NO_DNC_REASON,
     NO_ID,
     NOT_MOBILE,
+    SHORTENED,
+    TOO_LONG,
     DuplicateId,
     DuplicatesUnresolved,
     FieldWarning,
@@ -101,6 +114,10 @@ def _read_row(
     on_register = held_reason is not None
     for key, header in mapping.items():
         text = row.get(header)
+        if key in NAME_KEYS and like_formula(tidy(text)):
+            warnings.append(
+                FieldWarning(row.number, header, formula_warning(tidy(text)), LIKE_FORMULA)
+            )
         if key == "unique_id" or not text.strip().lstrip("'").strip():
             continue  # blank: nothing to store (an update keeps what is held)
         try:
@@ -149,6 +166,23 @@ def _read_row(
     return values, warnings
 
 
+def _long_cells(row: Row, mapping: Mapping) -> list[Rejection]:
+    """A refusal for each cell of the row longer than its field keeps (the register would have
+    to cut it, and a cut name or team is a wrong one)."""
+    found: list[Rejection] = []
+    for key, header in mapping.items():
+        reason = too_long(key, tidy(row.get(header)))
+        if reason and key != "unique_id":
+            found.append(Rejection(row.number, header, reason, TOO_LONG))
+    first, last = mapping.get("first_name"), mapping.get("surname")
+    if first and last and not found:
+        joined = " ".join(p for p in (tidy(row.get(first)), tidy(row.get(last))) if p)
+        reason = too_long("name", joined)
+        if reason:
+            found.append(Rejection(row.number, last, f"the name, joined, {reason}", TOO_LONG))
+    return found
+
+
 def preview_import(
     session: Session, table: Table, mapping: Mapping | None = None, today: date | None = None
 ) -> ImportPreview:
@@ -181,7 +215,12 @@ def preview_import(
     rejections: list[Rejection] = []
     warnings: list[FieldWarning] = []
     rows_by_id: dict[str, list[SourceRow]] = defaultdict(list)
+    from_numbers: list[tuple[int, str]] = []  # (row, id) of ids a workbook held as numbers
     for row in table.rows:
+        problem = id_problem(row.get(id_header))
+        if problem:
+            rejections.append(Rejection(row.number, id_header, problem, BAD_ID))
+            continue
         uid = tidy(row.get(id_header).lstrip("'"))
         if not uid:
             rejections.append(Rejection(row.number, id_header, NO_ID))
@@ -193,12 +232,25 @@ def preview_import(
                     id_header,
                     f"'{uid}' is a number Excel has shortened, so the id is lost; format the "
                     "column as text in the case system's export and save the list again",
+                    SHORTENED,
                 )
             )
+            continue
+        long_cells = _long_cells(row, mapping)
+        if long_cells:
+            rejections += long_cells
             continue
         values, row_warnings = _read_row(row, uid, mapping, today, held.get(uid))
         warnings += row_warnings
         rows_by_id[uid].append(SourceRow(row.number, row.cells, values))
+        if id_header in row.numbers:
+            from_numbers.append((row.number, uid))
+    if from_numbers:
+        lost_zeros = LostZeros([*rows_by_id, *held])
+        for number, uid in from_numbers:
+            why = lost_zeros(uid)
+            if why:
+                warnings.append(FieldWarning(number, id_header, why, ID_NUMBER))
 
     position = {header: index for index, header in enumerate(table.headers)}
     valid: list[tuple[int, dict[str, Any]]] = []

@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from nbdesk.common.changes import NOTHING, Changes
-from nbdesk.common.errors import is_plain
+from nbdesk.common.errors import is_plain, plainly
 from nbdesk.ui.dialogs import show_error
 
 T = TypeVar("T")
@@ -214,6 +214,7 @@ class Op(QObject):
         self._end()
         if isinstance(exc, Cancelled) or self.superseded:
             return
+        exc = plainly(exc)  # a full disk is said in one sentence, whatever raised it
         if not _alive(self.owner):
             if self.announce:  # a save that failed is never swallowed, even after its window
                 show_error(None, f"{self.title}: not done", f"Not saved: {exc}", trace)

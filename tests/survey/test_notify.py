@@ -286,3 +286,73 @@ def test_the_left_out_list_keeps_formula_like_text_as_text(db: Database, tmp_pat
         rows = {r[0]: r for r in csv.reader(fh)}
     assert rows["B003"][1] == '\'=HYPERLINK("http://example.com","Dara")'
     assert rows["B005"][1] == "Finn Nettlewhistle"  # ordinary names as they are
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "+SUM(A1)", "-2+3", "@SUM(1)"])
+def test_a_name_a_spreadsheet_would_run_gets_an_apostrophe_in_the_csv(
+    db: Database, tmp_path: Path, typed: str
+) -> None:
+    """CSV injection: a name beginning = + - @ (or a tab) reaches the CSV with a leading
+    apostrophe, so a spreadsheet shows it as text; the phone number is left as it is."""
+    with db.transaction() as session:
+        cai = find_person(session, "B002")
+        update_person(
+            session,
+            cai.id,
+            PersonFields(
+                "B002",
+                name="Cai Thistlebottom",
+                preferred_name=typed,
+                phone=cai.phone,
+                pa_name="@Pat",
+                date_of_birth=cai.date_of_birth,
+            ),
+        )
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "text")
+    out = write_notify_file(tmp_path / "remind.csv", data)
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1] == ["07700900124", "'" + typed, "'@Pat"]
+
+
+def test_csv_safe_follows_owasp() -> None:
+    from nbdesk.common.text import csv_safe
+
+    assert [csv_safe(v) for v in ("=1", "+1", "-1", "@A", "\t=1", "\r=1")] == [
+        "'=1",
+        "'+1",
+        "'-1",
+        "'@A",
+        "'\t=1",
+        "'\r=1",
+    ]
+    assert [csv_safe(v) for v in ("Jo", "07700 900123", "a=b", "")] == [
+        "Jo",
+        "07700 900123",
+        "a=b",
+        "",
+    ]
+
+
+def test_an_email_address_a_spreadsheet_would_run_is_left_out(db: Database) -> None:
+    with db.transaction() as session:
+        cai = find_person(session, "B002")
+        update_person(
+            session,
+            cai.id,
+            PersonFields(
+                "B002",
+                name="Cai Thistlebottom",
+                email="-cai@example.com",
+                pa_name=cai.pa_name,
+                date_of_birth=cai.date_of_birth,
+            ),
+        )
+    with db.session() as session:
+        data = notify_list(session, find_round(session, "Time 2").id, "email")
+    reasons = {p.unique_id: p.reason for p in data.left_out}
+    assert reasons["B002"] == (
+        "the email address begins with '-', which a spreadsheet could run as a formula; send "
+        "this one by hand"
+    )

@@ -401,11 +401,15 @@ def test_cli_import_refuses_rows_that_name_no_one_unless_told(
     before = sha256(path)
 
     code = main(["register", "import", str(MESSY), "--db", str(path), "--keep", "first"])
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert code == 1
     assert "Left out row 12, column 'Unique ID': has no unique id" in out
     assert "Warning: row 8, column 'Email': 'gus@example' is not an email address" in out
-    assert "Nothing was imported: some rows name no one." in out
+    assert err == (
+        "nbdesk: error: register_messy.csv: row 12, column 'Unique ID': has no unique id. "
+        "Nothing was imported: some rows name no one. Fix them, or use --skip-invalid to import "
+        "everyone else.\n"
+    )
 
     code = main(["register", "import", str(MESSY), "--db", str(path), "--dry-run"])
     out, _ = capsys.readouterr()
