@@ -36,7 +36,7 @@ THEME_HEADERS = (
     "Status",
     "Young people involved",
 )
-THEME_WIDTHS = (34, 40, 20, 16, 42, 14, 30)
+THEME_WIDTHS = (34, 40, 20, 16, 42, 18, 30)
 SHARE_FORMAT = "0%"
 MAX_SHEET_NAME = 31
 PROGRAMME_NOTE = (
@@ -101,7 +101,7 @@ def action_row(action: ActionView) -> list[Any]:
 def _summary(book: Any, data: PlanData) -> None:
     plan, found = data.plan, data.attention
     s = plan.summary
-    sheet = Sheet(book, SUMMARY, (44, 14, 12, 12, 12, 12, 12, 12, 12, 14), header_row=None)
+    sheet = Sheet(book, SUMMARY, (46, 22, 14, 14, 14), header_row=None)
     sheet.title(f"Action plan: {s.name}")
     sheet.line(f"{data.authority} — New Belongings action plan")
     sheet.blank()
@@ -173,6 +173,8 @@ def _summary(book: Any, data: PlanData) -> None:
     ):
         sheet.blank()
         sheet.line(f"{heading}: {len(actions)}", bold=True)
+        if actions:
+            sheet.header(("Action", "When", "Status", "Last update"))
         for a in actions:
             heard = a.latest_update.written_on if a.latest_update else None
             sheet.row(
@@ -180,9 +182,9 @@ def _summary(book: Any, data: PlanData) -> None:
                     f"{a.theme}: {a.we_will}",
                     a.when or "no date",
                     a.status_text,
-                    f"last update {format_day(heard)}" if heard else "no update yet",
+                    format_day(heard) if heard else "none yet",
                 ],
-                wrap=(0,),
+                wrap=(0, 1),
             )
 
 
