@@ -18,9 +18,21 @@ from nbdesk.cli import CommandError, add_db_option, open_db
 
 
 class _OneLineParser(argparse.ArgumentParser):
+    """Refuses a bad flag or value in one line with exit 1, as every other refusal of `plan` is
+    made, rather than with argparse's usage and exit 2."""
+
     def error(self, message: str) -> NoReturn:
         print(f"nbdesk: error: {self.prog}: {message}", file=sys.stderr)
         raise SystemExit(1)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # Left over, they would reach the top-level parser, which prints its usage.
+        found, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return found, extras
 
 
 def register(subparsers: Any) -> None:
