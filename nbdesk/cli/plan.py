@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
     plan = subparsers.add_parser(
         "plan", help="action plans: create, list, show, sign off, export, report; actions"
     )
-    plan.error = _OneLineParser.error.__get__(plan)  # type: ignore[method-assign]
+    plan.error = _OneLineParser.error.__get__(plan)
     actions = plan.add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_OneLineParser
     )
@@ -85,7 +85,7 @@ def register(subparsers: Any) -> None:
         out.set_defaults(func=run_export if name == "export" else run_report)
 
     action = actions.add_parser("action", help="add an action, an update, or set a status")
-    action.error = _OneLineParser.error.__get__(action)  # type: ignore[method-assign]
+    action.error = _OneLineParser.error.__get__(action)
     verbs = action.add_subparsers(
         dest="verb", metavar="VERB", required=True, parser_class=_OneLineParser
     )

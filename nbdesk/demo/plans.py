@@ -203,11 +203,11 @@ def _revised(session: Session, earlier: int, owners: dict[str, int]) -> None:
     start = vocab.add_months(today, -5)
     plan = revise_plan(session, earlier, REVISED, starts_on=start).value
     view = read_plan(session, plan)
-    for action in view.actions:  # what was delivered or dropped stays with the earlier plan
-        if action.status in (vocab.DONE, vocab.DROPPED):
-            act.remove_action(session, action.id)
+    for copied in view.actions:  # what was delivered or dropped stays with the earlier plan
+        if copied.status in (vocab.DONE, vocab.DROPPED):
+            act.remove_action(session, copied.id)
     for number, you_said, we_will, who, months, way in NEW_ACTIONS:
-        action = act.add_action(
+        added = act.add_action(
             session,
             view.themes[number - 1].id,
             we_will,
@@ -215,7 +215,7 @@ def _revised(session: Session, earlier: int, owners: dict[str, int]) -> None:
             owner_id=owners[who],
             when=_when(start, months),
         ).value
-        _involve(session, action, way)
+        _involve(session, added, way)
     _added_on(session, plan, start)
     actions = read_plan(session, plan).actions
 
@@ -226,8 +226,8 @@ def _revised(session: Session, earlier: int, owners: dict[str, int]) -> None:
     same_pa, panels, hosts = find("Keep the same"), find("Include"), find("Recruit")
     bus, gp = find("Give care"), find("Register")
     # Carried over with new dates: the ID checks are already late.
-    for action, months in ((rent, 8), (ident, 2), (therapy, 12), (same_pa, 6), (panels, 9)):
-        act.edit_action(session, action, when=_when(start, months))
+    for carried, months in ((rent, 8), (ident, 2), (therapy, 12), (same_pa, 6), (panels, 9)):
+        act.edit_action(session, carried, when=_when(start, months))
     day = start + timedelta(days=30)
     review = start_review(
         session,
@@ -367,7 +367,7 @@ def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None
                     "created_on": start,
                 }
             )
-        bulk.execute(insert(PlanAction.__table__), rows)
+        bulk.execute(insert(PlanAction), rows)
         action_ids = session.scalars(
             select(PlanAction.id).where(PlanAction.theme_id.in_(theme_ids)).order_by(PlanAction.id)
         ).all()
@@ -386,7 +386,7 @@ def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None
                     }
                 )
         if reviews:
-            bulk.execute(insert(PlanReview.__table__), reviews)
+            bulk.execute(insert(PlanReview), reviews)
         review_ids = session.scalars(select(PlanReview.id).where(PlanReview.plan_id == plan)).all()
         span = max(1, (today - start).days)
         updates = [
@@ -401,7 +401,7 @@ def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None
             for action_id in action_ids
             for n in range(UPDATES_PER_ACTION)
         ]
-        bulk.execute(insert(PlanUpdate.__table__), updates)
+        bulk.execute(insert(PlanUpdate), updates)
         citations = []
         if assessment is not None and statement_ids:
             citations += [
@@ -426,7 +426,7 @@ def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None
                 for a in action_ids[1::10]
             ]
         if citations:
-            bulk.execute(insert(PlanCitation.__table__), citations)
+            bulk.execute(insert(PlanCitation), citations)
         if number > 0:
             sign_off(
                 session,

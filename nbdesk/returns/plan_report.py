@@ -94,16 +94,16 @@ def story(data: PlanData, st: Any) -> list[Any]:
         ],
     ]
     if plan.sign_offs:
-        first = plan.sign_offs[0]
-        signed = f"{long_date(first.signed_on)} by {first.name}, {first.role}"
+        leader = plan.sign_offs[0]
+        signed = f"{long_date(leader.signed_on)} by {leader.name}, {leader.role}"
         if plan.changed_after_sign_off:
             signed += f"; {plan.changed_after_sign_off} changes since"
     else:
         signed = "not yet"
     rows.append(["Signed off", signed])
     if plan.reviews:
-        last = plan.reviews[0]
-        rows.append(["Last review", f"{long_date(last.held_on)}: {last.who}"])
+        latest = plan.reviews[0]
+        rows.append(["Last review", f"{long_date(latest.held_on)}: {latest.who}"])
     else:
         rows.append(["Last review", "none yet"])
     late = " (late)" if found.review_overdue else ""
