@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from nbdesk.action_plan import vocab
 from nbdesk.action_plan.views import ActionView, PlanView
+from nbdesk.common.figures import fixed
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Share:
     def text(self) -> str:
         if not self.counted:
             return "no actions yet"
-        return f"{self.involving} of {self.counted} ({round(100 * self.involving / self.counted)}%)"
+        # Rounded as the workbook and report round it (a half up: 1 of 8 is 13%, not 12%).
+        return f"{self.involving} of {self.counted} ({fixed(100 * self.involving / self.counted)}%)"
 
 
 def involvement(actions: Iterable[ActionView]) -> Share:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from nbdesk.storage import Database
 
 # Each names a module in nbdesk.cli with `register(subparsers)`.
-COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns", "security"]
+COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns", "plan", "security"]
 
 
 class CommandError(Exception):

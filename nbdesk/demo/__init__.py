@@ -26,9 +26,9 @@ Step = Callable[[Session, str, random.Random], None]
 
 
 def _steps() -> list[Step]:
-    from nbdesk.demo import assessments, frameworks, survey
+    from nbdesk.demo import assessments, frameworks, plans, survey
 
-    return [frameworks.populate, assessments.populate, survey.populate]
+    return [frameworks.populate, assessments.populate, survey.populate, plans.populate]
 
 
 def create_demo(

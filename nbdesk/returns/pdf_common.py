@@ -3,6 +3,10 @@
 - Fonts: the Bitstream Vera TrueType fonts that ship inside reportlab (reportlab/fonts) are
   registered and embedded (subset) in every PDF, so the report looks the same on any machine; the
   standard 14 PDF fonts are never used, since they are not embedded.
+- Symbols: Vera has no ○ ▶ ⚠ ✔ ✖ (the action plan's status marks), so they are drawn in a font
+  that has every one of them, the first found of resources/DejaVuSans.ttf, the system's DejaVu Sans
+  (Linux) and Segoe UI Symbol (Windows), also embedded; with none of them a status reads as words in
+  brackets ("[Done]") instead (symbol_markup).
 - Black and white: every chart labels its values, and where two series stand side by side one is
   drawn white with a black outline and the other solid dark grey (with a legend), so a report
   printed on a mono printer or photocopied still reads. Colour is never the only signal.
@@ -70,6 +74,55 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=f"{FONT}-BoldItalic"
     )
+
+
+SYMBOLS = "NbSymbols"
+_symbols_found: list[str | None] = []  # [] until looked for; then [the font's name, or None]
+
+
+def symbol_font_files() -> list[Path]:
+    """Where a font with the status symbols may be, in the order tried."""
+    from nbdesk.common.paths import resources_dir
+
+    windows = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+    return [
+        resources_dir() / "DejaVuSans.ttf",
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+        windows / "seguisym.ttf",
+        Path("/Library/Fonts/DejaVuSans.ttf"),
+    ]
+
+
+def symbol_font(needed: str = "○▶⚠✔✖") -> str | None:
+    """The registered name of a font that draws every character of `needed`, or None."""
+    if _symbols_found:
+        return _symbols_found[0]
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    found: str | None = None
+    for candidate in symbol_font_files():
+        try:
+            if not candidate.is_file():
+                continue
+            glyphs = TTFontFile(os.fspath(candidate)).charToGlyph
+            if all(ord(ch) in glyphs for ch in needed):
+                pdfmetrics.registerFont(TTFont(SYMBOLS, os.fspath(candidate)))
+                found = SYMBOLS
+                break
+        except Exception:  # a damaged or unreadable font is passed over
+            continue
+    _symbols_found.append(found)
+    return found
+
+
+def symbol_markup(symbol: str, words: str, between: str = " ") -> str:
+    """Paragraph markup for a status: its symbol in the symbol font and its words (`between` them:
+    "<br/>" for a narrow column's header), or the words in brackets when no font has the symbols."""
+    if symbol_font() is None:
+        return f"[{esc(words)}]"
+    return f'<font name="{SYMBOLS}">{esc(symbol)}</font>{between}{esc(words)}'
 
 
 @dataclass(frozen=True)

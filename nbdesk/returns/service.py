@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
 SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
+PLAN_WORKBOOK, PLAN_REPORT = "action-plan-workbook", "action-plan-report"
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Kind:
     key: str
     label: str
     suffix: str
-    subject: str  # "assessment" or "round"
+    subject: str  # "assessment", "round" or "plan"
     description: str
 
     @property
@@ -72,6 +73,22 @@ KINDS: tuple[Kind, ...] = (
         "To print or share: the response rate over time and the groups under-represented, with "
         "small counts shown as [c].",
     ),
+    Kind(
+        PLAN_WORKBOOK,
+        "Action plan workbook (Excel)",
+        ".xlsx",
+        "plan",
+        "To share and review: a sheet per theme (You said, We will, Who, When, the latest "
+        "update, status, young people involved) and a summary of progress and involvement.",
+    ),
+    Kind(
+        PLAN_REPORT,
+        "Action plan progress report (PDF)",
+        ".pdf",
+        "plan",
+        "For senior managers and the corporate parenting board: status by theme, overdue and "
+        "drifting actions, young people's involvement and comments, and the evidence it answers.",
+    ),
 )
 
 
@@ -90,7 +107,14 @@ class Subject:
 
 
 def subjects(session: Session, key: str) -> list[Subject]:
-    """The assessments (or rounds) a file of this kind can be made from, newest first."""
+    """The assessments (rounds, plans) a file of this kind can be made from, newest first."""
+    if kind(key).subject == "plan":
+        from nbdesk.action_plan.plans import list_plans
+
+        return [
+            Subject(p.id, p.name, f"{p.describe}; {p.actions} actions")
+            for p in reversed(list_plans(session))
+        ]
     if kind(key).subject == "assessment":
         from nbdesk.self_assessment.assessments import list_assessments
 
@@ -140,6 +164,10 @@ class Preview:
 
 def preview(session: Session, key: str, subject_id: int, compare_id: int | None = None) -> Preview:
     k = kind(key)
+    if k.subject == "plan":
+        from nbdesk.returns.plan_service import plan_preview
+
+        return plan_preview(session, k, subject_id)
     if k.subject == "assessment":
         return _assessment_preview(session, k, subject_id, compare_id)
     return _round_preview(session, k, subject_id)
@@ -295,6 +323,10 @@ def export(
     path = Path(path)
     check_target(path)
     progress(0, 0, "Reading the figures…")
+    if k.subject == "plan":
+        from nbdesk.returns.plan_service import export_plan
+
+        return export_plan(session_factory, k.key == PLAN_REPORT, subject_id, path, progress)
     with session_factory() as session:
         if k.subject == "assessment":
             from nbdesk.returns.gather import self_assessment_data

@@ -11,7 +11,7 @@ import pytest
 
 from nbdesk.action_plan import actions as act
 from nbdesk.action_plan import vocab
-from nbdesk.action_plan.attention import attention, next_review_on
+from nbdesk.action_plan.attention import Share, attention, next_review_on
 from nbdesk.action_plan.history import history, undo
 from nbdesk.action_plan.plans import create_plan, list_plans, revise_plan, sign_off
 from nbdesk.action_plan.reviews import start_review
@@ -243,3 +243,9 @@ def test_bad_requests_are_refused_plainly(db: Database) -> None:
         write(db, act.add_update, ids["a"], "x", written_on=date(2030, 1, 1))
     with pytest.raises(PlanError, match="end after"):
         write(db, create_plan, "Backwards", starts_on=date(2027, 1, 1), ends_on=date(2026, 1, 1))
+
+
+def test_the_share_is_rounded_as_the_returns_round_it() -> None:
+    # Half up, as a spreadsheet shows it: 12.5% is 13%, 62.5% is 63%.
+    assert Share(1, 8).text == "1 of 8 (13%)" and Share(5, 8).text == "5 of 8 (63%)"
+    assert Share(0, 0).text == "no actions yet" and Share(0, 0).fraction is None

@@ -34,6 +34,12 @@ from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
 
 NO_COMPARISON = "No comparison"
+# What a file is made from: the label beside the chooser (with its shortcut) and its name.
+SUBJECT_LABELS = {
+    "assessment": ("&Assessment:", "Assessment"),
+    "round": ("Survey &round:", "Survey round"),
+    "plan": ("Action p&lan:", "Action plan"),
+}
 
 
 class ReturnsSection(Section):
@@ -132,6 +138,11 @@ class ReturnsSection(Section):
         if changes.assessment_list or changes.rounds or changes.authority:
             self._kind_changed(keep=(self.subject.currentData(), self.compare.currentData()))
             return
+        if self.current_kind().subject == "plan":
+            # A plan's name, stage and progress show in the list and the preview alike.
+            if changes.plans:
+                self._kind_changed(keep=(self.subject.currentData(), None))
+            return
         # Only what the preview on screen is made from: a workshop rating each statement must
         # not set a round's suppression audit going again, nor another assessment's report.
         if self.current_kind().subject == "assessment":
@@ -147,12 +158,9 @@ class ReturnsSection(Section):
     def _kind_changed(self, _index: int = 0, keep: tuple[Any, Any] = (None, None)) -> None:
         k = self.current_kind()
         self.kind_help.setText(k.description)
-        self.subject_label.setText(
-            "&Assessment:" if k.subject == "assessment" else "Survey &round:"
-        )
-        self.subject.setAccessibleName(
-            "Assessment" if k.subject == "assessment" else "Survey round"
-        )
+        label, name = SUBJECT_LABELS[k.subject]
+        self.subject_label.setText(label)
+        self.subject.setAccessibleName(name)
         if self.ops is None:
             self._fill_subjects([], keep)
             return
@@ -209,7 +217,9 @@ class ReturnsSection(Section):
             self._show_preview(asked, "<p>No file is open.</p>")
             return
         if subject_id is None:
-            what = "assessments" if k.subject == "assessment" else "survey rounds"
+            what = {"assessment": "assessments", "round": "survey rounds"}.get(
+                k.subject, "action plans"
+            )
             self._show_preview(asked, f"<p>There are no {what} in this file yet.</p>")
             return
         self.preview.setHtml("<p><i>Preparing the preview…</i></p>")

@@ -1,0 +1,161 @@
+"""Action plans: reading the large authority's biggest plan whole (nbdesk.action_plan.views.read_plan,
+then what needs attention) against a bare baseline doing the same reading by hand, measured in the
+same run: the file's plan rows copied into an in-memory SQLite database, its themes, actions and
+updates fetched as plain tuples with sqlite3, the updates grouped by action and the overdue and
+drifting actions counted in Python. The workbook and report are timed in seconds, for information.
+
+The window's Action plan section (nbdesk/ui/action_plan) is not measured here: it reads through the
+same read_plan, and its own benchmark belongs with it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from run import Context, Figure
+
+TABLES = ("action_plan", "plan_theme", "plan_action", "plan_update", "plan_review")
+
+
+def _large_with_plans(ctx: Context) -> Path:
+    """The large file if it has action plans; one made before plans existed gets a fresh large
+    demonstration beside it (once)."""
+    from nbdesk.action_plan.plans import list_plans
+    from nbdesk.storage import open_database
+
+    db = open_database(ctx.large_db)
+    try:
+        with db.session() as session:
+            ready = bool(list_plans(session))
+    finally:
+        db.close()
+    if ready:
+        return ctx.large_db
+    fresh = ctx.out / "large-plans.nbdesk"
+    if not fresh.exists():
+        print(f"  ({ctx.large_db.name} has no action plans; creating {fresh.name})")
+        subprocess.run(
+            [sys.executable, "-m", "nbdesk", "demo", str(fresh), "--size", "large"],
+            check=True,
+            capture_output=True,
+        )
+    return fresh
+
+
+def _median(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _in_memory(path: Path) -> sqlite3.Connection:
+    memory = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES)
+    source = sqlite3.connect(path)
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
+    return memory
+
+
+def _bare(conn: sqlite3.Connection, plan_id: int, today: date) -> tuple[int, int]:
+    """The same rows read and counted by hand: (overdue, drifting)."""
+    themes = [r[0] for r in conn.execute("SELECT id FROM plan_theme WHERE plan_id = ?", (plan_id,))]
+    marks = ",".join("?" * len(themes))
+    actions = conn.execute(
+        f"SELECT id, status, due_on, created_on FROM plan_action WHERE theme_id IN ({marks}) "
+        "ORDER BY position, id",
+        themes,
+    ).fetchall()
+    updates: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in conn.execute(
+        "SELECT u.action_id, u.written_on, u.text, u.status, u.review_id, u.young_people_comment "
+        "FROM plan_update u JOIN plan_action a ON a.id = u.action_id "
+        f"WHERE a.theme_id IN ({marks}) ORDER BY u.written_on DESC, u.id DESC",
+        themes,
+    ):
+        updates[row[0]].append(row)
+    today_text = today.isoformat()
+    quiet = (today - timedelta(days=90)).isoformat()
+    open_ = ("not-started", "on-track", "at-risk")
+    overdue = sum(1 for a in actions if a[1] in open_ and a[2] and str(a[2]) < today_text)
+    drifting = sum(
+        1
+        for a in actions
+        if a[1] in open_ and str(updates[a[0]][0][1] if updates[a[0]] else a[3]) < quiet
+    )
+    return overdue, drifting
+
+
+def measure(ctx: Context) -> list[Figure]:
+    from nbdesk.action_plan.attention import attention
+    from nbdesk.action_plan.plans import list_plans
+    from nbdesk.action_plan.views import read_plan
+    from nbdesk.common import clock
+    from nbdesk.returns import service
+    from nbdesk.storage import open_database
+
+    path = _large_with_plans(ctx)
+    today = clock.today()
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            biggest = max(list_plans(session), key=lambda p: p.actions)
+
+        def ours() -> tuple[int, int]:
+            with db.session() as session:
+                found = attention(read_plan(session, biggest.id), today)
+            return len(found.overdue), len(found.drifting)
+
+        memory = _in_memory(path)
+        try:
+            assert ours() == _bare(memory, biggest.id, today), "the two counts differ"
+            mine = _median(ours, ctx.repeat * 3)
+            base = _median(lambda: _bare(memory, biggest.id, today), ctx.repeat * 3)
+        finally:
+            memory.close()
+        with db.session() as session:
+            view_updates = sum(len(a.updates) for a in read_plan(session, biggest.id).actions)
+        folder = Path(tempfile.mkdtemp(prefix="nbdesk-bench-plan-", dir=ctx.out))
+        workbook = _median(
+            lambda: service.export(
+                db.session, service.PLAN_WORKBOOK, biggest.id, folder / "plan.xlsx"
+            ),
+            ctx.repeat,
+        )
+        report = _median(
+            lambda: service.export(
+                db.session, service.PLAN_REPORT, biggest.id, folder / "plan.pdf"
+            ),
+            ctx.repeat,
+        )
+    finally:
+        db.close()
+    detail = f"{biggest.actions} actions, {view_updates} updates"
+    return [
+        Figure(
+            "read the biggest plan + attention ÷ bare sqlite3 in memory",
+            mine / base,
+            detail=f"medians {mine * 1000:.1f} ms vs {base * 1000:.1f} ms; {detail}",
+        ),
+        Figure(
+            "action plan workbook (read + write)",
+            workbook,
+            unit=" s",
+            detail=detail,
+        ),
+        Figure("action plan progress report (read + write)", report, unit=" s", detail=detail),
+    ]
