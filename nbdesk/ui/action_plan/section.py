@@ -16,10 +16,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeView,
     QVBoxLayout,
@@ -157,7 +159,8 @@ class ActionPlanSection(PlanCommands):
         self.keys_label = QLabel(KEYS)
         self.keys_label.setWordWrap(True)
         self.keys_label.setAccessibleName("Keyboard shortcuts")
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(heading)
         layout.addLayout(bar)
         layout.addWidget(self.about)
@@ -166,6 +169,15 @@ class ActionPlanSection(PlanCommands):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.keys_label)
+        # On a small screen or with large type the section scrolls rather than forcing the
+        # window wider than the screen.
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         for keys, slot in (
             ("Ctrl+N", self.new_action),
             ("Ctrl+U", self.add_update),

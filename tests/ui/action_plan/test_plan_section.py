@@ -177,10 +177,10 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
 
     # Ctrl+R: a review with young people, then the walk, action by action.
     def review(dialog: Any) -> None:
-        dialog.counts["staff"].setFocus()
-        qtbot.keyClicks(dialog.counts["staff"], "3")
-        dialog.counts["young_people"].setFocus()
-        qtbot.keyClicks(dialog.counts["young_people"], "2")
+        for who, count in (("staff", "3"), ("young_people", "2")):
+            dialog.counts[who].setFocus(Qt.FocusReason.TabFocusReason)
+            dialog.counts[who].selectAll()
+            qtbot.keyClicks(dialog.counts[who], count)
         dialog.comments.setFocus()
         qtbot.keyClicks(dialog.comments, "Make the plan shorter")
         dialog.counts["staff"].setFocus()
@@ -287,10 +287,6 @@ def test_a_statement_from_results_becomes_a_cited_action(qtbot, demo_file: Path)
     results.show()
     settle(qtbot)
     results.tabs.setCurrentIndex(1)
-    lowest = results.findChild(QWidget, "") and [
-        t for t in results.findChildren(type(section.tree).__mro__[1]) if False
-    ]
-    del lowest
     table = next(
         t
         for t in results.findChildren(QWidget)
@@ -323,6 +319,8 @@ def test_a_statement_from_results_becomes_a_cited_action(qtbot, demo_file: Path)
     assert cited.statement_id == statement.statement_id and cited.assessment_id == assessment.id
     assert cited.label.startswith(f"Statement {statement.reference}")
     # Removing the citation from the plan (Delete in the evidence list) clears the line.
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
     section.tree.setCurrentIndex(section.model.index_of_action(action.id))
     section.panel.tabs.setCurrentIndex(1)
     section.panel.citations.setFocus()
@@ -333,4 +331,58 @@ def test_a_statement_from_results_becomes_a_cited_action(qtbot, demo_file: Path)
     qtbot.keyClick(section.tree, Qt.Key.Key_Z, CTRL)
     assert links.line.text().startswith("Actions: ○ Quarterly forum")
     results.close()
+    section.ops.close()
+
+
+def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path) -> None:
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan import plans, reviews
+    from nbdesk.self_assessment.assessments import list_assessments, load_assessment
+
+    db = Database(demo_file)
+    with db.transaction() as session:
+        act.ensure_default_owners(session)
+        plan_id = plans.create_plan(session, "Undo plan", themes=["Housing", "Money"]).value
+        view = read_plan(session, plan_id)
+        housing, money = (t.id for t in view.themes)
+        first = act.add_action(session, housing, "Supported lodgings").value
+        second = act.add_action(session, housing, "Guarantor scheme").value
+        act.add_update(session, first, "Hosts recruited", status="on-track")
+        cited = act.cite(session, first, statement_id=1).value
+        review_id = reviews.start_review(session, plan_id, staff=2).value
+        assessment = list_assessments(session)[0].id
+        statement = load_assessment(session, assessment).statements()[3].statement_id
+    section = open_section(qtbot, db)
+    changes: list[tuple[str, Callable[[Any], Any]]] = [
+        ("Added the theme", lambda s: act.add_theme(s, plan_id, "Being heard")),
+        ("Renamed the theme", lambda s: act.rename_theme(s, money, "Income")),
+        ("Moved the theme", lambda s: act.move_theme(s, money, -1)),
+        ("Added the action", lambda s: act.add_action(s, money, "Budgeting sessions")),
+        ("Changed", lambda s: act.edit_action(s, first, we_will="More lodgings", when="Q3 2027")),
+        ("Changed", lambda s: act.edit_action(s, first, involvement=["delivering"])),
+        ("Changed", lambda s: act.edit_action(s, second, not_involved_reason="resources")),
+        ("Changed", lambda s: act.edit_action(s, second, theme_id=money)),
+        ("Marked", lambda s: act.set_status(s, second, "dropped", "Not needed")),
+        ("Moved", lambda s: act.move_action(s, second, -1)),
+        ("Added an update", lambda s: act.add_update(s, second, "Talking to landlords")),
+        (
+            "Cited evidence",
+            lambda s: act.cite(s, second, assessment_id=assessment, statement_id=statement),
+        ),
+        ("Removed evidence", lambda s: act.uncite(s, cited)),
+        ("Removed the action", lambda s: act.remove_action(s, first)),
+        ("Recorded the review", lambda s: reviews.start_review(s, plan_id, young_people=4)),
+        ("Changed young people", lambda s: reviews.set_comments(s, review_id, "Shorter, please")),
+        ("Changed the plan's details", lambda s: plans.set_details(s, plan_id, name="Plan B")),
+        ("Signed off", lambda s: plans.sign_off(s, plan_id, name="A Leader", role="DCS")),
+    ]
+    for said, change in changes:
+        before = section.plan
+        section.write(change, "changed")
+        settle(qtbot)
+        assert section.plan != before, said
+        section.tree.setFocus()
+        key(qtbot, Qt.Key.Key_Z, CTRL)
+        assert section.message.text().startswith(f"Undone: {said}"), section.message.text()
+        assert section.plan == before, said
     section.ops.close()
