@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +58,7 @@ def _list(accessible: str) -> QListWidget:
     view.setAccessibleName(accessible)
     view.setWordWrap(True)
     view.setAlternatingRowColors(True)
+    view.setMinimumHeight(view.fontMetrics().lineSpacing() * 3)
     return view
 
 
@@ -97,7 +98,7 @@ class ActionPanel(QWidget):
             box.setAccessibleName(f"Young people take part by {vocab.WAY_LABELS[way].lower()}")
             box.toggled.connect(lambda _on: self._ways_chosen())
             self.ways[way] = box
-            ways_row.addWidget(box, n // 3, n % 3)
+            ways_row.addWidget(box, n // 2, n % 2)
         ways = QWidget()
         ways.setLayout(ways_row)
         ways_row.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +110,12 @@ class ActionPanel(QWidget):
         self.reason_note = named(QLineEdit(), "Another reason, typed")
         self.reason_note.setPlaceholderText("when the reason is another one, say it here")
 
+        for combo in (self.owner, self.theme, self.status, self.reason):
+            # Narrow when the panel is: long choices are elided, never pushing the form wider.
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         owner_row = QHBoxLayout()
         owner_row.addWidget(self.owner, 1)
         owner_row.addWidget(self.add_owner)
@@ -158,7 +165,7 @@ class ActionPanel(QWidget):
         scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
@@ -191,6 +198,11 @@ class ActionPanel(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._uncite)
         self.show_action(None, None)
+
+    def sizeHint(self) -> QSize:
+        # Modest: the fields scroll, so the section never asks for more height than a laptop has.
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 48, metrics.lineSpacing() * 20)
 
     @staticmethod
     def _page(view: QListWidget, button: QPushButton) -> QWidget:

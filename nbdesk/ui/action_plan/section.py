@@ -83,6 +83,10 @@ class ActionPlanSection(PlanCommands):
         heading = QLabel(f"<h2>{self.title}</h2>")
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Plan")
+        self.chooser.setMinimumContentsLength(20)
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.chooser.activated.connect(lambda _i: self.load(self.chooser.currentData()))
         chooser_label = QLabel("&Plan:")
         chooser_label.setBuddy(self.chooser)
@@ -91,9 +95,10 @@ class ActionPlanSection(PlanCommands):
         self.sign_button = button("Sign o&ff…", "Sign off the plan…")
         self.details_button = button("Plan &details…", "Plan details…")
         self.review_button = button("Start &review…", "Start review… (Ctrl+R)")
-        bar = QHBoxLayout()
-        bar.addWidget(chooser_label)
-        bar.addWidget(self.chooser, 1)
+        choosing = QHBoxLayout()
+        choosing.addWidget(chooser_label)
+        choosing.addWidget(self.chooser, 1)
+        bar = QHBoxLayout()  # a row of its own, so large type still fits beside nothing
         for b, slot in (
             (self.new_plan_button, self.new_plan),
             (self.revise_button, self.revise_plan),
@@ -103,6 +108,7 @@ class ActionPlanSection(PlanCommands):
         ):
             b.clicked.connect(slot)
             bar.addWidget(b)
+        bar.addStretch(1)
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setAccessibleName("About the plan")
@@ -111,20 +117,27 @@ class ActionPlanSection(PlanCommands):
         self.strip.filter_chosen.connect(self._strip_filter)
         self.filters = Filters()
         self.filters.changed.connect(self._refilter)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("What was last done")
+        self.keys_label = QLabel(KEYS)
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setAccessibleName("Keyboard shortcuts")
         self.theme_button = button("New &theme… (Ctrl+T)", "New theme…")
         self.action_button = button("&New action… (Ctrl+N)", "New action…")
         self.undo_button = button("Undo (Ctrl+Z)", "Undo")
         self.theme_button.clicked.connect(self.new_theme)
         self.action_button.clicked.connect(self.new_action)
         self.undo_button.clicked.connect(self.undo)
-        tools = QHBoxLayout()
-        tools.addWidget(self.filters, 1)
+        footer = QHBoxLayout()
+        footer.addWidget(self.keys_label, 1)
         for b in (self.theme_button, self.action_button, self.undo_button):
-            tools.addWidget(b)
+            footer.addWidget(b)
 
         self.model = PlanModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
+        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         self.tree.setAccessibleName("Actions by theme")
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -150,25 +163,20 @@ class ActionPlanSection(PlanCommands):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.panel.setMinimumWidth(char * 44)
+        self.panel.setMinimumWidth(char * 34)
         self._sized = False
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("What was last done")
-        self.keys_label = QLabel(KEYS)
-        self.keys_label.setWordWrap(True)
-        self.keys_label.setAccessibleName("Keyboard shortcuts")
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(heading)
+        layout.addLayout(choosing)
         layout.addLayout(bar)
         layout.addWidget(self.about)
         layout.addWidget(self.strip)
-        layout.addLayout(tools)
+        layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.message)
-        layout.addWidget(self.keys_label)
+        layout.addLayout(footer)
         # On a small screen or with large type the section scrolls rather than forcing the
         # window wider than the screen.
         scroll = QScrollArea()

@@ -65,9 +65,6 @@ class AttentionStrip(QWidget):
             button.clicked.connect(lambda _=False, k=key: self.filter_chosen.emit(k))
             self.buttons[key] = button
             row.addWidget(button)
-        self.review = QLabel()
-        self.review.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        row.addWidget(self.review)
         row.addStretch(1)
         self.share = QLabel()
         self.share.setWordWrap(True)
@@ -84,26 +81,25 @@ class AttentionStrip(QWidget):
             return
         texts = {
             "overdue": f"Overdue: {len(seen.overdue)}",
-            "drifting": f"Drifting, no update for 90 days: {len(seen.drifting)}",
+            "drifting": f"Drifting: {len(seen.drifting)}",
             "never-reviewed": (
                 f"Never reviewed with young people: {len(seen.never_reviewed_with_young_people)}"
             ),
         }
         for key, button in self.buttons.items():
             button.setText(texts[key])
-            button.setAccessibleName(f"{texts[key]}. Press to show only these actions.")
-            button.setToolTip("Show only these actions")
+            meaning = f"{texts[key]} ({FILTERS[key][0].lower()})"
+            button.setAccessibleName(f"{meaning}. Press to show only these actions.")
+            button.setToolTip(f"{meaning}: press to show only these actions")
         due = format_day(seen.next_review_on)
         review = (
             f"Next review was due {due}: overdue"
             if seen.review_overdue
             else f"Next review due {due}"
         )
-        self.review.setText(review)
-        self.review.setAccessibleName(review)
         themes = "; ".join(f"{title} {share.text}" for title, share in seen.share_by_theme)
         share = (
-            f"Young people help deliver {seen.share.text} of the actions "
+            f"{review}. Young people help deliver {seen.share.text} of the actions "
             f"({seen.published_share_text})."
         )
         if themes:
@@ -121,11 +117,16 @@ class Filters(QWidget):
         super().__init__()
         self.show_combo = QComboBox()
         self.show_combo.setAccessibleName("Show which actions")
-        for key, (label, _test) in FILTERS.items():
-            self.show_combo.addItem(label, key)
         self.owner = QComboBox()
         self.owner.setAccessibleName("Show the actions of")
         self.owner.addItem("Anyone", ANYONE)
+        for combo in (self.show_combo, self.owner):
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        for key, (label, _test) in FILTERS.items():
+            self.show_combo.addItem(label, key)
         self.count = QLabel()
         self.count.setAccessibleName("Actions shown")
         show_label = QLabel("Sho&w:")
