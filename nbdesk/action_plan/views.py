@@ -196,7 +196,7 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
         if c.statement_id:
             letter, text, area_id = statements[c.statement_id]
             number = areas[area_id][0]
-            kind, label = "statement", f"Statement {number} / {letter}: {text}"
+            kind, label = "statement", f"Statement {number} / {letter.upper()}: {text}"
         elif c.area_id:
             number, title = areas[c.area_id]
             kind, label = "area", f"Area {number}: {title}"

@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
 from nbdesk import __version__
 from nbdesk.common.buildinfo import build_description
 from nbdesk.ui import settings as prefs
-from nbdesk.ui.sections.base import (
-    ActionPlanSection,
-    Section,
-)
+from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
     from nbdesk.common.changes import Changes
@@ -38,6 +35,7 @@ SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"
 def section_classes() -> list[type[Section]]:
     """Called once a file is open, so a section's imports (and the database layer) never delay
     the window's first appearance. Import section modules inside this function, not at the top."""
+    from nbdesk.ui.action_plan.section import ActionPlanSection
     from nbdesk.ui.returns.section import ReturnsSection
     from nbdesk.ui.self_assessment.section import SelfAssessmentSection
     from nbdesk.ui.survey.section import SurveySection
@@ -99,6 +97,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         new = file_menu.addAction("&New authority file…")
         new.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action = new
         new.triggered.connect(self.new_requested.emit)
         open_action = file_menu.addAction("&Open…")
         open_action.setShortcut(QKeySequence.StandardKey.Open)
@@ -148,6 +147,11 @@ class MainWindow(QMainWindow):
         elif self.stack.currentWidget() is not section:
             section.shown_again()
         self.stack.setCurrentWidget(section)
+        # Ctrl+N is "new action" in the Action plan section, File › New elsewhere.
+        claimed = QKeySequence(QKeySequence.StandardKey.New).toString() in section.keys
+        self.new_action.setShortcut(
+            QKeySequence() if claimed else QKeySequence(QKeySequence.StandardKey.New)
+        )
 
     def _build_sections(self) -> None:
         for cls in section_classes():

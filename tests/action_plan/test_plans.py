@@ -220,7 +220,8 @@ def test_citations_both_ways(demo_file: Path) -> None:
     # Citing the same thing twice keeps one citation.
     write(db, act.cite, action, assessment_id=assessment.id, statement_id=statement.statement_id)
     cited = view(db, plan).actions[0].citations
-    assert len(cited) == 1 and cited[0].label.startswith(f"Statement {statement.area_number} /")
+    # Labelled as the self-assessment names the statement ("7 / B").
+    assert len(cited) == 1 and cited[0].label.startswith(f"Statement {statement.reference}: ")
     with db.session() as session:
         citing = citing_actions(session, assessment.id)
     assert [c.action_id for c in citing[statement.statement_id]] == [action]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -151,15 +152,15 @@ def test_sections_are_reachable_by_keyboard(qtbot: QtBot, window: MainWindow) ->
     assert window.windowTitle() == "Demonstration Borough Council (fictional) — nbdesk"
 
 
-def test_unbuilt_sections_say_what_will_live_there(window: MainWindow) -> None:
-    from nbdesk.ui.sections.base import ComingSection
-
-    coming = [s for s in window.sections if isinstance(s, ComingSection)]
-    assert coming, "at least the Action plan section is still to be built"
-    for section in coming:
-        assert window.stack.indexOf(section) >= 0
-        assert "Not built yet" in section.planned
-        assert section.focusProxy() is not None
+def test_ctrl_n_is_new_action_in_the_action_plan_and_new_file_elsewhere(
+    window: MainWindow,
+) -> None:
+    new_file = window.new_action
+    window.show_section(2)
+    assert window.stack.currentWidget().title == "Action plan"
+    assert new_file.shortcut().isEmpty()  # the section's Ctrl+N (a new action) wins
+    window.show_section(0)
+    assert new_file.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
 
 
 def test_about_names_version_file_and_frameworks(

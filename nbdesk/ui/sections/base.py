@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nbdesk.common.changes import Changes
 
@@ -16,6 +15,9 @@ if TYPE_CHECKING:
 class Section(QWidget):
     title = ""
     shortcut_hint = ""
+    # Keys the section uses that the window's menus also have (File › New is Ctrl+N): while the
+    # section is shown, the section's meaning wins and the menu item keeps only its mnemonic.
+    keys: tuple[str, ...] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,37 +35,3 @@ class Section(QWidget):
 
     def shown_again(self) -> None:
         """Brought back to the front after working elsewhere."""
-
-
-class ComingSection(Section):
-    """A section whose work has not been built yet: it says what will live here, and nothing more."""
-
-    planned = ""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        heading = QLabel(f"<h2>{self.title}</h2>")
-        heading.setAccessibleName(self.title)
-        body = QLabel(self.planned)
-        body.setWordWrap(True)
-        body.setTextFormat(Qt.TextFormat.RichText)
-        # Focusable so a keyboard or screen-reader user landing on the section hears what it is for.
-        body.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        from PySide6.QtGui import QTextDocumentFragment
-
-        body.setAccessibleName(f"{self.title}: not available yet")
-        body.setAccessibleDescription(QTextDocumentFragment.fromHtml(self.planned).toPlainText())
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(body)
-        layout.addStretch(1)
-        self.setFocusProxy(body)
-
-
-class ActionPlanSection(ComingSection):
-    title = "Action plan"
-    planned = (
-        "<p>This is where the lead will keep the action plan: what young people said, what the "
-        "service will do, who, by when, and quarterly updates, with the share of actions young "
-        "people help deliver.</p><p>Not built yet.</p>"
-    )

@@ -37,6 +37,7 @@ from nbdesk.self_assessment.sittings import (
     list_sittings,
     sitting_name,
 )
+from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import (
@@ -320,8 +321,22 @@ class ResultsWindow(QWidget):
             label.setFont(scaled_font(1.2, bold=True))
             self.extreme_labels.append(label)
             grid.addWidget(label, row * 2 - 1, 0)
-            grid.addWidget(make_table(model, title), row * 2, 0)
+            table = make_table(model, title)
+            table.selectionModel().currentRowChanged.connect(
+                lambda current, _old, m=model: self._extreme_chosen(m, current)
+            )
+            grid.addWidget(table, row * 2, 0)
+        # The actions citing the statement chosen above, and a new one for it.
+        self.plan_links = StatementActions(self.ops, self.assessment_id)
+        grid.addWidget(self.plan_links, 5, 0)
         return page
+
+    def _extreme_chosen(self, model: ListModel[RatedStatement], current: QModelIndex) -> None:
+        chosen = model.row(current.row()).reference if current.isValid() else None
+        found = (
+            [s for s in self.detail.statements() if s.reference == chosen] if self.detail else []
+        )
+        self.plan_links.show_statement(found[0] if found else None)
 
     def _fill_extremes(self) -> None:
         assert self.results is not None

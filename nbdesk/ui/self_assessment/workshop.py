@@ -45,6 +45,7 @@ from nbdesk.self_assessment.ratings import (
     undo,
 )
 from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
+from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.common import scaled_font
@@ -129,7 +130,9 @@ class WorkshopWindow(QWidget):
         header.addWidget(self.progress_text)
         header.addWidget(self.progress)
 
-        self.statement_page = StatementPage(fw, self.rate)
+        self.statement_page = StatementPage(
+            fw, self.rate, StatementActions(self.ops, self.assessment_id)
+        )
         self.overall_page = OverallPage(fw)
         self.side = SidePanel()
         # The window works with the parts' controls directly (and tests and screen readers with
@@ -247,6 +250,7 @@ class WorkshopWindow(QWidget):
             self.statement.setText(statement.text)
             self.statement.setAccessibleDescription(statement.text)
             self._set_editor(self.note, self.state.evidence[statement.statement_id])
+            self.statement_page.plan_links.show_statement(statement)
             self._refresh_rating()
             self.statement.setFocus(Qt.FocusReason.OtherFocusReason)
         self.area_list.setCurrentIndex(self.area_model.index(page.area, 0))

@@ -134,9 +134,12 @@ class StatementPage(QWidget):
     """One statement, big enough to read from the back of the room: where it is, its text, the
     rating buttons (keys 1–4 press them) and the evidence note."""
 
-    def __init__(self, framework: FrameworkDef, on_rate: Callable[[int], None]) -> None:
+    def __init__(
+        self, framework: FrameworkDef, on_rate: Callable[[int], None], plan_links: QWidget
+    ) -> None:
         super().__init__()
         fw = framework
+        self.plan_links = plan_links  # the actions citing the statement, and a new one for it
         self.area_label = QLabel()
         self.area_label.setFont(scaled_font(1.35))
         self.area_label.setWordWrap(True)
@@ -190,6 +193,7 @@ class StatementPage(QWidget):
         sp.addSpacing(self.fontMetrics().height() // 2)
         sp.addWidget(evidence_heading)
         sp.addWidget(self.note, 2)
+        sp.addWidget(plan_links)
 
     def show_rating(self, statement: StatementState, state: WorkshopState) -> None:
         points = state.points[statement.statement_id]

@@ -1,0 +1,432 @@
+"""The chosen action, to read and change: its fields (each saved as it is left or chosen, as one
+undoable step), who owns it, when, its status, how young people take part or why not, and below,
+its updates (newest first), the evidence it cites and its history.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.action_plan import vocab
+from nbdesk.action_plan.history import HistoryEntry
+from nbdesk.action_plan.views import ActionView, PlanView
+from nbdesk.common.dates import format_day
+from nbdesk.ui.action_plan.dialogs import choose, fill_owners, named, status_combo, text_box
+from nbdesk.ui.action_plan.model import CHANGED_MARK
+
+if TYPE_CHECKING:
+    from nbdesk.ui.action_plan.section import ActionPlanSection
+
+
+class _LeaveWatcher(QObject):
+    """Calls back when a text box loses the keyboard: that is when its text is saved."""
+
+    def __init__(self, panel: ActionPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.panel.text_left(watched)
+        return False
+
+
+def _list(accessible: str) -> QListWidget:
+    view = QListWidget()
+    view.setAccessibleName(accessible)
+    view.setWordWrap(True)
+    view.setAlternatingRowColors(True)
+    view.setMinimumHeight(view.fontMetrics().lineSpacing() * 3)
+    return view
+
+
+class ActionPanel(QWidget):
+    def __init__(self, section: ActionPlanSection) -> None:
+        super().__init__()
+        self.section = section
+        self.action: ActionView | None = None
+        self.setAccessibleName("The chosen action")
+        self.heading = QLabel("Choose an action in the plan")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName("The chosen action")
+
+        self.you_said = text_box("You said")
+        self.we_will = text_box("We will")
+        for box in (self.you_said, self.we_will):
+            box.setMaximumHeight(box.fontMetrics().lineSpacing() * 4 + 12)
+        self.owner = named(QComboBox(), "Who")
+        self.add_owner = QPushButton("&Add an owner…")
+        self.add_owner.setAccessibleName("Add an owner to the list")
+        self.when = named(QLineEdit(), "When")
+        self.when.setPlaceholderText("a date, or a quarter such as Q2 2027")
+        self.when_note = QLabel()
+        self.when_note.setWordWrap(True)
+        self.theme = named(QComboBox(), "Theme")
+        self.status = status_combo("Status (keys 1 to 5)", numbered=True)
+        self.dropped_reason = named(QLineEdit(), "Why it was dropped")
+        self.dropped_reason.setPlaceholderText("needed to mark it dropped")
+        self.ways: dict[str, QCheckBox] = {}
+        ways_row = QGridLayout()
+        for n, way in enumerate(vocab.WAYS):
+            box = QCheckBox(vocab.WAY_LABELS[way])
+            box.setAccessibleName(f"Young people take part by {vocab.WAY_LABELS[way].lower()}")
+            box.toggled.connect(lambda _on: self._ways_chosen())
+            self.ways[way] = box
+            ways_row.addWidget(box, n // 2, n % 2)
+        ways = QWidget()
+        ways.setLayout(ways_row)
+        ways_row.setContentsMargins(0, 0, 0, 0)
+        self.involvement_note = named(QLineEdit(), "How young people take part (note)")
+        self.reason = named(QComboBox(), "Why young people are not involved")
+        self.reason.addItem("Not decided, or they are involved", "")
+        for code in vocab.REASONS:
+            self.reason.addItem(vocab.REASON_LABELS[code], code)
+        self.reason_note = named(QLineEdit(), "Another reason, typed")
+        self.reason_note.setPlaceholderText("when the reason is another one, say it here")
+
+        for combo in (self.owner, self.theme, self.status, self.reason):
+            # Narrow when the panel is: long choices are elided, never pushing the form wider.
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        owner_row = QHBoxLayout()
+        owner_row.addWidget(self.owner, 1)
+        owner_row.addWidget(self.add_owner)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for label, field in (
+            ("&You said:", self.you_said),
+            ("We w&ill:", self.we_will),
+            ("W&ho:", owner_row),
+            ("Wh&en:", self.when),
+            ("", self.when_note),
+            ("The&me:", self.theme),
+            ("Stat&us:", self.status),
+            ("Why dropped:", self.dropped_reason),
+            ("Young people take part by:", ways),
+            ("How they take part:", self.involvement_note),
+            ("Or not involved &because:", self.reason),
+            ("Another reason:", self.reason_note),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(self.owner if field is owner_row else field)
+            form.addRow(caption, field)
+
+        self.updates = _list("Updates, newest first")
+        self.update_button = QPushButton("Add an update… (Ctrl+U)")
+        self.update_button.setAccessibleName("Add an update")
+        self.citations = _list("Evidence the action cites")
+        self.uncite_button = QPushButton("Remove the chosen evidence (Delete)")
+        self.uncite_button.setAccessibleName("Remove the chosen evidence from the action")
+        self.history = _list("History of the action, newest first")
+        self.remove_button = QPushButton("Remove the action…")
+        self.remove_button.setAccessibleName("Remove the action")
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Updates, evidence and history of the action")
+        self.tabs.addTab(self._page(self.updates, self.update_button), "Updates")
+        self.tabs.addTab(self._page(self.citations, self.uncite_button), "Evidence")
+        self.tabs.addTab(self._page(self.history, self.remove_button), "History")
+
+        # The fields scroll above; the updates, evidence and history stay in view below.
+        fields = QWidget()
+        box = QVBoxLayout(fields)
+        box.setContentsMargins(0, 0, 4, 0)
+        box.addWidget(self.heading)
+        box.addLayout(form)
+        box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(fields)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        watcher = _LeaveWatcher(self)
+        for editor in (self.you_said, self.we_will):
+            editor.installEventFilter(watcher)
+        self.when.editingFinished.connect(self._when_left)
+        self.when.textEdited.connect(self._when_typed)
+        self.involvement_note.editingFinished.connect(
+            lambda: self._text_field("involvement_note", self.involvement_note.text())
+        )
+        self.reason_note.editingFinished.connect(self._reason_typed)
+        self.dropped_reason.editingFinished.connect(self._dropped_reason_left)
+        self.owner.activated.connect(lambda _i: self._save(owner_id=self.owner.currentData()))
+        self.theme.activated.connect(lambda _i: self._save(theme_id=self.theme.currentData()))
+        self.status.activated.connect(lambda _i: self._status_chosen())
+        self.reason.activated.connect(lambda _i: self._reason_chosen())
+        self.add_owner.clicked.connect(lambda: section.new_owner(self.action))
+        self.update_button.clicked.connect(section.add_update)
+        self.uncite_button.clicked.connect(self._uncite)
+        self.remove_button.clicked.connect(section.remove_action)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.citations)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self._uncite)
+        self.show_action(None, None)
+
+    def sizeHint(self) -> QSize:
+        # Modest: the fields scroll, so the section never asks for more height than a laptop has.
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 48, metrics.lineSpacing() * 20)
+
+    @staticmethod
+    def _page(view: QListWidget, button: QPushButton) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(2, 2, 2, 2)
+        box.addWidget(view, 1)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        return page
+
+    # Showing -----------------------------------------------------------------------------------
+
+    def fields(self) -> list[QWidget]:
+        return [
+            self.you_said,
+            self.we_will,
+            self.owner,
+            self.add_owner,
+            self.when,
+            self.theme,
+            self.status,
+            self.dropped_reason,
+            *self.ways.values(),
+            self.involvement_note,
+            self.reason,
+            self.reason_note,
+            self.update_button,
+            self.uncite_button,
+            self.remove_button,
+        ]
+
+    def show_action(self, action: ActionView | None, plan: PlanView | None) -> None:
+        """Show `action` as saved; a box being typed in keeps what is typed."""
+        same = action is not None and self.action is not None and action.id == self.action.id
+        self.action = action
+        for widget in self.fields():
+            widget.setEnabled(action is not None)
+        if action is None or plan is None:
+            self.heading.setText("No action chosen: choose one in the plan, or press Ctrl+N.")
+            for editor in (self.you_said, self.we_will):
+                editor.setPlainText("")
+            self.when.setText("")
+            self.when_note.setText("")
+            for view in (self.updates, self.citations, self.history):
+                view.clear()
+            return
+        mark = f"  {CHANGED_MARK} changed after sign-off" if action.changed_after_sign_off else ""
+        self.heading.setText(f"{action.theme}: {action.we_will}{mark}")
+        self._set_text(self.you_said, action.you_said, same)
+        self._set_text(self.we_will, action.we_will, same)
+        fill_owners(self.owner, plan.owners, action.owner_id)
+        self.theme.blockSignals(True)
+        self.theme.clear()
+        for theme in plan.themes:
+            self.theme.addItem(theme.title, theme.id)
+        choose(self.theme, action.theme_id)
+        self.theme.blockSignals(False)
+        if not (same and self.when.hasFocus()):
+            self.when.setText(self._when_typed_form(action))
+        self.when_note.setText(action.when or "No date yet")
+        choose(self.status, action.status)
+        self.dropped_reason.setText(action.dropped_reason)
+        self.dropped_reason.setEnabled(action.status == vocab.DROPPED)
+        for way, box in self.ways.items():
+            box.blockSignals(True)
+            box.setChecked(way in action.involvement)
+            box.blockSignals(False)
+        if not (same and self.involvement_note.hasFocus()):
+            self.involvement_note.setText(action.involvement_note)
+        choose(self.reason, action.not_involved_reason)
+        if not (same and self.reason_note.hasFocus()):
+            self.reason_note.setText(action.not_involved_note)
+        self.reason_note.setEnabled(action.not_involved_reason == "other")
+        self._fill_updates(action)
+        self._fill_citations(action)
+
+    @staticmethod
+    def _when_typed_form(action: ActionView) -> str:
+        if action.due_on is None:
+            return ""
+        if action.due_is_quarter:
+            quarter, year = vocab.quarter_of(action.due_on)
+            return f"Q{quarter} {year}"
+        return format_day(action.due_on)
+
+    def _set_text(self, editor: QPlainTextEdit, value: str, same: bool) -> None:
+        if same and editor.hasFocus() and editor.toPlainText() != value:
+            return  # being typed in: what is typed is saved when the box is left
+        if editor.toPlainText() != value:
+            editor.setPlainText(value)
+
+    def _fill_updates(self, action: ActionView) -> None:
+        self.updates.clear()
+        for u in action.updates:
+            text = f"{format_day(u.written_on)} · {vocab.status_text(u.status)}"
+            if u.review_id is not None:
+                text += " · in a review" + (" with young people" if u.with_young_people else "")
+            if u.text:
+                text += f"\n{u.text}"
+            if u.young_people_comment:
+                text += f"\nYoung people said: {u.young_people_comment}"
+            self.updates.addItem(text)
+        if not action.updates:
+            self.updates.addItem("No updates yet. Ctrl+U adds one.")
+        self.tabs.setTabText(0, f"Updates ({len(action.updates)})")
+
+    def _fill_citations(self, action: ActionView) -> None:
+        self.citations.clear()
+        for c in action.citations:
+            where = f" — {c.assessment}" if c.assessment else ""
+            item = QListWidgetItem(f"{c.label}{where}")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            self.citations.addItem(item)
+        if not action.citations:
+            item = QListWidgetItem(
+                "No evidence cited. Use 'New action for this statement…' in Results or the "
+                "workshop to cite a statement."
+            )
+            self.citations.addItem(item)
+        self.uncite_button.setEnabled(bool(action.citations))
+        self.tabs.setTabText(1, f"Evidence ({len(action.citations)})")
+
+    def show_history(self, action_id: int, entries: list[HistoryEntry]) -> None:
+        if self.action is None or self.action.id != action_id:
+            return
+        self.history.clear()
+        seen: set[int] = set()
+        for e in entries:
+            if e.step in seen:
+                continue  # one line a step: "Changed Status, We will of …"
+            seen.add(e.step)
+            line = f"{e.changed_at:%d %b %Y %H:%M} · {e.summary}"
+            if e.field and e.field not in ("position",) and (e.old or e.new):
+                line += f"\n    from “{e.old}” to “{e.new}”"
+            if e.after_sign_off:
+                line += f"  {CHANGED_MARK} after sign-off"
+            if e.undone:
+                line += "  (undone)"
+            self.history.addItem(line)
+        self.tabs.setTabText(2, f"History ({len(seen)})")
+
+    # Saving ------------------------------------------------------------------------------------
+
+    def _save(self, **fields: Any) -> None:
+        if self.action is not None:
+            self.section.edit_action(self.action.id, **fields)
+
+    def text_left(self, editor: QObject) -> None:
+        if self.action is None:
+            return
+        for field, box in (("you_said", self.you_said), ("we_will", self.we_will)):
+            if editor is box:
+                self._text_field(field, box.toPlainText())
+
+    def _text_field(self, field: str, value: str) -> None:
+        if self.action is not None and value.strip() != getattr(self.action, field).strip():
+            self._save(**{field: value})
+
+    def _when_typed(self, text: str) -> None:
+        try:
+            due_on, quarter = vocab.parse_when(text)
+        except vocab.PlanError as exc:
+            self.when_note.setText(f"⚠ {exc}")
+        else:
+            self.when_note.setText(vocab.when_text(due_on, quarter) or "No date")
+
+    def _when_left(self) -> None:
+        action = self.action
+        if action is None:
+            return
+        try:
+            due_on, quarter = vocab.parse_when(self.when.text())
+        except vocab.PlanError:
+            return  # the problem is said beside the box; nothing is saved
+        if (due_on, quarter if due_on else False) != (action.due_on, action.due_is_quarter):
+            self._save(when=self.when.text())
+
+    def _status_chosen(self) -> None:
+        action, status = self.action, self.status.currentData()
+        if action is None or status == action.status:
+            return
+        if status == vocab.DROPPED and not (self.dropped_reason.text().strip()):
+            self.dropped_reason.setEnabled(True)
+            self.dropped_reason.setFocus()
+            self.when_note.setText("")
+            self.section.say("Type why the action is dropped, then press Enter.")
+            return
+        self.section.set_status(action.id, status, self.dropped_reason.text())
+
+    def _dropped_reason_left(self) -> None:
+        action = self.action
+        if action is None or self.status.currentData() != vocab.DROPPED:
+            return
+        reason = self.dropped_reason.text().strip()
+        if not reason or (action.status == vocab.DROPPED and reason == action.dropped_reason):
+            return
+        self.section.set_status(action.id, vocab.DROPPED, reason)
+
+    def _ways_chosen(self) -> None:
+        ways = [w for w, box in self.ways.items() if box.isChecked()]
+        if self.action is not None and tuple(ways) != self.action.involvement:
+            self._save(involvement=ways)
+
+    def _reason_chosen(self) -> None:
+        reason = self.reason.currentData()
+        action = self.action
+        if action is None or reason == action.not_involved_reason:
+            return
+        self.reason_note.setEnabled(reason == "other")
+        fields: dict[str, Any] = {"not_involved_reason": reason}
+        if reason:
+            fields["involvement"] = []  # not involved: no ways apply
+        if reason == "other" and not self.reason_note.text().strip():
+            self.reason_note.setFocus()
+        self._save(**fields)
+
+    def _reason_typed(self) -> None:
+        self._text_field("not_involved_note", self.reason_note.text())
+
+    def _uncite(self) -> None:
+        item = self.citations.currentItem() or self.citations.item(0)
+        citation_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if citation_id is not None:
+            self.section.uncite(citation_id)

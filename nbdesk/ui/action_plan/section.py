@@ -1,0 +1,392 @@
+"""The Action plan section: choose a plan, see what needs attention, work through its actions by
+theme, and change the chosen one beside the list.
+
+The section reads the chosen plan whole (`views.read_plan`, a few queries whatever its size) and
+draws it from those plain values; every change is written through Ops at once and announced, and
+the section reads the plan again when a change names plans (here, in Results, in a workshop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nbdesk.action_plan.attention import attention
+from nbdesk.action_plan.history import can_undo, history
+from nbdesk.action_plan.plans import PlanSummary, list_plans
+from nbdesk.action_plan.views import ActionView, PlanView, ThemeView, read_plan
+from nbdesk.action_plan.vocab import STAGE_LABELS
+from nbdesk.common import clock
+from nbdesk.common.changes import Changes
+from nbdesk.common.dates import format_day
+from nbdesk.ui.action_plan.commands import PlanCommands
+from nbdesk.ui.action_plan.detail import ActionPanel
+from nbdesk.ui.action_plan.model import CHANGED_MARK, ROW_ROLE, PlanModel
+from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
+from nbdesk.ui.ops import Ops
+
+KEYS = (
+    "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
+    "Ctrl+Z undo · Alt+W show · Alt+O owner"
+)
+
+
+@dataclass(frozen=True)
+class PlanRead:
+    plans: list[PlanSummary]
+    plan: PlanView | None
+    undo: str | None
+
+
+def read_chosen(session: Any, wanted: int | None) -> PlanRead:
+    plans = list_plans(session)
+    ids = [p.id for p in plans]
+    plan_id = wanted if wanted in ids else (ids[-1] if ids else None)
+    if plan_id is None:
+        return PlanRead(plans, None, None)
+    return PlanRead(plans, read_plan(session, plan_id), can_undo(session, plan_id))
+
+
+def button(text: str, accessible: str) -> QPushButton:
+    made = QPushButton(text)
+    made.setAccessibleName(accessible)
+    return made
+
+
+class ActionPlanSection(PlanCommands):
+    title = "Action plan"
+    keys = ("Ctrl+N",)  # the window's File › New gives way to "new action" here
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plans: list[PlanSummary] = []
+        self.plan: PlanView | None = None
+        self.keep_action: int | None = None
+        self.keep_theme: int | None = None
+        heading = QLabel(f"<h2>{self.title}</h2>")
+        self.chooser = QComboBox()
+        self.chooser.setAccessibleName("Plan")
+        self.chooser.setMinimumContentsLength(20)
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.activated.connect(lambda _i: self.load(self.chooser.currentData()))
+        chooser_label = QLabel("&Plan:")
+        chooser_label.setBuddy(self.chooser)
+        self.new_plan_button = button("New p&lan…", "New plan…")
+        self.revise_button = button("Re&vise plan…", "Revise plan: a copy of the chosen one")
+        self.sign_button = button("Sign o&ff…", "Sign off the plan…")
+        self.details_button = button("Plan &details…", "Plan details…")
+        self.review_button = button("Start &review…", "Start review… (Ctrl+R)")
+        choosing = QHBoxLayout()
+        choosing.addWidget(chooser_label)
+        choosing.addWidget(self.chooser, 1)
+        bar = QHBoxLayout()  # a row of its own, so large type still fits beside nothing
+        for b, slot in (
+            (self.new_plan_button, self.new_plan),
+            (self.revise_button, self.revise_plan),
+            (self.sign_button, self.sign_off),
+            (self.details_button, self.plan_details),
+            (self.review_button, self.start_review),
+        ):
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        bar.addStretch(1)
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.about.setAccessibleName("About the plan")
+        self.about.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.strip = AttentionStrip()
+        self.strip.filter_chosen.connect(self._strip_filter)
+        self.filters = Filters()
+        self.filters.changed.connect(self._refilter)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("What was last done")
+        self.keys_label = QLabel(KEYS)
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setAccessibleName("Keyboard shortcuts")
+        self.theme_button = button("New &theme… (Ctrl+T)", "New theme…")
+        self.action_button = button("&New action… (Ctrl+N)", "New action…")
+        self.undo_button = button("Undo (Ctrl+Z)", "Undo")
+        self.theme_button.clicked.connect(self.new_theme)
+        self.action_button.clicked.connect(self.new_action)
+        self.undo_button.clicked.connect(self.undo)
+        footer = QHBoxLayout()
+        footer.addWidget(self.keys_label, 1)
+        for b in (self.theme_button, self.action_button, self.undo_button):
+            footer.addWidget(b)
+
+        self.model = PlanModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.tree.setAccessibleName("Actions by theme")
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setItemsExpandable(False)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(self.fontMetrics().averageCharWidth() * 2)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        char = self.fontMetrics().averageCharWidth()
+        for column, width in enumerate((14, 28, 12, 19, 14, 14)):
+            self.tree.setColumnWidth(column, char * width)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.activated.connect(lambda _index: self.edit_chosen())
+
+        self.panel = ActionPanel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.panel.setMinimumWidth(char * 34)
+        self._sized = False
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(heading)
+        layout.addLayout(choosing)
+        layout.addLayout(bar)
+        layout.addWidget(self.about)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(footer)
+        # On a small screen or with large type the section scrolls rather than forcing the
+        # window wider than the screen.
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        for keys, slot in (
+            ("Ctrl+N", self.new_action),
+            ("Ctrl+U", self.add_update),
+            ("F2", self.edit_chosen),
+            ("Ctrl+T", self.new_theme),
+            ("Ctrl+R", self.start_review),
+            (QKeySequence.StandardKey.Undo, self.undo),
+            ("Ctrl+L", self.tree.setFocus),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.setFocusProxy(self.tree)
+        self.show_read(PlanRead([], None, None))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the table gets the room; the chosen action what is left
+            self._sized = True
+            width = max(self.width(), 800)
+            self.splitter.setSizes([width * 13 // 20, width * 7 // 20])
+
+    # Reading -----------------------------------------------------------------------------------
+
+    def set_ops(self, ops: Ops | None) -> None:
+        super().set_ops(ops)
+        self.load()
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.plans or changes.assessment_list or changes.rounds:
+            self.load()
+
+    def load(self, plan_id: int | None = None) -> None:
+        if self.ops is None:
+            return
+        wanted = plan_id if plan_id is not None else self.plan_id()
+        self.ops.read(
+            self,
+            lambda session: read_chosen(session, wanted),
+            self.show_read,
+            key=f"plan-{id(self)}",
+            title="Reading the plan",
+        )
+
+    def plan_id(self) -> int | None:
+        return self.plan.summary.id if self.plan else None
+
+    def show_read(self, read: PlanRead) -> None:
+        today = clock.today()
+        changed_plan = (self.plan_id() if self.plan else None) != (
+            read.plan.summary.id if read.plan else None
+        )
+        if changed_plan:
+            self.keep_action = self.keep_theme = None
+        self.plans, self.plan = read.plans, read.plan
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for p in read.plans:
+            self.chooser.addItem(f"{p.name} — {p.describe}", p.id)
+        if read.plan is not None:
+            self.chooser.setCurrentIndex(self.chooser.findData(read.plan.summary.id))
+        else:
+            self.chooser.addItem("No plan yet: press New plan…", None)
+        self.chooser.blockSignals(False)
+        has = read.plan is not None
+        for b in (
+            self.revise_button,
+            self.sign_button,
+            self.details_button,
+            self.review_button,
+            self.theme_button,
+            self.action_button,
+            self.filters,
+        ):
+            b.setEnabled(has)
+        self.undo_button.setEnabled(bool(read.undo))
+        self.undo_button.setToolTip(f"Undo: {read.undo}" if read.undo else "Nothing to undo")
+        self.undo_button.setAccessibleName(f"Undo: {read.undo}" if read.undo else "Nothing to undo")
+        self.about.setText(self._about(read.plan))
+        self.about.setAccessibleName(self.about.text())
+        self.strip.show_attention(attention(read.plan, today) if read.plan else None, today)
+        if read.plan is not None:
+            owners = {(a.owner_id, a.owner) for a in read.plan.actions if a.owner_id is not None}
+            self.filters.set_owners(sorted(owners, key=lambda o: o[1].lower()))
+        self._redraw()
+
+    @staticmethod
+    def _about(plan: PlanView | None) -> str:
+        if plan is None:
+            return (
+                "No action plan yet. New plan… starts one with the themes senior managers agreed; "
+                "each action says what young people said, what the authority will do, who and when."
+            )
+        s = plan.summary
+        parts = [
+            f"{STAGE_LABELS.get(s.stage, s.stage)}, {format_day(s.starts_on)} to "
+            f"{format_day(s.ends_on)}"
+        ]
+        if not plan.sign_offs:
+            parts.append("not signed off yet")
+        if s.revises:
+            parts.append(f"revises {s.revises}")
+        for signed in plan.sign_offs:
+            parts.append(
+                f"signed off by {signed.name}, {signed.role}, {format_day(signed.signed_on)}"
+            )
+        if plan.changed_after_sign_off:
+            parts.append(
+                f"{CHANGED_MARK} {plural(plan.changed_after_sign_off, 'change')} since sign-off"
+            )
+        if plan.reviews:
+            last = plan.reviews[0]
+            parts.append(
+                f"{plural(len(plan.reviews), 'review')}, the last {format_day(last.held_on)} "
+                f"({last.who})"
+            )
+        else:
+            parts.append("not reviewed yet")
+        return "; ".join(parts) + "."
+
+    def _redraw(self) -> None:
+        """Fill the table from the plan held, keep the chosen row, and show it beside."""
+        today = clock.today()
+        self.model.set_plan(self.plan, today, self.filters.test(today))
+        for row, theme in enumerate(self.model.themes):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+            del theme
+        self.tree.expandAll()
+        total = len(self.plan.actions) if self.plan else 0
+        self.filters.count.setText(self.filters.describe(len(self.model.actions_in_order()), total))
+        index = QModelIndex()
+        if self.keep_action is not None:
+            index = self.model.index_of_action(self.keep_action)
+        if not index.isValid() and self.keep_theme is not None:
+            index = self.model.index_of_theme(self.keep_theme)
+        if not index.isValid() and self.model.rowCount():
+            first = self.model.index(0, 0)
+            child = self.model.index(0, 1, first)
+            index = child if child.isValid() else first
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+        self._show_current()
+
+    def _refilter(self) -> None:
+        self._redraw()
+
+    def _strip_filter(self, key: str) -> None:
+        self.filters.owner.setCurrentIndex(0)
+        self.filters.choose(key)
+        self.tree.setFocus()
+
+    # The chosen row ---------------------------------------------------------------------------
+
+    def current_row(self) -> ActionView | ThemeView | None:
+        index = self.tree.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def current_action(self) -> ActionView | None:
+        row = self.current_row()
+        return row if isinstance(row, ActionView) else None
+
+    def current_theme_id(self) -> int | None:
+        row = self.current_row()
+        if isinstance(row, ActionView):
+            return row.theme_id
+        if isinstance(row, ThemeView):
+            return row.id
+        return self.plan.themes[0].id if self.plan and self.plan.themes else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        if isinstance(row, ActionView):
+            self.keep_action, self.keep_theme = row.id, row.theme_id
+        elif isinstance(row, ThemeView):
+            self.keep_action, self.keep_theme = None, row.id
+        self._show_current()
+
+    def _show_current(self) -> None:
+        action = self.current_action()
+        self.panel.show_action(action, self.plan)
+        if action is None or self.ops is None or self.plan is None:
+            return
+        plan_id, action_id = self.plan.summary.id, action.id
+        self.ops.read(
+            self,
+            lambda session: history(session, plan_id, action_id),
+            lambda entries: self.panel.show_history(action_id, entries),
+            key=f"plan-history-{id(self)}",
+        )
+
+    def edit_chosen(self) -> None:
+        """F2 (or Enter on a row): an action's fields beside the list; a theme's new name."""
+        row = self.current_row()
+        if isinstance(row, ThemeView):
+            self.rename_theme(row)
+        elif isinstance(row, ActionView):
+            self.panel.we_will.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setAccessibleName(f"What was last done: {text}")
+
+    def chosen_filter(self) -> str:
+        return self.filters.show_combo.currentData() or ALL

@@ -1,0 +1,172 @@
+"""What needs attention in the plan, said in words above it, and the filters that show just those
+actions: overdue, at risk, drifting, not involving young people, never reviewed with them, and
+whose actions they are.
+
+Each figure of the strip is a button that turns on its filter, so the keyboard reaches both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from nbdesk.action_plan import vocab
+from nbdesk.action_plan.attention import Attention, is_drifting, is_overdue
+from nbdesk.action_plan.views import ActionView
+from nbdesk.common.dates import format_day
+
+ALL = "all"
+FILTERS: dict[str, tuple[str, Callable[[ActionView, date], bool]]] = {
+    ALL: ("All actions", lambda a, t: True),
+    "overdue": ("Overdue", is_overdue),
+    "at-risk": ("At risk", lambda a, t: a.status == vocab.AT_RISK),
+    "drifting": ("Drifting (no update for 90 days)", is_drifting),
+    "not-involving": (
+        "Not involving young people",
+        lambda a, t: a.status != vocab.DROPPED and not a.involves_young_people,
+    ),
+    "never-reviewed": (
+        "Never reviewed with young people",
+        lambda a, t: a.is_open and not a.reviewed_with_young_people,
+    ),
+}
+ANYONE = -1
+NO_ONE = 0  # the owner filter's "No one yet" (owner ids start at 1)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class AttentionStrip(QWidget):
+    """Figures in words, each a button for its filter; the share beside the programme's figure."""
+
+    filter_chosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("What needs attention")
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for key in ("overdue", "drifting", "never-reviewed"):
+            button = QPushButton()
+            button.setFlat(True)
+            button.clicked.connect(lambda _=False, k=key: self.filter_chosen.emit(k))
+            self.buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.share = QLabel()
+        self.share.setWordWrap(True)
+        self.share.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.share.setTextFormat(Qt.TextFormat.PlainText)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addLayout(row, 0, 0)
+        grid.addWidget(self.share, 1, 0)
+
+    def show_attention(self, seen: Attention | None, today: date) -> None:
+        self.setVisible(seen is not None)
+        if seen is None:
+            return
+        texts = {
+            "overdue": f"Overdue: {len(seen.overdue)}",
+            "drifting": f"Drifting: {len(seen.drifting)}",
+            "never-reviewed": (
+                f"Never reviewed with young people: {len(seen.never_reviewed_with_young_people)}"
+            ),
+        }
+        for key, button in self.buttons.items():
+            button.setText(texts[key])
+            meaning = f"{texts[key]} ({FILTERS[key][0].lower()})"
+            button.setAccessibleName(f"{meaning}. Press to show only these actions.")
+            button.setToolTip(f"{meaning}: press to show only these actions")
+        due = format_day(seen.next_review_on)
+        review = (
+            f"Next review was due {due}: overdue"
+            if seen.review_overdue
+            else f"Next review due {due}"
+        )
+        themes = "; ".join(f"{title} {share.text}" for title, share in seen.share_by_theme)
+        share = (
+            f"{review}. Young people help deliver {seen.share.text} of the actions "
+            f"({seen.published_share_text})."
+        )
+        if themes:
+            share += f" By theme: {themes}."
+        self.share.setText(share)
+        self.share.setAccessibleName(share)
+
+
+class Filters(QWidget):
+    """Show: which actions; Owner: whose. Alt+W and Alt+O reach them."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_combo = QComboBox()
+        self.show_combo.setAccessibleName("Show which actions")
+        self.owner = QComboBox()
+        self.owner.setAccessibleName("Show the actions of")
+        self.owner.addItem("Anyone", ANYONE)
+        for combo in (self.show_combo, self.owner):
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        for key, (label, _test) in FILTERS.items():
+            self.show_combo.addItem(label, key)
+        self.count = QLabel()
+        self.count.setAccessibleName("Actions shown")
+        show_label = QLabel("Sho&w:")
+        show_label.setBuddy(self.show_combo)
+        owner_label = QLabel("&Owner:")
+        owner_label.setBuddy(self.owner)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(show_label)
+        row.addWidget(self.show_combo)
+        row.addWidget(owner_label)
+        row.addWidget(self.owner)
+        row.addWidget(self.count, 1)
+        self.show_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.owner.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def choose(self, key: str) -> None:
+        self.show_combo.setCurrentIndex(max(0, self.show_combo.findData(key)))
+
+    def set_owners(self, owners: list[tuple[int, str]]) -> None:
+        chosen = self.owner.currentData()
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem("Anyone", ANYONE)
+        self.owner.addItem("No one yet", NO_ONE)
+        for owner_id, name in owners:
+            self.owner.addItem(name, owner_id)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(chosen)))
+        self.owner.blockSignals(False)
+
+    def test(self, today: date) -> Callable[[ActionView], bool]:
+        _label, keep = FILTERS[self.show_combo.currentData() or ALL]
+        owner = self.owner.currentData()
+        if owner is None or owner == ANYONE:
+            return lambda a: keep(a, today)
+        return lambda a: (a.owner_id or NO_ONE) == owner and keep(a, today)
+
+    def describe(self, shown: int, total: int) -> str:
+        return (
+            f"{shown} of {plural(total, 'action')} shown"
+            if shown != total
+            else plural(total, "action")
+        )

@@ -1,0 +1,388 @@
+"""The Action plan section driven as a lead would, by keyboard, on a real file that is then closed
+and reopened to prove nothing was lost; and the link from the self-assessment's Results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from nbdesk.action_plan.plans import list_plans
+from nbdesk.action_plan.views import PlanView, read_plan
+from nbdesk.common import clock
+from nbdesk.storage import Database
+from tests.support.qt import settle
+
+pytestmark = pytest.mark.usefixtures("patient")
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def open_section(qtbot, db: Database):  # type: ignore[no-untyped-def]
+    from nbdesk.ui.action_plan.section import ActionPlanSection
+    from nbdesk.ui.ops import Ops
+
+    section = ActionPlanSection()
+    qtbot.addWidget(section)
+    ops = Ops(db)
+    ops.changed.connect(section.on_changes)
+    section.resize(1300, 760)
+    section.show()
+    qtbot.waitExposed(section)
+    section.set_ops(ops)
+    settle(qtbot)
+    return section
+
+
+def answer(qtbot, fill: Callable[[Any], None]) -> None:  # type: ignore[no-untyped-def]
+    """Fill in the dialog that the next key or click opens, as a person would."""
+
+    tries = [0]
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):  # not open yet: the key that opens it comes next
+            tries[0] += 1
+            assert tries[0] < 500, "no dialog opened"
+            QTimer.singleShot(10, act)
+            return
+        fill(dialog)
+
+    QTimer.singleShot(0, act)
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    if widget is None:
+        # A dialog has just closed: the window it came from has the keyboard again.
+        window = QApplication.topLevelWidgets()
+        shown = [w for w in window if w.isVisible() and not isinstance(w, QDialog)]
+        shown[-1].activateWindow()
+        QApplication.processEvents()
+        widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def key(qtbot, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(focused(), k, mods)
+
+
+def plan_named(db: Database, name: str) -> PlanView:
+    with db.session() as session:
+        [plan_id] = [p.id for p in list_plans(session) if p.name == name]
+        return read_plan(session, plan_id)
+
+
+def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
+    qtbot, demo_file: Path
+) -> None:
+    db = Database(demo_file)
+    section = open_section(qtbot, db)
+
+    # New plan… with two themes, one a line.
+    def new_plan(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.name, "Care leavers plan 2026-28")
+        dialog.themes.setFocus()
+        qtbot.keyClicks(dialog.themes, "Somewhere safe to live")
+        qtbot.keyClick(dialog.themes, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.themes, "Money")
+        dialog.name.setFocus()
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    answer(qtbot, new_plan)
+    section.new_plan_button.setFocus()
+    key(qtbot, Qt.Key.Key_Space)
+    assert section.plan is not None and section.plan.summary.name == "Care leavers plan 2026-28"
+    assert [t.title for t in section.plan.themes] == ["Somewhere safe to live", "Money"]
+    assert section.plan.owners, "the usual partners are listed to choose from"
+
+    # Ctrl+T: a third theme, which becomes the chosen row.
+    section.tree.setFocus()
+
+    def new_theme(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.title_edit, "Being heard")
+        qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Return)
+
+    answer(qtbot, new_theme)
+    key(qtbot, Qt.Key.Key_T, CTRL)
+    assert [t.title for t in section.plan.themes][-1] == "Being heard"
+    assert section.current_row().title == "Being heard"
+
+    # Ctrl+N: an action in that theme; typed straight in, Enter in When adds it.
+    def new_action(dialog: Any) -> None:
+        assert focused() is dialog.we_will
+        qtbot.keyClicks(dialog.we_will, "Quarterly forum run with care leavers")
+        dialog.you_said.setFocus()
+        qtbot.keyClicks(dialog.you_said, "Nobody listens to us")
+        dialog.when.setFocus()
+        qtbot.keyClicks(dialog.when, "Q2 2027")
+        qtbot.keyClick(dialog.when, Qt.Key.Key_Return)
+
+    answer(qtbot, new_action)
+    key(qtbot, Qt.Key.Key_N, CTRL)
+    forum = section.current_action()
+    assert forum is not None and forum.theme == "Being heard"
+    assert forum.when.startswith("Q2 2027-28") and forum.you_said == "Nobody listens to us"
+    assert "Added the action" in section.message.text()
+    row = section.model.index_of_action(forum.id, 0)
+    assert [row.siblingAtColumn(c).data() for c in (0, 1, 3, 4)] == [
+        "Nobody listens to us",
+        "Quarterly forum run with care leavers",
+        "Q2 2027-28",
+        "○ Not started",
+    ]
+
+    # F2: into the action's fields; leaving a field saves it.
+    key(qtbot, Qt.Key.Key_F2)
+    panel = section.panel
+    assert focused() is panel.we_will
+    panel.we_will.moveCursor(panel.we_will.textCursor().MoveOperation.End)
+    qtbot.keyClicks(panel.we_will, ", twice a year in the evening")
+    key(qtbot, Qt.Key.Key_Tab)  # to Who
+    assert section.current_action().we_will.endswith("in the evening")
+    assert focused() is panel.owner
+    qtbot.keyClicks(panel.owner, "Hous")
+    assert section.current_action().owner == "Housing"
+    # Young people co-design it: the checkbox, by keyboard.
+    panel.ways["co-designing"].setFocus()
+    key(qtbot, Qt.Key.Key_Space)
+    assert section.current_action().involvement == ("co-designing",)
+    assert "1 of 1 (100%)" in section.strip.share.text()
+    assert "27%" in section.strip.share.text()
+
+    # Ctrl+U: an update that sets the status; Ctrl+Z takes it back and says so.
+    def update(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.text, "Venue booked at the youth hub")
+        dialog.status.setFocus()
+        qtbot.keyClicks(dialog.status, "2")
+        qtbot.keyClick(dialog.status, Qt.Key.Key_Return)
+
+    section.tree.setFocus()
+    answer(qtbot, update)
+    key(qtbot, Qt.Key.Key_U, CTRL)
+    action = section.current_action()
+    assert action.status == "on-track" and action.updates[0].text.startswith("Venue booked")
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    assert "Undone: Added an update" in section.message.text()
+    action = section.current_action()
+    assert action.status == "not-started" and not action.updates
+    answer(qtbot, update)
+    key(qtbot, Qt.Key.Key_U, CTRL)
+
+    # Ctrl+R: a review with young people, then the walk, action by action.
+    def review(dialog: Any) -> None:
+        for who, count in (("staff", "3"), ("young_people", "2")):
+            dialog.counts[who].setFocus(Qt.FocusReason.TabFocusReason)
+            dialog.counts[who].selectAll()
+            qtbot.keyClicks(dialog.counts[who], count)
+        dialog.comments.setFocus()
+        qtbot.keyClicks(dialog.comments, "Make the plan shorter")
+        dialog.counts["staff"].setFocus()
+        qtbot.keyClick(dialog.counts["staff"], Qt.Key.Key_Return)
+
+    answer(qtbot, review)
+    key(qtbot, Qt.Key.Key_R, CTRL)
+    walk = section.review_pass
+    assert walk is not None and walk.isVisible()
+    assert "Action 1 of 1" in walk.where.text()
+    assert focused() is walk.text
+    qtbot.keyClicks(walk.text, "First forum held; nine came")
+    qtbot.keyClick(walk.text, Qt.Key.Key_3, ALT)  # ⚠ At risk
+    walk.comment.setFocus()
+    qtbot.keyClicks(walk.comment, "More food next time")
+    qtbot.keyClick(walk.comment, Qt.Key.Key_Return)  # saved; past the last, the walk ends
+    assert not walk.isVisible()
+    assert "1 action updated" in section.message.text()
+    action = section.current_action()
+    assert action.status == "at-risk"
+    latest = action.updates[0]
+    assert latest.with_young_people and latest.young_people_comment == "More food next time"
+    assert section.plan.reviews[0].young_people_comments == "Make the plan shorter"
+    assert "Never reviewed with young people: 0" in section.strip.buttons["never-reviewed"].text()
+
+    # Sign off, then change something: the action is marked as changed after sign-off.
+    def sign(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.who, "Ann Leader")
+        dialog.role.setFocus()
+        qtbot.keyClicks(dialog.role, "Director of Children's Services")
+        qtbot.keyClick(dialog.role, Qt.Key.Key_Return)
+
+    answer(qtbot, sign)
+    section.sign_button.setFocus()
+    key(qtbot, Qt.Key.Key_Space)
+    assert section.plan.signed_off and "signed off by Ann Leader" in section.about.text()
+    section.panel.when.setFocus()
+    section.panel.when.selectAll()
+    qtbot.keyClicks(section.panel.when, "30/9/2027")
+    key(qtbot, Qt.Key.Key_Tab)
+    action = section.current_action()
+    assert action.changed_after_sign_off
+    assert section.model.index_of_action(action.id).data().startswith("✱ ")
+    assert "✱ 1 change since sign-off" in section.about.text()
+
+    # Filters by keyboard: overdue shows none; at risk shows the forum.
+    section.filters.show_combo.setFocus()
+    qtbot.keyClicks(section.filters.show_combo, "Overdue")
+    assert section.model.actions_in_order() == []
+    assert "0 of 1 action shown" in section.filters.count.text()
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)  # a new word, not "OverdueAt"
+    qtbot.keyClicks(section.filters.show_combo, "At risk")
+    assert [a.id for a in section.model.actions_in_order()] == [action.id]
+    section.filters.choose("all")
+
+    # Revise: a copy of the plan, chosen at once.
+    def revise(dialog: Any) -> None:
+        dialog.name.selectAll()
+        qtbot.keyClicks(dialog.name, "Care leavers plan 2028-30")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    answer(qtbot, revise)
+    section.revise_button.setFocus()
+    key(qtbot, Qt.Key.Key_Space)
+    assert section.plan.summary.name == "Care leavers plan 2028-30"
+    assert section.plan.summary.revises == "Care leavers plan 2026-28"
+    assert [a.we_will for a in section.plan.actions] == [action.we_will]
+    assert not section.plan.signed_off
+
+    # Close the file, open it again: everything is there.
+    section.ops.close()
+    db = Database(demo_file)
+    first = plan_named(db, "Care leavers plan 2026-28")
+    assert [t.title for t in first.themes] == ["Somewhere safe to live", "Money", "Being heard"]
+    [forum] = first.actions
+    assert forum.owner == "Housing" and forum.status == "at-risk"
+    assert forum.due_on is not None and forum.due_on.isoformat() == "2027-09-30"
+    assert [u.text for u in forum.updates] == [
+        "First forum held; nine came",
+        "Venue booked at the youth hub",
+    ]
+    assert first.sign_offs[0].name == "Ann Leader" and first.reviews[0].young_people == 2
+    second = plan_named(db, "Care leavers plan 2028-30")
+    assert second.summary.stage == "revised" and second.summary.starts_on == clock.today()
+    again = open_section(qtbot, db)
+    assert again.plan is not None and again.plan.summary.name == "Care leavers plan 2028-30"
+    again.ops.close()
+
+
+def test_a_statement_from_results_becomes_a_cited_action(qtbot, demo_file: Path) -> None:
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.self_assessment.assessments import list_assessments
+    from nbdesk.ui.self_assessment.results import ResultsWindow
+
+    db = Database(demo_file)
+    with db.transaction() as session:
+        create_plan(session, "Care leavers plan 2026-28", themes=["Money"])
+        act.ensure_default_owners(session)
+        assessment = next(a for a in list_assessments(session) if a.rated)
+    section = open_section(qtbot, db)
+    results = ResultsWindow(section.ops, assessment.id)
+    qtbot.addWidget(results)
+    results.show()
+    settle(qtbot)
+    results.tabs.setCurrentIndex(1)
+    table = next(
+        t
+        for t in results.findChildren(QWidget)
+        if t.accessibleName() == "Lowest rated statements" and hasattr(t, "model")
+    )
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    links = results.plan_links
+    statement = links.statement
+    assert statement is not None and links.line.text().startswith("Actions: none")
+
+    def new_action(dialog: Any) -> None:
+        assert dialog.plan.currentText() == "Care leavers plan 2026-28"
+        dialog.theme.setFocus()
+        dialog.theme.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.theme, "Being heard")  # a new theme, added with it
+        dialog.we_will.setFocus()
+        qtbot.keyClicks(dialog.we_will, "Quarterly forum")
+        dialog.when.setFocus()
+        qtbot.keyClicks(dialog.when, "Q1 2027")
+        qtbot.keyClick(dialog.when, Qt.Key.Key_Return)
+
+    answer(qtbot, new_action)
+    qtbot.keyClick(table, Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert links.line.text() == "Actions: ○ Quarterly forum (Care leavers plan 2026-28)"
+    # The section heard it too: the action, in its new theme, citing the statement.
+    [action] = section.plan.actions
+    assert action.theme == "Being heard"
+    [cited] = action.citations
+    assert cited.statement_id == statement.statement_id and cited.assessment_id == assessment.id
+    assert cited.label.startswith(f"Statement {statement.reference}")
+    # Removing the citation from the plan (Delete in the evidence list) clears the line.
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
+    section.tree.setCurrentIndex(section.model.index_of_action(action.id))
+    section.panel.tabs.setCurrentIndex(1)
+    section.panel.citations.setFocus()
+    section.panel.citations.setCurrentRow(0)
+    qtbot.keyClick(section.panel.citations, Qt.Key.Key_Delete)
+    assert links.line.text().startswith("Actions: none")
+    section.tree.setFocus()
+    qtbot.keyClick(section.tree, Qt.Key.Key_Z, CTRL)
+    assert links.line.text().startswith("Actions: ○ Quarterly forum")
+    results.close()
+    section.ops.close()
+
+
+def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path) -> None:
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan import plans, reviews
+    from nbdesk.self_assessment.assessments import list_assessments, load_assessment
+
+    db = Database(demo_file)
+    with db.transaction() as session:
+        act.ensure_default_owners(session)
+        plan_id = plans.create_plan(session, "Undo plan", themes=["Housing", "Money"]).value
+        view = read_plan(session, plan_id)
+        housing, money = (t.id for t in view.themes)
+        first = act.add_action(session, housing, "Supported lodgings").value
+        second = act.add_action(session, housing, "Guarantor scheme").value
+        act.add_update(session, first, "Hosts recruited", status="on-track")
+        cited = act.cite(session, first, statement_id=1).value
+        review_id = reviews.start_review(session, plan_id, staff=2).value
+        assessment = list_assessments(session)[0].id
+        statement = load_assessment(session, assessment).statements()[3].statement_id
+    section = open_section(qtbot, db)
+    changes: list[tuple[str, Callable[[Any], Any]]] = [
+        ("Added the theme", lambda s: act.add_theme(s, plan_id, "Being heard")),
+        ("Renamed the theme", lambda s: act.rename_theme(s, money, "Income")),
+        ("Moved the theme", lambda s: act.move_theme(s, money, -1)),
+        ("Added the action", lambda s: act.add_action(s, money, "Budgeting sessions")),
+        ("Changed", lambda s: act.edit_action(s, first, we_will="More lodgings", when="Q3 2027")),
+        ("Changed", lambda s: act.edit_action(s, first, involvement=["delivering"])),
+        ("Changed", lambda s: act.edit_action(s, second, not_involved_reason="resources")),
+        ("Changed", lambda s: act.edit_action(s, second, theme_id=money)),
+        ("Marked", lambda s: act.set_status(s, second, "dropped", "Not needed")),
+        ("Moved", lambda s: act.move_action(s, second, -1)),
+        ("Added an update", lambda s: act.add_update(s, second, "Talking to landlords")),
+        (
+            "Cited evidence",
+            lambda s: act.cite(s, second, assessment_id=assessment, statement_id=statement),
+        ),
+        ("Removed evidence", lambda s: act.uncite(s, cited)),
+        ("Removed the action", lambda s: act.remove_action(s, first)),
+        ("Recorded the review", lambda s: reviews.start_review(s, plan_id, young_people=4)),
+        ("Changed young people", lambda s: reviews.set_comments(s, review_id, "Shorter, please")),
+        ("Changed the plan's details", lambda s: plans.set_details(s, plan_id, name="Plan B")),
+        ("Signed off", lambda s: plans.sign_off(s, plan_id, name="A Leader", role="DCS")),
+    ]
+    for said, change in changes:
+        before = section.plan
+        section.write(change, "changed")
+        settle(qtbot)
+        assert section.plan != before, said
+        section.tree.setFocus()
+        key(qtbot, Qt.Key.Key_Z, CTRL)
+        assert section.message.text().startswith(f"Undone: {said}"), section.message.text()
+        assert section.plan == before, said
+    section.ops.close()
