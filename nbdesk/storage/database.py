@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nbdesk.common import clock
-from nbdesk.common.errors import PlainError
+from nbdesk.common.errors import DISK_FULL, DiskFullError, PlainError
 from nbdesk.common.private import create_private_file, private_folder
 from nbdesk.storage import schema
 from nbdesk.storage.wal_guard import SAVING, file_uri, lost_wal, wal_file
@@ -182,8 +182,8 @@ def _plain_failure(path: Path, exc: OperationalError | IntegrityError) -> PlainE
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return ReadOnlyDatabaseError(_read_only_message(path))
-    if "disk is full" in text or "database or disk is full" in text:
-        return DatabaseError(f"The disk holding {path.name} is full; nothing was saved.")
+    if "disk is full" in text:
+        return DiskFullError(f"{path.name}: {DISK_FULL}")
     return None
 
 
