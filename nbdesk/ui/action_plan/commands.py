@@ -50,6 +50,7 @@ class PlanCommands(Section):
     def say(self, text: str) -> None: ...
     def current_action(self) -> ActionView | None: ...
     def current_theme_id(self) -> int | None: ...
+    def current_row(self) -> ActionView | ThemeView | None: ...
 
     def write(
         self,
@@ -310,6 +311,34 @@ class PlanCommands(Section):
             lambda session: act.remove_action(session, action.id),
             f"Removed the action {short(action.we_will)}.",
         )
+
+    def remove_chosen(self) -> None:
+        """Delete in the table: the chosen action, or the chosen theme once it is empty."""
+        chosen = self.current_row()
+        if isinstance(chosen, ThemeView):
+            self.keep_theme = None
+            self.write(
+                lambda session: act.remove_theme(session, chosen.id),
+                f"Removed the theme {short(chosen.title)} (Ctrl+Z puts it back).",
+            )
+        elif chosen is not None:
+            self.remove_action()
+
+    def move_chosen(self, by: int) -> None:
+        """Alt+Shift+Up/Down: the chosen action within its theme, or the chosen theme in the plan."""
+        chosen = self.current_row()
+        if isinstance(chosen, ThemeView):
+            self.keep_action, self.keep_theme = None, chosen.id
+            self.write(
+                lambda session: act.move_theme(session, chosen.id, by),
+                f"Moved the theme {short(chosen.title)} {'up' if by < 0 else 'down'}.",
+            )
+        elif chosen is not None:
+            self.keep_action = chosen.id
+            self.write(
+                lambda session: act.move_action(session, chosen.id, by),
+                f"Moved {short(chosen.we_will)} {'up' if by < 0 else 'down'}.",
+            )
 
     def undo(self) -> None:
         """Ctrl+Z: reverse the plan's latest change, whatever it was, and say what it was."""

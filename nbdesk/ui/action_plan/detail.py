@@ -98,7 +98,7 @@ class ActionPanel(QWidget):
             box.setAccessibleName(f"Young people take part by {vocab.WAY_LABELS[way].lower()}")
             box.toggled.connect(lambda _on: self._ways_chosen())
             self.ways[way] = box
-            ways_row.addWidget(box, n // 2, n % 2)
+            ways_row.addWidget(box, n, 0)  # one column: the panel stays narrow at large type
         ways = QWidget()
         ways.setLayout(ways_row)
         ways_row.setContentsMargins(0, 0, 0, 0)
@@ -116,11 +116,14 @@ class ActionPanel(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-        owner_row = QHBoxLayout()
-        owner_row.addWidget(self.owner, 1)
-        owner_row.addWidget(self.add_owner)
+        # The button under the list, not beside it: side by side they set the panel's width.
+        owner_row = QVBoxLayout()
+        owner_row.addWidget(self.owner)
+        owner_row.addWidget(self.add_owner, 0, Qt.AlignmentFlag.AlignLeft)
         form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # Labels above their fields: the panel is narrow, and with large type side by side the
+        # fields would be pushed out of sight.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for label, field in (
             ("&You said:", self.you_said),
             ("We w&ill:", self.we_will),
@@ -165,7 +168,8 @@ class ActionPanel(QWidget):
         scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # The fields wrap to the panel's width rather than hiding beyond its right edge.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)

@@ -44,7 +44,7 @@ from nbdesk.ui.ops import Ops
 
 KEYS = (
     "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
-    "Ctrl+Z undo · Alt+W show · Alt+O owner"
+    "Ctrl+Z undo · Alt+Shift+↑/↓ move · Delete remove · Alt+W show · Alt+O owner"
 )
 
 
@@ -194,10 +194,15 @@ class ActionPlanSection(PlanCommands):
             ("Ctrl+R", self.start_review),
             (QKeySequence.StandardKey.Undo, self.undo),
             ("Ctrl+L", self.tree.setFocus),
+            ("Alt+Shift+Up", lambda: self.move_chosen(-1)),
+            ("Alt+Shift+Down", lambda: self.move_chosen(1)),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_chosen)
         self.setFocusProxy(self.tree)
         self.show_read(PlanRead([], None, None))
 

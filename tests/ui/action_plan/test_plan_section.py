@@ -386,3 +386,34 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
         assert section.message.text().startswith(f"Undone: {said}"), section.message.text()
         assert section.plan == before, said
     section.ops.close()
+
+
+def test_moving_and_removing_by_keyboard(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes", "Money", "Empty"]).value
+        homes = read_plan(session, plan_id).themes[0].id
+        first = act.add_action(session, homes, "First").value
+        second = act.add_action(session, homes, "Second").value
+    section = open_section(qtbot, db)
+    section.tree.setFocus()
+    section.tree.setCurrentIndex(section.model.index_of_action(first))
+    key(qtbot, Qt.Key.Key_Down, ALT | Qt.KeyboardModifier.ShiftModifier)
+    settle(qtbot)
+    assert [a.id for a in plan_named(db, "Plan").themes[0].actions] == [second, first]
+    assert section.current_action() is not None and section.current_action().id == first
+
+    # An empty theme goes with Delete; one with actions is refused plainly and stays.
+    section.tree.setCurrentIndex(section.model.index_of_theme(plan_named(db, "Plan").themes[2].id))
+    section.tree.setFocus()
+    key(qtbot, Qt.Key.Key_Delete)
+    settle(qtbot)
+    assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money"]
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money", "Empty"]
+    section.ops.close()
