@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,8 +37,9 @@ from nbdesk.storage.models import (
 )
 
 
-@dataclass(frozen=True)
-class UpdateView:
+class UpdateView(NamedTuple):
+    """A named tuple, not a dataclass: a large plan makes thousands on every read."""
+
     id: int
     written_on: date
     text: str
@@ -47,8 +49,7 @@ class UpdateView:
     with_young_people: bool  # written in a review young people took part in
 
 
-@dataclass(frozen=True)
-class CitationView:
+class CitationView(NamedTuple):
     id: int
     kind: str  # statement | area | round
     label: str  # "Statement 3 / B: …", "Area 7: …", "Survey round: …"
@@ -163,18 +164,28 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
     found: dict[int, list[CitationView]] = defaultdict(list)
     if not action_ids:
         return found
-    citations = session.scalars(
-        select(PlanCitation).where(PlanCitation.action_id.in_(action_ids)).order_by(PlanCitation.id)
+    citations = session.execute(
+        select(PlanCitation.__table__)
+        .where(PlanCitation.action_id.in_(action_ids))
+        .order_by(PlanCitation.id)
     ).all()
     statement_ids = {c.statement_id for c in citations if c.statement_id}
     statements = {
-        s.id: (s.letter, s.text, s.area_id)
-        for s in session.scalars(select(Statement).where(Statement.id.in_(statement_ids))).all()
+        row[0]: (row[1], row[2], row[3])
+        for row in session.execute(
+            select(Statement.id, Statement.letter, Statement.text, Statement.area_id).where(
+                Statement.id.in_(statement_ids)
+            )
+        ).all()
     }
     area_ids = {c.area_id for c in citations if c.area_id} | {v[2] for v in statements.values()}
     areas = {
-        a.id: (a.number, a.title)
-        for a in session.scalars(select(FrameworkArea).where(FrameworkArea.id.in_(area_ids))).all()
+        row[0]: (row[1], row[2])
+        for row in session.execute(
+            select(FrameworkArea.id, FrameworkArea.number, FrameworkArea.title).where(
+                FrameworkArea.id.in_(area_ids)
+            )
+        ).all()
     }
     assessments: dict[int, str] = {
         row[0]: row[1]
@@ -217,17 +228,22 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
     return found
 
 
-def read_plan(session: Session, plan_id: int) -> PlanView:
+def read_plan(
+    session: Session, plan_id: int, summaries: list[PlanSummary] | None = None
+) -> PlanView:
+    """The plan whole; `summaries` (from list_plans) when the caller has just read them."""
     plan_row(session, plan_id)
-    summary = next(s for s in list_plans(session) if s.id == plan_id)
-    themes = session.scalars(
-        select(PlanTheme).where(PlanTheme.plan_id == plan_id).order_by(PlanTheme.position)
+    summary = next(s for s in (summaries or list_plans(session)) if s.id == plan_id)
+    themes = session.execute(
+        select(PlanTheme.__table__).where(PlanTheme.plan_id == plan_id).order_by(PlanTheme.position)
     ).all()
     theme_ids = [t.id for t in themes]
     owner_list = list_owners(session)
     owners = {o[0]: o[1] for o in owner_list}
-    actions = session.scalars(
-        select(PlanAction)
+    # Plain rows, not ORM objects: a plan of 200 actions and 2,000 updates is read for every
+    # redraw, and building identity-mapped objects cost most of that time.
+    actions = session.execute(
+        select(PlanAction.__table__)
         .where(PlanAction.theme_id.in_(theme_ids))
         .order_by(PlanAction.position, PlanAction.id)
     ).all()
@@ -238,8 +254,8 @@ def read_plan(session: Session, plan_id: int) -> PlanView:
         ).all()
     )
     updates: dict[int, list[UpdateView]] = defaultdict(list)
-    for u in session.scalars(
-        select(PlanUpdate)
+    for u in session.execute(
+        select(PlanUpdate.__table__)
         .join(PlanAction, PlanAction.id == PlanUpdate.action_id)
         .join(PlanTheme, PlanTheme.id == PlanAction.theme_id)
         .where(PlanTheme.plan_id == plan_id)

@@ -96,6 +96,17 @@ def spoken(action: ActionView, today: date) -> str:
     return ". ".join(parts)
 
 
+ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        ROW_ROLE,
+    }
+)
+
+
 class PlanModel(QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -104,12 +115,15 @@ class PlanModel(QAbstractItemModel):
         self.keep: Filter = lambda _a: True
         self.themes: list[ThemeView] = []
         self.shown: list[list[ActionView]] = []
+        # Each row's text, worked out once per fill: a view asks for a cell many times.
+        self._cells: dict[int, tuple[str, ...]] = {}
 
     # Filling -----------------------------------------------------------------------------------
 
     def set_plan(self, plan: PlanView | None, today: date, keep: Filter | None = None) -> None:
         self.beginResetModel()
         self.plan, self.today = plan, today
+        self._cells = {}
         if keep is not None:
             self.keep = keep
         self.themes = list(plan.themes) if plan else []
@@ -189,6 +203,8 @@ class PlanModel(QAbstractItemModel):
         return f"{theme.position}. {theme.title} — {count}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in ANSWERED:  # most of what a view asks for, answered before any lookup
+            return None
         item = self.row_of(index)
         if item is None:
             return None
@@ -203,7 +219,10 @@ class PlanModel(QAbstractItemModel):
                 return font
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return cells(item, self.today)[index.column()]
+            row = self._cells.get(item.id)
+            if row is None:
+                row = self._cells[item.id] = cells(item, self.today)
+            return row[index.column()]
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return spoken(item, self.today) if index.column() == 0 else None
         if role == Qt.ItemDataRole.ToolTipRole:

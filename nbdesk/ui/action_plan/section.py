@@ -61,7 +61,7 @@ def read_chosen(session: Any, wanted: int | None) -> PlanRead:
     plan_id = wanted if wanted in ids else (ids[-1] if ids else None)
     if plan_id is None:
         return PlanRead(plans, None, None)
-    return PlanRead(plans, read_plan(session, plan_id), can_undo(session, plan_id))
+    return PlanRead(plans, read_plan(session, plan_id, plans), can_undo(session, plan_id))
 
 
 def button(text: str, accessible: str) -> QPushButton:
