@@ -42,11 +42,11 @@ def self_test(exe: Path, out: Path, env: dict[str, str]) -> str:
         raise SystemExit(
             f"smoke test: FAILED (exit {result.returncode})\n{log}\n{result.stderr[-3000:]}"
         )
-    # Two returns (xlsx) and two reports (pdf), each read back by the self-test.
+    # Three returns (xlsx) and three reports (pdf), each read back by the self-test.
     for suffix in (".xlsx", ".pdf"):
         found = sorted(p.name for p in out.glob(f"*{suffix}"))
-        if len(found) != 2:
-            raise SystemExit(f"smoke test: FAILED: expected two {suffix} files in {out}: {found}")
+        if len(found) != 3:
+            raise SystemExit(f"smoke test: FAILED: expected three {suffix} files in {out}: {found}")
     return log
 
 

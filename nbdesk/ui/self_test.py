@@ -84,6 +84,7 @@ def _steps(outdir: Path, log: _Log) -> None:
     log(f"main window drawn: {shot.name}")
 
     _export_returns(demo, outdir, log)
+    _check_encryption(demo, outdir, log)
     window.close()
 
 
@@ -122,11 +123,20 @@ def _export_returns(db_path: Path, outdir: Path, log: _Log) -> None:
             raise SelfTestFailed("the demonstration authority has no survey round")
         staff, young = baselines["staff"], baselines["young-people"]
         survey = rounds[0]
+        with db.session() as session:
+            from nbdesk.action_plan.plans import list_plans
+
+            plans = list_plans(session)
+        if not plans:
+            raise SelfTestFailed("the demonstration authority has no action plan")
+        plan = plans[-1]
         jobs = (
             (service.SA_RETURN, staff.id, staff.name, None),
             (service.PARTICIPATION_RETURN, survey.id, survey.name, None),
+            (service.PLAN_WORKBOOK, plan.id, plan.name, None),
             (service.SA_REPORT, staff.id, staff.name, young.id),
             (service.PARTICIPATION_REPORT, survey.id, survey.name, None),
+            (service.PLAN_REPORT, plan.id, plan.name, None),
         )
         for key, subject_id, subject, compare_id in jobs:
             path = outdir / service.suggested_file_name(key, subject, authority)
@@ -163,6 +173,9 @@ def _check_export(key: str, path: Path, statements: int) -> None:
         return
     if key == service.SA_RETURN:
         sheets, sheet, header = _SA_SHEETS, "Ratings", _RATINGS_HEADER
+    elif key == service.PLAN_WORKBOOK:
+        _check_plan_workbook(label, path)
+        return
     else:
         sheets, sheet, header = _PARTICIPATION_SHEETS, "Data", _DATA_HEADER
     rows = _read_sheet(label, path, sheets, sheet)
@@ -182,6 +195,45 @@ def _check_export(key: str, path: Path, statements: int) -> None:
             )
     elif not body or body[0][0] != "All":
         raise SelfTestFailed(f"the {label}'s Data sheet has no row for the whole round")
+
+
+def _check_plan_workbook(label: str, path: Path) -> None:
+    """A Summary sheet, and a sheet per theme whose table starts You said | We will."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        names = book.sheetnames
+        if "Summary" not in names or len(names) < 2:
+            raise SelfTestFailed(f"the {label} ({path.name}) has sheets {names}")
+        theme = book[next(n for n in names if n != "Summary")]
+        rows = [tuple(r) for r in theme.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not any(r[:2] == ("You said", "We will") for r in rows):
+        raise SelfTestFailed(f"the {label}'s theme sheet has no You said | We will table")
+
+
+def _check_encryption(db_path: Path, outdir: Path, log: _Log) -> None:
+    """Encrypt a copy with SQLCipher (by passphrase: a bundle may find no credential store), find
+    no plain text in it, and open it again: a bundle without sqlcipher3 fails here."""
+    from nbdesk.storage import encryption, open_database
+    from nbdesk.storage.authority import authority_name
+    from nbdesk.storage.backup import backup_file
+
+    copy = backup_file(db_path, outdir / "encrypted.nbdesk")
+    with open_database(copy) as db, db.session() as session:
+        name = authority_name(session)
+    passphrase = "self-test passphrase"
+    encryption.encrypt_file(copy, passphrase=passphrase)
+    if name.encode() in copy.read_bytes():
+        raise SelfTestFailed("the encrypted copy still shows the authority's name")
+    encryption.forget_all()
+    encryption.secret_for(copy, ask=lambda _path: passphrase)
+    with open_database(copy) as db, db.session() as session:
+        if authority_name(session) != name:
+            raise SelfTestFailed("the encrypted copy did not open with its passphrase")
+    log(f"encrypted a copy with SQLCipher and opened it again: {copy.name}")
 
 
 def _read_sheet(

@@ -56,6 +56,11 @@ def test_self_test_passes_and_logs_each_step(tmp_path: Path) -> None:
         pdf = report.read_bytes()
         assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
         assert b"/FontFile2" in pdf  # the fonts are embedded
+    # The action plan's workbook and report, and an encrypted copy opened again.
+    assert len(list(out.glob("*action plan*.xlsx"))) == 1
+    assert len(list(out.glob("*.pdf"))) == 3
+    assert "encrypted a copy with SQLCipher and opened it again" in log
+    assert b"Demonstration Borough" not in (out / "encrypted.nbdesk").read_bytes()
 
 
 def test_self_test_fails_loudly_when_a_step_fails(tmp_path: Path) -> None:
