@@ -113,6 +113,7 @@ def test_the_package_is_areas_not_a_heap_of_modules() -> None:
         "cli",
         "common",
         "demo",
+        "feedback",
         "forms",
         "returns",
         "self_assessment",

@@ -20,6 +20,7 @@ from nbdesk.common import clock
 from nbdesk.common.changes import NOTHING, Done
 from nbdesk.storage.models import (
     Assessment,
+    Finding,
     FrameworkArea,
     PlanAction,
     PlanCitation,
@@ -27,6 +28,7 @@ from nbdesk.storage.models import (
     PlanReview,
     PlanTheme,
     PlanUpdate,
+    PriorityTheme,
     Statement,
     SurveyRound,
 )
@@ -416,11 +418,21 @@ def cite(
     statement_id: int | None = None,
     area_id: int | None = None,
     round_id: int | None = None,
+    finding_id: int | None = None,
+    priority_theme_id: int | None = None,
 ) -> Done[int]:
-    """Cite a statement or an area (of an assessment, when given) or a survey round."""
+    """Cite a statement or an area (of an assessment, when given), a survey round, a finding of a
+    round, or a theme of young people's priorities."""
     action = _action(session, action_id)
-    if (statement_id is not None) + (area_id is not None) + (round_id is not None) != 1:
-        raise PlanError("Cite one statement, one area or one survey round.")
+    given = (statement_id, area_id, round_id, finding_id, priority_theme_id)
+    if sum(v is not None for v in given) != 1:
+        raise PlanError(
+            "Cite one statement, area, survey round, finding or theme of young people's priorities."
+        )
+    if finding_id is not None and session.get(Finding, finding_id) is None:
+        raise PlanError(f"There is no finding with id {finding_id}.")
+    if priority_theme_id is not None and session.get(PriorityTheme, priority_theme_id) is None:
+        raise PlanError(f"There is no priority theme with id {priority_theme_id}.")
     if statement_id is not None and session.get(Statement, statement_id) is None:
         raise PlanError(f"There is no statement with id {statement_id}.")
     if area_id is not None and session.get(FrameworkArea, area_id) is None:
@@ -431,10 +443,12 @@ def cite(
         raise PlanError(f"There is no assessment with id {assessment_id}.")
     values = {
         "action_id": action_id,
-        "assessment_id": assessment_id if round_id is None else None,
+        "assessment_id": assessment_id if (statement_id or area_id) else None,
         "statement_id": statement_id,
         "area_id": area_id,
         "round_id": round_id,
+        "finding_id": finding_id,
+        "priority_theme_id": priority_theme_id,
     }
     existing = session.scalar(
         select(PlanCitation.id).where(*(getattr(PlanCitation, k) == v for k, v in values.items()))

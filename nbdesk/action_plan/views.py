@@ -24,6 +24,7 @@ from nbdesk.action_plan.reviews import Review, list_reviews
 from nbdesk.storage.models import (
     ActionPlan,
     Assessment,
+    Finding,
     FrameworkArea,
     PlanAction,
     PlanChange,
@@ -32,6 +33,7 @@ from nbdesk.storage.models import (
     PlanSignOff,
     PlanTheme,
     PlanUpdate,
+    PriorityTheme,
     Statement,
     SurveyRound,
 )
@@ -51,13 +53,15 @@ class UpdateView(NamedTuple):
 
 class CitationView(NamedTuple):
     id: int
-    kind: str  # statement | area | round
+    kind: str  # statement | area | round | finding | priority
     label: str  # "Statement 3 / B: …", "Area 7: …", "Survey round: …"
     assessment: str  # the assessment's name, when the citation names one
     assessment_id: int | None
     statement_id: int | None
     area_id: int | None
     round_id: int | None
+    finding_id: int | None = None
+    priority_theme_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -203,8 +207,33 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
             )
         ).all()
     }
+    findings: dict[int, str] = {
+        row[0]: f"{row[1]}: {row[2]} — {row[3]:g}% of {row[4]}"
+        for row in session.execute(
+            select(Finding.id, Finding.domain, Finding.text, Finding.percent, Finding.base).where(
+                Finding.id.in_({c.finding_id for c in citations if c.finding_id})
+            )
+        ).all()
+    }
+    priorities: dict[int, str] = {
+        row[0]: row[1]
+        for row in session.execute(
+            select(PriorityTheme.id, PriorityTheme.name).where(
+                PriorityTheme.id.in_(
+                    {c.priority_theme_id for c in citations if c.priority_theme_id}
+                )
+            )
+        ).all()
+    }
     for c in citations:
-        if c.statement_id:
+        if c.finding_id:
+            kind, label = "finding", f"Finding: {findings.get(c.finding_id, '?')}"
+        elif c.priority_theme_id:
+            kind, label = (
+                "priority",
+                f"Young people's priority: {priorities.get(c.priority_theme_id, '?')}",
+            )
+        elif c.statement_id:
             letter, text, area_id = statements[c.statement_id]
             number = areas[area_id][0]
             kind, label = "statement", f"Statement {number} / {letter.upper()}: {text}"
@@ -223,6 +252,8 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
                 statement_id=c.statement_id,
                 area_id=c.area_id,
                 round_id=c.round_id,
+                finding_id=c.finding_id,
+                priority_theme_id=c.priority_theme_id,
             )
         )
     return found
@@ -370,3 +401,40 @@ def citing_actions(session: Session, assessment_id: int) -> dict[int, list[Citin
         key = statement_id if statement_id is not None else -area_id
         found[key].append(CitingAction(action_id, plan_id, plan, we_will, status))
     return found
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """What young people said that no action of a plan answers yet."""
+
+    findings: tuple[tuple[int, str], ...]  # (finding id, label), small bases left out
+    priorities: tuple[tuple[int, str, int], ...]  # (theme id, name, count)
+
+
+def unanswered(session: Session, plan_id: int, round_ids: list[int]) -> Unanswered:
+    """The findings of `round_ids` and the priority themes named after them that no action of the
+    plan cites. Findings on a base under 10 are left out: they are never printed either."""
+    from nbdesk.feedback.priorities import tally
+    from nbdesk.feedback.results import SMALL_BASE, list_findings
+
+    cited = session.execute(
+        select(PlanCitation.finding_id, PlanCitation.priority_theme_id)
+        .join(PlanAction, PlanAction.id == PlanCitation.action_id)
+        .join(PlanTheme, PlanTheme.id == PlanAction.theme_id)
+        .where(PlanTheme.plan_id == plan_id)
+    ).all()
+    cited_findings = {r[0] for r in cited if r[0] is not None}
+    cited_themes = {r[1] for r in cited if r[1] is not None}
+    findings: list[tuple[int, str]] = []
+    themes: dict[int, tuple[int, str, int]] = {}
+    for round_id in round_ids:
+        for f in list_findings(session, round_id):
+            if f.id not in cited_findings and f.base >= SMALL_BASE:
+                findings.append((f.id, f.label))
+        for row in tally(session, round_id):
+            if row.theme_id not in cited_themes:
+                before = themes.get(row.theme_id, (row.theme_id, row.theme, 0))
+                themes[row.theme_id] = (row.theme_id, row.theme, before[2] + row.count)
+    return Unanswered(
+        tuple(findings), tuple(sorted(themes.values(), key=lambda t: (-t[2], t[1].lower())))
+    )

@@ -26,6 +26,7 @@ class Changes:
     contacts: bool = False  # outreach contacts
     completions: bool = False  # who has completed
     plans: bool = False  # action plans: their themes, actions, updates, reviews, owners
+    feedback: bool = False  # a round's results and findings, priorities, feedback sent
 
     def __or__(self, other: Changes) -> Changes:
         values = {}

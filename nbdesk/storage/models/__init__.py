@@ -27,6 +27,14 @@ from nbdesk.storage.models.core import (
     FrameworkRating,
     Statement,
 )
+from nbdesk.storage.models.feedback import (
+    FeedbackSent,
+    Finding,
+    PriorityCount,
+    PriorityQuote,
+    PriorityTheme,
+    RoundResult,
+)
 from nbdesk.storage.models.survey import (
     CareLeaver,
     Completion,
@@ -46,6 +54,8 @@ __all__ = [
     "CareLeaver",
     "Completion",
     "CompletionChange",
+    "FeedbackSent",
+    "Finding",
     "Framework",
     "FrameworkArea",
     "FrameworkRating",
@@ -59,8 +69,12 @@ __all__ = [
     "PlanSignOff",
     "PlanTheme",
     "PlanUpdate",
+    "PriorityCount",
+    "PriorityQuote",
+    "PriorityTheme",
     "Rating",
     "RoundMember",
+    "RoundResult",
     "Sitting",
     "Statement",
     "SurveyRound",

@@ -121,7 +121,8 @@ class PlanUpdate(Base):
 
 
 class PlanCitation(Base):
-    """Evidence an action answers: a statement or an area (of an assessment), or a survey round."""
+    """Evidence an action answers: a statement or an area (of an assessment), a survey round, a
+    finding of a round, or a theme of young people's priorities."""
 
     __tablename__ = "plan_citation"
 
@@ -140,6 +141,13 @@ class PlanCitation(Base):
     )
     round_id: Mapped[int | None] = mapped_column(
         ForeignKey("survey_round.id", ondelete="CASCADE"), nullable=True
+    )
+    # What young people said that the action answers: a finding of a round, or a priority theme.
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finding.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    priority_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("priority_theme.id", ondelete="CASCADE"), nullable=True, index=True
     )
 
 
