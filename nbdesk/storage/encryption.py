@@ -215,7 +215,10 @@ def cipher_module() -> Any:
 
 
 def unlock(conn: Any, secret: Secret) -> None:
-    """Give a fresh SQLCipher connection its key: the first statement it runs."""
+    """Give a fresh SQLCipher connection its key, before anything reads the file. SQLCipher's own
+    log is silenced first: a wrong key is nbdesk's to report, in words, not three lines of
+    "hmac check failed" on the terminal."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(secret.pragma())
 
 

@@ -32,7 +32,9 @@ def ask_key(parent: QWidget | None, file_name: str, *, again: bool) -> str | Non
     dialog = QInputDialog(parent)
     dialog.setWindowTitle("Unlock the authority file")
     dialog.setLabelText(first + "Type its recovery key or its passphrase:")
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    # Shown while typed (a 77-character recovery key copied from paper must be checkable),
+    # hidden once the field is left.
+    dialog.setTextEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
     dialog.setAccessibleName("Recovery key or passphrase")
     dialog.setOkButtonText("Unlock")
     if not dialog.exec():
@@ -44,8 +46,9 @@ def confirm_encrypt(parent: QWidget | None, file_name: str, portable: bool) -> b
     how = (
         "You will choose a passphrase, which nbdesk asks for each time the file is opened."
         if portable
-        else "This computer's credential store keeps the key, so nbdesk opens the file without "
-        "asking. You will be shown a recovery key once: write it down and keep it safe."
+        else "You will be shown a recovery key once: write it down and keep it safe. If this "
+        "computer has a credential store, it keeps the key and nbdesk opens the file without "
+        "asking; if not, nbdesk asks for the recovery key each time (the next window says which)."
     )
     answer = QMessageBox.question(
         parent,
