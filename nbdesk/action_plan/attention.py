@@ -67,7 +67,12 @@ class Attention:
 
     @property
     def published_share_text(self) -> str:
-        return f"about {round(100 * vocab.PUBLISHED_INVOLVEMENT_SHARE)}% across the programme"
+        # The evaluation's figure counts young people delivering an action; nbdesk counts every
+        # way they take part, so the comparison says which is which.
+        return (
+            f"the programme's evaluation found about "
+            f"{round(100 * vocab.PUBLISHED_INVOLVEMENT_SHARE)}% with young people delivering them"
+        )
 
 
 def attention(plan: PlanView, today: date) -> Attention:

@@ -42,6 +42,9 @@ TABLES: dict[str, Any] = {
     "review": PlanReview,
 }
 CREATED = "created"  # the field of the row that records a plan being made: never undone
+# What changes the plan itself. Updates on progress, reviews and sign-offs are the plan being
+# worked, not changed, so they are never marked as made after sign-off.
+PLAN_KINDS = ("plan", "theme", "action", "citation")
 
 
 def _plain(value: Any) -> Any:
@@ -254,7 +257,7 @@ def history(session: Session, plan_id: int, action_id: int | None = None) -> lis
             field=r.field,
             old=_shown(r.old_value) if r.field else "",
             new=_shown(r.new_value) if r.field else "",
-            after_sign_off=signed is not None and r.step > signed,
+            after_sign_off=signed is not None and r.step > signed and r.kind in PLAN_KINDS,
             undone=r.undone,
         )
         for r in rows

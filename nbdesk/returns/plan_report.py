@@ -89,7 +89,7 @@ def story(data: PlanData, st: Any) -> list[Any]:
             str(len(found.never_reviewed_with_young_people)),
         ],
         [
-            "Involving young people in delivering them",
+            "Actions young people take part in",
             f"{found.share.text}; {found.published_share_text}",
         ],
     ]

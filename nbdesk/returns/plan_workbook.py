@@ -147,7 +147,9 @@ def _summary(book: Any, data: PlanData) -> None:
     sheet.blank()
 
     sheet.line(
-        "Young people involved in delivering the actions (dropped actions left out)", bold=True
+        "Actions young people take part in (co-designing, delivering, reviewing or inspecting; "
+        "dropped actions left out)",
+        bold=True,
     )
     sheet.header(("Theme", "Involving", "Counted", "Share", "Programme"), center_from=1)
     published = vocab.PUBLISHED_INVOLVEMENT_SHARE

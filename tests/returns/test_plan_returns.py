@@ -263,7 +263,7 @@ def test_the_report_shows_every_heading_and_figure(made: Any, tmp_path: Path) ->
         "✖ Dropped 1",
         "Overdue: open and past their date 1",
         "Drifting: open, no update for 90 days 1",
-        "2 of 4 (50%); about 27% across the programme",
+        "2 of 4 (50%); the programme's evaluation found about 27% with young people delivering them",
         "Housing 1 2 50%",
         "Whole plan 2 4 50%",
         "Programme (published) 27%",

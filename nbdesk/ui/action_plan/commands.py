@@ -166,7 +166,8 @@ class PlanCommands(Section):
         if self.plan is None:
             return
         plan_id = self.plan.summary.id
-        dialog = SignOffDialog(self.plan.summary.name, self)
+        earlier = [f"{s.name}, {s.role}, on {s.signed_on:%d %b %Y}" for s in self.plan.sign_offs]
+        dialog = SignOffDialog(self.plan.summary.name, self, earlier)
 
         def save(v: dict[str, Any]) -> None:
             self.write(

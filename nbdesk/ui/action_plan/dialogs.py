@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -67,7 +68,16 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.form = QFormLayout(self)
+        # Fields in a form; notes above and below it, the problem and the buttons in the column
+        # around it. Wrapped text spanning a form's rows was given too little height at large type
+        # and drawn over its neighbours; a plain column gives each its own.
+        self.column = QVBoxLayout(self)
+        self.above = QVBoxLayout()
+        self.form = QFormLayout()
+        self.below = QVBoxLayout()
+        self.column.addLayout(self.above)
+        self.column.addLayout(self.form)
+        self.column.addLayout(self.below)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Problem")
@@ -82,9 +92,18 @@ class FormDialog(QDialog):
         self.save: Callable[[Any], None] | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
 
+    def note(self, text: str, *, above: bool = False) -> QLabel:
+        """A wrapped line of explanation above or below the fields."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        (self.above if above else self.below).addWidget(label)
+        return label
+
     def finish_form(self) -> None:
-        self.form.addRow(self.problem)
-        self.form.addRow(self.buttons)
+        self.column.addWidget(self.problem)
+        self.column.addStretch(1)
+        self.column.addWidget(self.buttons)
 
     def values(self) -> Any:
         raise NotImplementedError
@@ -139,7 +158,7 @@ class PlanDialog(FormDialog):
         self.ends = DateField("Ends on", ends_on or vocab.add_months(start, 24))
         self.form.addRow("&Name:", self.name)
         self.form.addRow("S&tage:", self.stage)
-        self.form.addRow("&Starts on:", self.starts)
+        self.form.addRow("St&arts on:", self.starts)
         self.form.addRow("&Ends on:", self.ends)
         self.themes: QPlainTextEdit | None = None
         if with_themes:
@@ -149,9 +168,7 @@ class PlanDialog(FormDialog):
             )
             self.form.addRow("T&hemes (one a line):", self.themes)
         if note:
-            label = QLabel(note)
-            label.setWordWrap(True)
-            self.form.addRow(label)
+            self.note(note)
         self.finish_form()
 
     def values(self) -> dict[str, Any]:
@@ -169,8 +186,17 @@ class PlanDialog(FormDialog):
 class SignOffDialog(FormDialog):
     ok_text = "&Sign off"
 
-    def __init__(self, plan_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, plan_name: str, parent: QWidget | None = None, earlier: Sequence[str] = ()
+    ) -> None:
         super().__init__(f"Sign off {plan_name}", parent)
+        if earlier:
+            self.note(
+                "Already signed off by "
+                + "; ".join(earlier)
+                + ". Saving this adds another sign-off beside it.",
+                above=True,
+            )
         self.who = named(QLineEdit(), "Name of the person signing off")
         self.role = named(QLineEdit(), "Their role")
         self.role.setPlaceholderText("e.g. Director of Children's Services")
@@ -178,17 +204,15 @@ class SignOffDialog(FormDialog):
         self.signed_on.set_limits(
             latest=clock.today(), too_late="A plan cannot be signed off later than today."
         )
-        self.note = named(QLineEdit(), "Note")
+        self.note_box = named(QLineEdit(), "Note")
         self.form.addRow("&Name:", self.who)
         self.form.addRow("&Role:", self.role)
         self.form.addRow("Signed off &on:", self.signed_on)
-        self.form.addRow("N&ote:", self.note)
-        explain = QLabel(
-            "Changes made after sign-off are still allowed; each is marked "
-            "✱ in the plan and in its history."
+        self.form.addRow("No&te:", self.note_box)
+        self.note(
+            "Changes to the plan made after sign-off are still allowed; each is marked ✱ in the "
+            "plan and in its history. Updates on progress are not changes to the plan."
         )
-        explain.setWordWrap(True)
-        self.form.addRow(explain)
         self.finish_form()
 
     def values(self) -> dict[str, Any]:
@@ -196,7 +220,7 @@ class SignOffDialog(FormDialog):
             "name": self.who.text(),
             "role": self.role.text(),
             "signed_on": self.signed_on.date(),
-            "note": self.note.text(),
+            "note": self.note_box.text(),
         }
 
 
@@ -261,12 +285,30 @@ class ActionDialog(FormDialog):
         fill_owners(self.owner, owners, None)
         self.when = named(QLineEdit(), "When")
         self.when.setPlaceholderText("a date, or a quarter such as Q2 2027")
+        # What was understood, said as it is typed: a quarter is of the financial year.
+        self.when_said = QLabel("No date yet (a quarter is of the financial year: Q1 is Apr–Jun)")
+        self.when_said.setWordWrap(True)
+        self.when.textChanged.connect(self._when_typed)
         self.form.addRow("&You said:", self.you_said)
         self.form.addRow("&We will:", self.we_will)
         self.form.addRow("W&ho:", self.owner)
-        self.form.addRow("W&hen:", self.when)
+        self.form.addRow("Wh&en:", self.when)
+        self.form.addRow("", self.when_said)
         self.finish_form()
         self.we_will.setFocus()
+
+    def _when_typed(self, text: str) -> None:
+        try:
+            due_on, quarter = vocab.parse_when(text)
+        except vocab.PlanError as exc:
+            self.when_said.setText(f"⚠ {exc}")
+        else:
+            self.when_said.setText(
+                f"Understood: {vocab.when_text(due_on, quarter)}"
+                if due_on
+                else "No date yet (a quarter is of the financial year: Q1 is Apr–Jun)"
+            )
+        self.when.setAccessibleDescription(self.when_said.text())
 
     def values(self) -> dict[str, Any]:
         vocab.parse_when(self.when.text())  # said here, before saving
@@ -287,9 +329,7 @@ class UpdateDialog(FormDialog):
 
     def __init__(self, action: str, status: str, parent: QWidget | None = None) -> None:
         super().__init__("Add an update", parent)
-        about = QLabel(f"To: {action}")
-        about.setWordWrap(True)
-        self.form.addRow(about)
+        self.note(f"To: {action}", above=True)
         self.text = text_box("What has happened")
         self.status = status_combo("Status after this update (keys 1 to 5)", numbered=True)
         choose(self.status, status)
@@ -343,13 +383,10 @@ class ReviewDialog(FormDialog):
             self.form.addRow(f"{label}:", spin)
         self.comments = text_box("Young people's comments on the plan as a whole", 4)
         self.form.addRow("Young people's &comments on the plan:", self.comments)
-        after = QLabel(
+        self.note(
             "Then the review walks the plan action by action: type an update, choose a status "
-            "(keys 1–5), Enter saves and moves on, Esc ends."
+            "(Alt+1 to Alt+5), Enter saves and moves on, Esc ends."
         )
-        after.setWordWrap(True)
-        after.setTextFormat(Qt.TextFormat.PlainText)
-        self.form.addRow(after)
         self.finish_form()
 
     def values(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -93,6 +93,8 @@ class ReviewPass(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Problem")
         form = QFormLayout()
+        # Labels above their fields: at large type side by side they squeezed the update box.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow("&What has happened:", self.text)
         form.addRow("&Status (1–5):", self.status)
         form.addRow("&Young people said:", self.comment)
@@ -111,9 +113,12 @@ class ReviewPass(QDialog):
         self.back_button.clicked.connect(lambda: self.go(self.position - 1))
         self.skip_button.clicked.connect(lambda: self.go(self.position + 1))
         self.end_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        for b in (self.back_button, self.skip_button, self.save_button, self.end_button):
-            buttons.addWidget(b)
+        # Two by two, so at large type no button runs off the screen's edge.
+        buttons = QGridLayout()
+        for n, b in enumerate(
+            (self.save_button, self.skip_button, self.back_button, self.end_button)
+        ):
+            buttons.addWidget(b, n // 2, n % 2)
         hint = QLabel(
             "Enter saves and moves on (Shift+Enter for a new line) · Alt+1 to Alt+5 choose the "
             "status · Ctrl+→ skip · Ctrl+← back · Esc ends"
@@ -137,7 +142,7 @@ class ReviewPass(QDialog):
             ("Ctrl+Left", lambda: self.go(self.position - 1)),
         ):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         self.go(0)
 
     def _status_key(self, status: str) -> None:

@@ -99,7 +99,7 @@ class AttentionStrip(QWidget):
         )
         themes = "; ".join(f"{title} {share.text}" for title, share in seen.share_by_theme)
         share = (
-            f"{review}. Young people help deliver {seen.share.text} of the actions "
+            f"{review}. Young people take part in {seen.share.text} of the actions "
             f"({seen.published_share_text})."
         )
         if themes:
