@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from nbdesk.common.dates import format_day
 from nbdesk.feedback.results import (
-    SMALL_BASE,
     FindingChange,
     FindingView,
     RoundResultView,
@@ -15,7 +14,7 @@ from nbdesk.feedback.results import (
 )
 from nbdesk.survey.rounds import get_round
 
-SMALL_BASE_WORDS = f"⚠ small base (under {SMALL_BASE}): never printed"
+SMALL_BASE_WORDS = "⚠ small base: never printed"
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -33,15 +33,18 @@ from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
 from nbdesk.ui.survey.register_tab import RegisterTab
+from nbdesk.ui.survey.results_tab import ResultsTab
 
 # Which tabs show each kind of change.
 SHOWN_BY = {
-    "register": ("register", "contacts", "dashboard"),
-    "rounds": ("contacts", "dashboard"),
-    "members": ("contacts", "dashboard"),
+    "register": ("register", "contacts", "dashboard", "results"),  # names in quotes
+    "rounds": ("contacts", "dashboard", "results"),
+    "members": ("contacts", "dashboard", "results"),
     "contacts": ("contacts", "dashboard"),
-    "completions": ("contacts", "dashboard"),
+    "completions": ("contacts", "dashboard", "results"),  # nbdesk's confirmed count
+    "feedback": ("results",),
 }
+ALL_TABS = {"register", "contacts", "dashboard", "results"}
 
 
 class SurveySection(Section):
@@ -72,11 +75,13 @@ class SurveySection(Section):
         self.register_tab = RegisterTab(self)
         self.contacts_tab = ContactsTab(self)
         self.dashboard_tab = DashboardTab(self)
+        self.results_tab = ResultsTab(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Survey outreach views")
         self.tabs.addTab(self.contacts_tab, "Contacts and &who next")
         self.tabs.addTab(self.register_tab, "Re&gister")
         self.tabs.addTab(self.dashboard_tab, "Das&hboard")
+        self.tabs.addTab(self.results_tab, "Results and &priorities")
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said above the tabs where a small screen still shows it.
         self.message = QLabel()
@@ -97,14 +102,14 @@ class SurveySection(Section):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.rounds: list[RoundSummary] = []
-        self._stale = {"register", "contacts", "dashboard"}
+        self._stale = set(ALL_TABS)
         self.setFocusProxy(self.tabs)
 
     # The file and its rounds ------------------------------------------------------------------
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
-        self._stale = {"register", "contacts", "dashboard"}
+        self._stale = set(ALL_TABS)
         self.load_rounds()
 
     def on_changes(self, changes: Changes) -> None:
@@ -153,7 +158,7 @@ class SurveySection(Section):
     def _round_chosen(self, *_: object) -> None:
         self._update_buttons()
         current = self.current_round()
-        self._stale |= {"contacts", "dashboard"}
+        self._stale |= {"contacts", "dashboard", "results"}
         if current is not None and self.ops is not None:
             self.ops.read(
                 self,
@@ -190,6 +195,7 @@ class SurveySection(Section):
             self.register_tab: "register",
             self.contacts_tab: "contacts",
             self.dashboard_tab: "dashboard",
+            self.results_tab: "results",
         }[self.tabs.currentWidget()]
 
     def _tab_shown(self, *_: object) -> None:
