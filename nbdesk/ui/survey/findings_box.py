@@ -39,7 +39,12 @@ from nbdesk.feedback.results import (
 from nbdesk.feedback.words import base_words, comparison, points_words
 from nbdesk.ui.file_dialogs import ask_open_path
 from nbdesk.ui.survey.common import labelled_button, table_view
-from nbdesk.ui.survey.results_tab import problem_label, say_problem, wrapped
+from nbdesk.ui.survey.results_tab import (
+    problem_label,
+    rows_follow_width,
+    say_problem,
+    wrapped,
+)
 from nbdesk.ui.table_models import RIGHT, ROW_ROLE, Column, ListModel
 
 if TYPE_CHECKING:
@@ -104,7 +109,7 @@ class FindingsBox(QGroupBox):
         self.round_id: int | None = None
         self.model: ListModel[Shown] = ListModel(BASE_COLUMNS, self)
         self.view = table_view(self.model, "This round's findings")
-        self.view.setWordWrap(True)
+        rows_follow_width(self.view)
         self.import_button = labelled_button("Import &findings…", "Import findings from a sheet")
         self.import_button.setToolTip(
             "A .csv or .xlsx with the columns Domain, Finding, Percent, Base"
@@ -253,10 +258,6 @@ class FindingsBox(QGroupBox):
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(column, mode)
-        self.view.resizeRowsToContents()
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
         self.view.resizeRowsToContents()
 
     def current(self) -> Shown | None:

@@ -43,7 +43,12 @@ from nbdesk.feedback.priorities import (
 )
 from nbdesk.ui.survey.common import labelled_button, table_view
 from nbdesk.ui.survey.findings_box import confirm
-from nbdesk.ui.survey.results_tab import problem_label, say_problem, wrapped
+from nbdesk.ui.survey.results_tab import (
+    problem_label,
+    rows_follow_width,
+    say_problem,
+    wrapped,
+)
 from nbdesk.ui.table_models import RIGHT, ROW_ROLE, Column, ListModel
 
 if TYPE_CHECKING:
@@ -105,6 +110,7 @@ def stretch_column(view: Any, stretched: int) -> None:
             else QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(column, mode)
+    rows_follow_width(view)
 
 
 def ask_quote_text(parent: QWidget, text: str) -> str | None:
@@ -120,11 +126,15 @@ def ask_quote_text(parent: QWidget, text: str) -> str | None:
     return dialog.textValue()
 
 
+def quotes_words(theme: ThemeRow) -> str:
+    held = any(q.names for q in theme.quotes)
+    return f"{len(theme.quotes)}{' ⚠ one holds a name' if held else ''}"
+
+
 THEME_COLUMNS: list[Column[ThemeRow]] = [
     Column("Theme", lambda t: t.name),
     Column("Named by", lambda t: str(t.count), sort=lambda t: t.count, align=RIGHT),
-    Column("Quotes", lambda t: str(len(t.quotes)), sort=lambda t: len(t.quotes), align=RIGHT),
-    Column("Check", lambda t: "⚠ a quote holds a name" if any(q.names for q in t.quotes) else ""),
+    Column("Quotes", quotes_words, sort=lambda t: len(t.quotes)),
 ]
 QUOTE_COLUMNS: list[Column[QuoteRow]] = [
     Column("Month", lambda q: q.quote.month),
@@ -142,6 +152,7 @@ class PrioritiesBox(QWidget):
         self.warned: tuple[int, str] | None = None  # the quote the warning is about, and its text
         self.themes: ListModel[ThemeRow] = ListModel(THEME_COLUMNS, self)
         self.theme_view = table_view(self.themes, "Priority themes", sortable=False)
+        self.theme_view.setWordWrap(True)
         self.theme_view.selectionModel().currentRowChanged.connect(lambda *_: self._theme_chosen())
         self.new_theme = QLineEdit()
         self.new_theme.setAccessibleName("New theme")
@@ -252,8 +263,8 @@ class PrioritiesBox(QWidget):
             )
         )
         layout = QHBoxLayout(self)
-        layout.addWidget(themes_box, 2)
-        layout.addWidget(self.quotes_box, 3)
+        layout.addWidget(themes_box, 1)
+        layout.addWidget(self.quotes_box, 1)
 
     # Reading ----------------------------------------------------------------------------------
 
@@ -280,6 +291,7 @@ class PrioritiesBox(QWidget):
         keep, self.keep_theme = self.keep_theme, None
         quote_row = self.quote_view.currentIndex().row()
         self.themes.set_rows(rows)
+        self.theme_view.resizeRowsToContents()
         index = next((i for i, r in enumerate(rows) if r.id == keep), 0 if rows else -1)
         if index >= 0:
             self.theme_view.setCurrentIndex(self.themes.index(index, 0))

@@ -11,14 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +53,26 @@ def say_problem(label: QLabel, text: str) -> None:
     label.setText(f"⚠ {text}" if text else "")
     label.setAccessibleName(text)
     label.setVisible(bool(text))
+
+
+class _RowsFollowWidth(QObject):
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            # After the header has stretched its columns to the new width.
+            QTimer.singleShot(0, self.view.resizeRowsToContents)
+        return False
+
+
+def rows_follow_width(view: QTableView) -> None:
+    """A table whose words wrap: its rows grow to the lines they need whenever it is resized
+    (at a large font a theme or a quote takes two or three lines rather than being cut short)."""
+    view.setWordWrap(True)
+    view.viewport().installEventFilter(_RowsFollowWidth(view))
+    view.horizontalHeader().sectionResized.connect(lambda *_: view.resizeRowsToContents())
 
 
 def wrapped(text: str = "") -> QLabel:
@@ -87,25 +109,30 @@ class CountsBox(QGroupBox):
         self.against.setAccessibleName("Official counts beside nbdesk's confirmations")
         self.against.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.problem = problem_label()
-        # In a grid across the page, so the findings below keep the page's width. The labels sit
-        # above their fields, which then wrap to the width there is at any font size.
+        # In a grid across the page, so the findings below keep the page's width, the labels
+        # above their fields and the note on a row of its own, so it fits at any font size.
         grid = QGridLayout()
         for column, (text, field) in enumerate(
             (
                 ("&Invited:", self.invited),
                 ("Co&mpleted:", self.completed),
                 ("Recei&ved on:", self.received),
-                ("Note:", self.note),
             )
         ):
             label = QLabel(text)
             label.setBuddy(field)
             grid.addWidget(label, 0, column)
             grid.addWidget(field, 1, column, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.save_button, 1, 4, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(3, 1)
+        grid.addWidget(self.save_button, 1, 3, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(4, 1)
+        note = QHBoxLayout()
+        note_label = QLabel("Note:")
+        note_label.setBuddy(self.note)
+        note.addWidget(note_label)
+        note.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addLayout(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.against)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter in any field saves
