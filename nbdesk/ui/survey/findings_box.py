@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -110,6 +110,9 @@ class FindingsBox(QGroupBox):
         self.model: ListModel[Shown] = ListModel(BASE_COLUMNS, self)
         self.view = table_view(self.model, "This round's findings")
         rows_follow_width(self.view)
+        self.view.viewport().installEventFilter(self)
+        # A few rows always show: at a large font the section scrolls rather than squash them.
+        self.view.setMinimumHeight(self.view.fontMetrics().height() * 12)
         self.import_button = labelled_button("Import &findings…", "Import findings from a sheet")
         self.import_button.setToolTip(
             "A .csv or .xlsx with the columns Domain, Finding, Percent, Base"
@@ -247,18 +250,34 @@ class FindingsBox(QGroupBox):
                     self.view.setCurrentIndex(self.model.index(row, 0))
 
     def _size_columns(self) -> None:
-        # Every column as wide as its words, but the finding itself, which takes what is left
-        # and wraps: nothing runs off the right edge.
+        """The figures as wide as their words, the domain at most a fifth of the table and the
+        base's small-base words wrapped under its number; the finding takes the rest and wraps,
+        but keeps room for a few words at any font size (the table then scrolls sideways rather
+        than squeeze it to a sliver)."""
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
+        metrics = self.view.fontMetrics()
+        room = self.view.viewport().width()
+        widths: dict[int, int] = {}
         for column in range(self.model.columnCount()):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if column == 1
-                else QHeaderView.ResizeMode.ResizeToContents
-            )
-            header.setSectionResizeMode(column, mode)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            if column == 1:
+                continue
+            needed = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            if column == 0:
+                needed = min(needed, room // 5)
+            if column == 3:
+                needed = min(needed, metrics.horizontalAdvance("⚠ small base:") + 16)
+            widths[column] = needed
+        widths[1] = max(room - sum(widths.values()), 16 * metrics.averageCharWidth())
+        for column, width in widths.items():
+            self.view.setColumnWidth(column, width)
         self.view.resizeRowsToContents()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._size_columns)
+        return False
 
     def current(self) -> Shown | None:
         index = self.view.currentIndex()

@@ -111,6 +111,7 @@ def stretch_column(view: Any, stretched: int) -> None:
         )
         header.setSectionResizeMode(column, mode)
     rows_follow_width(view)
+    view.setMinimumHeight(view.fontMetrics().height() * 10)
 
 
 def ask_quote_text(parent: QWidget, text: str) -> str | None:
