@@ -120,7 +120,8 @@ class CountsBox(QGroupBox):
             )
         ):
             label = QLabel(text)
-            label.setBuddy(field)
+            # A date field takes no focus itself: its text box is the buddy.
+            label.setBuddy(field.edit if isinstance(field, DateField) else field)
             grid.addWidget(label, 0, column)
             grid.addWidget(field, 1, column, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.save_button, 1, 3, Qt.AlignmentFlag.AlignTop)
@@ -135,6 +136,9 @@ class CountsBox(QGroupBox):
         layout.addLayout(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.against)
+        # Tab goes as the eye reads: the counts, the day, the note, then Save.
+        QWidget.setTabOrder(self.received.edit, self.note)
+        QWidget.setTabOrder(self.note, self.save_button)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter in any field saves
             shortcut = QShortcut(QKeySequence(key), self, activated=self.save)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
