@@ -20,7 +20,16 @@ if TYPE_CHECKING:
     from nbdesk.storage import Database
 
 # Each names a module in nbdesk.cli with `register(subparsers)`.
-COMMAND_MODULES = ["core", "framework", "assessment", "survey", "returns", "plan", "security"]
+COMMAND_MODULES = [
+    "core",
+    "framework",
+    "assessment",
+    "survey",
+    "returns",
+    "plan",
+    "security",
+    "feedback",
+]
 
 
 class CommandError(Exception):

@@ -37,8 +37,7 @@ def register(subparsers: Any) -> None:
     )
     load.set_defaults(func=run_register_import)
 
-    rnd = subparsers.add_parser("round", help="survey rounds")
-    rnd_actions = rnd.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rnd_actions = command_group(subparsers, "round", "survey rounds")
     opening = rnd_actions.add_parser(
         "open", help="open a round: fixes who is eligible (aged 16 to 25 on the opening day)"
     )

@@ -26,9 +26,15 @@ Step = Callable[[Session, str, random.Random], None]
 
 
 def _steps() -> list[Step]:
-    from nbdesk.demo import assessments, frameworks, plans, survey
+    from nbdesk.demo import assessments, feedback, frameworks, plans, survey
 
-    return [frameworks.populate, assessments.populate, survey.populate, plans.populate]
+    return [
+        frameworks.populate,
+        assessments.populate,
+        survey.populate,
+        plans.populate,
+        feedback.populate,
+    ]
 
 
 def create_demo(

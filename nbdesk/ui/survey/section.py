@@ -12,10 +12,11 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,15 +34,18 @@ from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
 from nbdesk.ui.survey.register_tab import RegisterTab
+from nbdesk.ui.survey.results_tab import ResultsTab
 
 # Which tabs show each kind of change.
 SHOWN_BY = {
-    "register": ("register", "contacts", "dashboard"),
-    "rounds": ("contacts", "dashboard"),
-    "members": ("contacts", "dashboard"),
+    "register": ("register", "contacts", "dashboard", "results"),  # names in quotes
+    "rounds": ("contacts", "dashboard", "results"),
+    "members": ("contacts", "dashboard", "results"),
     "contacts": ("contacts", "dashboard"),
-    "completions": ("contacts", "dashboard"),
+    "completions": ("contacts", "dashboard", "results"),  # nbdesk's confirmed count
+    "feedback": ("results",),
 }
+ALL_TABS = {"register", "contacts", "dashboard", "results"}
 
 
 class SurveySection(Section):
@@ -61,22 +65,28 @@ class SurveySection(Section):
         self.close_button.clicked.connect(self.toggle_closed)
         self.notify_button.clicked.connect(self.notify_list)
         self.erase_button.clicked.connect(self.erase)
-        bar = QHBoxLayout()
-        round_label = QLabel("&Round:")
-        round_label.setBuddy(self.round)
-        bar.addWidget(round_label)
-        bar.addWidget(self.round, 1)
-        for b in (self.open_button, self.close_button, self.notify_button, self.erase_button):
-            bar.addWidget(b)
+        self.round_label = QLabel("&Round:")
+        self.round_label.setBuddy(self.round)
+        self.bar = QGridLayout()
+        self.bar_buttons = (
+            self.open_button,
+            self.close_button,
+            self.notify_button,
+            self.erase_button,
+        )
+        self._bar_columns = 0
+        self._arrange_bar(len(self.bar_buttons))
 
         self.register_tab = RegisterTab(self)
         self.contacts_tab = ContactsTab(self)
         self.dashboard_tab = DashboardTab(self)
+        self.results_tab = ResultsTab(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Survey outreach views")
         self.tabs.addTab(self.contacts_tab, "Contacts and &who next")
         self.tabs.addTab(self.register_tab, "Re&gister")
         self.tabs.addTab(self.dashboard_tab, "Das&hboard")
+        self.tabs.addTab(self.results_tab, "Results and &priorities")
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said above the tabs where a small screen still shows it.
         self.message = QLabel()
@@ -84,12 +94,12 @@ class SurveySection(Section):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(heading)
-        inner.addLayout(bar)
+        inner.addLayout(self.bar)
         inner.addWidget(self.message)
         inner.addWidget(self.tabs, 1)
         # On a small laptop screen (or with large system fonts) the section scrolls rather than
         # forcing the window to grow past the screen.
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -97,14 +107,48 @@ class SurveySection(Section):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.rounds: list[RoundSummary] = []
-        self._stale = {"register", "contacts", "dashboard"}
+        self._stale = set(ALL_TABS)
         self.setFocusProxy(self.tabs)
+
+    def _arrange_bar(self, columns: int) -> None:
+        """The round and its buttons in one row when they fit, else the buttons in rows under
+        the round (large font sizes), so none runs off the right edge."""
+        if columns == self._bar_columns:
+            return
+        self._bar_columns = columns
+        for widget in (self.round_label, self.round, *self.bar_buttons):
+            self.bar.removeWidget(widget)
+        self.bar.addWidget(self.round_label, 0, 0)
+        wide = columns == len(self.bar_buttons)
+        self.bar.addWidget(self.round, 0, 1, 1, 1 if wide else columns + 1)
+        for number, button in enumerate(self.bar_buttons):
+            row, column = (0, 2 + number) if wide else (1 + number // columns, 1 + number % columns)
+            self.bar.addWidget(button, row, column)
+        stretched = 1 if wide else columns + 1
+        for column in range(2 + len(self.bar_buttons)):
+            self.bar.setColumnStretch(column, 1 if column == stretched else 0)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        # The section's own width: the scroll area inside may not have been laid out yet.
+        room = self.width() - 60
+        spacing = max(self.bar.horizontalSpacing(), 0)
+        widths = sorted(b.sizeHint().width() + spacing for b in self.bar_buttons)
+        label = self.round_label.sizeHint().width() + spacing
+        combo = 12 * self.fontMetrics().averageCharWidth()
+        if label + combo + sum(widths) <= room:
+            columns = len(widths)
+        else:
+            columns = len(widths) - 1
+            while columns > 1 and label + sum(widths[-columns:]) > room:
+                columns -= 1
+        self._arrange_bar(columns)
 
     # The file and its rounds ------------------------------------------------------------------
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
-        self._stale = {"register", "contacts", "dashboard"}
+        self._stale = set(ALL_TABS)
         self.load_rounds()
 
     def on_changes(self, changes: Changes) -> None:
@@ -153,7 +197,7 @@ class SurveySection(Section):
     def _round_chosen(self, *_: object) -> None:
         self._update_buttons()
         current = self.current_round()
-        self._stale |= {"contacts", "dashboard"}
+        self._stale |= {"contacts", "dashboard", "results"}
         if current is not None and self.ops is not None:
             self.ops.read(
                 self,
@@ -190,10 +234,18 @@ class SurveySection(Section):
             self.register_tab: "register",
             self.contacts_tab: "contacts",
             self.dashboard_tab: "dashboard",
+            self.results_tab: "results",
         }[self.tabs.currentWidget()]
 
     def _tab_shown(self, *_: object) -> None:
         widget: Any = self.tabs.currentWidget()
+        # Only the tab on screen sets how narrow the section may be: a wide hidden tab (the
+        # contacts list beside its panel) must not push the one shown off the right edge at
+        # large font sizes.
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            policy = QSizePolicy.Policy.Preferred if page is widget else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
         name = self._current_name()
         if name in self._stale and self.ops is not None:
             self._stale.discard(name)
