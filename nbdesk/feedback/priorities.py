@@ -144,8 +144,11 @@ def names_in(session: Session, text: str) -> tuple[str, ...]:
     names = _register_names(session)
     found: list[str] = []
     for word in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text):
-        if word.lower() in names and word not in found:
-            found.append(word)
+        # "Amelia's" and "Okonkwo-Smith" hold a name as much as "Amelia" does.
+        parts = {word, *re.split(r"['’-]", word)}
+        hit = next((p for p in sorted(parts, key=len, reverse=True) if p.lower() in names), None)
+        if hit is not None and hit not in found:
+            found.append(hit)
     return tuple(found)
 
 

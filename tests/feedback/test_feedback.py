@@ -133,9 +133,11 @@ def test_quotes_are_anonymous_and_register_names_are_warned(db: Database) -> Non
         plain = pri.add_quote(session, second, housing, "Help with deposits", month="11/2026")
         named = pri.add_quote(session, second, housing, "Ask amelia what happened to her flat")
         short = pri.add_quote(session, second, housing, "Jo said it too")
+        owned = pri.add_quote(session, second, housing, "Brandon's PA never rang back")
     assert plain.value.names_found == ()
     assert named.value.names_found == ("amelia",)
     assert short.value.names_found == ()  # too short a name to tell from a word
+    assert owned.value.names_found == ("Brandon",)
     with db.session() as session:
         [row] = pri.tally(session, second)
     assert (row.theme, row.count) == ("Somewhere safe to live", 14)
