@@ -389,18 +389,24 @@ def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None
             bulk.execute(insert(PlanReview), reviews)
         review_ids = session.scalars(select(PlanReview.id).where(PlanReview.plan_id == plan)).all()
         span = max(1, (today - start).days)
-        updates = [
-            {
-                "action_id": action_id,
-                "written_on": start + timedelta(days=rng.randint(0, span)),
-                "text": f"Fictional progress note {n + 1}.",
-                "status": rng.choice(vocab.STATUSES),
-                "review_id": rng.choice(review_ids) if review_ids and rng.random() < 0.2 else None,
-                "young_people_comment": "Fictional comment." if rng.random() < 0.1 else "",
-            }
-            for action_id in action_ids
-            for n in range(UPDATES_PER_ACTION)
-        ]
+        updates = []
+        for action_id, action in zip(action_ids, rows, strict=True):
+            days = sorted(rng.randint(0, span) for _ in range(UPDATES_PER_ACTION))
+            for n, day in enumerate(days):
+                # The newest update leaves the action in the status it has, as a real one would.
+                last = n == len(days) - 1
+                updates.append(
+                    {
+                        "action_id": action_id,
+                        "written_on": start + timedelta(days=day),
+                        "text": f"Fictional progress note {n + 1}.",
+                        "status": action["status"] if last else rng.choice(vocab.OPEN_STATUSES),
+                        "review_id": (
+                            rng.choice(review_ids) if review_ids and rng.random() < 0.2 else None
+                        ),
+                        "young_people_comment": "Fictional comment." if rng.random() < 0.1 else "",
+                    }
+                )
         bulk.execute(insert(PlanUpdate), updates)
         citations = []
         if assessment is not None and statement_ids:

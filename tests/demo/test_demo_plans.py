@@ -82,6 +82,8 @@ def test_the_large_plans_are_inserted_in_bulk(tmp_path: Path, clock) -> None:  #
     db.close()
     assert (len(summaries), actions, updates) == (3, 200, 2000)
     assert len(view.actions) == 120 and sum(len(a.updates) for a in view.actions) == 1200
+    # Each action is in the status its newest update left it in, as in a real plan.
+    assert all(a.latest_update and a.latest_update.status == a.status for a in view.actions)
     assert all("fictional" in p.name for p in summaries)
     assert view.summary.starts_on == vocab.add_months(date(2027, 5, 3), -6)
     # 2,000 updates and 200 actions in a hundred statements or so, not one each.
