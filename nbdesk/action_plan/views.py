@@ -392,7 +392,8 @@ def citing_actions(session: Session, assessment_id: int) -> dict[int, list[Citin
         .join(ActionPlan, ActionPlan.id == PlanTheme.plan_id)
         .where(
             (PlanCitation.assessment_id == assessment_id) | PlanCitation.assessment_id.is_(None),
-            PlanCitation.round_id.is_(None),
+            # Only statements and areas: rounds, findings and priorities are not the assessment's.
+            PlanCitation.statement_id.is_not(None) | PlanCitation.area_id.is_not(None),
         )
         .order_by(ActionPlan.starts_on, PlanTheme.position, PlanAction.position)
     ).all()

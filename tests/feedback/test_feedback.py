@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from nbdesk.action_plan import actions as act
 from nbdesk.action_plan.plans import create_plan
-from nbdesk.action_plan.views import read_plan, unanswered
+from nbdesk.action_plan.views import citing_actions, read_plan, unanswered
 from nbdesk.feedback import priorities as pri
 from nbdesk.feedback.results import (
     FindingRow,
@@ -192,6 +192,8 @@ def test_actions_cite_findings_and_priorities_and_what_is_unanswered(db: Databas
         labels = [c.label for c in read_plan(session, plan).actions[0].citations]
         left = unanswered(session, plan, [ids["Time 1"]])
         sent = list_feedback(session, plan)
+        # The self-assessment's list of citing actions skips findings and priorities.
+        assert citing_actions(session, 1) == {}
     assert labels == [
         "Finding: Safety: Did not feel safe — 32% of 240",
         "Young people's priority: Money",

@@ -116,7 +116,7 @@ class PlanCommands(Section):
     def revise_plan(self) -> None:
         if self.plan is None:
             return
-        earlier = self.plan.summary
+        copied, earlier = self.plan, self.plan.summary
         dialog = PlanDialog(
             f"Revise {earlier.name}",
             self,
@@ -129,9 +129,20 @@ class PlanCommands(Section):
 
         def save(v: dict[str, Any]) -> None:
             v.pop("themes")
+            # Dates are copied as they were: say how many now fall before the new plan starts.
+            early = sum(
+                1
+                for a in copied.actions
+                if a.is_open and a.due_on is not None and a.due_on < v["starts_on"]
+            )
+            check = (
+                f" {early} open action(s) are due before it starts: check their When."
+                if early
+                else ""
+            )
             self.write(
                 lambda session: plans.revise_plan(session, earlier.id, **v),
-                f"Created {v['name'].strip()} from {earlier.name}.",
+                f"Created {v['name'].strip()} from {earlier.name}.{check}",
                 dialog=dialog,
                 then=lambda done: self.load(done.value),
                 title="Revising the plan",

@@ -77,10 +77,7 @@ class StatementActionDialog(FormDialog):
     def __init__(self, statement: Cited, choices: Choices, parent: QWidget | None = None):
         super().__init__(f"New action for statement {statement.reference}", parent)
         self.choices = choices
-        about = QLabel(f"It will cite statement {statement.reference}: {statement.text}")
-        about.setWordWrap(True)
-        about.setTextFormat(Qt.TextFormat.PlainText)
-        self.form.addRow(about)
+        self.note(f"It will cite statement {statement.reference}: {statement.text}", above=True)
         self.plan = named(QComboBox(), "Plan")
         for p in choices.plans:
             self.plan.addItem(p.name, p.id)
@@ -95,8 +92,9 @@ class StatementActionDialog(FormDialog):
         self.when.setPlaceholderText("a date, or a quarter such as Q2 2027")
         self.form.addRow("&Plan:", self.plan)
         self.form.addRow("&Theme:", self.theme)
-        self.form.addRow("&We will:", self.we_will)
+        # The same order as every other new action: what young people said, then the answer.
         self.form.addRow("&You said:", self.you_said)
+        self.form.addRow("&We will:", self.we_will)
         self.form.addRow("W&ho:", self.owner)
         self.form.addRow("Whe&n:", self.when)
         self.plan.currentIndexChanged.connect(self._plan_chosen)

@@ -116,6 +116,8 @@ class Filters(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.show_combo = QComboBox()
+        # As wide as its longest choice: "Drifting (no update for 90 days)" must be read whole.
+        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.show_combo.setAccessibleName("Show which actions")
         self.owner = QComboBox()
         self.owner.setAccessibleName("Show the actions of")
