@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +38,7 @@ from nbdesk.common.changes import Changes
 from nbdesk.common.dates import format_day
 from nbdesk.ui.action_plan.commands import PlanCommands
 from nbdesk.ui.action_plan.detail import ActionPanel
-from nbdesk.ui.action_plan.model import CHANGED_MARK, ROW_ROLE, PlanModel
+from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
 
@@ -135,30 +135,36 @@ class ActionPlanSection(PlanCommands):
             footer.addWidget(b)
 
         self.model = PlanModel(self)
-        self.tree = QTreeView()
-        self.tree.setModel(self.model)
-        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
-        self.tree.setAccessibleName("Actions by theme")
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setAllColumnsShowFocus(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setItemsExpandable(False)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setIndentation(self.fontMetrics().averageCharWidth() * 2)
-        header = self.tree.header()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.table.setAccessibleName("Actions by theme")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as from any list
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(False)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height: nothing measured
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 2)
+        header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
         char = self.fontMetrics().averageCharWidth()
         for column, width in enumerate((14, 28, 12, 19, 14, 14)):
-            self.tree.setColumnWidth(column, char * width)
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self.tree.activated.connect(lambda _index: self.edit_chosen())
+            self.table.setColumnWidth(column, char * width)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda _index: self.edit_chosen())
 
         self.panel = ActionPanel(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -193,17 +199,17 @@ class ActionPlanSection(PlanCommands):
             ("Ctrl+T", self.new_theme),
             ("Ctrl+R", self.start_review),
             (QKeySequence.StandardKey.Undo, self.undo),
-            ("Ctrl+L", self.tree.setFocus),
+            ("Ctrl+L", self.table.setFocus),
             ("Alt+Shift+Up", lambda: self.move_chosen(-1)),
             ("Alt+Shift+Down", lambda: self.move_chosen(1)),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_chosen)
-        self.setFocusProxy(self.tree)
+        self.setFocusProxy(self.table)
         self.show_read(PlanRead([], None, None))
 
     def showEvent(self, event: Any) -> None:
@@ -315,10 +321,9 @@ class ActionPlanSection(PlanCommands):
         """Fill the table from the plan held, keep the chosen row, and show it beside."""
         today = clock.today()
         self.model.set_plan(self.plan, today, self.filters.test(today))
-        for row, theme in enumerate(self.model.themes):
-            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-            del theme
-        self.tree.expandAll()
+        self.table.clearSpans()
+        for row in self.model.theme_rows:  # a theme's name runs across the columns
+            self.table.setSpan(row, 0, 1, len(COLUMNS))
         total = len(self.plan.actions) if self.plan else 0
         self.filters.count.setText(self.filters.describe(len(self.model.actions_in_order()), total))
         index = QModelIndex()
@@ -326,12 +331,11 @@ class ActionPlanSection(PlanCommands):
             index = self.model.index_of_action(self.keep_action)
         if not index.isValid() and self.keep_theme is not None:
             index = self.model.index_of_theme(self.keep_theme)
-        if not index.isValid() and self.model.rowCount():
-            first = self.model.index(0, 0)
-            child = self.model.index(0, 1, first)
-            index = child if child.isValid() else first
+        if not index.isValid() and self.model.rowCount():  # the first action, else the first theme
+            first = 1 if self.model.shown[0] else 0
+            index = self.model.index(first, WE_WILL if first else 0)
         if index.isValid():
-            self.tree.setCurrentIndex(index)
+            self.table.setCurrentIndex(index)
         self._show_current()
 
     def _refilter(self) -> None:
@@ -340,12 +344,12 @@ class ActionPlanSection(PlanCommands):
     def _strip_filter(self, key: str) -> None:
         self.filters.owner.setCurrentIndex(0)
         self.filters.choose(key)
-        self.tree.setFocus()
+        self.table.setFocus()
 
     # The chosen row ---------------------------------------------------------------------------
 
     def current_row(self) -> ActionView | ThemeView | None:
-        index = self.tree.currentIndex()
+        index = self.table.currentIndex()
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def current_action(self) -> ActionView | None:

@@ -103,7 +103,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     assert section.plan.owners, "the usual partners are listed to choose from"
 
     # Ctrl+T: a third theme, which becomes the chosen row.
-    section.tree.setFocus()
+    section.table.setFocus()
 
     def new_theme(dialog: Any) -> None:
         qtbot.keyClicks(dialog.title_edit, "Being heard")
@@ -163,7 +163,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
         qtbot.keyClicks(dialog.status, "2")
         qtbot.keyClick(dialog.status, Qt.Key.Key_Return)
 
-    section.tree.setFocus()
+    section.table.setFocus()
     answer(qtbot, update)
     key(qtbot, Qt.Key.Key_U, CTRL)
     action = section.current_action()
@@ -321,14 +321,14 @@ def test_a_statement_from_results_becomes_a_cited_action(qtbot, demo_file: Path)
     # Removing the citation from the plan (Delete in the evidence list) clears the line.
     section.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
-    section.tree.setCurrentIndex(section.model.index_of_action(action.id))
+    section.table.setCurrentIndex(section.model.index_of_action(action.id))
     section.panel.tabs.setCurrentIndex(1)
     section.panel.citations.setFocus()
     section.panel.citations.setCurrentRow(0)
     qtbot.keyClick(section.panel.citations, Qt.Key.Key_Delete)
     assert links.line.text().startswith("Actions: none")
-    section.tree.setFocus()
-    qtbot.keyClick(section.tree, Qt.Key.Key_Z, CTRL)
+    section.table.setFocus()
+    qtbot.keyClick(section.table, Qt.Key.Key_Z, CTRL)
     assert links.line.text().startswith("Actions: ○ Quarterly forum")
     results.close()
     section.ops.close()
@@ -381,7 +381,7 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
         section.write(change, "changed")
         settle(qtbot)
         assert section.plan != before, said
-        section.tree.setFocus()
+        section.table.setFocus()
         key(qtbot, Qt.Key.Key_Z, CTRL)
         assert section.message.text().startswith(f"Undone: {said}"), section.message.text()
         assert section.plan == before, said
@@ -400,16 +400,16 @@ def test_moving_and_removing_by_keyboard(qtbot, tmp_path: Path) -> None:  # type
         first = act.add_action(session, homes, "First").value
         second = act.add_action(session, homes, "Second").value
     section = open_section(qtbot, db)
-    section.tree.setFocus()
-    section.tree.setCurrentIndex(section.model.index_of_action(first))
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index_of_action(first))
     key(qtbot, Qt.Key.Key_Down, ALT | Qt.KeyboardModifier.ShiftModifier)
     settle(qtbot)
     assert [a.id for a in plan_named(db, "Plan").themes[0].actions] == [second, first]
     assert section.current_action() is not None and section.current_action().id == first
 
     # An empty theme goes with Delete; one with actions is refused plainly and stays.
-    section.tree.setCurrentIndex(section.model.index_of_theme(plan_named(db, "Plan").themes[2].id))
-    section.tree.setFocus()
+    section.table.setCurrentIndex(section.model.index_of_theme(plan_named(db, "Plan").themes[2].id))
+    section.table.setFocus()
     key(qtbot, Qt.Key.Key_Delete)
     settle(qtbot)
     assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money"]
