@@ -221,6 +221,7 @@ class PlanModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(item, index.column())
         return None
+
     def _tooltip(self, action: ActionView, column: int) -> str:
         full = (
             action.you_said,

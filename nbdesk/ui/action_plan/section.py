@@ -29,9 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.action_plan.attention import attention
-from nbdesk.action_plan.history import can_undo, history
+from nbdesk.action_plan.history import HistoryEntry, can_undo, history
 from nbdesk.action_plan.plans import PlanSummary, list_plans
-from nbdesk.action_plan.views import ActionView, PlanView, ThemeView, read_plan
+from nbdesk.action_plan.views import (
+    LATEST,
+    ActionView,
+    PlanView,
+    ThemeView,
+    UpdateView,
+    read_plan,
+    read_updates,
+)
 from nbdesk.action_plan.vocab import STAGE_LABELS
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
@@ -61,7 +69,10 @@ def read_chosen(session: Any, wanted: int | None) -> PlanRead:
     plan_id = wanted if wanted in ids else (ids[-1] if ids else None)
     if plan_id is None:
         return PlanRead(plans, None, None)
-    return PlanRead(plans, read_plan(session, plan_id, plans), can_undo(session, plan_id))
+    # The table needs each action's latest update only; the chosen one's others are read when
+    # it is chosen.
+    plan = read_plan(session, plan_id, plans, updates=LATEST)
+    return PlanRead(plans, plan, can_undo(session, plan_id))
 
 
 def button(text: str, accessible: str) -> QPushButton:
@@ -378,12 +389,19 @@ class ActionPlanSection(PlanCommands):
         if action is None or self.ops is None or self.plan is None:
             return
         plan_id, action_id = self.plan.summary.id, action.id
-        self.ops.read(
-            self,
-            lambda session: history(session, plan_id, action_id),
-            lambda entries: self.panel.show_history(action_id, entries),
-            key=f"plan-history-{id(self)}",
-        )
+        whole = action.all_updates_read
+
+        def work(session: Any) -> tuple[tuple[UpdateView, ...] | None, list[HistoryEntry]]:
+            updates = None if whole else read_updates(session, plan_id, action_id)
+            return updates, history(session, plan_id, action_id)
+
+        def done(read: tuple[tuple[UpdateView, ...] | None, list[HistoryEntry]]) -> None:
+            updates, entries = read
+            if updates is not None:
+                self.panel.show_updates(action_id, updates)
+            self.panel.show_history(action_id, entries)
+
+        self.ops.read(self, work, done, key=f"plan-history-{id(self)}")
 
     def edit_chosen(self) -> None:
         """F2 (or Enter on a row): an action's fields beside the list; a theme's new name."""

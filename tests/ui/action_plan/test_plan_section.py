@@ -15,6 +15,7 @@ from nbdesk.action_plan.plans import list_plans
 from nbdesk.action_plan.views import PlanView, read_plan
 from nbdesk.common import clock
 from nbdesk.storage import Database
+from nbdesk.ui.action_plan.model import COLUMNS
 from tests.support.qt import settle
 
 pytestmark = pytest.mark.usefixtures("patient")
@@ -416,4 +417,61 @@ def test_moving_and_removing_by_keyboard(qtbot, tmp_path: Path) -> None:  # type
     key(qtbot, Qt.Key.Key_Z, CTRL)
     settle(qtbot)
     assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money", "Empty"]
+    section.ops.close()
+
+
+def test_the_table_by_keyboard_and_the_chosen_actions_updates(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Theme rows across the table, then their actions; arrows move through both; the chosen
+    action shows all its updates though the table read only each action's latest."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes", "Money"]).value
+        homes = read_plan(session, plan_id).themes[0].id
+        first = act.add_action(session, homes, "First").value
+        second = act.add_action(session, homes, "Second").value
+        for words in ("One", "Two", "Three"):
+            act.add_update(session, first, words)
+    section = open_section(qtbot, db)
+    table, model = section.table, section.model
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "Theme 1. Homes — 2 actions",
+        "",
+        "",
+        "Theme 2. Money — 0 actions",
+    ]
+    assert table.columnSpan(0, 0) == len(COLUMNS) and table.columnSpan(1, 0) == 1
+    assert model.index(1, 6).data().endswith(": Three")
+    # The first action is chosen; its three updates are read for the panel.
+    assert section.current_action() is not None and section.current_action().id == first
+    assert section.current_action().update_count == 3
+    panel = section.panel
+    assert [panel.updates.item(i).text().split("\n")[-1] for i in range(3)] == [
+        "Three",
+        "Two",
+        "One",
+    ]
+    assert panel.tabs.tabText(0) == "Updates (3)"
+    table.setFocus()
+    key(qtbot, Qt.Key.Key_Down)
+    assert section.current_action().id == second and panel.tabs.tabText(0) == "Updates (0)"
+    key(qtbot, Qt.Key.Key_Down)
+    assert section.current_action() is None and section.current_theme_id() != homes
+    key(qtbot, Qt.Key.Key_Up)
+    key(qtbot, Qt.Key.Key_Up)
+    assert section.current_action().id == first and panel.updates.count() == 3
+    # A redraw keeps the chosen row.
+    section.write(lambda s: act.add_update(s, first, "Four"), "updated")
+    settle(qtbot)
+    assert section.current_action().id == first and panel.tabs.tabText(0) == "Updates (4)"
+    assert panel.updates.count() == 4
+    # Tab leaves the table; Enter on an action goes to its fields.
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is not table
+    table.setFocus()
+    key(qtbot, Qt.Key.Key_Return)
+    assert focused() is panel.we_will
     section.ops.close()
