@@ -9,7 +9,7 @@ the section reads the plan again when a change names plans (here, in Results, in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -56,23 +56,42 @@ KEYS = (
 )
 
 
+class ChosenRead(NamedTuple):
+    """What the panel shows of the chosen action beyond the table: all its updates (None when
+    the plan already holds them) and its history."""
+
+    action_id: int
+    updates: tuple[UpdateView, ...] | None
+    history: list[HistoryEntry]
+
+
 @dataclass(frozen=True)
 class PlanRead:
     plans: list[PlanSummary]
     plan: PlanView | None
     undo: str | None
+    chosen: ChosenRead | None = None
 
 
-def read_chosen(session: Any, wanted: int | None) -> PlanRead:
+def read_action(session: Any, plan_id: int, action: ActionView) -> ChosenRead:
+    updates = None if action.all_updates_read else read_updates(session, plan_id, action.id)
+    return ChosenRead(action.id, updates, history(session, plan_id, action.id))
+
+
+def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) -> PlanRead:
+    """The plans, the one wanted (else the latest), and what the panel shows of the action that
+    will be chosen (`action_id`, else the plan's first), so the section opens in one read."""
     plans = list_plans(session)
     ids = [p.id for p in plans]
     plan_id = wanted if wanted in ids else (ids[-1] if ids else None)
     if plan_id is None:
         return PlanRead(plans, None, None)
-    # The table needs each action's latest update only; the chosen one's others are read when
-    # it is chosen.
+    # The table needs each action's latest update only; the chosen one's others come with it.
     plan = read_plan(session, plan_id, plans, updates=LATEST)
-    return PlanRead(plans, plan, can_undo(session, plan_id))
+    actions = plan.actions
+    action = next((a for a in actions if a.id == action_id), actions[0] if actions else None)
+    chosen = read_action(session, plan_id, action) if action is not None else None
+    return PlanRead(plans, plan, can_undo(session, plan_id), chosen)
 
 
 def button(text: str, accessible: str) -> QPushButton:
@@ -91,6 +110,8 @@ class ActionPlanSection(PlanCommands):
         self.plan: PlanView | None = None
         self.keep_action: int | None = None
         self.keep_theme: int | None = None
+        self._chosen_read: ChosenRead | None = None
+        self._shown = 0  # how many times the chosen row has been shown beside the table
         heading = QLabel(f"<h2>{self.title}</h2>")
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Plan")
@@ -244,9 +265,10 @@ class ActionPlanSection(PlanCommands):
         if self.ops is None:
             return
         wanted = plan_id if plan_id is not None else self.plan_id()
+        action_id = self.keep_action if wanted == self.plan_id() else None
         self.ops.read(
             self,
-            lambda session: read_chosen(session, wanted),
+            lambda session: read_chosen(session, wanted, action_id),
             self.show_read,
             key=f"plan-{id(self)}",
             title="Reading the plan",
@@ -263,6 +285,7 @@ class ActionPlanSection(PlanCommands):
         if changed_plan:
             self.keep_action = self.keep_theme = None
         self.plans, self.plan = read.plans, read.plan
+        self._chosen_read = read.chosen
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for p in read.plans:
@@ -293,6 +316,7 @@ class ActionPlanSection(PlanCommands):
             owners = {(a.owner_id, a.owner) for a in read.plan.actions if a.owner_id is not None}
             self.filters.set_owners(sorted(owners, key=lambda o: o[1].lower()))
         self._redraw()
+        self._chosen_read = None
 
     @staticmethod
     def _about(plan: PlanView | None) -> str:
@@ -345,9 +369,11 @@ class ActionPlanSection(PlanCommands):
         if not index.isValid() and self.model.rowCount():  # the first action, else the first theme
             first = 1 if self.model.shown[0] else 0
             index = self.model.index(first, WE_WILL if first else 0)
+        shown = self._shown
         if index.isValid():
             self.table.setCurrentIndex(index)
-        self._show_current()
+        if self._shown == shown:  # choosing it showed it already when it was not chosen before
+            self._show_current()
 
     def _refilter(self) -> None:
         self._redraw()
@@ -384,24 +410,27 @@ class ActionPlanSection(PlanCommands):
         self._show_current()
 
     def _show_current(self) -> None:
+        self._shown += 1
         action = self.current_action()
         self.panel.show_action(action, self.plan)
         if action is None or self.ops is None or self.plan is None:
             return
-        plan_id, action_id = self.plan.summary.id, action.id
-        whole = action.all_updates_read
+        chosen = self._chosen_read
+        if chosen is not None and chosen.action_id == action.id:  # read with the plan
+            self._show_chosen(chosen)
+            return
+        plan_id = self.plan.summary.id
+        self.ops.read(
+            self,
+            lambda session: read_action(session, plan_id, action),
+            self._show_chosen,
+            key=f"plan-history-{id(self)}",
+        )
 
-        def work(session: Any) -> tuple[tuple[UpdateView, ...] | None, list[HistoryEntry]]:
-            updates = None if whole else read_updates(session, plan_id, action_id)
-            return updates, history(session, plan_id, action_id)
-
-        def done(read: tuple[tuple[UpdateView, ...] | None, list[HistoryEntry]]) -> None:
-            updates, entries = read
-            if updates is not None:
-                self.panel.show_updates(action_id, updates)
-            self.panel.show_history(action_id, entries)
-
-        self.ops.read(self, work, done, key=f"plan-history-{id(self)}")
+    def _show_chosen(self, chosen: ChosenRead) -> None:
+        if chosen.updates is not None:
+            self.panel.show_updates(chosen.action_id, chosen.updates)
+        self.panel.show_history(chosen.action_id, chosen.history)
 
     def edit_chosen(self) -> None:
         """F2 (or Enter on a row): an action's fields beside the list; a theme's new name."""
