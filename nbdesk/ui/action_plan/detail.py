@@ -323,6 +323,7 @@ class ActionPanel(QWidget):
             self.updates.addItem(f"Reading {plural(count - len(updates), 'earlier update')}…")
         if not count:
             self.updates.addItem("No updates yet. Ctrl+U adds one.")
+        self.updates.doItemsLayout()  # now, so the panel is painted once
         self.tabs.setTabText(0, f"Updates ({count})")
 
     def _fill_citations(self, action: ActionView) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -63,6 +64,9 @@ class ChosenRead(NamedTuple):
     action_id: int
     updates: tuple[UpdateView, ...] | None
     history: list[HistoryEntry]
+
+
+LAYOUT_LEVELS = 8  # how deep the section's widgets nest, near enough
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class ActionPlanSection(PlanCommands):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setCornerButtonEnabled(False)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height: nothing measured
@@ -317,6 +322,11 @@ class ActionPlanSection(PlanCommands):
             self.filters.set_owners(sorted(owners, key=lambda o: o[1].lower()))
         self._redraw()
         self._chosen_read = None
+        # Lay out what changed now, so the section is painted once, at its new sizes, rather than
+        # painted, laid out again (the chosen action's panel grows) and painted a second time. A
+        # change climbs one level of the widgets each round.
+        for _level in range(LAYOUT_LEVELS):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     @staticmethod
     def _about(plan: PlanView | None) -> str:
@@ -359,6 +369,7 @@ class ActionPlanSection(PlanCommands):
         self.table.clearSpans()
         for row in self.model.theme_rows:  # a theme's name runs across the columns
             self.table.setSpan(row, 0, 1, len(COLUMNS))
+        self.table.doItemsLayout()  # now, not on a timer after the first paint (and again)
         total = len(self.plan.actions) if self.plan else 0
         self.filters.count.setText(self.filters.describe(len(self.model.actions_in_order()), total))
         index = QModelIndex()
