@@ -5,7 +5,7 @@ updates fetched as plain tuples with sqlite3, the updates grouped by action and 
 drifting actions counted in Python. The workbook and report are timed in seconds, for information.
 
 The window's Action plan section is measured as the issue asks: the time to open it on the large
-file (the plan read on the worker, the tree model filled, the section shown and painted) against a
+file (the plan read on the worker, the table model filled, the section shown and painted) against a
 bare QTableView over the same rows already held in memory, in the same run (target ≤ 3).
 """
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.action_plan import vocab
@@ -91,9 +91,14 @@ class ActionView:
     not_involved_reason: str
     not_involved_note: str
     created_on: date
+    # Newest first: all of them, or only the latest when the plan was read for its table
+    # (read_plan(..., updates=LATEST)); `update_count` and `reviewed_with_young_people` always
+    # count them all.
     updates: tuple[UpdateView, ...] = ()
     citations: tuple[CitationView, ...] = ()
     changed_after_sign_off: bool = False
+    update_count: int = 0
+    reviewed_with_young_people: bool = False  # an update written in a review young people joined
 
     @property
     def when(self) -> str:
@@ -129,8 +134,8 @@ class ActionView:
         return self.updates[0].written_on if self.updates else self.created_on
 
     @property
-    def reviewed_with_young_people(self) -> bool:
-        return any(u.with_young_people for u in self.updates)
+    def all_updates_read(self) -> bool:
+        return len(self.updates) == self.update_count
 
     @property
     def is_open(self) -> bool:
@@ -259,10 +264,33 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
     return found
 
 
+ALL = "all"
+LATEST = "latest"
+
+
+def _update_view(u: Any, with_young: bool) -> UpdateView:
+    return UpdateView(
+        u.id, u.written_on, u.text, u.status, u.review_id, u.young_people_comment, with_young
+    )
+
+
+def _with_young_people(plan_id: int) -> Any:
+    """The ids of the plan's reviews that young people took part in, as a subquery."""
+    return select(PlanReview.id).where(PlanReview.plan_id == plan_id, PlanReview.young_people > 0)
+
+
 def read_plan(
-    session: Session, plan_id: int, summaries: list[PlanSummary] | None = None
+    session: Session,
+    plan_id: int,
+    summaries: list[PlanSummary] | None = None,
+    updates: str = ALL,
 ) -> PlanView:
-    """The plan whole; `summaries` (from list_plans) when the caller has just read them."""
+    """The plan whole; `summaries` (from list_plans) when the caller has just read them.
+
+    With `updates=LATEST` each action holds only its latest update (with the count of all and
+    whether any was written in a review young people joined), which is all its table row and
+    what needs attention ask for: the section reads a chosen action's others (`read_updates`)
+    when it is chosen. The workbook, report and command line read them all."""
     plan_row(session, plan_id)
     summary = next(s for s in (summaries or list_plans(session)) if s.id == plan_id)
     themes = session.execute(
@@ -279,30 +307,55 @@ def read_plan(
         .order_by(PlanAction.position, PlanAction.id)
     ).all()
     action_ids = [a.id for a in actions]
-    with_young = set(
-        session.scalars(
-            select(PlanReview.id).where(PlanReview.plan_id == plan_id, PlanReview.young_people > 0)
-        ).all()
-    )
-    updates: dict[int, list[UpdateView]] = defaultdict(list)
-    for u in session.execute(
-        select(PlanUpdate.__table__)
-        .join(PlanAction, PlanAction.id == PlanUpdate.action_id)
+    with_young = set(session.scalars(_with_young_people(plan_id)).all())
+    in_plan = (
+        select(PlanAction.id)
         .join(PlanTheme, PlanTheme.id == PlanAction.theme_id)
         .where(PlanTheme.plan_id == plan_id)
-        .order_by(PlanUpdate.written_on.desc(), PlanUpdate.id.desc())
-    ).all():
-        updates[u.action_id].append(
-            UpdateView(
-                u.id,
-                u.written_on,
-                u.text,
-                u.status,
-                u.review_id,
-                u.young_people_comment,
-                u.review_id in with_young,
+    )
+    by_action: dict[int, list[UpdateView]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    heard_with_young: set[int] = set()
+    if updates == LATEST:
+        # Each action's newest update, ranked in the database; only those come back.
+        ranked = (
+            select(
+                PlanUpdate.__table__,
+                func.row_number()
+                .over(
+                    partition_by=PlanUpdate.action_id,
+                    order_by=(PlanUpdate.written_on.desc(), PlanUpdate.id.desc()),
+                )
+                .label("rank"),
+                func.count().over(partition_by=PlanUpdate.action_id).label("updates"),
             )
+            .where(PlanUpdate.action_id.in_(in_plan))
+            .subquery()
         )
+        for u in session.execute(select(ranked).where(ranked.c.rank == 1)).all():
+            by_action[u.action_id].append(_update_view(u, u.review_id in with_young))
+            counts[u.action_id] = u.updates
+        heard_with_young = set(
+            session.scalars(
+                select(PlanUpdate.action_id)
+                .distinct()
+                .where(
+                    PlanUpdate.action_id.in_(in_plan),
+                    PlanUpdate.review_id.in_(_with_young_people(plan_id)),
+                )
+            ).all()
+        )
+    else:
+        for u in session.execute(
+            select(PlanUpdate.__table__)
+            .where(PlanUpdate.action_id.in_(in_plan))
+            .order_by(PlanUpdate.written_on.desc(), PlanUpdate.id.desc())
+        ).all():
+            young = u.review_id in with_young
+            by_action[u.action_id].append(_update_view(u, young))
+            if young:
+                heard_with_young.add(u.action_id)
+        counts = {a: len(found) for a, found in by_action.items()}
     citations = citations_for(session, action_ids)
     signed_step = signed_off_step(session, plan_id)
     after: set[int] = set()
@@ -339,9 +392,11 @@ def read_plan(
                 not_involved_reason=a.not_involved_reason,
                 not_involved_note=a.not_involved_note,
                 created_on=a.created_on,
-                updates=tuple(updates.get(a.id, ())),
+                updates=tuple(by_action.get(a.id, ())),
                 citations=tuple(citations.get(a.id, ())),
                 changed_after_sign_off=a.id in after,
+                update_count=counts.get(a.id, 0),
+                reviewed_with_young_people=a.id in heard_with_young,
             )
         )
     sign_offs = session.scalars(
@@ -358,6 +413,19 @@ def read_plan(
         reviews=tuple(list_reviews(session, plan_id)),
         changed_after_sign_off=steps_after,
         owners=tuple(owner_list),
+    )
+
+
+def read_updates(session: Session, plan_id: int, action_id: int) -> tuple[UpdateView, ...]:
+    """One action's updates, newest first: what the section shows for the chosen action."""
+    with_young = set(session.scalars(_with_young_people(plan_id)).all())
+    return tuple(
+        _update_view(u, u.review_id in with_young)
+        for u in session.execute(
+            select(PlanUpdate.__table__)
+            .where(PlanUpdate.action_id == action_id)
+            .order_by(PlanUpdate.written_on.desc(), PlanUpdate.id.desc())
+        ).all()
     )
 
 

@@ -15,7 +15,7 @@ from nbdesk.action_plan.attention import Share, attention, next_review_on
 from nbdesk.action_plan.history import history, undo
 from nbdesk.action_plan.plans import create_plan, list_plans, revise_plan, sign_off
 from nbdesk.action_plan.reviews import start_review
-from nbdesk.action_plan.views import citing_actions, read_plan
+from nbdesk.action_plan.views import LATEST, citing_actions, read_plan, read_updates
 from nbdesk.action_plan.vocab import PlanError
 from nbdesk.storage import Database, create_database, open_database
 
@@ -250,3 +250,42 @@ def test_the_share_is_rounded_as_the_returns_round_it() -> None:
     # Half up, as a spreadsheet shows it: 12.5% is 13%, 62.5% is 63%.
     assert Share(1, 8).text == "1 of 8 (13%)" and Share(5, 8).text == "5 of 8 (63%)"
     assert Share(0, 0).text == "no actions yet" and Share(0, 0).fraction is None
+
+
+def test_reading_only_the_latest_updates_gives_the_same_answers(demo_file: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    """The section reads each action's latest update only (`updates=LATEST`); what needs
+    attention, each row's latest update and the counts must be as from reading them all."""
+    db = open_database(demo_file)
+    with db.session() as session:
+        plan_ids = [p.id for p in list_plans(session)]
+        some = read_plan(session, plan_ids[0]).actions[0]
+    # Two updates on one day: the later one written is the latest.
+    write(db, act.add_update, some.id, "First of the day", status="on-track")
+    write(db, act.add_update, some.id, "Second of the day", status="at-risk")
+    for plan_id in plan_ids:
+        with db.session() as session:
+            whole = read_plan(session, plan_id)
+            latest = read_plan(session, plan_id, updates=LATEST)
+            chosen = {a.id: read_updates(session, plan_id, a.id) for a in whole.actions}
+        assert whole.actions and any(a.update_count > 1 for a in whole.actions)
+        for a, b in zip(whole.actions, latest.actions, strict=True):
+            assert a.id == b.id and a.all_updates_read and chosen[a.id] == a.updates
+            assert b.updates == a.updates[:1] and b.latest_update == a.latest_update  # one at most
+            assert (b.update_count, b.reviewed_with_young_people, b.last_heard_on) == (
+                len(a.updates),
+                any(u.with_young_people for u in a.updates),
+                a.last_heard_on,
+            )
+        for day in (date(2026, 6, 1), date(2026, 11, 18), date(2027, 6, 1), date(2028, 6, 1)):
+            clock.set(day)
+            one, other = attention(whole, day), attention(latest, day)
+            for name in ("overdue", "drifting", "never_reviewed_with_young_people"):
+                assert [a.id for a in getattr(one, name)] == [a.id for a in getattr(other, name)]
+            assert (one.next_review_on, one.review_overdue, one.share, one.by_status) == (
+                other.next_review_on,
+                other.review_overdue,
+                other.share,
+                other.by_status,
+            )
+            assert one.share_by_theme == other.share_by_theme
+    db.close()

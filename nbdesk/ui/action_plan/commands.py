@@ -313,7 +313,7 @@ class PlanCommands(Section):
         answer = QMessageBox.question(
             self,
             "Remove the action",
-            f"Remove '{short(action.we_will)}' with its {len(action.updates)} update(s)? "
+            f"Remove '{short(action.we_will)}' with its {action.update_count} update(s)? "
             "Ctrl+Z puts it back.",
         )
         if answer != QMessageBox.StandardButton.Yes:

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from nbdesk.action_plan import vocab
 from nbdesk.action_plan.history import HistoryEntry
-from nbdesk.action_plan.views import ActionView, PlanView
+from nbdesk.action_plan.views import ActionView, PlanView, UpdateView
 from nbdesk.common.dates import format_day
 from nbdesk.ui.action_plan.dialogs import choose, fill_owners, named, status_combo, text_box
 from nbdesk.ui.action_plan.model import CHANGED_MARK
+from nbdesk.ui.action_plan.strip import plural
 
 if TYPE_CHECKING:
     from nbdesk.ui.action_plan.section import ActionPlanSection
@@ -283,7 +284,8 @@ class ActionPanel(QWidget):
         if not (same and self.reason_note.hasFocus()):
             self.reason_note.setText(action.not_involved_note)
         self.reason_note.setEnabled(action.not_involved_reason == "other")
-        self._fill_updates(action)
+        if not same or action.all_updates_read:  # else the ones shown stay until all are read
+            self._fill_updates(action.id, action.updates, action.update_count)
         self._fill_citations(action)
 
     @staticmethod
@@ -301,9 +303,14 @@ class ActionPanel(QWidget):
         if editor.toPlainText() != value:
             editor.setPlainText(value)
 
-    def _fill_updates(self, action: ActionView) -> None:
+    def show_updates(self, action_id: int, updates: tuple[UpdateView, ...]) -> None:
+        """All the chosen action's updates, read when it was chosen (the plan holds the latest)."""
+        if self.action is not None and self.action.id == action_id:
+            self._fill_updates(action_id, updates, len(updates))
+
+    def _fill_updates(self, action_id: int, updates: tuple[UpdateView, ...], count: int) -> None:
         self.updates.clear()
-        for u in action.updates:
+        for u in updates:
             text = f"{format_day(u.written_on)} · {vocab.status_text(u.status)}"
             if u.review_id is not None:
                 text += " · in a review" + (" with young people" if u.with_young_people else "")
@@ -312,9 +319,12 @@ class ActionPanel(QWidget):
             if u.young_people_comment:
                 text += f"\nYoung people said: {u.young_people_comment}"
             self.updates.addItem(text)
-        if not action.updates:
+        if count > len(updates):
+            self.updates.addItem(f"Reading {plural(count - len(updates), 'earlier update')}…")
+        if not count:
             self.updates.addItem("No updates yet. Ctrl+U adds one.")
-        self.tabs.setTabText(0, f"Updates ({len(action.updates)})")
+        self.updates.doItemsLayout()  # now, so the panel is painted once
+        self.tabs.setTabText(0, f"Updates ({count})")
 
     def _fill_citations(self, action: ActionView) -> None:
         self.citations.clear()

@@ -1,8 +1,9 @@
 """The plan as a table grouped by theme: each theme a row, its actions the rows under it.
 
-A tree model over the `PlanView` the section last read (plain values, never widgets), with the
-columns of a "You said / We will" table. A filter keeps the actions that match; the themes stay, so
-a new action can always be added to one, and each says how many of its actions are shown.
+A flat table model over the `PlanView` the section last read (plain values, never widgets), with
+the columns of a "You said / We will" table: a row for each theme, then a row for each of its
+actions. A filter keeps the actions that match; the themes stay, so a new action can always be
+added to one, and each says how many of its actions are shown.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from nbdesk.action_plan import vocab
@@ -21,7 +22,6 @@ from nbdesk.common.dates import format_day
 
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the ActionView or ThemeView behind a row
 NO_PARENT = QModelIndex()
-THEME = 0  # internal id of a theme row; an action row's is its theme's index + 1
 
 CHANGED_MARK = "✱"
 COLUMNS = ("You said", "We will", "Who", "When", "Status", "Young people", "Last update")
@@ -107,7 +107,11 @@ ANSWERED = frozenset(
 )
 
 
-class PlanModel(QAbstractItemModel):
+class PlanModel(QAbstractTableModel):
+    """One flat table: each theme a header row (spanned across the columns by the view), then the
+    actions of it that the filter keeps. Flat rather than a tree so that the view asks Python only
+    about the rows it paints."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plan: PlanView | None = None
@@ -115,8 +119,13 @@ class PlanModel(QAbstractItemModel):
         self.keep: Filter = lambda _a: True
         self.themes: list[ThemeView] = []
         self.shown: list[list[ActionView]] = []
+        self.rows: list[ActionView | ThemeView] = []  # what each table row shows, in order
+        self.theme_rows: list[int] = []  # the table row of each theme
+        self._row_of_action: dict[int, int] = {}
         # Each row's text, worked out once per fill: a view asks for a cell many times.
         self._cells: dict[int, tuple[str, ...]] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # Filling -----------------------------------------------------------------------------------
 
@@ -128,6 +137,13 @@ class PlanModel(QAbstractItemModel):
             self.keep = keep
         self.themes = list(plan.themes) if plan else []
         self.shown = [[a for a in t.actions if self.keep(a)] for t in self.themes]
+        self.rows, self.theme_rows, self._row_of_action = [], [], {}
+        for theme, actions in zip(self.themes, self.shown, strict=True):
+            self.theme_rows.append(len(self.rows))
+            self.rows.append(theme)
+            for action in actions:
+                self._row_of_action[action.id] = len(self.rows)
+                self.rows.append(action)
         self.endResetModel()
 
     def set_filter(self, keep: Filter) -> None:
@@ -139,44 +155,25 @@ class PlanModel(QAbstractItemModel):
     # Finding rows ------------------------------------------------------------------------------
 
     def index_of_action(self, action_id: int, column: int = WE_WILL) -> QModelIndex:
-        for t, actions in enumerate(self.shown):
-            for row, action in enumerate(actions):
-                if action.id == action_id:
-                    return self.index(row, column, self.index(t, 0))
-        return QModelIndex()
+        row = self._row_of_action.get(action_id)
+        return QModelIndex() if row is None else self.index(row, column)
 
     def index_of_theme(self, theme_id: int) -> QModelIndex:
         for t, theme in enumerate(self.themes):
             if theme.id == theme_id:
-                return self.index(t, 0)
+                return self.index(self.theme_rows[t], 0)
         return QModelIndex()
 
     def actions_in_order(self) -> list[ActionView]:
         return [a for actions in self.shown for a in actions]
 
-    # QAbstractItemModel -----------------------------------------------------------------------
-
-    def index(self, row: int, column: int, parent: Index = NO_PARENT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, THEME)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, child: Index = NO_PARENT) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid() or child.internalId() == THEME:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, THEME)
+    # QAbstractTableModel -----------------------------------------------------------------------
 
     def rowCount(self, parent: Index = NO_PARENT) -> int:
-        if not parent.isValid():
-            return len(self.themes)
-        if parent.internalId() == THEME and parent.column() == 0:
-            return len(self.shown[parent.row()])
-        return 0
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = NO_PARENT) -> int:
-        return len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -188,9 +185,7 @@ class PlanModel(QAbstractItemModel):
     def row_of(self, index: Index) -> ActionView | ThemeView | None:
         if not index.isValid():
             return None
-        if index.internalId() == THEME:
-            return self.themes[index.row()]
-        return self.shown[index.internalId() - 1][index.row()]
+        return self.rows[index.row()]
 
     def theme_text(self, t: int) -> str:
         theme, shown = self.themes[t], len(self.shown[t])
@@ -205,18 +200,16 @@ class PlanModel(QAbstractItemModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in ANSWERED:  # most of what a view asks for, answered before any lookup
             return None
-        item = self.row_of(index)
-        if item is None:
-            return None
+        item = self.rows[index.row()]
         if role == ROW_ROLE:
             return item
         if isinstance(item, ThemeView):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return f"Theme {self.theme_text(index.row())}" if index.column() == 0 else ""
+                if index.column() != 0:
+                    return ""
+                return f"Theme {self.theme_text(self.theme_rows.index(index.row()))}"
             if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
+                return self._bold
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             row = self._cells.get(item.id)
@@ -243,8 +236,3 @@ class PlanModel(QAbstractItemModel):
         if column == WE_WILL and action.changed_after_sign_off:
             full += f"\n{CHANGED_MARK} changed after the plan was signed off"
         return full
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -9,12 +9,13 @@ the section reads the plan again when a change names plans (here, in Results, in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -23,22 +24,30 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from nbdesk.action_plan.attention import attention
-from nbdesk.action_plan.history import can_undo, history
+from nbdesk.action_plan.history import HistoryEntry, can_undo, history
 from nbdesk.action_plan.plans import PlanSummary, list_plans
-from nbdesk.action_plan.views import ActionView, PlanView, ThemeView, read_plan
+from nbdesk.action_plan.views import (
+    LATEST,
+    ActionView,
+    PlanView,
+    ThemeView,
+    UpdateView,
+    read_plan,
+    read_updates,
+)
 from nbdesk.action_plan.vocab import STAGE_LABELS
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.common.dates import format_day
 from nbdesk.ui.action_plan.commands import PlanCommands
 from nbdesk.ui.action_plan.detail import ActionPanel
-from nbdesk.ui.action_plan.model import CHANGED_MARK, ROW_ROLE, PlanModel
+from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
 
@@ -48,20 +57,45 @@ KEYS = (
 )
 
 
+class ChosenRead(NamedTuple):
+    """What the panel shows of the chosen action beyond the table: all its updates (None when
+    the plan already holds them) and its history."""
+
+    action_id: int
+    updates: tuple[UpdateView, ...] | None
+    history: list[HistoryEntry]
+
+
+LAYOUT_LEVELS = 8  # how deep the section's widgets nest, near enough
+
+
 @dataclass(frozen=True)
 class PlanRead:
     plans: list[PlanSummary]
     plan: PlanView | None
     undo: str | None
+    chosen: ChosenRead | None = None
 
 
-def read_chosen(session: Any, wanted: int | None) -> PlanRead:
+def read_action(session: Any, plan_id: int, action: ActionView) -> ChosenRead:
+    updates = None if action.all_updates_read else read_updates(session, plan_id, action.id)
+    return ChosenRead(action.id, updates, history(session, plan_id, action.id))
+
+
+def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) -> PlanRead:
+    """The plans, the one wanted (else the latest), and what the panel shows of the action that
+    will be chosen (`action_id`, else the plan's first), so the section opens in one read."""
     plans = list_plans(session)
     ids = [p.id for p in plans]
     plan_id = wanted if wanted in ids else (ids[-1] if ids else None)
     if plan_id is None:
         return PlanRead(plans, None, None)
-    return PlanRead(plans, read_plan(session, plan_id, plans), can_undo(session, plan_id))
+    # The table needs each action's latest update only; the chosen one's others come with it.
+    plan = read_plan(session, plan_id, plans, updates=LATEST)
+    actions = plan.actions
+    action = next((a for a in actions if a.id == action_id), actions[0] if actions else None)
+    chosen = read_action(session, plan_id, action) if action is not None else None
+    return PlanRead(plans, plan, can_undo(session, plan_id), chosen)
 
 
 def button(text: str, accessible: str) -> QPushButton:
@@ -80,6 +114,8 @@ class ActionPlanSection(PlanCommands):
         self.plan: PlanView | None = None
         self.keep_action: int | None = None
         self.keep_theme: int | None = None
+        self._chosen_read: ChosenRead | None = None
+        self._shown = 0  # how many times the chosen row has been shown beside the table
         heading = QLabel(f"<h2>{self.title}</h2>")
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Plan")
@@ -135,30 +171,37 @@ class ActionPlanSection(PlanCommands):
             footer.addWidget(b)
 
         self.model = PlanModel(self)
-        self.tree = QTreeView()
-        self.tree.setModel(self.model)
-        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
-        self.tree.setAccessibleName("Actions by theme")
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setAllColumnsShowFocus(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setItemsExpandable(False)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setIndentation(self.fontMetrics().averageCharWidth() * 2)
-        header = self.tree.header()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.table.setAccessibleName("Actions by theme")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as from any list
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(False)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height: nothing measured
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 2)
+        header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
         char = self.fontMetrics().averageCharWidth()
         for column, width in enumerate((14, 28, 12, 19, 14, 14)):
-            self.tree.setColumnWidth(column, char * width)
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self.tree.activated.connect(lambda _index: self.edit_chosen())
+            self.table.setColumnWidth(column, char * width)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda _index: self.edit_chosen())
 
         self.panel = ActionPanel(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -193,17 +236,17 @@ class ActionPlanSection(PlanCommands):
             ("Ctrl+T", self.new_theme),
             ("Ctrl+R", self.start_review),
             (QKeySequence.StandardKey.Undo, self.undo),
-            ("Ctrl+L", self.tree.setFocus),
+            ("Ctrl+L", self.table.setFocus),
             ("Alt+Shift+Up", lambda: self.move_chosen(-1)),
             ("Alt+Shift+Down", lambda: self.move_chosen(1)),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_chosen)
-        self.setFocusProxy(self.tree)
+        self.setFocusProxy(self.table)
         self.show_read(PlanRead([], None, None))
 
     def showEvent(self, event: Any) -> None:
@@ -227,9 +270,10 @@ class ActionPlanSection(PlanCommands):
         if self.ops is None:
             return
         wanted = plan_id if plan_id is not None else self.plan_id()
+        action_id = self.keep_action if wanted == self.plan_id() else None
         self.ops.read(
             self,
-            lambda session: read_chosen(session, wanted),
+            lambda session: read_chosen(session, wanted, action_id),
             self.show_read,
             key=f"plan-{id(self)}",
             title="Reading the plan",
@@ -246,6 +290,7 @@ class ActionPlanSection(PlanCommands):
         if changed_plan:
             self.keep_action = self.keep_theme = None
         self.plans, self.plan = read.plans, read.plan
+        self._chosen_read = read.chosen
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for p in read.plans:
@@ -276,6 +321,12 @@ class ActionPlanSection(PlanCommands):
             owners = {(a.owner_id, a.owner) for a in read.plan.actions if a.owner_id is not None}
             self.filters.set_owners(sorted(owners, key=lambda o: o[1].lower()))
         self._redraw()
+        self._chosen_read = None
+        # Lay out what changed now, so the section is painted once, at its new sizes, rather than
+        # painted, laid out again (the chosen action's panel grows) and painted a second time. A
+        # change climbs one level of the widgets each round.
+        for _level in range(LAYOUT_LEVELS):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     @staticmethod
     def _about(plan: PlanView | None) -> str:
@@ -315,10 +366,10 @@ class ActionPlanSection(PlanCommands):
         """Fill the table from the plan held, keep the chosen row, and show it beside."""
         today = clock.today()
         self.model.set_plan(self.plan, today, self.filters.test(today))
-        for row, theme in enumerate(self.model.themes):
-            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-            del theme
-        self.tree.expandAll()
+        self.table.clearSpans()
+        for row in self.model.theme_rows:  # a theme's name runs across the columns
+            self.table.setSpan(row, 0, 1, len(COLUMNS))
+        self.table.doItemsLayout()  # now, not on a timer after the first paint (and again)
         total = len(self.plan.actions) if self.plan else 0
         self.filters.count.setText(self.filters.describe(len(self.model.actions_in_order()), total))
         index = QModelIndex()
@@ -326,13 +377,14 @@ class ActionPlanSection(PlanCommands):
             index = self.model.index_of_action(self.keep_action)
         if not index.isValid() and self.keep_theme is not None:
             index = self.model.index_of_theme(self.keep_theme)
-        if not index.isValid() and self.model.rowCount():
-            first = self.model.index(0, 0)
-            child = self.model.index(0, 1, first)
-            index = child if child.isValid() else first
+        if not index.isValid() and self.model.rowCount():  # the first action, else the first theme
+            first = 1 if self.model.shown[0] else 0
+            index = self.model.index(first, WE_WILL if first else 0)
+        shown = self._shown
         if index.isValid():
-            self.tree.setCurrentIndex(index)
-        self._show_current()
+            self.table.setCurrentIndex(index)
+        if self._shown == shown:  # choosing it showed it already when it was not chosen before
+            self._show_current()
 
     def _refilter(self) -> None:
         self._redraw()
@@ -340,12 +392,12 @@ class ActionPlanSection(PlanCommands):
     def _strip_filter(self, key: str) -> None:
         self.filters.owner.setCurrentIndex(0)
         self.filters.choose(key)
-        self.tree.setFocus()
+        self.table.setFocus()
 
     # The chosen row ---------------------------------------------------------------------------
 
     def current_row(self) -> ActionView | ThemeView | None:
-        index = self.tree.currentIndex()
+        index = self.table.currentIndex()
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def current_action(self) -> ActionView | None:
@@ -369,17 +421,27 @@ class ActionPlanSection(PlanCommands):
         self._show_current()
 
     def _show_current(self) -> None:
+        self._shown += 1
         action = self.current_action()
         self.panel.show_action(action, self.plan)
         if action is None or self.ops is None or self.plan is None:
             return
-        plan_id, action_id = self.plan.summary.id, action.id
+        chosen = self._chosen_read
+        if chosen is not None and chosen.action_id == action.id:  # read with the plan
+            self._show_chosen(chosen)
+            return
+        plan_id = self.plan.summary.id
         self.ops.read(
             self,
-            lambda session: history(session, plan_id, action_id),
-            lambda entries: self.panel.show_history(action_id, entries),
+            lambda session: read_action(session, plan_id, action),
+            self._show_chosen,
             key=f"plan-history-{id(self)}",
         )
+
+    def _show_chosen(self, chosen: ChosenRead) -> None:
+        if chosen.updates is not None:
+            self.panel.show_updates(chosen.action_id, chosen.updates)
+        self.panel.show_history(chosen.action_id, chosen.history)
 
     def edit_chosen(self) -> None:
         """F2 (or Enter on a row): an action's fields beside the list; a theme's new name."""

@@ -15,6 +15,7 @@ from nbdesk.action_plan.plans import list_plans
 from nbdesk.action_plan.views import PlanView, read_plan
 from nbdesk.common import clock
 from nbdesk.storage import Database
+from nbdesk.ui.action_plan.model import COLUMNS
 from tests.support.qt import settle
 
 pytestmark = pytest.mark.usefixtures("patient")
@@ -103,7 +104,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     assert section.plan.owners, "the usual partners are listed to choose from"
 
     # Ctrl+T: a third theme, which becomes the chosen row.
-    section.tree.setFocus()
+    section.table.setFocus()
 
     def new_theme(dialog: Any) -> None:
         qtbot.keyClicks(dialog.title_edit, "Being heard")
@@ -163,7 +164,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
         qtbot.keyClicks(dialog.status, "2")
         qtbot.keyClick(dialog.status, Qt.Key.Key_Return)
 
-    section.tree.setFocus()
+    section.table.setFocus()
     answer(qtbot, update)
     key(qtbot, Qt.Key.Key_U, CTRL)
     action = section.current_action()
@@ -321,14 +322,14 @@ def test_a_statement_from_results_becomes_a_cited_action(qtbot, demo_file: Path)
     # Removing the citation from the plan (Delete in the evidence list) clears the line.
     section.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
-    section.tree.setCurrentIndex(section.model.index_of_action(action.id))
+    section.table.setCurrentIndex(section.model.index_of_action(action.id))
     section.panel.tabs.setCurrentIndex(1)
     section.panel.citations.setFocus()
     section.panel.citations.setCurrentRow(0)
     qtbot.keyClick(section.panel.citations, Qt.Key.Key_Delete)
     assert links.line.text().startswith("Actions: none")
-    section.tree.setFocus()
-    qtbot.keyClick(section.tree, Qt.Key.Key_Z, CTRL)
+    section.table.setFocus()
+    qtbot.keyClick(section.table, Qt.Key.Key_Z, CTRL)
     assert links.line.text().startswith("Actions: ○ Quarterly forum")
     results.close()
     section.ops.close()
@@ -381,7 +382,7 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
         section.write(change, "changed")
         settle(qtbot)
         assert section.plan != before, said
-        section.tree.setFocus()
+        section.table.setFocus()
         key(qtbot, Qt.Key.Key_Z, CTRL)
         assert section.message.text().startswith(f"Undone: {said}"), section.message.text()
         assert section.plan == before, said
@@ -400,20 +401,77 @@ def test_moving_and_removing_by_keyboard(qtbot, tmp_path: Path) -> None:  # type
         first = act.add_action(session, homes, "First").value
         second = act.add_action(session, homes, "Second").value
     section = open_section(qtbot, db)
-    section.tree.setFocus()
-    section.tree.setCurrentIndex(section.model.index_of_action(first))
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index_of_action(first))
     key(qtbot, Qt.Key.Key_Down, ALT | Qt.KeyboardModifier.ShiftModifier)
     settle(qtbot)
     assert [a.id for a in plan_named(db, "Plan").themes[0].actions] == [second, first]
     assert section.current_action() is not None and section.current_action().id == first
 
     # An empty theme goes with Delete; one with actions is refused plainly and stays.
-    section.tree.setCurrentIndex(section.model.index_of_theme(plan_named(db, "Plan").themes[2].id))
-    section.tree.setFocus()
+    section.table.setCurrentIndex(section.model.index_of_theme(plan_named(db, "Plan").themes[2].id))
+    section.table.setFocus()
     key(qtbot, Qt.Key.Key_Delete)
     settle(qtbot)
     assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money"]
     key(qtbot, Qt.Key.Key_Z, CTRL)
     settle(qtbot)
     assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money", "Empty"]
+    section.ops.close()
+
+
+def test_the_table_by_keyboard_and_the_chosen_actions_updates(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Theme rows across the table, then their actions; arrows move through both; the chosen
+    action shows all its updates though the table read only each action's latest."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes", "Money"]).value
+        homes = read_plan(session, plan_id).themes[0].id
+        first = act.add_action(session, homes, "First").value
+        second = act.add_action(session, homes, "Second").value
+        for words in ("One", "Two", "Three"):
+            act.add_update(session, first, words)
+    section = open_section(qtbot, db)
+    table, model = section.table, section.model
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "Theme 1. Homes — 2 actions",
+        "",
+        "",
+        "Theme 2. Money — 0 actions",
+    ]
+    assert table.columnSpan(0, 0) == len(COLUMNS) and table.columnSpan(1, 0) == 1
+    assert model.index(1, 6).data().endswith(": Three")
+    # The first action is chosen; its three updates are read for the panel.
+    assert section.current_action() is not None and section.current_action().id == first
+    assert section.current_action().update_count == 3
+    panel = section.panel
+    assert [panel.updates.item(i).text().split("\n")[-1] for i in range(3)] == [
+        "Three",
+        "Two",
+        "One",
+    ]
+    assert panel.tabs.tabText(0) == "Updates (3)"
+    table.setFocus()
+    key(qtbot, Qt.Key.Key_Down)
+    assert section.current_action().id == second and panel.tabs.tabText(0) == "Updates (0)"
+    key(qtbot, Qt.Key.Key_Down)
+    assert section.current_action() is None and section.current_theme_id() != homes
+    key(qtbot, Qt.Key.Key_Up)
+    key(qtbot, Qt.Key.Key_Up)
+    assert section.current_action().id == first and panel.updates.count() == 3
+    # A redraw keeps the chosen row.
+    section.write(lambda s: act.add_update(s, first, "Four"), "updated")
+    settle(qtbot)
+    assert section.current_action().id == first and panel.tabs.tabText(0) == "Updates (4)"
+    assert panel.updates.count() == 4
+    # Tab leaves the table; Enter on an action goes to its fields.
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is not table
+    table.setFocus()
+    key(qtbot, Qt.Key.Key_Return)
+    assert focused() is panel.we_will
     section.ops.close()
