@@ -42,9 +42,14 @@ TABLES: dict[str, Any] = {
     "review": PlanReview,
 }
 CREATED = "created"  # the field of the row that records a plan being made: never undone
-# What changes the plan itself. Updates on progress, reviews and sign-offs are the plan being
-# worked, not changed, so they are never marked as made after sign-off.
+# What changes the plan itself. Updates on progress (and the status they set), reviews and
+# sign-offs are the plan being worked, not changed, so they are never marked as made after sign-off.
 PLAN_KINDS = ("plan", "theme", "action", "citation")
+PROGRESS_FIELDS = ("status", "dropped_reason")
+
+
+def changes_the_plan(kind: str, field: str | None) -> bool:
+    return kind in PLAN_KINDS and not (kind == "action" and field in PROGRESS_FIELDS)
 
 
 def _plain(value: Any) -> Any:
@@ -257,7 +262,9 @@ def history(session: Session, plan_id: int, action_id: int | None = None) -> lis
             field=r.field,
             old=_shown(r.old_value) if r.field else "",
             new=_shown(r.new_value) if r.field else "",
-            after_sign_off=signed is not None and r.step > signed and r.kind in PLAN_KINDS,
+            after_sign_off=signed is not None
+            and r.step > signed
+            and changes_the_plan(r.kind, r.field),
             undone=r.undone,
         )
         for r in rows

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from nbdesk.action_plan import vocab
 from nbdesk.action_plan.actions import list_owners
-from nbdesk.action_plan.history import signed_off_step
+from nbdesk.action_plan.history import changes_the_plan, signed_off_step
 from nbdesk.action_plan.plans import PlanSummary, list_plans, plan_row
 from nbdesk.action_plan.reviews import Review, list_reviews
 from nbdesk.storage.models import (
@@ -362,14 +362,15 @@ def read_plan(
     steps_after = 0
     if signed_step is not None:
         rows = session.execute(
-            select(PlanChange.step, PlanChange.action_id).where(
+            select(PlanChange.step, PlanChange.action_id, PlanChange.kind, PlanChange.field).where(
                 PlanChange.plan_id == plan_id,
                 PlanChange.step > signed_step,
                 PlanChange.undone.is_(False),
             )
         ).all()
-        after = {r[1] for r in rows if r[1] is not None}
-        steps_after = len({r[0] for r in rows})
+        changing = {r[0] for r in rows if changes_the_plan(r[2], r[3])}
+        after = {r[1] for r in rows if r[0] in changing and r[1] is not None}
+        steps_after = len(changing)
     title_of = {t.id: t.title for t in themes}
     by_theme: dict[int, list[ActionView]] = defaultdict(list)
     for a in actions:

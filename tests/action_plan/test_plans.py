@@ -135,6 +135,13 @@ def test_sign_off_marks_later_changes_and_revise_copies(db: Database, tmp_path: 
     plan, ids = small_plan(db)
     write(db, sign_off, plan, name="Jo Bloggs", role="Director of Children's Services")
     assert not any(a.changed_after_sign_off for a in view(db, plan).actions)
+    # Working the plan is not changing it: updates and status are progress, never marked.
+    write(db, act.add_update, ids["e"], "First session held", status="on-track")
+    write(db, act.set_status, ids["b"], "at-risk")
+    worked = view(db, plan)
+    assert not any(a.changed_after_sign_off for a in worked.actions)
+    assert worked.changed_after_sign_off == 0
+    assert not any(e.after_sign_off for e in history(db.session(), plan))
     write(db, act.edit_action, ids["e"], we_will="Budgeting sessions with the credit union")
     v = view(db, plan)
     assert [a.id for a in v.actions if a.changed_after_sign_off] == [ids["e"]]
