@@ -409,8 +409,11 @@ def check_revision(path: Path, revision: str | None) -> None:
         )
 
 
-def open_database(path: Path, *, migrate: bool = True) -> Database:
-    """Open an existing nbdesk file, upgrading it (after a backup beside it) if it is older."""
+def open_database(
+    path: Path, *, migrate: bool = True, before_writing: Callable[[], object] | None = None
+) -> Database:
+    """Open an existing nbdesk file, upgrading it (after a backup beside it) if it is older.
+    `before_writing()` is called before an upgrade writes anything (it may raise to stop it)."""
     path = Path(path)
     found = inspect_file(path)
     check_revision(path, found.revision)
@@ -420,6 +423,8 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
                 f"{path.name} is at schema {found.revision} and needs upgrading to "
                 f"{schema.head_revision()}; opening it in nbdesk upgrades it after a backup."
             )
+        if before_writing is not None:
+            before_writing()
         upgrade_file(path, found.revision)
     check_writable(path)
     return Database(path)
