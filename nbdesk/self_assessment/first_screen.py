@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from nbdesk.forms.summaries import FrameworkSummary
 from nbdesk.self_assessment.summaries import AssessmentSummary
@@ -96,7 +97,7 @@ def read_first_screen(path: Path) -> FirstScreen | None:
     return FirstScreen(found[0] if found else "", assessments, frameworks)
 
 
-def _assessment(r: tuple) -> AssessmentSummary:  # type: ignore[type-arg]
+def _assessment(r: tuple[Any, ...]) -> AssessmentSummary:
     aid, name, stage, perspective, held_on, fid, fname, fversion, demo, archived = r[:10]
     statements, rated, flagged = r[10:]
     return AssessmentSummary(

@@ -22,7 +22,11 @@ def test_the_first_screen_is_what_the_services_read(demo_file: Path) -> None:
             first_id = list_assessments(session)[0].id
             archive_assessment(session, first_id, True)  # left out, as the list leaves it out
         with db.session() as session:
-            expected = (authority_name(session), list_assessments(session), list_frameworks(session))
+            expected = (
+                authority_name(session),
+                list_assessments(session),
+                list_frameworks(session),
+            )
     before = demo_file.read_bytes()
     first = read_first_screen(demo_file)
     assert first is not None
