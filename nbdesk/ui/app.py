@@ -206,8 +206,8 @@ class Controller(QObject):
     def _open(self, plan: OpenPlan, opening: Opening | None = None) -> None:
         from nbdesk.ui.ops import errand
 
-        if opening is not None and opening.abandoned:
-            return
+        if plan is not self._plan or (opening is not None and opening.abandoned):
+            return  # another file was asked for meanwhile, or nbdesk is quitting
         op = errand(
             self.window,
             f"Opening {plan.path.name}",
@@ -472,7 +472,7 @@ def run_gui(args: argparse.Namespace) -> int:
     result = app.exec()
     # What was asked before the window closed is finished, not cut off.
     controller.let_go()
-    if window.ops is not None:
+    if window.ops is not None and not window.ops.closed:
         window.ops.close()  # closed as the window closed; this only makes sure
     return exit_now(exit_code or result)
 
