@@ -1,6 +1,9 @@
-"""Cold start: process start to main window shown on the large file with its data loaded, then
-quit, against a bare PySide6 window started the same way. Also reports, from the app's own trace,
-when the window first appeared (before the file's data arrived from the worker thread)."""
+"""Cold start: process start to main window shown on the large file with its data in it, then quit,
+against a bare PySide6 window started the same way. Rounds alternate (a bare window, then nbdesk)
+so a noisy machine slows both alike; each figure is the ratio of medians. Beside wall time it
+reports CPU time (user + system) and peak memory (maximum resident set), both of the process
+itself (os.wait4), and, from the app's own trace, when the window first appeared and when the
+file's data was in it."""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 
-from run import Context, Figure, median_seconds
+from run import Context, Figure
 
 BARE_WINDOW = """
 import sys
@@ -25,45 +29,93 @@ sys.exit(app.exec())
 """
 
 
-def traced_start(ctx: Context, env: dict[str, str]) -> dict[str, float]:
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float | None  # seconds, user + system; None where os.wait4 is missing (Windows)
+    peak_mib: float | None
+    marks: dict[str, float]  # from the app's trace: seconds since launch
+
+
+def measured(command: list[str], env: dict[str, str]) -> Run:
     env = dict(env, NBDESK_STARTUP_T0=repr(time.time()))
-    result = subprocess.run(
-        [sys.executable, "-m", "nbdesk", "--db", str(ctx.large_db), "--quit-when-shown"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        cpu = peak = None
+        if hasattr(os, "wait4"):
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            cpu = usage.ru_utime + usage.ru_stime
+            # Linux reports kilobytes, macOS bytes.
+            peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+        else:
+            proc.wait()
+        wall = time.perf_counter() - start
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"{command} failed ({proc.returncode}):\n{text}")
     marks = {}
-    for line in result.stderr.splitlines():
+    for line in text.splitlines():
         if line.startswith("startup: "):
             _, event, ms, _unit = line.split()
             marks[event] = float(ms) / 1000
-    return marks
+    return Run(wall, cpu, peak, marks)
+
+
+def median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def measure(ctx: Context) -> list[Figure]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env["NBDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="nbdesk-bench-")
-    bare = median_seconds([sys.executable, "-c", BARE_WINDOW], ctx.repeat, env)
-    app = median_seconds(
-        [sys.executable, "-m", "nbdesk", "--db", str(ctx.large_db), "--quit-when-shown"],
-        ctx.repeat,
-        env,
-    )
-    traces = [traced_start(ctx, env) for _ in range(ctx.repeat)]
-    shown = statistics.median(t["window-shown"] for t in traces)
-    loaded = statistics.median(t["data-loaded"] for t in traces)
-    return [
+    bare_command = [sys.executable, "-c", BARE_WINDOW]
+    app_command = [sys.executable, "-m", "nbdesk", "--db", str(ctx.large_db), "--quit-when-shown"]
+    bare: list[Run] = []
+    app: list[Run] = []
+    for _ in range(ctx.repeat):
+        bare.append(measured(bare_command, env))
+        app.append(measured(app_command, env))
+    wall = (median([r.wall for r in app]), median([r.wall for r in bare]))
+    cpu = (median([r.cpu for r in app]), median([r.cpu for r in bare]))
+    peak = (median([r.peak_mib for r in app]), median([r.peak_mib for r in bare]))
+    shown = statistics.median(r.marks["window-shown"] for r in app)
+    loaded = statistics.median(r.marks["data-loaded"] for r in app)
+    assert wall[0] is not None and wall[1] is not None
+    figures = [
         Figure(
             "cold start on the large file ÷ bare PySide6 window",
-            app / bare,
+            wall[0] / wall[1],
             target=2.0,
-            detail=f"medians {app * 1000:.0f} ms vs {bare * 1000:.0f} ms",
-        ),
-        Figure(
-            "  of which: window on screen ÷ bare window (whole run)",
-            shown / bare,
-            detail=f"window at {shown * 1000:.0f} ms, data in it at {loaded * 1000:.0f} ms",
+            detail=f"medians {wall[0] * 1000:.0f} ms vs {wall[1] * 1000:.0f} ms",
         ),
     ]
+    if cpu[0] is not None and cpu[1] is not None:
+        figures.append(
+            Figure(
+                "  in CPU time (user + system)",
+                cpu[0] / cpu[1],
+                target=2.0,
+                detail=f"medians {cpu[0] * 1000:.0f} ms vs {cpu[1] * 1000:.0f} ms",
+            )
+        )
+    if peak[0] is not None and peak[1] is not None:
+        figures.append(
+            Figure(
+                "  peak memory (maximum resident set)",
+                peak[0] / peak[1],
+                target=1.5,
+                detail=f"medians {peak[0]:.0f} MiB vs {peak[1]:.0f} MiB",
+            )
+        )
+    figures.append(
+        Figure(
+            "  of which: window on screen ÷ bare window (whole run)",
+            shown / wall[1],
+            detail=f"window at {shown * 1000:.0f} ms, data in it at {loaded * 1000:.0f} ms",
+        )
+    )
+    return figures

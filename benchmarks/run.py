@@ -88,6 +88,7 @@ def main() -> int:
         spec = importlib.util.spec_from_file_location(module_path.stem, module_path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
+        sys.modules[module_path.stem] = module  # for dataclasses in the module
         spec.loader.exec_module(module)
         print(f"… {module_path.stem}", flush=True)
         figures.extend(module.measure(ctx))

@@ -43,14 +43,23 @@ def test_no_module_outside_ui_imports_qt() -> None:
 
 
 def test_start_up_path_leaves_heavy_libraries_unloaded() -> None:
-    # What `nbdesk` imports before the window is shown: the CLI, the app and the main window.
+    # What `nbdesk` imports before its first screen is shown: the CLI, the app, the main window,
+    # the Self-assessment section and what reads the first screen (then run, on a missing file).
     # build_parser() imports every command module, as `nbdesk` does before starting the window.
     loaded = loaded_after(
-        ["nbdesk.cli", "nbdesk.ui.app", "nbdesk.ui.main_window"],
-        then="import nbdesk.cli; nbdesk.cli.build_parser()",
+        [
+            "nbdesk.cli",
+            "nbdesk.ui.app",
+            "nbdesk.ui.main_window",
+            "nbdesk.ui.self_assessment.section",
+            "nbdesk.self_assessment.first_screen",
+        ],
+        then="import nbdesk.cli, pathlib; nbdesk.cli.build_parser(); "
+        "from nbdesk.self_assessment.first_screen import read_first_screen as r; "
+        "r(pathlib.Path('missing.nbdesk'))",
     )
     assert "PySide6" in loaded
-    # SQLAlchemy too: the file is opened on the worker thread after the window is up.
+    # SQLAlchemy too: the file is opened on the worker thread after the first screen is shown.
     for heavy in ("pandas", "openpyxl", "reportlab", "alembic", "numpy", "sqlalchemy"):
         assert heavy not in loaded, f"{heavy} is imported at start-up"
 

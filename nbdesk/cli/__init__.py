@@ -93,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quit-when-shown",
         action="store_true",
-        help="start the app, show the main window with the file loaded, then exit 0 "
-        "(for smoke tests and benchmarks)",
+        help="start the app, show the main window with the file's data (its first screen), then "
+        "exit 0 without waiting for the check that follows (for smoke tests and benchmarks)",
     )
     parser.add_argument(
         "--self-test",

@@ -7,7 +7,6 @@ statements is refused, so an assessment always shows the exact statements it was
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -15,27 +14,12 @@ from sqlalchemy.orm import Session, selectinload
 from nbdesk.common import clock
 from nbdesk.common.changes import NOTHING, Changes
 from nbdesk.forms.framework import AreaDef, FrameworkDef, RatingPoint, StatementDef
+from nbdesk.forms.summaries import FrameworkSummary as FrameworkSummary
 from nbdesk.storage.models import Framework, FrameworkArea, FrameworkRating, Statement
 
 
 class FrameworkConflictError(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class FrameworkSummary:
-    id: int
-    name: str
-    version: str
-    demonstration: bool
-    areas: int
-    statements: int
-    loaded_at: datetime
-
-    @property
-    def title(self) -> str:
-        demo = " (demonstration)" if self.demonstration else ""
-        return f"{self.name} {self.version}{demo}"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ from nbdesk.common.changes import NOTHING, Changes, Done
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.forms.scoring import AssessmentScore, score
 from nbdesk.forms.store import framework_definition
+from nbdesk.self_assessment.summaries import PERSPECTIVE_LABELS as PERSPECTIVE_LABELS
+from nbdesk.self_assessment.summaries import PERSPECTIVES as PERSPECTIVES
+from nbdesk.self_assessment.summaries import STAGE_LABELS as STAGE_LABELS
+from nbdesk.self_assessment.summaries import STAGES as STAGES
+from nbdesk.self_assessment.summaries import AssessmentSummary as AssessmentSummary
 from nbdesk.storage.models import Framework, FrameworkArea, Statement
 from nbdesk.storage.models.assessment import (
     AreaOverall,
@@ -23,43 +28,11 @@ from nbdesk.storage.models.assessment import (
     Rating,
 )
 
-STAGES = ("baseline", "follow-up", "other")
-PERSPECTIVES = ("staff", "young-people")
-PERSPECTIVE_LABELS = {"staff": "Staff", "young-people": "Young people"}
-STAGE_LABELS = {"baseline": "Baseline", "follow-up": "Follow-up", "other": "Other"}
-
 MAX_NAME = 200
 
 
 class AssessmentError(ValueError):
     """A request that cannot be carried out; the message says why, for the person who made it."""
-
-
-@dataclass(frozen=True)
-class AssessmentSummary:
-    id: int
-    name: str
-    stage: str
-    perspective: str
-    held_on: date
-    framework_id: int
-    framework_title: str
-    archived: bool
-    statements: int
-    rated: int
-    flagged: int
-
-    @property
-    def complete(self) -> bool:
-        return self.rated == self.statements
-
-    @property
-    def describe(self) -> str:
-        return (
-            f"{STAGE_LABELS.get(self.stage, self.stage)}, "
-            f"{PERSPECTIVE_LABELS.get(self.perspective, self.perspective).lower()}, "
-            f"{self.held_on.isoformat()}"
-        )
 
 
 @dataclass(frozen=True)

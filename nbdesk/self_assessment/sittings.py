@@ -13,14 +13,16 @@ from nbdesk.common import clock
 from nbdesk.common.changes import Done
 from nbdesk.common.changes import assessment as assessment_changed
 from nbdesk.self_assessment.assessments import MAX_NAME, AssessmentError, _check_choice, _require
+from nbdesk.self_assessment.summaries import KIND_LABELS as KIND_LABELS
+from nbdesk.self_assessment.summaries import PARTICIPANT_KINDS as PARTICIPANT_KINDS
+from nbdesk.self_assessment.summaries import ParticipantInfo as ParticipantInfo
+from nbdesk.self_assessment.summaries import SittingInfo as SittingInfo
+from nbdesk.self_assessment.summaries import sitting_name as sitting_name
 from nbdesk.storage.models.assessment import (
     AssessmentChange,
     Participant,
     Sitting,
 )
-
-PARTICIPANT_KINDS = ("staff", "partner", "young-person")
-KIND_LABELS = {"staff": "Staff", "partner": "Partner agency", "young-person": "Young person"}
 
 
 @dataclass(frozen=True)
@@ -30,21 +32,6 @@ class HistoryEntry:
     new: str | None
     changed_at: datetime
     sitting: str  # "" when the change was made outside a workshop sitting (e.g. by an import)
-
-
-@dataclass(frozen=True)
-class ParticipantInfo:
-    name_or_role: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class SittingInfo:
-    id: int
-    started_at: datetime
-    label: str
-    participants: tuple[ParticipantInfo, ...]
-    changes: int
 
 
 # Sittings and history ------------------------------------------------------------------------
@@ -104,11 +91,6 @@ def list_sittings(session: Session, assessment_id: int) -> list[SittingInfo]:
         SittingInfo(s.id, s.started_at, s.label, tuple(people.get(s.id, [])), changes.get(s.id, 0))
         for s in sittings
     ]
-
-
-def sitting_name(info: SittingInfo | Sitting) -> str:
-    label = f" ({info.label})" if info.label else ""
-    return f"Sitting of {info.started_at:%d %b %Y %H:%M}{label}"
 
 
 def history(

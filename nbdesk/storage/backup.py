@@ -26,8 +26,8 @@ def backup_file(source: Path, target: Path) -> Path:
     partial = target.with_name(target.name + ".partial")
     if partial.exists():
         partial.unlink()
-    from nbdesk.storage.database import read_only
     from nbdesk.storage.encryption import connect_new
+    from nbdesk.storage.reading import read_only
 
     create_private_file(partial)  # readable by the user alone from the start (and its journal)
     try:

@@ -22,16 +22,18 @@ from nbdesk.common import clock
 from nbdesk.common.errors import DISK_FULL, DiskFullError, PlainError
 from nbdesk.common.private import create_private_file, private_folder
 from nbdesk.storage import schema
-from nbdesk.storage.wal_guard import SAVING, file_uri, lost_wal, wal_file
+from nbdesk.storage.reading import read_only as read_only
+from nbdesk.storage.reading import read_only_uri as read_only_uri
+from nbdesk.storage.wal_guard import SAVING, lost_wal, wal_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_WAIT_MS = 300  # a checkpoint after a save waits this long for other nbdesks' readers
-READ_TIMEOUT_S = 5.0  # how long a check waits for another program's lock before giving up
 # Only these mean the file itself is damaged; anything else (locked, no permission to make the
 # -shm file in a read-only folder …) is a file that cannot be opened here, and saying "damaged"
 # would send someone to restore a backup for nothing.
 DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+READ_TIMEOUT_S = 5.0  # how long a check waits for another program's lock before giving up
 
 
 class DatabaseError(PlainError):
@@ -61,28 +63,6 @@ class LostChangesError(DatabaseError):
 
 class ReadOnlyDatabaseError(DatabaseError):
     """The file or its folder cannot be changed here."""
-
-
-def read_only_uri(path: Path) -> str:
-    """A `file:` URI SQLite reads correctly for any path: '#', '?', '%', spaces, UNC shares."""
-    return file_uri(path, "ro")
-
-
-@contextmanager
-def read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection, through SQLite itself.
-
-    Its -wal and -shm files are never deleted here, even ones that were not there when it opened:
-    another nbdesk (the window while a command runs, or two commands) may have created them and
-    committed to them meanwhile, and deleting a -wal loses every change in it (issue 11: saved
-    completions were lost this way). SQLite removes them itself when the last writer closes."""
-    from nbdesk.storage.encryption import connect
-
-    conn = connect(path, uri=read_only_uri(path), timeout=READ_TIMEOUT_S)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -252,7 +232,7 @@ def inspect_file(path: Path) -> Inspection:
             "Choose a file that nbdesk created, or create a new one."
         )
     try:
-        with read_only(path) as conn:
+        with read_only(path, timeout=READ_TIMEOUT_S) as conn:
             result = [row[0] for row in conn.execute("PRAGMA quick_check")]
             if result != ["ok"]:
                 raise CorruptDatabaseError(_corrupt_message(path, "; ".join(result[:3])))
@@ -429,8 +409,11 @@ def check_revision(path: Path, revision: str | None) -> None:
         )
 
 
-def open_database(path: Path, *, migrate: bool = True) -> Database:
-    """Open an existing nbdesk file, upgrading it (after a backup beside it) if it is older."""
+def open_database(
+    path: Path, *, migrate: bool = True, before_writing: Callable[[], object] | None = None
+) -> Database:
+    """Open an existing nbdesk file, upgrading it (after a backup beside it) if it is older.
+    `before_writing()` is called before an upgrade writes anything (it may raise to stop it)."""
     path = Path(path)
     found = inspect_file(path)
     check_revision(path, found.revision)
@@ -440,6 +423,8 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
                 f"{path.name} is at schema {found.revision} and needs upgrading to "
                 f"{schema.head_revision()}; opening it in nbdesk upgrades it after a backup."
             )
+        if before_writing is not None:
+            before_writing()
         upgrade_file(path, found.revision)
     check_writable(path)
     return Database(path)

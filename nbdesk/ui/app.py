@@ -1,8 +1,15 @@
 """Starting the GUI: choosing the file, first run, and opening files off the UI thread.
 
-The window is shown before the database layer is even imported: opening a file (SQLAlchemy's import,
-the integrity check, an upgrade with its backup) runs on the worker thread, and the sections are
-built and filled when it finishes. A large or damaged file never freezes a blank window.
+The window is shown before the database layer is even imported. At start-up the worker then reads
+the first screen (the Self-assessment list) with the standard library's sqlite3, read-only, and
+the window shows it; only then does the worker open the file the usual way: SQLAlchemy's import,
+the integrity check (a damaged file is refused and its first screen taken away), an upgrade with
+its backup, the daily backup. Nothing can be changed until that has finished (the sections have
+no Ops until then). Other sections are built when first shown. A file the first screen cannot be
+read from (encrypted, older, damaged …) is opened the usual way before anything is shown. A large
+or damaged file never freezes a blank window.
+
+Quitting skips the interpreter's slow teardown once every file is closed (see exit_now).
 """
 
 from __future__ import annotations
@@ -10,7 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +32,7 @@ from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
 if TYPE_CHECKING:
+    from nbdesk.self_assessment.first_screen import FirstScreen
     from nbdesk.storage import Database
 
 DEMO_FILE_NAME = "demonstration.nbdesk"
@@ -49,10 +59,40 @@ class Opened:
     warning: str = ""  # something to tell the person that did not stop the file opening
 
 
-def carry_out(plan: OpenPlan) -> Opened:
-    """Open (or create) the file in the plan. Runs on the worker thread."""
+@dataclass
+class Opening:
+    """An open that follows a first screen, as far as quitting needs to know: until it is about
+    to write (an upgrade, the daily backup) it has only read, and may be abandoned mid-way."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    only_read: bool = True
+    abandoned: bool = False
+    db: Database | None = None  # once opened on the worker, until the window has it
+
+    def before_writing(self) -> None:
+        """On the worker: from here on the open must finish (or be stopped) before nbdesk exits."""
+        from nbdesk.ui.ops import Cancelled
+
+        with self.lock:
+            if self.abandoned:
+                raise Cancelled()
+            self.only_read = False
+
+    def abandon(self) -> bool:
+        """On quitting: stop before any write; True if nothing has been written, so there is
+        nothing to wait for."""
+        with self.lock:
+            self.abandoned = True
+            return self.only_read
+
+
+def carry_out(plan: OpenPlan, opening: Opening | None = None) -> Opened:
+    """Open (or create) the file in the plan. Runs on the worker thread. With `opening` (after a
+    first screen) every write is announced to it first."""
     from nbdesk.storage import create_database, open_database
     from nbdesk.storage.authority import authority_name
+
+    before_writing: Callable[[], object] | None = opening.before_writing if opening else None
 
     if plan.typed_key is not None:
         unlock_with(plan.path, plan.typed_key)
@@ -63,9 +103,13 @@ def carry_out(plan: OpenPlan) -> Opened:
     elif plan.create_as is not None:
         db = create_database(plan.path, plan.create_as)
     else:
-        db = open_database(plan.path)
+        db = open_database(plan.path, before_writing=before_writing)
+    if opening is not None:
+        opening.db = db
     try:
         warning = ""
+        if before_writing is not None:
+            before_writing()
         try:
             from nbdesk.storage.backup import daily_backup
 
@@ -101,10 +145,19 @@ def is_user_error(exc: Exception) -> bool:
     return is_plain(exc)
 
 
+def first_screen_of(plan: OpenPlan) -> FirstScreen | None:
+    """On the worker: the first screen of an existing file, read without SQLAlchemy (None: open
+    it the usual way)."""
+    from nbdesk.self_assessment.first_screen import read_first_screen
+
+    return read_first_screen(plan.path)
+
+
 class Controller(QObject):
     """Owns which file is open; the window asks it to open or create another."""
 
-    opened = Signal()
+    opened = Signal()  # the file is open: the window has its Ops
+    shown = Signal()  # the file's data is on screen (its first screen, or once opened)
     failed = Signal(str)
 
     def __init__(self, window: MainWindow) -> None:
@@ -115,31 +168,86 @@ class Controller(QObject):
         window.new_requested.connect(self.new_file)
         window.encrypt_requested.connect(self.encrypt_open_file)
         self._plan: OpenPlan | None = None
+        self._opening: Opening | None = None  # the open after a first screen, while in flight
+        self._reading: set[Any] = set()  # this controller's Ops that may be cut off when quitting
+        self._first_shown = False
 
     def start(self, plan: OpenPlan) -> None:
         from nbdesk.ui.ops import errand
 
         self._plan = plan
+        self._first_shown = False
         self.window.show_opening(plan.path)
-        errand(
+        plain_open = plan.typed_key is None and plan.create_as is None and not plan.demo
+        if plain_open and self.window.ops is None and not self.window.built_sections():
+            first = errand(
+                self.window,
+                f"Opening {plan.path.name}",
+                lambda progress: first_screen_of(plan),
+                lambda first: self._first_screen(plan, first),
+                lambda _exc, _trace: self._open(plan),
+            )
+            self._reading.add(first)
+            return
+        self._open(plan)
+
+    def _first_screen(self, plan: OpenPlan, first: FirstScreen | None) -> None:
+        if first is None or plan is not self._plan:
+            self._open(plan)
+            return
+        self.window.show_first_screen(plan.path, first)
+        self._first_shown = True
+        self.shown.emit()
+        # After the first screen is drawn (posted events come before this one).
+        opening = Opening()
+        self._opening = opening
+        QTimer.singleShot(0, lambda: self._open(plan, opening))
+
+    def _open(self, plan: OpenPlan, opening: Opening | None = None) -> None:
+        from nbdesk.ui.ops import errand
+
+        if plan is not self._plan or (opening is not None and opening.abandoned):
+            return  # another file was asked for meanwhile, or nbdesk is quitting
+        op = errand(
             self.window,
             f"Opening {plan.path.name}",
-            lambda progress: carry_out(plan),
+            lambda progress: carry_out(plan, opening),
             self._done,
             self._failed,
         )
+        if opening is not None:
+            self._reading.add(op)
+
+    def let_go(self) -> None:
+        """On quitting, once the window has closed (and with it the open file): wait for the work
+        still in flight, unless all of it only reads (reading the first screen, or an open after
+        it that has not yet written, which is stopped before it does), so quitting need not wait
+        for SQLAlchemy's import. A file opened that the window never had is closed."""
+        from nbdesk.ui.ops import Ops, wait_for_work
+
+        opening, self._opening = self._opening, None
+        only_read = opening is None or opening.abandon()
+        if only_read and not (Ops.in_flight - self._reading):
+            return
+        wait_for_work()
+        if opening is not None and opening.db is not None:
+            opening.db.close()
 
     def _done(self, opened: Opened) -> None:
         from nbdesk.ui.ops import Ops
 
+        self._opening = None
         self.window.set_ops(Ops(opened.db), opened.authority)
         if opened.warning:
             self.window.statusBar().showMessage(opened.warning)
+        if not self._first_shown:
+            self.shown.emit()
         self.opened.emit()
 
     def _failed(self, exc: Exception, trace: str) -> None:
         from nbdesk.storage.encryption import LockedError
 
+        self._opening = None
         plan = self._plan
         if isinstance(exc, LockedError) and self.interactive and plan is not None:
             from nbdesk.ui.encryption import ask_key
@@ -275,7 +383,7 @@ def _trace_start_up(window: MainWindow, controller: Controller) -> None:
         )
 
     QTimer.singleShot(0, lambda: say("window-shown"))
-    controller.opened.connect(lambda: say("data-loaded"))
+    controller.shown.connect(lambda: say("data-loaded"))
 
 
 def set_up_application(app: Any) -> None:
@@ -318,6 +426,8 @@ def report_unexpected_errors() -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """The window, until it closes; then the process ends (exit_now). Returns only on errors
+    before the window, for the self-test, or when a normal exit is needed."""
     app: Any = QApplication.instance() or QApplication(sys.argv[:1])
     set_up_application(app)
     report_unexpected_errors()
@@ -353,13 +463,40 @@ def run_gui(args: argparse.Namespace) -> int:
             window.close()
 
         controller.failed.connect(report)
-        controller.opened.connect(lambda: QTimer.singleShot(0, window.close))
+        # Once the data is on screen (the first screen: the check that follows is not waited for).
+        controller.shown.connect(lambda: QTimer.singleShot(0, window.close))
     window.show()
     if "NBDESK_STARTUP_T0" in os.environ:
         _trace_start_up(window, controller)
     controller.start(plan)
     result = app.exec()
-    from nbdesk.ui.ops import wait_for_work
+    # What was asked before the window closed is finished, not cut off.
+    controller.let_go()
+    if window.ops is not None and not window.ops.closed:
+        window.ops.close()  # closed as the window closed; this only makes sure
+    return exit_now(exit_code or result)
 
-    wait_for_work()  # what was asked before the window closed is finished, not cut off
-    return exit_code or result
+
+def exit_now(code: int) -> int:
+    """End the process without the interpreter's teardown (over 100 ms with SQLAlchemy and Qt
+    loaded, and nothing in it needed): every file is closed by now (Database.close marks it
+    closed, see wal_guard), settings were written as they were set, and the log is flushed here.
+    (The other handler run at exit is PySide's module shutdown, the teardown skipped: it waits for
+    the worker, which may be part-way through importing SQLAlchemy for an open that was stopped.)
+    When nbdesk holds the clipboard, which Qt hands over to the system only as it closes, it
+    returns the code for a normal exit instead."""
+    import contextlib
+    import logging
+
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.clipboard().ownsClipboard():
+        from nbdesk.ui.ops import wait_for_work
+
+        wait_for_work()  # nothing may be left running in the worker as the interpreter ends
+        return code
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)

@@ -25,6 +25,7 @@ from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
     from nbdesk.common.changes import Changes
+    from nbdesk.self_assessment.first_screen import FirstScreen
     from nbdesk.ui.ops import Ops
     from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
 
@@ -32,15 +33,28 @@ FILE_FILTER = "nbdesk files (*.nbdesk);;All files (*)"
 SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
 
 
-def section_classes() -> list[type[Section]]:
-    """Called once a file is open, so a section's imports (and the database layer) never delay
-    the window's first appearance. Import section modules inside this function, not at the top."""
-    from nbdesk.ui.action_plan.section import ActionPlanSection
-    from nbdesk.ui.returns.section import ReturnsSection
-    from nbdesk.ui.self_assessment.section import SelfAssessmentSection
-    from nbdesk.ui.survey.section import SurveySection
+def section_class(index: int) -> type[Section]:
+    """Called when a section is first shown, so a section's imports never delay the window or the
+    first screen. Import section modules inside this function, not at the top."""
+    if index == 0:
+        from nbdesk.ui.self_assessment.section import SelfAssessmentSection
 
-    return [SelfAssessmentSection, SurveySection, ActionPlanSection, ReturnsSection]
+        return SelfAssessmentSection
+    if index == 1:
+        from nbdesk.ui.survey.section import SurveySection
+
+        return SurveySection
+    if index == 2:
+        from nbdesk.ui.action_plan.section import ActionPlanSection
+
+        return ActionPlanSection
+    from nbdesk.ui.returns.section import ReturnsSection
+
+    return ReturnsSection
+
+
+def section_classes() -> list[type[Section]]:
+    return [section_class(i) for i in range(len(SECTION_TITLES))]
 
 
 class MainWindow(QMainWindow):
@@ -61,9 +75,10 @@ class MainWindow(QMainWindow):
         self.nav.setSpacing(3)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
-        self.sections: list[Section] = []
-        # Sections given the open file only when first shown: filling the Survey section's lists
-        # on a large register must not hold up the window opening on the Self-assessment section.
+        # Each section is built when first shown, and given the open file only then: building
+        # the others, or filling the Survey section's lists on a large register, must not hold up
+        # the window opening on the Self-assessment section.
+        self._built: list[Section | None] = [None] * len(SECTION_TITLES)
         self._waiting_for_data: set[Section] = set()
         self.status_page = QLabel()
         self.status_page.setAccessibleName("Status")
@@ -135,9 +150,29 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
         self.stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    @property
+    def sections(self) -> list[Section]:
+        """Every section, in order, building those not yet shown (for tests, and anything that
+        needs all four; the window itself builds each when first shown)."""
+        return [self.section(i) for i in range(len(SECTION_TITLES))]
+
+    def built_sections(self) -> list[Section]:
+        return [s for s in self._built if s is not None]
+
+    def section(self, index: int) -> Section:
+        """The section at `index`, built now if it has not been (it reads the file when shown)."""
+        section = self._built[index]
+        if section is None:
+            section = section_class(index)()
+            assert section.title == SECTION_TITLES[index]
+            self._built[index] = section
+            self.stack.addWidget(section)
+            self._waiting_for_data.add(section)
+        return section
+
     def _section_chosen(self, row: int) -> None:
-        if self.sections and self.stack.currentWidget() is not self.status_page:
-            self._show(self.sections[row])
+        if self.ops is not None and self.stack.currentWidget() is not self.status_page:
+            self._show(self.section(row))
 
     def _show(self, section: Section) -> None:
         if section in self._waiting_for_data:
@@ -153,12 +188,28 @@ class MainWindow(QMainWindow):
             QKeySequence() if claimed else QKeySequence(QKeySequence.StandardKey.New)
         )
 
-    def _build_sections(self) -> None:
-        for cls in section_classes():
-            section = cls()
-            self.sections.append(section)
-            self.stack.addWidget(section)
-        assert [s.title for s in self.sections] == SECTION_TITLES
+    def _discard_sections(self) -> None:
+        for section in self.built_sections():
+            self.stack.removeWidget(section)
+            section.deleteLater()
+        self._built = [None] * len(SECTION_TITLES)
+        self._waiting_for_data.clear()
+
+    def show_first_screen(self, path: Path, first: FirstScreen) -> None:
+        """At start-up, before the file is open here: its Self-assessment list as read with the
+        standard library (nbdesk.self_assessment.first_screen), while the worker checks the file
+        and opens it. Nothing can be changed until set_ops; the other sections wait for it."""
+        from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+
+        section = self.section(0)
+        assert isinstance(section, SelfAssessmentSection)
+        section.authority = first.authority
+        section.show_first_screen(first.assessments, first.frameworks)
+        self.stack.setCurrentWidget(section)
+        self.setWindowTitle(f"{first.authority} — nbdesk")
+        self.file_label.setText(str(path))
+        self.file_label.setAccessibleName(f"Data file: {path}")
+        self.statusBar().showMessage(f"Checking {path.name}…")
 
     def show_opening(self, path: Path) -> None:
         """While a file opens on the worker thread: say so, and keep the old one out of reach."""
@@ -170,11 +221,16 @@ class MainWindow(QMainWindow):
 
     def show_open_failed(self) -> None:
         self.statusBar().clearMessage()
-        if self.ops is not None and self.sections:
+        if self.ops is not None:
             self.nav.setEnabled(True)
             self.load_framework_action.setEnabled(True)
-            self._show(self.sections[self.nav.currentRow()])
+            self._show(self.section(self.nav.currentRow()))
             return
+        # A file refused after its first screen was shown: none of it stays on screen.
+        self._discard_sections()
+        self.stack.setCurrentWidget(self.status_page)
+        self.setWindowTitle("")
+        self.file_label.clear()
         self._set_status(
             "<h2>No file is open</h2><p>Use File › Open (Ctrl+O) to open an authority's file, "
             "or File › New (Ctrl+N) to create one.</p>"
@@ -194,23 +250,21 @@ class MainWindow(QMainWindow):
         self.ops = ops
         ops.changed.connect(self.announce)
         self.authority = authority
-        if not self.sections:
-            self._build_sections()
         self.setWindowTitle(f"{authority} — nbdesk")
         self.file_label.setText(str(ops.path))
         self.file_label.setAccessibleName(f"Data file: {ops.path}")
         self.load_framework_action.setEnabled(True)
         self.encrypt_action.setEnabled(True)
         self.statusBar().clearMessage()
-        self._waiting_for_data = set(self.sections)
+        self._waiting_for_data = set(self.built_sections())
         self.nav.setEnabled(True)
-        self._show(self.sections[max(self.nav.currentRow(), 0)])
+        self._show(self.section(max(self.nav.currentRow(), 0)))
         prefs.remember_file(ops.path)
 
     def announce(self, changes: Changes) -> None:
         """After each save: every section that has read the file hears what changed (the others
         read it when first shown), and so does any window listening to Ops.changed itself."""
-        for section in self.sections:
+        for section in self.built_sections():
             if section not in self._waiting_for_data:
                 section.on_changes(changes)
 

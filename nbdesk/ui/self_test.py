@@ -74,7 +74,7 @@ def _steps(outdir: Path, log: _Log) -> None:
     controller.failed.connect(failures.append)
     window.show()
     controller.start(OpenPlan(demo))
-    _wait_for(lambda: bool(window.sections) or bool(failures), 60, "the file to open")
+    _wait_for(lambda: window.ops is not None or bool(failures), 60, "the file to open")
     if failures:
         raise SelfTestFailed(f"opening the file failed: {failures[0]}")
     log(f"opened in the main window: {window.windowTitle()}")

@@ -230,9 +230,9 @@ def test_opening_another_file_happens_off_the_ui_thread(
     threads: list[threading.Thread] = []
     real_carry_out = app_module.carry_out
 
-    def watched(plan: OpenPlan):  # type: ignore[no-untyped-def]
+    def watched(plan: OpenPlan, opening: app_module.Opening | None = None):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread())
-        return real_carry_out(plan)
+        return real_carry_out(plan, opening)
 
     monkeypatch.setattr(app_module, "carry_out", watched)
     controller = Controller(window)
@@ -258,3 +258,65 @@ def test_screenshot(window: MainWindow, tmp_path: Path) -> None:
     image = window.grab()
     assert image.width() > 400
     image.save(str(tmp_path / "main.png"))
+
+
+def test_start_up_shows_the_first_screen_then_opens_the_file(qtbot: QtBot, demo_file: Path) -> None:
+    """The Self-assessment list is shown from a read-only look at the file; the file is opened
+    (checked, backed up) after it, and only then can anything be changed. The other sections are
+    built when first shown."""
+    win = MainWindow()
+    qtbot.addWidget(win)
+    controller = Controller(win)
+    events: list[str] = []
+    controller.shown.connect(lambda: events.append(f"shown, ops {win.ops is not None}"))
+    controller.opened.connect(lambda: events.append("opened"))
+    win.show()
+    with qtbot.waitSignal(controller.opened, timeout=20000):
+        controller.start(OpenPlan(demo_file))
+    assert events == ["shown, ops False", "opened"]
+    assert [s.title for s in win.built_sections()] == ["Self-assessment"]
+    assert win.windowTitle() == "Demonstration Borough Council (fictional) — nbdesk"
+    assert len(list((demo_file.parent / "demo backups").glob("*automatic.nbdesk"))) == 1
+    section = win.built_sections()[0]
+    assert section.ops is win.ops and section.model.rowCount() > 0  # type: ignore[attr-defined]
+    win.show_section(1)
+    assert [s.title for s in win.built_sections()] == ["Self-assessment", "Survey outreach"]
+
+
+def test_a_file_damaged_past_its_first_screen_is_refused_and_its_data_taken_away(
+    qtbot: QtBot, demo_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(demo_file)
+    [page_size] = conn.execute("PRAGMA page_size").fetchone()
+    [root] = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'care_leaver'"
+    ).fetchone()
+    conn.close()
+    data = bytearray(demo_file.read_bytes())
+    start = (root - 1) * page_size  # the register's first page: not read by the first screen
+    data[start : start + 200] = b"\xff" * 200
+    demo_file.write_bytes(bytes(data))
+    before = hashlib.sha256(demo_file.read_bytes()).hexdigest()
+    errors: list[str] = []
+    monkeypatch.setattr(
+        app_module, "show_error", lambda _p, _t, message, _d: errors.append(message)
+    )
+    win = MainWindow()
+    qtbot.addWidget(win)
+    controller = Controller(win)
+    shown: list[int] = []
+    controller.shown.connect(lambda: shown.append(win.built_sections()[0].model.rowCount()))  # type: ignore[attr-defined]
+    win.show()
+    with qtbot.waitSignal(controller.failed, timeout=20000):
+        controller.start(OpenPlan(demo_file))
+    assert shown and shown[0] > 0  # the first screen was read and shown
+    assert "damaged" in errors[0]
+    assert win.ops is None and win.built_sections() == []
+    assert (
+        win.stack.currentWidget() is win.status_page and "No file is open" in win.status_page.text()
+    )
+    assert hashlib.sha256(demo_file.read_bytes()).hexdigest() == before
+    assert not (demo_file.parent / "demo backups").exists()

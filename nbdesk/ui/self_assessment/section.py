@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,24 +26,47 @@ from PySide6.QtWidgets import (
 
 from nbdesk.common.changes import Changes
 from nbdesk.common.paths import file_name
-from nbdesk.forms.store import FrameworkSummary, list_frameworks
-from nbdesk.self_assessment.assessments import (
+from nbdesk.forms.summaries import FrameworkSummary
+from nbdesk.self_assessment.summaries import (
+    KIND_LABELS,
     PERSPECTIVE_LABELS,
     STAGE_LABELS,
     AssessmentSummary,
-    archive_assessment,
-    list_assessments,
-    rename_assessment,
+    SittingInfo,
+    sitting_name,
 )
-from nbdesk.self_assessment.exchange import write_ratings_workbook
-from nbdesk.self_assessment.sittings import KIND_LABELS, SittingInfo, list_sittings, sitting_name
-from nbdesk.self_assessment.workshop import WorkshopStart, workshop_start
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
 from nbdesk.ui.self_assessment.sitting import SittingDialog
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
+
+if TYPE_CHECKING:
+    from nbdesk.self_assessment.workshop import WorkshopStart
+
+# The services (and so SQLAlchemy) are imported on the worker, inside the work given to Ops: this
+# section is built, and shows the list read at start-up, before they are loaded.
+
+
+def _frameworks(session: Any) -> list[FrameworkSummary]:
+    from nbdesk.forms.store import list_frameworks
+
+    return list_frameworks(session)
+
+
+def _assessments_and_frameworks(
+    session: Any, archived: bool
+) -> tuple[list[AssessmentSummary], list[FrameworkSummary]]:
+    from nbdesk.self_assessment.assessments import list_assessments
+
+    return list_assessments(session, include_archived=archived), _frameworks(session)
+
+
+def _sittings(session: Any, assessment_id: int) -> list[SittingInfo]:
+    from nbdesk.self_assessment.sittings import list_sittings
+
+    return list_sittings(session, assessment_id)
+
 
 ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
     Column("Name", lambda a: a.name + ("  [archived]" if a.archived else "")),
@@ -172,6 +196,12 @@ class SelfAssessmentSection(Section):
         super().set_ops(ops)
         self.refresh()
 
+    def show_first_screen(
+        self, items: list[AssessmentSummary], frameworks: list[FrameworkSummary]
+    ) -> None:
+        """The list as read at start-up, before the file is open here (set_ops reads it again)."""
+        self._listed(items, frameworks, None)
+
     def on_changes(self, changes: Changes) -> None:
         # The list shows each assessment's counts, so a rating anywhere changes it too.
         if changes.assessment_list or changes.frameworks or changes.assessments:
@@ -186,10 +216,7 @@ class SelfAssessmentSection(Section):
         archived = self.show_archived.isChecked()
         self.ops.read(
             self,
-            lambda session: (
-                list_assessments(session, include_archived=archived),
-                list_frameworks(session),
-            ),
+            lambda session: _assessments_and_frameworks(session, archived),
             lambda found: self._listed(*found, select_id),
             key=f"assessments-{id(self)}",
         )
@@ -240,7 +267,7 @@ class SelfAssessmentSection(Section):
             return
         self.ops.read(
             self,
-            lambda session: list_sittings(session, chosen.id),
+            lambda session: _sittings(session, chosen.id),
             lambda sittings: self._show_details(chosen, sittings),
             key=f"assessment-details-{id(self)}",
         )
@@ -279,9 +306,11 @@ class SelfAssessmentSection(Section):
         if self.ops is None:
             return
         # The frameworks as they are now (one may have been loaded by another program).
-        self.ops.read(self, list_frameworks, self._open_new_assessment, title="Reading")
+        self.ops.read(self, _frameworks, self._open_new_assessment, title="Reading")
 
     def _open_new_assessment(self, frameworks: list[FrameworkSummary]) -> None:
+        from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
+
         assert self.ops is not None
         self.frameworks = frameworks
         dialog = NewAssessmentDialog(self.ops, frameworks, self)
@@ -298,6 +327,8 @@ class SelfAssessmentSection(Section):
         )
         if not ok:
             return
+        from nbdesk.self_assessment.assessments import rename_assessment
+
         self.ops.write(
             self, lambda session: rename_assessment(session, chosen.id, name), title="Renaming"
         )
@@ -306,6 +337,8 @@ class SelfAssessmentSection(Section):
         chosen = self.selected()
         if chosen is None or self.ops is None:
             return
+        from nbdesk.self_assessment.assessments import archive_assessment
+
         self.ops.write(
             self,
             lambda session: archive_assessment(session, chosen.id, not chosen.archived),
@@ -330,6 +363,7 @@ class SelfAssessmentSection(Section):
         )
 
     def _open_workshop(self, assessment_id: int, sitting_id: int) -> None:
+        from nbdesk.self_assessment.workshop import workshop_start
 
         assert self.ops is not None
         self.ops.read(
@@ -385,7 +419,7 @@ class SelfAssessmentSection(Section):
         if self.ops is None:
             return
 
-        self.ops.read(self, list_frameworks, self._open_import, title="Reading")
+        self.ops.read(self, _frameworks, self._open_import, title="Reading")
 
     def _open_import(self, frameworks: list[FrameworkSummary]) -> None:
         from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
@@ -430,6 +464,8 @@ class SelfAssessmentSection(Section):
         if path is None:
             return
         assessment_id = chosen.id if chosen else None
+        from nbdesk.self_assessment.exchange import write_ratings_workbook
+
         self.ops.read(
             self,
             lambda session: write_ratings_workbook(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS
+from nbdesk.self_assessment.summaries import KIND_LABELS, PARTICIPANT_KINDS
 
 
 class SittingDialog(QDialog):

@@ -30,7 +30,8 @@ from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
-from nbdesk.ui.self_assessment.section import NewAssessmentDialog, SelfAssessmentSection
+from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
+from nbdesk.ui.self_assessment.section import SelfAssessmentSection
 from tests.support.qt import settle
 
 HEADER = ["Area", "Area title", "Item", "Statement"]
