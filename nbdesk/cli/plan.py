@@ -84,6 +84,10 @@ def register(subparsers: Any) -> None:
         out.add_argument("--out", type=Path, required=True, metavar=f"FILE.{suffix}")
         out.set_defaults(func=run_export if name == "export" else run_report)
 
+    from nbdesk.cli.loop_reports import register_plan
+
+    register_plan(actions)  # young-people-report, feedback-sent
+
     action = actions.add_parser("action", help="add an action, an update, or set a status")
     action.error = _OneLineParser.error.__get__(action)
     verbs = action.add_subparsers(

@@ -31,9 +31,20 @@ from nbdesk.feedback.telling_back import FeedbackView, list_feedback
 from nbdesk.returns.plan_data import PlanData, Rated, plan_data
 from nbdesk.storage.models import Finding, SurveyRound
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 YOUNG_STATUS = {
     vocab.NOT_STARTED: "Not started yet",
     vocab.ON_TRACK: "Under way",
@@ -132,7 +143,7 @@ class ThemeAnswers:
 class AreaScore:
     """A self-assessment area a theme's actions cite (directly or through a statement in it)."""
 
-    assessment: str  # "Baseline 2020 – staff → Follow-up 2022 – staff", or one name
+    assessment: str  # "Baseline 2020 – staff, then Follow-up 2022 – staff", or one name
     rated: Rated  # the area's mean before and after (second None without a follow-up)
     paired: bool
 
@@ -263,7 +274,7 @@ def _areas(session: Session, base: PlanData) -> dict[int, tuple[AreaScore, ...]]
         first, second = (load_assessment(session, i) for i in pair)
         comparison = compare_details(first, second)
         means = {a.number: (a.title, a.first, a.second) for a in comparison.areas}
-        name = f"{comparison.first.name} → {comparison.second.name}"
+        name = f"{comparison.first.name}, then {comparison.second.name}"
         cache[assessment_id] = (name, means, True)
 
     out: dict[int, tuple[AreaScore, ...]] = {}

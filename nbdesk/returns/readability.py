@@ -51,9 +51,9 @@ def syllables(word: str) -> int:
         return 0
     groups = re.findall(r"[aeiouy]+", w)
     count = len(groups)
-    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and count > 1:
-        count -= 1
-    elif w.endswith("le") and len(w) > 2 and w[-3] in "aeiouy" and count > 1:
+    silent_e = w.endswith("e") and not w.endswith(("le", "ee", "ye"))
+    vowel_le = w.endswith("le") and len(w) > 2 and w[-3] in "aeiouy"  # 'whole', not 'table'
+    if (silent_e or vowel_le) and count > 1:
         count -= 1
     if w.endswith(("ed", "es")) and not w.endswith(
         ("ted", "ded", "ses", "zes", "ces", "ges", "ies")

@@ -28,6 +28,7 @@ HOW_IT_IS_GOING = "How it is going"
 KEY_HEADING = "What the marks mean"
 NEXT_REVIEW = "When we will look at this again"
 GET_INVOLVED = "How to get involved"
+NOTHING_SAID = "This came from our own look at how we support care leavers."
 NO_ACTIONS = "We are still planning this part. We will tell you what we are doing."
 
 
@@ -119,7 +120,7 @@ def pdf_story(data: LoopData) -> list[Any]:
             if said:
                 block += [Paragraph(esc(s), st["bullet"], bulletText="•") for s in said]
             else:
-                block.append(Paragraph("We decided this from our own review.", st["body"]))
+                block.append(Paragraph(NOTHING_SAID, st["body"]))
             block.append(Paragraph(WE_ARE_DOING, st["label"]))
             block.append(Paragraph(esc(a.action.we_will), st["body"]))
             block.append(
@@ -227,7 +228,7 @@ def page_html(data: LoopData) -> str:
             if said:
                 parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in said) + "</ul>")
             else:
-                parts.append("<p>We decided this from our own review.</p>")
+                parts.append(f"<p>{NOTHING_SAID}</p>")
             parts.append(f"<h3>{WE_ARE_DOING}</h3>")
             parts.append(f"<p>{e(a.action.we_will)}</p>")
             parts.append(

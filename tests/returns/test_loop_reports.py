@@ -340,7 +340,7 @@ def test_evidence_pack_workbook(made: Made, tmp_path: Path) -> None:
     areas = [tuple(r) for r in book["Areas"].iter_rows(values_only=True)]
     assert areas[0] == AREA_HEADERS
     assert len(areas) == 2 and areas[1][0] == "Money" and areas[1][2].startswith("Area 1")
-    assert "→" in areas[1][1]  # the baseline beside its follow-up
+    assert areas[1][1] == f"{BASELINE}, then Follow-up 2022 – staff"
     shared = list(book["Shared back"].iter_rows(values_only=True))
     assert shared[1][1:3] == ("text", 85) and "Nov 2026" in shared[1][0]
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r and r[0]}
