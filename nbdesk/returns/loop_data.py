@@ -27,7 +27,7 @@ from nbdesk.action_plan import vocab
 from nbdesk.action_plan.views import ActionView, ThemeView
 from nbdesk.common.dates import format_day
 from nbdesk.feedback.results import SMALL_BASE, FindingView
-from nbdesk.feedback.telling_back import FeedbackView, list_feedback
+from nbdesk.feedback.telling_back import FeedbackView
 from nbdesk.returns.plan_data import PlanData, Rated, plan_data
 from nbdesk.storage.models import Finding, SurveyRound
 
@@ -266,6 +266,7 @@ def _areas(session: Session, base: PlanData) -> dict[int, tuple[AreaScore, ...]]
         numbers.update({-a.area_id: a.number for a in detail.areas})
         area_numbers[assessment_id] = numbers
         pair = _pair(summaries[assessment_id], list(summaries.values()))
+        means: dict[int, tuple[str, float | None, float | None]]
         if pair is None:
             scored = score_detail(detail)
             means = {a.number: (a.title, a.mean, None) for a in scored.areas}
@@ -336,7 +337,7 @@ def loop_data(
     return LoopData(
         base=base,
         themes=tuple(themes),
-        feedback=tuple(list_feedback(session, plan_id)),
+        feedback=base.shared,
         areas=_areas(session, base) if evidence else {},
         show_owners=show_owners,
         get_involved=" ".join(get_involved.split()) or DEFAULT_GET_INVOLVED,

@@ -176,6 +176,13 @@ def test_plan_shared_back_and_written(
         ]
     database.close()
 
+    code, out, _ = run(capsys, "plan", "show", PLAN, "--db", db)
+    assert code == 0 and "Shared with young people on 10 Nov 2026: 5 by text" in out
+    workbook = tmp_path / "plan.xlsx"
+    assert run(capsys, "plan", "export", PLAN, "--db", db, "--out", workbook)[0] == 0
+    facts = {r[0]: r[1] for r in openpyxl.load_workbook(workbook)["Summary"].values if r[0]}
+    assert facts["Shared with young people"] == "10 Nov 2026 (5 by text)"
+
     page = tmp_path / "plan.html"
     code, out, _ = run(capsys, "plan", "young-people-report", PLAN, "--db", db, "--out", page)
     assert code == 0 and f"Wrote {page}" in out
