@@ -84,6 +84,10 @@ def register(subparsers: Any) -> None:
         out.add_argument("--out", type=Path, required=True, metavar=f"FILE.{suffix}")
         out.set_defaults(func=run_export if name == "export" else run_report)
 
+    from nbdesk.cli.loop_reports import register_plan
+
+    register_plan(actions)  # young-people-report, feedback-sent
+
     action = actions.add_parser("action", help="add an action, an update, or set a status")
     action.error = _OneLineParser.error.__get__(action)
     verbs = action.add_subparsers(
@@ -302,9 +306,11 @@ def run_show(args: argparse.Namespace) -> int:
     from nbdesk.action_plan.views import read_plan
     from nbdesk.common import clock
     from nbdesk.common.dates import format_day
+    from nbdesk.feedback.telling_back import list_feedback
 
     with open_db(args) as db, db.session() as session:
         view = read_plan(session, find_plan(session, args.plan))
+        shared = list_feedback(session, view.summary.id)
     today = clock.today()
     found = attention(view, today)
     if args.json:
@@ -320,6 +326,8 @@ def run_show(args: argparse.Namespace) -> int:
     )
     late = " (late)" if found.review_overdue else ""
     print(f"Next review due: {format_day(found.next_review_on)}{late}")
+    if shared:
+        print(f"Shared with young people on {shared[0].describe}")
     overdue, drifting = {a.id for a in found.overdue}, {a.id for a in found.drifting}
     for theme in view.themes:
         print(f"\nTheme {theme.position}: {theme.title}")

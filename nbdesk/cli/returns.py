@@ -48,6 +48,10 @@ def register(subparsers: Any) -> None:
     part_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     part_report.set_defaults(func=run_report_participation)
 
+    from nbdesk.cli.loop_reports import register_report
+
+    register_report(report)  # report evidence
+
 
 def _check_suffix(path: Path, suffix: str) -> None:
     if path.suffix.lower() != suffix:

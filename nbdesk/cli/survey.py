@@ -86,9 +86,16 @@ def register(subparsers: Any) -> None:
     notify.add_argument("--channel", choices=["text", "email"], default="text")
     notify.add_argument(
         "--columns",
-        default="first name,pa name",
-        help="personalisation columns, comma-separated (first name, pa name, round closes)",
+        default=None,
+        help="personalisation columns, comma-separated (first name, pa name, round closes, "
+        "plan link); default: first name,pa name (with --everyone: and plan link)",
     )
+    notify.add_argument(
+        "--everyone",
+        action="store_true",
+        help="everyone on the register who can be contacted, to tell them back (not reminders)",
+    )
+    notify.add_argument("--plan-link", default="", metavar="URL", help="the plan's web address")
     notify.add_argument(
         "--left-out", type=Path, metavar="FILE", help="also write those left out to this CSV"
     )
@@ -238,11 +245,24 @@ def run_export_notify(args: argparse.Namespace) -> int:
     from nbdesk.survey.notify import notify_list, write_left_out_file, write_notify_file
     from nbdesk.survey.rounds import find_round
 
-    columns = tuple(c.strip().lower() for c in args.columns.split(",") if c.strip())
+    columns = (
+        tuple(c.strip().lower() for c in args.columns.split(",") if c.strip())
+        if args.columns is not None
+        else None
+    )
     with open_db(args) as db, db.session() as session:
-        data = notify_list(session, find_round(session, args.name).id, args.channel, columns)
+        round_id = find_round(session, args.name).id
+        data = notify_list(
+            session,
+            round_id,
+            args.channel,
+            columns,
+            everyone=args.everyone,
+            plan_link=args.plan_link,
+        )
     write_notify_file(args.out, data)
-    print(f"Wrote {len(data.rows)} people to remind to {args.out} ({', '.join(data.headers)}).")
+    what = "to tell" if data.everyone else "to remind"
+    print(f"Wrote {len(data.rows)} people {what} to {args.out} ({', '.join(data.headers)}).")
     if data.left_out:
         print(f"Left out {len(data.left_out)}:")
         for person in data.left_out:
@@ -250,4 +270,9 @@ def run_export_notify(args: argparse.Namespace) -> int:
     if args.left_out:
         write_left_out_file(args.left_out, data)
         print(f"Those left out, with names and reasons: {args.left_out}")
+    if data.everyone:
+        print(
+            "When the messages have gone out, record it: nbdesk plan feedback-sent PLAN "
+            f"--channel {data.channel} --how-many {len(data.rows)}"
+        )
     return 0

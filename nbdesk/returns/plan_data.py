@@ -24,7 +24,9 @@ from nbdesk import __version__
 from nbdesk.action_plan.attention import Attention, attention
 from nbdesk.action_plan.views import PlanView, read_plan
 from nbdesk.common import clock
+from nbdesk.common.dates import format_day
 from nbdesk.common.figures import fixed
+from nbdesk.feedback.telling_back import FeedbackView, list_feedback
 from nbdesk.returns.suppression import SYMBOL, Group, SafeRow, suppress
 from nbdesk.self_assessment.assessments import (
     AssessmentSummary,
@@ -98,6 +100,16 @@ class PlanData:
     rounds: tuple[RoundLink, ...]
     exported_at: datetime
     nbdesk_version: str
+    shared: tuple[FeedbackView, ...] = ()  # when the plan went out to young people, newest first
+
+    @property
+    def shared_text(self) -> str:
+        """'10 Nov 2026 (85 by text)', or that it has not been recorded."""
+        if not self.shared:
+            return "not yet recorded"
+        last = self.shared[0]
+        more = f"; {len(self.shared) - 1} times before" if len(self.shared) > 1 else ""
+        return f"{format_day(last.sent_on)} ({last.how_many} by {last.channel}){more}"
 
 
 def plan_data(session: Session, plan_id: int, *, evidence: bool = True) -> PlanData:
@@ -114,6 +126,7 @@ def plan_data(session: Session, plan_id: int, *, evidence: bool = True) -> PlanD
         rounds=round_links(session, view) if evidence else (),
         exported_at=clock.now(),
         nbdesk_version=__version__,
+        shared=tuple(list_feedback(session, plan_id)),
     )
 
 

@@ -108,6 +108,7 @@ def story(data: PlanData, st: Any) -> list[Any]:
         rows.append(["Last review", "none yet"])
     late = " (late)" if found.review_overdue else ""
     rows.append(["Next review due", f"{long_date(found.next_review_on)}{late}"])
+    rows.append(["Shared with young people", data.shared_text])
     out.append(table(rows, (260, 233), st))
 
     # Status by theme ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def plan_preview(session: Session, k: Kind, plan_id: int) -> Preview:
             "Next review due",
             format_day(found.next_review_on) + (" (late)" if found.review_overdue else ""),
         ),
+        ("Shared with young people", data.shared_text),
     )
     if k.key == PLAN_WORKBOOK:
         contents = (

@@ -127,6 +127,7 @@ def _summary(book: Any, data: PlanData) -> None:
         facts.append(("Last review", "None yet"))
     late = " (late)" if found.review_overdue else ""
     facts.append(("Next review due", f"{format_day(found.next_review_on)}{late}"))
+    facts.append(("Shared with young people", data.shared_text))
     facts.append(("Figures as at", format_day(data.today)))
     for label, value in facts:
         sheet.row([label, value])

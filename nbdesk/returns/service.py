@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
 SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
 PLAN_WORKBOOK, PLAN_REPORT = "action-plan-workbook", "action-plan-report"
+YP_PLAN_PDF, YP_PLAN_HTML = "young-people-plan-pdf", "young-people-plan-html"
+EVIDENCE_PDF, EVIDENCE_XLSX = "evidence-pack-pdf", "evidence-pack-xlsx"
+# The kinds that take the young people's plan's options (owners shown, how to get involved).
+WITH_OPTIONS = (YP_PLAN_PDF, YP_PLAN_HTML)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the lead chooses for the young people's plan: whether owners are named, and the
+    text under "How to get involved" (blank: a default)."""
+
+    show_owners: bool = False
+    get_involved: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ class Kind:
 
     @property
     def file_filter(self) -> str:
-        what = "Excel workbooks" if self.suffix == ".xlsx" else "PDF documents"
+        what = {".xlsx": "Excel workbooks", ".html": "Web pages"}.get(self.suffix, "PDF documents")
         return f"{what} (*{self.suffix})"
 
 
@@ -88,6 +101,38 @@ KINDS: tuple[Kind, ...] = (
         "plan",
         "For senior managers and the corporate parenting board: status by theme, overdue and "
         "drifting actions, young people's involvement and comments, and the evidence it answers.",
+    ),
+    Kind(
+        YP_PLAN_PDF,
+        "Plan for young people (PDF)",
+        ".pdf",
+        "plan",
+        "To send to care leavers: You said, We are doing, What you will see, in plain words and "
+        "large type, a theme to a page, with the next review and how to get involved.",
+    ),
+    Kind(
+        YP_PLAN_HTML,
+        "Plan for young people (web page)",
+        ".html",
+        "plan",
+        "The same as one web page that reads on a phone: no scripts, nothing fetched, large type. "
+        "Put it where the text message's link points.",
+    ),
+    Kind(
+        EVIDENCE_PDF,
+        "Evidence pack (PDF)",
+        ".pdf",
+        "plan",
+        "For inspection and the corporate parenting board: for each theme what young people "
+        "said, what was done, their involvement and the self-assessment areas before and after.",
+    ),
+    Kind(
+        EVIDENCE_XLSX,
+        "Evidence pack (Excel)",
+        ".xlsx",
+        "plan",
+        "The evidence pack as a workbook: what young people said, what was done, the areas "
+        "compared and when the plan was shared back, one row each, to filter and sort.",
     ),
 )
 
@@ -162,8 +207,18 @@ class Preview:
     note: str
 
 
-def preview(session: Session, key: str, subject_id: int, compare_id: int | None = None) -> Preview:
+def preview(
+    session: Session,
+    key: str,
+    subject_id: int,
+    compare_id: int | None = None,
+    options: ExportOptions | None = None,
+) -> Preview:
     k = kind(key)
+    if key in (YP_PLAN_PDF, YP_PLAN_HTML, EVIDENCE_PDF, EVIDENCE_XLSX):
+        from nbdesk.returns.loop_service import loop_preview
+
+        return loop_preview(session, k, subject_id, options)
     if k.subject == "plan":
         from nbdesk.returns.plan_service import plan_preview
 
@@ -315,6 +370,7 @@ def export(
     path: Path,
     compare_id: int | None = None,
     progress: Progress = no_progress,
+    options: ExportOptions | None = None,
 ) -> Path:
     """Gather (in a short read-only session) and write the file atomically; returns its path."""
     from nbdesk.common.atomic import check_target
@@ -323,6 +379,10 @@ def export(
     path = Path(path)
     check_target(path)
     progress(0, 0, "Reading the figures…")
+    if key in (YP_PLAN_PDF, YP_PLAN_HTML, EVIDENCE_PDF, EVIDENCE_XLSX):
+        from nbdesk.returns.loop_service import export_loop
+
+        return export_loop(session_factory, key, subject_id, path, progress, options)
     if k.subject == "plan":
         from nbdesk.returns.plan_service import export_plan
 

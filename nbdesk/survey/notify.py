@@ -4,7 +4,12 @@ Notify reads a CSV or Excel file whose first column is `phone number` (for texts
 `email address` (for emails), then one column per placeholder in the message template. Names go
 into this file because personalising the message is its purpose; nothing else about a person does.
 Everyone in the round who is left out is listed with the reason, so a PA can reach them another
-way. The file is written whole or not at all: into a temporary file in the same folder, flushed,
+way.
+
+With `everyone=True` the list is for telling care leavers back what was found and what is being done
+(issue 14): every person on the register, whether or not the round counted them or they completed,
+with the same checks (do not contact, no usable mobile or email, a value for each column) and a
+`plan link` column holding the address the lead gives for the plan. The file is written whole or not at all: into a temporary file in the same folder, flushed,
 then moved over the target.
 
 Nothing reaches a file in a form a spreadsheet program would run as a formula (CSV injection). In a
@@ -24,20 +29,26 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import FORMULA_STARTS, csv_safe
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
 from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
-from nbdesk.survey.register import first_name
+from nbdesk.survey.register import SURVEY_AGES, age_on, first_name
 from nbdesk.survey.rounds import get_round
 
 NOTIFY_ROW_LIMIT = 100_000
 RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}
 # Personalisation columns a template can use; lower case, as Notify shows placeholders.
 PERSONALISATION = ("first name", "pa name", "round closes")
+# For telling everyone back; a column only when the lead has given the plan's address.
+PLAN_LINK = "plan link"
+ALL_COLUMNS = (*PERSONALISATION, PLAN_LINK)
 DEFAULT_PERSONALISATION = ("first name", "pa name")
+EVERYONE_PERSONALISATION = ("first name", "pa name", PLAN_LINK)
+MAX_LINK = 500
 
 
 @dataclass(frozen=True)
@@ -55,26 +66,38 @@ class NotifyList:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     left_out: tuple[LeftOut, ...]
+    everyone: bool = False  # everyone on the register (telling back), not the round's reminders
 
 
 def notify_list(
     session: Session,
     round_id: int,
     channel: str = "text",
-    personalisation: tuple[str, ...] = DEFAULT_PERSONALISATION,
+    personalisation: tuple[str, ...] | None = None,
+    *,
+    everyone: bool = False,
+    plan_link: str = "",
 ) -> NotifyList:
     """The people to remind: eligible, not completed, not do-not-contact, with a UK mobile that
     takes texts (texts) or an email address (emails) and a value for every chosen personalisation
-    column. A person with a landline is left out with that reason, so a PA knows to call."""
+    column. A person with a landline is left out with that reason, so a PA knows to call.
+
+    With `everyone`, every person on the register instead (to tell them back), the round's
+    counting and completions aside; the columns default to first name, pa name and plan link."""
+    if personalisation is None:
+        personalisation = EVERYONE_PERSONALISATION if everyone else DEFAULT_PERSONALISATION
+    if plan_link.strip() or PLAN_LINK in personalisation:
+        plan_link = check_link(plan_link)
     if channel not in RECIPIENT_COLUMN:
         raise ValueError(f"The channel must be 'text' or 'email', not '{channel}'.")
-    unknown = [p for p in personalisation if p not in PERSONALISATION]
+    unknown = [p for p in personalisation if p not in ALL_COLUMNS]
     if unknown:
         raise ValueError(
             f"Unknown personalisation column(s): {', '.join(unknown)} "
-            f"(available: {', '.join(PERSONALISATION)})."
+            f"(available: {', '.join(ALL_COLUMNS)})."
         )
     summary = get_round(session, round_id)
+    today = clock.today()
     people = session.execute(
         select(
             CareLeaver.unique_id,
@@ -85,17 +108,21 @@ def notify_list(
             CareLeaver.email,
             CareLeaver.do_not_contact,
             CareLeaver.do_not_contact_reason,
+            CareLeaver.date_of_birth,
             RoundMember.eligible,
             RoundMember.reason,
             Completion.confirmed_on,
             Completion.confirmed_by,
         )
-        .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
+        .join(
+            RoundMember,
+            (RoundMember.care_leaver_id == CareLeaver.id) & (RoundMember.round_id == round_id),
+            isouter=everyone,
+        )
         .outerjoin(
             Completion,
             (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
         )
-        .where(RoundMember.round_id == round_id)
         .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
     ).tuples()
     rows: list[tuple[str, ...]] = []
@@ -109,6 +136,7 @@ def notify_list(
         email,
         dnc,
         dnc_reason,
+        born,
         eligible,
         why,
         done_on,
@@ -118,10 +146,19 @@ def notify_list(
         def leave(reason: str, uid: str = uid, name: str = name, pa: str = pa) -> None:
             left_out.append(LeftOut(uid, name, pa, reason))
 
-        if not eligible:
+        if everyone:
+            # Telling back reaches every care leaver, counted in the round or not, completed or
+            # not; someone the register holds past the care-leaving ages is not one any more.
+            age = age_on(born, today) if born is not None else None
+            if age is not None and not SURVEY_AGES[0] <= age <= SURVEY_AGES[1]:
+                leave(
+                    f"aged {age}, outside care leavers' ages ({SURVEY_AGES[0]} to {SURVEY_AGES[1]})"
+                )
+                continue
+        elif not eligible:
             leave(f"not counted in this round ({why or 'excluded'})")
             continue
-        if done_on is not None:
+        elif done_on is not None:
             who = CONFIRMED_BY_PHRASES.get(by, by)
             leave(f"completed on {format_day(done_on)} (confirmed by {who})")
             continue
@@ -157,6 +194,7 @@ def notify_list(
             "first name": first_name(preferred, name),
             "pa name": pa,
             "round closes": format_day(summary.closes_on),
+            PLAN_LINK: plan_link,
         }
         missing = [p for p in personalisation if not values[p].strip()]
         if missing:
@@ -165,7 +203,7 @@ def notify_list(
         rows.append((recipient, *(values[p] for p in personalisation)))
     if len(rows) > NOTIFY_ROW_LIMIT:
         raise ValueError(
-            f"{len(rows):,} people to remind; Notify takes at most {NOTIFY_ROW_LIMIT:,} rows in "
+            f"{len(rows):,} people to {'tell' if everyone else 'remind'}; Notify takes at most {NOTIFY_ROW_LIMIT:,} rows in "
             "one file. Export one PA team at a time."
         )
     return NotifyList(
@@ -174,7 +212,24 @@ def notify_list(
         (RECIPIENT_COLUMN[channel], *personalisation),
         tuple(rows),
         tuple(left_out),
+        everyone,
     )
+
+
+def check_link(link: str) -> str:
+    """The plan's address as the message will carry it: one web address (https:// or http://),
+    no spaces, not too long; ValueError otherwise."""
+    cleaned = link.strip()
+    if not cleaned:
+        raise ValueError("Give the plan's link (its web address) for the 'plan link' column.")
+    if any(ch.isspace() for ch in cleaned) or len(cleaned) > MAX_LINK:
+        raise ValueError(f"'{cleaned[:60]}' is not a web address (no spaces, at most {MAX_LINK}).")
+    if not cleaned.lower().startswith(("https://", "http://")) or len(cleaned) < 12:
+        raise ValueError(
+            f"'{cleaned[:60]}' is not a web address: it should start https:// "
+            "(for example https://www.example.gov.uk/care-leavers/plan)."
+        )
+    return cleaned
 
 
 def write_notify_file(path: Path, data: NotifyList) -> Path:

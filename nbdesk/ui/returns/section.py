@@ -16,10 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -81,6 +83,18 @@ class ReturnsSection(Section):
         self.subject_label.setBuddy(self.subject)
         form.addRow(self.subject_label, self.subject)
         form.addRow(self.compare_label, self.compare)
+        # The plan for young people's choices: owners named or not, and how to get involved.
+        self.show_owners = QCheckBox("&Name who is doing each action (people, teams, partners)")
+        self.show_owners.setAccessibleName("Name who is doing each action")
+        self.get_involved = QLineEdit()
+        self.get_involved.setAccessibleName("How young people can get involved")
+        self.get_involved.setPlaceholderText(
+            "Blank: ask your PA how to join the care leavers' group"
+        )
+        self.get_involved_label = QLabel("How to get &involved:")
+        self.get_involved_label.setBuddy(self.get_involved)
+        form.addRow("", self.show_owners)
+        form.addRow(self.get_involved_label, self.get_involved)
 
         self.preview = QTextBrowser()
         self.preview.setAccessibleName("Preview of what will be in the file")
@@ -113,6 +127,8 @@ class ReturnsSection(Section):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.subject.currentIndexChanged.connect(self._subject_changed)
         self.compare.currentIndexChanged.connect(lambda _i: self.refresh_preview())
+        self.show_owners.toggled.connect(lambda _on: self.refresh_preview())
+        self.get_involved.editingFinished.connect(self.refresh_preview)
         self.export_button.clicked.connect(self.start_export)
         self.task: Any = None
         self.last_written: Path | None = None
@@ -140,7 +156,7 @@ class ReturnsSection(Section):
             return
         if self.current_kind().subject == "plan":
             # A plan's name, stage and progress show in the list and the preview alike.
-            if changes.plans:
+            if changes.plans or changes.feedback:  # findings cited, or the plan shared back
                 self._kind_changed(keep=(self.subject.currentData(), None))
             return
         # Only what the preview on screen is made from: a workshop rating each statement must
@@ -154,6 +170,9 @@ class ReturnsSection(Section):
 
     def current_kind(self) -> service.Kind:
         return service.kind(self.kind.currentData())
+
+    def options(self) -> service.ExportOptions:
+        return service.ExportOptions(self.show_owners.isChecked(), self.get_involved.text())
 
     def _kind_changed(self, _index: int = 0, keep: tuple[Any, Any] = (None, None)) -> None:
         k = self.current_kind()
@@ -189,6 +208,9 @@ class ReturnsSection(Section):
     def _subject_changed(self, _index: int = 0, keep_compare: Any = None) -> None:
         k = self.current_kind()
         comparing = k.key == service.SA_REPORT
+        choosing = k.key in service.WITH_OPTIONS
+        for widget in (self.show_owners, self.get_involved, self.get_involved_label):
+            widget.setVisible(choosing)
         self.compare.setVisible(comparing)
         self.compare_label.setVisible(comparing)
         self.compare.blockSignals(True)
@@ -223,7 +245,7 @@ class ReturnsSection(Section):
             self._show_preview(asked, f"<p>There are no {what} in this file yet.</p>")
             return
         self.preview.setHtml("<p><i>Preparing the preview…</i></p>")
-        key, compare_id = k.key, self.compare.currentData()
+        key, compare_id, options = k.key, self.compare.currentData(), self.options()
 
         def failed(exc: Exception) -> None:
             # A preview that fails must not break the section; the export will say what is wrong.
@@ -231,7 +253,9 @@ class ReturnsSection(Section):
 
         self.ops.read(
             self,
-            lambda session: preview_html(service.preview(session, key, subject_id, compare_id)),
+            lambda session: preview_html(
+                service.preview(session, key, subject_id, compare_id, options)
+            ),
             lambda text: self._show_preview(asked, text),
             key=f"returns-preview-{id(self)}",
             failed=failed,
@@ -269,13 +293,14 @@ class ReturnsSection(Section):
             path = path.with_name(path.name + k.suffix)
         subject_id = self.subject.currentData()
         compare_id = self.compare.currentData() if k.key == service.SA_REPORT else None
+        options = self.options()
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {path.name}…")
         self.task = self.ops.run_with_sessions(
             self,
             f"Writing {path.name}",
             lambda sessions, progress: service.export(
-                sessions, k.key, subject_id, path, compare_id, progress.report
+                sessions, k.key, subject_id, path, compare_id, progress.report, options
             ),
             self._written,
             failed=self._failed,

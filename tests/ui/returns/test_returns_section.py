@@ -190,7 +190,7 @@ def test_the_preview_and_the_export_run_off_the_ui_thread_with_progress(
         seen["preview thread"] = threading.current_thread()
         return real_preview(*args, **kwargs)
 
-    def watched_export(session_factory, key, subject_id, path, compare_id, progress):  # type: ignore[no-untyped-def]
+    def watched_export(session_factory, key, subject_id, path, compare_id, progress, options=None):  # type: ignore[no-untyped-def]
         seen["export thread"] = threading.current_thread()
         steps: list[tuple[int, int, str]] = []
         seen["steps"] = steps
@@ -199,7 +199,7 @@ def test_the_preview_and_the_export_run_off_the_ui_thread_with_progress(
             steps.append((done, total, text))
             progress(done, total, text)
 
-        return real_export(session_factory, key, subject_id, path, compare_id, recorded)
+        return real_export(session_factory, key, subject_id, path, compare_id, recorded, options)
 
     monkeypatch.setattr(service, "preview", watched_preview)
     monkeypatch.setattr(service, "export", watched_export)

@@ -4,6 +4,7 @@ preview read again when a plan changes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -84,3 +85,34 @@ def test_a_change_to_a_plan_is_shown_in_the_preview(qtbot: QtBot, section: Retur
     after = wait_for_preview(qtbot, section)
     assert after != before
     assert section.subject.currentText() == REVISED
+
+
+def test_the_plan_for_young_people_and_the_evidence_pack(
+    qtbot: QtBot, section: ReturnsSection, tmp_path: Path
+) -> None:
+    """Issue 14: both listed with their previews; the young people's plan's choices (owners,
+    how to get involved) show only for it, set its preview (with the readability figures) and
+    reach the file."""
+    choose_kind(qtbot, section, service.YP_PLAN_HTML)
+    assert section.show_owners.isVisible() and section.get_involved.isVisible()
+    text = wait_for_preview(qtbot, section)
+    assert f"Plan for young people (web page): {REVISED}" in text
+    assert "Readability" in text and "words a sentence" in text and "not named" in text
+    section.show_owners.setChecked(True)
+    section.get_involved.setText("Text JOIN to the leaving care team")
+    section.get_involved.editingFinished.emit()
+    text = wait_for_preview(qtbot, section)
+    assert re.search(r"Owners\s+shown", text) and "Text JOIN to the leaving care team" in text
+    page = tmp_path / "plan.html"
+    export_to(qtbot, section, page)
+    qtbot.waitUntil(lambda: section.last_written == page, timeout=20000)
+    assert "Text JOIN to the leaving care team" in page.read_text(encoding="utf-8")
+
+    choose_kind(qtbot, section, service.EVIDENCE_XLSX)
+    assert not section.show_owners.isVisible() and not section.get_involved.isVisible()
+    text = wait_for_preview(qtbot, section)
+    assert f"Evidence pack (Excel): {REVISED}" in text and "By theme" in text
+    book = tmp_path / "evidence.xlsx"
+    export_to(qtbot, section, book)
+    qtbot.waitUntil(lambda: section.last_written == book, timeout=20000)
+    assert openpyxl.load_workbook(book).sheetnames[:3] == ["Summary", "You said", "We did"]
