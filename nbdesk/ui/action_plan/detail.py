@@ -155,7 +155,12 @@ class ActionPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Updates, evidence and history of the action")
         self.tabs.addTab(self._page(self.updates, self.update_button), "Updates")
-        self.tabs.addTab(self._page(self.citations, self.uncite_button), "Evidence")
+        self.cite_button = QPushButton("Cite what young people said… (Ctrl+K)")
+        self.cite_button.setAccessibleName("Cite a finding or a priority of young people")
+        self.cite_button.clicked.connect(section.cite_voice)
+        self.tabs.addTab(
+            self._page(self.citations, self.uncite_button, self.cite_button), "Evidence"
+        )
         self.tabs.addTab(self._page(self.history, self.remove_button), "History")
 
         # The fields scroll above; the updates, evidence and history stay in view below.
@@ -210,13 +215,14 @@ class ActionPanel(QWidget):
         return QSize(metrics.averageCharWidth() * 48, metrics.lineSpacing() * 20)
 
     @staticmethod
-    def _page(view: QListWidget, button: QPushButton) -> QWidget:
+    def _page(view: QListWidget, *buttons: QPushButton) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(view, 1)
         row = QHBoxLayout()
-        row.addWidget(button)
+        for button in buttons:
+            row.addWidget(button)
         row.addStretch(1)
         box.addLayout(row)
         return page

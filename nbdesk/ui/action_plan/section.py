@@ -45,6 +45,7 @@ from nbdesk.action_plan.vocab import STAGE_LABELS
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.common.dates import format_day
+from nbdesk.feedback.telling_back import FeedbackView, list_feedback
 from nbdesk.ui.action_plan.commands import PlanCommands
 from nbdesk.ui.action_plan.detail import ActionPanel
 from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
@@ -53,7 +54,8 @@ from nbdesk.ui.ops import Ops
 
 KEYS = (
     "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
-    "Ctrl+Z undo · Alt+Shift+↑/↓ move · Delete remove · Alt+W show · Alt+O owner"
+    "Ctrl+Z undo · Alt+Shift+↑/↓ move · Delete remove · Ctrl+K cite what young people said · "
+    "Ctrl+G not yet answered · Ctrl+L the table · Alt+W show · Alt+O owner"
 )
 
 
@@ -75,6 +77,7 @@ class PlanRead:
     plan: PlanView | None
     undo: str | None
     chosen: ChosenRead | None = None
+    shared: tuple[FeedbackView, ...] = ()  # when the plan went back to care leavers, newest first
 
 
 def read_action(session: Any, plan_id: int, action: ActionView) -> ChosenRead:
@@ -95,7 +98,8 @@ def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) 
     actions = plan.actions
     action = next((a for a in actions if a.id == action_id), actions[0] if actions else None)
     chosen = read_action(session, plan_id, action) if action is not None else None
-    return PlanRead(plans, plan, can_undo(session, plan_id), chosen)
+    shared = tuple(list_feedback(session, plan_id))
+    return PlanRead(plans, plan, can_undo(session, plan_id), chosen, shared)
 
 
 def button(text: str, accessible: str) -> QPushButton:
@@ -128,9 +132,14 @@ class ActionPlanSection(PlanCommands):
         chooser_label.setBuddy(self.chooser)
         self.new_plan_button = button("New p&lan…", "New plan…")
         self.revise_button = button("Re&vise plan…", "Revise plan: a copy of the chosen one")
-        self.sign_button = button("Sign o&ff…", "Sign off the plan…")
+        # Alt+S, not Alt+F: the File menu keeps Alt+F.
+        self.sign_button = button("&Sign off…", "Sign off the plan…")
         self.details_button = button("Plan &details…", "Plan details…")
         self.review_button = button("Start &review…", "Start review… (Ctrl+R)")
+        self.shared_button = button("Shared ba&ck…", "Shared back with care leavers…")
+        self.gaps_button = button(
+            "Not yet answered… (Ctrl+G)", "Not yet answered by the plan… (Ctrl+G)"
+        )
         choosing = QHBoxLayout()
         choosing.addWidget(chooser_label)
         choosing.addWidget(self.chooser, 1)
@@ -141,6 +150,8 @@ class ActionPlanSection(PlanCommands):
             (self.sign_button, self.sign_off),
             (self.details_button, self.plan_details),
             (self.review_button, self.start_review),
+            (self.shared_button, self.shared_back),
+            (self.gaps_button, self.not_yet_answered),
         ):
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -235,6 +246,8 @@ class ActionPlanSection(PlanCommands):
             ("F2", self.edit_chosen),
             ("Ctrl+T", self.new_theme),
             ("Ctrl+R", self.start_review),
+            ("Ctrl+G", self.not_yet_answered),
+            ("Ctrl+K", self.cite_voice),
             (QKeySequence.StandardKey.Undo, self.undo),
             ("Ctrl+L", self.table.setFocus),
             ("Alt+Shift+Up", lambda: self.move_chosen(-1)),
@@ -306,6 +319,8 @@ class ActionPlanSection(PlanCommands):
             self.sign_button,
             self.details_button,
             self.review_button,
+            self.shared_button,
+            self.gaps_button,
             self.theme_button,
             self.action_button,
             self.filters,
@@ -314,7 +329,7 @@ class ActionPlanSection(PlanCommands):
         self.undo_button.setEnabled(bool(read.undo))
         self.undo_button.setToolTip(f"Undo: {read.undo}" if read.undo else "Nothing to undo")
         self.undo_button.setAccessibleName(f"Undo: {read.undo}" if read.undo else "Nothing to undo")
-        self.about.setText(self._about(read.plan))
+        self.about.setText(self._about(read.plan, read.shared))
         self.about.setAccessibleName(self.about.text())
         self.strip.show_attention(attention(read.plan, today) if read.plan else None, today)
         if read.plan is not None:
@@ -329,7 +344,7 @@ class ActionPlanSection(PlanCommands):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     @staticmethod
-    def _about(plan: PlanView | None) -> str:
+    def _about(plan: PlanView | None, shared: tuple[FeedbackView, ...] = ()) -> str:
         if plan is None:
             return (
                 "No action plan yet. New plan… starts one with the themes senior managers agreed; "
@@ -360,6 +375,14 @@ class ActionPlanSection(PlanCommands):
             )
         else:
             parts.append("not reviewed yet")
+        if shared:
+            last_shared = shared[0]
+            parts.append(
+                f"shared with young people on {format_day(last_shared.sent_on)} "
+                f"({last_shared.how_many} by {last_shared.channel})"
+            )
+        else:
+            parts.append("not shared back with young people yet (Shared back…)")
         return "; ".join(parts) + "."
 
     def _redraw(self) -> None:

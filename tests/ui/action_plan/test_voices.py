@@ -1,0 +1,90 @@
+"""What young people said, from the Action plan section, by keyboard on the demonstration file
+(which holds findings and priorities): Ctrl+K cites one for the chosen action, Ctrl+G lists what
+no action answers and starts an action answering one, Shared back… records that the plan went
+out; then the file is reopened to find all of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from nbdesk.action_plan.plans import list_plans
+from nbdesk.action_plan.views import read_plan
+from nbdesk.feedback.telling_back import list_feedback
+from nbdesk.storage import Database
+from tests.support.qt import settle
+from tests.ui.action_plan.test_plan_section import CTRL, answer, key, open_section
+
+pytestmark = pytest.mark.usefixtures("patient")
+
+
+def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from nbdesk.ui.action_plan.voices import CiteVoiceDialog, SharedBackDialog, UnansweredDialog
+
+    db = Database(demo_file)
+    section = open_section(qtbot, db)
+    assert section.plan is not None
+    plan_id = section.plan.summary.id
+    first = section.plan.actions[0]
+    before = len(first.citations)
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index_of_action(first.id))
+
+    def cite(dialog: Any) -> None:
+        assert isinstance(dialog, CiteVoiceDialog) and dialog.choice.count() > 0
+        dialog.choice.setFocus()
+        qtbot.keyClick(dialog.choice, Qt.Key.Key_End)  # the last: a priority theme
+        qtbot.keyClick(dialog.choice, Qt.Key.Key_Return)
+
+    answer(qtbot, cite)
+    key(qtbot, Qt.Key.Key_K, CTRL)
+    settle(qtbot)
+    kinds = {c.kind for c in plan(db, plan_id).actions[0].citations}
+    assert len(plan(db, plan_id).actions[0].citations) == before + 1 and "priority" in kinds
+
+    chosen: dict[str, str] = {}
+
+    def gaps(dialog: Any) -> None:
+        assert isinstance(dialog, UnansweredDialog) and dialog.new_button.isEnabled()
+        item = dialog.list.currentItem()
+        chosen["label"] = item.text()
+
+        def new_action(action_dialog: Any) -> None:
+            qtbot.keyClicks(action_dialog.we_will, "Answer it")
+            qtbot.keyClick(action_dialog.ok_button, Qt.Key.Key_Space)
+
+        answer(qtbot, new_action)
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+
+    answer(qtbot, gaps)
+    key(qtbot, Qt.Key.Key_G, CTRL)
+    settle(qtbot)
+    added = next(a for a in plan(db, plan_id).actions if a.we_will == "Answer it")
+    assert len(added.citations) == 1 and added.citations[0].kind in ("finding", "priority")
+    assert added.you_said  # what it answers, in young people's words
+
+    def shared(dialog: Any) -> None:
+        assert isinstance(dialog, SharedBackDialog)
+        dialog.how_many.setValue(212)
+        qtbot.keyClick(dialog.ok_button, Qt.Key.Key_Space)
+
+    answer(qtbot, shared)
+    section.shared_button.click()
+    settle(qtbot)
+    assert "shared with young people on" in section.about.text()
+    section.ops.close()
+
+    again = Database(demo_file)
+    with again.session() as session:
+        assert any(f.how_many == 212 for f in list_feedback(session, plan_id))
+    assert any(a.we_will == "Answer it" for a in plan(again, plan_id).actions)
+    again.close()
+
+
+def plan(db: Database, plan_id: int):  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        assert plan_id in [p.id for p in list_plans(session)]
+        return read_plan(session, plan_id)
