@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -143,8 +144,8 @@ class ActionPlanSection(PlanCommands):
         choosing = QHBoxLayout()
         choosing.addWidget(chooser_label)
         choosing.addWidget(self.chooser, 1)
-        bar = QHBoxLayout()  # a row of its own, so large type still fits beside nothing
-        for b, slot in (
+        bar = QGridLayout()  # rows of their own, so large type still fits beside nothing
+        commands = (
             (self.new_plan_button, self.new_plan),
             (self.revise_button, self.revise_plan),
             (self.sign_button, self.sign_off),
@@ -152,10 +153,16 @@ class ActionPlanSection(PlanCommands):
             (self.review_button, self.start_review),
             (self.shared_button, self.shared_back),
             (self.gaps_button, self.not_yet_answered),
-        ):
+        )
+        # One row when it fits the screen beside the section list, else two (large type).
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().width() * 3 // 4 if screen is not None else 1000
+        wide = sum(b.sizeHint().width() + 8 for b, _ in commands) > room
+        per_row = 4 if wide else len(commands)
+        for n, (b, slot) in enumerate(commands):
             b.clicked.connect(slot)
-            bar.addWidget(b)
-        bar.addStretch(1)
+            bar.addWidget(b, n // per_row, n % per_row)
+        bar.setColumnStretch(per_row, 1)
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setAccessibleName("About the plan")
