@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QTableView,
     QVBoxLayout,
@@ -26,6 +27,7 @@ from nbdesk.common.paths import file_name
 from nbdesk.survey.notify import (
     DEFAULT_PERSONALISATION,
     PERSONALISATION,
+    PLAN_LINK,
     NotifyList,
     notify_list,
     write_left_out_file,
@@ -61,6 +63,17 @@ class NotifyDialog(QDialog):
         self.channel.addItem("Text message (first column: phone number)", "text")
         self.channel.addItem("Email (first column: email address)", "email")
         self.channel.currentIndexChanged.connect(self.refresh)
+        # Reminders go to those still to complete; telling everyone back what was found and what
+        # the plan does goes to every care leaver on the register who can be contacted.
+        self.who = QComboBox()
+        self.who.setAccessibleName("Who the list is for")
+        self.who.addItem("Those still to complete the survey (reminders)", False)
+        self.who.addItem("Everyone on the register who can be contacted (telling them back)", True)
+        self.who.currentIndexChanged.connect(self._who_chosen)
+        self.plan_link = QLineEdit()
+        self.plan_link.setAccessibleName("Plan link")
+        self.plan_link.setPlaceholderText("https://… the address of the plan for young people")
+        self.plan_link.editingFinished.connect(self.refresh)
         self.columns: dict[str, QCheckBox] = {}
         boxes = QHBoxLayout()
         for name in PERSONALISATION:
@@ -71,8 +84,12 @@ class NotifyDialog(QDialog):
             self.columns[name] = box
             boxes.addWidget(box)
         form = QFormLayout()
+        form.addRow("&For:", self.who)
         form.addRow("Send &by:", self.channel)
         form.addRow("Template placeholders:", boxes)
+        self.link_label = QLabel("Plan lin&k ((plan link)):")
+        self.link_label.setBuddy(self.plan_link)
+        form.addRow(self.link_label, self.plan_link)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Who will be in the list")
@@ -101,17 +118,37 @@ class NotifyDialog(QDialog):
         layout.addWidget(buttons)
         line = self.fontMetrics().height()
         self.resize(line * 50, line * 30)
+        self._who_chosen()
+
+    def everyone(self) -> bool:
+        return bool(self.who.currentData())
+
+    def _who_chosen(self, *_: object) -> None:
+        self.link_label.setVisible(self.everyone())
+        self.plan_link.setVisible(self.everyone())
         self.refresh()
 
     def personalisation(self) -> tuple[str, ...]:
-        return tuple(n for n, b in self.columns.items() if b.isChecked())
+        chosen = tuple(n for n, b in self.columns.items() if b.isChecked())
+        return (*chosen, PLAN_LINK) if self.everyone() else chosen
 
     def refresh(self) -> None:
         self.save.setEnabled(False)
         self.save_left.setEnabled(False)
-        self.summary.setText("Working out who to remind…")
         round_id = self.round_id
         channel, columns = self.channel.currentData(), self.personalisation()
+        everyone, link = self.everyone(), self.plan_link.text().strip()
+        if everyone and not link:
+            self.data = None
+            self.model.set_rows([])
+            self.summary.setText(
+                "Type the plan's web address (its young people's version) for the (("
+                f"{PLAN_LINK})) placeholder: every message carries it."
+            )
+            return
+        self.summary.setText(
+            "Working out who to tell…" if everyone else "Working out who to remind…"
+        )
 
         def done(data: NotifyList) -> None:
             if (data.channel, data.headers[1:]) != (
@@ -120,10 +157,20 @@ class NotifyDialog(QDialog):
             ):
                 return  # overtaken by another change
             self.data = data
+            what = (
+                f"{len(data.rows)} care leavers to tell back"
+                if everyone
+                else f"{len(data.rows)} people to remind in {data.round_name}"
+            )
+            then = (
+                " Once the messages have gone, record it in Action plan › Shared back…."
+                if everyone
+                else ""
+            )
             self.summary.setText(
-                f"{len(data.rows)} people to remind in {data.round_name}. Columns: "
+                f"{what}. Columns: "
                 + ", ".join(data.headers)
-                + f". {len(data.left_out)} left out (listed below with the reason)."
+                + f". {len(data.left_out)} left out (listed below with the reason).{then}"
             )
             self.summary.setAccessibleDescription(self.summary.text())
             self.model.set_rows(data.left_out)
@@ -133,11 +180,20 @@ class NotifyDialog(QDialog):
 
         self.ops.read(
             self,
-            lambda session: notify_list(session, round_id, channel, columns),
+            lambda session: notify_list(
+                session, round_id, channel, columns, everyone=everyone, plan_link=link
+            ),
             done,
+            failed=self._not_built,
             key=f"notify-{id(self)}",
             title="Building the Notify list",
         )
+
+    def _not_built(self, exc: Exception) -> None:
+        # A link that is not a web address is said beside the field, not in a dialog.
+        self.data = None
+        self.model.set_rows([])
+        self.summary.setText(f"⚠ {exc}")
 
     def _write(self, title: str, what: str, filters: str, writer) -> None:
         data = self.data

@@ -496,6 +496,47 @@ def test_notify_export_from_the_section(
     assert "07700900124,Caz,Pat Honeysock" in lines and len(lines) == 4
 
 
+def test_notify_to_everyone_carries_the_plan_link(
+    qtbot, section, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telling everyone back: the whole register who can be contacted, completers too, each
+    message with the plan's link; a link that is not a web address is said beside it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    import nbdesk.ui.survey.notify_dialog as module
+
+    out = tmp_path / "tell.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), ""))
+    monkeypatch.setattr(module.QMessageBox, "information", lambda *a: None)
+    section.notify_button.click()
+    settle(qtbot)
+    dialog = section.notify_dialog
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)
+    reminders = len(dialog.data.rows)
+    dialog.who.setCurrentIndex(1)  # everyone
+    settle(qtbot)
+    assert dialog.plan_link.isVisible() and dialog.data is None
+    assert "web address" in dialog.summary.text()
+    qtbot.keyClicks(dialog.plan_link, "our website")
+    qtbot.keyClick(dialog.plan_link, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert dialog.summary.text().startswith("⚠") and not dialog.save.isEnabled()
+    dialog.plan_link.clear()
+    qtbot.keyClicks(dialog.plan_link, "https://www.example.gov.uk/care-leavers/plan")
+    qtbot.keyClick(dialog.plan_link, Qt.Key.Key_Return)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)
+    assert dialog.data.headers == ("phone number", "first name", "pa name", "plan link")
+    assert len(dialog.data.rows) >= reminders
+    assert "Shared back" in dialog.summary.text()
+    dialog.save.click()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=10000)
+    lines = out.read_text().splitlines()
+    assert lines[0] == "phone number,first name,pa name,plan link"
+    assert all(line.endswith(",https://www.example.gov.uk/care-leavers/plan") for line in lines[1:])
+
+
 def test_adding_a_person_by_hand_and_opening_a_round(
     qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
