@@ -13,53 +13,22 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from run import Context, Figure
-
-TABLES = ("action_plan", "plan_theme", "plan_action", "plan_update", "plan_review")
+from run import Context, Figure, large_file_with, median_of
 
 
 def _large_with_plans(ctx: Context) -> Path:
-    """The large file if it has action plans; one made before plans existed gets a fresh large
-    demonstration beside it (once)."""
     from nbdesk.action_plan.plans import list_plans
-    from nbdesk.storage import open_database
 
-    db = open_database(ctx.large_db)
-    try:
-        with db.session() as session:
-            ready = bool(list_plans(session))
-    finally:
-        db.close()
-    if ready:
-        return ctx.large_db
-    fresh = ctx.out / "large-plans.nbdesk"
-    if not fresh.exists():
-        print(f"  ({ctx.large_db.name} has no action plans; creating {fresh.name})")
-        subprocess.run(
-            [sys.executable, "-m", "nbdesk", "demo", str(fresh), "--size", "large"],
-            check=True,
-            capture_output=True,
-        )
-    return fresh
-
-
-def _median(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return large_file_with(
+        ctx, lambda session: bool(list_plans(session)), "action plans", "large-plans.nbdesk"
+    )
 
 
 def _in_memory(path: Path) -> sqlite3.Connection:
@@ -203,20 +172,20 @@ def measure(ctx: Context) -> list[Figure]:
         memory = _in_memory(path)
         try:
             assert ours() == _bare(memory, biggest.id, today), "the two counts differ"
-            mine = _median(ours, ctx.repeat * 3)
-            base = _median(lambda: _bare(memory, biggest.id, today), ctx.repeat * 3)
+            mine = median_of(ours, ctx.repeat * 3)
+            base = median_of(lambda: _bare(memory, biggest.id, today), ctx.repeat * 3)
         finally:
             memory.close()
         with db.session() as session:
             view_updates = sum(len(a.updates) for a in read_plan(session, biggest.id).actions)
         folder = Path(tempfile.mkdtemp(prefix="nbdesk-bench-plan-", dir=ctx.out))
-        workbook = _median(
+        workbook = median_of(
             lambda: service.export(
                 db.session, service.PLAN_WORKBOOK, biggest.id, folder / "plan.xlsx"
             ),
             ctx.repeat,
         )
-        report = _median(
+        report = median_of(
             lambda: service.export(
                 db.session, service.PLAN_REPORT, biggest.id, folder / "plan.pdf"
             ),

@@ -5,51 +5,23 @@ The PDF reports have no such baseline; their times are printed in seconds for in
 
 from __future__ import annotations
 
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from run import Context, Figure
+from run import Context, Figure, large_file_with, median_of
 
 
 def _large_with_data(ctx: Context) -> Path:
-    """The large file, if it has assessments and a survey round; an older large file made before
-    those existed gets a fresh large demonstration beside it (once)."""
     from nbdesk.self_assessment.assessments import list_assessments
-    from nbdesk.storage import open_database
     from nbdesk.survey.rounds import list_rounds
 
-    db = open_database(ctx.large_db)
-    try:
-        with db.session() as session:
-            ready = bool(list_assessments(session)) and bool(list_rounds(session))
-    finally:
-        db.close()
-    if ready:
-        return ctx.large_db
-    fresh = ctx.out / "large-returns.nbdesk"
-    if not fresh.exists():
-        print(f"  ({ctx.large_db.name} has no assessments or rounds; creating {fresh.name})")
-        subprocess.run(
-            [sys.executable, "-m", "nbdesk", "demo", str(fresh), "--size", "large"],
-            check=True,
-            capture_output=True,
-        )
-    return fresh
-
-
-def _median(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return large_file_with(
+        ctx,
+        lambda session: bool(list_assessments(session)) and bool(list_rounds(session)),
+        "assessments or rounds",
+        "large-returns.nbdesk",
+    )
 
 
 def _cells(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
@@ -126,10 +98,10 @@ def measure(ctx: Context) -> list[Figure]:
             ),
         ):
             export()  # warm up: imports, fonts, the file cache
-            took = _median(export, ctx.repeat)
-            reading = _median(gather, ctx.repeat)
+            took = median_of(export, ctx.repeat)
+            reading = median_of(gather, ctx.repeat)
             cells = _cells(written)
-            bare = _median(lambda c=cells: _bare_write(c, out / "bare.xlsx"), ctx.repeat)
+            bare = median_of(lambda c=cells: _bare_write(c, out / "bare.xlsx"), ctx.repeat)
             count = sum(len(r) for _t, rows in cells for r in rows)
             figures.append(
                 Figure(
@@ -146,7 +118,7 @@ def measure(ctx: Context) -> list[Figure]:
             ("survey round report (PDF)", participation_report),
         ):
             export()
-            took = _median(export, ctx.repeat)
+            took = median_of(export, ctx.repeat)
             figures.append(Figure(f"  {label}, seconds", took, unit=" s"))
         return figures
     finally:

@@ -14,8 +14,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -52,6 +54,39 @@ def median_seconds(command: list[str], repeat: int, env: dict[str, str] | None =
         subprocess.run(command, check=True, env=env, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def median_of(fn: Callable[[], Any], repeat: int) -> float:
+    """The median time of `repeat` calls of `fn`, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def large_file_with(ctx: Context, ready: Callable[[Any], bool], what: str, name: str) -> Path:
+    """The large file if `ready(session)` says it holds what a benchmark needs; a large file made
+    before that existed gets a fresh large demonstration beside it, `name`, once."""
+    from nbdesk.storage import open_database
+
+    db = open_database(ctx.large_db)
+    try:
+        with db.session() as session:
+            if ready(session):
+                return ctx.large_db
+    finally:
+        db.close()
+    fresh = ctx.out / name
+    if not fresh.exists():
+        print(f"  ({ctx.large_db.name} has no {what}; creating {fresh.name})")
+        subprocess.run(
+            [sys.executable, "-m", "nbdesk", "demo", str(fresh), "--size", "large"],
+            check=True,
+            capture_output=True,
+        )
+    return fresh
 
 
 def _demo_sources_newer_than(path: Path) -> bool:
