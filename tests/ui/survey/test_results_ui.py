@@ -19,7 +19,6 @@ from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import find_round, open_round
 from tests.support.paths import DATA
 from tests.support.qt import settle
-from tests.ui.survey.test_survey_ui import open_in
 
 pytestmark = pytest.mark.usefixtures("patient")
 ALT = Qt.KeyboardModifier.AltModifier
@@ -43,22 +42,6 @@ def db_path(tmp_path: Path) -> Path:
         open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1))
     db.close()
     return path
-
-
-@pytest.fixture
-def section(qtbot, db_path: Path):
-    from nbdesk.ui.survey.section import SurveySection
-
-    db = Database(db_path)
-    widget = SurveySection()
-    qtbot.addWidget(widget)
-    open_in(qtbot, widget, db)
-    widget.resize(1300, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    settle(qtbot)
-    yield widget
-    db.close()
 
 
 def type_into(qtbot, widget, text: str) -> None:

@@ -52,22 +52,6 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def section(qtbot, db_path: Path):
-    from nbdesk.ui.survey.section import SurveySection
-
-    db = Database(db_path)
-    widget = SurveySection()
-    qtbot.addWidget(widget)
-    open_in(qtbot, widget, db)
-    widget.resize(1300, 850)
-    widget.show()
-    qtbot.waitExposed(widget)
-    settle(qtbot)
-    yield widget
-    db.close()
-
-
 def ids_in(tab) -> list[str]:
     return [
         tab.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole).unique_id
