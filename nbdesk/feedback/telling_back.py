@@ -46,8 +46,8 @@ def record_feedback(
     cleaned = channel.strip().lower()
     if cleaned not in CHANNELS:
         raise FindingsError(f"The channel must be one of {', '.join(CHANNELS)}, not '{channel}'.")
-    if how_many < 0:
-        raise FindingsError("How many is a whole number, 0 or more.")
+    if how_many < 1:
+        raise FindingsError("Say how many care leavers it went to (1 or more).")
     sent_on = sent_on or clock.today()
     if sent_on > clock.today():
         raise FindingsError("Feedback cannot be recorded as sent on a day still to come.")

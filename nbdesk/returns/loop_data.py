@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from nbdesk.action_plan import vocab
 from nbdesk.action_plan.views import ActionView, ThemeView
+from nbdesk.common import clock
 from nbdesk.common.dates import format_day
 from nbdesk.feedback.results import SMALL_BASE, FindingView
 from nbdesk.feedback.telling_back import FeedbackView
@@ -76,7 +77,11 @@ class CitedFinding:
 
     def plain(self) -> str:
         text = self.finding.text.rstrip(".")
-        return f"{text} ({self.finding.percent:g}% of those who answered our survey)"
+        # Which survey it came from: two rounds' figures for one finding must not read as one.
+        return (
+            f"{text} ({self.finding.percent:g}% of those who answered our survey, "
+            f"{self.round_name})"
+        )
 
     def staff(self) -> str:
         f = self.finding
@@ -90,15 +95,23 @@ class CitedFinding:
 class CitedPriority:
     theme_id: int
     name: str
-    count: int  # how many named it after any round
+    count: int  # how many named it after the latest round that kept a count
+    round_name: str = ""  # that round ("" when no count was kept)
 
     def plain(self) -> str:
         if self.count:
-            return f"{self.name}: {self.count} of you told us this needs to change"
+            return (
+                f"{self.name}: {self.count} of you told us this needs to change "
+                f"(after the {self.round_name} survey)"
+            )
         return f"{self.name}: you told us this needs to change"
 
     def staff(self) -> str:
-        named = f"named by {self.count}" if self.count else "named (no count kept)"
+        named = (
+            f"named by {self.count} after {self.round_name}"
+            if self.count
+            else "named (no count kept)"
+        )
         return f"Young people's priority: {self.name} ({named})"
 
 
@@ -130,6 +143,12 @@ class Answered:
             return f"We have stopped this{why}."
         if a.due_on is None:
             return "We will tell you when this will be ready."
+        if a.due_on < clock.today():
+            # Never a date already gone by as a promise.
+            return (
+                f"This was meant to be ready by {month_year(a.due_on)}. It is taking longer "
+                "than we planned: we will tell you the new date at the next review."
+            )
         return f"Ready by {month_year(a.due_on)}."
 
 
@@ -220,19 +239,20 @@ def _findings(session: Session, ids: set[int]) -> dict[int, CitedFinding]:
     return out
 
 
-def _priority_counts(session: Session, ids: set[int]) -> dict[int, int]:
-    from sqlalchemy import func
-
+def _priority_counts(session: Session, ids: set[int]) -> dict[int, tuple[int, str]]:
+    """Each theme's count after the latest round that kept one, with that round's name. Never a
+    sum over rounds: the same young people may have named it after each."""
     from nbdesk.storage.models import PriorityCount
 
     if not ids:
         return {}
     rows = session.execute(
-        select(PriorityCount.theme_id, func.sum(PriorityCount.count))
-        .where(PriorityCount.theme_id.in_(ids))
-        .group_by(PriorityCount.theme_id)
+        select(PriorityCount.theme_id, PriorityCount.count, SurveyRound.name)
+        .join(SurveyRound, SurveyRound.id == PriorityCount.round_id)
+        .where(PriorityCount.theme_id.in_(ids), PriorityCount.count > 0)
+        .order_by(SurveyRound.opens_on, SurveyRound.id)
     ).all()
-    return {r[0]: int(r[1] or 0) for r in rows}
+    return {r[0]: (int(r[1]), r[2]) for r in rows}
 
 
 def _areas(session: Session, base: PlanData) -> dict[int, tuple[AreaScore, ...]]:
@@ -327,7 +347,7 @@ def loop_data(
                 CitedPriority(
                     c.priority_theme_id,
                     c.label.split(": ", 1)[-1],
-                    counts.get(c.priority_theme_id, 0),
+                    *counts.get(c.priority_theme_id, (0, "")),
                 )
                 for c in a.citations
                 if c.kind == "priority" and c.priority_theme_id is not None

@@ -82,7 +82,10 @@ def _styles() -> dict[str, Any]:
             "Label", fontName=BOLD, fontSize=14, leading=19, spaceBefore=4, keepWithNext=1
         ),
         "body": body,
-        "bullet": ParagraphStyle("Bullet", parent=body, leftIndent=18, bulletIndent=4),
+        # The bullet in the same embedded font (reportlab would draw it in Helvetica, unembedded).
+        "bullet": ParagraphStyle(
+            "Bullet", parent=body, leftIndent=18, bulletIndent=4, bulletFontName=FONT
+        ),
         "small": ParagraphStyle("Small", parent=body, fontSize=10, leading=13, textColor=DARK),
     }
 

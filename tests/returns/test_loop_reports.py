@@ -189,6 +189,8 @@ class Outline(HTMLParser):
 
 def test_young_people_pdf_has_every_theme_action_and_heading(made: Made, tmp_path: Path) -> None:
     out = export(made, service.YP_PLAN_PDF, tmp_path / "yp.pdf")
+    # Every font travels inside the file (a bullet once fell back to unembedded Helvetica).
+    assert b"/Helvetica" not in out.read_bytes()
     pages = pdf_pages(out)
     text = " ".join(pages)
     for heading in (YOU_SAID, WE_ARE_DOING, YOU_WILL_SEE, GET_INVOLVED, *made.themes):
@@ -199,7 +201,10 @@ def test_young_people_pdf_has_every_theme_action_and_heading(made: Made, tmp_pat
         assert we_will in text
     # What young people said, in plain words, and when it will be ready.
     assert "Did not always feel safe where they lived (32% of those who answered" in text
-    assert "Somewhere safe to live (loop): 14 of you told us this needs to change" in text
+    assert (
+        "Somewhere safe to live (loop): 14 of you told us this needs to change (after the Loop"
+        in text
+    )
     assert "Housing near the people who support us" in text
     assert "Ready by June 2027" in text  # Q1 2027-28 ends in June 2027
     assert "This is done (since October 2026)" in text
@@ -216,6 +221,14 @@ def test_young_people_pdf_has_every_theme_action_and_heading(made: Made, tmp_pat
     # One theme to a page: each theme's page starts with its title, after the opening page.
     starts = [i for i, page in enumerate(pages) if page.startswith(made.themes)]
     assert starts == [1, 2]
+
+
+def test_a_date_gone_by_is_never_promised(made: Made, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(date(2027, 8, 1))  # after 30 June 2027, the money action's date
+    out = export(made, service.YP_PLAN_HTML, tmp_path / "late.html")
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "Ready by June 2027" not in text
+    assert "This was meant to be ready by June 2027. It is taking longer than we planned" in text
 
 
 def test_owners_and_get_involved_as_chosen(made: Made, tmp_path: Path) -> None:
@@ -324,7 +337,9 @@ def test_evidence_pack_workbook(made: Made, tmp_path: Path) -> None:
     assert said[0] == SAID_HEADERS
     texts = [r[2] for r in said[1:]]
     assert any("Did not always feel safe where they lived — 32% of 120" in t for t in texts)
-    assert any("Somewhere safe to live (loop) (named by 14)" in t for t in texts)
+    assert any(
+        "Somewhere safe to live (loop) (named by 14 after Loop round 2026)" in t for t in texts
+    )
     assert "Housing near the people who support us" in texts
     assert len(said) == 1 + 4  # two findings, a priority, a You said; not the small finding
     did = [tuple(r) for r in book["We did"].iter_rows(values_only=True)]

@@ -428,7 +428,10 @@ class PlanCommands(Section):
             return
         theme_id = self.current_theme_id() or self.plan.themes[0].id
         theme = next(t for t in self.plan.themes if t.id == theme_id)
-        dialog = ActionDialog(theme.title, self.plan.owners, self, label)
+        # "You said" is left for young people's own words: the citation already says what the
+        # finding or priority was (and a small base, if it ever became one, is never printed).
+        dialog = ActionDialog(theme.title, self.plan.owners, self)
+        dialog.note(f"It will answer, and cite: {label}", above=True)
         field = "finding_id" if kind == FINDING else "priority_theme_id"
 
         def save(v: dict[str, Any]) -> None:

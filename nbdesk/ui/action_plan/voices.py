@@ -55,19 +55,21 @@ class Voices:
 def read_voices(session: Any, plan_id: int | None) -> Voices:
     rounds = sorted(list_rounds(session), key=lambda r: r.opens_on, reverse=True)
     said: list[Voice] = []
-    themes: dict[int, tuple[str, int]] = {}
-    for r in rounds:
+    themes: dict[int, tuple[str, int, str]] = {}
+    for r in rounds:  # newest first
         said += [
             Voice(FINDING, f.id, f"{r.name} — {f.label}")
             for f in list_findings(session, r.id)
             if not f.small
         ]
         for row in tally(session, r.id):
-            name, count = themes.get(row.theme_id, (row.theme, 0))
-            themes[row.theme_id] = (name, count + row.count)
+            # The newest round's count, never a sum: the same young people may be in each.
+            themes.setdefault(row.theme_id, (row.theme, row.count, r.name))
     said += [
-        Voice(PRIORITY, tid, f"Young people's priority: {name} (named by {count})")
-        for tid, (name, count) in sorted(themes.items(), key=lambda t: -t[1][1])
+        Voice(
+            PRIORITY, tid, f"Young people's priority: {name} (named by {count} after {round_name})"
+        )
+        for tid, (name, count, round_name) in sorted(themes.items(), key=lambda t: -t[1][1])
     ]
     if plan_id is None:
         return Voices(tuple(said), None, ())
@@ -183,7 +185,7 @@ class SharedBackDialog(FormDialog):
         for channel in CHANNELS:
             self.channel.addItem(channel.capitalize(), channel)
         self.how_many = named(QSpinBox(), "To how many care leavers")
-        self.how_many.setRange(0, 100_000)
+        self.how_many.setRange(1, 100_000)
         self.note_box = named(QLineEdit(), "Note")
         self.form.addRow("Sent &on:", self.sent_on)
         self.form.addRow("&How:", self.channel)

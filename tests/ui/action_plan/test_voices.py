@@ -64,7 +64,8 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
     settle(qtbot)
     added = next(a for a in plan(db, plan_id).actions if a.we_will == "Answer it")
     assert len(added.citations) == 1 and added.citations[0].kind in ("finding", "priority")
-    assert added.you_said  # what it answers, in young people's words
+    # "You said" is left for young people's own words: the citation says what it answers.
+    assert added.you_said == ""
 
     def shared(dialog: Any) -> None:
         assert isinstance(dialog, SharedBackDialog)
