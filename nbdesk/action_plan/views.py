@@ -497,10 +497,17 @@ def unanswered(session: Session, plan_id: int, round_ids: list[int]) -> Unanswer
     cited_themes = {r[1] for r in cited if r[1] is not None}
     findings: list[tuple[int, str]] = []
     themes: dict[int, tuple[int, str, int]] = {}
+    round_names: dict[int, str] = {
+        row[0]: row[1]
+        for row in session.execute(
+            select(SurveyRound.id, SurveyRound.name).where(SurveyRound.id.in_(round_ids))
+        ).all()
+    }
     for round_id in round_ids:
         for f in list_findings(session, round_id):
             if f.id not in cited_findings and f.base >= SMALL_BASE:
-                findings.append((f.id, f.label))
+                # Named by round: two rounds' "33% of 40" must not look like one finding twice.
+                findings.append((f.id, f"{round_names.get(round_id, '')}: {f.label}"))
         for row in tally(session, round_id):
             if row.theme_id not in cited_themes:
                 before = themes.get(row.theme_id, (row.theme_id, row.theme, 0))

@@ -198,6 +198,6 @@ def test_actions_cite_findings_and_priorities_and_what_is_unanswered(db: Databas
         "Finding: Safety: Did not feel safe — 32% of 240",
         "Young people's priority: Money",
     ]
-    assert [label for _, label in left.findings] == ["Money: Struggling — 20% of 200"]
+    assert [label for _, label in left.findings] == ["Time 1: Money: Struggling — 20% of 200"]
     assert [(name, count) for _, name, count in left.priorities] == [("Being listened to", 4)]
     assert [(s.channel, s.how_many) for s in sent] == [("text", 120)]
