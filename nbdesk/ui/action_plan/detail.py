@@ -75,7 +75,7 @@ class ActionPanel(QWidget):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
-        self.heading.setAccessibleName("The chosen action")
+        self.heading.setAccessibleDescription("The chosen action")
 
         self.you_said = text_box("You said")
         self.we_will = text_box("We will")
@@ -90,7 +90,7 @@ class ActionPanel(QWidget):
         self.when_note.setWordWrap(True)
         self.theme = named(QComboBox(), "Theme")
         self.status = status_combo("Status (keys 1 to 5)", numbered=True)
-        self.dropped_reason = named(QLineEdit(), "Why it was dropped")
+        self.dropped_reason = named(QLineEdit(), "Why dropped")
         self.dropped_reason.setPlaceholderText("needed to mark it dropped")
         self.ways: dict[str, QCheckBox] = {}
         ways_row = QGridLayout()
@@ -103,8 +103,8 @@ class ActionPanel(QWidget):
         ways = QWidget()
         ways.setLayout(ways_row)
         ways_row.setContentsMargins(0, 0, 0, 0)
-        self.involvement_note = named(QLineEdit(), "How young people take part (note)")
-        self.reason = named(QComboBox(), "Why young people are not involved")
+        self.involvement_note = named(QLineEdit(), "How they take part (a note)")
+        self.reason = named(QComboBox(), "Or not involved because")
         self.reason.addItem("Not decided, or they are involved", "")
         for code in vocab.REASONS:
             self.reason.addItem(vocab.REASON_LABELS[code], code)
@@ -128,7 +128,7 @@ class ActionPanel(QWidget):
         for label, field in (
             ("&You said:", self.you_said),
             ("We w&ill:", self.we_will),
-            ("W&ho:", owner_row),
+            ("Who:", owner_row),
             ("Wh&en:", self.when),
             ("", self.when_note),
             ("The&me:", self.theme),

@@ -291,7 +291,7 @@ class ActionDialog(FormDialog):
         self.when.textChanged.connect(self._when_typed)
         self.form.addRow("&You said:", self.you_said)
         self.form.addRow("&We will:", self.we_will)
-        self.form.addRow("W&ho:", self.owner)
+        self.form.addRow("Wh&o:", self.owner)
         self.form.addRow("Wh&en:", self.when)
         self.form.addRow("", self.when_said)
         self.finish_form()
@@ -333,7 +333,7 @@ class UpdateDialog(FormDialog):
         self.text = text_box("What has happened")
         self.status = status_combo("Status after this update (keys 1 to 5)", numbered=True)
         choose(self.status, status)
-        self.reason = named(QLineEdit(), "Why it was dropped")
+        self.reason = named(QLineEdit(), "Why dropped")
         self.written_on = DateField("Written on", clock.today())
         self.written_on.set_limits(
             latest=clock.today(), too_late="An update cannot be dated in the future."

@@ -95,7 +95,7 @@ class StatementActionDialog(FormDialog):
         # The same order as every other new action: what young people said, then the answer.
         self.form.addRow("&You said:", self.you_said)
         self.form.addRow("&We will:", self.we_will)
-        self.form.addRow("W&ho:", self.owner)
+        self.form.addRow("Wh&o:", self.owner)
         self.form.addRow("Whe&n:", self.when)
         self.plan.currentIndexChanged.connect(self._plan_chosen)
         self._plan_chosen()
@@ -162,7 +162,7 @@ class StatementActions(QWidget):
         self.line.setWordWrap(True)
         self.line.setTextFormat(Qt.TextFormat.PlainText)
         self.line.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.button = QPushButton(f"New &action for this statement… ({NEW_ACTION_KEYS})")
+        self.button = QPushButton(f"&New action for this statement… ({NEW_ACTION_KEYS})")
         self.button.setAccessibleName("New action for this statement…")
         self.button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.button.clicked.connect(self.new_action)

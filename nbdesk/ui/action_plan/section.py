@@ -176,7 +176,7 @@ class ActionPlanSection(PlanCommands):
         self.message.setAccessibleName("What was last done")
         self.keys_label = QLabel(KEYS)
         self.keys_label.setWordWrap(True)
-        self.keys_label.setAccessibleName("Keyboard shortcuts")
+        self.keys_label.setAccessibleDescription("Keyboard shortcuts")
         self.theme_button = button("New &theme… (Ctrl+T)", "New theme…")
         self.action_button = button("&New action… (Ctrl+N)", "New action…")
         self.undo_button = button("Undo (Ctrl+Z)", "Undo")
@@ -266,7 +266,7 @@ class ActionPlanSection(PlanCommands):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_chosen)
-        self.setFocusProxy(self.table)
+        self.focus_target = self.table
         self.show_read(PlanRead([], None, None))
 
     def showEvent(self, event: Any) -> None:

@@ -120,7 +120,7 @@ class Filters(QWidget):
         self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.show_combo.setAccessibleName("Show which actions")
         self.owner = QComboBox()
-        self.owner.setAccessibleName("Show the actions of")
+        self.owner.setAccessibleName("Owner: show the actions of")
         self.owner.addItem("Anyone", ANYONE)
         for combo in (self.show_combo, self.owner):
             combo.setMinimumContentsLength(12)
@@ -130,7 +130,7 @@ class Filters(QWidget):
         for key, (label, _test) in FILTERS.items():
             self.show_combo.addItem(label, key)
         self.count = QLabel()
-        self.count.setAccessibleName("Actions shown")
+        self.count.setAccessibleDescription("Actions shown")
         show_label = QLabel("Sho&w:")
         show_label.setBuddy(self.show_combo)
         owner_label = QLabel("&Owner:")

@@ -88,7 +88,7 @@ class CiteVoiceDialog(FormDialog):
     def __init__(self, action: str, said: tuple[Voice, ...], parent: QWidget | None = None):
         super().__init__("Cite what young people said", parent)
         self.note(f"For: {action}", above=True)
-        self.choice = named(QComboBox(), "Finding or priority to cite")
+        self.choice = named(QComboBox(), "What young people said: the finding or priority to cite")
         self.choice.setMinimumContentsLength(30)
         self.choice.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

@@ -59,7 +59,7 @@ class ReturnsSection(Section):
             self.kind.addItem(k.label, k.key)
         self.kind_help = QLabel()
         self.kind_help.setWordWrap(True)
-        self.kind_help.setAccessibleName("About this kind of file")
+        self.kind_help.setAccessibleDescription("About this kind of file")
 
         self.subject = QComboBox()
         self.subject.setAccessibleName("Made from")

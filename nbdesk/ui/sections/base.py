@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QWidget
 
 from nbdesk.common.changes import Changes
@@ -24,6 +25,16 @@ class Section(QWidget):
         self.setAccessibleName(self.title)
         self.ops: Ops | None = None
         self.authority = ""  # the authority's name, for the names of files it exports
+        # Where the keyboard goes when the section is shown (Ctrl+1…4). Not a focus proxy: Qt
+        # moves a proxy to just after its owner in the Tab chain, so whatever was laid out above
+        # it (the Survey section's round bar) could no longer be reached by Tab.
+        self.focus_target: QWidget | None = None
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if self.focus_target is not None and self.focus_target.isVisible():
+            self.focus_target.setFocus(event.reason())
+        else:
+            super().focusInEvent(event)
 
     def set_ops(self, ops: Ops | None) -> None:
         """The open file: given when the section is first shown (or a file is opened)."""

@@ -86,7 +86,7 @@ class ImportRatingsDialog(QDialog):
         file_label.setBuddy(self.path)  # a row holding a layout gets no buddy by itself
         form.addRow(file_label, file_row)
         form.addRow(self.as_new)
-        form.addRow("   N&ame:", self.name)
+        form.addRow("   Na&me:", self.name)
         form.addRow("   &Stage:", self.stage)
         form.addRow("   &Perspective:", self.perspective)
         form.addRow("   &Date:", self.held_on)

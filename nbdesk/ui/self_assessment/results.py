@@ -439,7 +439,7 @@ class ResultsWindow(QWidget):
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         text.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        text.setAccessibleName("Who took part in each sitting")
+        text.setAccessibleDescription("Who took part in each sitting")
         text.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByKeyboard
             | Qt.TextInteractionFlag.TextSelectableByMouse

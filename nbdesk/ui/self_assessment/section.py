@@ -130,7 +130,7 @@ class SelfAssessmentSection(Section):
             (
                 "workshop",
                 "Start &workshop (F5)",
-                "Start a workshop on the selected assessment",
+                "Start workshop on the selected assessment",
                 self.start_workshop,
             ),
             ("results", "&Results", "Show the selected assessment's results", self.show_results),
@@ -139,13 +139,13 @@ class SelfAssessmentSection(Section):
             (
                 "import",
                 "&Import ratings…",
-                "Import a completed Ratings workbook",
+                "Import ratings from a completed workbook",
                 self.import_ratings,
             ),
             (
                 "export",
                 "E&xport workbook…",
-                "Write a Ratings workbook for working groups",
+                "Export workbook: a Ratings workbook for working groups",
                 self.export_workbook,
             ),
             ("rename", "Rena&me…", "Rename the selected assessment", self.rename),
@@ -163,7 +163,7 @@ class SelfAssessmentSection(Section):
             self.buttons[key] = button
             if key in ("compare", "export"):
                 column.addSpacing(self.fontMetrics().height() // 2)
-        self.show_archived = QCheckBox("Show arc&hived")
+        self.show_archived = QCheckBox("Show archi&ved")
         self.show_archived.setAccessibleName("Show archived assessments")
         self.show_archived.toggled.connect(lambda _c: self.refresh())
         column.addWidget(self.show_archived)
@@ -171,7 +171,7 @@ class SelfAssessmentSection(Section):
 
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.details.setAccessibleName("How the selected assessment was done")
+        self.details.setAccessibleDescription("How the selected assessment was done")
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

@@ -56,7 +56,7 @@ class SittingDialog(QDialog):
         self.list.setAccessibleName("Participants added")
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         remove = QPushButton("&Remove selected")
-        remove.setAccessibleName("Remove the selected participant")
+        remove.setAccessibleName("Remove selected participant")
         remove.clicked.connect(self._remove)
 
         form = QFormLayout()

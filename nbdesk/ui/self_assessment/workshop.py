@@ -20,6 +20,8 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -54,6 +56,7 @@ from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
     NoteWatcher,
     OverallPage,
+    RatingButton,
     SidePanel,
     SpinWatcher,
     StatementPage,
@@ -116,10 +119,10 @@ class WorkshopWindow(QWidget):
         fw = self.detail.framework
         self.title = QLabel(self.detail.summary.name)
         self.title.setFont(scaled_font(1.25, bold=True))
-        self.title.setAccessibleName("Assessment")
+        self.title.setAccessibleDescription("Assessment")
         self.progress_text = QLabel()
         self.progress_text.setFont(scaled_font(1.15))
-        self.progress_text.setAccessibleName("Progress")
+        self.progress_text.setAccessibleDescription("Progress")
         self.progress = QProgressBar()
         self.progress.setRange(0, max(1, fw.statement_count))
         self.progress.setTextVisible(False)
@@ -187,10 +190,10 @@ class WorkshopWindow(QWidget):
         self.shortcuts = QLabel(SHORTCUTS)
         self.shortcuts.setWordWrap(True)
         self.shortcuts.setFont(scaled_font(1.05))
-        self.shortcuts.setAccessibleName("Keyboard shortcuts")
+        self.shortcuts.setAccessibleDescription("Keyboard shortcuts")
         self.status = QLabel()
         self.status.setFont(scaled_font(1.05))
-        self.status.setAccessibleName("What was last saved")
+        self.status.setAccessibleDescription("What was last saved")
         self.leave_button = QPushButton("Leave the workshop (Esc)")
         self.leave_button.setAccessibleName("Leave the workshop")
         self.leave_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -345,6 +348,15 @@ class WorkshopWindow(QWidget):
         ):
             return False
         key = event.key()
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and not isinstance(focused, RatingButton):
+            # A key typed on a focused button (Leave, New action…) is the button's: 4 on Leave
+            # must not rate, nor E open the note. Enter presses it; Esc still leaves.
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                focused.click()
+                return True
+            if key != Qt.Key.Key_Escape:
+                return False
         statement = self.current_statement()
         if statement is not None and Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             points = key - Qt.Key.Key_0

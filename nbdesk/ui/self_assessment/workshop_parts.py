@@ -143,13 +143,13 @@ class StatementPage(QWidget):
         self.area_label = QLabel()
         self.area_label.setFont(scaled_font(1.35))
         self.area_label.setWordWrap(True)
-        self.area_label.setAccessibleName("Area")
+        self.area_label.setAccessibleDescription("Area")
         self.reference = QLabel()
         self.reference.setFont(scaled_font(3.0, bold=True))
-        self.reference.setAccessibleName("Statement reference")
+        self.reference.setAccessibleDescription("Statement reference")
         self.position = QLabel()
         self.position.setFont(scaled_font(1.2))
-        self.position.setAccessibleName("Position in the area")
+        self.position.setAccessibleDescription("Position in the area")
         self.flag_label = QLabel()
         self.flag_label.setFont(scaled_font(1.3, bold=True))
         self.flag_label.setAccessibleName("Flag to revisit")
@@ -181,7 +181,7 @@ class StatementPage(QWidget):
         evidence_heading.setFont(scaled_font(1.1, bold=True))
         self.note = QPlainTextEdit()
         self.note.setFont(scaled_font(1.35))
-        self.note.setAccessibleName("Evidence note")
+        self.note.setAccessibleName("Evidence — comments, actions, links")
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText("Press E to write what the rating is based on.")
         evidence_heading.setBuddy(self.note)
@@ -204,7 +204,8 @@ class StatementPage(QWidget):
         fw = state.detail.framework
         chosen = f"rated {points} {fw.label_for(points)}" if points is not None else "not yet rated"
         self.statement.setAccessibleName(
-            f"Statement {statement.reference}, {chosen}{', flagged' if flagged else ''}"
+            f"Statement {statement.reference}, {chosen}{', flagged' if flagged else ''}: "
+            + statement.text
         )
 
 
@@ -224,7 +225,7 @@ class OverallPage(QWidget):
         self.overall_summary = QLabel()
         self.overall_summary.setFont(scaled_font(1.5))
         self.overall_summary.setWordWrap(True)
-        self.overall_summary.setAccessibleName("Area summary")
+        self.overall_summary.setAccessibleDescription("Area summary")
         self.overall_spin = QSpinBox()
         self.overall_spin.setRange(-1, fw.overall_out_of)
         self.overall_spin.setSpecialValueText("not yet given")

@@ -92,8 +92,8 @@ class ContactsTab(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         top = QFormLayout()
-        top.addRow("&Whose list:", self.pa)
-        top.addRow("&Find:", self.search)
+        top.addRow("Whose &list:", self.pa)
+        top.addRow("F&ind:", self.search)
         left_layout.addLayout(top)
         left_layout.addWidget(self.everyone)
         label = QLabel(

@@ -65,7 +65,7 @@ class PersonDialog(QDialog):
         ("activity", "Acti&vity"),
         ("pa_name", "All&ocated PA"),
         ("team", "&Team"),
-        ("phone", "&Phone number"),
+        ("phone", "Phone nu&mber"),
         ("email", "Emai&l"),
         ("eligibility_category", "El&igibility category"),
         ("disability", "Disa&bility"),

@@ -108,16 +108,16 @@ class FindingsBox(QGroupBox):
         self.section = section
         self.round_id: int | None = None
         self.model: ListModel[Shown] = ListModel(BASE_COLUMNS, self)
-        self.view = table_view(self.model, "This round's findings")
+        self.view = table_view(self.model, "Findings list: this round's findings")
         rows_follow_width(self.view)
         self.view.viewport().installEventFilter(self)
         # A few rows always show: at a large font the section scrolls rather than squash them.
         self.view.setMinimumHeight(self.view.fontMetrics().height() * 12)
-        self.import_button = labelled_button("Import &findings…", "Import findings from a sheet")
+        self.import_button = labelled_button("I&mport findings…", "Import findings… from a sheet")
         self.import_button.setToolTip(
             "A .csv or .xlsx with the columns Domain, Finding, Percent, Base"
         )
-        self.remove_button = labelled_button("Remove finding", "Remove the chosen finding")
+        self.remove_button = labelled_button("Remove finding", "Remove finding: the chosen one")
         self.import_button.clicked.connect(self.choose_import)
         self.remove_button.clicked.connect(self.remove)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
@@ -136,9 +136,9 @@ class FindingsBox(QGroupBox):
         for column, (edit, label, name, hint) in enumerate(
             (
                 (self.domain, "Dom&ain:", "Domain", "Well-being"),
-                (self.text, "Finding te&xt:", "Finding", "Reported high anxiety"),
-                (self.percent, "P&ercent:", "Percent", "34"),
-                (self.base, "&Base:", "Base", "118"),
+                (self.text, "Finding te&xt:", "Finding text", "Reported high anxiety"),
+                (self.percent, "Percent:", "Percent", "34"),
+                (self.base, "Base:", "Base", "118"),
             )
         ):
             title = QLabel(label)
@@ -152,7 +152,7 @@ class FindingsBox(QGroupBox):
         entry.setColumnStretch(1, 4)
         entry.setColumnStretch(2, 1)
         entry.setColumnStretch(3, 1)
-        self.add_button = labelled_button("Add finding", "Add the finding typed")
+        self.add_button = labelled_button("Add finding", "Add finding: the one typed")
         self.add_button.clicked.connect(self.add)
         entry.addWidget(self.add_button, 1, 4)
 

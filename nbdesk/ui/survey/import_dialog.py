@@ -216,7 +216,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setAccessibleName("What the import will do")
+        self.summary.setAccessibleDescription("What the import will do")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 

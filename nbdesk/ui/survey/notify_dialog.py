@@ -92,11 +92,12 @@ class NotifyDialog(QDialog):
         form.addRow(self.link_label, self.plan_link)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Who will be in the list")
+        self.summary.setAccessibleDescription("Who will be in the list")
         self.model = ListModel(LEFT_OUT_COLUMNS, self)
         self.left_out = QTableView()
         self.left_out.setModel(self.model)
         self.left_out.setAccessibleName("People left out, with the reason")
+        self.left_out.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.left_out.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.left_out.verticalHeader().hide()
         self.left_out.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

@@ -59,7 +59,7 @@ class RegisterTab(QWidget):
         self.search.setPlaceholderText("Type a name, unique id or PA")
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
-        self.count.setAccessibleName("People shown")
+        self.count.setAccessibleDescription("People shown")
         self.sort_field, self.descending = "name", False
         self.model = LazyRowsModel(REGISTER_COLUMNS, self._request_rows, self._resort, self)
         self.model.dataChanged.connect(self._rows_arrived)
@@ -70,7 +70,7 @@ class RegisterTab(QWidget):
         self.view.doubleClicked.connect(lambda _: self.edit())
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.search.returnPressed.connect(self.view.setFocus)
-        self.import_button = labelled_button("&Import a list…", "Import a list")
+        self.import_button = labelled_button("I&mport a list…", "Import a list…")
         self.add_button = labelled_button("&Add a person…", "Add a person")
         self.edit_button = labelled_button("&Edit…", "Edit the chosen person")
         self.import_button.clicked.connect(self.choose_import)
@@ -80,7 +80,7 @@ class RegisterTab(QWidget):
         on_enter(self.view, self.edit)
 
         top = QHBoxLayout()
-        find = QLabel("&Find:")
+        find = QLabel("F&ind:")
         find.setBuddy(self.search)
         top.addWidget(find)
         top.addWidget(self.search, 1)

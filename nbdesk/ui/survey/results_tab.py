@@ -95,18 +95,18 @@ class CountsBox(QGroupBox):
             box.setRange(0, MOST)
             box.setGroupSeparatorShown(True)
             box.setAccessibleName(f"{name} (official count)")
-        self.received = DateField("Date received", optional=True, empty_text="today, when saved")
+        self.received = DateField("Received on", optional=True, empty_text="today, when saved")
         self.received.set_limits(
             latest=clock.today(),
-            too_late="Date received: the results cannot have come on a day still to come.",
+            too_late="Received on: the results cannot have come on a day still to come.",
         )
         self.note = QLineEdit()
         self.note.setAccessibleName("Note about the official counts")
         self.note.setPlaceholderText("for example, the letter's reference")
-        self.save_button = labelled_button("&Save counts", "Save the official counts")
+        self.save_button = labelled_button("&Save counts", "Save counts: the official counts")
         self.save_button.clicked.connect(self.save)
         self.against = wrapped()
-        self.against.setAccessibleName("Official counts beside nbdesk's confirmations")
+        self.against.setAccessibleDescription("Official counts beside nbdesk's confirmations")
         self.against.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.problem = problem_label()
         # In a grid across the page, so the findings below keep the page's width, the labels
@@ -115,7 +115,7 @@ class CountsBox(QGroupBox):
         for column, (text, field) in enumerate(
             (
                 ("&Invited:", self.invited),
-                ("Co&mpleted:", self.completed),
+                ("Compl&eted:", self.completed),
                 ("Recei&ved on:", self.received),
             )
         ):

@@ -58,9 +58,9 @@ class SurveySection(Section):
         self.round.setAccessibleName("Survey round")
         self.round.currentIndexChanged.connect(self._round_chosen)
         self.open_button = labelled_button("&Open a round…", "Open a round…")
-        self.close_button = labelled_button("&Close round", "Close round")
+        self.close_button = labelled_button("Close roun&d", "Close round")
         self.notify_button = labelled_button("GOV.UK &Notify list…", "GOV.UK Notify list…")
-        self.erase_button = labelled_button("Erase contact &details…", "Erase contact details…")
+        self.erase_button = labelled_button("Erase &contact details…", "Erase contact details…")
         self.open_button.clicked.connect(self.open_round)
         self.close_button.clicked.connect(self.toggle_closed)
         self.notify_button.clicked.connect(self.notify_list)
@@ -85,16 +85,21 @@ class SurveySection(Section):
         self.tabs.setAccessibleName("Survey outreach views")
         self.tabs.addTab(self.contacts_tab, "Contacts and &who next")
         self.tabs.addTab(self.register_tab, "Re&gister")
-        self.tabs.addTab(self.dashboard_tab, "Das&hboard")
+        self.tabs.addTab(self.dashboard_tab, "Dash&board")
         self.tabs.addTab(self.results_tab, "Results and &priorities")
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said above the tabs where a small screen still shows it.
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # Why a round button is greyed out, in words on screen: a greyed-out button takes no
+        # keyboard focus, so a tooltip alone is never seen by someone using the keyboard.
+        self.why_greyed = QLabel()
+        self.why_greyed.setWordWrap(True)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(heading)
         inner.addLayout(self.bar)
+        inner.addWidget(self.why_greyed)
         inner.addWidget(self.message)
         inner.addWidget(self.tabs, 1)
         # On a small laptop screen (or with large system fonts) the section scrolls rather than
@@ -108,7 +113,7 @@ class SurveySection(Section):
         layout.addWidget(scroll)
         self.rounds: list[RoundSummary] = []
         self._stale = set(ALL_TABS)
-        self.setFocusProxy(self.tabs)
+        self.focus_target = self.tabs
 
     def _arrange_bar(self, columns: int) -> None:
         """The round and its buttons in one row when they fit, else the buttons in rows under
@@ -218,7 +223,7 @@ class SurveySection(Section):
         for b in (self.close_button, self.notify_button, self.erase_button):
             b.setEnabled(has)
         if current:
-            self.close_button.setText("Re&open round" if current.closed else "&Close round")
+            self.close_button.setText("Reopen roun&d" if current.closed else "Close roun&d")
             self.close_button.setAccessibleName(self.close_button.text().replace("&", ""))
             self.erase_button.setEnabled(current.closed)
             self.notify_button.setEnabled(not current.closed)
@@ -228,6 +233,8 @@ class SurveySection(Section):
             for button, why in ((self.erase_button, erase_why), (self.notify_button, notify_why)):
                 button.setToolTip(why)
                 button.setAccessibleDescription(why)
+            self.why_greyed.setText(" ".join(w for w in (erase_why, notify_why) if w))
+        self.why_greyed.setVisible(has and bool(self.why_greyed.text()))
 
     def _current_name(self) -> str:
         return {

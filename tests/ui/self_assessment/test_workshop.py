@@ -391,3 +391,20 @@ def test_go_to_says_when_nothing_matches(qtbot: QtBot, db: Database) -> None:
     dialog.search.clear()
     qtbot.keyClicks(dialog.search, "7m")
     assert dialog.proxy.rowCount() == 1 and not dialog.nothing.isVisible()
+
+
+def test_single_keys_on_a_focused_button_are_the_buttons(qtbot: QtBot, db: Database) -> None:
+    """Issue 15: 4 typed with Leave focused changed the rating; a key on a button is the
+    button's, and Esc still leaves."""
+    window = open_workshop(qtbot, db)
+    window.leave_button.setFocus()
+    assert QApplication.focusWidget() is window.leave_button
+    for k in (Qt.Key.Key_4, Qt.Key.Key_E, Qt.Key.Key_N):
+        key(qtbot, k)
+    assert not any(button.isChecked() for button in window.rating_buttons)
+    assert QApplication.focusWidget() is window.leave_button
+    assert window.current_statement() is not None and window.page_index == 0
+    window.statement.setFocus()
+    key(qtbot, Qt.Key.Key_4)
+    assert window.rating_buttons[3].isChecked()
+    window.close()
