@@ -25,10 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -50,10 +47,11 @@ from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
 from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.self_assessment.common import scaled_font
 from nbdesk.ui.self_assessment.go_to import GoToDialog
 from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
+    Footer,
+    Header,
     NoteWatcher,
     OverallPage,
     RatingButton,
@@ -117,21 +115,8 @@ class WorkshopWindow(QWidget):
 
     def _build(self) -> None:
         fw = self.detail.framework
-        self.title = QLabel(self.detail.summary.name)
-        self.title.setFont(scaled_font(1.25, bold=True))
-        self.title.setAccessibleDescription("Assessment")
-        self.progress_text = QLabel()
-        self.progress_text.setFont(scaled_font(1.15))
-        self.progress_text.setAccessibleDescription("Progress")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, max(1, fw.statement_count))
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Statements rated in all")
-        self.progress.setMaximumWidth(self.fontMetrics().averageCharWidth() * 40)
-        header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(self.progress_text)
-        header.addWidget(self.progress)
+        top = Header(self.detail.summary.name, fw.statement_count)
+        self.title, self.progress_text, self.progress = top.title, top.progress_text, top.progress
 
         self.statement_page = StatementPage(
             fw, self.rate, StatementActions(self.ops, self.assessment_id)
@@ -187,28 +172,17 @@ class WorkshopWindow(QWidget):
         body.addWidget(line)
         body.addWidget(self.side, 1)
 
-        self.shortcuts = QLabel(SHORTCUTS)
-        self.shortcuts.setWordWrap(True)
-        self.shortcuts.setFont(scaled_font(1.05))
-        self.shortcuts.setAccessibleDescription("Keyboard shortcuts")
-        self.status = QLabel()
-        self.status.setFont(scaled_font(1.05))
-        self.status.setAccessibleDescription("What was last saved")
-        self.leave_button = QPushButton("Leave the workshop (Esc)")
-        self.leave_button.setAccessibleName("Leave the workshop")
-        self.leave_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        bottom = Footer(SHORTCUTS)
+        self.shortcuts, self.status = bottom.shortcuts, bottom.status
+        self.leave_button = bottom.leave_button
         self.leave_button.clicked.connect(self.close)
-        footer = QHBoxLayout()
-        footer.addWidget(self.shortcuts, 1)
-        footer.addWidget(self.status)
-        footer.addWidget(self.leave_button)
 
         root = QVBoxLayout(self)
         margin = self.fontMetrics().height()
         root.setContentsMargins(margin * 2, margin, margin * 2, margin)
-        root.addLayout(header)
+        root.addWidget(top)
         root.addLayout(body, 1)
-        root.addLayout(footer)
+        root.addWidget(bottom)
         self._refresh_side()
 
     # Where we are ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -353,3 +354,48 @@ class SidePanel(QWidget):
             none = QStandardItem("None flagged")
             none.setEnabled(False)
             self.flag_model.appendRow(none)
+
+
+class Header(QWidget):
+    """The assessment's name and how far the group has got."""
+
+    def __init__(self, name: str, statements: int) -> None:
+        super().__init__()
+        self.title = QLabel(name)
+        self.title.setFont(scaled_font(1.25, bold=True))
+        self.title.setAccessibleDescription("Assessment")
+        self.progress_text = QLabel()
+        self.progress_text.setFont(scaled_font(1.15))
+        self.progress_text.setAccessibleDescription("Progress")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, max(1, statements))
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName("Statements rated in all")
+        self.progress.setMaximumWidth(self.fontMetrics().averageCharWidth() * 40)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.progress_text)
+        row.addWidget(self.progress)
+
+
+class Footer(QWidget):
+    """The keys, what was last saved, and the way out."""
+
+    def __init__(self, keys: str) -> None:
+        super().__init__()
+        self.shortcuts = QLabel(keys)
+        self.shortcuts.setWordWrap(True)
+        self.shortcuts.setFont(scaled_font(1.05))
+        self.shortcuts.setAccessibleDescription("Keyboard shortcuts")
+        self.status = QLabel()
+        self.status.setFont(scaled_font(1.05))
+        self.status.setAccessibleDescription("What was last saved")
+        self.leave_button = QPushButton("Leave the workshop (Esc)")
+        self.leave_button.setAccessibleName("Leave the workshop")
+        self.leave_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.shortcuts, 1)
+        row.addWidget(self.status)
+        row.addWidget(self.leave_button)
