@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -97,16 +100,29 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._section_chosen)
         self.nav.setCurrentRow(0)
 
+        # The sections scroll inside the window rather than making it larger than the screen
+        # (twice the font on a 1366×768 laptop), and the control with the keyboard is scrolled
+        # into view.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.stack)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        QApplication.instance().focusChanged.connect(self._keep_in_view)  # type: ignore[union-attr]
         body = QWidget()
         layout = QHBoxLayout(body)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.scroll, 1)
         self.setCentralWidget(body)
         self.file_label = QLabel()
         self.file_label.setAccessibleName("Data file")
         self.statusBar().addPermanentWidget(self.file_label)
         self._build_menus()
         self._restore_geometry()
+
+    def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.stack.isAncestorOf(new):
+            self.scroll.ensureWidgetVisible(new)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
