@@ -397,7 +397,11 @@ class PlanCommands(Section):
             self.keep_action = action.id
             self.write(
                 lambda session: act.cite(session, action.id, **{field: voice_id}),
-                "Cited what young people said (Ctrl+Z takes it back).",
+                lambda done: (
+                    "Cited what young people said (Ctrl+Z takes it back)."
+                    if done.changes
+                    else "The action already cites that; nothing was added."
+                ),
                 dialog=dialog,
             )
 
@@ -430,18 +434,26 @@ class PlanCommands(Section):
         theme = next(t for t in self.plan.themes if t.id == theme_id)
         # "You said" is left for young people's own words: the citation already says what the
         # finding or priority was (and a small base, if it ever became one, is never printed).
-        dialog = ActionDialog(theme.title, self.plan.owners, self)
+        dialog = ActionDialog(
+            theme.title,
+            self.plan.owners,
+            self,
+            themes=[(t.id, t.title) for t in self.plan.themes],
+            theme_id=theme_id,
+        )
         dialog.note(f"It will answer, and cite: {label}", above=True)
         field = "finding_id" if kind == FINDING else "priority_theme_id"
 
         def save(v: dict[str, Any]) -> None:
+            into = v.pop("theme_id", theme_id)
+
             def work(session: Any) -> Done[int]:
-                made = act.add_action(session, theme_id, **v)
+                made = act.add_action(session, into, **v)
                 cited = act.cite(session, made.value, **{field: voice_id})
                 return Done(made.value, made.changes | cited.changes)
 
             def chosen(done: Any) -> None:
-                self.keep_action, self.keep_theme = done.value, theme_id
+                self.keep_action, self.keep_theme = done.value, into
 
             self.write(
                 work,

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -220,10 +219,10 @@ class ActionPanel(QWidget):
         box = QVBoxLayout(page)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(view, 1)
-        row = QHBoxLayout()
+        # One under another: side by side two long buttons were cut off by the narrow panel.
+        row = QVBoxLayout()
         for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addLayout(row)
         return page
 

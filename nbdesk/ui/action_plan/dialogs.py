@@ -276,8 +276,19 @@ class ActionDialog(FormDialog):
         owners: Sequence[tuple[int, str, str]],
         parent: QWidget | None = None,
         you_said: str = "",
+        themes: Sequence[tuple[int, str]] = (),
+        theme_id: int | None = None,
     ) -> None:
-        super().__init__(f"New action in {theme}", parent)
+        super().__init__(f"New action in {theme}" if not themes else "New action", parent)
+        # With `themes`, the theme is chosen here (an action started from what young people said
+        # may belong anywhere in the plan).
+        self.theme: QComboBox | None = None
+        if themes:
+            self.theme = named(QComboBox(), "Theme")
+            for tid, title in themes:
+                self.theme.addItem(title, tid)
+            choose(self.theme, theme_id)
+            self.form.addRow("&Theme:", self.theme)
         self.you_said = text_box("You said")
         self.you_said.setPlainText(you_said)
         self.we_will = text_box("We will")
@@ -314,11 +325,13 @@ class ActionDialog(FormDialog):
         vocab.parse_when(self.when.text())  # said here, before saving
         if not self.we_will.toPlainText().strip():
             raise vocab.PlanError("Say what the authority will do ('We will').")
+        chosen = {"theme_id": self.theme.currentData()} if self.theme is not None else {}
         return {
             "we_will": self.we_will.toPlainText(),
             "you_said": self.you_said.toPlainText(),
             "owner_id": self.owner.currentData(),
             "when": self.when.text(),
+            **chosen,
         }
 
 

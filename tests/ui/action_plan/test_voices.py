@@ -53,6 +53,10 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
         chosen["label"] = item.text()
 
         def new_action(action_dialog: Any) -> None:
+            # The theme is chosen here: the last one, whatever row was chosen in the table.
+            assert action_dialog.theme is not None
+            action_dialog.theme.setFocus()
+            qtbot.keyClick(action_dialog.theme, Qt.Key.Key_End)
             qtbot.keyClicks(action_dialog.we_will, "Answer it")
             qtbot.keyClick(action_dialog.ok_button, Qt.Key.Key_Space)
 
@@ -63,6 +67,7 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
     key(qtbot, Qt.Key.Key_G, CTRL)
     settle(qtbot)
     added = next(a for a in plan(db, plan_id).actions if a.we_will == "Answer it")
+    assert added.theme_id == plan(db, plan_id).themes[-1].id
     assert len(added.citations) == 1 and added.citations[0].kind in ("finding", "priority")
     # "You said" is left for young people's own words: the citation says what it answers.
     assert added.you_said == ""
