@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nbdesk.feedback.results import (
     FindingChange,
+    FindingRow,
     FindingView,
     add_finding,
     check_finding,
@@ -346,6 +347,21 @@ class FindingsBox(QGroupBox):
             self.start_import(path)
 
     def start_import(self, path: Path) -> None:
+        """Read and check the file first (on the worker), then ask before replacing anything: a
+        file with a bad row is said at once, without a question about replacing."""
+        ops = self.section.ops
+        if ops is None or self.round_id is None:
+            return
+        say_problem(self.problem, "")
+        ops.outside(
+            self,
+            "Checking the findings",
+            lambda _progress: read_findings(path),
+            lambda rows: self._store(path, rows),
+            failed=lambda exc: self._not_imported(str(exc)),
+        )
+
+    def _store(self, path: Path, rows: list[FindingRow]) -> None:
         ops, round_id = self.section.ops, self.round_id
         if ops is None or round_id is None:
             return
@@ -353,15 +369,14 @@ class FindingsBox(QGroupBox):
         if held and not confirm(
             self,
             "Import findings",
-            f"Replace the {held} findings held for this round with those in {path.name}? "
-            "An action citing a finding no longer listed loses that citation.",
+            f"Replace the {held} findings held for this round with the {len(rows)} in "
+            f"{path.name}? An action citing a finding no longer listed loses that citation.",
             "Replace them",
         ):
             return
-        say_problem(self.problem, "")
         ops.write(
             self,
-            lambda session: store_findings(session, round_id, read_findings(path)),
+            lambda session: store_findings(session, round_id, rows),
             lambda done: self.section.status(f"Imported {done.value} findings from {path.name}."),
             failed=lambda exc: self._not_imported(str(exc)),
             title="Importing findings",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -73,6 +74,12 @@ class NotifyDialog(QDialog):
         self.plan_link = QLineEdit()
         self.plan_link.setAccessibleName("Plan link")
         self.plan_link.setPlaceholderText("https://… the address of the plan for young people")
+        # Checked as it is typed (after a pause), not only when the field is left.
+        self._link_timer = QTimer(self)
+        self._link_timer.setSingleShot(True)
+        self._link_timer.setInterval(400)
+        self._link_timer.timeout.connect(self.refresh)
+        self.plan_link.textChanged.connect(lambda _t: self._link_timer.start())
         self.plan_link.editingFinished.connect(self.refresh)
         self.columns: dict[str, QCheckBox] = {}
         boxes = QHBoxLayout()
@@ -220,6 +227,8 @@ class NotifyDialog(QDialog):
     def save_list(self) -> None:
         channel = self.data.channel if self.data else "text"
         what = "Notify list, texts" if channel == "text" else "Notify list, emails"
+        if self.everyone():  # its own name: a reminder list saved earlier is never overwritten
+            what = what.replace("Notify list", "Notify list telling everyone back")
         self._write(
             "Save the Notify list", what, "CSV (*.csv);;Excel workbook (*.xlsx)", write_notify_file
         )
