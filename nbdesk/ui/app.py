@@ -389,6 +389,9 @@ def _trace_start_up(window: MainWindow, controller: Controller) -> None:
 def set_up_application(app: Any) -> None:
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
+    from nbdesk.ui.palette import apply_contrast
+
+    apply_contrast(app)
     icon = paths.resources_dir() / "nbdesk.svg"
     if icon.exists():
         from PySide6.QtGui import QIcon

@@ -352,7 +352,8 @@ class SidePanel(QWidget):
             self.flag_model.appendRow(item)
         if not self.flag_model.rowCount():
             none = QStandardItem("None flagged")
-            none.setEnabled(False)
+            # Readable (a disabled row was drawn at 1.9:1), only not choosable.
+            none.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.flag_model.appendRow(none)
 
 
