@@ -41,6 +41,25 @@ def scaled_font(factor: float, bold: bool = False, base: QFont | None = None) ->
     return font
 
 
+SCALE, BOLD = "nbdesk_scale", "nbdesk_bold"
+
+
+def scale(widget: QWidget, factor: float, bold: bool = False) -> None:
+    """Give a widget the application font scaled by `factor`, and remember the factor, so
+    `rescale` can follow a change of the system font while the window is open."""
+    widget.setProperty(SCALE, factor)
+    widget.setProperty(BOLD, bold)
+    widget.setFont(scaled_font(factor, bold))
+
+
+def rescale(root: QWidget) -> None:
+    """After the application font changed: every widget `scale` sized, sized again from it."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        factor = widget.property(SCALE)
+        if factor is not None:
+            widget.setFont(scaled_font(float(factor), bool(widget.property(BOLD))))
+
+
 def rating_colour(points: int | None, top: int = 4) -> QColor:
     if points is None:
         return QColor(UNRATED_COLOUR)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,7 +28,7 @@ from nbdesk.self_assessment.comparison import (
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
-from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, presenting_buttons, scaled_font
+from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, presenting_buttons, rescale, scale
 from nbdesk.ui.self_assessment.results import make_table
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
@@ -54,6 +54,11 @@ def default_pair(
 class CompareWindow(QWidget):
     closed = Signal()
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            rescale(self)  # headings and figures follow a font change while it is open
+        return super().event(event)
+
     def __init__(self, ops: Ops, items: list[AssessmentSummary], chosen: int | None) -> None:
         super().__init__()
         self.ops = ops
@@ -78,14 +83,14 @@ class CompareWindow(QWidget):
         form.addRow("&Second:", self.second)
 
         self.heading = QLabel()
-        self.heading.setFont(scaled_font(1.6, bold=True))
+        scale(self.heading, 1.6, bold=True)
         self.heading.setWordWrap(True)
         self.summary = QLabel()
-        self.summary.setFont(scaled_font(1.15))
+        scale(self.summary, 1.15)
         self.summary.setWordWrap(True)
         self.summary.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.chart = AreaBarChart()
-        self.chart.setFont(scaled_font(1.1))
+        scale(self.chart, 1.1)
         self.area_model: ListModel[AreaComparison] = ListModel([], self)
         self.area_table = make_table(self.area_model, "Areas compared", stretch=0)
         self.list_models: list[ListModel[StatementComparison]] = [
@@ -103,7 +108,7 @@ class CompareWindow(QWidget):
         for column, (label, table) in enumerate(
             zip(self.list_labels, self.list_tables, strict=True)
         ):
-            label.setFont(scaled_font(1.2, bold=True))
+            scale(label, 1.2, bold=True)
             grid.addWidget(label, 0, column)
             grid.addWidget(table, 1, column)
         self.tabs = QTabWidget()

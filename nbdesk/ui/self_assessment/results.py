@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,8 @@ from nbdesk.ui.self_assessment.common import (
     fmt_percent,
     presenting_buttons,
     rating_colour,
-    scaled_font,
+    rescale,
+    scale,
 )
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, Column, ListModel
 
@@ -79,9 +80,9 @@ class Tile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         top = QLabel(caption)
-        top.setFont(scaled_font(1.1))
+        scale(top, 1.1)
         self.value = QLabel()
-        self.value.setFont(scaled_font(2.2, bold=True))
+        scale(self.value, 2.2, bold=True)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         layout.addWidget(top)
@@ -114,6 +115,11 @@ class ResultsWindow(QWidget):
 
     closed = Signal()
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            rescale(self)  # headings and figures follow a font change while it is open
+        return super().event(event)
+
     def __init__(self, ops: Ops, assessment_id: int) -> None:
         super().__init__()
         self.ops = ops
@@ -124,9 +130,9 @@ class ResultsWindow(QWidget):
         self.setAccessibleName("Results")
 
         self.heading = QLabel("Reading the results…")
-        self.heading.setFont(scaled_font(1.8, bold=True))
+        scale(self.heading, 1.8, bold=True)
         self.sub = QLabel()
-        self.sub.setFont(scaled_font(1.1))
+        scale(self.sub, 1.1)
         self.tiles = {
             name: Tile(name) for name in ("Total", "Band", "Overall mean", "Statements rated")
         }
@@ -208,13 +214,13 @@ class ResultsWindow(QWidget):
 
     def _areas_tab(self) -> QWidget:
         self.chart = AreaBarChart()
-        self.chart.setFont(scaled_font(1.15))
+        scale(self.chart, 1.15)
         self.area_model: ListModel[AreaScore] = ListModel([], self)
         self.area_table = make_table(self.area_model, "Area scores", stretch=1)
         # The overall score's history (and its note's) for the area selected in the table.
         self.area_history_model: ListModel[HistoryEntry] = ListModel(history_columns(), self)
         self.area_history_label = QLabel("History of the selected area's overall score")
-        self.area_history_label.setFont(scaled_font(1.05, bold=True))
+        scale(self.area_history_label, 1.05, bold=True)
         lower = QWidget()
         box = QVBoxLayout(lower)
         box.setContentsMargins(0, 0, 0, 0)
@@ -304,7 +310,7 @@ class ResultsWindow(QWidget):
         self.lowest_model: ListModel[RatedStatement] = ListModel(columns, self)
         self.ranked = QLabel()
         self.ranked.setWordWrap(True)
-        self.ranked.setFont(scaled_font(1.15))
+        scale(self.ranked, 1.15)
         self.ranked.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         page = QWidget()
         grid = QGridLayout(page)
@@ -318,7 +324,7 @@ class ResultsWindow(QWidget):
             start=1,
         ):
             label = QLabel(title)
-            label.setFont(scaled_font(1.2, bold=True))
+            scale(label, 1.2, bold=True)
             self.extreme_labels.append(label)
             grid.addWidget(label, row * 2 - 1, 0)
             table = make_table(model, title)
@@ -373,7 +379,7 @@ class ResultsWindow(QWidget):
         self.history_model: ListModel[HistoryEntry] = ListModel(history_columns(), self)
         self.history_table = make_table(self.history_model, "History of the selected statement")
         self.history_label = QLabel("History of the selected statement")
-        self.history_label.setFont(scaled_font(1.1, bold=True))
+        scale(self.history_label, 1.1, bold=True)
         self.statement_table.selectionModel().currentRowChanged.connect(self._statement_chosen)
         lower = QWidget()
         box = QVBoxLayout(lower)

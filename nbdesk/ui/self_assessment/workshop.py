@@ -50,6 +50,7 @@ from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.go_to import GoToDialog
 from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
+    FitsTheScreen,
     Footer,
     Header,
     NoteWatcher,
@@ -64,7 +65,7 @@ from nbdesk.ui.self_assessment.workshop_parts import (
 SAVE_DELAY_MS = 700
 
 
-class WorkshopWindow(QWidget):
+class WorkshopWindow(FitsTheScreen, QWidget):
     """Full-screen workshop on one assessment, in one sitting."""
 
     closed = Signal()
@@ -123,6 +124,7 @@ class WorkshopWindow(QWidget):
         )
         self.overall_page = OverallPage(fw)
         self.side = SidePanel()
+        self._side_wanted = True  # S hides it; it also steps aside when there is no room
         # The window works with the parts' controls directly (and tests and screen readers with
         # the window): the same objects under the window's own names.
         for name in (
@@ -355,6 +357,8 @@ class WorkshopWindow(QWidget):
             self.flag_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
             if self.flag_model.rowCount():
                 self.flag_list.setCurrentIndex(self.flag_model.index(0, 0))
+        elif key == Qt.Key.Key_S:
+            self.toggle_side()
         elif key == Qt.Key.Key_Escape:
             self.close()
         else:

@@ -4,12 +4,13 @@ rating buttons, and the watchers that save a note as focus leaves it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFontInfo, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -25,7 +26,7 @@ from nbdesk.common.figures import fixed
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.self_assessment.assessments import AreaState, StatementState
 from nbdesk.self_assessment.workshop import WorkshopState
-from nbdesk.ui.self_assessment.common import rating_colour, scaled_font
+from nbdesk.ui.self_assessment.common import rating_colour, rescale, scale, scaled_font
 
 if TYPE_CHECKING:
     from nbdesk.ui.self_assessment.workshop import WorkshopWindow
@@ -35,7 +36,8 @@ STATEMENT_SCALE = 2.2
 SHORTCUTS = (
     "<b>1–4</b> rate · <b>← →</b> or <b>N P</b> move · <b>PgUp PgDn</b> area · "
     "<b>E</b> or <b>Enter</b> evidence · <b>F</b> flag · <b>Ctrl+G</b> go to · "
-    "<b>L</b> flagged list · <b>Ctrl+Z</b> undo · <b>Esc</b> leave the note / the workshop"
+    "<b>L</b> flagged list · <b>S</b> side panel · <b>Ctrl+Z</b> undo · "
+    "<b>Esc</b> leave the note / the workshop"
 )
 
 
@@ -46,7 +48,7 @@ class RatingButton(QPushButton):
         self.label_text = label
         self.setCheckable(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1–4 rate; focus stays on the page
-        self.setFont(scaled_font(1.45, bold=True))
+        scale(self, 1.45, bold=True)
         self.setAccessibleName(f"{points} {label} (key {points})")
         colour = rating_colour(points, top).name()
         self.setStyleSheet(
@@ -142,17 +144,17 @@ class StatementPage(QWidget):
         fw = framework
         self.plan_links = plan_links  # the actions citing the statement, and a new one for it
         self.area_label = QLabel()
-        self.area_label.setFont(scaled_font(1.35))
+        scale(self.area_label, 1.35)
         self.area_label.setWordWrap(True)
         self.area_label.setAccessibleDescription("Area")
         self.reference = QLabel()
-        self.reference.setFont(scaled_font(3.0, bold=True))
+        scale(self.reference, 3.0, bold=True)
         self.reference.setAccessibleDescription("Statement reference")
         self.position = QLabel()
-        self.position.setFont(scaled_font(1.2))
+        scale(self.position, 1.2)
         self.position.setAccessibleDescription("Position in the area")
         self.flag_label = QLabel()
-        self.flag_label.setFont(scaled_font(1.3, bold=True))
+        scale(self.flag_label, 1.3, bold=True)
         self.flag_label.setAccessibleName("Flag to revisit")
         self.flag_label.setStyleSheet("color: #8a4b00;")
         ref_row = QHBoxLayout()
@@ -162,26 +164,27 @@ class StatementPage(QWidget):
         ref_row.addStretch(1)
         ref_row.addWidget(self.flag_label, 0, Qt.AlignmentFlag.AlignBottom)
         self.statement = QLabel()
-        self.statement.setFont(scaled_font(STATEMENT_SCALE))
+        scale(self.statement, STATEMENT_SCALE)
         self.statement.setWordWrap(True)
         self.statement.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.statement.setAccessibleName("Statement")
         self.statement.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.statement.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.rating_buttons: list[RatingButton] = []
-        ratings_row = QHBoxLayout()
+        self.ratings = QGridLayout()
         # Lowest first, left to right, matching keys 1–4 on the keyboard.
         for point in sorted(fw.scale, key=lambda p: p.points):
             button = RatingButton(point.points, point.label, fw.max_points)
             button.clicked.connect(lambda _=False, p=point.points: on_rate(p))
-            ratings_row.addWidget(button)
             self.rating_buttons.append(button)
+        self.arrange_ratings(len(self.rating_buttons))
         evidence_heading = QLabel(
             "&Evidence — comments, actions, links (E or Enter to write, Esc to leave)"
         )
-        evidence_heading.setFont(scaled_font(1.1, bold=True))
+        scale(evidence_heading, 1.1, bold=True)
+        evidence_heading.setWordWrap(True)
         self.note = QPlainTextEdit()
-        self.note.setFont(scaled_font(1.35))
+        scale(self.note, 1.35)
         self.note.setAccessibleName("Evidence — comments, actions, links")
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText("Press E to write what the rating is based on.")
@@ -190,11 +193,24 @@ class StatementPage(QWidget):
         sp.addWidget(self.area_label)
         sp.addLayout(ref_row)
         sp.addWidget(self.statement, 2)
-        sp.addLayout(ratings_row)
+        sp.addLayout(self.ratings)
         sp.addSpacing(self.fontMetrics().height() // 2)
         sp.addWidget(evidence_heading)
         sp.addWidget(self.note, 2)
         sp.addWidget(plan_links)
+
+    def arrange_ratings(self, per_row: int) -> None:
+        """The rating buttons in rows of `per_row`, still lowest first (two rows of two when large
+        type leaves no room for four side by side)."""
+        for button in self.rating_buttons:
+            self.ratings.removeWidget(button)
+        for n, button in enumerate(self.rating_buttons):
+            self.ratings.addWidget(button, n // per_row, n % per_row)
+            button.setMinimumHeight(button.sizeHint().height())  # both lines, number and words
+
+    def ratings_width(self) -> int:
+        spacing = max(self.ratings.horizontalSpacing(), 0)
+        return sum(b.sizeHint().width() + spacing for b in self.rating_buttons)
 
     def show_rating(self, statement: StatementState, state: WorkshopState) -> None:
         points = state.points[statement.statement_id]
@@ -218,20 +234,20 @@ class OverallPage(QWidget):
         super().__init__()
         fw = framework
         self.overall_area = QLabel()
-        self.overall_area.setFont(scaled_font(1.35))
+        scale(self.overall_area, 1.35)
         self.overall_area.setWordWrap(True)
         self.overall_heading = QLabel()
-        self.overall_heading.setFont(scaled_font(2.2, bold=True))
+        scale(self.overall_heading, 2.2, bold=True)
         self.overall_heading.setWordWrap(True)
         self.overall_summary = QLabel()
-        self.overall_summary.setFont(scaled_font(1.5))
+        scale(self.overall_summary, 1.5)
         self.overall_summary.setWordWrap(True)
         self.overall_summary.setAccessibleDescription("Area summary")
         self.overall_spin = QSpinBox()
         self.overall_spin.setRange(-1, fw.overall_out_of)
         self.overall_spin.setSpecialValueText("not yet given")
         self.overall_spin.setSuffix(f" out of {fw.overall_out_of}")
-        self.overall_spin.setFont(scaled_font(2.6, bold=True))
+        scale(self.overall_spin, 2.6, bold=True)
         self.overall_spin.setAccessibleName(
             f"Overall rating of the area, out of {fw.overall_out_of}"
         )
@@ -239,12 +255,12 @@ class OverallPage(QWidget):
             f"Type the group's overall score (0–{fw.overall_out_of}) or use ↑ ↓; "
             "E writes the note; → goes on to the next area."
         )
-        overall_hint.setFont(scaled_font(1.1))
+        scale(overall_hint, 1.1)
         overall_hint.setWordWrap(True)
         note_heading = QLabel("&Note on the overall score")
-        note_heading.setFont(scaled_font(1.1, bold=True))
+        scale(note_heading, 1.1, bold=True)
         self.overall_note_edit = QPlainTextEdit()
-        self.overall_note_edit.setFont(scaled_font(1.35))
+        scale(self.overall_note_edit, 1.35)
         self.overall_note_edit.setAccessibleName("Note on the overall score")
         self.overall_note_edit.setTabChangesFocus(True)
         note_heading.setBuddy(self.overall_note_edit)
@@ -260,11 +276,11 @@ class OverallPage(QWidget):
         op.addWidget(note_heading)
         op.addWidget(self.overall_note_edit, 1)
         ratings_heading = QLabel("The area's statements as rated")
-        ratings_heading.setFont(scaled_font(1.1, bold=True))
+        scale(ratings_heading, 1.1, bold=True)
         self.area_ratings_model = QStandardItemModel(self)
         self.area_ratings = QListView()
         self.area_ratings.setModel(self.area_ratings_model)
-        self.area_ratings.setFont(scaled_font(1.15))
+        scale(self.area_ratings, 1.15)
         self.area_ratings.setAccessibleName("The area's statements and their ratings")
         self.area_ratings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # The score is typed with the focus in the spin box; the list is there to be read.
@@ -302,23 +318,23 @@ class SidePanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         areas_heading = QLabel("Areas (PgUp/PgDn)")
-        areas_heading.setFont(scaled_font(1.1, bold=True))
+        scale(areas_heading, 1.1, bold=True)
         self.area_model = QStandardItemModel(self)
         self.area_list = QListView()
         self.area_list.setModel(self.area_model)
         self.area_list.setAccessibleName("Areas and how many statements are rated")
         self.area_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.area_list.setWordWrap(True)
-        self.area_list.setFont(scaled_font(1.1))
+        scale(self.area_list, 1.1)
         flagged_heading = QLabel("Flagged to revisit (L)")
-        flagged_heading.setFont(scaled_font(1.1, bold=True))
+        scale(flagged_heading, 1.1, bold=True)
         self.flag_model = QStandardItemModel(self)
         self.flag_list = QListView()
         self.flag_list.setModel(self.flag_model)
         self.flag_list.setAccessibleName("Statements flagged to revisit")
         self.flag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.flag_list.setWordWrap(True)
-        self.flag_list.setFont(scaled_font(1.1))
+        scale(self.flag_list, 1.1)
         side = QVBoxLayout(self)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(areas_heading)
@@ -363,10 +379,10 @@ class Header(QWidget):
     def __init__(self, name: str, statements: int) -> None:
         super().__init__()
         self.title = QLabel(name)
-        self.title.setFont(scaled_font(1.25, bold=True))
+        scale(self.title, 1.25, bold=True)
         self.title.setAccessibleDescription("Assessment")
         self.progress_text = QLabel()
-        self.progress_text.setFont(scaled_font(1.15))
+        scale(self.progress_text, 1.15)
         self.progress_text.setAccessibleDescription("Progress")
         self.progress = QProgressBar()
         self.progress.setRange(0, max(1, statements))
@@ -387,10 +403,10 @@ class Footer(QWidget):
         super().__init__()
         self.shortcuts = QLabel(keys)
         self.shortcuts.setWordWrap(True)
-        self.shortcuts.setFont(scaled_font(1.05))
+        scale(self.shortcuts, 1.05)
         self.shortcuts.setAccessibleDescription("Keyboard shortcuts")
         self.status = QLabel()
-        self.status.setFont(scaled_font(1.05))
+        scale(self.status, 1.05)
         self.status.setAccessibleDescription("What was last saved")
         self.leave_button = QPushButton("Leave the workshop (Esc)")
         self.leave_button.setAccessibleName("Leave the workshop")
@@ -400,3 +416,56 @@ class Footer(QWidget):
         row.addWidget(self.shortcuts, 1)
         row.addWidget(self.status)
         row.addWidget(self.leave_button)
+
+
+class FitsTheScreen:
+    """The workshop window's fit to the screen it is on. A mixin: the window has `statement`,
+    `stack`, `side` and `_side_wanted`."""
+
+    statement: QLabel
+    statement_page: StatementPage
+    stack: QWidget
+    side: QWidget
+    _side_wanted: bool
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            # Every part follows a font change while the workshop runs.
+            rescale(self)  # type: ignore[arg-type]
+            self._fit()
+        return super().event(event)  # type: ignore[misc,no-any-return]
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)  # type: ignore[misc]
+        self._fit()
+
+    def _fit(self) -> None:
+        """The statement's type grows with the window (read from the back of a room on a
+        1920×1080 projector as on a 1366×768 laptop), and the side panel steps aside when the
+        statement, its ratings and the panel cannot all fit."""
+        window: Any = self
+        size = window.size()
+        # The statement's height in pixels follows the window's (about a 26th of it: 30 px on a
+        # laptop, 42 on a projector), never below 1.2 times the system font, so large system type
+        # does not push it off the screen and a projector's does not leave it small.
+        system = QFontInfo(scaled_font(1.0)).pixelSize()
+        statement = scaled_font(1.0)
+        statement.setPixelSize(
+            max(round(system * 1.2), round(min(size.width() / 1366 * 768, size.height()) / 26))
+        )
+        self.statement.setFont(statement)
+        margins = 6 * window.fontMetrics().height()
+        # Judged against the screen as well as the window: a window cannot shrink below what its
+        # own layout asks for, so the layout must not be chosen from the window alone.
+        screen = window.screen()
+        width = min(size.width(), screen.availableGeometry().width()) if screen else size.width()
+        page = self.statement_page
+        wide_enough = page.ratings_width() + margins <= width
+        page.arrange_ratings(len(page.rating_buttons) if wide_enough else 2)
+        needed = self.stack.minimumSizeHint().width() + self.side.sizeHint().width() + margins
+        self.side.setVisible(self._side_wanted and needed <= width)
+
+    def toggle_side(self) -> None:
+        """S: show or hide the side panel (areas and flagged statements)."""
+        self._side_wanted = not self.side.isVisible()
+        self.side.setVisible(self._side_wanted)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontInfo
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -287,8 +288,9 @@ def test_every_shortcut_is_on_screen_and_type_follows_the_system_font(
     shown = window.shortcuts.text()
     for hint in ("1–4", "N P", "PgUp PgDn", "<b>E</b>", "<b>F</b>", "Ctrl+G", "Ctrl+Z", "Esc"):
         assert hint in shown
-    base = QApplication.font().pointSizeF()
-    assert window.statement.font().pointSizeF() == pytest.approx(base * 2.2)
+    # The statement is larger than the system's type (how much larger follows the window).
+    system = QFontInfo(QApplication.font()).pixelSize()
+    assert QFontInfo(window.statement.font()).pixelSize() >= round(system * 1.2)
     for button in window.rating_buttons:
         assert button.accessibleName().startswith(f"{button.points} ")
         assert button.label_text in button.text()  # the label, not only the colour
@@ -408,3 +410,38 @@ def test_single_keys_on_a_focused_button_are_the_buttons(qtbot: QtBot, db: Datab
     key(qtbot, Qt.Key.Key_4)
     assert window.rating_buttons[3].isChecked()
     window.close()
+
+
+def test_the_workshop_fits_its_screen_and_follows_a_font_change(qtbot: QtBot, db: Database) -> None:
+    window = open_workshop(qtbot, db)
+    window.showNormal()
+    window.resize(1920, 1080)  # a projector
+    settle(qtbot)
+    on_projector = QFontInfo(window.statement.font()).pixelSize()
+    window.resize(1366, 768)  # a laptop
+    settle(qtbot)
+    on_laptop = QFontInfo(window.statement.font()).pixelSize()
+    system = QFontInfo(QApplication.font()).pixelSize()
+    assert on_projector > on_laptop >= round(system * 1.2)
+    # S puts the side panel away and brings it back.
+    assert window.side.isVisible()
+    window.statement.setFocus()
+    key(qtbot, Qt.Key.Key_S)
+    assert not window.side.isVisible()
+    key(qtbot, Qt.Key.Key_S)
+    assert window.side.isVisible()
+    # With no room for it, it steps aside by itself.
+    window.resize(560, 700)
+    settle(qtbot)
+    assert not window.side.isVisible()
+    # The system font doubled while the workshop runs: every part follows.
+    font = QApplication.font()
+    doubled = QFont(font)
+    doubled.setPointSizeF(font.pointSizeF() * 2)
+    try:
+        QApplication.setFont(doubled)
+        settle(qtbot)
+        assert window.title.font().pointSizeF() == pytest.approx(doubled.pointSizeF() * 1.25)
+        assert window.note.font().pointSizeF() == pytest.approx(doubled.pointSizeF() * 1.35)
+    finally:
+        QApplication.setFont(font)
