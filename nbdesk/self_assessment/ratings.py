@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, String, Text, bindparam, cast, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -142,36 +142,69 @@ def set_rating(
                 f"{points} is not a rating on this framework's scale "
                 f"({', '.join(map(str, sorted(allowed)))})."
             )
-    # The history row is written from the rating row itself (its old value read by SQLite, not
-    # fetched first), then the rating is updated: two statements sent as plain SQL, because this
-    # runs for every key press in a workshop and SQLAlchemy's statement handling cost more than
-    # the commit itself (benchmarks/bench_rating.py). Both skip a rating that is unchanged.
-    # The session's own SQLite connection, inside its transaction: committed with it.
-    connection: Any = session.connection().connection.driver_connection
-    when = clock.now().strftime(_DATETIME_FORMAT)
+    # The history row is written from the rating row itself (its old value read by the database,
+    # not fetched first), then the rating is updated: two Core statements built once below and run
+    # on the session's connection, inside its transaction, because this runs for every key press
+    # in a workshop and must cost little more than the commit (benchmarks/bench_rating.py). Both
+    # skip a rating that is unchanged ("IS DISTINCT FROM", which SQLite spells "IS NOT").
+    connection = session.connection()
     recorded = connection.execute(
-        _RECORD_RATING_SQL,
-        (_text(points), when, sitting_id, assessment_id, statement_id, points),
-    ).fetchall()
+        _RECORD_RATING,
+        {
+            "a": assessment_id,
+            "s": statement_id,
+            "points": points,
+            "new": _text(points),
+            "when": clock.now(),
+            "sitting": sitting_id,
+        },
+    ).all()
     if not recorded:
         _rating_row(session, assessment_id, statement_id)  # raises if the statement is not there
         return None
-    connection.execute(_UPDATE_RATING_SQL, (points, assessment_id, statement_id, points))
+    connection.execute(_UPDATE_RATING, {"a": assessment_id, "s": statement_id, "points": points})
     return Change(assessment_id, RATING, statement_id, recorded[0][0], _text(points))
 
 
-# SQLAlchemy's DateTime keeps this text in SQLite; rows written here must read back the same way.
-_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-_RECORD_RATING_SQL = (
-    "INSERT INTO assessment_change (assessment_id, statement_id, area_id, field, old_value, "
-    "new_value, changed_at, sitting_id) "
-    "SELECT assessment_id, statement_id, NULL, 'rating', CAST(points AS TEXT), ?, ?, ? "
-    "FROM rating WHERE assessment_id = ? AND statement_id = ? AND points IS NOT ? "
-    "RETURNING old_value"
-)
-_UPDATE_RATING_SQL = (
-    "UPDATE rating SET points = ? WHERE assessment_id = ? AND statement_id = ? AND points IS NOT ?"
-)
+def _rating_statements() -> tuple[Any, Any]:
+    """INSERT INTO assessment_change … SELECT … FROM rating … RETURNING old_value, and the UPDATE
+    of the rating, on the tables (not the ORM classes) so no ORM machinery runs per key press."""
+    rating, change = Rating.__table__, AssessmentChange.__table__
+    points = bindparam("points", type_=Integer)
+    unchanged = (
+        (rating.c.assessment_id == bindparam("a"))
+        & (rating.c.statement_id == bindparam("s"))
+        & rating.c.points.is_distinct_from(points)
+    )
+    history = select(
+        rating.c.assessment_id,
+        rating.c.statement_id,
+        literal(RATING, String),
+        cast(rating.c.points, Text),
+        bindparam("new", type_=Text),
+        bindparam("when", type_=change.c.changed_at.type),
+        bindparam("sitting", type_=Integer),
+    ).where(unchanged)
+    record = (
+        insert(change)
+        .from_select(
+            [
+                "assessment_id",
+                "statement_id",
+                "field",
+                "old_value",
+                "new_value",
+                "changed_at",
+                "sitting_id",
+            ],
+            history,
+        )
+        .returning(change.c.old_value)
+    )
+    return record, update(rating).where(unchanged).values(points=points)
+
+
+_RECORD_RATING, _UPDATE_RATING = _rating_statements()
 
 
 def set_evidence(
