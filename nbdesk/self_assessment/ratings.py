@@ -27,6 +27,7 @@ from nbdesk.storage.models.assessment import (
     AssessmentChange,
     Rating,
 )
+from nbdesk.storage.prepared import Prepared
 
 # The fields a Change can touch; statement fields carry a statement id, area fields an area id.
 RATING, EVIDENCE, FLAG = "rating", "evidence", "flag"
@@ -143,13 +144,12 @@ def set_rating(
                 f"({', '.join(map(str, sorted(allowed)))})."
             )
     # The history row is written from the rating row itself (its old value read by the database,
-    # not fetched first), then the rating is updated: two Core statements built once below and run
-    # on the session's connection, inside its transaction, because this runs for every key press
-    # in a workshop and must cost little more than the commit (benchmarks/bench_rating.py). Both
-    # skip a rating that is unchanged ("IS DISTINCT FROM", which SQLite spells "IS NOT").
-    connection = session.connection()
-    recorded = connection.execute(
-        _RECORD_RATING,
+    # not fetched first), then the rating is updated: two Core statements built once below and
+    # compiled once (storage.prepared), because this runs for every key press in a workshop and
+    # must cost little more than the commit (benchmarks/bench_rating.py). Both skip a rating that
+    # is unchanged ("IS DISTINCT FROM", which SQLite spells "IS NOT").
+    recorded = _RECORD_RATING.run(
+        session,
         {
             "a": assessment_id,
             "s": statement_id,
@@ -158,35 +158,34 @@ def set_rating(
             "when": clock.now(),
             "sitting": sitting_id,
         },
-    ).all()
+    )
     if not recorded:
         _rating_row(session, assessment_id, statement_id)  # raises if the statement is not there
         return None
-    connection.execute(_UPDATE_RATING, {"a": assessment_id, "s": statement_id, "points": points})
+    _UPDATE_RATING.run(session, {"a": assessment_id, "s": statement_id, "points": points})
     return Change(assessment_id, RATING, statement_id, recorded[0][0], _text(points))
 
 
-def _rating_statements() -> tuple[Any, Any]:
+def _rating_statements() -> tuple[Prepared, Prepared]:
     """INSERT INTO assessment_change … SELECT … FROM rating … RETURNING old_value, and the UPDATE
-    of the rating, on the tables (not the ORM classes) so no ORM machinery runs per key press."""
-    rating, change = Rating.__table__, AssessmentChange.__table__
+    of the rating."""
     points = bindparam("points", type_=Integer)
     unchanged = (
-        (rating.c.assessment_id == bindparam("a"))
-        & (rating.c.statement_id == bindparam("s"))
-        & rating.c.points.is_distinct_from(points)
+        (Rating.assessment_id == bindparam("a"))
+        & (Rating.statement_id == bindparam("s"))
+        & Rating.points.is_distinct_from(points)
     )
     history = select(
-        rating.c.assessment_id,
-        rating.c.statement_id,
+        Rating.assessment_id,
+        Rating.statement_id,
         literal(RATING, String),
-        cast(rating.c.points, Text),
+        cast(Rating.points, Text),
         bindparam("new", type_=Text),
-        bindparam("when", type_=change.c.changed_at.type),
+        bindparam("when", type_=AssessmentChange.changed_at.type),
         bindparam("sitting", type_=Integer),
     ).where(unchanged)
     record = (
-        insert(change)
+        insert(AssessmentChange)
         .from_select(
             [
                 "assessment_id",
@@ -199,9 +198,9 @@ def _rating_statements() -> tuple[Any, Any]:
             ],
             history,
         )
-        .returning(change.c.old_value)
+        .returning(AssessmentChange.old_value)
     )
-    return record, update(rating).where(unchanged).values(points=points)
+    return Prepared(record), Prepared(update(Rating).where(unchanged).values(points=points))
 
 
 _RECORD_RATING, _UPDATE_RATING = _rating_statements()

@@ -205,19 +205,19 @@ def _scrub(db: Database, round_name: str, unique_ids: list[str], scrubbed: Scrub
     def erase_in_copy(copy: Copy) -> None:
         columns = {table: copy.columns(table) for table in (CARE_LEAVER, CONTACT, SURVEY_ROUND)}
         if {"unique_id", "phone", "email"} <= columns[CARE_LEAVER]:
-            people = CareLeaver.__table__
             for start in range(0, len(unique_ids), 500):
                 chunk = unique_ids[start : start + 500]
                 copy.execute(
-                    update(people).where(people.c.unique_id.in_(chunk)).values(phone="", email="")
+                    update(CareLeaver)
+                    .where(CareLeaver.unique_id.in_(chunk))
+                    .values(phone="", email="")
                 )
         if "note" in columns[CONTACT] and "name" in columns[SURVEY_ROUND]:
-            rounds = SurveyRound.__table__
             copy.execute(
-                update(OutreachContact.__table__)
+                update(OutreachContact)
                 .where(
-                    OutreachContact.__table__.c.round_id.in_(
-                        select(rounds.c.id).where(rounds.c.name == round_name)
+                    OutreachContact.round_id.in_(
+                        select(SurveyRound.id).where(SurveyRound.name == round_name)
                     )
                 )
                 .values(note="")
