@@ -336,17 +336,13 @@ def register_ids(
     if sort not in SORTABLE:
         raise ValueError(f"The register cannot be sorted by '{sort}'.")
     column = SORTABLE[sort]
+    order: list[Any] = [column.desc() if descending else column.asc()]
     if sort == "name":
         # The register's own order, read from ix_care_leaver_name (backwards when descending)
         # rather than sorted on every key press: so the tie-break reverses with it.
-        ties = CareLeaver.unique_id.desc() if descending else CareLeaver.unique_id.asc()
-        order = (column.desc() if descending else column.asc(), ties)
+        order.append(CareLeaver.unique_id.desc() if descending else CareLeaver.unique_id.asc())
     else:
-        order = (
-            column.desc() if descending else column.asc(),
-            CareLeaver.name,
-            CareLeaver.unique_id,
-        )
+        order += [CareLeaver.name, CareLeaver.unique_id]
     query = _matching(select(CareLeaver.id), search).order_by(*order)
     return list(session.connection().execute(query).scalars())
 
