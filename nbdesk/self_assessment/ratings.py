@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, String, Text, bindparam, cast, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -27,6 +27,7 @@ from nbdesk.storage.models.assessment import (
     AssessmentChange,
     Rating,
 )
+from nbdesk.storage.prepared import Prepared
 
 # The fields a Change can touch; statement fields carry a statement id, area fields an area id.
 RATING, EVIDENCE, FLAG = "rating", "evidence", "flag"
@@ -142,36 +143,67 @@ def set_rating(
                 f"{points} is not a rating on this framework's scale "
                 f"({', '.join(map(str, sorted(allowed)))})."
             )
-    # The history row is written from the rating row itself (its old value read by SQLite, not
-    # fetched first), then the rating is updated: two statements sent as plain SQL, because this
-    # runs for every key press in a workshop and SQLAlchemy's statement handling cost more than
-    # the commit itself (benchmarks/bench_rating.py). Both skip a rating that is unchanged.
-    # The session's own SQLite connection, inside its transaction: committed with it.
-    connection: Any = session.connection().connection.driver_connection
-    when = clock.now().strftime(_DATETIME_FORMAT)
-    recorded = connection.execute(
-        _RECORD_RATING_SQL,
-        (_text(points), when, sitting_id, assessment_id, statement_id, points),
-    ).fetchall()
+    # The history row is written from the rating row itself (its old value read by the database,
+    # not fetched first), then the rating is updated: two Core statements built once below and
+    # compiled once (storage.prepared), because this runs for every key press in a workshop and
+    # must cost little more than the commit (benchmarks/bench_rating.py). Both skip a rating that
+    # is unchanged ("IS DISTINCT FROM", which SQLite spells "IS NOT").
+    recorded = _RECORD_RATING.run(
+        session,
+        {
+            "a": assessment_id,
+            "s": statement_id,
+            "points": points,
+            "new": _text(points),
+            "when": clock.now(),
+            "sitting": sitting_id,
+        },
+    )
     if not recorded:
         _rating_row(session, assessment_id, statement_id)  # raises if the statement is not there
         return None
-    connection.execute(_UPDATE_RATING_SQL, (points, assessment_id, statement_id, points))
+    _UPDATE_RATING.run(session, {"a": assessment_id, "s": statement_id, "points": points})
     return Change(assessment_id, RATING, statement_id, recorded[0][0], _text(points))
 
 
-# SQLAlchemy's DateTime keeps this text in SQLite; rows written here must read back the same way.
-_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-_RECORD_RATING_SQL = (
-    "INSERT INTO assessment_change (assessment_id, statement_id, area_id, field, old_value, "
-    "new_value, changed_at, sitting_id) "
-    "SELECT assessment_id, statement_id, NULL, 'rating', CAST(points AS TEXT), ?, ?, ? "
-    "FROM rating WHERE assessment_id = ? AND statement_id = ? AND points IS NOT ? "
-    "RETURNING old_value"
-)
-_UPDATE_RATING_SQL = (
-    "UPDATE rating SET points = ? WHERE assessment_id = ? AND statement_id = ? AND points IS NOT ?"
-)
+def _rating_statements() -> tuple[Prepared, Prepared]:
+    """INSERT INTO assessment_change … SELECT … FROM rating … RETURNING old_value, and the UPDATE
+    of the rating."""
+    points = bindparam("points", type_=Integer)
+    unchanged = (
+        (Rating.assessment_id == bindparam("a"))
+        & (Rating.statement_id == bindparam("s"))
+        & Rating.points.is_distinct_from(points)
+    )
+    history = select(
+        Rating.assessment_id,
+        Rating.statement_id,
+        literal(RATING, String),
+        cast(Rating.points, Text),
+        bindparam("new", type_=Text),
+        bindparam("when", type_=AssessmentChange.changed_at.type),
+        bindparam("sitting", type_=Integer),
+    ).where(unchanged)
+    record = (
+        insert(AssessmentChange)
+        .from_select(
+            [
+                "assessment_id",
+                "statement_id",
+                "field",
+                "old_value",
+                "new_value",
+                "changed_at",
+                "sitting_id",
+            ],
+            history,
+        )
+        .returning(AssessmentChange.old_value)
+    )
+    return Prepared(record), Prepared(update(Rating).where(unchanged).values(points=points))
+
+
+_RECORD_RATING, _UPDATE_RATING = _rating_statements()
 
 
 def set_evidence(

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from nbdesk.common import clock
 from nbdesk.common.private import create_private_file, private_folder
@@ -77,7 +78,36 @@ def copies_of(db_path: Path) -> list[Path]:
     return [p for _, p in _backups(path)] + sorted(upgrades)
 
 
-def scrub_copy(copy: Path, work: Callable[[sqlite3.Connection], None]) -> str:
+class Copy:
+    """A copy being scrubbed, as `scrub_copy` hands it to its work. A copy is an SQLite file
+    whatever the database in use, and may be of an older schema: the work asks which columns a
+    table has, and runs SQLAlchemy Core statements, compiled here for SQLite."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+
+    def execute(self, statement: Any) -> None:
+        from sqlalchemy.dialects import sqlite
+
+        dialect = sqlite.dialect()
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        values = []
+        for name in compiled.positiontup or ():
+            value = params[name]
+            process = (
+                compiled.binds[name].type.bind_processor(dialect)
+                if name in compiled.binds
+                else None
+            )
+            values.append(process(value) if process else value)
+        self._conn.execute(str(compiled), values)
+
+
+def scrub_copy(copy: Path, work: Callable[[Copy], None]) -> str:
     """Change a copy as `work` says (in one transaction, deleted content overwritten with zeros),
     then rebuild it so no free space keeps what was there. 'erased' when done; 'deleted' when the
     copy could not be changed (damaged, or not an nbdesk file) and was removed instead; 'kept'
@@ -96,7 +126,7 @@ def scrub_copy(copy: Path, work: Callable[[sqlite3.Connection], None]) -> str:
         try:
             conn.execute("PRAGMA secure_delete=ON")
             conn.execute("BEGIN IMMEDIATE")
-            work(conn)
+            work(Copy(conn))
             conn.execute("COMMIT")
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("VACUUM")

@@ -336,10 +336,14 @@ def register_ids(
     if sort not in SORTABLE:
         raise ValueError(f"The register cannot be sorted by '{sort}'.")
     column = SORTABLE[sort]
-    order = column.desc() if descending else column.asc()
-    query = _matching(select(CareLeaver.id), search).order_by(
-        order, CareLeaver.name, CareLeaver.unique_id
-    )
+    order: list[Any] = [column.desc() if descending else column.asc()]
+    if sort == "name":
+        # The register's own order, read from ix_care_leaver_name (backwards when descending)
+        # rather than sorted on every key press: so the tie-break reverses with it.
+        order.append(CareLeaver.unique_id.desc() if descending else CareLeaver.unique_id.asc())
+    else:
+        order += [CareLeaver.name, CareLeaver.unique_id]
+    query = _matching(select(CareLeaver.id), search).order_by(*order)
     return list(session.connection().execute(query).scalars())
 
 

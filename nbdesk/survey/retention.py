@@ -12,7 +12,6 @@ reach is said before and after: copies written elsewhere, and files exported fro
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,13 +20,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common.changes import Changes, Done
-from nbdesk.storage.backup import copies_of, scrub_copy
+from nbdesk.storage.backup import Copy, copies_of, scrub_copy
 from nbdesk.storage.database import Database, after_commit
 from nbdesk.storage.models.survey import (
     CareLeaver,
     OutreachContact,
     RoundMember,
     SurveyRound,
+)
+
+CARE_LEAVER, CONTACT, SURVEY_ROUND = (
+    CareLeaver.__tablename__,
+    OutreachContact.__tablename__,
+    SurveyRound.__tablename__,
 )
 
 
@@ -197,24 +202,25 @@ def _scrub(db: Database, round_name: str, unique_ids: list[str], scrubbed: Scrub
     """After the commit: the file rebuilt and its -wal emptied, then each copy erased alike."""
     scrubbed.wal_cleared = db.compact()
 
-    def erase_in_copy(conn: sqlite3.Connection) -> None:
-        columns = {
-            table: {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            for table in ("care_leaver", "outreach_contact", "survey_round")
-        }
-        if {"unique_id", "phone", "email"} <= columns["care_leaver"]:
+    def erase_in_copy(copy: Copy) -> None:
+        columns = {table: copy.columns(table) for table in (CARE_LEAVER, CONTACT, SURVEY_ROUND)}
+        if {"unique_id", "phone", "email"} <= columns[CARE_LEAVER]:
             for start in range(0, len(unique_ids), 500):
                 chunk = unique_ids[start : start + 500]
-                conn.execute(
-                    "UPDATE care_leaver SET phone = '', email = '' "
-                    f"WHERE unique_id IN ({', '.join('?' * len(chunk))})",
-                    chunk,
+                copy.execute(
+                    update(CareLeaver)
+                    .where(CareLeaver.unique_id.in_(chunk))
+                    .values(phone="", email="")
                 )
-        if "note" in columns["outreach_contact"] and "name" in columns["survey_round"]:
-            conn.execute(
-                "UPDATE outreach_contact SET note = '' WHERE round_id IN "
-                "(SELECT id FROM survey_round WHERE name = ?)",
-                (round_name,),
+        if "note" in columns[CONTACT] and "name" in columns[SURVEY_ROUND]:
+            copy.execute(
+                update(OutreachContact)
+                .where(
+                    OutreachContact.round_id.in_(
+                        select(SurveyRound.id).where(SurveyRound.name == round_name)
+                    )
+                )
+                .values(note="")
             )
 
     for copy in copies_of(db.path):

@@ -73,3 +73,36 @@ def test_age_bands_and_first_names() -> None:
     assert first_name("", "Bea Puddlewick") == "Bea"
     assert first_name("Caz", "Cai Thistlebottom") == "Caz"
     assert first_name("", "") == ""
+
+
+def test_the_register_reads_in_name_order_from_its_index(tmp_path: Path) -> None:
+    """Each key press in the register's filter runs register_ids: it reads care_leaver through
+    ix_care_leaver_name, in the order shown, with no sort in a temporary B-tree (issue 16). A
+    filter for a word anywhere in a name (LIKE '%word%') cannot be answered from a B-tree index,
+    so every row is still looked at; the order is what the index saves."""
+    from sqlalchemy import event
+
+    db = create_database(tmp_path / "r.nbdesk", "Testshire")
+    with db.transaction() as session:
+        for n, name in enumerate(("Bea Puddlewick", "Cai Thistlebottom", "Bea Amberly")):
+            add_person(session, PersonFields(f"X{n}", name=name, pa_name="Pat Honeysock"))
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if "FROM care_leaver" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    with db.session() as session:
+        assert len(register_ids(session)) == 3
+        assert len(register_ids(session, "bea")) == 2
+        assert len(register_ids(session, "bea pud", descending=True)) == 1
+        assert len(list_register(session, "bea")) == 2
+        event.remove(db.engine, "before_cursor_execute", keep)
+        assert len(sent) == 4
+        raw = session.connection().connection.driver_connection
+        for statement, parameters in sent:
+            plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            assert any("USING" in step and "ix_care_leaver_name" in step for step in plan), plan
+            assert not any("TEMP B-TREE" in step for step in plan), plan
+    db.close()

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -87,6 +88,8 @@ class AssessmentChange(Base):
     """Every change to a rating, note, flag or overall score: what, old, new, when, which sitting."""
 
     __tablename__ = "assessment_change"
+    # A statement's history, and an assessment's, read without scanning every change ever made.
+    __table_args__ = (Index("ix_assessment_change_statement", "assessment_id", "statement_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))

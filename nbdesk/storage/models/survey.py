@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nbdesk.storage.models.base import Base
@@ -21,6 +31,9 @@ CONFIRMERS_SQL = "('young-person', 'pa', 'trusted-adult')"
 
 class CareLeaver(Base):
     __tablename__ = "care_leaver"
+    # The register's order (name, then unique id): read in index order, not sorted on every key
+    # press of its filter (issue 16).
+    __table_args__ = (Index("ix_care_leaver_name", "name", "unique_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unique_id: Mapped[str] = mapped_column(String(100), unique=True)
@@ -80,13 +93,18 @@ class OutreachContact(Base):
     stands in for a completion, so no id may order contacts across people either."""
 
     __tablename__ = "outreach_contact"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # A person's contacts by day (the index carries the key, round and number, after it): their
+    # history reads in order, newest first, without a sort (issue 16).
+    __table_args__ = (
+        Index("ix_outreach_contact_person_day", "care_leaver_id", "contacted_on"),
+        {"sqlite_with_rowid": False},
+    )
 
     round_id: Mapped[int] = mapped_column(
         ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True
     )
     care_leaver_id: Mapped[int] = mapped_column(
-        ForeignKey("care_leaver.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("care_leaver.id", ondelete="CASCADE"), primary_key=True
     )
     number: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, … for this person
     contacted_on: Mapped[date] = mapped_column(Date)
