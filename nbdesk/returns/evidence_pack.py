@@ -309,11 +309,11 @@ def build_book(data: LoopData) -> Any:
                     f"{ar.rated.reference}: {ar.rated.text}",
                     None if first is None else float(fixed(first, 2)),
                     None if second is None else float(fixed(second, 2)),
-                    ar.rated.change if ar.paired else "no follow-up yet",
+                    ar.rated.difference if ar.paired else "no follow-up yet",
                 ],
                 wrap=(0, 1, 2),
                 center=(3, 4, 5),
-                formats={3: "0.00", 4: "0.00"},
+                formats={3: "0.00", 4: "0.00", 5: "+0.00;-0.00;0.00"},
             )
 
     shared = Sheet(book, "Shared back", (14, 14, 10, 60), header_row=1)

@@ -52,10 +52,21 @@ class Rated:
         return "not rated" if value is None else fixed(value, self.places)
 
     @property
-    def change(self) -> str:
+    def difference(self) -> float | None:
+        """The change between the figures as shown (rounded first), so a reader's subtraction
+        of the two printed figures gives the printed change (2.69 → 3.08 is +0.39)."""
         if self.first is None or self.second is None:
+            return None
+        return round(
+            float(fixed(self.second, self.places)) - float(fixed(self.first, self.places)),
+            self.places,
+        )
+
+    @property
+    def change(self) -> str:
+        diff = self.difference
+        if diff is None:
             return "–"
-        diff = self.second - self.first
         text = fixed(diff, self.places)
         return text if text.startswith("-") else f"+{text}"
 

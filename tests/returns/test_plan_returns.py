@@ -343,3 +343,13 @@ def test_libreoffice_opens_and_prints_the_workbook(made: Any, tmp_path: Path) ->
         "Young people involved",
     ):
         assert phrase in text, phrase
+
+
+def test_a_change_is_the_difference_of_the_figures_as_printed() -> None:
+    from nbdesk.returns.plan_data import Rated
+
+    area = Rated("Area 7", "Safe and settled", 2.6923, 3.0769, 2)
+    assert (area.shown(area.first), area.shown(area.second)) == ("2.69", "3.08")
+    assert (area.difference, area.change) == (0.39, "+0.39")
+    assert Rated("3 / B", "s", 3, 2, 0).change == "-1"
+    assert Rated("3 / B", "s", None, 2, 0).change == "–"
