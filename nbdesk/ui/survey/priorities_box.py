@@ -202,6 +202,12 @@ class PrioritiesBox(QWidget):
         self.fix_button = labelled_button("Edit it…", "Edit it: the quote")
         self.keep_button.clicked.connect(self._keep)
         self.fix_button.clicked.connect(self._fix)
+        # Outside a dialog a button takes Space only; the warning offers the keyboard to "Edit
+        # it…", so Enter must press it too.
+        for button in (self.fix_button, self.keep_button):
+            for key in ("Return", "Enter"):
+                press = QShortcut(QKeySequence(key), button, activated=button.click)
+                press.setContext(Qt.ShortcutContext.WidgetShortcut)
         warning = QVBoxLayout(self.warning)
         warning.addWidget(self.warning_text)
         choices = QHBoxLayout()

@@ -162,7 +162,7 @@ def test_counts_findings_and_priorities_by_keyboard(
     monkeypatch.setattr(
         priorities_box, "ask_quote_text", lambda parent, text: "The bus costs too much"
     )
-    qtbot.keyClick(pri.fix_button, Qt.Key.Key_Space)
+    qtbot.keyClick(pri.fix_button, Qt.Key.Key_Return)  # Enter, as the warning invites
     assert not pri.warning.isVisible()
     assert pri.quotes.index(0, 1).data() == "The bus costs too much"
     assert pri.quotes.index(0, 2).data() == ""
