@@ -344,7 +344,20 @@ def start_plan(
         return OpenPlan(demo_path(), demo=True)
     explicit = getattr(args, "db", None)
     if explicit is not None:
-        return OpenPlan(Path(explicit))
+        path = Path(explicit)
+        if interactive and not path.exists() and path.parent.is_dir():
+            # `nbdesk --db new.nbdesk`: offer to create it rather than say it is missing.
+            name, ok = QInputDialog.getText(
+                window,
+                "New authority file",
+                f"There is no file at {path}. To create a new authority file there, type the "
+                "authority's name:",
+                QLineEdit.EchoMode.Normal,
+            )
+            if not ok or not name.strip():
+                return None
+            return OpenPlan(path, create_as=name.strip())
+        return OpenPlan(path)
     default = paths.default_db_path()
     if default.exists():
         return OpenPlan(default)

@@ -350,3 +350,25 @@ def test_the_window_fits_a_laptop_at_twice_the_font(qtbot: QtBot, demo_file: Pat
         win.ops.close()
     finally:
         QApplication.setFont(font)
+
+
+def test_a_db_that_does_not_exist_is_offered_to_be_created(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[str] = []
+
+    def answer(_parent, _title, label, *_a):  # type: ignore[no-untyped-def]
+        asked.append(label)
+        return "Newtown Council", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    target = tmp_path / "new.nbdesk"
+    args = argparse.Namespace(db=target, demo=False, quit_when_shown=False)
+    assert start_plan(args, window) == OpenPlan(target, create_as="Newtown Council")
+    assert "There is no file at" in asked[0]
+    # Nobody to ask (a smoke test): it stays an error, said when opening.
+    assert start_plan(args, window, interactive=False) == OpenPlan(target)
