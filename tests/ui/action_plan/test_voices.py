@@ -42,7 +42,7 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
     answer(qtbot, cite)
     key(qtbot, Qt.Key.Key_K, CTRL)
     settle(qtbot)
-    kinds = {c.kind for c in plan(db, plan_id).actions[0].citations}
+    kinds = {c.kind for c in plan(db, plan_id).actions[0].citations}  # while `db` is open
     assert len(plan(db, plan_id).actions[0].citations) == before + 1 and "priority" in kinds
 
     chosen: dict[str, str] = {}
@@ -81,7 +81,7 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
     section.shared_button.click()
     settle(qtbot)
     assert "shared with young people on" in section.about.text()
-    section.ops.close()
+    section.ops.close()  # closes `db`: what follows reads through a file opened again
 
     again = Database(demo_file)
     with again.session() as session:
