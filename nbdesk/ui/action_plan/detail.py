@@ -254,7 +254,11 @@ class ActionPanel(QWidget):
         for widget in self.fields():
             widget.setEnabled(action is not None)
         if action is None or plan is None:
-            self.heading.setText("No action chosen: choose one in the plan, or press Ctrl+N.")
+            self.heading.setText(
+                "No plan yet: New plan… (Alt+L) starts one."
+                if plan is None
+                else "No action chosen: choose one in the plan, or press Ctrl+N."
+            )
             for editor in (self.you_said, self.we_will):
                 editor.setPlainText("")
             self.when.setText("")

@@ -238,7 +238,7 @@ class FindingsBox(QGroupBox):
         self._size_columns()
         small = sum(1 for f in findings if f.small)
         text = (
-            f"{len(findings)} findings"
+            f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
             if findings
             else "No findings yet: import the report's sheet or type them below."
         )

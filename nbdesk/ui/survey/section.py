@@ -291,6 +291,17 @@ class SurveySection(Section):
         current = self.current_round()
         if self.ops is None or current is None:
             return
+        from nbdesk.ui.survey.findings_box import confirm
+
+        # One key (Alt+D) closes a round: ask first, since closing stops the reminders.
+        if not current.closed and not confirm(
+            self,
+            "Close the round",
+            f"Close {current.name}? Nobody in it is listed to remind any more, and its contact "
+            "details can then be erased. Reopen round undoes it.",
+            "Close the round",
+        ):
+            return
         self.ops.write(
             self,
             lambda session: set_round_closed(session, current.id, not current.closed),

@@ -593,7 +593,12 @@ def test_erasing_a_closed_round_says_what_will_go(
     qtbot.keyClicks(tab.panel.note, "Lives with nan now")
     qtbot.keyClick(tab.panel.note, Qt.Key.Key_Return, CTRL)
     assert not section.erase_button.isEnabled()  # only once the round is closed
+    import nbdesk.ui.survey.findings_box as findings_box
+
+    asked: list[str] = []
+    monkeypatch.setattr(findings_box, "confirm", lambda _p, title, *_a: asked.append(title) or True)
     section.close_button.click()
+    assert asked == ["Close the round"]
     settle(qtbot)
     assert section.erase_button.isEnabled() and not section.notify_button.isEnabled()
 
