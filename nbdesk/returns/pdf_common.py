@@ -16,6 +16,8 @@
   write a tagged-PDF structure tree (/StructTreeRoot, /MarkInfo, marked content), so the PDFs are
   NOT tagged in the PDF/UA sense: a screen reader reads the text in drawing order and cannot tell a
   heading or a table cell from body text. The outline and metadata are what it can honestly offer.
+- Reading order: since a reader follows the drawing order, the footer (title and page number) is
+  drawn after the page's content (afterPage), never before it, so each page reads body first.
 
 Import only from functions that write reports: this imports reportlab.
 """
@@ -177,7 +179,10 @@ def esc(text: object) -> str:
 
 
 class ReportDocument(SimpleDocTemplate):
-    """A4 portrait with a footer, and an outline entry for every heading."""
+    """A4 portrait with a footer, and an outline entry for every heading.
+
+    The footer is drawn in afterPage, once the page's content is drawn, so that text extraction
+    and screen readers, which follow the drawing order, read it last on each page."""
 
     def __init__(self, filename: str, *, title: str, author: str, subject: str) -> None:
         super().__init__(
@@ -206,6 +211,9 @@ class ReportDocument(SimpleDocTemplate):
                 self.canv.bookmarkPage(key)
                 self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
+    def afterPage(self) -> None:  # reportlab calls it by this name, after the page's content
+        self.page_decoration(self.canv, self)
+
     def page_decoration(self, canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 8)
@@ -224,21 +232,14 @@ def build_pdf(
     subject: str,
 ) -> None:
     doc = ReportDocument(os.fspath(path), title=title, author=author, subject=subject)
-    doc.build(
-        story_for(styles()),
-        onFirstPage=_first_page(doc),
-        onLaterPages=doc.page_decoration,
-    )
+    doc.build(story_for(styles()), onFirstPage=_first_page)
 
 
-def _first_page(doc: ReportDocument) -> Callable[[Any, Any], None]:
-    def decorate(canvas: Any, d: Any) -> None:
-        canvas.showOutline()  # open the bookmarks panel when the file is opened
-        # A reader's window (and a screen reader) names the document by its Title, not its file.
-        canvas.setViewerPreference("DisplayDocTitle", "true")
-        doc.page_decoration(canvas, d)
-
-    return decorate
+def _first_page(canvas: Any, doc: Any) -> None:
+    """Document settings, set once; nothing is drawn here (the footer comes after the content)."""
+    canvas.showOutline()  # open the bookmarks panel when the file is opened
+    # A reader's window (and a screen reader) names the document by its Title, not its file.
+    canvas.setViewerPreference("DisplayDocTitle", "true")
 
 
 def table(

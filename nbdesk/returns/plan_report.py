@@ -292,6 +292,18 @@ def story(data: PlanData, st: Any) -> list[Any]:
     return out
 
 
+def report_title(data: PlanData) -> str:
+    return f"Action plan progress: {data.plan.summary.name}"
+
+
+def write_plan_report_html(data: PlanData, path: Path) -> Path:
+    """The same report as one accessible web page (see nbdesk.returns.html_report)."""
+    from nbdesk.returns.html_report import write_story_html
+    from nbdesk.returns.pdf_common import styles
+
+    return write_story_html(story(data, styles()), path, title=report_title(data))
+
+
 def write_plan_report(data: PlanData, path: Path) -> Path:
     """Write the report to `path` atomically (see nbdesk.common.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
@@ -300,7 +312,7 @@ def write_plan_report(data: PlanData, path: Path) -> Path:
         build_pdf(
             temp,
             lambda st: story(data, st),
-            title=f"Action plan progress: {data.plan.summary.name}",
+            title=report_title(data),
             author=data.authority,
             subject="New Belongings action plan progress",
         )

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from nbdesk.action_plan import vocab
 from nbdesk.common.dates import format_day
 from nbdesk.returns.plan_data import plan_data
-from nbdesk.returns.service import PLAN_WORKBOOK, Kind, Preview, PreviewCell, PreviewTable
+from nbdesk.returns.service import (
+    PLAN_REPORT_HTML,
+    PLAN_WORKBOOK,
+    Kind,
+    Preview,
+    PreviewCell,
+    PreviewTable,
+)
 from nbdesk.returns.xlsx_common import Progress
 
 
@@ -82,14 +89,21 @@ def plan_preview(session: Session, k: Kind, plan_id: int) -> Preview:
 
 def export_plan(
     session_factory: Callable[[], Session],
-    report: bool,
+    key: str,
     plan_id: int,
     path: Path,
     progress: Progress,
 ) -> Path:
-    """Read the plan in a short session, then write the workbook or the report atomically."""
+    """Read the plan in a short session, then write the workbook or the report (PDF or web
+    page) atomically."""
+    report = key != PLAN_WORKBOOK
     with session_factory() as session:
         data = plan_data(session, plan_id, evidence=report)
+    if key == PLAN_REPORT_HTML:
+        from nbdesk.returns.plan_report import write_plan_report_html
+
+        progress(0, 0, "Writing the page…")
+        return write_plan_report_html(data, path)
     if report:
         from nbdesk.returns.plan_report import write_plan_report
 

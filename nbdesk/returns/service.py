@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
 SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
 PLAN_WORKBOOK, PLAN_REPORT = "action-plan-workbook", "action-plan-report"
+PLAN_REPORT_HTML = "action-plan-report-html"
 YP_PLAN_PDF, YP_PLAN_HTML = "young-people-plan-pdf", "young-people-plan-html"
 EVIDENCE_PDF, EVIDENCE_XLSX = "evidence-pack-pdf", "evidence-pack-xlsx"
 # The kinds that take the young people's plan's options (owners shown, how to get involved).
@@ -101,6 +102,14 @@ KINDS: tuple[Kind, ...] = (
         "plan",
         "For senior managers and the corporate parenting board: status by theme, overdue and "
         "drifting actions, young people's involvement and comments, and the evidence it answers.",
+    ),
+    Kind(
+        PLAN_REPORT_HTML,
+        "Action plan progress report (web page)",
+        ".html",
+        "plan",
+        "The progress report as one plain web page for screen readers: headings, tables with "
+        "headers, and the charts' figures in the tables. No scripts, nothing fetched.",
     ),
     Kind(
         YP_PLAN_PDF,
@@ -386,7 +395,7 @@ def export(
     if k.subject == "plan":
         from nbdesk.returns.plan_service import export_plan
 
-        return export_plan(session_factory, k.key == PLAN_REPORT, subject_id, path, progress)
+        return export_plan(session_factory, k.key, subject_id, path, progress)
     with session_factory() as session:
         if k.subject == "assessment":
             from nbdesk.returns.gather import self_assessment_data

@@ -4,9 +4,11 @@ plan whose figures are counted by hand below, read back with openpyxl, LibreOffi
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -353,3 +355,62 @@ def test_a_change_is_the_difference_of_the_figures_as_printed() -> None:
     assert (area.difference, area.change) == (0.39, "+0.39")
     assert Rated("3 / B", "s", 3, 2, 0).change == "-1"
     assert Rated("3 / B", "s", None, 2, 0).change == "–"
+
+
+class Page(HTMLParser):
+    """What a screen reader navigates by: headings, tables and their header cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[tuple[str, str]] = []
+        self.tables = 0
+        self.header_cells: list[tuple[str, str]] = []  # (scope, text)
+        self.cells = 0
+        self.tags: set[str] = set()
+        self.text: list[str] = []
+        self._open: tuple[str, dict[str, str | None]] | None = None
+        self._words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "table":
+            self.tables += 1
+        elif tag == "td":
+            self.cells += 1
+        if tag in ("h1", "h2", "h3", "th"):
+            self._open, self._words = (tag, dict(attrs)), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == self._open[0]:
+            words = " ".join("".join(self._words).split())
+            if tag == "th":
+                self.header_cells.append((self._open[1].get("scope") or "", words))
+            else:
+                self.headings.append((tag, words))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        self._words.append(data)
+        self.text.append(data)
+
+
+def test_the_report_as_an_accessible_web_page(made: Any, tmp_path: Path) -> None:
+    db, plan, _ids = made
+    path = export(db, service.PLAN_REPORT_HTML, plan, tmp_path / "plan.html")
+    assert path.suffix == ".html"
+    text = path.read_text("utf-8")
+    page = Page()
+    page.feed(text)
+    assert page.headings[0] == ("h1", f"Action plan progress: {PLAN}")
+    assert [h for tag, h in page.headings if tag == "h2"] == list(HEADINGS)
+    assert sum(1 for tag, _ in page.headings if tag == "h1") == 1
+    # Every table has a header row of column headers, and body cells under it.
+    assert page.tables >= 3 and page.cells > 0
+    assert page.tags >= {"thead", "tbody", "th", "main"}
+    assert all(scope == "col" and words for scope, words in page.header_cells)
+    assert ("col", "Theme") in page.header_cells
+    # The chart is a sentence pointing to its figures, not a picture; nothing runs or is fetched.
+    assert "its figures are in the table above it" in "".join(page.text)
+    assert not {"img", "svg", "script", "link", "iframe"} & page.tags
+    assert not re.search(r"(src|href)\s*=|url\(|@import", text)
+    assert '<html lang="en-GB">' in text
