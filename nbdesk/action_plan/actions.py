@@ -290,26 +290,36 @@ def set_status(session: Session, action_id: int, status: str, reason: str = "") 
     """Set an action's status; dropping one needs a reason."""
     action = _action(session, action_id)
     status = vocab.choice(status, vocab.STATUSES, "status")
-    reason = vocab.text(reason, "reason it was dropped")
-    if status == vocab.DROPPED and not (reason or action.dropped_reason):
-        raise PlanError("Say why the action is dropped.")
+    reason = _dropping_reason(action, status, reason)
     step = Step(
         session,
         _plan_of(session, action),
         f"Marked '{short(action.we_will)}' {vocab.STATUS_LABELS[status].lower()}",
     )
-    step.edited("action", action_id, "status", action.status, status, action_id=action_id)
+    _record_status(step, action, status, reason)
+    session.expire(action)
+    return Done(None, PLAN_CHANGED)
+
+
+def _dropping_reason(action: PlanAction, status: str, reason: str) -> str:
+    """The reason typed, checked: dropping an action needs one (typed now or given before)."""
+    reason = vocab.text(reason, "reason it was dropped")
+    if status == vocab.DROPPED and not (reason or action.dropped_reason):
+        raise PlanError("Say why the action is dropped.")
+    return reason
+
+
+def _record_status(step: Step, action: PlanAction, status: str, reason: str) -> None:
+    step.edited("action", action.id, "status", action.status, status, action_id=action.id)
     if status == vocab.DROPPED and reason:
         step.edited(
             "action",
-            action_id,
+            action.id,
             "dropped_reason",
             action.dropped_reason,
             reason,
-            action_id=action_id,
+            action_id=action.id,
         )
-    session.expire(action)
-    return Done(None, PLAN_CHANGED)
 
 
 def move_action(session: Session, action_id: int, by: int) -> Done[None]:
@@ -379,9 +389,7 @@ def add_update(
         review = session.get(PlanReview, review_id)
         if review is None or review.plan_id != plan_id:
             raise PlanError("That review is not of this action's plan.")
-    reason = vocab.text(reason, "reason it was dropped")
-    if new_status == vocab.DROPPED and not (reason or action.dropped_reason):
-        raise PlanError("Say why the action is dropped.")
+    reason = _dropping_reason(action, new_status, reason)
     values = {
         "action_id": action_id,
         "written_on": written_on,
@@ -393,16 +401,7 @@ def add_update(
     new_id = insert_row(session, PlanUpdate, values)
     step = Step(session, plan_id, f"Added an update to '{short(action.we_will)}'")
     step.inserted("update", {"id": new_id, **values}, action_id=action_id)
-    step.edited("action", action_id, "status", action.status, new_status, action_id=action_id)
-    if new_status == vocab.DROPPED and reason:
-        step.edited(
-            "action",
-            action_id,
-            "dropped_reason",
-            action.dropped_reason,
-            reason,
-            action_id=action_id,
-        )
+    _record_status(step, action, new_status, reason)
     session.expire(action)
     return Done(new_id, PLAN_CHANGED)
 
