@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from nbdesk.cli import CommandError, add_db_option, db_path
+from nbdesk.common import paths
 
 
 def register(subparsers: Any) -> None:
@@ -28,10 +28,6 @@ def register(subparsers: Any) -> None:
     decrypt = subparsers.add_parser("decrypt", help="write the data file and its backups plain")
     add_db_option(decrypt)
     decrypt.set_defaults(func=run_decrypt)
-
-
-def portable() -> bool:
-    return os.environ.get("NBDESK_PORTABLE", "") not in ("", "0")
 
 
 def read_secret(prompt: str, *, confirm: bool = False) -> str:
@@ -65,7 +61,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
         raise CommandError(f"{path.name} is already encrypted.")
     inspect_file(path)  # a foreign or damaged file is refused before anything is written
     passphrase = None
-    if args.passphrase or portable():
+    if args.passphrase or paths.portable():
         passphrase = read_secret("Passphrase (12 characters or more): ", confirm=True)
     done = encrypt_file(path, passphrase=passphrase, backups=copies_of(path))
     print(f"Encrypted {path} and {done.backups} backup(s).")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 APP_NAME = "nbdesk"
 DATA_DIR_ENV = "NBDESK_DATA_DIR"
+PORTABLE_ENV = "NBDESK_PORTABLE"  # set by the bundle's portable mode (build/hooks)
 DEFAULT_DB_NAME = "authority.nbdesk"
 
 
@@ -73,3 +74,9 @@ def file_name(*parts: str, suffix: str) -> str:
 def log_path() -> Path:
     """The log of what went wrong, with the technical details an error dialog leaves out."""
     return data_dir() / "nbdesk.log"
+
+
+def portable() -> bool:
+    """Portable mode (the bundle on a USB stick): an encrypted file opens by passphrase, and no
+    key is left in one computer's credential store."""
+    return os.environ.get(PORTABLE_ENV, "") not in ("", "0")

@@ -22,11 +22,11 @@ from nbdesk.common import clock
 from nbdesk.common.errors import DISK_FULL, DiskFullError, PlainError
 from nbdesk.common.private import create_private_file, private_folder
 from nbdesk.storage import schema
+from nbdesk.storage.encryption import SQLITE_MAGIC
 from nbdesk.storage.reading import read_only as read_only
 from nbdesk.storage.reading import read_only_uri as read_only_uri
 from nbdesk.storage.wal_guard import SAVING, lost_wal, wal_file
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_WAIT_MS = 300  # a checkpoint after a save waits this long for other nbdesks' readers
 # Only these mean the file itself is damaged; anything else (locked, no permission to make the

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from nbdesk.common.errors import PlainError
+from nbdesk.storage.wal_guard import file_uri
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_MAGIC = b"SQLite format 3\x00"  # what every plain SQLite file begins with
 KEY_BYTES, SALT_BYTES = 32, 16
 SERVICE = "nbdesk"
 MIN_PASSPHRASE = 12
@@ -48,11 +49,15 @@ class Secret:
     raw: bytes | None = None
     passphrase: str | None = None
 
-    def pragma(self) -> str:
+    def literal(self) -> str:
+        """The key as SQLCipher reads it after `PRAGMA key =` or `ATTACH … KEY`."""
         if self.raw is not None:
-            return f"PRAGMA key = \"x'{self.raw.hex()}'\""
+            return f"\"x'{self.raw.hex()}'\""
         assert self.passphrase is not None
-        return "PRAGMA key = '" + self.passphrase.replace("'", "''") + "'"
+        return "'" + self.passphrase.replace("'", "''") + "'"
+
+    def pragma(self) -> str:
+        return f"PRAGMA key = {self.literal()}"
 
     @property
     def salt(self) -> bytes | None:
@@ -224,7 +229,7 @@ def unlock(conn: Any, secret: Secret) -> None:
 
 def _opens(path: Path, secret: Secret) -> bool:
     module = cipher_module()
-    conn = module.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
+    conn = module.connect(file_uri(path, "ro"), uri=True)
     try:
         unlock(conn, secret)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -303,15 +308,6 @@ def _counts(conn: Any) -> dict[str, int]:
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def _attach_key(secret: Secret | None) -> str:
-    if secret is None:
-        return "''"
-    if secret.raw is not None:
-        return f"\"x'{secret.raw.hex()}'\""
-    assert secret.passphrase is not None
-    return "'" + secret.passphrase.replace("'", "''") + "'"
-
-
 def _rewrite(path: Path, source_secret: Secret | None, target_secret: Secret | None) -> None:
     """Write `path` again under `target_secret` (None: plain), check the copy, put it in place, and
     overwrite the old bytes so no plain (or old-key) copy is left in the file's blocks."""
@@ -332,9 +328,8 @@ def _rewrite(path: Path, source_secret: Secret | None, target_secret: Secret | N
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise EncryptionError(f"{path.name} is damaged ({check}); it was left as it is.")
-        conn.execute(
-            f"ATTACH DATABASE ? AS target KEY {_attach_key(target_secret)}", (str(partial),)
-        )
+        key = target_secret.literal() if target_secret is not None else "''"  # '' : plain
+        conn.execute(f"ATTACH DATABASE ? AS target KEY {key}", (str(partial),))
         try:
             conn.execute("SELECT sqlcipher_export('target')")
             # Everything is in the copy (this connection held the file alone): nothing waits in a
@@ -379,8 +374,7 @@ def _rewrite(path: Path, source_secret: Secret | None, target_secret: Secret | N
         raise
     finally:
         conn.close()
-    for leftover in (Path(f"{partial}-journal"),):
-        leftover.unlink(missing_ok=True)
+    Path(f"{partial}-journal").unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,8 @@ def unlock_with(path: Path, typed: str) -> None:
 
     answers = iter([typed, None])
     secret = encryption.secret_for(path, ask=lambda _path: next(answers))
-    if secret.raw is not None and not portable():
+    if secret.raw is not None and not paths.portable():
         encryption.store_secret(secret)
-
-
-def portable() -> bool:
-    return os.environ.get("NBDESK_PORTABLE", "") not in ("", "0")
 
 
 def is_user_error(exc: Exception) -> bool:
@@ -291,10 +287,10 @@ class Controller(QObject):
         if ops is None:
             return
         path = Path(ops.path)
-        if not confirm_encrypt(self.window, path.name, portable()):
+        if not confirm_encrypt(self.window, path.name, paths.portable()):
             return
         passphrase = None
-        if portable():
+        if paths.portable():
             passphrase = ask_passphrase(self.window)
             if passphrase is None:
                 return
