@@ -84,6 +84,23 @@ def _settle(app: Any) -> None:
         app.processEvents()
 
 
+def _Paints(widget: Any) -> Any:
+    """Counts the paints `widget` receives."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    found = Paints(widget)
+    widget.installEventFilter(found)
+    return found
+
+
 def _section_open(db: Any) -> tuple[float, list[tuple[str, ...]]]:
     """Open the Action plan section as the window does; the rows it then shows, as text."""
     from nbdesk.ui.action_plan.section import ActionPlanSection
@@ -93,13 +110,16 @@ def _section_open(db: Any) -> tuple[float, list[tuple[str, ...]]]:
     start = time.perf_counter()
     section = ActionPlanSection()
     section.resize(1300, 800)
+    painted = _Paints(section.table.viewport())
     section.set_ops(Ops(db))
     section.show()
     _settle(app)
-    while Ops.busy() or section.plan is None:
+    # Until the plan is painted: the section holds its painting until the plan is laid out.
+    while Ops.busy() or section.plan is None or not section.updatesEnabled():
         app.processEvents()
     _settle(app)
     elapsed = time.perf_counter() - start
+    assert painted.count, "the table was never painted"
     assert section.plan is not None
     rows = [
         (

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.action_plan import vocab
-from nbdesk.action_plan.actions import list_owners
 from nbdesk.action_plan.history import changes_the_plan, signed_off_step
 from nbdesk.action_plan.plans import PlanSummary, list_plans, plan_row
 from nbdesk.action_plan.reviews import Review, list_reviews
@@ -29,6 +29,7 @@ from nbdesk.storage.models import (
     PlanAction,
     PlanChange,
     PlanCitation,
+    PlanOwner,
     PlanReview,
     PlanSignOff,
     PlanTheme,
@@ -168,97 +169,180 @@ class PlanView:
         return bool(self.sign_offs)
 
 
+def _tables() -> Any:
+    return (
+        PlanTheme.__table__,
+        PlanAction.__table__,
+        PlanUpdate.__table__,
+        PlanCitation.__table__,
+    )
+
+
+@cache
+def _statements() -> dict[str, Any]:
+    """The plan's reading, built once: a plan is read on every redraw, and building each statement
+    cost more than SQLite took to run it. Core columns on the session's connection, not ORM
+    entities, for the same reason; all of it is portable SQL."""
+    theme, action, update, citation = _tables()
+    plan_id: Any = bindparam("plan_id")
+    in_plan = (
+        select(action.c.id)
+        .join(theme, theme.c.id == action.c.theme_id)
+        .where(theme.c.plan_id == plan_id)
+    )
+    young = select(PlanReview.__table__.c.id).where(
+        PlanReview.__table__.c.plan_id == plan_id, PlanReview.__table__.c.young_people > 0
+    )
+    newest = (
+        select(update.c.id)
+        .where(update.c.action_id == action.c.id)
+        .order_by(update.c.written_on.desc(), update.c.id.desc())
+        .limit(1)
+        .correlate(action)
+        .scalar_subquery()
+    )
+    latest_ids = (
+        select(newest).select_from(action.join(theme, theme.c.id == action.c.theme_id))
+    ).where(theme.c.plan_id == plan_id)
+    statement, area, statement_area = (
+        Statement.__table__,
+        FrameworkArea.__table__.alias("cited_area"),
+        FrameworkArea.__table__.alias("statement_area"),
+    )
+    assessment, round_, finding, priority = (
+        Assessment.__table__,
+        SurveyRound.__table__,
+        Finding.__table__,
+        PriorityTheme.__table__,
+    )
+    change = PlanChange.__table__
+    sign_off = PlanSignOff.__table__
+    owner = PlanOwner.__table__
+    return {
+        "themes": select(theme.c.id, theme.c.position, theme.c.title)
+        .where(theme.c.plan_id == plan_id)
+        .order_by(theme.c.position),
+        "owners": select(owner.c.id, owner.c.name, owner.c.kind).order_by(func.lower(owner.c.name)),
+        "actions": select(action)
+        .join(theme, theme.c.id == action.c.theme_id)
+        .where(theme.c.plan_id == plan_id)
+        .order_by(action.c.position, action.c.id),
+        "young": young,
+        # Each action's newest update, found through the action's index (a window function over
+        # all the plan's updates cost five times as much), and apart from it how many it has and
+        # whether any was written in a review young people joined.
+        "latest": select(update).where(update.c.id.in_(latest_ids)),
+        "counts": select(
+            update.c.action_id,
+            func.count(),
+            func.max(case((update.c.review_id.in_(young), 1), else_=0)),
+        )
+        .where(update.c.action_id.in_(in_plan))
+        .group_by(update.c.action_id),
+        "all": select(update)
+        .where(update.c.action_id.in_(in_plan))
+        .order_by(update.c.written_on.desc(), update.c.id.desc()),
+        # Every citation with what its label needs, in one query rather than one per kind.
+        "citations": select(
+            citation.c.id,
+            citation.c.action_id,
+            citation.c.assessment_id,
+            citation.c.statement_id,
+            citation.c.area_id,
+            citation.c.round_id,
+            citation.c.finding_id,
+            citation.c.priority_theme_id,
+            statement.c.letter,
+            statement.c.text,
+            statement_area.c.number,
+            area.c.number,
+            area.c.title,
+            assessment.c.name,
+            round_.c.name,
+            finding.c.domain,
+            finding.c.text,
+            finding.c.percent,
+            finding.c.base,
+            priority.c.name,
+        )
+        .select_from(
+            citation.outerjoin(statement, statement.c.id == citation.c.statement_id)
+            .outerjoin(statement_area, statement_area.c.id == statement.c.area_id)
+            .outerjoin(area, area.c.id == citation.c.area_id)
+            .outerjoin(assessment, assessment.c.id == citation.c.assessment_id)
+            .outerjoin(round_, round_.c.id == citation.c.round_id)
+            .outerjoin(finding, finding.c.id == citation.c.finding_id)
+            .outerjoin(priority, priority.c.id == citation.c.priority_theme_id)
+        )
+        .where(citation.c.action_id.in_(bindparam("action_ids", expanding=True)))
+        .order_by(citation.c.id),
+        "changes": select(change.c.step, change.c.action_id, change.c.kind, change.c.field).where(
+            change.c.plan_id == plan_id,
+            change.c.step > bindparam("signed_step"),
+            change.c.undone.is_(False),
+        ),
+        "sign_offs": select(sign_off.c.name, sign_off.c.role, sign_off.c.signed_on, sign_off.c.note)
+        .where(sign_off.c.plan_id == plan_id)
+        .order_by(sign_off.c.signed_on, sign_off.c.id),
+    }
+
+
 def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[CitationView]]:
     """Each action's citations with labels a lead can read."""
     found: dict[int, list[CitationView]] = defaultdict(list)
     if not action_ids:
         return found
-    citations = session.execute(
-        select(PlanCitation.__table__)
-        .where(PlanCitation.action_id.in_(action_ids))
-        .order_by(PlanCitation.id)
-    ).all()
-    statement_ids = {c.statement_id for c in citations if c.statement_id}
-    statements = {
-        row[0]: (row[1], row[2], row[3])
-        for row in session.execute(
-            select(Statement.id, Statement.letter, Statement.text, Statement.area_id).where(
-                Statement.id.in_(statement_ids)
-            )
-        ).all()
-    }
-    area_ids = {c.area_id for c in citations if c.area_id} | {v[2] for v in statements.values()}
-    areas = {
-        row[0]: (row[1], row[2])
-        for row in session.execute(
-            select(FrameworkArea.id, FrameworkArea.number, FrameworkArea.title).where(
-                FrameworkArea.id.in_(area_ids)
-            )
-        ).all()
-    }
-    assessments: dict[int, str] = {
-        row[0]: row[1]
-        for row in session.execute(
-            select(Assessment.id, Assessment.name).where(
-                Assessment.id.in_({c.assessment_id for c in citations if c.assessment_id})
-            )
-        ).all()
-    }
-    rounds: dict[int, str] = {
-        row[0]: row[1]
-        for row in session.execute(
-            select(SurveyRound.id, SurveyRound.name).where(
-                SurveyRound.id.in_({c.round_id for c in citations if c.round_id})
-            )
-        ).all()
-    }
-    findings: dict[int, str] = {
-        row[0]: f"{row[1]}: {row[2]} — {row[3]:g}% of {row[4]}"
-        for row in session.execute(
-            select(Finding.id, Finding.domain, Finding.text, Finding.percent, Finding.base).where(
-                Finding.id.in_({c.finding_id for c in citations if c.finding_id})
-            )
-        ).all()
-    }
-    priorities: dict[int, str] = {
-        row[0]: row[1]
-        for row in session.execute(
-            select(PriorityTheme.id, PriorityTheme.name).where(
-                PriorityTheme.id.in_(
-                    {c.priority_theme_id for c in citations if c.priority_theme_id}
-                )
-            )
-        ).all()
-    }
-    for c in citations:
-        if c.finding_id:
-            kind, label = "finding", f"Finding: {findings.get(c.finding_id, '?')}"
-        elif c.priority_theme_id:
-            kind, label = (
-                "priority",
-                f"Young people's priority: {priorities.get(c.priority_theme_id, '?')}",
-            )
-        elif c.statement_id:
-            letter, text, area_id = statements[c.statement_id]
-            number = areas[area_id][0]
-            kind, label = "statement", f"Statement {number} / {letter.upper()}: {text}"
-        elif c.area_id:
-            number, title = areas[c.area_id]
-            kind, label = "area", f"Area {number}: {title}"
+    rows = (
+        session.connection()
+        .execute(_statements()["citations"], {"action_ids": list(action_ids)})
+        .all()
+    )
+    for (
+        id_,
+        action_id,
+        assessment_id,
+        statement_id,
+        area_id,
+        round_id,
+        finding_id,
+        priority_theme_id,
+        letter,
+        statement_text,
+        statement_area_number,
+        area_number,
+        area_title,
+        assessment,
+        round_name,
+        domain,
+        finding_text,
+        percent,
+        base,
+        priority,
+    ) in rows:
+        if finding_id:
+            finding = f"{domain}: {finding_text} — {percent:g}% of {base}" if domain else "?"
+            kind, label = "finding", f"Finding: {finding}"
+        elif priority_theme_id:
+            kind, label = "priority", f"Young people's priority: {priority or '?'}"
+        elif statement_id:
+            kind = "statement"
+            label = f"Statement {statement_area_number} / {letter.upper()}: {statement_text}"
+        elif area_id:
+            kind, label = "area", f"Area {area_number}: {area_title}"
         else:
-            kind, label = "round", f"Survey round: {rounds.get(c.round_id or 0, '?')}"
-        found[c.action_id].append(
+            kind, label = "round", f"Survey round: {round_name or '?'}"
+        found[action_id].append(
             CitationView(
-                id=c.id,
+                id=id_,
                 kind=kind,
                 label=label,
-                assessment=assessments.get(c.assessment_id, "") if c.assessment_id else "",
-                assessment_id=c.assessment_id,
-                statement_id=c.statement_id,
-                area_id=c.area_id,
-                round_id=c.round_id,
-                finding_id=c.finding_id,
-                priority_theme_id=c.priority_theme_id,
+                assessment=(assessment or "") if assessment_id else "",
+                assessment_id=assessment_id,
+                statement_id=statement_id,
+                area_id=area_id,
+                round_id=round_id,
+                finding_id=finding_id,
+                priority_theme_id=priority_theme_id,
             )
         )
     return found
@@ -293,81 +377,40 @@ def read_plan(
     when it is chosen. The workbook, report and command line read them all."""
     plan_row(session, plan_id)
     summary = next(s for s in (summaries or list_plans(session)) if s.id == plan_id)
-    themes = session.execute(
-        select(PlanTheme.__table__).where(PlanTheme.plan_id == plan_id).order_by(PlanTheme.position)
-    ).all()
-    theme_ids = [t.id for t in themes]
-    owner_list = list_owners(session)
+    session.flush()  # the statements below run on the connection, past the session's autoflush
+    run = session.connection().execute
+    sql = _statements()
+    at = {"plan_id": plan_id}
+    themes = run(sql["themes"], at).all()
+    owner_list = [(r[0], r[1], r[2]) for r in run(sql["owners"]).all()]
     owners = {o[0]: o[1] for o in owner_list}
     # Plain rows, not ORM objects: a plan of 200 actions and 2,000 updates is read for every
     # redraw, and building identity-mapped objects cost most of that time.
-    actions = session.execute(
-        select(PlanAction.__table__)
-        .where(PlanAction.theme_id.in_(theme_ids))
-        .order_by(PlanAction.position, PlanAction.id)
-    ).all()
-    action_ids = [a.id for a in actions]
-    with_young = set(session.scalars(_with_young_people(plan_id)).all())
-    in_plan = (
-        select(PlanAction.id)
-        .join(PlanTheme, PlanTheme.id == PlanAction.theme_id)
-        .where(PlanTheme.plan_id == plan_id)
-    )
+    actions = run(sql["actions"], at).all()
+    with_young = set(run(sql["young"], at).scalars().all())
     by_action: dict[int, list[UpdateView]] = defaultdict(list)
     counts: dict[int, int] = {}
     heard_with_young: set[int] = set()
     if updates == LATEST:
-        # Each action's newest update, ranked in the database; only those come back.
-        ranked = (
-            select(
-                PlanUpdate.__table__,
-                func.row_number()
-                .over(
-                    partition_by=PlanUpdate.action_id,
-                    order_by=(PlanUpdate.written_on.desc(), PlanUpdate.id.desc()),
-                )
-                .label("rank"),
-                func.count().over(partition_by=PlanUpdate.action_id).label("updates"),
-            )
-            .where(PlanUpdate.action_id.in_(in_plan))
-            .subquery()
-        )
-        for u in session.execute(select(ranked).where(ranked.c.rank == 1)).all():
+        for u in run(sql["latest"], at).all():
             by_action[u.action_id].append(_update_view(u, u.review_id in with_young))
-            counts[u.action_id] = u.updates
-        heard_with_young = set(
-            session.scalars(
-                select(PlanUpdate.action_id)
-                .distinct()
-                .where(
-                    PlanUpdate.action_id.in_(in_plan),
-                    PlanUpdate.review_id.in_(_with_young_people(plan_id)),
-                )
-            ).all()
-        )
+        for action_id, count, heard in run(sql["counts"], at).all():
+            counts[action_id] = count
+            if heard:
+                heard_with_young.add(action_id)
     else:
-        for u in session.execute(
-            select(PlanUpdate.__table__)
-            .where(PlanUpdate.action_id.in_(in_plan))
-            .order_by(PlanUpdate.written_on.desc(), PlanUpdate.id.desc())
-        ).all():
+        for u in run(sql["all"], at).all():
             young = u.review_id in with_young
             by_action[u.action_id].append(_update_view(u, young))
             if young:
                 heard_with_young.add(u.action_id)
         counts = {a: len(found) for a, found in by_action.items()}
-    citations = citations_for(session, action_ids)
+    citations = citations_for(session, [a.id for a in actions])
     signed_step = signed_off_step(session, plan_id)
     after: set[int] = set()
     steps_after = 0
     if signed_step is not None:
-        rows = session.execute(
-            select(PlanChange.step, PlanChange.action_id, PlanChange.kind, PlanChange.field).where(
-                PlanChange.plan_id == plan_id,
-                PlanChange.step > signed_step,
-                PlanChange.undone.is_(False),
-            )
-        ).all()
+        rows = run(sql["changes"], {**at, "signed_step": signed_step}).all()
         changing = {r[0] for r in rows if changes_the_plan(r[2], r[3])}
         after = {r[1] for r in rows if r[0] in changing and r[1] is not None}
         steps_after = len(changing)
@@ -400,17 +443,12 @@ def read_plan(
                 reviewed_with_young_people=a.id in heard_with_young,
             )
         )
-    sign_offs = session.scalars(
-        select(PlanSignOff)
-        .where(PlanSignOff.plan_id == plan_id)
-        .order_by(PlanSignOff.signed_on, PlanSignOff.id)
-    ).all()
     return PlanView(
         summary=summary,
         themes=tuple(
             ThemeView(t.id, t.position, t.title, tuple(by_theme.get(t.id, ()))) for t in themes
         ),
-        sign_offs=tuple(SignOffView(s.name, s.role, s.signed_on, s.note) for s in sign_offs),
+        sign_offs=tuple(SignOffView(*s) for s in run(sql["sign_offs"], at).all()),
         reviews=tuple(list_reviews(session, plan_id)),
         changed_after_sign_off=steps_after,
         owners=tuple(owner_list),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -70,6 +70,7 @@ class ChosenRead(NamedTuple):
 
 
 LAYOUT_LEVELS = 8  # how deep the section's widgets nest, near enough
+HOLD_PAINT_MS = 250
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,11 @@ class ActionPlanSection(PlanCommands):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._content = content
+        self._hold = QTimer(self, singleShot=True, interval=HOLD_PAINT_MS)
+        self._hold.timeout.connect(self._reveal)
+        self._resume = QTimer(self, singleShot=True, interval=1)
+        self._resume.timeout.connect(lambda: self.setUpdatesEnabled(True))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -280,7 +286,29 @@ class ActionPlanSection(PlanCommands):
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
+        if ops is not None and self.plan is None:
+            # Laid out and painted once, with the plan, rather than empty and again a moment
+            # later, and the read has the processor to itself meanwhile. A slow read shows the
+            # section empty after a moment (the window's progress says what it waits for).
+            self._content.hide()
+            self._hold.start()
         self.load()
+
+    def _reveal(self) -> None:
+        """Show what was held back while the first plan was read."""
+        self._hold.stop()
+        if not self._content.isHidden():
+            return
+        self.setUpdatesEnabled(False)
+        self._content.show()
+        for _level in range(LAYOUT_LEVELS):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        # The table stretches its last column to its new width now, and repaints it on a timer
+        # of its own: painting after that timer paints the section once, not twice.
+        self.table.horizontalHeader().resizeSections()
+        self._resume.start()
+        if self.hasFocus() and self.focus_target is not None:
+            self.focus_target.setFocus()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.plans or changes.assessment_list or changes.rounds:
@@ -347,6 +375,7 @@ class ActionPlanSection(PlanCommands):
         # Lay out what changed now, so the section is painted once, at its new sizes, rather than
         # painted, laid out again (the chosen action's panel grows) and painted a second time. A
         # change climbs one level of the widgets each round.
+        self._reveal()
         for _level in range(LAYOUT_LEVELS):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
