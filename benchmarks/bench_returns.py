@@ -13,8 +13,9 @@ timed: a baseline that wrote less would flatter nbdesk.
 Figures are CPU time (this process's, `time.process_time`), the target's measure; wall time is
 printed beside them. The participation return's time includes reading the figures (counting the
 round's people), which its baseline, holding only the few hundred counted cells, does not have: its
-detail line names SQLite's own floor for that count. The PDF reports have no such baseline; their
-times are printed in seconds for information.
+detail line names SQLite's own floor for that count. The Notify list is timed against bare sqlite3
+reading the same rows and csv writing the list, for information (no target). The PDF reports have no
+such baseline; their times are printed in seconds for information.
 """
 
 from __future__ import annotations
@@ -225,6 +226,54 @@ def sqlite_floor(db_path: Path, round_id: int, opens_on: date, repeat: int) -> f
         conn.close()
 
 
+NOTIFY_SQL = (
+    "SELECT cl.unique_id, cl.name, cl.preferred_name, cl.pa_name, cl.phone, cl.email, "
+    "cl.do_not_contact, cl.do_not_contact_reason, cl.date_of_birth, rm.eligible, rm.reason, "
+    "c.confirmed_on, c.confirmed_by FROM care_leaver cl JOIN round_member rm "
+    "ON rm.care_leaver_id = cl.id AND rm.round_id = ? LEFT JOIN completion c "
+    "ON c.care_leaver_id = cl.id AND c.round_id = ? ORDER BY cl.pa_name, cl.name, cl.unique_id"
+)
+
+
+def notify_figure(db: Any, db_path: Path, round_id: int, out: Path, repeat: int) -> Figure:
+    """The Notify list of a round's reminders, read and written as CSV, against bare sqlite3
+    reading the same columns of the same people in the same order and csv writing the same rows:
+    what is left is nbdesk's per-person work (the checks, the reasons, the personalisation)."""
+    import csv
+    import sqlite3
+
+    from nbdesk.survey.notify import notify_list, write_notify_file
+
+    def export() -> Any:
+        with db.session() as session:
+            data = notify_list(session, round_id, "text")
+        write_notify_file(out / "notify.csv", data)
+        return data
+
+    data = export()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+    def bare() -> None:
+        conn.execute(NOTIFY_SQL, (round_id, round_id)).fetchall()
+        with (out / "bare.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(data.headers)
+            writer.writerows(data.rows)
+
+    try:
+        bare()
+        took, _ = medians(export, repeat)
+        base, _ = medians(bare, repeat)
+    finally:
+        conn.close()
+    return Figure(
+        "  Notify list (texts, CSV) ÷ bare sqlite3 + csv, same rows, CPU",
+        took / base,
+        detail=f"medians {took * 1000:.0f} ms vs {base * 1000:.0f} ms ({len(data.rows)} listed, "
+        f"{len(data.left_out)} left out with reasons)",
+    )
+
+
 def measure(ctx: Context) -> list[Figure]:
     from nbdesk.returns.gather import round_data, self_assessment_data
     from nbdesk.returns.participation_report import write_participation_report
@@ -315,6 +364,7 @@ def measure(ctx: Context) -> list[Figure]:
                     "(nbdesk's also syncs the file to disk)",
                 )
             )
+        figures.append(notify_figure(db, db_path, survey.id, out, ctx.repeat))
         for label, export in (
             ("self-assessment report (PDF)", sa_report),
             ("survey round report (PDF)", participation_report),
