@@ -435,4 +435,3 @@ def test_age_bands_counted_in_sql_are_age_band_at_every_edge(tmp_path: Path, ope
     assert {g.label: g.eligible for g in ages.groups} == Counter(
         age_band(p.born, opens) for p in group
     )
-
