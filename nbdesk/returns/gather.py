@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Date, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
@@ -89,12 +90,12 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _members(round_id: int, opens_on: date) -> Select[Any]:
-    """One row per eligible member of the round: their age band (age_band_number), gender,
-    accommodation and team as recorded, and 1 if they completed (else 0)."""
+def _members() -> Select[Any]:
+    """One row per eligible member of the round (parameter `round_id`): their age band
+    (age_band_number), gender, accommodation and team as recorded, and 1 if they completed."""
     return (
         select(
-            age_band_number(CareLeaver.date_of_birth, opens_on).label("band"),
+            age_band_number(CareLeaver.date_of_birth).label("band"),
             CareLeaver.gender,
             CareLeaver.accommodation,
             CareLeaver.team,
@@ -107,8 +108,20 @@ def _members(round_id: int, opens_on: date) -> Select[Any]:
             (Completion.round_id == RoundMember.round_id)
             & (Completion.care_leaver_id == RoundMember.care_leaver_id),
         )
-        .where(RoundMember.round_id == round_id, RoundMember.eligible.is_(True))
+        .where(RoundMember.round_id == bindparam("round_id"), RoundMember.eligible.is_(True))
     )
+
+
+@cache
+def _breakdowns_query() -> Select[Any]:
+    """The four keys counted together (see round_breakdowns). Built once and reused, so SQLAlchemy
+    neither builds it again nor works out its cache key for every return; its parameters are the
+    round and the bands' edges (band_edges)."""
+    # Grouped outside the subquery, by its columns' names, so the CASE and its dates are given
+    # once (a database that binds parameters itself cannot tell two copies are the same).
+    m = _members().subquery()
+    keys = (m.c.band, m.c.gender, m.c.accommodation, m.c.team)
+    return select(func.count(), func.sum(m.c.done), *keys).group_by(*keys)
 
 
 def _plain_order(label: str) -> tuple[int, str]:
@@ -145,16 +158,28 @@ def latest_birthday(age: int, day: date) -> date:
         return day.replace(year=day.year - age, day=28)
 
 
-def age_band_number(born: Any, opens_on: date) -> Any:
+def age_band_number(born: Any) -> Any:
     """A SQL expression numbering register.age_band's bands (0, 1, … in AGE_BANDS' order; then
     "Other ages"; -1 when the date of birth is not recorded), from plain date comparisons with the
-    bands' edges worked out here: no date arithmetic in SQL, and the same on any database."""
+    bands' edges, given as parameters (band_edges): no date arithmetic in SQL, the same on any
+    database."""
     whens: list[tuple[Any, int]] = [(born.is_(None), -1)]
-    for number, (_name, low, high) in enumerate(AGE_BANDS):
-        # Aged low to high: at least low, and not yet high + 1.
-        oldest = latest_birthday(high + 1, opens_on)
-        whens.append(((born <= latest_birthday(low, opens_on)) & (born > oldest), number))
+    for number in range(len(AGE_BANDS)):
+        youngest = bindparam(f"youngest_{number}", type_=Date)
+        oldest = bindparam(f"oldest_{number}", type_=Date)
+        whens.append(((born <= youngest) & (born > oldest), number))
     return case(*whens, else_=len(AGE_BANDS))
+
+
+def band_edges(opens_on: date) -> dict[str, date]:
+    """The parameters of age_band_number on the day a round opens: for each band, the last date
+    of birth of someone its lowest age (`youngest_N`), and of someone a year past its highest age
+    (`oldest_N`). Aged low to high is: born on or before the first, and after the second."""
+    edges = {}
+    for number, (_name, low, high) in enumerate(AGE_BANDS):
+        edges[f"youngest_{number}"] = latest_birthday(low, opens_on)
+        edges[f"oldest_{number}"] = latest_birthday(high + 1, opens_on)
+    return edges
 
 
 def _band_name(number: int) -> str:
@@ -175,13 +200,9 @@ def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[C
     of the members rather than one per breakdown.
     """
     counts: list[dict[str, list[int]]] = [{} for _ in BREAKDOWN_TITLES]
-    # Grouped outside the subquery, by its columns' names, so the CASE and its dates are given
-    # once (a database that binds parameters itself cannot tell two copies are the same).
-    m = _members(round_id, opens_on).subquery()
-    keys = (m.c.band, m.c.gender, m.c.accommodation, m.c.team)
-    query = select(func.count(), func.sum(m.c.done), *keys).group_by(*keys)
     labels: list[dict[Any, str]] = [{}, {}, {}]
-    for eligible, done, band, *values in session.connection().execute(query):
+    params = {"round_id": round_id, **band_edges(opens_on)}
+    for eligible, done, band, *values in session.connection().execute(_breakdowns_query(), params):
         named = (_labelled(v, known) for v, known in zip(values, labels, strict=True))
         names = (_band_name(band), *named)
         for name, table in zip(names, counts, strict=True):
