@@ -25,9 +25,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -100,37 +102,8 @@ def notify_list(
     if survey is None:
         raise LookupError(f"No survey round with id {round_id}.")
     today = clock.today()
-    people = (
-        session.connection()
-        .execute(
-            select(
-                CareLeaver.unique_id,
-                CareLeaver.name,
-                CareLeaver.preferred_name,
-                CareLeaver.pa_name,
-                CareLeaver.phone,
-                CareLeaver.email,
-                CareLeaver.do_not_contact,
-                CareLeaver.do_not_contact_reason,
-                CareLeaver.date_of_birth,
-                RoundMember.eligible,
-                RoundMember.reason,
-                Completion.confirmed_on,
-                Completion.confirmed_by,
-            )
-            .join(
-                RoundMember,
-                (RoundMember.care_leaver_id == CareLeaver.id) & (RoundMember.round_id == round_id),
-                isouter=everyone,
-            )
-            .outerjoin(
-                Completion,
-                (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
-            )
-            .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
-        )
-        .all()
-    )  # fetched at once, not row by row
+    # A Core read on the session's connection, fetched at once: plain rows, not row by row.
+    people = session.connection().execute(_people_query(everyone), {"round_id": round_id}).all()
     # What is the same for everyone, worked out once rather than per person (10,000 on a large
     # register): the round's closing day, and which of a person's values each column takes.
     by_text = channel == "text"
@@ -226,6 +199,41 @@ def notify_list(
         tuple(rows),
         tuple(left_out),
         everyone,
+    )
+
+
+@cache
+def _people_query(everyone: bool) -> Select[Any]:
+    """Everyone the list considers (the round's members, or with `everyone` the whole register)
+    with what the checks need, in the order of the list; built once, with the round as the
+    parameter `round_id`."""
+    round_id = bindparam("round_id", type_=Integer)
+    return (
+        select(
+            CareLeaver.unique_id,
+            CareLeaver.name,
+            CareLeaver.preferred_name,
+            CareLeaver.pa_name,
+            CareLeaver.phone,
+            CareLeaver.email,
+            CareLeaver.do_not_contact,
+            CareLeaver.do_not_contact_reason,
+            CareLeaver.date_of_birth,
+            RoundMember.eligible,
+            RoundMember.reason,
+            Completion.confirmed_on,
+            Completion.confirmed_by,
+        )
+        .join(
+            RoundMember,
+            (RoundMember.care_leaver_id == CareLeaver.id) & (RoundMember.round_id == round_id),
+            isouter=everyone,
+        )
+        .outerjoin(
+            Completion,
+            (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
+        )
+        .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
     )
 
 
