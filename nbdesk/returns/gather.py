@@ -1,11 +1,12 @@
 """What the returns and reports hold, read from the file as plain values (no ORM objects escape).
 
 Self-assessments come from the assessment service (nbdesk.self_assessment.assessments, nbdesk.self_assessment.results).
-A survey round's summary (eligible, completed) comes from the round service (nbdesk.survey.rounds); its
-breakdowns use the dashboard's groups (age bands from nbdesk.survey.register, blanks as "Not recorded"),
-plus the PA team the dashboard lacks, but are counted with GROUP BY in the database rather than
-through the dashboard, which loads every person (see round_breakdowns). A test checks that the two
-agree. Only counts leave this module for a round: no names, ids or contact details.
+A survey round's breakdowns use the dashboard's groups (age bands from nbdesk.survey.register, blanks
+as "Not recorded"), plus the PA team the dashboard lacks, but are counted with one GROUP BY in the
+database rather than through the dashboard, which loads every person (see round_breakdowns); its
+summary (eligible, completed) is the sum of a breakdown's groups, as the round service
+(nbdesk.survey.rounds) counts it. Tests check that all three agree. Only counts leave this module for
+a round: no names, ids or contact details.
 """
 
 from __future__ import annotations
