@@ -186,12 +186,12 @@ def _same_workbook(ours: BookCopy, theirs: BookCopy) -> str:
     if [s.title for s in ours.sheets] != [s.title for s in theirs.sheets]:
         return "sheets differ"
     for a, b in zip(ours.sheets, theirs.sheets, strict=True):
-        for what in ("widths", "heights", "merged", "freeze", "title_rows"):
+        for what in ("widths", "heights", "merged", "freeze", "title_rows", "page"):
             if getattr(a, what) != getattr(b, what):
                 return f"{a.title}: {what} differ"
         rows_a = [[(v, ours.styles.get(k) if k else None) for v, k in r] for r in a.rows]
         rows_b = [[(v, theirs.styles.get(k) if k else None) for v, k in r] for r in b.rows]
-        if [r for r in rows_a if r] != [r for r in rows_b if r]:
+        if rows_a != rows_b:
             return f"{a.title}: cells differ"
     return ""
 
