@@ -11,9 +11,10 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from nbdesk.common import clock
@@ -198,7 +199,7 @@ def in_list(row: WhoNextRow, pa_name: str | None, everyone: bool) -> bool:
     return (pa_name is None or row.pa_name == pa_name) and (everyone or row.state == "To contact")
 
 
-def _contact_stats(round_id: int, people: Any | None) -> Any:
+def _contact_stats(round_id: Any, people: Any | None) -> Any:
     """Per person in the round: the number of contacts, the day of the latest and its number
     (the last logged that day), in SQL that any database runs: the count and the latest day
     grouped per person, joined back to the contacts of that day for the highest number. The
@@ -263,9 +264,17 @@ def who_next_rows(
     found: dict[int, WhoNextRow] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        query = _people_query(round_id, chunk, everyone=True).where(CareLeaver.id.in_(chunk))
-        found.update((row.person_id, row) for row in _rows(session, query))
+        rows = _rows(session, _some_people(), {"round_id": round_id, "people": chunk})
+        found.update((row.person_id, row) for row in rows)
     return found
+
+
+@cache
+def _some_people() -> Any:
+    """who_next_rows' statement, made once: building it took longer than SQLite takes to run it."""
+    people: Any = bindparam("people", expanding=True)
+    query = _people_query(bindparam("round_id"), people, everyone=True)
+    return query.where(CareLeaver.id.in_(people))
 
 
 def update_list(
@@ -295,7 +304,7 @@ def place_in(rows: Sequence[WhoNextRow], row: WhoNextRow) -> int | None:
     return at if at < len(rows) and rows[at].person_id == row.person_id else None
 
 
-def _people_query(round_id: int, people: Any | None, everyone: bool) -> Any:
+def _people_query(round_id: Any, people: Any | None, everyone: bool) -> Any:
     """Everything a WhoNextRow holds, for the round's members (`everyone`: and the rest of the
     register); `people` (ids, or a select of them) narrows the contacts counted to theirs."""
     stats = _contact_stats(round_id, people)
@@ -341,9 +350,9 @@ def _people_query(round_id: int, people: Any | None, everyone: bool) -> Any:
     )
 
 
-def _rows(session: Session, query: Any) -> list[WhoNextRow]:
+def _rows(session: Session, query: Any, values: dict[str, Any] | None = None) -> list[WhoNextRow]:
     result = []
-    for r in session.execute(query).tuples():
+    for r in session.execute(query, values).tuples():
         in_round = r[14] is not None
         result.append(
             WhoNextRow(

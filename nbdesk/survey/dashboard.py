@@ -9,9 +9,10 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -208,8 +209,8 @@ def _made(
         tuple(GroupFigures(g, e[g], c[g]) for g in sorted((g for g in e if e[g]), key=order))
         for e, c, order in zip(eligible, completed, ORDERS, strict=True)
     )
-    total = len(members)
-    done = sum(1 for m in members.values() if m.completed_on is not None)
+    # Everyone is in one group of each table: the totals are any table's (not a pass over all).
+    total, done = len(members), sum(completed[0].values())
     running = 0
     over_time = []
     for day in sorted(d for d in per_day if per_day[d]):
@@ -235,7 +236,51 @@ def _read_members(
 ) -> list[Member]:
     """The round's eligible members (those of `people` alone, if given) and their part in its
     figures: two reads by the round's keys (and the people's), whatever the size of the round."""
-    query = (
+    everyone, latest = _member_queries(people is not None)
+    chunks: list[dict[str, Any]] = [{"round_id": round_id}]
+    if people is not None:
+        wanted = sorted(people)
+        chunks = [
+            {"round_id": round_id, "people": wanted[i : i + _CHUNK]}
+            for i in range(0, len(wanted), _CHUNK)
+        ]
+    labels: dict[str, str] = {}  # one string per label, shared by everyone in the group
+
+    def label(value: str) -> str:
+        text = value.strip() or NOT_RECORDED
+        return labels.setdefault(text, text)
+
+    bands: dict[date | None, str] = {}
+    result = []
+    for values in chunks:
+        last_contact = dict(session.execute(latest, values).tuples().all())
+        for pid, uid, name, pa, born, gender, accommodation, dnc, done in session.execute(
+            everyone, values
+        ).tuples():
+            band = bands.get(born)
+            if band is None:
+                band = bands[born] = age_band(born, opens_on)
+            result.append(
+                Member(
+                    pid,
+                    uid,
+                    name,
+                    pa,
+                    (label(pa), band, label(gender), label(accommodation)),
+                    bool(dnc),
+                    done,
+                    last_contact.get(pid),
+                )
+            )
+    return result
+
+
+@cache
+def _member_queries(some: bool) -> tuple[Any, Any]:
+    """The two reads of _read_members (of `some` people, or everyone), made once: building them
+    took longer than SQLite takes to run them for a few people."""
+    round_id: Any = bindparam("round_id")
+    members = (
         select(
             CareLeaver.id,
             CareLeaver.unique_id,
@@ -259,43 +304,11 @@ def _read_members(
         .where(OutreachContact.round_id == round_id)
         .group_by(OutreachContact.care_leaver_id)
     )
-    chunks: list[Any] = [None]
-    if people is not None:
-        wanted = sorted(people)
-        chunks = [wanted[i : i + _CHUNK] for i in range(0, len(wanted), _CHUNK)]
-    labels: dict[str, str] = {}  # one string per label, shared by everyone in the group
-
-    def label(value: str) -> str:
-        text = value.strip() or NOT_RECORDED
-        return labels.setdefault(text, text)
-
-    bands: dict[date | None, str] = {}
-    result = []
-    for chunk in chunks:
-        people_query, latest_query = query, latest
-        if chunk is not None:
-            people_query = query.where(CareLeaver.id.in_(chunk))
-            latest_query = latest.where(OutreachContact.care_leaver_id.in_(chunk))
-        last_contact = dict(session.execute(latest_query).tuples().all())
-        for pid, uid, name, pa, born, gender, accommodation, dnc, done in session.execute(
-            people_query
-        ).tuples():
-            band = bands.get(born)
-            if band is None:
-                band = bands[born] = age_band(born, opens_on)
-            result.append(
-                Member(
-                    pid,
-                    uid,
-                    name,
-                    pa,
-                    (label(pa), band, label(gender), label(accommodation)),
-                    bool(dnc),
-                    done,
-                    last_contact.get(pid),
-                )
-            )
-    return result
+    if some:
+        people: Any = bindparam("people", expanding=True)
+        members = members.where(CareLeaver.id.in_(people))
+        latest = latest.where(OutreachContact.care_leaver_id.in_(people))
+    return members, latest
 
 
 # Ids asked for at once: well under any database's limit on a statement's parameters.
