@@ -77,7 +77,8 @@ class Dashboard:
     today: date  # the day the not-contacted list counts back from
     # Each eligible member's part in the figures, by person id, so that an update can take out
     # what someone counted for before and add what they count for now. Never changed: an update
-    # makes a new Dashboard.
+    # makes a new Dashboard. Its order means nothing and is never shown or exported (an update
+    # puts the person it changed last).
     members: Mapping[int, Member] = field(repr=False)
 
     def breakdowns(self) -> dict[str, tuple[GroupFigures, ...]]:
