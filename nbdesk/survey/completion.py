@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.common.changes import Changes
+from nbdesk.common.changes import Changes, person_in_round
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import tidy
 from nbdesk.storage.database import Database, after_commit, before_commit
@@ -78,7 +78,6 @@ def _next_number(session: Session, round_id: int, person_id: int) -> int:
     return (top or 0) + 1
 
 
-COMPLETIONS_CHANGED = Changes(completions=True)
 ALREADY_MARKED = "Already marked as completed in this round."
 
 
@@ -154,7 +153,7 @@ def mark_completed(
     )
     session.flush()
     _hide_the_order(session)
-    return COMPLETIONS_CHANGED
+    return person_in_round(round_id, person_id, completions=True)
 
 
 def unmark_completed(
@@ -184,7 +183,7 @@ def unmark_completed(
         )
     )
     _hide_the_order(session)
-    return COMPLETIONS_CHANGED
+    return person_in_round(round_id, person_id, completions=True)
 
 
 def completion_state(session: Session, round_id: int, person_id: int) -> CompletionState:

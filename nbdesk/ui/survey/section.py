@@ -157,12 +157,31 @@ class SurveySection(Section):
         self.load_rounds()
 
     def on_changes(self, changes: Changes) -> None:
+        pairs = changes.only_people()
+        if pairs is not None:
+            self._people_changed(changes, pairs)
+            return
         for kind in changes.kinds():
             self._stale.update(SHOWN_BY.get(kind, ()))
         if changes.rounds or changes.members or changes.completions or changes.register:
-            self.load_rounds()  # the rounds' titles carry their counts and whether closed
+            self.load_rounds()  # the rounds' titles say whether each is closed
         else:
             self._tab_shown()
+
+    def _people_changed(self, changes: Changes, pairs: frozenset[tuple[int, int]]) -> None:
+        """A few people's contacts, completion or membership changed: who-next and the dashboard
+        update just them (if they show the round), the rest reads again when next shown. Nothing
+        a round's title shows changed, so the rounds are not listed again."""
+        round_id = self.round_id()
+        people = {person for r, person in pairs if r == round_id}
+        if not people:
+            return  # another round's people: nothing shown here counts them
+        if changes.completions or changes.members:
+            self._stale.add("results")  # nbdesk's confirmed count beside the official one
+        for name, tab in (("contacts", self.contacts_tab), ("dashboard", self.dashboard_tab)):
+            if name not in self._stale:  # a tab still to read whole will read this too
+                tab.update_people(round_id, people)
+        self._tab_shown()
 
     def round_id(self) -> int | None:
         value = self.round.currentData()
