@@ -9,6 +9,11 @@ same run and interleaved.
   both whole again; and the longest the UI thread was busy meanwhile, in wall time (a watchdog
   timer ticking every millisecond: the longest gap between ticks) and in the UI thread's own CPU
   time over that gap (which other programs on a loaded machine do not stretch). Target: 50 ms.
+- marking a completion: a mark (its round's completions rewritten in key order, so the bytes keep
+  no order) against a contact logged, each one save through the service, commit and checkpoint
+  included; and the same mark in a copy holding nine more rounds' completions beside its round,
+  against the copy without them. The second is the one that matters: a mark rewrites its own round
+  only, so its cost does not grow with the completions the file holds (target 1.3).
 
 `python benchmarks/run.py --only who_next --db FILE` measures any authority (the huge one, say).
 """
@@ -16,10 +21,12 @@ same run and interleaved.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import statistics
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from run import Context, Figure
@@ -60,12 +67,110 @@ class Watchdog:
         return self.wall, self.cpu
 
 
-def _copy(ctx: Context, folder: Path) -> Path:
+def _copy(ctx: Context, folder: Path, name: str = "who-next") -> Path:
     from nbdesk.storage.backup import backup_file
 
-    work = folder / "who-next.nbdesk"
+    work = folder / f"{name}.nbdesk"
     backup_file(ctx.large_db, work)  # the benchmark file itself is never changed
     return work
+
+
+OTHER_ROUNDS = 9
+
+
+def _with_other_rounds(path: Path) -> int:
+    """Nine more rounds beside the file's own, closed, each with completions for four in ten of
+    the register: the file's completions about ten times over, the marked round's unchanged.
+    Returns how many completions the file then holds."""
+    from sqlalchemy import func, insert, select
+
+    from nbdesk.storage import open_database
+    from nbdesk.storage.models.survey import Completion, CompletionChange
+    from nbdesk.survey.rounds import list_members, open_round, set_round_closed
+
+    rng = random.Random(16)
+    db = open_database(path)
+    try:
+        for n in range(OTHER_ROUNDS):
+            with db.transaction() as session:
+                opens = date(2016 + n, 10, 3)
+                other = open_round(
+                    session, f"Earlier round {n + 1}", opens, opens + timedelta(days=49)
+                ).value.id
+                done = [m.person_id for m in list_members(session, other) if rng.random() < 0.4]
+                keys = [{"round_id": other, "care_leaver_id": p} for p in done]
+                session.execute(
+                    insert(Completion),
+                    [k | {"confirmed_by": "pa", "confirmed_on": opens} for k in keys],
+                )
+                session.execute(
+                    insert(CompletionChange),
+                    [
+                        k
+                        | {
+                            "number": 1,
+                            "action": "marked",
+                            "changed_on": opens,
+                            "confirmed_by": "pa",
+                            "reason": "",
+                        }
+                        for k in keys
+                    ],
+                )
+                set_round_closed(session, other, True)
+        with db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(Completion)) or 0)
+    finally:
+        db.close()
+
+
+def _marks(plain: Path, more: Path, repeat: int) -> tuple[dict[str, list[float]], int]:
+    """Seconds for each save, interleaved: a contact and a mark in the file as it is, and a mark
+    in the copy with more rounds, in the same round for the same person; and how many completions
+    the round then holds."""
+    from sqlalchemy import select
+
+    from nbdesk.common import clock
+    from nbdesk.storage import open_database
+    from nbdesk.storage.models.survey import Completion, RoundMember
+    from nbdesk.survey.completion import mark_completed
+    from nbdesk.survey.contacts import log_contact
+    from nbdesk.survey.rounds import list_rounds
+
+    today = clock.today()
+    found: dict[str, list[float]] = {"contact": [], "mark": [], "mark, more rounds": []}
+    plain_db, more_db = open_database(plain), open_database(more)
+    try:
+        with plain_db.session() as session:
+            round_id = list_rounds(session)[-1].id
+            completed = select(Completion.care_leaver_id).where(Completion.round_id == round_id)
+            people = list(
+                session.scalars(
+                    select(RoundMember.care_leaver_id)
+                    .where(
+                        RoundMember.round_id == round_id,
+                        RoundMember.care_leaver_id.not_in(completed),
+                    )
+                    .order_by(RoundMember.care_leaver_id)
+                    .limit(repeat + 1)
+                )
+            )
+        for person in people:  # the first of each is a warm-up, not counted
+            start = time.perf_counter()
+            with plain_db.transaction() as session:
+                log_contact(session, round_id, person, today, "text", "reminder", "no-reply")
+            found["contact"].append(time.perf_counter() - start)
+            for name, db in (("mark", plain_db), ("mark, more rounds", more_db)):
+                start = time.perf_counter()
+                with db.transaction() as session:
+                    mark_completed(session, round_id, person, "pa", today)
+                found[name].append(time.perf_counter() - start)
+        with plain_db.session() as session:
+            in_round = len(list(session.scalars(completed)))
+    finally:
+        plain_db.close()
+        more_db.close()
+    return {name: times[1:] for name, times in found.items()}, in_round
 
 
 def _services(path: Path, repeat: int) -> tuple[list[float], list[float], int]:
@@ -181,8 +286,14 @@ def measure(ctx: Context) -> list[Figure]:
     try:
         incremental, full, members = _services(_copy(ctx, folder), ctx.repeat)
         window = _window(_copy(ctx, folder), ctx.repeat)
+        plain = _copy(ctx, folder, "plain")
+        more = _copy(ctx, folder, "more-rounds")
+        in_file = _with_other_rounds(more)
+        marks, in_round = _marks(plain, more, ctx.repeat)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    contact, mark = statistics.median(marks["contact"]), statistics.median(marks["mark"])
+    mark_more = statistics.median(marks["mark, more rounds"])
     mine, theirs = statistics.median(incremental), statistics.median(full)
     update, whole = statistics.median(window["update"]), statistics.median(window["whole"])
     return [
@@ -206,5 +317,18 @@ def measure(ctx: Context) -> list[Figure]:
             unit=" ms",
             detail=f"median {statistics.median(window['wall']) * 1000:.0f} ms; its own CPU time "
             f"at most {max(window['cpu']) * 1000:.0f} ms",
+        ),
+        Figure(
+            f"a completion marked ({in_round:,} in its round) ÷ a contact logged",
+            mark / contact,
+            detail=f"medians {mark * 1000:.0f} ms vs {contact * 1000:.0f} ms (saves, checkpoint "
+            "included)",
+        ),
+        Figure(
+            f"a completion marked, {in_file:,} completions in the file ÷ {in_round:,}",
+            mark_more / mark,
+            target=1.3,
+            detail=f"medians {mark_more * 1000:.0f} ms vs {mark * 1000:.0f} ms "
+            f"({OTHER_ROUNDS} more rounds beside its own)",
         ),
     ]
