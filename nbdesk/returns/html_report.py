@@ -59,15 +59,19 @@ CSS = (
     "caption{text-align:left;font-weight:bold;padding:0 0 .25rem}"
     "th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}"
     "thead th{background:#e0e6ef}"
-    "tbody th{font-weight:600}"
-    ".chart{font-style:italic}"
+    "tbody th{font-weight:normal;background:#f3f5f9}"
+    ".chart{border-left:4px solid #555;padding-left:.75rem}"
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
     "clip-path:inset(50%);white-space:nowrap}"
     "footer{font-size:.95rem;border-top:1px solid #555;margin-top:2rem;padding-top:.5rem}"
+    # A figure is never broken over two lines; a table too wide for a phone scrolls sideways.
+    ".num{white-space:nowrap}"
     "@media (max-width:40rem){body{font-size:1rem;padding:.5rem}h1{font-size:1.5rem}"
-    "th,td{padding:.2rem .3rem}}"
+    "table{font-size:.9rem}th,td{padding:.2rem .3rem;hyphens:auto}}"
     "@media print{.table{overflow:visible}h2,h3{break-after:avoid}tr{break-inside:avoid}}"
 )
+# A cell holding one figure: "2.37", "+0.38", "55%", "=9", "11 of 13", "[c]".
+FIGURE = re.compile(r"[=+\-–]?\d[\d.,]*%?( of \d+)?|" + re.escape(SYMBOL))
 # Flowables that only space or break the printed page: nothing to read.
 SPACING = (Spacer, UseUpSpace, HRFlowable, ActionFlowable)
 
@@ -109,10 +113,12 @@ class _Page:
         self.tables += 1
         ident = f"table-{self.tables}"
         head, *body = rows
+        # A caption that repeats the heading above it is for screen readers only.
+        words = f'<span class="vh">{e(caption)}</span>' if caption == self.heading else e(caption)
         out = [
             f'<div class="table" role="region" aria-labelledby="{ident}" tabindex="0">',
             "<table>",
-            f'<caption id="{ident}">{e(caption)}</caption>',
+            f'<caption id="{ident}">{words}</caption>',
             "<thead><tr>" + "".join(f'<th scope="col">{e(h)}</th>' for h in head) + "</tr></thead>",
             "<tbody>",
         ]
@@ -121,6 +127,8 @@ class _Page:
             for i, text in enumerate(row):
                 if i == row_header:
                     cells.append(f'<th scope="row">{_cell_html(text)}</th>')
+                elif FIGURE.fullmatch(text):
+                    cells.append(f'<td class="num">{_cell_html(text)}</td>')
                 else:
                     cells.append(f"<td>{_cell_html(text)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
@@ -182,15 +190,14 @@ def chart_sentence(f: ChartFigures) -> str:
                 f"({f.categories[b]})."
             )
         elif len(points) > 1:
-            top, low = max(points)[0], min(points)[0]
-            if top != low:
-                highest = [f.categories[i] for v, i in points if v == top]
-                lowest = [f.categories[i] for v, i in points if v == low]
-                high_shown = f.shown[0][next(i for v, i in points if v == top)]
-                low_shown = f.shown[0][next(i for v, i in points if v == low)]
+            # Ties as the reader sees them: the figures as labelled, not as stored.
+            shown = f.shown[0]
+            high, low = shown[max(points)[1]], shown[min(points)[1]]
+            if high != low:
+                highest = [f.categories[i] for _, i in points if shown[i] == high]
+                lowest = [f.categories[i] for _, i in points if shown[i] == low]
                 out.append(
-                    f"Highest: {_names(highest)} ({high_shown}); lowest: {_names(lowest)} "
-                    f"({low_shown})."
+                    f"Highest: {_names(highest)} ({high}); lowest: {_names(lowest)} ({low})."
                 )
     if f.reference:
         out.append(f'A dashed line across the bars is labelled "{f.reference}".')

@@ -26,7 +26,7 @@ from nbdesk.self_assessment.assessments import find_assessment, load_assessment
 from nbdesk.self_assessment.comparison import compare_in_order
 from nbdesk.storage import Database, open_database
 from nbdesk.survey.rounds import find_round
-from tests.support.html_page import read_page
+from tests.support.html_page import numbers, pdf_words, read_page
 
 PLAN = "Test plan 2026-28"
 BASELINE, FOLLOW_UP = "Baseline 2020 – staff", "Follow-up 2022 – staff"
@@ -372,3 +372,7 @@ def test_the_report_as_an_accessible_web_page(made: Any, tmp_path: Path) -> None
     assert chart.texts() == [["Housing", "50%"], ["Money", "50%"], ["Whole plan", "50%"]]
     assert "A bar chart by theme: Share of actions involving young people." in page.text
     assert 'A dashed line across the bars is labelled "programme about 27%".' in page.text
+    assert page.footer.startswith("Written by nbdesk")
+    if shutil.which("pdftotext") is not None:  # no figure on the page that the PDF lacks
+        pdf = pdf_words(export(db, service.PLAN_REPORT, plan, tmp_path / "plan.pdf"))
+        assert numbers(f"{page.text} {page.footer}") <= numbers(pdf)
