@@ -70,7 +70,9 @@ def kind_for(path: Path, by_suffix: dict[str, str]) -> str:
     """The kind of file a name's ending asks for ({".pdf": …, ".html": …})."""
     key = by_suffix.get(path.suffix.lower())
     if key is None:
-        raise CommandError(f"{path}: the file name must end in {' or '.join(by_suffix)}.")
+        *others, last = by_suffix
+        endings = f"{', '.join(others)} or {last}" if others else last
+        raise CommandError(f"{path}: the file name must end in {endings}.")
     return key
 
 

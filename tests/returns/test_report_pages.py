@@ -323,7 +323,7 @@ def test_the_evidence_pack_page_at_the_command_line(
     assert read_page(out.read_text(encoding="utf-8")).headings[0] == (1, f"{TITLE} — {PLAN}")
     code = main(["report", "evidence", PLAN, "--db", str(made.db.path), "--out", "e.txt"])
     assert code == 1
-    assert "must end in .pdf or .html or .xlsx" in capsys.readouterr().err
+    assert "must end in .pdf, .html or .xlsx" in capsys.readouterr().err
 
 
 def test_every_report_kind_has_its_web_page() -> None:
