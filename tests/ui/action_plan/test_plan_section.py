@@ -52,6 +52,9 @@ def answer(qtbot, fill: Callable[[Any], None]) -> None:  # type: ignore[no-untyp
             assert tries[0] < 500, "no dialog opened"
             QTimer.singleShot(10, act)
             return
+        # A person types once it has the keyboard: the window system makes it active a moment
+        # after it opens.
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
         fill(dialog)
 
     QTimer.singleShot(0, act)
