@@ -50,7 +50,7 @@ from nbdesk.ui.action_plan.detail import ActionPanel
 from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, follow_focus
+from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus
 
 KEYS = (
     "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
@@ -109,7 +109,7 @@ def button(text: str, accessible: str) -> QPushButton:
     return made
 
 
-class ActionPlanSection(PlanCommands):
+class ActionPlanSection(ScrollsInside, PlanCommands):
     title = "Action plan"
     keys = ("Ctrl+N",)  # the window's File › New gives way to "new action" here
 
@@ -278,14 +278,6 @@ class ActionPlanSection(PlanCommands):
             self._sized = True
             width = max(self.width(), 800)
             self.splitter.setSizes([width * 13 // 20, width * 7 // 20])
-
-    # The section takes the room the window gives it and scrolls inside: the height its wrapped
-    # message would like must not make the window's own area scroll as well.
-    def hasHeightForWidth(self) -> bool:
-        return False
-
-    def heightForWidth(self, _width: int) -> int:
-        return -1
 
     # Reading -----------------------------------------------------------------------------------
 

@@ -194,6 +194,18 @@ class ReflowSplitter(QSplitter):
                 pane.setMinimumHeight(need)
 
 
+class ScrollsInside:
+    """For a section of the main window that takes the room the window gives it and scrolls
+    inside: the height its wrapped words would like must not make the window's own scrolling
+    area scroll as well (two scroll bars side by side). Put before the widget class."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def heightForWidth(self, _width: int) -> int:
+        return -1
+
+
 def scrolling(content: QWidget) -> QScrollArea:
     """`content` in a frameless scrolling area that sizes it to its width: the part of a window
     that may need more than a small screen holds. The area takes no Tab stop of its own: what has
@@ -210,9 +222,9 @@ def scrolling(content: QWidget) -> QScrollArea:
 
 
 class _FocusFollower(QObject):
-    # Its widget is held weakly and checked before use: a strong reference would tie the two in
-    # a cycle, and asking Qt for its parent while Qt destroys it would make Python a new handle
-    # on a widget being deleted.
+    # Its widget is held weakly and checked before use: a strong reference ties the two in a
+    # cycle, which the garbage collector cleared while Qt still called on the helper (its
+    # attributes were gone, in the tests).
     def __init__(self, root: QWidget) -> None:
         super().__init__(root)
         self.root = weakref.ref(root)
@@ -329,11 +341,7 @@ class FittedDialog(QDialog):
     opens on, and stays wholly on it; unless told not to (`fit_to_screen(grow=False)`) it grows,
     up to the screen, when its content comes to need more height (a problem said in a wrapped
     line), and shrinks back when that goes. The part of a dialog that could need more than a
-    screen holds must scroll (`scrolling`); what has the keyboard in it is scrolled into view.
-
-    The sizing lives in the dialog's own event handlers, not in an event filter of another
-    object: a filter is still called while Qt destroys the dialog, and touching the dialog from
-    Python then crashed the tests now and again."""
+    screen holds must scroll (`scrolling`); what has the keyboard in it is scrolled into view."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -33,7 +33,7 @@ from nbdesk.ui.survey.common import labelled_button
 from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
-from nbdesk.ui.survey.fit import follow_focus
+from nbdesk.ui.survey.fit import ScrollsInside, follow_focus
 from nbdesk.ui.survey.register_tab import RegisterTab
 from nbdesk.ui.survey.results_tab import ResultsTab
 
@@ -49,7 +49,7 @@ SHOWN_BY = {
 ALL_TABS = {"register", "contacts", "dashboard", "results"}
 
 
-class SurveySection(Section):
+class SurveySection(ScrollsInside, Section):
     title = "Survey outreach"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -124,14 +124,6 @@ class SurveySection(Section):
         self.rounds: list[RoundSummary] = []
         self._stale = set(ALL_TABS)
         self.focus_target = self.tabs
-
-    # The section takes the room the window gives it and scrolls inside: the height its wrapped
-    # message would like must not make the window's own area scroll as well.
-    def hasHeightForWidth(self) -> bool:
-        return False
-
-    def heightForWidth(self, _width: int) -> int:
-        return -1
 
     def _arrange_bar(self, columns: int) -> None:
         """The round and its buttons in one row when they fit, else the buttons in rows under
