@@ -153,6 +153,10 @@ class FindingsBox(QGroupBox):
         self.add_button = labelled_button("Add finding", "Add finding: the one typed")
         self.add_button.clicked.connect(self.add)
         cells.append(above(QLabel(), self.add_button))
+        # Room for a few words each: squeezed into one row at large type they showed two.
+        char = self.fontMetrics().averageCharWidth()
+        self.domain.setMinimumWidth(char * 12)
+        self.text.setMinimumWidth(char * 24)
         # One row when it fits, the finding's text the widest; else rows of fewer.
         entry = Reflow(cells, fill=True, stretch=(2, 4, 1, 1, 0))
 
