@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from nbdesk.survey.contacts import (
 )
 from nbdesk.survey.register import CHANNEL_LABELS
 from nbdesk.ui.survey.common import day_or_never, on_enter, ordinal, people, table_view
+from nbdesk.ui.survey.fit import ReflowSplitter
 from nbdesk.ui.survey.person_panel import PersonPanel
 from nbdesk.ui.table_models import RIGHT, ROW_ROLE, Column, ListModel
 
@@ -88,10 +88,18 @@ class ContactsTab(QWidget):
         self._then: list[Callable[[], None]] = []  # to run once the list is up to date
         self.pa = QComboBox()
         self.pa.setAccessibleName("Whose list")
-        self.pa.currentIndexChanged.connect(lambda _: self._list_changed())
-        self.everyone = QCheckBox(
-            "Show &everyone (completed, not counted, do not contact, not in this round)"
+        self.pa.setMinimumContentsLength(12)
+        self.pa.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self.pa.currentIndexChanged.connect(lambda _: self._list_changed())
+        # A tick box's words never wrap: its name beside it, what it adds in a line that wraps.
+        self.everyone = QCheckBox("Show &everyone")
+        who = "Completed, not counted, do not contact and not in this round too."
+        self.everyone.setAccessibleName("Show everyone")
+        self.everyone.setAccessibleDescription(who)
+        self.everyone_note = QLabel(who)
+        self.everyone_note.setWordWrap(True)
         self.everyone.toggled.connect(lambda _: self._list_changed())
         self.search = QLineEdit()
         self.search.setAccessibleName("Find in the list")
@@ -118,6 +126,7 @@ class ContactsTab(QWidget):
         top.addRow("F&ind:", self.search)
         left_layout.addLayout(top)
         left_layout.addWidget(self.everyone)
+        left_layout.addWidget(self.everyone_note)
         label = QLabel(
             "Who next (never contacted first, then the longest since a contact; "
             "Ctrl+L comes back here):"
@@ -126,13 +135,12 @@ class ContactsTab(QWidget):
         left_layout.addWidget(label)
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.count)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Enough rows to work down when the list sits above the person (a small screen).
+        self.view.setMinimumHeight(self.view.fontMetrics().lineSpacing() * 10)
+        # Side by side when both fit, else the list above the person: never a sideways scroll.
+        self.splitter = ReflowSplitter(left, self.panel, stretch=(3, 2))
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
 
     def _to_form(self) -> None:
         if self.panel.person is not None:

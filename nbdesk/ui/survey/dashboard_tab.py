@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +28,7 @@ from nbdesk.common.dates import format_day
 from nbdesk.survey.dashboard import Dashboard, GroupFigures, dashboard, dashboard_update
 from nbdesk.ui.survey.chart import CompletionsChart
 from nbdesk.ui.survey.common import against, day_or_never, ordinal, people, rate_text, table_view
+from nbdesk.ui.survey.fit import Reflow
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
 if TYPE_CHECKING:
@@ -73,17 +73,15 @@ class DashboardTab(QWidget):
         self.headline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.chart = CompletionsChart()
         self.tables: dict[str, tuple[ListModel, QTableView]] = {}  # type: ignore[type-arg]
-        grid = QGridLayout()
-        for number, title in enumerate(
-            ("Personal adviser", "Age band", "Gender", "Accommodation type")
-        ):
+        boxes: list[QWidget] = []
+        for title in ("Personal adviser", "Age band", "Gender", "Accommodation type"):
             model = ListModel(group_columns(title, self._overall_rate), self)
             view = table_view(model, f"By {title.lower()}", sortable=False)
             view.horizontalHeader().setStretchLastSection(False)
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             box = QGroupBox(f"By {title.lower()}")
             QVBoxLayout(box).addWidget(view)
-            grid.addWidget(box, number // 2, number % 2)
+            boxes.append(box)
             self.tables[title] = (model, view)
         self.quiet_days = QSpinBox()
         self.quiet_days.setRange(1, 365)
@@ -96,8 +94,12 @@ class DashboardTab(QWidget):
             self.quiet_model, "People not contacted lately", sortable=False
         )
         self.quiet_label = QLabel()
-        quiet_box = QGroupBox("Not contacted lately (eligible, not completed, may be contacted)")
+        # A group box's title never wraps: who it lists is said inside, where it can.
+        quiet_box = QGroupBox("Not contacted lately")
         quiet_layout = QVBoxLayout(quiet_box)
+        quiet_who = QLabel("Eligible, not completed, and may be contacted.")
+        quiet_who.setWordWrap(True)
+        quiet_layout.addWidget(quiet_who)
         row = QHBoxLayout()
         label = QLabel("No contact in the &last:")
         label.setBuddy(self.quiet_days)
@@ -106,11 +108,11 @@ class DashboardTab(QWidget):
         row.addWidget(self.quiet_label, 1)
         quiet_layout.addLayout(row)
         quiet_layout.addWidget(self.quiet_view)
-        grid.addWidget(self.chart, 2, 0)
-        grid.addWidget(quiet_box, 2, 1)
+        # Two to a row when they fit, else one under another (a small screen, large type).
+        grid = Reflow([*boxes, self.chart, quiet_box], fill=True, most=2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
-        layout.addLayout(grid, 1)
+        layout.addWidget(grid, 1)
         self.board: Dashboard | None = None
         self._latest = _Latest()
         self._reading = False  # the whole board has been asked for and is not back yet
