@@ -7,7 +7,8 @@ one on screen (the others when they are next shown).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -79,14 +80,25 @@ class SurveySection(Section):
 
         self.register_tab = RegisterTab(self)
         self.contacts_tab = ContactsTab(self)
-        self.dashboard_tab = DashboardTab(self)
-        self.results_tab = ResultsTab(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Survey outreach views")
         self.tabs.addTab(self.contacts_tab, "Contacts and &who next")
         self.tabs.addTab(self.register_tab, "Re&gister")
-        self.tabs.addTab(self.dashboard_tab, "Dash&board")
-        self.tabs.addTab(self.results_tab, "Results and &priorities")
+        self._pages: dict[str, QWidget] = {
+            "contacts": self.contacts_tab,
+            "register": self.register_tab,
+        }
+        # The dashboard and the results are built when first shown (or asked for), an empty page
+        # standing in for each until then: building them with the rest doubled the time Survey
+        # outreach took to open, all of it on the UI thread (issue 16).
+        self._later: dict[str, tuple[Callable[[SurveySection], QWidget], QWidget]] = {}
+        for name, make, title in (
+            ("dashboard", DashboardTab, "Dash&board"),
+            ("results", ResultsTab, "Results and &priorities"),
+        ):
+            placeholder = QWidget()
+            self._later[name] = (make, placeholder)
+            self.tabs.addTab(placeholder, title)
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said above the tabs where a small screen still shows it.
         self.message = QLabel()
@@ -236,16 +248,45 @@ class SurveySection(Section):
             self.why_greyed.setText(" ".join(w for w in (erase_why, notify_why) if w))
         self.why_greyed.setVisible(has and bool(self.why_greyed.text()))
 
+    @property
+    def dashboard_tab(self) -> DashboardTab:
+        return cast(DashboardTab, self._page("dashboard"))
+
+    @property
+    def results_tab(self) -> ResultsTab:
+        return cast(ResultsTab, self._page("results"))
+
+    def _page(self, name: str) -> QWidget:
+        """The tab called `name`, built now (in place of the page standing in for it) if it has
+        not been."""
+        page = self._pages.get(name)
+        if page is None:
+            make, placeholder = self._later.pop(name)
+            page = self._pages[name] = make(self)
+            index = self.tabs.indexOf(placeholder)
+            shown = self.tabs.currentIndex() == index
+            title = self.tabs.tabText(index)
+            self.tabs.blockSignals(True)  # the same tab stays chosen: nothing to announce
+            try:
+                self.tabs.insertTab(index, page, title)
+                self.tabs.removeTab(index + 1)
+                if shown:
+                    self.tabs.setCurrentIndex(index)
+            finally:
+                self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+        return page
+
     def _current_name(self) -> str:
-        return {
-            self.register_tab: "register",
-            self.contacts_tab: "contacts",
-            self.dashboard_tab: "dashboard",
-            self.results_tab: "results",
-        }[self.tabs.currentWidget()]
+        widget = self.tabs.currentWidget()
+        for name, page in self._pages.items():
+            if page is widget:
+                return name
+        return next(name for name, (_make, stand_in) in self._later.items() if stand_in is widget)
 
     def _tab_shown(self, *_: object) -> None:
-        widget: Any = self.tabs.currentWidget()
+        name = self._current_name()
+        widget: Any = self._page(name)
         # Only the tab on screen sets how narrow the section may be: a wide hidden tab (the
         # contacts list beside its panel) must not push the one shown off the right edge at
         # large font sizes.
@@ -253,7 +294,6 @@ class SurveySection(Section):
             page = self.tabs.widget(index)
             policy = QSizePolicy.Policy.Preferred if page is widget else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
-        name = self._current_name()
         if name in self._stale and self.ops is not None:
             self._stale.discard(name)
             widget.refresh()
