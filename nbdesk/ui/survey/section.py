@@ -27,7 +27,13 @@ from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.survey.contacts import round_pa_names
 from nbdesk.survey.retention import ErasurePlan, erase_contact_details, erasure_plan
-from nbdesk.survey.rounds import RoundSummary, list_rounds, open_round, set_round_closed
+from nbdesk.survey.rounds import (
+    RoundInfo,
+    RoundSummary,
+    open_round,
+    round_infos,
+    set_round_closed,
+)
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.survey.common import labelled_button
@@ -123,7 +129,7 @@ class SurveySection(Section):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
-        self.rounds: list[RoundSummary] = []
+        self.rounds: list[RoundInfo] = []
         self._stale = set(ALL_TABS)
         self.focus_target = self.tabs
 
@@ -171,8 +177,8 @@ class SurveySection(Section):
     def on_changes(self, changes: Changes) -> None:
         for kind in changes.kinds():
             self._stale.update(SHOWN_BY.get(kind, ()))
-        if changes.rounds or changes.members or changes.completions or changes.register:
-            self.load_rounds()  # the rounds' titles carry their counts and whether closed
+        if changes.rounds:
+            self.load_rounds()  # the rounds' titles carry their names, days and whether closed
         else:
             self._tab_shown()
 
@@ -180,7 +186,7 @@ class SurveySection(Section):
         value = self.round.currentData()
         return int(value) if value is not None else None
 
-    def current_round(self) -> RoundSummary | None:
+    def current_round(self) -> RoundInfo | None:
         rid = self.round_id()
         return next((r for r in self.rounds if r.id == rid), None)
 
@@ -189,12 +195,12 @@ class SurveySection(Section):
             return
         self.ops.read(
             self,
-            list_rounds,
+            round_infos,
             lambda rounds: self._rounds_listed(rounds, choose),
             key=f"rounds-{id(self)}",
         )
 
-    def _rounds_listed(self, rounds: list[RoundSummary], choose: int | None) -> None:
+    def _rounds_listed(self, rounds: list[RoundInfo], choose: int | None) -> None:
         before = self.round_id()
         keep = choose if choose is not None else before
         self.rounds = rounds
@@ -371,7 +377,7 @@ class SurveySection(Section):
             title="Counting what would be erased",
         )
 
-    def _confirm_erasure(self, current: RoundSummary, plan: ErasurePlan) -> None:
+    def _confirm_erasure(self, current: RoundInfo, plan: ErasurePlan) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Erase contact details",

@@ -1,5 +1,5 @@
-"""the register's index carries what its filter reads: name, unique id, preferred name and PA
-(issue 16)
+"""indexes for 50,000 people (issue 16): the register's carries what its filter reads (name,
+unique id, preferred name and PA); round members' what counting a round reads
 
 Revision ID: 0008
 Revises: 0007
@@ -24,8 +24,13 @@ def upgrade() -> None:
         "ix_care_leaver_find", "care_leaver", ["name", "unique_id", "preferred_name", "pa_name"]
     )
     op.drop_index("ix_care_leaver_name", table_name="care_leaver")
+    # A round's eligible members, and which of them completed, counted from the index alone.
+    op.create_index(
+        "ix_round_member_counted", "round_member", ["round_id", "care_leaver_id", "eligible"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_round_member_counted", table_name="round_member")
     op.create_index("ix_care_leaver_name", "care_leaver", ["name", "unique_id"])
     op.drop_index("ix_care_leaver_find", table_name="care_leaver")
