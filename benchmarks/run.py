@@ -1,7 +1,8 @@
 """nbdesk's benchmarks: each figure is a ratio to a baseline measured in the same run.
 
-Run with `make bench` (or `python benchmarks/run.py [--db FILE] [--repeat N]`). The synthetic large
-authority (fictional data) is created on first use under benchmarks/out/. Each `bench_*.py` module
+Run with `make bench` (or `python benchmarks/run.py [--db FILE] [--repeat N] [--only NAME]`). The
+synthetic large authority (fictional data) is created on first use under benchmarks/out/, and the
+huge one when a benchmark first asks for it. Each `bench_*.py` module
 beside this file has `measure(ctx) -> list[Figure]`; this script runs them all and prints the table.
 Targets are printed beside the figures; this is a report, not a test, so it never fails on them.
 """
@@ -96,16 +97,27 @@ def _demo_sources_newer_than(path: Path) -> bool:
     return any(src.stat().st_mtime > path.stat().st_mtime for src in sources)
 
 
-def ensure_large(path: Path) -> Path:
+def ensure_demo(path: Path, size: str) -> Path:
+    """The demonstration of this size at `path`, made once (and again when the demo or the schema
+    changed since)."""
     if path.exists() and _demo_sources_newer_than(path):
         print(f"The demo or schema changed since {path.name} was made; rebuilding it.", flush=True)
         path.unlink()
     if not path.exists():
-        print(f"Creating the synthetic large authority in {path} (once) …", flush=True)
+        print(f"Creating the synthetic {size} authority in {path} (once) …", flush=True)
         subprocess.run(
-            [sys.executable, "-m", "nbdesk", "demo", str(path), "--size", "large"], check=True
+            [sys.executable, "-m", "nbdesk", "demo", str(path), "--size", size], check=True
         )
     return path
+
+
+def ensure_large(path: Path) -> Path:
+    return ensure_demo(path, "large")
+
+
+def ensure_huge(ctx: Context) -> Path:
+    """The synthetic huge authority (50,000 people, 1,000,000 contacts) beside the large one."""
+    return ensure_demo(ctx.out / "huge.nbdesk", "huge")
 
 
 def main() -> int:

@@ -1,7 +1,8 @@
 """Demonstration authorities: fictional data, clearly labelled, for training and for benchmarks.
 
-`small` is a believable authority to click around in; `large` is the synthetic large authority the
-benchmarks open (it grows as features land). Every person, name and figure in them is invented.
+`small` is a believable authority to click around in, written through the services; `large` and
+`huge` are synthetic authorities for the benchmarks, generated in bulk to the counts in SIZES (they
+grow as features land). Every person, name and figure in them is invented.
 """
 
 from __future__ import annotations
@@ -9,20 +10,75 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from nbdesk.storage import Database, create_database
 from nbdesk.storage.database import remove_database_files
 
-SIZES = ("small", "large")
 DEMO_AUTHORITY = "Demonstration Borough Council (fictional)"
 LARGE_AUTHORITY = "Synthetic Large Authority (fictional benchmark data)"
+HUGE_AUTHORITY = "Synthetic Huge Authority (fictional benchmark data)"
 
-# Each step fills one part of the demonstration; later features append theirs. A step receives the
-# session, the size and a seeded random generator so the same size always gives the same file.
-Step = Callable[[Session, str, random.Random], None]
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What one size of demonstration holds. The counts are those of a generated size; the small
+    demonstration is written by hand and leaves them at nought."""
+
+    name: str
+    authority: str
+    seed: int  # the same size always gives the same file
+    people: int = 0  # on the register
+    contacts: int = 0  # outreach contacts, over all rounds
+    rounds: int = 0  # survey rounds: the newest open, the others closed
+    assessments: int = 0  # complete self-assessments, staff and young people in turn
+    plan_actions: tuple[int, ...] = ()  # the actions of each action plan
+
+    @property
+    def generated(self) -> bool:
+        return self.people > 0
+
+
+SIZES: dict[str, Scale] = {
+    "small": Scale("small", DEMO_AUTHORITY, 20201),
+    "large": Scale(
+        "large",
+        LARGE_AUTHORITY,
+        424,
+        people=10_000,
+        contacts=100_000,
+        rounds=1,
+        assessments=4,
+        plan_actions=(120, 50, 30),
+    ),
+    "huge": Scale(
+        "huge",
+        HUGE_AUTHORITY,
+        5050,
+        people=50_000,
+        contacts=1_000_000,
+        rounds=10,
+        assessments=8,
+        plan_actions=(120, 50, 30),
+    ),
+}
+
+
+class Step(Protocol):
+    """Fills one part of the demonstration; later features append theirs. It receives the
+    session, the scale and a seeded random generator, and may say how far it has got."""
+
+    __doc__: str | None
+
+    def __call__(
+        self, session: Session, scale: Scale, rng: random.Random, progress: Report
+    ) -> None: ...
 
 
 def _steps() -> list[Step]:
@@ -37,26 +93,36 @@ def _steps() -> list[Step]:
     ]
 
 
+def quiet(_text: str) -> None:
+    """A progress report nobody reads."""
+    pass
+
+
 def create_demo(
-    path: Path, size: str = "small", progress: Callable[[str], None] | None = None
+    path: Path, size: str | Scale = "small", progress: Report | None = None
 ) -> Database:
     """Build the demonstration beside `path` and move it into place only once it is whole: a
-    build cut short (killed, or out of disk) never leaves a half-made file that looks finished."""
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {', '.join(SIZES)}, not '{size}'")
+    build cut short (killed, or out of disk) never leaves a half-made file that looks finished.
+    `size` is a name in SIZES, or a Scale of one's own (a smaller huge, say, for a test)."""
+    if isinstance(size, str):
+        if size not in SIZES:
+            raise ValueError(f"size must be one of {', '.join(SIZES)}, not '{size}'")
+        scale = SIZES[size]
+    else:
+        scale = size
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} already exists; nbdesk will not overwrite it.")
+    report = progress or quiet
     building = path.with_name(path.name + ".building")
-    name = DEMO_AUTHORITY if size == "small" else LARGE_AUTHORITY
-    db = create_database(building, name)
-    rng = random.Random(20201 if size == "small" else 424)
+    db = create_database(building, scale.authority)
+    rng = random.Random(scale.seed)
     try:
         for step in _steps():
-            if progress:
-                progress((step.__doc__ or step.__module__).strip().splitlines()[0])
+            report((step.__doc__ or step.__module__).strip().splitlines()[0])
             with db.transaction() as session:
-                step(session, size, rng)
+                step(session, scale, rng, report)
+        report("Writing the file")
         db.close()  # the last connection: SQLite folds the -wal into the file and removes it
         if path.exists():
             raise FileExistsError(f"{path} appeared while the demonstration was being built.")

@@ -2,7 +2,8 @@
 
 small: a completed staff baseline, a young people's baseline, and a follow-up half done, as a
        service would have it part-way through its review year;
-large: four complete assessments (staff and young people, baseline and follow-up) for benchmarks.
+large, huge: complete assessments for the benchmarks (as many as the size says), staff and young
+       people in turn: the 2020 baseline, then a follow-up in 2022 and every year after.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
+from nbdesk.demo import Report, Scale
 from nbdesk.storage.models import (
     AreaOverall,
     Assessment,
@@ -45,12 +47,27 @@ SMALL = [
     Plan("Baseline 2020 – young people", "baseline", "young-people", date(2020, 12, 3), -0.4, 1.0),
     Plan("Follow-up 2022 – staff", "follow-up", "staff", date(2022, 10, 6), 0.5, 0.55),
 ]
-LARGE = [
-    Plan("Baseline 2020 – staff", "baseline", "staff", date(2020, 11, 12), 0.0, 1.0),
-    Plan("Baseline 2020 – young people", "baseline", "young-people", date(2020, 12, 3), -0.4, 1.0),
-    Plan("Follow-up 2022 – staff", "follow-up", "staff", date(2022, 10, 6), 0.5, 1.0),
-    Plan("Follow-up 2022 – young people", "follow-up", "young-people", date(2022, 11, 2), 0.3, 1.0),
-]
+
+
+def generated(count: int) -> list[Plan]:
+    """`count` complete assessments, staff then young people at each sitting of the review: the
+    baseline in 2020, a follow-up in 2022 and one every year after, each a little better."""
+    found: list[Plan] = []
+    for index in range(count):
+        pair, young = divmod(index, 2)
+        perspective = "young-people" if young else "staff"
+        who = "young people" if young else "staff"
+        if pair == 0:
+            held = date(2020, 12, 3) if young else date(2020, 11, 12)
+            name, stage, lift = f"Baseline 2020 – {who}", "baseline", -0.4 if young else 0.0
+        else:
+            year = 2021 + pair
+            held = date(year, 11, 2) if young else date(year, 10, 6)
+            name, stage = f"Follow-up {year} – {who}", "follow-up"
+            lift = (0.3 if young else 0.5) + 0.15 * (pair - 1)
+        found.append(Plan(name, stage, perspective, held, lift, 1.0))
+    return found
+
 
 # Fictional evidence, in the voice of a group's note-taker.
 EVIDENCE = {
@@ -105,7 +122,7 @@ PEOPLE = {
 }
 
 
-def populate(session: Session, size: str, rng: random.Random) -> None:
+def populate(session: Session, scale: Scale, rng: random.Random, progress: Report) -> None:
     """Creating demonstration self-assessments"""
     framework_id = session.scalar(select(Framework.id).where(Framework.name == DEMO_FRAMEWORK))
     if framework_id is None:
@@ -123,7 +140,7 @@ def populate(session: Session, size: str, rng: random.Random) -> None:
     ).all()
     # Each area has a character that persists across assessments, as a real service's would.
     tendency = {number: rng.uniform(1.9, 3.4) for _, number in areas}
-    for plan in SMALL if size == "small" else LARGE:
+    for plan in generated(scale.assessments) if scale.generated else SMALL:
         _create(session, plan, framework_id, areas, statements, tendency, rng)
 
 

@@ -23,6 +23,7 @@ from nbdesk.action_plan import actions as act
 from nbdesk.action_plan.plans import find_plan
 from nbdesk.action_plan.views import read_plan
 from nbdesk.common import clock
+from nbdesk.demo import Report, Scale
 from nbdesk.demo.plans import INITIAL, REVISED
 from nbdesk.feedback.priorities import add_quote, add_theme, set_count
 from nbdesk.feedback.results import (
@@ -78,13 +79,14 @@ QUOTES = {
 }
 
 
-def populate(session: Session, size: str, rng: random.Random) -> None:
+def populate(session: Session, scale: Scale, rng: random.Random, progress: Report) -> None:
     """Adding demonstration results, findings and young people's priorities"""
     rounds = {r.name: r for r in list_rounds(session)}
     theme_ids = [add_theme(session, name).value for name in THEMES]
     today = clock.today()
-    for name, summary in rounds.items():
-        first = name == FIRST
+    for summary in rounds.values():
+        # A closed round has its final figures, as the first did; an open one interim figures.
+        first = summary.closed
         # Official counts: a few more completions than nbdesk was told about.
         completed = summary.completed + (4 if first else 3)
         invited = max(summary.eligible + (2 if first else 0), completed)

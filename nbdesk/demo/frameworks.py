@@ -4,10 +4,11 @@ import random
 
 from sqlalchemy.orm import Session
 
+from nbdesk.demo import Report, Scale
 from nbdesk.forms.framework import demonstration_framework
 from nbdesk.forms.store import store_framework
 
 
-def populate(session: Session, size: str, rng: random.Random) -> None:
+def populate(session: Session, scale: Scale, rng: random.Random, progress: Report) -> None:
     """Loading the demonstration framework"""
     store_framework(session, demonstration_framework())

@@ -5,8 +5,8 @@ small: an initial plan, signed off, that ran for two years with two reviews; and
        status (some overdue, some quiet for months), owners including partner agencies, evidence
        cited from the demonstration baseline and the first survey round, and two reviews with young
        people's comments. Made through the action plan services, so each has its history.
-large: three plans with 200 actions and 2,000 updates between them, for the benchmarks, inserted in
-       bulk.
+large, huge: the plans of their sizes (three, with 200 actions and 2,000 updates between them),
+       for the benchmarks, inserted in bulk.
 
 Every date is relative to nbdesk's clock, so the demonstration never ages.
 """
@@ -26,6 +26,7 @@ from nbdesk.action_plan.plans import create_plan, revise_plan, sign_off
 from nbdesk.action_plan.reviews import start_review
 from nbdesk.action_plan.views import read_plan
 from nbdesk.common import clock
+from nbdesk.demo import Report, Scale
 from nbdesk.demo.assessments import DEMO_FRAMEWORK
 from nbdesk.demo.plan_texts import NEW_ACTIONS, OWNERS, THEMES
 from nbdesk.storage.models import (
@@ -47,17 +48,17 @@ BASELINE = "Baseline 2020 – staff"
 FIRST_ROUND = "Time 1 2020"
 
 
-def populate(session: Session, size: str, rng: random.Random) -> None:
+def populate(session: Session, scale: Scale, rng: random.Random, progress: Report) -> None:
     """Creating demonstration action plans"""
     act.ensure_default_owners(session)
     owners = {}
     for name, kind in OWNERS:
         owners[name] = act.add_owner(session, name, kind).value
     owners |= {o[1]: o[0] for o in act.list_owners(session)}
-    if size == "small":
-        _small(session, owners)
+    if scale.generated:
+        _generated(session, scale, owners, rng)
     else:
-        _large(session, owners, rng)
+        _small(session, owners)
 
 
 def _evidence(session: Session) -> tuple[int | None, dict[tuple[int, int], int], int | None]:
@@ -69,7 +70,7 @@ def _evidence(session: Session) -> tuple[int | None, dict[tuple[int, int], int],
         .join(Framework, Framework.id == FrameworkArea.framework_id)
         .where(Framework.name == DEMO_FRAMEWORK)
     ).all()
-    # The first round of the small demonstration; the large one has a single round.
+    # The first round of the small demonstration; the oldest of a generated one.
     round_id = session.scalar(
         select(SurveyRound.id).order_by(SurveyRound.name != FIRST_ROUND, SurveyRound.opens_on)
     )
@@ -322,18 +323,13 @@ def _revised(session: Session, earlier: int, owners: dict[str, int]) -> None:
     )
 
 
-# Large: bulk, for the benchmarks --------------------------------------------------------------
+# Generated: bulk, for the benchmarks ----------------------------------------------------------
 
-LARGE_PLANS = (
-    ("Benchmark plan A (fictional)", 120),
-    ("Benchmark plan B (fictional)", 50),
-    ("Benchmark plan C (fictional)", 30),
-)
 UPDATES_PER_ACTION = 10
 LARGE_THEMES = ("Housing", "Money", "Health", "Education and work", "Being heard")
 
 
-def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None:
+def _generated(session: Session, scale: Scale, owners: dict[str, int], rng: random.Random) -> None:
     today = clock.today()
     # Core executemany on the session's connection: the ORM's bulk insert would split the rows
     # into a statement per run of rows with the same empty columns (a review or none).
@@ -341,7 +337,8 @@ def _large(session: Session, owners: dict[str, int], rng: random.Random) -> None
     assessment, statements, round_id = _evidence(session)
     statement_ids = sorted(statements.values())
     owner_ids = sorted(set(owners.values()))
-    for number, (name, count) in enumerate(LARGE_PLANS):
+    for number, count in enumerate(scale.plan_actions):
+        name = f"Benchmark plan {chr(ord('A') + number)} (fictional)"
         start = vocab.add_months(today, -6 - 12 * number)
         plan = create_plan(session, name, starts_on=start, themes=list(LARGE_THEMES)).value
         theme_ids = [t.id for t in read_plan(session, plan).themes]

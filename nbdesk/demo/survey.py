@@ -5,7 +5,8 @@ demonstration person for a real one; phone numbers are in Ofcom's range reserved
 (07700 900000 to 900999) and emails at example.com.
 
 small: about 120 people, a closed round from 2020, and the current round part-way through;
-large: 10,000 people and 100,000 contacts in one round, for the benchmarks (bulk inserts).
+large, huge: the people, contacts and rounds of their sizes (10,000 people and 100,000 contacts in
+       one round; 50,000 and 1,000,000 in ten), for the benchmarks, inserted in bulk.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from nbdesk.action_plan.vocab import add_months
 from nbdesk.common import clock
+from nbdesk.demo import Report, Scale
 from nbdesk.storage.models.survey import CareLeaver, Completion, CompletionChange, OutreachContact
 from nbdesk.survey.completion import CONFIRMERS, mark_completed
 from nbdesk.survey.contacts import OUTCOMES, PURPOSES, log_contact
@@ -147,6 +150,18 @@ NOTES = (
     "",
     "",
 )
+BATCH = 5000
+REPORT_EVERY = 100_000  # contacts between progress reports
+# A contact's fields as the generator makes them (the round and person are added as it goes in).
+CONTACT_FIELDS = (
+    "number",
+    "contacted_on",
+    "channel",
+    "purpose",
+    "outcome",
+    "note",
+    "logged_by",
+)
 
 
 def _surname(rng: random.Random) -> str:
@@ -191,12 +206,12 @@ def _person(rng: random.Random, number: int, today: date) -> dict[str, Any]:
     }
 
 
-def populate(session: Session, size: str, rng: random.Random) -> None:
+def populate(session: Session, scale: Scale, rng: random.Random, progress: Report) -> None:
     """Creating a demonstration register, survey rounds, contacts and completions"""
-    if size == "small":
-        _small(session, rng)
+    if scale.generated:
+        _generated(session, scale, rng, progress)
     else:
-        _large(session, rng)
+        _small(session, rng)
 
 
 def _small(session: Session, rng: random.Random) -> None:
@@ -247,56 +262,108 @@ def _small(session: Session, rng: random.Random) -> None:
     session.flush()
 
 
-def _large(session: Session, rng: random.Random) -> None:
+def _round_shares(scale: Scale) -> list[int]:
+    """How many of the contacts each round has, oldest first: the open round (the newest) half of
+    them when there are earlier rounds, as many per person as the large authority has, and the
+    closed rounds the rest between them."""
+    if scale.rounds <= 1:
+        return [scale.contacts] * scale.rounds
+    current = scale.contacts // 2
+    closed, extra = divmod(scale.contacts - current, scale.rounds - 1)
+    return [closed + (1 if k < extra else 0) for k in range(scale.rounds - 1)] + [current]
+
+
+def _round_dates(scale: Scale, today: date) -> list[tuple[str, date, date]]:
+    """Each round's name, opening and closing day, oldest first: six months apart, the newest
+    opened five weeks ago and still open."""
+    opens = today - timedelta(days=35)
+    found = [("Time 2 survey", opens, today + timedelta(days=14))]
+    for back in range(1, scale.rounds):
+        earlier = add_months(opens, -6 * back)
+        name = f"Survey {earlier.strftime('%B')} {earlier.year}"
+        found.append((name, earlier, earlier + timedelta(days=69)))
+    return found[::-1]
+
+
+def _generated(session: Session, scale: Scale, rng: random.Random, progress: Report) -> None:
+    """In bulk (Core inserts on the session's connection, a batch at a time): the register, then
+    each round, oldest first, with its contacts and completions. Contacts and completions go in
+    in key order (round, then person), as completion.py leaves the completion tables (and a
+    WITHOUT ROWID table fills fastest that way)."""
     today = clock.today()
     stamp = clock.now()
-    people = [_person(rng, n, today) | {"updated_at": stamp} for n in range(1, 10_001)]
-    for start in range(0, len(people), 2000):
-        session.execute(insert(CareLeaver), people[start : start + 2000])
-    opens = today - timedelta(days=35)
-    current = open_round(session, "Time 2 survey", opens, today + timedelta(days=14)).value
-    members = [m for m in list_members(session, current.id) if m.eligible]
-    contacts: list[dict[str, Any]] = []
+    bulk = session.connection()
+    for start in range(0, scale.people, BATCH):
+        people = [
+            _person(rng, n, today) | {"updated_at": stamp}
+            for n in range(start + 1, min(start + BATCH, scale.people) + 1)
+        ]
+        bulk.execute(insert(CareLeaver), people)
+    progress(f"  {scale.people:,} people")
     completions: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
-    per_person = 100_000 // len(members)
-    extra = 100_000 - per_person * len(members)
-    for index, member in enumerate(members):
-        count = per_person + (1 if index < extra else 0)
-        for number in range(1, count + 1):
-            contacts.append(
-                {
-                    "round_id": current.id,
-                    "care_leaver_id": member.person_id,
-                    "number": number,
-                    "contacted_on": opens + timedelta(days=rng.randint(0, 34)),
-                    "channel": rng.choice(CHANNELS),
-                    "purpose": rng.choice(PURPOSES),
-                    "outcome": rng.choice(OUTCOMES),
-                    "note": rng.choice(NOTES),
-                    "logged_by": member.pa_name,
-                }
-            )
-        if rng.random() < 0.4:
-            day = opens + timedelta(days=rng.randint(0, 34))
-            by = rng.choice(CONFIRMERS)
-            key = {"round_id": current.id, "care_leaver_id": member.person_id}
-            completions.append(key | {"confirmed_by": by, "confirmed_on": day})
-            changes.append(
-                key
-                | {
-                    "number": 1,
-                    "action": "marked",
-                    "changed_on": day,
-                    "confirmed_by": by,
-                    "reason": "",
-                }
-            )
-    for rows, model in (
-        (contacts, OutreachContact),
-        (completions, Completion),
-        (changes, CompletionChange),
+    logged = 0
+    for (name, opens, closes), share in zip(
+        _round_dates(scale, today), _round_shares(scale), strict=True
     ):
-        for start in range(0, len(rows), 5000):
-            session.execute(insert(model), rows[start : start + 5000])
+        survey_round = open_round(session, name, opens, closes).value
+        last_day = min(closes, today - timedelta(days=1))
+        days = [opens + timedelta(days=d) for d in range((last_day - opens).days + 1)]
+        closed = closes < today
+        members = [m for m in list_members(session, survey_round.id) if m.eligible]
+        per_person, extra = divmod(share, len(members)) if members else (0, 0)
+        # Made in the members' order (by name), put in by person.
+        contacts: dict[int, list[tuple[Any, ...]]] = {}
+        for index, member in enumerate(members):
+            count = per_person + (1 if index < extra else 0)
+            contacts[member.person_id] = [
+                (
+                    number,
+                    days[rng.randrange(len(days))],
+                    rng.choice(CHANNELS),
+                    rng.choice(PURPOSES),
+                    rng.choice(OUTCOMES),
+                    rng.choice(NOTES),
+                    member.pa_name,
+                )
+                for number in range(1, count + 1)
+            ]
+            if rng.random() < (0.5 if closed else 0.4):
+                day = days[rng.randrange(len(days))]
+                by = rng.choice(CONFIRMERS)
+                key = {"round_id": survey_round.id, "care_leaver_id": member.person_id}
+                completions.append(key | {"confirmed_by": by, "confirmed_on": day})
+                changes.append(
+                    key
+                    | {
+                        "number": 1,
+                        "action": "marked",
+                        "changed_on": day,
+                        "confirmed_by": by,
+                        "reason": "",
+                    }
+                )
+        batch: list[dict[str, Any]] = []
+        for person_id in sorted(contacts):
+            batch += [
+                dict(zip(CONTACT_FIELDS, row, strict=True))
+                | {"round_id": survey_round.id, "care_leaver_id": person_id}
+                for row in contacts[person_id]
+            ]
+            if len(batch) >= BATCH:
+                bulk.execute(insert(OutreachContact), batch)
+                if (logged + len(batch)) // REPORT_EVERY > logged // REPORT_EVERY:
+                    progress(f"  {logged + len(batch):,} of {scale.contacts:,} contacts")
+                logged += len(batch)
+                batch = []
+        if batch:
+            bulk.execute(insert(OutreachContact), batch)
+            logged += len(batch)
+        progress(f"  {name}: {len(members):,} eligible, {share:,} contacts")
+        if closed:
+            set_round_closed(session, survey_round.id, True)
+    for rows, model in ((completions, Completion), (changes, CompletionChange)):
+        rows.sort(key=lambda row: (row["round_id"], row["care_leaver_id"]))
+        for start in range(0, len(rows), BATCH):
+            bulk.execute(insert(model), rows[start : start + BATCH])
     session.flush()

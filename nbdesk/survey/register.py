@@ -338,7 +338,7 @@ def register_ids(
     column = SORTABLE[sort]
     order: list[Any] = [column.desc() if descending else column.asc()]
     if sort == "name":
-        # The register's own order, read from ix_care_leaver_name (backwards when descending)
+        # The register's own order, read from ix_care_leaver_find (backwards when descending)
         # rather than sorted on every key press: so the tie-break reverses with it.
         order.append(CareLeaver.unique_id.desc() if descending else CareLeaver.unique_id.asc())
     else:

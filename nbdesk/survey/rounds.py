@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -30,19 +30,15 @@ from nbdesk.survey.register import (
 
 
 @dataclass(frozen=True)
-class RoundSummary:
+class RoundInfo:
+    """A round as a list to choose from shows it: no counting needed."""
+
     id: int
     name: str
     opens_on: date
     closes_on: date
     closed: bool
     contact_details_erased_on: date | None
-    eligible: int
-    completed: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.completed / self.eligible if self.eligible else None
 
     @property
     def title(self) -> str:
@@ -50,19 +46,26 @@ class RoundSummary:
         return f"{self.name}: {format_day(self.opens_on)} to {format_day(self.closes_on)}{state}"
 
 
-def list_rounds(session: Session) -> list[RoundSummary]:
-    return _summaries(session, None)
+@dataclass(frozen=True)
+class RoundSummary(RoundInfo):
+    eligible: int
+    completed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.completed / self.eligible if self.eligible else None
 
 
-def _summaries(session: Session, round_id: int | None) -> list[RoundSummary]:
-    """Every round (`round_id` None) or one, with its eligible and completed counts. One round's
-    are counted from its own rows (the keys start with the round), not every round's."""
-    eligible_query = (
+def _counts(session: Session, round_id: int | None) -> tuple[dict[int, int], dict[int, int]]:
+    """Eligible members and their completions, by round: every round's, or one round's. (Read
+    from ix_round_member_counted alone: with ten rounds of 50,000 people, every round's took a
+    quarter of a second.)"""
+    eligible = (
         select(RoundMember.round_id, func.count())
         .where(RoundMember.eligible.is_(True))
         .group_by(RoundMember.round_id)
     )
-    completed_query = (
+    completed = (
         select(Completion.round_id, func.count())
         .join(
             RoundMember,
@@ -72,26 +75,43 @@ def _summaries(session: Session, round_id: int | None) -> list[RoundSummary]:
         .where(RoundMember.eligible.is_(True))
         .group_by(Completion.round_id)
     )
-    rounds_query = select(SurveyRound).order_by(SurveyRound.opens_on, SurveyRound.id)
     if round_id is not None:
-        eligible_query = eligible_query.where(RoundMember.round_id == round_id)
-        completed_query = completed_query.where(Completion.round_id == round_id)
-        rounds_query = rounds_query.where(SurveyRound.id == round_id)
-    eligible = dict(session.execute(eligible_query).tuples().all())
-    completed = dict(session.execute(completed_query).tuples().all())
+        eligible = eligible.where(RoundMember.round_id == round_id)
+        completed = completed.where(Completion.round_id == round_id)
+    return (
+        dict(session.execute(eligible).tuples().all()),
+        dict(session.execute(completed).tuples().all()),
+    )
+
+
+def _summary(row: SurveyRound, eligible: dict[int, int], completed: dict[int, int]) -> RoundSummary:
+    return RoundSummary(
+        row.id,
+        row.name,
+        row.opens_on,
+        row.closes_on,
+        row.closed,
+        row.contact_details_erased_on,
+        eligible.get(row.id, 0),
+        completed.get(row.id, 0),
+    )
+
+
+def _in_order() -> Any:
+    return select(SurveyRound).order_by(SurveyRound.opens_on, SurveyRound.id)
+
+
+def round_infos(session: Session) -> list[RoundInfo]:
+    """Every round, oldest first, without counting anyone: what a choice of rounds shows."""
     return [
-        RoundSummary(
-            r.id,
-            r.name,
-            r.opens_on,
-            r.closes_on,
-            r.closed,
-            r.contact_details_erased_on,
-            eligible.get(r.id, 0),
-            completed.get(r.id, 0),
-        )
-        for r in session.scalars(rounds_query)
+        RoundInfo(r.id, r.name, r.opens_on, r.closes_on, r.closed, r.contact_details_erased_on)
+        for r in session.scalars(_in_order())
     ]
+
+
+def list_rounds(session: Session) -> list[RoundSummary]:
+    eligible, completed = _counts(session, None)
+    return [_summary(r, eligible, completed) for r in session.scalars(_in_order())]
 
 
 def find_round(session: Session, name: str) -> RoundSummary:
@@ -105,9 +125,11 @@ def find_round(session: Session, name: str) -> RoundSummary:
 
 
 def get_round(session: Session, round_id: int) -> RoundSummary:
-    for r in _summaries(session, round_id):
-        return r
-    raise LookupError(f"No survey round with id {round_id}.")
+    """One round with its counts (only its own members counted)."""
+    row = session.get(SurveyRound, round_id)
+    if row is None:
+        raise LookupError(f"No survey round with id {round_id}.")
+    return _summary(row, *_counts(session, round_id))
 
 
 def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> Done[RoundSummary]:

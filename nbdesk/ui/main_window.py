@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -61,6 +61,24 @@ def section_classes() -> list[type[Section]]:
     return [section_class(i) for i in range(len(SECTION_TITLES))]
 
 
+# Once a file is open and the window has settled, the modules of the sections not yet shown are
+# imported on a thread of their own: the Survey section's take about 200 ms, which the UI thread
+# would otherwise spend on the first Ctrl+2, frozen (issue 16). A class is defined, no widget made.
+# Then the garbage collector is set for a window that must not freeze (ui.collector).
+IMPORT_SECTIONS_AFTER_MS = 250
+
+
+def _import_sections(indexes: list[int]) -> None:
+    from nbdesk.ui import collector
+
+    for index in indexes:
+        try:
+            section_class(index)
+        except Exception:  # imported again when the section is first shown, and any failure shown
+            continue
+    collector.settle()
+
+
 class MainWindow(QMainWindow):
     # Asks the application to open (or create) another file; it owns opening and its errors.
     open_requested = Signal(Path)
@@ -83,6 +101,7 @@ class MainWindow(QMainWindow):
         # the others, or filling the Survey section's lists on a large register, must not hold up
         # the window opening on the Self-assessment section.
         self._built: list[Section | None] = [None] * len(SECTION_TITLES)
+        self._sections_imported = False
         self._waiting_for_data: set[Section] = set()
         self.status_page = QLabel()
         self.status_page.setAccessibleName("Status")
@@ -283,6 +302,18 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self._show(self.section(max(self.nav.currentRow(), 0)))
         prefs.remember_file(ops.path)
+        if not self._sections_imported:
+            self._sections_imported = True
+            QTimer.singleShot(IMPORT_SECTIONS_AFTER_MS, self._import_other_sections)
+
+    def _import_other_sections(self) -> None:
+        import threading
+
+        waiting = [i for i, section in enumerate(self._built) if section is None]
+        # A daemon: nbdesk ends with os._exit (app.exit_now), never waiting for it.
+        threading.Thread(
+            target=_import_sections, args=(waiting,), name="import-sections", daemon=True
+        ).start()
 
     def announce(self, changes: Changes) -> None:
         """After each save: every section that has read the file hears what changed (the others

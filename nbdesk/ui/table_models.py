@@ -126,6 +126,14 @@ class ListModel(_ColumnsModel, Generic[T]):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = NO_PARENT
+    ) -> QModelIndex:
+        # Qt's own asks rowCount and columnCount (both here, in Python) for every index.
+        if 0 <= row < len(self.rows) and 0 <= column < len(self.columns) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
 
 class LazyRowsModel(_ColumnsModel):
     """A table over row ids only; each row's values are asked for (through Ops, on the worker) a

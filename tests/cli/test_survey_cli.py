@@ -469,12 +469,12 @@ def test_large_demo_has_10000_care_leavers_and_100000_contacts(tmp_path: Path) -
 
     from sqlalchemy import func, select
 
-    from nbdesk.demo import survey
+    from nbdesk.demo import SIZES, quiet, survey
     from nbdesk.storage.models.survey import CareLeaver, OutreachContact
 
     db = create_database(tmp_path / "large.nbdesk", "Synthetic Large Authority (fictional)")
     with db.transaction() as session:
-        survey.populate(session, "large", random.Random(424))
+        survey.populate(session, SIZES["large"], random.Random(424), quiet)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(CareLeaver)) == 10_000
         assert session.scalar(select(func.count()).select_from(OutreachContact)) == 100_000

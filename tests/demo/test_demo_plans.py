@@ -15,7 +15,7 @@ from nbdesk.action_plan.attention import attention
 from nbdesk.action_plan.plans import find_plan, list_plans
 from nbdesk.action_plan.views import read_plan
 from nbdesk.common import clock
-from nbdesk.demo import assessments, frameworks, plans
+from nbdesk.demo import SIZES, assessments, frameworks, plans, quiet
 from nbdesk.storage import create_database, open_database
 from nbdesk.storage.models import PlanAction, PlanUpdate
 
@@ -62,8 +62,8 @@ def test_the_large_plans_are_inserted_in_bulk(tmp_path: Path, clock) -> None:  #
     db = create_database(tmp_path / "large.nbdesk", "Synthetic")
     rng = random.Random(424)
     with db.transaction() as session:
-        frameworks.populate(session, "large", rng)
-        assessments.populate(session, "large", rng)
+        frameworks.populate(session, SIZES["large"], rng, quiet)
+        assessments.populate(session, SIZES["large"], rng, quiet)
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +71,7 @@ def test_the_large_plans_are_inserted_in_bulk(tmp_path: Path, clock) -> None:  #
 
     event.listen(db.engine, "before_cursor_execute", count)
     with db.transaction() as session:
-        plans.populate(session, "large", rng)
+        plans.populate(session, SIZES["large"], rng, quiet)
     event.remove(db.engine, "before_cursor_execute", count)
     with db.session() as session:
         summaries = list_plans(session)

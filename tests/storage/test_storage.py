@@ -367,7 +367,7 @@ def test_a_demonstration_is_built_beside_its_name_and_moved_into_place(tmp_path:
 
     target = tmp_path / "demo.nbdesk"
 
-    def fail(session, size, rng):  # type: ignore[no-untyped-def]
+    def fail(session, scale, rng, progress):  # type: ignore[no-untyped-def]
         raise RuntimeError("the disk filled")
 
     real = demo._steps

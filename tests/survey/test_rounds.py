@@ -39,9 +39,12 @@ from nbdesk.survey.retention import erase_contact_details, erasure_plan
 from nbdesk.survey.rounds import (
     exclude_person,
     find_round,
+    get_round,
     include_person,
     list_members,
+    list_rounds,
     open_round,
+    round_infos,
     set_round_closed,
 )
 from tests.support.paths import DATA
@@ -416,3 +419,44 @@ def test_a_completion_cannot_be_dated_before_the_round_opened(db: Database) -> N
         mark_completed(session, rid, people["B001"], "pa", OPENS)
     with db.session() as session:
         assert completion_state(session, rid, people["B001"]).confirmed_on == OPENS
+
+
+def test_a_round_counts_only_its_own_members_from_an_index(db: Database) -> None:
+    """get_round counts the one round asked for (with ten rounds of 50,000 people it counted all
+    of them, issue 16), to the figures list_rounds gives; counting reads round members from
+    ix_round_member_counted alone; round_infos lists the rounds to choose from, counting nobody."""
+    from sqlalchemy import event
+
+    with db.transaction() as session:
+        earlier = open_round(session, "Time 1", date(2025, 6, 1), date(2025, 7, 1)).value
+        later = find_round(session, "Time 2")
+        mark_completed(session, later.id, find_person(session, "B001").id, "pa", OPENS)
+        mark_completed(session, earlier.id, find_person(session, "B002").id, "pa", date(2025, 6, 2))
+        exclude_person(session, earlier.id, find_person(session, "B003").id, "Moved away")
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if "round_member" in statement:
+            sent.append((statement, parameters))
+
+    with db.session() as session:
+        every = {r.id: r for r in list_rounds(session)}
+        event.listen(db.engine, "before_cursor_execute", keep)
+        assert get_round(session, later.id) == every[later.id]
+        assert get_round(session, earlier.id) == every[earlier.id]
+        event.remove(db.engine, "before_cursor_execute", keep)
+        # By hand: five of the six aged 16 to 25 on either opening day; Dara left out of Time 1.
+        assert (every[later.id].eligible, every[later.id].completed) == (5, 1)
+        assert (every[earlier.id].eligible, every[earlier.id].completed) == (4, 1)
+        infos = round_infos(session)
+        assert [(i.id, i.title) for i in infos] == [(r.id, r.title) for r in every.values()]
+        with pytest.raises(LookupError, match="No survey round with id 999"):
+            get_round(session, 999)
+        raw = session.connection().connection.driver_connection
+        assert len(sent) == 4
+        for statement, parameters in sent:
+            plan = " ".join(
+                r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+            )
+            assert "COVERING INDEX ix_round_member_counted" in plan, plan
+            assert "SCAN round_member" not in plan, plan  # one round's members, never all rounds'

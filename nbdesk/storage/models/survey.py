@@ -32,8 +32,11 @@ CONFIRMERS_SQL = "('young-person', 'pa', 'trusted-adult')"
 class CareLeaver(Base):
     __tablename__ = "care_leaver"
     # The register's order (name, then unique id): read in index order, not sorted on every key
-    # press of its filter (issue 16).
-    __table_args__ = (Index("ix_care_leaver_name", "name", "unique_id"),)
+    # press of its filter, and carrying the other columns the filter reads, so the filter reads
+    # the index alone (issue 16).
+    __table_args__ = (
+        Index("ix_care_leaver_find", "name", "unique_id", "preferred_name", "pa_name"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unique_id: Mapped[str] = mapped_column(String(100), unique=True)
@@ -76,6 +79,9 @@ class RoundMember(Base):
     """Who the round counts (the denominator), fixed when it opens; the lead may add or exclude."""
 
     __tablename__ = "round_member"
+    # Each round's eligible members and their completions are counted from this index alone
+    # (survey.rounds): read from the table, ten rounds of 50,000 took a quarter of a second.
+    __table_args__ = (Index("ix_round_member_counted", "round_id", "care_leaver_id", "eligible"),)
 
     round_id: Mapped[int] = mapped_column(
         ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True

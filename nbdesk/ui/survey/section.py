@@ -7,7 +7,8 @@ one on screen (the others when they are next shown).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +27,13 @@ from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.survey.contacts import round_pa_names
 from nbdesk.survey.retention import ErasurePlan, erase_contact_details, erasure_plan
-from nbdesk.survey.rounds import RoundSummary, list_rounds, open_round, set_round_closed
+from nbdesk.survey.rounds import (
+    RoundInfo,
+    RoundSummary,
+    open_round,
+    round_infos,
+    set_round_closed,
+)
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.survey.common import labelled_button
@@ -85,14 +92,25 @@ class SurveySection(ScrollsInside, Section):
 
         self.register_tab = RegisterTab(self)
         self.contacts_tab = ContactsTab(self)
-        self.dashboard_tab = DashboardTab(self)
-        self.results_tab = ResultsTab(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Survey outreach views")
         self.tabs.addTab(self.contacts_tab, "Contacts and &who next")
         self.tabs.addTab(self.register_tab, "Re&gister")
-        self.tabs.addTab(self.dashboard_tab, "Dash&board")
-        self.tabs.addTab(self.results_tab, "Results and &priorities")
+        self._pages: dict[str, QWidget] = {
+            "contacts": self.contacts_tab,
+            "register": self.register_tab,
+        }
+        # The dashboard and the results are built when first shown (or asked for), an empty page
+        # standing in for each until then: building them with the rest doubled the time Survey
+        # outreach took to open, all of it on the UI thread (issue 16).
+        self._later: dict[str, tuple[Callable[[SurveySection], QWidget], QWidget]] = {}
+        for name, make, title in (
+            ("dashboard", DashboardTab, "Dash&board"),
+            ("results", ResultsTab, "Results and &priorities"),
+        ):
+            placeholder = QWidget()
+            self._later[name] = (make, placeholder)
+            self.tabs.addTab(placeholder, title)
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said below the scrolling part, where it is always in view (Ctrl+K
         # at the foot of a long page said it above the tabs, scrolled out of sight).
@@ -121,7 +139,7 @@ class SurveySection(ScrollsInside, Section):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
-        self.rounds: list[RoundSummary] = []
+        self.rounds: list[RoundInfo] = []
         self._stale = set(ALL_TABS)
         self.focus_target = self.tabs
 
@@ -173,8 +191,8 @@ class SurveySection(ScrollsInside, Section):
             return
         for kind in changes.kinds():
             self._stale.update(SHOWN_BY.get(kind, ()))
-        if changes.rounds or changes.members or changes.completions or changes.register:
-            self.load_rounds()  # the rounds' titles say whether each is closed
+        if changes.rounds:
+            self.load_rounds()  # the rounds' titles carry their names, days and whether closed
         else:
             self._tab_shown()
 
@@ -188,16 +206,17 @@ class SurveySection(ScrollsInside, Section):
             return  # another round's people: nothing shown here counts them
         if changes.completions or changes.members:
             self._stale.add("results")  # nbdesk's confirmed count beside the official one
-        for name, tab in (("contacts", self.contacts_tab), ("dashboard", self.dashboard_tab)):
-            if name not in self._stale:  # a tab still to read whole will read this too
-                tab.update_people(round_id, people)
+        for name in ("contacts", "dashboard"):
+            # A tab still to read whole (or not built yet) will read this too.
+            if name not in self._stale and name in self._pages:
+                cast(Any, self._pages[name]).update_people(round_id, people)
         self._tab_shown()
 
     def round_id(self) -> int | None:
         value = self.round.currentData()
         return int(value) if value is not None else None
 
-    def current_round(self) -> RoundSummary | None:
+    def current_round(self) -> RoundInfo | None:
         rid = self.round_id()
         return next((r for r in self.rounds if r.id == rid), None)
 
@@ -206,12 +225,12 @@ class SurveySection(ScrollsInside, Section):
             return
         self.ops.read(
             self,
-            list_rounds,
+            round_infos,
             lambda rounds: self._rounds_listed(rounds, choose),
             key=f"rounds-{id(self)}",
         )
 
-    def _rounds_listed(self, rounds: list[RoundSummary], choose: int | None) -> None:
+    def _rounds_listed(self, rounds: list[RoundInfo], choose: int | None) -> None:
         before = self.round_id()
         keep = choose if choose is not None else before
         self.rounds = rounds
@@ -265,16 +284,45 @@ class SurveySection(ScrollsInside, Section):
             self.why_greyed.setText(" ".join(w for w in (erase_why, notify_why) if w))
         self.why_greyed.setVisible(has and bool(self.why_greyed.text()))
 
+    @property
+    def dashboard_tab(self) -> DashboardTab:
+        return cast(DashboardTab, self._page("dashboard"))
+
+    @property
+    def results_tab(self) -> ResultsTab:
+        return cast(ResultsTab, self._page("results"))
+
+    def _page(self, name: str) -> QWidget:
+        """The tab called `name`, built now (in place of the page standing in for it) if it has
+        not been."""
+        page = self._pages.get(name)
+        if page is None:
+            make, placeholder = self._later.pop(name)
+            page = self._pages[name] = make(self)
+            index = self.tabs.indexOf(placeholder)
+            shown = self.tabs.currentIndex() == index
+            title = self.tabs.tabText(index)
+            self.tabs.blockSignals(True)  # the same tab stays chosen: nothing to announce
+            try:
+                self.tabs.insertTab(index, page, title)
+                self.tabs.removeTab(index + 1)
+                if shown:
+                    self.tabs.setCurrentIndex(index)
+            finally:
+                self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+        return page
+
     def _current_name(self) -> str:
-        return {
-            self.register_tab: "register",
-            self.contacts_tab: "contacts",
-            self.dashboard_tab: "dashboard",
-            self.results_tab: "results",
-        }[self.tabs.currentWidget()]
+        widget = self.tabs.currentWidget()
+        for name, page in self._pages.items():
+            if page is widget:
+                return name
+        return next(name for name, (_make, stand_in) in self._later.items() if stand_in is widget)
 
     def _tab_shown(self, *_: object) -> None:
-        widget: Any = self.tabs.currentWidget()
+        name = self._current_name()
+        widget: Any = self._page(name)
         # Only the tab on screen sets how narrow the section may be: a wide hidden tab (the
         # contacts list beside its panel) must not push the one shown off the right edge at
         # large font sizes.
@@ -282,7 +330,6 @@ class SurveySection(ScrollsInside, Section):
             page = self.tabs.widget(index)
             policy = QSizePolicy.Policy.Preferred if page is widget else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
-        name = self._current_name()
         if name in self._stale and self.ops is not None:
             self._stale.discard(name)
             widget.refresh()
@@ -361,7 +408,7 @@ class SurveySection(ScrollsInside, Section):
             title="Counting what would be erased",
         )
 
-    def _confirm_erasure(self, current: RoundSummary, plan: ErasurePlan) -> None:
+    def _confirm_erasure(self, current: RoundInfo, plan: ErasurePlan) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Erase contact details",

@@ -1,0 +1,255 @@
+"""Growth with size (issue 16): the register's list and its filter, a round's dashboard and who-next,
+the Survey section opening and each export, on the large file (10,000 people, 100,000 contacts)
+and on the huge one (50,000 people, 1,000,000 contacts over ten rounds), built once under
+benchmarks/out/. Each is timed on the two files in turn, round after round, so a busy machine slows
+both alike; the growth factor is the huge file's median over the large one's. The timing runs in a
+process of its own.
+
+The target is linear growth: a factor no larger than the growth in people (printed first). Each
+task makes the calls the window makes: the register's reads as RegisterTab and its lazy model ask
+for them (the ids in order, then the first page of rows), the dashboard and who-next reads of the
+Survey tabs, the real SurveySection opening on the open round until its worker is idle, and the
+exports through the Returns service and the Notify dialog's own calls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from run import Context, Figure, ensure_huge
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TYPED = "bea pud"  # a first name and the start of a surname, typed a key at a time
+QUIET_DAYS = 14  # the dashboard's "no contact in the last" as it opens
+
+
+@dataclass
+class Side:
+    """One authority file, open, with what the tasks need to know of it."""
+
+    label: str
+    db: Any
+    people: int
+    contacts: int
+    round_id: int  # the open round (the one a PA works in)
+    eligible: int
+    assessment_id: int
+    out: Path
+
+
+def _side(label: str, path: Path, out: Path) -> Side:
+    from sqlalchemy import func, select
+
+    from nbdesk.self_assessment.assessments import list_assessments
+    from nbdesk.storage import open_database
+    from nbdesk.storage.models.survey import OutreachContact
+    from nbdesk.survey.register import register_size
+    from nbdesk.survey.rounds import list_rounds
+
+    db = open_database(path)
+    with db.session() as session:
+        people = register_size(session)
+        contacts = session.scalar(select(func.count()).select_from(OutreachContact)) or 0
+        current = max(list_rounds(session), key=lambda r: (not r.closed, r.eligible))
+        assessment = max(list_assessments(session), key=lambda a: a.rated).id
+    folder = out / label
+    folder.mkdir()
+    return Side(label, db, people, contacts, current.id, current.eligible, assessment, folder)
+
+
+def _app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+# The tasks: each is what one thing the window does asks of the file -------------------------
+
+
+def register_everyone(side: Side) -> None:
+    """RegisterTab.refresh with nothing typed, then the lazy model's first page of rows."""
+    from nbdesk.survey.register import register_ids, register_rows, register_size
+    from nbdesk.ui.table_models import LazyRowsModel
+
+    with side.db.session() as session:
+        register_size(session)
+        ids = register_ids(session, "", "name", False)
+    with side.db.session() as session:
+        register_rows(session, ids[: LazyRowsModel.PAGE])
+
+
+def register_filter(side: Side) -> None:
+    """Typing TYPED into the register's find box: a read of the ids per key press (none skipped,
+    as when each answer comes back before the next key), then the first page of what is left."""
+    from nbdesk.survey.register import register_ids, register_rows, register_size
+    from nbdesk.ui.table_models import LazyRowsModel
+
+    for typed in range(1, len(TYPED) + 1):
+        with side.db.session() as session:
+            register_size(session)
+            ids = register_ids(session, TYPED[:typed], "name", False)
+        with side.db.session() as session:
+            register_rows(session, ids[: LazyRowsModel.PAGE])
+
+
+def round_dashboard(side: Side) -> None:
+    from nbdesk.survey.dashboard import dashboard
+
+    with side.db.session() as session:
+        dashboard(session, side.round_id, quiet_days=QUIET_DAYS)
+
+
+def who_next(side: Side) -> None:
+    """The Contacts tab's list: everyone's, as it opens."""
+    from nbdesk.survey.contacts import round_people
+
+    with side.db.session() as session:
+        round_people(session, side.round_id, None, False)
+
+
+def survey_section(side: Side) -> None:
+    """The Survey section given the file and shown, until every read it asked for is shown: the
+    rounds, the open round's PAs and its who-next list (the tab it opens on)."""
+    from nbdesk.ui.ops import Ops
+    from nbdesk.ui.survey.section import SurveySection
+
+    app = _app()
+    section = SurveySection()
+    section.resize(1300, 800)
+    section.set_ops(Ops(side.db))
+    section.show()
+    for _ in range(3):
+        app.processEvents()
+    while Ops.busy():
+        app.processEvents()
+    for _ in range(3):
+        app.processEvents()
+    assert section.contacts_tab.model.rowCount() > 0, "the who-next list was not shown"
+    section.close()
+    section.deleteLater()
+    app.processEvents()
+
+
+def participation_return(side: Side) -> None:
+    from nbdesk.returns.service import PARTICIPATION_RETURN, export
+
+    export(side.db.session, PARTICIPATION_RETURN, side.round_id, side.out / "participation.xlsx")
+
+
+def self_assessment_return(side: Side) -> None:
+    from nbdesk.returns.service import SA_RETURN, export
+
+    export(side.db.session, SA_RETURN, side.assessment_id, side.out / "self-assessment.xlsx")
+
+
+def notify_export(side: Side) -> None:
+    """The Notify dialog as it opens (texts, its default columns), then Save the Notify list."""
+    from nbdesk.survey.notify import notify_list, write_notify_file
+
+    with side.db.session() as session:
+        data = notify_list(session, side.round_id, "text")
+    write_notify_file(side.out / "notify.csv", data)
+
+
+TASKS: list[tuple[str, Callable[[Side], None]]] = [
+    ("register 'show everyone' list (ids, first page of rows)", register_everyone),
+    (f"register filtered by typing '{TYPED}'", register_filter),
+    ("round dashboard", round_dashboard),
+    ("who-next for the round", who_next),
+    ("Survey section opening (real widgets, worker idle)", survey_section),
+    ("export: participation return", participation_return),
+    ("export: self-assessment return", self_assessment_return),
+    ("export: GOV.UK Notify list", notify_export),
+]
+
+
+def growth(
+    task: Callable[[Side], None], small: Side, big: Side, repeat: int
+) -> tuple[float, float]:
+    """The medians (seconds) of the task on each file, timed alternately after one warm-up."""
+    times: dict[str, list[float]] = {small.label: [], big.label: []}
+    task(small)
+    task(big)
+    for _ in range(repeat):
+        for side in (small, big):
+            start = time.perf_counter()
+            task(side)
+            times[side.label].append(time.perf_counter() - start)
+    return statistics.median(times[small.label]), statistics.median(times[big.label])
+
+
+def run_child(large: Path, huge: Path, repeat: int) -> dict[str, Any]:
+    _app()
+    out = Path(tempfile.mkdtemp(prefix="nbdesk-bench-growth-"))
+    small = _side("large", large, out)
+    big = _side("huge", huge, out)
+    try:
+        timed = []
+        for name, task in TASKS:
+            print(f"  {name} …", file=sys.stderr, flush=True)
+            timed.append([name, *growth(task, small, big, repeat)])
+        sizes = {
+            side.label: {
+                "people": side.people,
+                "eligible": side.eligible,
+                "contacts": side.contacts,
+            }
+            for side in (small, big)
+        }
+        return {"sizes": sizes, "timed": timed}
+    finally:
+        small.db.close()
+        big.db.close()
+        for folder in (small.out, big.out):
+            for p in folder.iterdir():
+                p.unlink()
+            folder.rmdir()
+        out.rmdir()
+
+
+def measure(ctx: Context) -> list[Figure]:
+    # In a process of its own: the two files' rows read here would otherwise stay in this one's
+    # memory, and every process started after it (bench_startup's) would count them in its peak.
+    huge = ensure_huge(ctx)
+    command = [sys.executable, __file__, str(ctx.large_db), str(huge), str(max(3, ctx.repeat))]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench_growth's measuring process failed (exit {done.returncode})")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    small, big = result["sizes"]["large"], result["sizes"]["huge"]
+    ratio = big["people"] / small["people"]
+    figures = [
+        Figure(
+            "growth in people, huge ÷ large file (the targets below)",
+            ratio,
+            detail=f"{small['people']:,} → {big['people']:,} people; the open round "
+            f"{small['eligible']:,} → {big['eligible']:,} eligible; contacts "
+            f"{small['contacts']:,} → {big['contacts']:,}",
+        )
+    ]
+    for name, before, after in result["timed"]:
+        figures.append(
+            Figure(
+                f"growth of {name}",
+                after / before,
+                target=round(ratio, 2),
+                detail=f"medians {before * 1000:.0f} ms → {after * 1000:.0f} ms",
+            )
+        )
+    return figures
+
+
+if __name__ == "__main__":
+    found = run_child(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+    print(json.dumps(found), flush=True)
