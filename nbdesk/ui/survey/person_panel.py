@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -55,6 +56,7 @@ from nbdesk.survey.rounds import exclude_person, include_person
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.survey.common import day_or_never, labelled_button
 from nbdesk.ui.survey.dialogs import ask_reason
+from nbdesk.ui.survey.fit import show_whole
 
 if TYPE_CHECKING:
     from nbdesk.ui.survey.contacts_tab import ContactsTab
@@ -269,6 +271,13 @@ class PersonPanel(QWidget):
             else:
                 history.append(f"{format_day(h.changed_on)}: completion taken back — {h.reason}")
         self.history.setPlainText("\n".join(history) or "No contacts logged in this round yet.")
+        # The record's lines can move the field being typed in: keep it in view once laid out.
+        QTimer.singleShot(0, self, self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            show_whole(focused)
 
     # Saving -----------------------------------------------------------------------------------
 
