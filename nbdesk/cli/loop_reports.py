@@ -1,9 +1,10 @@
 """Closing the loop at the command line (issue 14): the plan for young people, recording that the
 plan was shared back, and the evidence pack.
 
-    nbdesk plan young-people-report PLAN --out FILE.pdf|FILE.html [--show-owners] [--get-involved T]
+    nbdesk plan young-people-report PLAN --out FILE.pdf|FILE.html [--tagged] [--show-owners]
+        [--get-involved T]
     nbdesk plan feedback-sent PLAN --channel text --how-many N [--date D] [--note T]
-    nbdesk report evidence PLAN --out FILE.pdf|FILE.html|FILE.xlsx
+    nbdesk report evidence PLAN --out FILE.pdf|FILE.html|FILE.xlsx [--tagged]
 
 The files are written by nbdesk.returns.service, as the Returns section writes them. (The Notify
 list of everyone to tell is `nbdesk export notify ROUND --everyone --plan-link URL`, in
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nbdesk.cli import CommandError, add_db_option, open_db
+from nbdesk.cli.returns import add_tagged_option
 
 
 def register_plan(actions: Any) -> None:
@@ -28,6 +30,7 @@ def register_plan(actions: Any) -> None:
     yp.add_argument("plan", metavar="PLAN")
     add_db_option(yp)
     yp.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html")
+    add_tagged_option(yp)
     yp.add_argument(
         "--show-owners",
         action="store_true",
@@ -59,22 +62,26 @@ def register_report(report: Any) -> None:
     evidence.add_argument("plan", metavar="PLAN")
     add_db_option(evidence)
     evidence.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html|FILE.xlsx")
+    add_tagged_option(evidence)
     evidence.set_defaults(func=run_report_evidence)
 
 
 def _write(args: argparse.Namespace, by_suffix: dict[str, str], options: Any = None) -> Any:
     from nbdesk.action_plan.plans import find_plan
-    from nbdesk.cli.returns import kind_for
+    from nbdesk.cli.returns import kind_for, tagged
     from nbdesk.common.atomic import ExportError
     from nbdesk.returns import service
 
     key = kind_for(args.out, by_suffix)
+    as_tagged = tagged(args, key)
     with open_db(args) as db:
         with db.session() as session:
             plan_id = find_plan(session, args.plan)
             preview = service.preview(session, key, plan_id, options=options)
         try:
-            written = service.export(db.session, key, plan_id, args.out, options=options)
+            written = service.export(
+                db.session, key, plan_id, args.out, options=options, tagged=as_tagged
+            )
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
     print(f"Wrote {written}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from nbdesk.cli import CommandError, add_db_option, open_db
+from nbdesk.cli.returns import add_tagged_option
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -82,6 +83,8 @@ def register(subparsers: Any) -> None:
         out.add_argument("plan", metavar="PLAN")
         add_db_option(out)
         out.add_argument("--out", type=Path, required=True, metavar=f"FILE.{suffix}")
+        if name == "report":
+            add_tagged_option(out)
         out.set_defaults(func=run_export if name == "export" else run_report)
 
     from nbdesk.cli.loop_reports import register_plan

@@ -1,7 +1,8 @@
 """export self-assessment / export participation / report self-assessment / report participation.
 
 A report is written as a PDF or, for a name ending in .html, as the same report on one accessible
-web page (the file's ending chooses, as for the plan for young people)."""
+web page (the file's ending chooses, as for the plan for young people). With --tagged, a .pdf is
+that web page printed as a tagged PDF (WeasyPrint, an optional extra: nbdesk.returns.tagged_pdf)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def register(subparsers: Any) -> None:
     sa_report.add_argument("name", metavar="NAME", help="the assessment's name")
     add_db_option(sa_report)
     sa_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html")
+    add_tagged_option(sa_report)
     sa_report.add_argument(
         "--compare",
         metavar="OTHER",
@@ -54,11 +56,32 @@ def register(subparsers: Any) -> None:
     part_report.add_argument("round", metavar="ROUND", help="the survey round's name")
     add_db_option(part_report)
     part_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html")
+    add_tagged_option(part_report)
     part_report.set_defaults(func=run_report_participation)
 
     from nbdesk.cli.loop_reports import register_report
 
     register_report(report)  # report evidence
+
+
+def add_tagged_option(parser: Any) -> None:
+    parser.add_argument(
+        "--tagged",
+        action="store_true",
+        help="for a .pdf: print the web page as a tagged PDF that screen readers can navigate "
+        "(needs WeasyPrint and Pango: pip install nbdesk[tagged-pdf])",
+    )
+
+
+def tagged(args: argparse.Namespace, key: str) -> bool:
+    """Whether --tagged was given, refused for a file that is not a tagged-capable PDF report."""
+    if not getattr(args, "tagged", False):
+        return False
+    from nbdesk.returns.service import TAGGED_FROM
+
+    if key not in TAGGED_FROM:
+        raise CommandError(f"{args.out}: --tagged writes a PDF; the file name must end in .pdf.")
+    return True
 
 
 def _check_suffix(path: Path, suffix: str) -> None:
@@ -88,6 +111,7 @@ def _export(args: argparse.Namespace, key: str, find: Any, compare: str | None =
     from nbdesk.self_assessment.assessments import find_assessment
 
     _check_suffix(args.out, service.kind(key).suffix)
+    as_tagged = tagged(args, key)
     with open_db(args) as db:
         with db.session() as session:
             subject_id = find(session)
@@ -95,7 +119,9 @@ def _export(args: argparse.Namespace, key: str, find: Any, compare: str | None =
             if compare_id == subject_id:
                 raise CommandError("Choose two different assessments to compare.")
         try:
-            written = service.export(db.session, key, subject_id, args.out, compare_id)
+            written = service.export(
+                db.session, key, subject_id, args.out, compare_id, tagged=as_tagged
+            )
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
     print(f"Wrote {written}")

@@ -31,6 +31,15 @@ WITH_OPTIONS = (YP_PLAN_PDF, YP_PLAN_HTML)
 WITH_COMPARISON = (SA_REPORT, SA_REPORT_HTML)
 # The kinds made from the closing-the-loop data (nbdesk.returns.loop_service).
 LOOP_KINDS = (YP_PLAN_PDF, YP_PLAN_HTML, EVIDENCE_PDF, EVIDENCE_HTML, EVIDENCE_XLSX)
+# The PDF reports that can also be printed from their web page as a tagged PDF (WeasyPrint, an
+# optional extra: nbdesk.returns.tagged_pdf), each with the page it is printed from.
+TAGGED_FROM = {
+    SA_REPORT: SA_REPORT_HTML,
+    PARTICIPATION_REPORT: PARTICIPATION_REPORT_HTML,
+    PLAN_REPORT: PLAN_REPORT_HTML,
+    YP_PLAN_PDF: YP_PLAN_HTML,
+    EVIDENCE_PDF: EVIDENCE_HTML,
+}
 # What a web page offers beside a PDF made from the same story, said once for every such kind.
 WEB_PAGE = (
     "No scripts, nothing fetched; it reads on a phone and with a screen reader: headings, tables "
@@ -424,13 +433,24 @@ def export(
     compare_id: int | None = None,
     progress: Progress = no_progress,
     options: ExportOptions | None = None,
+    tagged: bool = False,
 ) -> Path:
-    """Gather (in a short read-only session) and write the file atomically; returns its path."""
+    """Gather (in a short read-only session) and write the file atomically; returns its path.
+    `tagged`: a PDF report printed from its web page as a tagged PDF (see TAGGED_FROM)."""
     from nbdesk.common.atomic import check_target
 
     k = kind(key)
     path = Path(path)
     check_target(path)
+    if tagged:
+        from nbdesk.returns.tagged_pdf import export_tagged_pdf
+
+        page = TAGGED_FROM[key]  # a KeyError: a caller offered tagging for a kind without a page
+
+        def write_page(target: Path) -> Path:
+            return export(session_factory, page, subject_id, target, compare_id, progress, options)
+
+        return export_tagged_pdf(write_page, path, progress)
     progress(0, 0, "Reading the figures…")
     if key in LOOP_KINDS:
         from nbdesk.returns.loop_service import export_loop

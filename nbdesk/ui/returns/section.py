@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from nbdesk.common.changes import Changes
 from nbdesk.common.errors import is_plain
 from nbdesk.returns import service
+from nbdesk.returns.tagged_pdf import tagged_pdf_offered
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
@@ -95,6 +96,15 @@ class ReturnsSection(Section):
         self.get_involved_label.setBuddy(self.get_involved)
         form.addRow("", self.show_owners)
         form.addRow(self.get_involved_label, self.get_involved)
+        # A PDF report printed from its web page as a tagged PDF: offered only where the optional
+        # WeasyPrint is installed (looked for, not imported: importing it is slow).
+        self.tagged_offered = tagged_pdf_offered()
+        self.tagged = QCheckBox("Ta&gged PDF for screen readers, printed from the web page")
+        self.tagged.setToolTip(
+            "Made with WeasyPrint: headings, tables and the last line read in order. Needs the "
+            "Pango library; the web page is always the accessible version."
+        )
+        form.addRow("", self.tagged)
 
         self.preview = QTextBrowser()
         self.preview.setAccessibleName("Preview of what will be in the file")
@@ -211,6 +221,7 @@ class ReturnsSection(Section):
         choosing = k.key in service.WITH_OPTIONS
         for widget in (self.show_owners, self.get_involved, self.get_involved_label):
             widget.setVisible(choosing)
+        self.tagged.setVisible(self.tagged_offered and k.key in service.TAGGED_FROM)
         self.compare.setVisible(comparing)
         self.compare_label.setVisible(comparing)
         self.compare.blockSignals(True)
@@ -294,13 +305,21 @@ class ReturnsSection(Section):
         subject_id = self.subject.currentData()
         compare_id = self.compare.currentData() if k.key in service.WITH_COMPARISON else None
         options = self.options()
+        tagged = self.tagged.isVisibleTo(self) and self.tagged.isChecked()
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {path.name}…")
         self.task = self.ops.run_with_sessions(
             self,
             f"Writing {path.name}",
             lambda sessions, progress: service.export(
-                sessions, k.key, subject_id, path, compare_id, progress.report, options
+                sessions,
+                k.key,
+                subject_id,
+                path,
+                compare_id,
+                progress.report,
+                options,
+                tagged=tagged,
             ),
             self._written,
             failed=self._failed,

@@ -9,6 +9,7 @@ old file kept, no temporary file left. The preview and the writing both run off 
 from __future__ import annotations
 
 import errno
+import sys
 import threading
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from nbdesk.common import atomic
 from nbdesk.returns import service
+from nbdesk.returns.tagged_pdf import WHY_MISSING
 from nbdesk.storage import open_database
 from nbdesk.ui.ops import Ops, wait_for_work
 from nbdesk.ui.returns import section as section_module
@@ -239,7 +241,9 @@ def test_the_preview_and_the_export_run_off_the_ui_thread_with_progress(
         seen["preview thread"] = threading.current_thread()
         return real_preview(*args, **kwargs)
 
-    def watched_export(session_factory, key, subject_id, path, compare_id, progress, options=None):  # type: ignore[no-untyped-def]
+    def watched_export(
+        session_factory, key, subject_id, path, compare_id, progress, options=None, tagged=False
+    ):  # type: ignore[no-untyped-def]
         seen["export thread"] = threading.current_thread()
         steps: list[tuple[int, int, str]] = []
         seen["steps"] = steps
@@ -248,7 +252,9 @@ def test_the_preview_and_the_export_run_off_the_ui_thread_with_progress(
             steps.append((done, total, text))
             progress(done, total, text)
 
-        return real_export(session_factory, key, subject_id, path, compare_id, recorded, options)
+        return real_export(
+            session_factory, key, subject_id, path, compare_id, recorded, options, tagged=tagged
+        )
 
     monkeypatch.setattr(service, "preview", watched_preview)
     monkeypatch.setattr(service, "export", watched_export)
@@ -404,3 +410,51 @@ def test_the_save_dialog_starts_in_documents_then_where_the_last_return_went(
     name = f"Northshire – self-assessment return – {section.subject.currentText()}.xlsx"
     assert started == [str(documents / name), str(shared / name)]
     assert section.last_written == shared / "mine.xlsx"
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_a_tagged_pdf_is_offered_only_where_weasyprint_is(
+    qtbot: QtBot,
+    demo_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    installed: bool,
+) -> None:
+    """The choice shows for the PDF reports when WeasyPrint is installed, and never otherwise.
+    Ticked where WeasyPrint cannot load (here: made to fail), the export says so in one plain
+    message and writes nothing."""
+    monkeypatch.setattr(section_module, "tagged_pdf_offered", lambda: installed)
+    db = open_database(demo_file)
+    widget = ReturnsSection()
+    qtbot.addWidget(widget)
+    widget.set_ops(Ops(db))
+    widget.show()
+    try:
+        wait_for_preview(qtbot, widget)
+        for k in service.KINDS:
+            choose_kind(qtbot, widget, k.key)
+            offered = installed and k.key in service.TAGGED_FROM
+            assert widget.tagged.isVisible() == offered, k.key
+        if not installed:
+            return
+        choose_kind(qtbot, widget, service.SA_REPORT)
+        qtbot.keyClick(widget.kind, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+        assert widget.tagged.hasFocus()
+        qtbot.keyClick(widget.tagged, Qt.Key.Key_Space)
+        assert widget.tagged.isChecked()
+        monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
+        shown: list[str] = []
+        monkeypatch.setattr(
+            section_module,
+            "show_error",
+            lambda parent, title, message, details="": shown.append(message),
+        )
+        target = tmp_path / "report.pdf"
+        export_to(qtbot, widget, target)
+        qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+        assert shown == [WHY_MISSING]
+        assert widget.status.text() == f"Not saved: {WHY_MISSING}"
+        assert not target.exists() and widget.export_button.isEnabled()
+    finally:
+        wait_for_work()
+        db.close()
