@@ -7,9 +7,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFontInfo, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QFontInfo,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +34,7 @@ from nbdesk.common.figures import fixed
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.self_assessment.assessments import AreaState, StatementState
 from nbdesk.self_assessment.workshop import WorkshopState
+from nbdesk.ui.fit import Scroller, least_height
 from nbdesk.ui.self_assessment.common import rating_colour, rescale, scale, scaled_font
 
 if TYPE_CHECKING:
@@ -148,7 +157,7 @@ class StatementPage(QWidget):
         self.area_label.setWordWrap(True)
         self.area_label.setAccessibleDescription("Area")
         self.reference = QLabel()
-        scale(self.reference, 3.0, bold=True)
+        scale(self.reference, 3.0, bold=True, least=1.5)  # "7 / A" is what the room says
         self.reference.setAccessibleDescription("Statement reference")
         self.position = QLabel()
         scale(self.position, 1.2)
@@ -208,9 +217,12 @@ class StatementPage(QWidget):
             self.ratings.addWidget(button, n // per_row, n % per_row)
             button.setMinimumHeight(button.sizeHint().height())  # both lines, number and words
 
-    def ratings_width(self) -> int:
+    def ratings_width(self, per_row: int = 0) -> int:
+        """The width the rating buttons take in rows of `per_row` (all in one row if 0)."""
         spacing = max(self.ratings.horizontalSpacing(), 0)
-        return sum(b.sizeHint().width() + spacing for b in self.rating_buttons)
+        widths = [b.sizeHint().width() + spacing for b in self.rating_buttons]
+        per_row = per_row or len(widths)
+        return max(sum(widths[i : i + per_row]) for i in range(0, len(widths), per_row))
 
     def show_rating(self, statement: StatementState, state: WorkshopState) -> None:
         points = state.points[statement.statement_id]
@@ -286,6 +298,8 @@ class OverallPage(QWidget):
         # The score is typed with the focus in the spin box; the list is there to be read.
         self.area_ratings.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.area_ratings.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Cut short with "…" (a sideways scroll bar took a row's height and cut nothing)
+        self.area_ratings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         op.addWidget(ratings_heading)
         op.addWidget(self.area_ratings, 2)
 
@@ -335,12 +349,19 @@ class SidePanel(QWidget):
         self.flag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.flag_list.setWordWrap(True)
         scale(self.flag_list, 1.1)
-        side = QVBoxLayout(self)
+        side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(areas_heading)
         side.addWidget(self.area_list, 3)
         side.addWidget(flagged_heading)
         side.addWidget(self.flag_list, 1)
+        # The line that sets it apart from the page comes and goes with it.
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        beside = QHBoxLayout(self)
+        beside.setContentsMargins(0, 0, 0, 0)
+        beside.addWidget(line)
+        beside.addLayout(side, 1)
 
     def show_progress(self, state: WorkshopState) -> None:
         out_of = state.detail.framework.overall_out_of
@@ -420,52 +441,96 @@ class Footer(QWidget):
 
 class FitsTheScreen:
     """The workshop window's fit to the screen it is on. A mixin: the window has `statement`,
-    `stack`, `side` and `_side_wanted`."""
+    `statement_page`, `stack` (the pages), `page_scroll`, `side` and `_side_choice`.
+
+    Everything is sized from the room there is, in lines of the system font: on a projector or
+    a laptop everything has its full size; where the screen is short of lines (twice the font
+    on a 1366×768 laptop leaves about 25) headings, buttons and notes come down towards the
+    system font's size, never below it, and the margins narrow, so the statement, its four
+    ratings and the way out are all on screen at once."""
 
     statement: QLabel
     statement_page: StatementPage
     stack: QWidget
+    page_scroll: Scroller
     side: QWidget
-    _side_wanted: bool
+    _side_choice: bool | None
+    _side_fitted: bool | None = None
+    room = 1.0
+
+    # Below FEW_LINES lines of the system font everything is the system font's size; from
+    # ENOUGH_LINES up, each part has its full size.
+    FEW_LINES, ENOUGH_LINES = 30, 48
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ApplicationFontChange:
             # Every part follows a font change while the workshop runs.
-            rescale(self)  # type: ignore[arg-type]
-            self._fit()
+            rescale(self, self.room)  # type: ignore[arg-type]
+            self._fit(again=True)
         return super().event(event)  # type: ignore[misc,no-any-return]
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)  # type: ignore[misc]
         self._fit()
 
-    def _fit(self) -> None:
+    def _fit(self, again: bool = False) -> None:
         """The statement's type grows with the window (read from the back of a room on a
-        1920×1080 projector as on a 1366×768 laptop), and the side panel steps aside when the
-        statement, its ratings and the panel cannot all fit."""
+        1920×1080 projector as on a 1366×768 laptop), the other parts follow the room there is,
+        and the side panel steps aside when the ratings beside it could not be shown in full."""
         window: Any = self
-        size = window.size()
+        whole = window.size()
+        # The layout is judged against the screen as well as the window: a window cannot shrink
+        # below what its own layout asks for, so it must not be chosen from the window alone.
+        screen = window.screen()
+        size = whole.boundedTo(screen.availableGeometry().size()) if screen else whole
+        line = QFontMetrics(scaled_font(1.0)).height()
+        lines = size.height() / max(1, line)
+        room = min(1.0, max(0.0, (lines - self.FEW_LINES) / (self.ENOUGH_LINES - self.FEW_LINES)))
+        if again or abs(room - self.room) > 0.02:
+            self.room = room
+            rescale(window, room)
+        margin = round(line * (0.4 + 0.6 * self.room))
+        window.layout().setContentsMargins(margin * 2, margin, margin * 2, margin)
         # The statement's height in pixels follows the window's (about a 26th of it: 30 px on a
         # laptop, 42 on a projector), never below 1.2 times the system font, so large system type
         # does not push it off the screen and a projector's does not leave it small.
         system = QFontInfo(scaled_font(1.0)).pixelSize()
         statement = scaled_font(1.0)
         statement.setPixelSize(
-            max(round(system * 1.2), round(min(size.width() / 1366 * 768, size.height()) / 26))
+            max(round(system * 1.2), round(min(whole.width() / 1366 * 768, whole.height()) / 26))
         )
         self.statement.setFont(statement)
-        margins = 6 * window.fontMetrics().height()
-        # Judged against the screen as well as the window: a window cannot shrink below what its
-        # own layout asks for, so the layout must not be chosen from the window alone.
-        screen = window.screen()
-        width = min(size.width(), screen.availableGeometry().width()) if screen else size.width()
         page = self.statement_page
-        wide_enough = page.ratings_width() + margins <= width
-        page.arrange_ratings(len(page.rating_buttons) if wide_enough else 2)
-        needed = self.stack.minimumSizeHint().width() + self.side.sizeHint().width() + margins
-        self.side.setVisible(self._side_wanted and needed <= width)
+        bar = self.page_scroll.verticalScrollBar().sizeHint().width()
+        inside = page.layout().contentsMargins().left() + page.layout().contentsMargins().right()
+        beside = window.layout().spacing() + self.side.sizeHint().width()
+
+        def page_width(shown: bool) -> int:
+            return size.width() - 2 * 2 * margin - bar - (beside if shown else 0)
+
+        def arrange(width: int) -> None:
+            # Four ratings side by side where they fit, else two rows of two.
+            wide_enough = page.ratings_width() + inside <= width
+            page.arrange_ratings(len(page.rating_buttons) if wide_enough else 2)
+            self.page_scroll.refit()
+
+        # The panel has room if the page beside it still shows the ratings two by two and
+        # needs no scrolling.
+        fits = page.ratings_width(2) + inside <= page_width(True)
+        if fits:
+            arrange(page_width(True))
+            tall = least_height(self.stack, page_width(True))
+            fits = tall <= self.page_scroll.maximumViewportSize().height()
+        if fits != self._side_fitted:
+            self._side_fitted = fits
+            self._side_choice = None  # the room changed: back to stepping aside by itself
+        shown = fits if self._side_choice is None else self._side_choice
+        # Arranged before the panel is shown, so the window never asks for both at once.
+        arrange(page_width(shown))
+        self.side.setVisible(shown)
 
     def toggle_side(self) -> None:
-        """S: show or hide the side panel (areas and flagged statements)."""
-        self._side_wanted = not self.side.isVisible()
-        self.side.setVisible(self._side_wanted)
+        """S: show or hide the side panel (areas and flagged statements), even where it has
+        no room (the page then scrolls), until the room changes."""
+        self._side_choice = not self.side.isVisible()
+        self._fit()
