@@ -403,8 +403,9 @@ def _trace_start_up(window: MainWindow, controller: Controller) -> None:
 def set_up_application(app: Any) -> None:
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
-    from nbdesk.ui.palette import apply_contrast
+    from nbdesk.ui.palette import apply_contrast, show_focus_of_text_boxes
 
+    show_focus_of_text_boxes(app)  # first: a new style brings its own palette
     apply_contrast(app)
     icon = paths.resources_dir() / "nbdesk.svg"
     if icon.exists():
