@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QScrollArea,
     QStackedLayout,
+    QTabWidget,
     QWidget,
 )
 
@@ -142,7 +143,8 @@ def keep_on_screen(window: QWidget) -> None:
     frame = window.frameGeometry()
     x = max(space.left(), min(frame.left(), space.right() + 1 - frame.width()))
     y = max(space.top(), min(frame.top(), space.bottom() + 1 - frame.height()))
-    window.move(x, y)
+    if (x, y) != (frame.left(), frame.top()):  # else where the window manager put it
+        window.move(x, y)
 
 
 def least_height(widget: QWidget, width: int) -> int:
@@ -272,6 +274,15 @@ class Scroller(QScrollArea):
             super().keyPressEvent(event)
         else:
             event.ignore()
+
+
+class Tabs(QTabWidget):
+    """Tabs whose pages stretch or scroll themselves (charts, tables), in a Scroller: laid out
+    from the least size of their pages. (A page with text that wraps would otherwise ask, and in
+    a column be given, the height its tables would like, so even a large screen scrolled.)"""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 def may_narrow(widget: QWidget, chars: int = 16) -> None:

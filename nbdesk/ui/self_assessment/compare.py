@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from nbdesk.self_assessment.comparison import (
     natural_order,
 )
 from nbdesk.ui.dialogs import show_error
-from nbdesk.ui.fit import Scroller, fit_to_screen, may_narrow
+from nbdesk.ui.fit import Scroller, Tabs, fit_to_screen, may_narrow
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, presenting_buttons, rescale, scale
@@ -113,7 +112,7 @@ class CompareWindow(QWidget):
             scale(label, 1.2, bold=True)
             grid.addWidget(label, 0, column)
             grid.addWidget(table, 1, column)
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tabs.addTab(areas_page, "&Areas")
         self.tabs.addTab(lists_page, "S&tatements")
         self.tabs.setAccessibleName("Comparison")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +36,7 @@ from nbdesk.self_assessment.sittings import (
     sitting_name,
 )
 from nbdesk.ui.action_plan.links import StatementActions
-from nbdesk.ui.fit import Scroller, fit_to_screen
+from nbdesk.ui.fit import Scroller, Tabs, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import (
@@ -141,7 +140,7 @@ class ResultsWindow(QWidget):
         self.tile_grid = QGridLayout()
         self._arrange_tiles(len(self.tiles))
 
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tabs.setAccessibleName("Results")
         self.tabs.addTab(self._areas_tab(), "&Areas")
         self.tabs.addTab(self._extremes_tab(), "&Highest and lowest")

@@ -45,7 +45,7 @@ from nbdesk.self_assessment.ratings import (
 from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
 from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
-from nbdesk.ui.fit import Scroller
+from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.go_to import GoToDialog
 from nbdesk.ui.self_assessment.workshop_parts import (
@@ -92,6 +92,9 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoFillBackground(True)
         self._build()
+        # Its size when it is not full screen (F11 in a window manager, or Esc from full screen
+        # by some), as large as the screen allows.
+        fit_to_screen(self, *self.screen().availableGeometry().size().toTuple())
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(SAVE_DELAY_MS)
