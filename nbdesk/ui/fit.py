@@ -120,7 +120,11 @@ def _keeper() -> _Keeper:
 def keep_on_screen(window: QWidget) -> None:
     """Shrink and move a shown window so that it, title bar and all, is inside its screen's room."""
     global _seen_frame
-    if not window.isVisible() or window.isFullScreen() or window.isMaximized():
+    whole = Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized
+    if not window.isVisible():
+        return
+    if window.windowState() & whole:
+        window.setProperty(_FRAMED, True)  # the screen's to size: nothing to wait for
         return
     frame, inner = window.frameGeometry(), window.geometry()
     margins = QMargins(

@@ -95,6 +95,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         # Its size when it is not full screen (F11 in a window manager, or Esc from full screen
         # by some), as large as the screen allows.
         fit_to_screen(self, *self.screen().availableGeometry().size().toTuple())
+        self._fit()  # laid out for that size before it is first shown
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(SAVE_DELAY_MS)
