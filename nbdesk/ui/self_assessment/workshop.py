@@ -48,9 +48,9 @@ from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.go_to import GoToDialog
+from nbdesk.ui.self_assessment.workshop_fit import FitsTheScreen
 from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
-    FitsTheScreen,
     Footer,
     Header,
     NoteWatcher,
