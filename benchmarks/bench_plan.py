@@ -6,7 +6,9 @@ drifting actions counted in Python. The workbook and report are timed in seconds
 
 The window's Action plan section is measured as the issue asks: the time to open it on the large
 file (the plan read on the worker, the table model filled, the section shown and painted) against a
-bare QTableView over the same rows already held in memory, in the same run (target ≤ 3).
+bare QTableView over the same rows already held in memory, in the same run (target ≤ 3). Both are
+built inside a window already on screen, as a section is in the main window, and timed until their
+table has been painted.
 """
 
 from __future__ import annotations
@@ -101,25 +103,45 @@ def _Paints(widget: Any) -> Any:
     return found
 
 
+def _window() -> Any:
+    """An empty window already on screen, as the main window is when a section is opened: what
+    is measured is building the section (or the bare table) in it and its first paint, not the
+    window system's first showing of a new window."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    app = _app()
+    window = QWidget()
+    QVBoxLayout(window).setContentsMargins(0, 0, 0, 0)
+    window.resize(1300, 800)
+    window.show()
+    _settle(app)
+    return window
+
+
+def _close(window: Any) -> None:
+    window.close()
+    window.deleteLater()
+    _settle(_app())
+
+
 def _section_open(db: Any) -> tuple[float, list[tuple[str, ...]]]:
     """Open the Action plan section as the window does; the rows it then shows, as text."""
     from nbdesk.ui.action_plan.section import ActionPlanSection
     from nbdesk.ui.ops import Ops
 
     app = _app()
+    window = _window()
     start = time.perf_counter()
     section = ActionPlanSection()
-    section.resize(1300, 800)
     painted = _Paints(section.table.viewport())
+    window.layout().addWidget(section)
     section.set_ops(Ops(db))
-    section.show()
     _settle(app)
     # Until the plan is painted: the section holds its painting until the plan is laid out.
-    while Ops.busy() or section.plan is None or not section.updatesEnabled():
+    while Ops.busy() or section.plan is None or not section.updatesEnabled() or not painted.count:
         app.processEvents()
     _settle(app)
     elapsed = time.perf_counter() - start
-    assert painted.count, "the table was never painted"
     assert section.plan is not None
     rows = [
         (
@@ -133,9 +155,7 @@ def _section_open(db: Any) -> tuple[float, list[tuple[str, ...]]]:
         )
         for a in section.plan.actions
     ]
-    section.close()
-    section.deleteLater()
-    _settle(app)
+    _close(window)
     return elapsed, rows
 
 
@@ -156,16 +176,18 @@ def _bare_table(rows: list[tuple[str, ...]]) -> float:
             return None
 
     app = _app()
+    window = _window()
     start = time.perf_counter()
     view = QTableView()
+    painted = _Paints(view.viewport())
     view.setModel(Bare())
-    view.resize(1300, 800)
-    view.show()
+    window.layout().addWidget(view)
+    _settle(app)
+    while not painted.count:
+        app.processEvents()
     _settle(app)
     elapsed = time.perf_counter() - start
-    view.close()
-    view.deleteLater()
-    _settle(app)
+    _close(window)
     return elapsed
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -29,6 +30,7 @@ from nbdesk.storage.models import (
     PlanTheme,
     PlanUpdate,
 )
+from nbdesk.storage.prepared import core
 
 PLAN_CHANGED = Changes(plans=True)
 
@@ -193,18 +195,38 @@ def undo(session: Session, plan_id: int) -> Done[str | None]:
     return Done(rows[0].summary if rows else None, PLAN_CHANGED)
 
 
+@cache
+def _statements() -> dict[str, Any]:
+    """The reads a redraw makes, built once and run as Core (see storage.prepared.core)."""
+    change = PlanChange.__table__
+    plan_id: Any = bindparam("plan_id")
+    return {
+        "can_undo": select(change.c.summary)
+        .where(
+            change.c.plan_id == plan_id,
+            change.c.undone.is_(False),
+            (change.c.field.is_(None)) | (change.c.field != CREATED),
+        )
+        .order_by(change.c.step.desc())
+        .limit(1),
+        "signed_off": select(func.min(change.c.step)).where(
+            change.c.plan_id == plan_id,
+            change.c.kind == "sign-off",
+            change.c.field.is_(None),
+            change.c.new_value.is_not(None),
+            change.c.undone.is_(False),
+        ),
+        "plan": select(change).where(change.c.plan_id == plan_id).order_by(change.c.id.desc()),
+        "action": select(change)
+        .where(change.c.plan_id == plan_id, change.c.action_id == bindparam("action_id"))
+        .order_by(change.c.id.desc()),
+    }
+
+
 def can_undo(session: Session, plan_id: int) -> str | None:
     """What undo would reverse, for the menu ("Undo Added an action"), or None."""
-    return session.scalar(
-        select(PlanChange.summary)
-        .where(
-            PlanChange.plan_id == plan_id,
-            PlanChange.undone.is_(False),
-            (PlanChange.field.is_(None)) | (PlanChange.field != CREATED),
-        )
-        .order_by(PlanChange.step.desc())
-        .limit(1)
-    )
+    found: str | None = core(session)(_statements()["can_undo"], {"plan_id": plan_id}).scalar()
+    return found
 
 
 @dataclass(frozen=True)
@@ -235,24 +257,18 @@ def signed_off_step(session: Session, plan_id: int) -> int | None:
     """The step that first signed the plan off (and still stands), or None: steps after it are
     changes made after sign-off. Steps, not clock times, so changes in the same second still order.
     """
-    return session.scalar(
-        select(func.min(PlanChange.step)).where(
-            PlanChange.plan_id == plan_id,
-            PlanChange.kind == "sign-off",
-            PlanChange.field.is_(None),
-            PlanChange.new_value.is_not(None),
-            PlanChange.undone.is_(False),
-        )
-    )
+    found: int | None = core(session)(_statements()["signed_off"], {"plan_id": plan_id}).scalar()
+    return found
 
 
 def history(session: Session, plan_id: int, action_id: int | None = None) -> list[HistoryEntry]:
     """Every change to a plan (or to one action), newest first, each marked if made after sign-off."""
     signed = signed_off_step(session, plan_id)
-    query = select(PlanChange).where(PlanChange.plan_id == plan_id)
-    if action_id is not None:
-        query = query.where(PlanChange.action_id == action_id)
-    rows = session.execute(query.order_by(PlanChange.id.desc())).scalars().all()
+    sql = _statements()
+    rows = core(session)(
+        sql["plan"] if action_id is None else sql["action"],
+        {"plan_id": plan_id, "action_id": action_id},
+    ).all()
     return [
         HistoryEntry(
             step=r.step,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from nbdesk.action_plan import vocab
@@ -18,6 +18,7 @@ from nbdesk.action_plan.vocab import PlanError
 from nbdesk.common import clock
 from nbdesk.common.changes import Done
 from nbdesk.storage.models import PlanReview
+from nbdesk.storage.prepared import core
 
 MAX_PEOPLE = 1000
 
@@ -95,14 +96,21 @@ def set_comments(session: Session, review_id: int, comments: str) -> Done[None]:
     return Done(None, PLAN_CHANGED)
 
 
+_REVIEW = PlanReview.__table__
+_NEWEST_FIRST = (
+    select(
+        _REVIEW.c.id,
+        _REVIEW.c.held_on,
+        _REVIEW.c.staff,
+        _REVIEW.c.partners,
+        _REVIEW.c.young_people,
+        _REVIEW.c.young_people_comments,
+    )
+    .where(_REVIEW.c.plan_id == bindparam("plan_id"))
+    .order_by(_REVIEW.c.held_on.desc(), _REVIEW.c.id.desc())
+)
+
+
 def list_reviews(session: Session, plan_id: int) -> list[Review]:
     """Newest first."""
-    rows = session.scalars(
-        select(PlanReview)
-        .where(PlanReview.plan_id == plan_id)
-        .order_by(PlanReview.held_on.desc(), PlanReview.id.desc())
-    ).all()
-    return [
-        Review(r.id, r.held_on, r.staff, r.partners, r.young_people, r.young_people_comments)
-        for r in rows
-    ]
+    return [Review(*r) for r in core(session)(_NEWEST_FIRST, {"plan_id": plan_id}).all()]

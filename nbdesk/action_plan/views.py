@@ -38,6 +38,7 @@ from nbdesk.storage.models import (
     Statement,
     SurveyRound,
 )
+from nbdesk.storage.prepared import core
 
 
 class UpdateView(NamedTuple):
@@ -239,6 +240,9 @@ def _statements() -> dict[str, Any]:
         )
         .where(update.c.action_id.in_(in_plan))
         .group_by(update.c.action_id),
+        "action_updates": select(update)
+        .where(update.c.action_id == bindparam("action_id"))
+        .order_by(update.c.written_on.desc(), update.c.id.desc()),
         "all": select(update)
         .where(update.c.action_id.in_(in_plan))
         .order_by(update.c.written_on.desc(), update.c.id.desc()),
@@ -292,11 +296,7 @@ def citations_for(session: Session, action_ids: list[int]) -> dict[int, list[Cit
     found: dict[int, list[CitationView]] = defaultdict(list)
     if not action_ids:
         return found
-    rows = (
-        session.connection()
-        .execute(_statements()["citations"], {"action_ids": list(action_ids)})
-        .all()
-    )
+    rows = core(session)(_statements()["citations"], {"action_ids": list(action_ids)}).all()
     for (
         id_,
         action_id,
@@ -358,11 +358,6 @@ def _update_view(u: Any, with_young: bool) -> UpdateView:
     )
 
 
-def _with_young_people(plan_id: int) -> Any:
-    """The ids of the plan's reviews that young people took part in, as a subquery."""
-    return select(PlanReview.id).where(PlanReview.plan_id == plan_id, PlanReview.young_people > 0)
-
-
 def read_plan(
     session: Session,
     plan_id: int,
@@ -377,8 +372,7 @@ def read_plan(
     when it is chosen. The workbook, report and command line read them all."""
     plan_row(session, plan_id)
     summary = next(s for s in (summaries or list_plans(session)) if s.id == plan_id)
-    session.flush()  # the statements below run on the connection, past the session's autoflush
-    run = session.connection().execute
+    run = core(session)
     sql = _statements()
     at = {"plan_id": plan_id}
     themes = run(sql["themes"], at).all()
@@ -457,14 +451,11 @@ def read_plan(
 
 def read_updates(session: Session, plan_id: int, action_id: int) -> tuple[UpdateView, ...]:
     """One action's updates, newest first: what the section shows for the chosen action."""
-    with_young = set(session.scalars(_with_young_people(plan_id)).all())
+    run, sql = core(session), _statements()
+    with_young = set(run(sql["young"], {"plan_id": plan_id}).scalars().all())
     return tuple(
         _update_view(u, u.review_id in with_young)
-        for u in session.execute(
-            select(PlanUpdate.__table__)
-            .where(PlanUpdate.action_id == action_id)
-            .order_by(PlanUpdate.written_on.desc(), PlanUpdate.id.desc())
-        ).all()
+        for u in run(sql["action_updates"], {"action_id": action_id}).all()
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.changes import NOTHING, Changes
@@ -93,30 +93,54 @@ def list_frameworks(session: Session) -> list[FrameworkSummary]:
 
 
 def framework_definition(session: Session, framework_id: int) -> FrameworkDef:
-    fw = session.scalar(
-        select(Framework)
-        .where(Framework.id == framework_id)
-        .options(
-            selectinload(Framework.ratings),
-            selectinload(Framework.areas).selectinload(FrameworkArea.statements),
-        )
-    )
+    """The framework as plain values, read as three plain queries (the framework, its scale, its
+    areas with their statements) rather than as ORM objects: every return and workshop reads one."""
+    fw = session.execute(
+        select(
+            Framework.name,
+            Framework.version,
+            Framework.description,
+            Framework.demonstration,
+            Framework.overall_out_of,
+            Framework.source,
+        ).where(Framework.id == framework_id)
+    ).first()
     if fw is None:
         raise LookupError(f"No framework with id {framework_id}.")
+    scale = session.execute(
+        select(FrameworkRating.points, FrameworkRating.label)
+        .where(FrameworkRating.framework_id == framework_id)
+        .order_by(FrameworkRating.points.desc())
+    ).all()
+    rows = session.execute(
+        select(
+            FrameworkArea.id,
+            FrameworkArea.number,
+            FrameworkArea.title,
+            Statement.letter,
+            Statement.text,
+        )
+        .outerjoin(Statement, Statement.area_id == FrameworkArea.id)
+        .where(FrameworkArea.framework_id == framework_id)
+        .order_by(FrameworkArea.number, FrameworkArea.id, Statement.position)
+    ).all()
+    areas: dict[int, tuple[int, str, list[StatementDef]]] = {}
+    for area_id, number, title, letter, text in rows:
+        area = areas.get(area_id)
+        if area is None:
+            area = areas[area_id] = (number, title, [])
+        if letter is not None:  # an area with no statements has one row, without a statement
+            area[2].append(StatementDef(number, letter, text))
     return FrameworkDef(
         name=fw.name,
         version=fw.version,
         description=fw.description,
         demonstration=fw.demonstration,
         overall_out_of=fw.overall_out_of,
-        scale=tuple(RatingPoint(r.points, r.label) for r in fw.ratings),
+        scale=tuple(RatingPoint(points, label) for points, label in scale),
         areas=tuple(
-            AreaDef(
-                a.number,
-                a.title,
-                tuple(StatementDef(a.number, s.letter, s.text) for s in a.statements),
-            )
-            for a in fw.areas
+            AreaDef(number, title, tuple(statements))
+            for number, title, statements in areas.values()
         ),
         source=fw.source,
     )

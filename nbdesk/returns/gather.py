@@ -1,11 +1,12 @@
 """What the returns and reports hold, read from the file as plain values (no ORM objects escape).
 
 Self-assessments come from the assessment service (nbdesk.self_assessment.assessments, nbdesk.self_assessment.results).
-A survey round's summary (eligible, completed) comes from the round service (nbdesk.survey.rounds); its
-breakdowns use the dashboard's groups (age bands from nbdesk.survey.register, blanks as "Not recorded"),
-plus the PA team the dashboard lacks, but are counted with GROUP BY in the database rather than
-through the dashboard, which loads every person (see round_breakdowns). A test checks that the two
-agree. Only counts leave this module for a round: no names, ids or contact details.
+A survey round's breakdowns use the dashboard's groups (age bands from nbdesk.survey.register, blanks
+as "Not recorded"), plus the PA team the dashboard lacks, but are counted with one GROUP BY in the
+database rather than through the dashboard, which loads every person (see round_breakdowns); its
+summary (eligible, completed) is the sum of a breakdown's groups, as the round service
+(nbdesk.survey.rounds) counts it. Tests check that all three agree. Only counts leave this module for
+a round: no names, ids or contact details.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Date, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
@@ -25,8 +27,8 @@ from nbdesk.self_assessment.assessments import AssessmentDetail, load_assessment
 from nbdesk.self_assessment.results import Results, results_from
 from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, list_sittings
 from nbdesk.storage.authority import authority_name
-from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
-from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES, age_band
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
+from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
 from nbdesk.survey.rounds import RoundSummary, list_rounds
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
@@ -89,11 +91,17 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _members(round_id: int) -> Select[Any]:
-    """Eligible members of the round with their completion (if any), for grouping in SQL."""
-    done = case((Completion.care_leaver_id.is_not(None), 1), else_=0)
+def _members() -> Select[Any]:
+    """One row per eligible member of the round (parameter `round_id`): their age band
+    (age_band_number), gender, accommodation and team as recorded, and 1 if they completed."""
     return (
-        select(func.count().label("eligible"), func.coalesce(func.sum(done), 0).label("done"))
+        select(
+            age_band_number(CareLeaver.date_of_birth).label("band"),
+            CareLeaver.gender,
+            CareLeaver.accommodation,
+            CareLeaver.team,
+            case((Completion.care_leaver_id.is_not(None), 1), else_=0).label("done"),
+        )
         .select_from(RoundMember)
         .join(CareLeaver, CareLeaver.id == RoundMember.care_leaver_id)
         .outerjoin(
@@ -101,8 +109,20 @@ def _members(round_id: int) -> Select[Any]:
             (Completion.round_id == RoundMember.round_id)
             & (Completion.care_leaver_id == RoundMember.care_leaver_id),
         )
-        .where(RoundMember.round_id == round_id, RoundMember.eligible.is_(True))
+        .where(RoundMember.round_id == bindparam("round_id"), RoundMember.eligible.is_(True))
     )
+
+
+@cache
+def _breakdowns_query() -> Select[Any]:
+    """The four keys counted together (see round_breakdowns). Built once and reused, so SQLAlchemy
+    neither builds it again nor works out its cache key for every return; its parameters are the
+    round and the bands' edges (band_edges)."""
+    # Grouped outside the subquery, by its columns' names, so the CASE and its dates are given
+    # once (a database that binds parameters itself cannot tell two copies are the same).
+    m = _members().subquery()
+    keys = (m.c.band, m.c.gender, m.c.accommodation, m.c.team)
+    return select(func.count(), func.sum(m.c.done), *keys).group_by(*keys)
 
 
 def _plain_order(label: str) -> tuple[int, str]:
@@ -129,46 +149,82 @@ def _label(value: Any) -> str:
     return str(value or "").strip() or NOT_RECORDED
 
 
+def latest_birthday(age: int, day: date) -> date:
+    """The last date of birth of someone aged at least `age` on `day` (register.age_on): they
+    were born on or before it. On 29 February, `age` years back may have had no 29th: then the
+    edge is the 28th (someone born on 1 March that year is not yet `age`)."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        return day.replace(year=day.year - age, day=28)
+
+
+def age_band_number(born: Any) -> Any:
+    """A SQL expression numbering register.age_band's bands (0, 1, … in AGE_BANDS' order; then
+    "Other ages"; -1 when the date of birth is not recorded), from plain date comparisons with the
+    bands' edges, given as parameters (band_edges): no date arithmetic in SQL, the same on any
+    database."""
+    whens: list[tuple[Any, int]] = [(born.is_(None), -1)]
+    for number in range(len(AGE_BANDS)):
+        youngest = bindparam(f"youngest_{number}", type_=Date)
+        oldest = bindparam(f"oldest_{number}", type_=Date)
+        whens.append(((born <= youngest) & (born > oldest), number))
+    return case(*whens, else_=len(AGE_BANDS))
+
+
+def band_edges(opens_on: date) -> dict[str, date]:
+    """The parameters of age_band_number on the day a round opens: for each band, the last date
+    of birth of someone its lowest age (`youngest_N`), and of someone a year past its highest age
+    (`oldest_N`). Aged low to high is: born on or before the first, and after the second."""
+    edges = {}
+    for number, (_name, low, high) in enumerate(AGE_BANDS):
+        edges[f"youngest_{number}"] = latest_birthday(low, opens_on)
+        edges[f"oldest_{number}"] = latest_birthday(high + 1, opens_on)
+    return edges
+
+
+def _band_name(number: int) -> str:
+    if number < 0:
+        return NOT_RECORDED
+    return AGE_BANDS[number][0] if number < len(AGE_BANDS) else OTHER_AGES
+
+
 def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[CountTable, ...]:
-    """The four breakdowns, counted by SQL's GROUP BY.
+    """The four breakdowns, counted by SQL's GROUP BY in one pass over the round's members.
 
     The groups are the round dashboard's (nbdesk.survey.dashboard: age bands by
     nbdesk.survey.register.age_band, a blank value as "Not recorded") plus the PA team, counted in
     the database rather than by loading every person, which keeps a return on 10,000 people quick;
-    the returns tests check the two agree. Ages come from grouping by date of birth (a few thousand
-    days at most) and the one age_band in Python, so no SQL date arithmetic is needed.
+    the returns tests check the two agree. The age band is a CASE on the date of birth against the
+    bands' edges (age_band_number). The four keys are grouped together, a few hundred combinations
+    at most, each raw value is labelled once here, and each breakdown adds its groups up: one scan
+    of the members rather than one per breakdown.
     """
     counts: list[dict[str, list[int]]] = [{} for _ in BREAKDOWN_TITLES]
-
-    def add(table: dict[str, list[int]], name: str, eligible: int, done: int) -> None:
-        pair = table.get(name)
-        if pair is None:
-            table[name] = [int(eligible), int(done)]
-        else:
-            pair[0] += eligible
-            pair[1] += done
-
-    dob = CareLeaver.date_of_birth
-    for eligible, done, born in session.connection().execute(
-        _members(round_id).add_columns(dob).group_by(dob)
-    ):
-        add(counts[0], age_band(born, opens_on), eligible, done)
-    # The other three grouped by their raw values at once (a few hundred combinations at most),
-    # then labelled (each distinct value once) and added up per breakdown here.
-    keys = (CareLeaver.gender, CareLeaver.accommodation, CareLeaver.team)
-    labels: list[dict[Any, str]] = [{} for _ in keys]
-    query = _members(round_id).add_columns(*keys).group_by(*keys)
-    for eligible, done, *values in session.connection().execute(query):
-        for value, known, table in zip(values, labels, counts[1:], strict=True):
-            name = known.get(value)
-            if name is None:
-                name = known[value] = _label(value)
-            add(table, name, eligible, done)
+    labels: list[dict[Any, str]] = [{}, {}, {}]
+    params = {"round_id": round_id, **band_edges(opens_on)}
+    for eligible, done, band, *values in session.connection().execute(_breakdowns_query(), params):
+        named = (_labelled(v, known) for v, known in zip(values, labels, strict=True))
+        names = (_band_name(band), *named)
+        for name, table in zip(names, counts, strict=True):
+            pair = table.get(name)
+            if pair is None:
+                table[name] = [int(eligible), int(done)]
+            else:
+                pair[0] += eligible
+                pair[1] += done
     orders = (_age_order, _plain_order, _plain_order, _plain_order)
     return tuple(
         _table(title, table, order)
         for title, table, order in zip(BREAKDOWN_TITLES, counts, orders, strict=True)
     )
+
+
+def _labelled(value: Any, known: dict[Any, str]) -> str:
+    name = known.get(value)
+    if name is None:
+        name = known[value] = _label(value)
+    return name
 
 
 def completions_by_day(session: Session, round_id: int) -> list[tuple[date, int]]:
@@ -209,18 +265,39 @@ def weekly_totals(
 
 
 def round_data(session: Session, round_id: int, *, weekly: bool = True) -> RoundData:
-    """The round's counts; `weekly=False` skips the week-by-week figures only the PDF report uses."""
-    rounds = list_rounds(session)
-    summary = next((r for r in rounds if r.id == round_id), None)
-    if summary is None:
+    """The round's counts. `weekly=False` (the return) leaves out what only the PDF report shows:
+    the week-by-week figures and the earlier rounds.
+
+    The round's totals are the sums of a breakdown's groups (every eligible member is in exactly
+    one group of each), so the members are counted once, not again for the round's summary."""
+    row = session.get(SurveyRound, round_id)
+    if row is None:
         raise LookupError(f"No survey round with id {round_id}.")
-    earlier = tuple(r for r in rounds if r.opens_on < summary.opens_on and r.id != summary.id)
-    over_time = completions_by_day(session, round_id) if weekly else []
+    breakdowns = round_breakdowns(session, round_id, row.opens_on)
+    eligible = sum(g.eligible for g in breakdowns[0].groups)
+    completed = sum(g.completed for g in breakdowns[0].groups)
+    summary = RoundSummary(
+        row.id,
+        row.name,
+        row.opens_on,
+        row.closes_on,
+        row.closed,
+        row.contact_details_erased_on,
+        eligible,
+        completed,
+    )
+    earlier: tuple[RoundSummary, ...] = ()
+    over_time: list[tuple[date, int]] = []
+    if weekly:
+        earlier = tuple(
+            r for r in list_rounds(session) if r.opens_on < summary.opens_on and r.id != summary.id
+        )
+        over_time = completions_by_day(session, round_id)
     return RoundData(
         authority=authority_name(session),
         round=summary,
-        total=Group("All eligible care leavers", summary.eligible, summary.completed),
-        breakdowns=round_breakdowns(session, round_id, summary.opens_on),
+        total=Group("All eligible care leavers", eligible, completed),
+        breakdowns=breakdowns,
         weekly=(
             weekly_totals(summary.opens_on, summary.closes_on, over_time, clock.today())
             if weekly

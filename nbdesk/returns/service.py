@@ -320,7 +320,8 @@ def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
     from nbdesk.returns.participation_return import safe_return
     from nbdesk.returns.suppression import NOTE, PRIMARY, Cell, SafeRow
 
-    data = round_data(session, subject_id)
+    # The preview shows neither the week-by-week figures nor the earlier rounds.
+    data = round_data(session, subject_id, weekly=False)
     safe = safe_return(data)
 
     def cell(c: Cell) -> PreviewCell:

@@ -64,3 +64,11 @@ class Prepared:
             return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
         finally:
             cursor.close()
+
+
+def core(session: Session) -> Callable[..., Any]:
+    """Run Core statements on the session's own connection, after writing out what the session
+    holds. For the small reads a screen makes on every redraw: the ORM's work around each
+    statement (its compile-cache key, entity loading) cost more than SQLite's own."""
+    session.flush()
+    return session.connection().execute

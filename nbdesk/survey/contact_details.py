@@ -12,6 +12,9 @@ from nbdesk.common.text import excel_shortened
 
 MOBILE_PREFIXES = {"071", "072", "073", "074", "075", "077", "078", "079"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# Compiled once: a Notify list checks every number on the register.
+_NOT_PHONE = re.compile(r"[^\d\s+()\-.]")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def _uk_digits(text: str) -> tuple[str, str]:
@@ -24,10 +27,10 @@ def _uk_digits(text: str) -> tuple[str, str]:
             f"'{value}' is a number Excel has shortened, so digits are lost; format the column "
             "as text and save the list again"
         )
-    if re.search(r"[^\d\s+()\-.]", value):
+    if _NOT_PHONE.search(value):
         raise ValueError(f"'{value}' is not a phone number")
     # "+44 (0)7700 900123": the bracketed 0 is dialled only from inside the UK.
-    digits = re.sub(r"\D", "", value.replace("(0)", ""))
+    digits = _NOT_DIGIT.sub("", value.replace("(0)", ""))
     if value.startswith("+") and not digits.startswith("44"):
         raise ValueError(f"'{value}' is not a UK number")
     if digits.startswith("0044"):
@@ -42,13 +45,13 @@ def _uk_digits(text: str) -> tuple[str, str]:
 def takes_texts(phone: str) -> bool:
     """Whether a number (as uk_phone gives it) is a mobile that can take text messages: 071–075
     and 077–079, and the Isle of Man's 07624 (070 is personal numbering, 076 pagers)."""
-    digits = re.sub(r"\D", "", phone)
+    digits = _NOT_DIGIT.sub("", phone)
     return len(digits) == 11 and (digits[:3] in MOBILE_PREFIXES or digits.startswith("07624"))
 
 
 def is_landline(phone: str) -> bool:
     """Whether a number (as uk_phone gives it) is a geographic landline: 01 or 02."""
-    digits = re.sub(r"\D", "", phone)
+    digits = _NOT_DIGIT.sub("", phone)
     return digits.startswith(("01", "02"))
 
 

@@ -24,20 +24,22 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import FORMULA_STARTS, csv_safe
-from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
 from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
 from nbdesk.survey.register import SURVEY_AGES, age_on, first_name
-from nbdesk.survey.rounds import get_round
 
 NOTIFY_ROW_LIMIT = 100_000
 RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}
@@ -96,9 +98,117 @@ def notify_list(
             f"Unknown personalisation column(s): {', '.join(unknown)} "
             f"(available: {', '.join(ALL_COLUMNS)})."
         )
-    summary = get_round(session, round_id)
+    survey = session.get(SurveyRound, round_id)
+    if survey is None:
+        raise LookupError(f"No survey round with id {round_id}.")
     today = clock.today()
-    people = session.execute(
+    # A Core read on the session's connection, fetched at once: plain rows, not row by row.
+    people = session.connection().execute(_people_query(everyone), {"round_id": round_id}).all()
+    # What is the same for everyone, worked out once rather than per person (10,000 on a large
+    # register): the round's closing day, and which of a person's values each column takes.
+    by_text = channel == "text"
+    what = "phone number" if by_text else "email address"
+    low, high = SURVEY_AGES
+    closes = format_day(survey.closes_on)
+    # Each column's value by its place in ALL_COLUMNS: (first name, pa name, round closes, link).
+    places = [ALL_COLUMNS.index(p) for p in personalisation]
+    wants_first_name = "first name" in personalisation
+    completed_on: dict[date, str] = {}  # a round's completions fall on a few dozen days
+    rows: list[tuple[str, ...]] = []
+    left_out: list[LeftOut] = []
+    leave = left_out.append
+    for (
+        uid,
+        name,
+        preferred,
+        pa,
+        phone,
+        email,
+        dnc,
+        dnc_reason,
+        born,
+        eligible,
+        why,
+        done_on,
+        by,
+    ) in people:
+        if everyone:
+            # Telling back reaches every care leaver, counted in the round or not, completed or
+            # not; someone the register holds past the care-leaving ages is not one any more.
+            if born is not None:
+                age = age_on(born, today)
+                if not low <= age <= high:
+                    reason = f"aged {age}, outside care leavers' ages ({low} to {high})"
+                    leave(LeftOut(uid, name, pa, reason))
+                    continue
+        elif not eligible:
+            leave(LeftOut(uid, name, pa, f"not counted in this round ({why or 'excluded'})"))
+            continue
+        elif done_on is not None:
+            who = CONFIRMED_BY_PHRASES.get(by, by)
+            day = completed_on.get(done_on)
+            if day is None:
+                day = completed_on[done_on] = format_day(done_on)
+            reason = f"completed on {day} (confirmed by {who})"
+            leave(LeftOut(uid, name, pa, reason))
+            continue
+        if dnc:
+            reason = f"do not contact ({dnc_reason or 'no reason given'})"
+            leave(LeftOut(uid, name, pa, reason))
+            continue
+        if by_text and not phone:
+            leave(LeftOut(uid, name, pa, "no mobile number"))
+            continue
+        if not by_text and not email:
+            leave(LeftOut(uid, name, pa, "no email address"))
+            continue
+        try:
+            recipient = (uk_phone(phone) if by_text else email_address(email)).replace(" ", "")
+        except ValueError as exc:
+            leave(LeftOut(uid, name, pa, f"{what} not valid: {exc}"))
+            continue
+        if not by_text and recipient.startswith(FORMULA_STARTS):
+            reason = (
+                f"the email address begins with '{recipient[0]}', which a spreadsheet could run "
+                "as a formula; send this one by hand"
+            )
+            leave(LeftOut(uid, name, pa, reason))
+            continue
+        if by_text and not takes_texts(recipient):
+            # The register keeps landlines so PAs can call; Notify can only text mobiles.
+            kind = "a landline" if is_landline(recipient) else "a number that is not a mobile"
+            reason = f"has {kind} ({uk_phone(phone)}), which cannot take texts"
+            leave(LeftOut(uid, name, pa, reason))
+            continue
+        values = (first_name(preferred, name) if wants_first_name else "", pa, closes, plan_link)
+        row = (recipient, *[values[i] for i in places])
+        if not all(map(str.strip, row[1:])):
+            missing = [p for p, v in zip(personalisation, row[1:], strict=True) if not v.strip()]
+            leave(LeftOut(uid, name, pa, f"no {' or '.join(missing)} for the message"))
+            continue
+        rows.append(row)
+    if len(rows) > NOTIFY_ROW_LIMIT:
+        raise ValueError(
+            f"{len(rows):,} people to {'tell' if everyone else 'remind'}; Notify takes at most {NOTIFY_ROW_LIMIT:,} rows in "
+            "one file. Export one PA team at a time."
+        )
+    return NotifyList(
+        survey.name,
+        channel,
+        (RECIPIENT_COLUMN[channel], *personalisation),
+        tuple(rows),
+        tuple(left_out),
+        everyone,
+    )
+
+
+@cache
+def _people_query(everyone: bool) -> Select[Any]:
+    """Everyone the list considers (the round's members, or with `everyone` the whole register)
+    with what the checks need, in the order of the list; built once, with the round as the
+    parameter `round_id`."""
+    round_id = bindparam("round_id", type_=Integer)
+    return (
         select(
             CareLeaver.unique_id,
             CareLeaver.name,
@@ -124,95 +234,6 @@ def notify_list(
             (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
         )
         .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
-    ).tuples()
-    rows: list[tuple[str, ...]] = []
-    left_out: list[LeftOut] = []
-    for (
-        uid,
-        name,
-        preferred,
-        pa,
-        phone,
-        email,
-        dnc,
-        dnc_reason,
-        born,
-        eligible,
-        why,
-        done_on,
-        by,
-    ) in people:
-
-        def leave(reason: str, uid: str = uid, name: str = name, pa: str = pa) -> None:
-            left_out.append(LeftOut(uid, name, pa, reason))
-
-        if everyone:
-            # Telling back reaches every care leaver, counted in the round or not, completed or
-            # not; someone the register holds past the care-leaving ages is not one any more.
-            age = age_on(born, today) if born is not None else None
-            if age is not None and not SURVEY_AGES[0] <= age <= SURVEY_AGES[1]:
-                leave(
-                    f"aged {age}, outside care leavers' ages ({SURVEY_AGES[0]} to {SURVEY_AGES[1]})"
-                )
-                continue
-        elif not eligible:
-            leave(f"not counted in this round ({why or 'excluded'})")
-            continue
-        elif done_on is not None:
-            who = CONFIRMED_BY_PHRASES.get(by, by)
-            leave(f"completed on {format_day(done_on)} (confirmed by {who})")
-            continue
-        if dnc:
-            leave(f"do not contact ({dnc_reason or 'no reason given'})")
-            continue
-        if channel == "text" and not phone:
-            leave("no mobile number")
-            continue
-        if channel == "email" and not email:
-            leave("no email address")
-            continue
-        try:
-            recipient = (uk_phone(phone) if channel == "text" else email_address(email)).replace(
-                " ", ""
-            )
-        except ValueError as exc:
-            what = "phone number" if channel == "text" else "email address"
-            leave(f"{what} not valid: {exc}")
-            continue
-        if channel == "email" and recipient.startswith(FORMULA_STARTS):
-            leave(
-                f"the email address begins with '{recipient[0]}', which a spreadsheet could run "
-                "as a formula; send this one by hand"
-            )
-            continue
-        if channel == "text" and not takes_texts(recipient):
-            # The register keeps landlines so PAs can call; Notify can only text mobiles.
-            kind = "a landline" if is_landline(recipient) else "a number that is not a mobile"
-            leave(f"has {kind} ({uk_phone(phone)}), which cannot take texts")
-            continue
-        values = {
-            "first name": first_name(preferred, name),
-            "pa name": pa,
-            "round closes": format_day(summary.closes_on),
-            PLAN_LINK: plan_link,
-        }
-        missing = [p for p in personalisation if not values[p].strip()]
-        if missing:
-            leave(f"no {' or '.join(missing)} for the message")
-            continue
-        rows.append((recipient, *(values[p] for p in personalisation)))
-    if len(rows) > NOTIFY_ROW_LIMIT:
-        raise ValueError(
-            f"{len(rows):,} people to {'tell' if everyone else 'remind'}; Notify takes at most {NOTIFY_ROW_LIMIT:,} rows in "
-            "one file. Export one PA team at a time."
-        )
-    return NotifyList(
-        summary.name,
-        channel,
-        (RECIPIENT_COLUMN[channel], *personalisation),
-        tuple(rows),
-        tuple(left_out),
-        everyone,
     )
 
 

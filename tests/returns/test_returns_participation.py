@@ -319,6 +319,9 @@ def test_the_return_counts_what_the_round_dashboard_shows(
                     board.overall.completed,
                 )
                 assert completions_by_day(session, summary.id) == list(board.over_time)
+                # The round's figures summed from its groups are the round service's.
+                assert data.round == summary
+                assert round_data(session, summary.id, weekly=False).round == summary
     finally:
         db.close()
 
@@ -391,3 +394,44 @@ def test_the_report_rounds_the_weekly_line(
     eligible = safe_return(data).total.eligible.value
     for value in line.data[0]:
         assert round(value * eligible / 100, 6) % 5 == 0, value
+
+
+@pytest.mark.parametrize(
+    "opens", [date(2028, 2, 29), date(2027, 2, 28), date(2027, 3, 1), date(2026, 3, 2)]
+)
+def test_age_bands_counted_in_sql_are_age_band_at_every_edge(tmp_path: Path, opens: date) -> None:
+    """The return counts age bands in SQL from the bands' edges (gather.age_band_number): each
+    person born on, or a day or two either side of, a birthday that moves them into or out of a
+    band, or on 28 or 29 February or 1 March, is in the band register.age_band gives them."""
+    from collections import Counter
+
+    from nbdesk.returns.gather import round_breakdowns
+    from nbdesk.storage import create_database, open_database
+    from nbdesk.survey.register import age_band
+    from nbdesk.survey.rounds import find_round
+
+    births: set[date] = set()
+    for age in range(14, 28):
+        year = opens.year - age
+        births.update(date(year, 2, d) for d in (27, 28))
+        births.add(date(year, 3, 1))
+        if year % 4 == 0:
+            births.add(date(year, 2, 29))
+        anniversary = date(year, opens.month, 28 if opens.day == 29 else opens.day)
+        births.update(anniversary + timedelta(days=d) for d in range(-2, 3))
+    group = [
+        replace(p, unique_id=f"EDGE-{i}", born=born, eligible=True)
+        for i, (p, born) in enumerate(zip(people(len(births)), sorted(births), strict=True))
+    ]
+    path = tmp_path / "edges.nbdesk"
+    create_database(path, "Testshire County Council").close()
+    add_round(path, group, name="Edges", opens=opens)
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            ages = round_breakdowns(session, find_round(session, "Edges").id, opens)[0]
+    finally:
+        db.close()
+    assert {g.label: g.eligible for g in ages.groups} == Counter(
+        age_band(p.born, opens) for p in group
+    )
