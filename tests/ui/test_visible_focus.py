@@ -4,6 +4,7 @@ same either way, so only a blinking caret showed where typing would go."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QMargins
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from nbdesk.common.contrast import GRAPHICS, ratio
-from nbdesk.ui.palette import FocusedTextBoxes
+from nbdesk.ui.palette import FocusFrame
 
 
 @pytest.mark.parametrize("kind", [QPlainTextEdit, QTextEdit])
@@ -27,7 +28,7 @@ def test_a_box_of_several_lines_draws_a_frame_while_it_has_the_keyboard(
     layout = QVBoxLayout(window)
     other = QLineEdit()
     box = kind()
-    box.setStyle(FocusedTextBoxes(QApplication.style().name()))
+    box.setStyle(FocusFrame(QApplication.style().name()))
     layout.addWidget(other)
     layout.addWidget(box)
     qtbot.addWidget(window)
@@ -51,3 +52,29 @@ def test_a_box_of_several_lines_draws_a_frame_while_it_has_the_keyboard(
     # A graphic: at least 3:1 against the window round the box.
     window_colour = box.palette().color(QPalette.ColorRole.Window).name()
     assert ratio(highlight.name(), window_colour) >= GRAPHICS
+
+
+def test_the_program_style_gives_every_such_box_the_focus_frame(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Set up as nbdesk starts (app.set_up_application), a box made anywhere gets the frame."""
+    import shiboken6
+
+    from nbdesk.ui.palette import show_focus_of_text_boxes
+
+    style, palette = qapp.style().name(), qapp.palette()
+    show_focus_of_text_boxes(qapp)
+    holder = QWidget()
+    try:
+        boxes = [QPlainTextEdit(holder), QTextEdit(holder)]
+        line = QLineEdit(holder)
+        holder.show()
+        qtbot.waitExposed(holder)
+        for box in boxes:
+            assert isinstance(box.style(), FocusFrame)
+            assert box.viewportMargins() == QMargins(1, 1, 1, 1)
+        assert not isinstance(line.style(), FocusFrame)  # only boxes of several lines
+    finally:
+        shiboken6.delete(holder)  # before the style its boxes use goes
+        QApplication.setStyle(style)
+        qapp.setPalette(palette)
