@@ -405,8 +405,8 @@ def set_up_application(app: Any) -> None:
     app.setApplicationDisplayName("nbdesk")
     from nbdesk.ui.palette import apply_contrast, show_focus_of_text_boxes
 
-    show_focus_of_text_boxes(app)  # first: a new style brings its own palette
     apply_contrast(app)
+    show_focus_of_text_boxes(app)
     icon = paths.resources_dir() / "nbdesk.svg"
     if icon.exists():
         from PySide6.QtGui import QIcon

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPalette, QPen
-from PySide6.QtWidgets import QPlainTextEdit, QProxyStyle, QStyle, QTextEdit
+from PySide6.QtGui import QColor, QPalette
 
 from nbdesk.common.contrast import TEXT, ratio
 
@@ -21,7 +19,6 @@ SELECTED = "#1f5fa8"  # 6.4:1 under white text
 PLACEHOLDER = "#5f5f5f"  # 6.4:1 on white
 
 GROUPS = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
-TEXT_BOXES = (QPlainTextEdit, QTextEdit)
 
 
 def apply_contrast(app: Any) -> None:
@@ -39,51 +36,36 @@ def apply_contrast(app: Any) -> None:
     app.setPalette(palette)
 
 
-class FocusFrame(QProxyStyle):
-    """The style of a box of several lines: the program's, with a frame two pixels wide in the
-    highlight colour while the box has the keyboard. (A style sheet could say the same, but it
-    fixes the font of the box's inside as it was when first shown, and the workshop's boxes follow
-    the room on the screen and the system's font size.)"""
-
-    def polish(self, target: Any) -> Any:
-        result = super().polish(target)
-        if isinstance(target, TEXT_BOXES):
-            # A pixel between the frame and the text, for the focus frame's second pixel.
-            target.setViewportMargins(1, 1, 1, 1)
-        return result
-
-    def drawPrimitive(self, element: Any, option: Any, painter: Any, widget: Any = None) -> None:
-        super().drawPrimitive(element, option, painter, widget)
-        if element != QStyle.PrimitiveElement.PE_Frame or not isinstance(widget, TEXT_BOXES):
-            return
-        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        role = QPalette.ColorRole.Highlight if focused else QPalette.ColorRole.Base
-        painter.save()
-        pen = QPen(option.palette.color(role), 2 if focused else 1)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        inset = 1 if focused else 1.5  # both pixels, or the one inside the style's frame
-        painter.drawRect(QRectF(option.rect).adjusted(inset, inset, -inset, -inset))
-        painter.restore()
-
-
-class FocusedTextBoxes(QProxyStyle):
-    """The program's style, giving each box of several lines the FocusFrame style as it is first
-    shown. Only that is done here, once per widget: a style that drew in Python for every widget
-    made building and painting a window a fifth slower."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.frame = FocusFrame(key)  # kept as long as the program's style: boxes do not own it
-
-    def polish(self, target: Any) -> Any:
-        result = super().polish(target)
-        if isinstance(target, TEXT_BOXES) and target.style() is not self.frame:
-            target.setStyle(self.frame)
-        return result
-
-
 def show_focus_of_text_boxes(app: Any) -> None:
-    if not isinstance(app.style(), FocusedTextBoxes):
-        app.setStyle(FocusedTextBoxes(app.style().name()))
+    """From now on, a box of several lines gets the FocusFrame style the first time it takes the
+    keyboard. Done as focus moves, not as each widget is made: the style's module costs a
+    noticeable part of start-up to load, and a style drawing in Python for every widget made
+    building a window a fifth slower."""
+    global _hooked
+    if not _hooked:
+        _hooked = True
+        app.focusChanged.connect(_frame_when_focused)
+
+
+_hooked = False
+_frame_style: Any = None
+
+
+def _frame_when_focused(_old: Any, new: Any) -> None:
+    global _frame_style
+    if new is None or not (new.inherits("QPlainTextEdit") or new.inherits("QTextEdit")):
+        return
+    if new.property(FRAMED) is not None:
+        return
+    if _frame_style is None:
+        from PySide6.QtWidgets import QApplication
+
+        from nbdesk.ui.focus_frame import FocusFrame
+
+        # One for every box, kept as long as the program: a widget does not own its style.
+        _frame_style = FocusFrame(QApplication.style().name())
+    new.setProperty(FRAMED, True)
+    new.setStyle(_frame_style)
+
+
+FRAMED = "nbdesk_focus_frame"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from nbdesk.common.contrast import GRAPHICS, ratio
-from nbdesk.ui.palette import FocusFrame
+from nbdesk.ui.focus_frame import FocusFrame
 
 
 @pytest.mark.parametrize("kind", [QPlainTextEdit, QTextEdit])
@@ -54,27 +54,28 @@ def test_a_box_of_several_lines_draws_a_frame_while_it_has_the_keyboard(
     assert ratio(highlight.name(), window_colour) >= GRAPHICS
 
 
-def test_the_program_style_gives_every_such_box_the_focus_frame(
+def test_every_such_box_gets_the_focus_frame_as_it_first_takes_the_keyboard(
     qtbot: QtBot, qapp: QApplication
 ) -> None:
     """Set up as nbdesk starts (app.set_up_application), a box made anywhere gets the frame."""
-    import shiboken6
-
     from nbdesk.ui.palette import show_focus_of_text_boxes
 
-    style, palette = qapp.style().name(), qapp.palette()
     show_focus_of_text_boxes(qapp)
-    holder = QWidget()
-    try:
-        boxes = [QPlainTextEdit(holder), QTextEdit(holder)]
-        line = QLineEdit(holder)
-        holder.show()
-        qtbot.waitExposed(holder)
-        for box in boxes:
-            assert isinstance(box.style(), FocusFrame)
-            assert box.viewportMargins() == QMargins(1, 1, 1, 1)
-        assert not isinstance(line.style(), FocusFrame)  # only boxes of several lines
-    finally:
-        shiboken6.delete(holder)  # before the style its boxes use goes
-        QApplication.setStyle(style)
-        qapp.setPalette(palette)
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    boxes = [QPlainTextEdit(), QTextEdit()]
+    line = QLineEdit()
+    for widget in (line, *boxes):
+        layout.addWidget(widget)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    for widget in (line, *boxes):
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+    for box in boxes:
+        assert isinstance(box.style(), FocusFrame)
+        assert box.viewportMargins() == QMargins(1, 1, 1, 1)
+    assert not isinstance(line.style(), FocusFrame)  # only boxes of several lines
