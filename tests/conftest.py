@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-# Set before anything imports Qt: the tests run on machines with no screen.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Set before anything imports Qt: the tests run on machines with no screen. A test that starts
+# another test run may give the offscreen platform a screen of a chosen size.
+if not os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen:"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # No test reads or writes the real credential store of the machine it runs on.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 

@@ -3,7 +3,7 @@ plan was shared back, and the evidence pack.
 
     nbdesk plan young-people-report PLAN --out FILE.pdf|FILE.html [--show-owners] [--get-involved T]
     nbdesk plan feedback-sent PLAN --channel text --how-many N [--date D] [--note T]
-    nbdesk report evidence PLAN --out FILE.pdf|FILE.xlsx
+    nbdesk report evidence PLAN --out FILE.pdf|FILE.html|FILE.xlsx
 
 The files are written by nbdesk.returns.service, as the Returns section writes them. (The Notify
 list of everyone to tell is `nbdesk export notify ROUND --everyone --plan-link URL`, in
@@ -58,19 +58,17 @@ def register_report(report: Any) -> None:
     )
     evidence.add_argument("plan", metavar="PLAN")
     add_db_option(evidence)
-    evidence.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    evidence.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html|FILE.xlsx")
     evidence.set_defaults(func=run_report_evidence)
 
 
 def _write(args: argparse.Namespace, by_suffix: dict[str, str], options: Any = None) -> Any:
     from nbdesk.action_plan.plans import find_plan
+    from nbdesk.cli.returns import kind_for
     from nbdesk.common.atomic import ExportError
     from nbdesk.returns import service
 
-    key = by_suffix.get(args.out.suffix.lower())
-    if key is None:
-        endings = " or ".join(by_suffix)
-        raise CommandError(f"{args.out}: the file name must end in {endings}.")
+    key = kind_for(args.out, by_suffix)
     with open_db(args) as db:
         with db.session() as session:
             plan_id = find_plan(session, args.plan)
@@ -103,7 +101,12 @@ def run_young_people_report(args: argparse.Namespace) -> int:
 def run_report_evidence(args: argparse.Namespace) -> int:
     from nbdesk.returns import service
 
-    _write(args, {".pdf": service.EVIDENCE_PDF, ".xlsx": service.EVIDENCE_XLSX})
+    by_suffix = {
+        ".pdf": service.EVIDENCE_PDF,
+        ".html": service.EVIDENCE_HTML,
+        ".xlsx": service.EVIDENCE_XLSX,
+    }
+    _write(args, by_suffix)
     return 0
 
 

@@ -76,7 +76,7 @@ def register(subparsers: Any) -> None:
 
     for name, suffix, text in (
         ("export", "xlsx", "the action plan workbook (xlsx)"),
-        ("report", "pdf", "the progress report for managers and the board (PDF)"),
+        ("report", "pdf|FILE.html", "the progress report for managers and the board (PDF or HTML)"),
     ):
         out = actions.add_parser(name, help=text)
         out.add_argument("plan", metavar="PLAN")
@@ -378,9 +378,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from nbdesk.returns.service import PLAN_REPORT
+    from nbdesk.cli.returns import kind_for, report_kinds
+    from nbdesk.returns.service import PLAN_REPORT, PLAN_REPORT_HTML
 
-    return _write(args, PLAN_REPORT)
+    return _write(args, kind_for(args.out, report_kinds(PLAN_REPORT, PLAN_REPORT_HTML)))
 
 
 def run_action_add(args: argparse.Namespace) -> int:

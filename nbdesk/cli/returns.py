@@ -1,4 +1,7 @@
-"""export self-assessment / export participation / report self-assessment / report participation."""
+"""export self-assessment / export participation / report self-assessment / report participation.
+
+A report is written as a PDF or, for a name ending in .html, as the same report on one accessible
+web page (the file's ending chooses, as for the plan for young people)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from nbdesk.cli import CommandError, add_db_option, command_group, open_db
 
 def register(subparsers: Any) -> None:
     export = command_group(subparsers, "export", "write returns and lists to files")
-    report = command_group(subparsers, "report", "write PDF reports to print or share")
+    report = command_group(
+        subparsers, "report", "write reports to print or share (PDF, or an accessible web page)"
+    )
 
     sa = export.add_parser(
         "self-assessment", help="an assessment's return for the central team (xlsx)"
@@ -29,10 +34,12 @@ def register(subparsers: Any) -> None:
     part.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     part.set_defaults(func=run_export_participation)
 
-    sa_report = report.add_parser("self-assessment", help="an assessment's report (PDF)")
+    sa_report = report.add_parser(
+        "self-assessment", help="an assessment's report (PDF, or a web page for .html)"
+    )
     sa_report.add_argument("name", metavar="NAME", help="the assessment's name")
     add_db_option(sa_report)
-    sa_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    sa_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html")
     sa_report.add_argument(
         "--compare",
         metavar="OTHER",
@@ -41,11 +48,12 @@ def register(subparsers: Any) -> None:
     sa_report.set_defaults(func=run_report_self_assessment)
 
     part_report = report.add_parser(
-        "participation", help="a survey round's report (PDF), small counts hidden"
+        "participation",
+        help="a survey round's report (PDF, or a web page for .html), small counts hidden",
     )
     part_report.add_argument("round", metavar="ROUND", help="the survey round's name")
     add_db_option(part_report)
-    part_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    part_report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html")
     part_report.set_defaults(func=run_report_participation)
 
     from nbdesk.cli.loop_reports import register_report
@@ -56,6 +64,20 @@ def register(subparsers: Any) -> None:
 def _check_suffix(path: Path, suffix: str) -> None:
     if path.suffix.lower() != suffix:
         raise CommandError(f"{path}: the file name must end in {suffix}.")
+
+
+def kind_for(path: Path, by_suffix: dict[str, str]) -> str:
+    """The kind of file a name's ending asks for ({".pdf": …, ".html": …})."""
+    key = by_suffix.get(path.suffix.lower())
+    if key is None:
+        *others, last = by_suffix
+        endings = f"{', '.join(others)} or {last}" if others else last
+        raise CommandError(f"{path}: the file name must end in {endings}.")
+    return key
+
+
+def report_kinds(pdf: str, html: str) -> dict[str, str]:
+    return {".pdf": pdf, ".html": html}
 
 
 def _export(args: argparse.Namespace, key: str, find: Any, compare: str | None = None) -> int:
@@ -105,12 +127,14 @@ def run_export_participation(args: argparse.Namespace) -> int:
 
 
 def run_report_self_assessment(args: argparse.Namespace) -> int:
-    from nbdesk.returns.service import SA_REPORT
+    from nbdesk.returns.service import SA_REPORT, SA_REPORT_HTML
 
-    return _export(args, SA_REPORT, _assessment(args), args.compare)
+    key = kind_for(args.out, report_kinds(SA_REPORT, SA_REPORT_HTML))
+    return _export(args, key, _assessment(args), args.compare)
 
 
 def run_report_participation(args: argparse.Namespace) -> int:
-    from nbdesk.returns.service import PARTICIPATION_REPORT
+    from nbdesk.returns.service import PARTICIPATION_REPORT, PARTICIPATION_REPORT_HTML
 
-    return _export(args, PARTICIPATION_REPORT, _round(args))
+    key = kind_for(args.out, report_kinds(PARTICIPATION_REPORT, PARTICIPATION_REPORT_HTML))
+    return _export(args, key, _round(args))

@@ -1,5 +1,6 @@
-"""The evidence pack, "you said, we did", for inspection and the corporate parenting board: a PDF
-and a workbook made from nbdesk.returns.loop_data.
+"""The evidence pack, "you said, we did", for inspection and the corporate parenting board: a PDF,
+the PDF's story as one accessible web page (nbdesk.returns.html_report) and a workbook, all made
+from nbdesk.returns.loop_data.
 
 For each theme: what young people said (the findings the actions cite, with their round, percent
 and base and the figure in any later round; the priorities, with how many named them; what the
@@ -140,7 +141,7 @@ def story(data: LoopData, st: Any) -> list[Any]:
         ["Involving young people", f"{found.share.text}; {found.published_share_text}"],
         ["Shared with young people", shared_line(data)],
     ]
-    out.append(table(rows, (170, 323), st))
+    out.append(table(rows, (170, 323), st, caption="The plan at a glance"))
 
     def status(code: str) -> Any:
         return Paragraph(
@@ -150,12 +151,16 @@ def story(data: LoopData, st: Any) -> list[Any]:
     for theme in data.themes:
         out.append(PageBreak())
         out.append(Paragraph(esc(f"Theme {theme.theme.position}: {theme.theme.title}"), st.h1))
+
+        def caption(heading: str, theme: ThemeAnswers = theme) -> str:
+            return f"{heading}: {theme.theme.title}"
+
         out.append(Paragraph(HEADINGS[0], st.h2))
         said = said_rows(theme)
         if said:
             t: list[list[Any]] = [["Source", "What was said", "When", "Answered by"]]
             t += [list(r) for r in said]
-            out.append(table(t, (80, 213, 85, 115), st))
+            out.append(table(t, (80, 213, 85, 115), st, caption=caption(HEADINGS[0]), row_header=1))
         else:
             out.append(Paragraph("No finding or priority is cited yet.", st.body))
         out.append(Paragraph(HEADINGS[1], st.h2))
@@ -173,7 +178,7 @@ def story(data: LoopData, st: Any) -> list[Any]:
                         status(a.status),
                     ]
                 )
-            out.append(table(t, (150, 100, 170, 73), st))
+            out.append(table(t, (150, 100, 170, 73), st, caption=caption(HEADINGS[1])))
         else:
             out.append(Paragraph("No actions yet.", st.body))
         out.append(Paragraph(HEADINGS[2], st.h2))
@@ -196,7 +201,7 @@ def story(data: LoopData, st: Any) -> list[Any]:
                 ]
                 for ans in theme.answered
             ]
-            out.append(table(t, (200, 200, 93), st))
+            out.append(table(t, (200, 200, 93), st, caption=caption(HEADINGS[2])))
         areas = data.areas.get(theme.theme.id, ())
         if areas:
             out.append(Paragraph(HEADINGS[3], st.h2))
@@ -211,7 +216,9 @@ def story(data: LoopData, st: Any) -> list[Any]:
                 ]
                 for ar in areas
             ]
-            out.append(table(t, (130, 170, 55, 75, 63), st))
+            out.append(
+                table(t, (130, 170, 55, 75, 63), st, caption=caption(HEADINGS[3]), row_header=1)
+            )
             out.append(Paragraph("An area's score is the mean of its ratings, out of 4.", st.small))
     out.append(Paragraph(HEADINGS[4], st.h1))
     if data.feedback:
@@ -224,6 +231,18 @@ def story(data: LoopData, st: Any) -> list[Any]:
     return out
 
 
+def report_title(data: LoopData) -> str:
+    return f"{TITLE}: {data.base.plan.summary.name}"
+
+
+def write_evidence_html(data: LoopData, path: Path) -> Path:
+    """The PDF's story as one accessible web page (see nbdesk.returns.html_report)."""
+    from nbdesk.returns.html_report import write_story_html
+    from nbdesk.returns.pdf_common import styles
+
+    return write_story_html(story(data, styles()), path, title=report_title(data))
+
+
 def write_evidence_pdf(data: LoopData, path: Path) -> Path:
     from nbdesk.returns.pdf_common import build_pdf
 
@@ -231,7 +250,7 @@ def write_evidence_pdf(data: LoopData, path: Path) -> Path:
         build_pdf(
             temp,
             lambda st: story(data, st),
-            title=f"{TITLE}: {data.base.plan.summary.name}",
+            title=report_title(data),
             author=data.authority,
             subject="New Belongings evidence pack",
         )

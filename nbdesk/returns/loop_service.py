@@ -1,6 +1,6 @@
-"""The young people's plan (PDF and web page) and the evidence pack (PDF and workbook) as the Returns
-section offers them, through nbdesk.returns.service: the preview (with the readability check for
-the young people's plan) and the export.
+"""The young people's plan (PDF and web page) and the evidence pack (PDF, web page and workbook) as
+the Returns section offers them, through nbdesk.returns.service: the preview (with the readability
+check for the young people's plan) and the export.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from nbdesk.common.dates import format_day
 from nbdesk.returns import readability
 from nbdesk.returns.loop_data import LoopData, loop_data, shared_line
 from nbdesk.returns.service import (
+    EVIDENCE_HTML,
     EVIDENCE_PDF,
     EVIDENCE_XLSX,
     YP_PLAN_HTML,
@@ -27,7 +28,7 @@ from nbdesk.returns.service import (
 from nbdesk.returns.xlsx_common import Progress
 
 YOUNG_PEOPLE_KINDS = (YP_PLAN_PDF, YP_PLAN_HTML)
-EVIDENCE_KINDS = (EVIDENCE_PDF, EVIDENCE_XLSX)
+EVIDENCE_KINDS = (EVIDENCE_PDF, EVIDENCE_HTML, EVIDENCE_XLSX)
 
 
 def read(session: Session, key: str, plan_id: int, options: ExportOptions) -> LoopData:
@@ -158,6 +159,10 @@ def export_loop(
         from nbdesk.returns.evidence_pack import write_evidence_pdf
 
         return write_evidence_pdf(data, path)
+    if key == EVIDENCE_HTML:
+        from nbdesk.returns.evidence_pack import write_evidence_html
+
+        return write_evidence_html(data, path)
     from nbdesk.returns.evidence_pack import write_evidence_workbook
 
     return write_evidence_workbook(data, path)

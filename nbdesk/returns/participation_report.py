@@ -5,6 +5,8 @@ Every count and rate in it has been through the same suppression as the particip
 1 to 5 people is never shown, nor anything that would let it be worked out. The rate over time is
 by week only and for the whole round, never by group, from completions so far rounded down to a
 multiple of 5 (suppression.weekly_counts), so that no week's few completions can be worked out.
+The same story is also written as one accessible web page (nbdesk.returns.html_report), each chart
+as the figures it draws: the page prints no figure the PDF does not.
 """
 
 from __future__ import annotations
@@ -116,7 +118,19 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
                 st.body,
             )
         )
-        out.append(line_chart(labels, rates, value_max=top, axis_label="Week of the round"))
+        out.append(
+            line_chart(
+                labels,
+                rates,
+                value_max=top,
+                axis_label="Week of the round",
+                about="the share of eligible care leavers confirmed as having completed by the "
+                f"end of each week (completions rounded down to a multiple of {WEEKLY_STEP})",
+                category="Week",
+                value_name="Completed so far, of those eligible",
+                names=[f"Week {i}" for i in range(1, len(weekly) + 1)],
+            )
+        )
     if data.earlier:
         rows: list[list[Any]] = [["Earlier round", "Opened", "Eligible", "Completed", "Rate"]]
         for e in data.earlier:
@@ -180,7 +194,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
                     f"{fixed(short)} points",
                 ]
             )
-        out.append(table(rows, (90, 150, 55, 65, 50, 64), st))
+        out.append(table(rows, (90, 150, 55, 65, 50, 64), st, row_header=1))
 
     # Breakdowns --------------------------------------------------------------------------------
     for number, t in enumerate(safe.tables):
@@ -213,6 +227,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
                     value_format="%.0f%%",
                     axis_label=f"Response rate ({SYMBOL} groups are left out)",
                     reference=(total.rate * 100, f"whole round {fixed(total.rate * 100)}%"),
+                    category=t.title,
                 )
             )
         out.append(KeepTogether(parts))
@@ -220,6 +235,21 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
     out.append(Paragraph(esc(ANONYMITY), st.small))
     out.append(written_by(data.nbdesk_version, data.exported_at, st))
     return out
+
+
+def report_title(data: RoundData) -> str:
+    return f"Survey round report: {data.round.name}"
+
+
+def write_participation_report_html(data: RoundData, path: Path) -> Path:
+    """The same report as one accessible web page (see nbdesk.returns.html_report): every count
+    and rate as the PDF prints it, [c] included."""
+    from nbdesk.returns.html_report import write_story_html
+    from nbdesk.returns.pdf_common import styles
+
+    return write_story_html(
+        story(data, safe_return(data), styles()), path, title=report_title(data)
+    )
 
 
 def write_participation_report(data: RoundData, path: Path) -> Path:
@@ -232,7 +262,7 @@ def write_participation_report(data: RoundData, path: Path) -> Path:
         build_pdf(
             temp,
             lambda st: story(data, safe_return(data), st),
-            title=f"Survey round report: {data.round.name}",
+            title=report_title(data),
             author=data.authority,
             subject="Your Life Beyond Care survey participation (New Belongings)",
         )

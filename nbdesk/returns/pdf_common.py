@@ -18,6 +18,10 @@
   heading or a table cell from body text. The outline and metadata are what it can honestly offer.
 - Reading order: since a reader follows the drawing order, the footer (title and page number) is
   drawn after the page's content (afterPage), never before it, so each page reads body first.
+- The web page: a story made here is also written as one accessible HTML page
+  (nbdesk.returns.html_report), so each table carries its caption and the column holding its row
+  headers, each chart its figures (ChartFigures), and the last line its own style ("WrittenBy"),
+  for the page to use; the PDF ignores them.
 
 Import only from functions that write reports: this imports reportlab.
 """
@@ -38,6 +42,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -249,8 +254,13 @@ def table(
     *,
     align_right_from: int | None = None,
     bold_last: bool = False,
+    caption: str = "",
+    row_header: int | None = 0,
 ) -> Table:
-    """A table with a shaded, bold header row repeated on each page; text cells wrap."""
+    """A table with a shaded, bold header row repeated on each page; text cells wrap.
+
+    `caption` names the table on the web page (blank: the heading it stands under) and
+    `row_header` is the column whose cell names its row there (None: no column does)."""
     body = [
         [
             Paragraph(esc(v), st.cell_bold if r == 0 else st.cell) if isinstance(v, str) else v
@@ -272,15 +282,21 @@ def table(
     if bold_last:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
     t.setStyle(TableStyle(commands))
+    t.html_caption = caption
+    t.html_row_header = row_header
     return t
 
 
 def written_by(version: str, exported_at: datetime, st: Styles) -> Paragraph:
-    """The last line of every report: which nbdesk wrote it, and when."""
+    """The last line of every report: which nbdesk wrote it, and when. Its style's name marks it
+    as the footer of the web page."""
     return Paragraph(
         esc(f"Written by nbdesk {version} on {long_date(exported_at)} at {exported_at:%H:%M}."),
-        st.small,
+        ParagraphStyle(WRITTEN_BY, parent=st.small),
     )
+
+
+WRITTEN_BY = "WrittenBy"
 
 
 def spacer(height_mm: float = 4) -> Spacer:
@@ -291,6 +307,33 @@ def spacer(height_mm: float = 4) -> Spacer:
 class Series:
     name: str
     values: Sequence[float | None]  # None: no bar (not rated / not shown)
+
+
+@dataclass(frozen=True)
+class ChartFigures:
+    """What a chart draws, in words and figures: the web page gives these in its place.
+
+    `values` are the numbers drawn, `shown` the same as the chart labels them ("62%", "not
+    rated"), one tuple per series."""
+
+    kind: str  # "bar chart" or "line chart"
+    about: str  # what the values are: the value axis's label
+    category: str  # what the categories are: "Area", "Week", "Group"
+    categories: tuple[str, ...]
+    series: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    shown: tuple[tuple[str, ...], ...]
+    reference: str = ""  # a line drawn across the bars, in words
+
+
+class FiguredDrawing(Drawing):
+    """A chart's drawing that carries its figures (reportlab checks a drawing's attributes)."""
+
+    _attrMap = AttrMap(BASE=Drawing, figures=AttrMapValue(None, desc="ChartFigures"))
+
+    def __init__(self, width: float, height: float, figures: ChartFigures) -> None:
+        super().__init__(width, height, initialFontName=FONT)
+        self.figures = figures
 
 
 def bar_chart(
@@ -304,6 +347,7 @@ def bar_chart(
     missing_label: str = "",
     places: int = 0,
     suffix: str = "%",
+    category: str = "",
 ) -> Drawing:
     """Horizontal bars, one group per category, values printed at the bar ends; first category at
     the top. Series 1 is solid dark grey, series 2 white with a black outline, so they stay apart
@@ -314,7 +358,26 @@ def bar_chart(
     label_w = 215.0
     legend_h = 18.0 if len(series) > 1 else 0.0
     height = plot_h + 40 + legend_h
-    drawing = Drawing(WIDTH, height, initialFontName=FONT)
+
+    # A missing value is drawn as 0: say so in words (the values charted are never truly 0 where
+    # a missing label is given). Figures rounded as the tables and the workbooks round them.
+    def bar_label(v: float | None) -> str:
+        drawn = 0 if v is None else v
+        return (
+            missing_label if (drawn == 0 and missing_label) else f"{fixed(drawn, places)}{suffix}"
+        )
+
+    figures = ChartFigures(
+        "bar chart",
+        axis_label,
+        category,
+        tuple(categories),
+        tuple(s.name for s in series),
+        tuple(tuple(s.values) for s in series),
+        tuple(tuple(bar_label(v) for v in s.values) for s in series),
+        reference[1] if reference is not None else "",
+    )
+    drawing = FiguredDrawing(WIDTH, height, figures)
     chart = HorizontalBarChart()
     chart.x = label_w
     chart.y = 30
@@ -347,11 +410,7 @@ def bar_chart(
         chart.bars[i].fillColor = fills[(len(series) - 1 - i) % 2]
         chart.bars[i].strokeColor = colors.black
         chart.bars[i].strokeWidth = 0.6
-    # A missing value is drawn as 0: say so in words (the values charted are never truly 0 where
-    # a missing label is given). Figures rounded as the tables and the workbooks round them.
-    chart.barLabelFormat = lambda v: (
-        missing_label if (v == 0 and missing_label) else f"{fixed(v, places)}{suffix}"
-    )
+    chart.barLabelFormat = bar_label  # the same words as the web page's table of the figures
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7.5
     chart.barLabels.boxAnchor = "w"
@@ -397,11 +456,31 @@ def bar_chart(
 
 
 def line_chart(
-    categories: Sequence[str], values: Sequence[float], *, value_max: float, axis_label: str
+    categories: Sequence[str],
+    values: Sequence[float],
+    *,
+    value_max: float,
+    axis_label: str,
+    about: str = "",
+    category: str = "",
+    names: Sequence[str] | None = None,
+    value_name: str = "Value",
 ) -> Drawing:
+    """One line, each point labelled as a percentage. For the web page: `about` says what the
+    values are, `value_name` heads their column, and `names` gives the categories in full (the
+    axis has room for short ones only)."""
     register_fonts()
     height = 170.0
-    drawing = Drawing(WIDTH, height, initialFontName=FONT)
+    figures = ChartFigures(
+        "line chart",
+        about or axis_label,
+        category,
+        tuple(names if names is not None else categories),
+        (value_name,),
+        (tuple(values),),
+        (tuple(f"{fixed(v)}%" for v in values),),
+    )
+    drawing = FiguredDrawing(WIDTH, height, figures)
     chart = HorizontalLineChart()
     chart.x = 40
     chart.y = 34

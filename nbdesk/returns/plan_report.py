@@ -181,6 +181,7 @@ def story(data: PlanData, st: Any) -> list[Any]:
                 value_format="%.0f%%",
                 axis_label="Share of actions involving young people",
                 reference=(published * 100, f"programme about {fixed(published * 100)}%"),
+                category="Theme",
             )
         )
 

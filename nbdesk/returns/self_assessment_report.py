@@ -4,7 +4,8 @@ Contents: the headline figures (total, band, overall mean), a chart of the areas
 the highest and lowest rated statements, optionally a comparison with another assessment (baseline
 against follow-up, or staff against young people: the change or gap per area and the statements that
 moved most), and an appendix of the evidence. All figures come from nbdesk.forms.scoring through
-nbdesk.self_assessment.results; nothing is scored here.
+nbdesk.self_assessment.results; nothing is scored here. The same story is also written as one
+accessible web page (nbdesk.returns.html_report), the chart as its figures in a table.
 """
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
                     value_format="%.0f%%",
                     axis_label=f"Mean rating as a percentage of {top}",
                     missing_label="not rated",
+                    category="Area",
                 ),
             ]
         )
@@ -160,7 +162,7 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
     unranked = [a for a in scored.areas if a.mean is None]
     for a in unranked:
         ranked_rows.append(["–", f"{a.number}. {a.title} (not rated)", "–", "–", "–", "0"])
-    out.append(table(ranked_rows, (40, 206, 56, 56, 60, 56), st))
+    out.append(table(ranked_rows, (40, 206, 56, 56, 60, 56), st, row_header=1))
     if any(tied for _place, tied in ranks.values()):
         out.append(Paragraph("=: areas with equal means share a rank.", st.small))
 
@@ -273,6 +275,25 @@ def _comparison(c: Comparison, st: Any, top: int) -> list[Any]:
     return out
 
 
+def report_title(data: SelfAssessmentData, comparison: Comparison | None) -> str:
+    title = f"Self-assessment report: {data.detail.summary.name}"
+    if comparison is not None:
+        title += f" (compared with {_other(data, comparison)})"
+    return title
+
+
+def write_self_assessment_report_html(
+    data: SelfAssessmentData, path: Path, comparison: Comparison | None = None
+) -> Path:
+    """The same report as one accessible web page (see nbdesk.returns.html_report)."""
+    from nbdesk.returns.html_report import write_story_html
+    from nbdesk.returns.pdf_common import styles
+
+    return write_story_html(
+        story(data, comparison, styles()), path, title=report_title(data, comparison)
+    )
+
+
 def write_self_assessment_report(
     data: SelfAssessmentData, path: Path, comparison: Comparison | None = None
 ) -> Path:
@@ -280,15 +301,12 @@ def write_self_assessment_report(
     from nbdesk.returns.pdf_common import build_pdf
 
     path = Path(path)
-    title = f"Self-assessment report: {data.detail.summary.name}"
-    if comparison is not None:
-        title += f" (compared with {_other(data, comparison)})"
 
     def write(temp: Path) -> None:
         build_pdf(
             temp,
             lambda st: story(data, comparison, st),
-            title=title,
+            title=report_title(data, comparison),
             author=data.authority,
             subject="Leaving care services self-assessment (New Belongings)",
         )

@@ -18,12 +18,24 @@ if TYPE_CHECKING:
 
 SA_RETURN, PARTICIPATION_RETURN = "self-assessment-return", "participation-return"
 SA_REPORT, PARTICIPATION_REPORT = "self-assessment-report", "participation-report"
+SA_REPORT_HTML = "self-assessment-report-html"
+PARTICIPATION_REPORT_HTML = "participation-report-html"
 PLAN_WORKBOOK, PLAN_REPORT = "action-plan-workbook", "action-plan-report"
 PLAN_REPORT_HTML = "action-plan-report-html"
 YP_PLAN_PDF, YP_PLAN_HTML = "young-people-plan-pdf", "young-people-plan-html"
 EVIDENCE_PDF, EVIDENCE_XLSX = "evidence-pack-pdf", "evidence-pack-xlsx"
+EVIDENCE_HTML = "evidence-pack-html"
 # The kinds that take the young people's plan's options (owners shown, how to get involved).
 WITH_OPTIONS = (YP_PLAN_PDF, YP_PLAN_HTML)
+# The kinds that may compare the assessment with another.
+WITH_COMPARISON = (SA_REPORT, SA_REPORT_HTML)
+# The kinds made from the closing-the-loop data (nbdesk.returns.loop_service).
+LOOP_KINDS = (YP_PLAN_PDF, YP_PLAN_HTML, EVIDENCE_PDF, EVIDENCE_HTML, EVIDENCE_XLSX)
+# What a web page offers beside a PDF made from the same story, said once for every such kind.
+WEB_PAGE = (
+    "No scripts, nothing fetched; it reads on a phone and with a screen reader: headings, tables "
+    "with captions and headers, each chart as a sentence and a table of its figures."
+)
 
 
 @dataclass(frozen=True)
@@ -80,12 +92,27 @@ KINDS: tuple[Kind, ...] = (
         "statements, an optional comparison with another assessment, and the evidence.",
     ),
     Kind(
+        SA_REPORT_HTML,
+        "Self-assessment report (web page)",
+        ".html",
+        "assessment",
+        f"The self-assessment report, with any comparison, as one web page. {WEB_PAGE}",
+    ),
+    Kind(
         PARTICIPATION_REPORT,
         "Survey round report (PDF)",
         ".pdf",
         "round",
         "To print or share: the response rate over time and the groups under-represented, with "
         "small counts shown as [c].",
+    ),
+    Kind(
+        PARTICIPATION_REPORT_HTML,
+        "Survey round report (web page)",
+        ".html",
+        "round",
+        f"The survey round report as one web page, small counts shown as [c] as in the PDF. "
+        f"{WEB_PAGE}",
     ),
     Kind(
         PLAN_WORKBOOK,
@@ -108,8 +135,7 @@ KINDS: tuple[Kind, ...] = (
         "Action plan progress report (web page)",
         ".html",
         "plan",
-        "The progress report as one plain web page for screen readers: headings, tables with "
-        "headers, and the charts' figures in the tables. No scripts, nothing fetched.",
+        f"The progress report as one web page. {WEB_PAGE}",
     ),
     Kind(
         YP_PLAN_PDF,
@@ -134,6 +160,13 @@ KINDS: tuple[Kind, ...] = (
         "plan",
         "For inspection and the corporate parenting board: for each theme what young people "
         "said, what was done, their involvement and the self-assessment areas before and after.",
+    ),
+    Kind(
+        EVIDENCE_HTML,
+        "Evidence pack (web page)",
+        ".html",
+        "plan",
+        f"The evidence pack as one web page. {WEB_PAGE}",
     ),
     Kind(
         EVIDENCE_XLSX,
@@ -224,7 +257,7 @@ def preview(
     options: ExportOptions | None = None,
 ) -> Preview:
     k = kind(key)
-    if key in (YP_PLAN_PDF, YP_PLAN_HTML, EVIDENCE_PDF, EVIDENCE_XLSX):
+    if key in LOOP_KINDS:
         from nbdesk.returns.loop_service import loop_preview
 
         return loop_preview(session, k, subject_id, options)
@@ -276,6 +309,7 @@ def _assessment_preview(
                 else ()
             ),
             "Appendix: the evidence, area by area",
+            *_web_page_line(k),
         )
     rows = tuple(
         (
@@ -299,6 +333,13 @@ def _assessment_preview(
         0,
         scored.note,
     )
+
+
+def _web_page_line(k: Kind) -> tuple[str, ...]:
+    """What a web page holds in place of a chart, for the preview's list."""
+    if k.suffix != ".html":
+        return ()
+    return ("On the page, each chart is a sentence and a table of the figures it draws",)
 
 
 def _comparison_line(session: Session, subject_id: int, compare_id: int) -> str:
@@ -351,6 +392,7 @@ def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
         ("Completed", str(safe.total.completed.shown)),
         ("Cells shown as [c]", str(safe.hidden_cells)),
     )
+    contents: tuple[str, ...]
     if k.key == PARTICIPATION_RETURN:
         contents = (
             "Cover: the round, its dates and its figures",
@@ -362,6 +404,7 @@ def _round_preview(session: Session, k: Kind, subject_id: int) -> Preview:
             "Headline figures; the response rate week by week",
             "This round beside earlier rounds",
             "Groups under-represented; a table and chart per breakdown",
+            *_web_page_line(k),
         )
     return Preview(
         f"{k.label}: {r.name}",
@@ -389,7 +432,7 @@ def export(
     path = Path(path)
     check_target(path)
     progress(0, 0, "Reading the figures…")
-    if key in (YP_PLAN_PDF, YP_PLAN_HTML, EVIDENCE_PDF, EVIDENCE_XLSX):
+    if key in LOOP_KINDS:
         from nbdesk.returns.loop_service import export_loop
 
         return export_loop(session_factory, key, subject_id, path, progress, options)
@@ -403,12 +446,12 @@ def export(
 
             sa = self_assessment_data(session, subject_id)
             comparison = None
-            if k.key == SA_REPORT and compare_id is not None:
+            if k.key in WITH_COMPARISON and compare_id is not None:
                 comparison = _ordered_comparison(session, subject_id, compare_id)
         else:
             from nbdesk.returns.gather import round_data
 
-            rd = round_data(session, subject_id, weekly=k.key == PARTICIPATION_REPORT)
+            rd = round_data(session, subject_id, weekly=k.key != PARTICIPATION_RETURN)
     if k.key == SA_RETURN:
         from nbdesk.returns.self_assessment_return import write_self_assessment_return
 
@@ -418,10 +461,20 @@ def export(
 
         progress(0, 0, "Writing the report…")
         return write_self_assessment_report(sa, path, comparison)
+    if k.key == SA_REPORT_HTML:
+        from nbdesk.returns.self_assessment_report import write_self_assessment_report_html
+
+        progress(0, 0, "Writing the page…")
+        return write_self_assessment_report_html(sa, path, comparison)
     if k.key == PARTICIPATION_RETURN:
         from nbdesk.returns.participation_return import write_participation_return
 
         return write_participation_return(rd, path, progress)
+    if k.key == PARTICIPATION_REPORT_HTML:
+        from nbdesk.returns.participation_report import write_participation_report_html
+
+        progress(0, 0, "Writing the page…")
+        return write_participation_report_html(rd, path)
     from nbdesk.returns.participation_report import write_participation_report
 
     progress(0, 0, "Writing the report…")

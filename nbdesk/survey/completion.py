@@ -10,11 +10,25 @@ The bytes must not give the order away either (issue 11). SQLite writes each new
 where there is room, filling a page from its end, so the byte offsets of rows inserted one by one
 follow the order they were inserted in; and each commit adds to the -wal an image of every page it
 changed, so a -wal holding several commits shows who was added in which. So every mark and un-mark
-rewrites both completion tables whole, in key order (round, then person), in its own transaction:
-deleted rows are overwritten with zeros (secure_delete, on every connection), and the pages then
-hold the rows as if all had been inserted at once in key order. After the commit the -wal is folded
-into the file and truncated to nothing (a checkpoint), so no earlier image stays in it; a backup
-copies the pages as they are.
+rewrites its round's rows of both completion tables in key order (person, then number), in its own
+transaction: the round's rows are copied to a temporary table, deleted (overwritten with zeros:
+secure_delete, on every connection) and put back from the copy in key order, so each row lands
+where key order puts it, not where its recording left it. After the commit the -wal is folded into
+the file and truncated to nothing (a checkpoint), so no earlier image stays in it; a backup copies
+the pages as they are. The tables are WITHOUT ROWID: no row number counts the inserts.
+
+Only the changed round is rewritten (issue 16), so a mark costs what its round holds, not what the
+file holds. Rows are keyed by round first, so a round's rows sit together, apart from other
+rounds', and what the rewrite leaves elsewhere is other rounds' rows as their own last rewrite put
+them. Neither this nor the whole-table rewrite it replaced makes the bytes a pure function of who
+has completed: a row goes into the free space the earlier layout left, so pages are filled and
+numbered a little differently after different histories. What matters is that none of it follows
+the order: ranked by byte offset within each round, across rounds, by page or by place in a page,
+completions recorded in a random order across three rounds agree with it no better than chance
+(tests/survey/test_completion_order.py, and 40 seeds tried by hand). The most a rewrite could show
+is which round changed last (its rows were the last written), which the rounds' counts show anyway.
+Files saved before the rewrite existed kept rows in the order recorded; upgrading them rewrites
+both tables whole once (migration 0008).
 """
 
 from __future__ import annotations
@@ -23,12 +37,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Column, MetaData, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
-from nbdesk.common.changes import Changes
+from nbdesk.common.changes import Changes, person_in_round
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import tidy
 from nbdesk.storage.database import Database, after_commit, before_commit
@@ -78,7 +92,6 @@ def _next_number(session: Session, round_id: int, person_id: int) -> int:
     return (top or 0) + 1
 
 
-COMPLETIONS_CHANGED = Changes(completions=True)
 ALREADY_MARKED = "Already marked as completed in this round."
 
 
@@ -86,22 +99,51 @@ def _checkpoint(db: Database) -> None:
     db.checkpoint()
 
 
+ROUNDS_TO_REWRITE = "nbdesk_completion_rounds"  # session.info: the rounds this transaction changed
+
+
+def _scratch_copy(table: Table) -> Table:
+    """A temporary table (the connection's own; dropped before the commit, and gone with a rollback)
+    with the columns and key of `table` and nothing else to check: rows copied in key order are
+    appended, and read back in key order without sorting."""
+    return Table(
+        f"{table.name}_being_rewritten",
+        MetaData(),
+        *(Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns),
+        prefixes=["TEMPORARY"],
+        sqlite_with_rowid=False,
+    )
+
+
+TABLES = tuple(cast(Table, model.__table__) for model in (Completion, CompletionChange))
+SCRATCH = {table.name: _scratch_copy(table) for table in TABLES}
+
+
 def _in_key_order(session: Session) -> None:
-    """Rewrite both completion tables whole, in key order (see the module's notes): once, just
-    before the transaction commits, however many marks it made. A few thousand short rows take
-    milliseconds."""
+    """Rewrite the changed rounds' rows of both completion tables in key order (see the module's
+    notes): once, just before the transaction commits, however many marks it made. The copy is
+    made in SQL, never through Python objects: a round of 20,000 completions takes about a quarter
+    of a second, most of it SQLite checking each row's references again."""
+    rounds = sorted(session.info.pop(ROUNDS_TO_REWRITE, ()))
     session.flush()
-    for model in (Completion, CompletionChange):
-        table = cast(Table, model.__table__)
-        key = list(table.primary_key.columns)
-        rows = [dict(row) for row in session.execute(select(table).order_by(*key)).mappings()]
-        session.execute(delete(table))
-        if rows:
-            session.execute(insert(table), rows)
+    connection = session.connection()
+    for table in TABLES:
+        scratch = SCRATCH[table.name]
+        names = [column.name for column in table.columns]
+        key = [scratch.c[column.name] for column in table.primary_key.columns]
+        scratch.create(connection)
+        for round_id in rounds:
+            in_round = table.c.round_id == round_id
+            connection.execute(insert(scratch).from_select(names, select(table).where(in_round)))
+            connection.execute(delete(table).where(in_round))
+            connection.execute(insert(table).from_select(names, select(scratch).order_by(*key)))
+            connection.execute(delete(scratch))
+        scratch.drop(connection)
     session.expire_all()
 
 
-def _hide_the_order(session: Session) -> None:
+def _hide_the_order(session: Session, round_id: int) -> None:
+    session.info.setdefault(ROUNDS_TO_REWRITE, set()).add(round_id)
     before_commit(session, _in_key_order)
     after_commit(session, _checkpoint)
 
@@ -153,8 +195,8 @@ def mark_completed(
         )
     )
     session.flush()
-    _hide_the_order(session)
-    return COMPLETIONS_CHANGED
+    _hide_the_order(session, round_id)
+    return person_in_round(round_id, person_id, completions=True)
 
 
 def unmark_completed(
@@ -183,8 +225,8 @@ def unmark_completed(
             reason=reason,
         )
     )
-    _hide_the_order(session)
-    return COMPLETIONS_CHANGED
+    _hide_the_order(session, round_id)
+    return person_in_round(round_id, person_id, completions=True)
 
 
 def completion_state(session: Session, round_id: int, person_id: int) -> CompletionState:

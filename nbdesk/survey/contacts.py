@@ -7,15 +7,18 @@ contacts across people either.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from nbdesk.common import clock
-from nbdesk.common.changes import Changes, Done
+from nbdesk.common.changes import Done, person_in_round
 from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import (
     CareLeaver,
@@ -108,7 +111,7 @@ def log_contact(
     )
     session.add(row)
     session.flush()
-    return Done(number, Changes(contacts=True))
+    return Done(number, person_in_round(round_id, person_id, contacts=True))
 
 
 def contact_history(
@@ -176,7 +179,27 @@ def who_next(session: Session, round_id: int, pa_name: str | None = None) -> lis
     return round_people(session, round_id, pa_name, everyone=False)
 
 
-def _contact_stats(round_id: int, people: Any | None) -> Any:
+def who_next_key(row: WhoNextRow) -> tuple[Any, ...]:
+    """Where a row stands in the who-next order: those to contact first (the rest only in the
+    list of everyone: completed, not counted, do not contact, then those not in the round),
+    never contacted before contacted, the oldest last contact first, then by name. The unique id
+    makes the order total, so a row updated on its own goes exactly where a full read puts it."""
+    return (
+        row.state != "To contact",
+        not row.in_round,
+        row.last_contact_on is not None,
+        row.last_contact_on or date.min,
+        row.name.casefold(),
+        row.unique_id,
+    )
+
+
+def in_list(row: WhoNextRow, pa_name: str | None, everyone: bool) -> bool:
+    """Whether round_people(…, pa_name, everyone) lists this row."""
+    return (pa_name is None or row.pa_name == pa_name) and (everyone or row.state == "To contact")
+
+
+def _contact_stats(round_id: Any, people: Any | None) -> Any:
     """Per person in the round: the number of contacts, the day of the latest and its number
     (the last logged that day), in SQL that any database runs: the count and the latest day
     grouped per person, joined back to the contacts of that day for the highest number. The
@@ -184,13 +207,14 @@ def _contact_stats(round_id: int, people: Any | None) -> Any:
     instead took a second, on every save."""
     contact = OutreachContact
     in_round = contact.round_id == round_id
+    if people is not None:
+        # Both reads of the contacts go by the key (round, person): a few people's, not the round's.
+        in_round = in_round & contact.care_leaver_id.in_(people)
     per_person = select(
         contact.care_leaver_id.label("pid"),
         func.count().label("n"),
         func.max(contact.contacted_on).label("last_on"),
     ).where(in_round)
-    if people is not None:
-        per_person = per_person.where(contact.care_leaver_id.in_(people))
     counts = per_person.group_by(contact.care_leaver_id).subquery()
     return (
         select(
@@ -218,7 +242,72 @@ def round_people(
     caseload = (
         select(CareLeaver.id).where(CareLeaver.pa_name == pa_name) if pa_name is not None else None
     )
-    stats = _contact_stats(round_id, caseload)
+    query = _people_query(round_id, caseload, everyone)
+    if pa_name is not None:
+        query = query.where(CareLeaver.pa_name == pa_name)
+    result = _rows(session, query)
+    result.sort(key=who_next_key)
+    return result
+
+
+# Ids asked for at once: well under any database's limit on a statement's parameters.
+_CHUNK = 500
+
+
+def who_next_rows(
+    session: Session, round_id: int, person_ids: Iterable[int]
+) -> dict[int, WhoNextRow]:
+    """These people's rows as round_people(…, everyone=True) gives them, by person id (someone no
+    longer on the register is missing), each from their own contacts read by key: after a contact
+    or a completion, a list updates just their rows (update_list)."""
+    wanted = sorted(set(person_ids))
+    found: dict[int, WhoNextRow] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        rows = _rows(session, _some_people(), {"round_id": round_id, "people": chunk})
+        found.update((row.person_id, row) for row in rows)
+    return found
+
+
+@cache
+def _some_people() -> Any:
+    """who_next_rows' statement, made once: building it took longer than SQLite takes to run it."""
+    people: Any = bindparam("people", expanding=True)
+    query = _people_query(bindparam("round_id"), people, everyone=True)
+    return query.where(CareLeaver.id.in_(people))
+
+
+def update_list(
+    rows: Sequence[WhoNextRow],
+    changes: Iterable[tuple[WhoNextRow | None, WhoNextRow | None]],
+    listed: Callable[[WhoNextRow], bool],
+    remove: Callable[[int], object],
+    insert: Callable[[int, WhoNextRow], object],
+) -> None:
+    """Bring a list in who-next order (`rows`, as round_people read it) up to date for some people:
+    `changes` holds each one's row as it was (None if it was not read) and as it is now (None if
+    gone). The old row is found by its place in the order and taken out; the new one is put where
+    the order has it, if `listed(row)` (in_list, say). `remove(index)` and `insert(index, row)`
+    must change `rows` (a list, or the model holding it). The others keep their places, since the
+    order of two rows depends on those rows alone: a few look-ups, however long the list."""
+    for old, new in changes:
+        at = None if old is None else place_in(rows, old)
+        if at is not None:
+            remove(at)
+        if new is not None and listed(new):
+            insert(bisect_left(rows, who_next_key(new), key=who_next_key), new)
+
+
+def place_in(rows: Sequence[WhoNextRow], row: WhoNextRow) -> int | None:
+    """Where the row stands in a list in who-next order, if it is there."""
+    at = bisect_left(rows, who_next_key(row), key=who_next_key)
+    return at if at < len(rows) and rows[at].person_id == row.person_id else None
+
+
+def _people_query(round_id: Any, people: Any | None, everyone: bool) -> Any:
+    """Everything a WhoNextRow holds, for the round's members (`everyone`: and the rest of the
+    register); `people` (ids, or a select of them) narrows the contacts counted to theirs."""
+    stats = _contact_stats(round_id, people)
     latest = aliased(OutreachContact)
     membership = (RoundMember.care_leaver_id == CareLeaver.id) & (RoundMember.round_id == round_id)
     query = (
@@ -253,17 +342,17 @@ def round_people(
         )
     )
     if everyone:
-        query = query.outerjoin(RoundMember, membership)
-    else:
-        query = query.join(RoundMember, membership).where(
-            RoundMember.eligible.is_(True),
-            CareLeaver.do_not_contact.is_(False),
-            Completion.confirmed_on.is_(None),
-        )
-    if pa_name is not None:
-        query = query.where(CareLeaver.pa_name == pa_name)
+        return query.outerjoin(RoundMember, membership)
+    return query.join(RoundMember, membership).where(
+        RoundMember.eligible.is_(True),
+        CareLeaver.do_not_contact.is_(False),
+        Completion.confirmed_on.is_(None),
+    )
+
+
+def _rows(session: Session, query: Any, values: dict[str, Any] | None = None) -> list[WhoNextRow]:
     result = []
-    for r in session.execute(query).tuples():
+    for r in session.execute(query, values).tuples():
         in_round = r[14] is not None
         result.append(
             WhoNextRow(
@@ -285,16 +374,6 @@ def round_people(
                 FLAG_TEXT[r[15]],
             )
         )
-    result.sort(
-        key=lambda r: (
-            r.state != "To contact",
-            not r.in_round,
-            r.last_contact_on is not None,
-            r.last_contact_on or date.min,
-            r.name.casefold(),
-            r.unique_id,
-        )
-    )
     return result
 
 

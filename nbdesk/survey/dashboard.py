@@ -4,13 +4,15 @@ and who has not been contacted lately.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -48,6 +50,19 @@ class QuietRow(NamedTuple):
     last_contact_on: date | None
 
 
+class Member(NamedTuple):
+    """What one eligible member of the round adds to its figures."""
+
+    person_id: int
+    unique_id: str
+    name: str
+    pa_name: str
+    groups: tuple[str, str, str, str]  # PA, age band, gender, accommodation, as the tables say
+    do_not_contact: bool
+    completed_on: date | None
+    last_contact_on: date | None
+
+
 @dataclass(frozen=True)
 class Dashboard:
     round: RoundSummary
@@ -59,6 +74,12 @@ class Dashboard:
     over_time: tuple[tuple[date, int], ...]  # (day, completions so far) for each day with any
     quiet_days: int
     not_contacted: tuple[QuietRow, ...]  # eligible, not completed, no contact for quiet_days
+    today: date  # the day the not-contacted list counts back from
+    # Each eligible member's part in the figures, by person id, so that an update can take out
+    # what someone counted for before and add what they count for now. Never changed: an update
+    # makes a new Dashboard. Its order means nothing and is never shown or exported (an update
+    # puts the person it changed last).
+    members: Mapping[int, Member] = field(repr=False)
 
     def breakdowns(self) -> dict[str, tuple[GroupFigures, ...]]:
         return {
@@ -69,21 +90,39 @@ class Dashboard:
         }
 
 
-def _groups(
-    people: Iterable[tuple[str, bool]], order: Callable[[str], tuple[int, str]] | None = None
-) -> tuple[GroupFigures, ...]:
-    eligible: Counter[str] = Counter()
-    completed: Counter[str] = Counter()
-    for group, done in people:
-        eligible[group] += 1
-        completed[group] += done
-    keys = sorted(eligible, key=order or (lambda g: (g == NOT_RECORDED, g.casefold())))
-    return tuple(GroupFigures(k, eligible[k], completed[k]) for k in keys)
+def _plain_order(label: str) -> tuple[int, str, str]:
+    # The label itself last: two labels differing only in case keep one order whatever order
+    # the people were read in.
+    return (label == NOT_RECORDED, label.casefold(), label)
 
 
 def _age_order(label: str) -> tuple[int, str]:
     names = [b[0] for b in AGE_BANDS] + [OTHER_AGES, NOT_RECORDED]
     return (names.index(label) if label in names else len(names), label)
+
+
+ORDERS: tuple[Callable[[str], tuple[Any, ...]], ...] = (
+    _plain_order,
+    _age_order,
+    _plain_order,
+    _plain_order,
+)
+
+
+def _quiet_key(q: QuietRow) -> tuple[str, date, str, str]:
+    return (q.pa_name.casefold(), q.last_contact_on or date.min, q.name, q.unique_id)
+
+
+def _is_quiet(m: Member, since: date) -> bool:
+    return (
+        m.completed_on is None
+        and not m.do_not_contact
+        and (m.last_contact_on is None or m.last_contact_on <= since)
+    )
+
+
+def _quiet_row(m: Member) -> QuietRow:
+    return QuietRow(m.person_id, m.unique_id, m.name, m.pa_name, m.last_contact_on)
 
 
 def dashboard(
@@ -93,71 +132,94 @@ def dashboard(
     and accommodation type; completions over time; who has not been contacted lately."""
     today = today or clock.today()
     summary = get_round(session, round_id)
-    people = (
-        session.execute(
-            select(
-                CareLeaver.id,
-                CareLeaver.unique_id,
-                CareLeaver.name,
-                CareLeaver.pa_name,
-                CareLeaver.date_of_birth,
-                CareLeaver.gender,
-                CareLeaver.accommodation,
-                CareLeaver.do_not_contact,
-                Completion.confirmed_on,
-            )
-            .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
-            .outerjoin(
-                Completion,
-                (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
-            )
-            .where(RoundMember.round_id == round_id, RoundMember.eligible.is_(True))
-        )
-        .tuples()
-        .all()
+    members = {m.person_id: m for m in _read_members(session, round_id, summary.opens_on, None)}
+    eligible: list[Counter[str]] = [Counter() for _ in ORDERS]
+    completed: list[Counter[str]] = [Counter() for _ in ORDERS]
+    per_day: Counter[date] = Counter()
+    for m in members.values():
+        for group, e, c in zip(m.groups, eligible, completed, strict=True):
+            e[group] += 1
+            c[group] += m.completed_on is not None
+        if m.completed_on is not None:
+            per_day[m.completed_on] += 1
+    since = today - timedelta(days=quiet_days)
+    quiet = sorted((_quiet_row(m) for m in members.values() if _is_quiet(m, since)), key=_quiet_key)
+    return _made(summary, members, eligible, completed, per_day, quiet_days, quiet, today)
+
+
+def dashboard_update(
+    session: Session, board: Dashboard, person_ids: Iterable[int], today: date | None = None
+) -> Dashboard:
+    """The board once these people's contacts, completion or membership have changed: their part
+    in it read afresh (by key, a few rows) and put in place of what they counted for before. It
+    equals dashboard() read afresh, figure for figure (tests/survey/test_dashboard_updates.py
+    checks it after every step of many); a new day, which moves who counts as not contacted
+    lately, reads the whole round again."""
+    today = today or clock.today()
+    round_id = board.round.id
+    if today != board.today:
+        return dashboard(session, round_id, today, board.quiet_days)
+    wanted = set(person_ids)
+    fresh = {m.person_id: m for m in _read_members(session, round_id, board.round.opens_on, wanted)}
+    eligible = [Counter({g.group: g.eligible for g in t}) for t in _tables(board)]
+    completed = [Counter({g.group: g.completed for g in t}) for t in _tables(board)]
+    per_day: Counter[date] = Counter()
+    before = 0
+    for day, running in board.over_time:
+        per_day[day] = running - before
+        before = running
+    members = dict(board.members)
+    gone = set()
+    for person_id in wanted:
+        for m, sign in ((members.pop(person_id, None), -1), (fresh.get(person_id), 1)):
+            if m is None:
+                continue
+            for group, e, c in zip(m.groups, eligible, completed, strict=True):
+                e[group] += sign
+                c[group] += sign * (m.completed_on is not None)
+            if m.completed_on is not None:
+                per_day[m.completed_on] += sign
+        if person_id in fresh:
+            members[person_id] = fresh[person_id]
+        gone.add(person_id)
+    since = today - timedelta(days=board.quiet_days)
+    quiet = [q for q in board.not_contacted if q.person_id not in gone]
+    for m in fresh.values():
+        if _is_quiet(m, since):
+            row = _quiet_row(m)
+            quiet.insert(bisect_left(quiet, _quiet_key(row), key=_quiet_key), row)
+    return _made(board.round, members, eligible, completed, per_day, board.quiet_days, quiet, today)
+
+
+def _tables(board: Dashboard) -> tuple[tuple[GroupFigures, ...], ...]:
+    return (board.by_pa, board.by_age_band, board.by_gender, board.by_accommodation)
+
+
+def _made(
+    summary: RoundSummary,
+    members: dict[int, Member],
+    eligible: list[Counter[str]],
+    completed: list[Counter[str]],
+    per_day: Counter[date],
+    quiet_days: int,
+    quiet: list[QuietRow],
+    today: date,
+) -> Dashboard:
+    """The board from its counts: every group with anyone eligible in it, in its table's order."""
+    by_pa, by_age, by_gender, by_accommodation = (
+        tuple(GroupFigures(g, e[g], c[g]) for g in sorted((g for g in e if e[g]), key=order))
+        for e, c, order in zip(eligible, completed, ORDERS, strict=True)
     )
-
-    def label(value: str) -> str:
-        return value.strip() or NOT_RECORDED
-
-    done = [p[8] is not None for p in people]
-    overall = GroupFigures("All eligible", len(people), sum(done))
-    by_pa = _groups((label(p[3]), d) for p, d in zip(people, done, strict=True))
-    by_age = _groups(
-        ((age_band(p[4], summary.opens_on), d) for p, d in zip(people, done, strict=True)),
-        _age_order,
-    )
-    by_gender = _groups((label(p[5]), d) for p, d in zip(people, done, strict=True))
-    by_accommodation = _groups((label(p[6]), d) for p, d in zip(people, done, strict=True))
-
-    per_day = Counter(p[8] for p in people if p[8] is not None)
+    # Everyone is in one group of each table: the totals are any table's (not a pass over all).
+    total, done = len(members), sum(completed[0].values())
     running = 0
     over_time = []
-    for day in sorted(per_day):
+    for day in sorted(d for d in per_day if per_day[d]):
         running += per_day[day]
         over_time.append((day, running))
-
-    last_contact = dict(
-        session.execute(
-            select(OutreachContact.care_leaver_id, func.max(OutreachContact.contacted_on))
-            .where(OutreachContact.round_id == round_id)
-            .group_by(OutreachContact.care_leaver_id)
-        )
-        .tuples()
-        .all()
-    )
-    since = today - timedelta(days=quiet_days)
-    quiet = [
-        QuietRow(p[0], p[1], p[2], p[3], last_contact.get(p[0]))
-        for p in people
-        if p[8] is None
-        and not p[7]
-        and (last_contact.get(p[0]) is None or last_contact[p[0]] <= since)
-    ]
-    quiet.sort(key=lambda q: (q.pa_name.casefold(), q.last_contact_on or date.min, q.name))
     return Dashboard(
-        summary,
-        overall,
+        replace(summary, eligible=total, completed=done),
+        GroupFigures("All eligible", total, done),
         by_pa,
         by_age,
         by_gender,
@@ -165,7 +227,93 @@ def dashboard(
         tuple(over_time),
         quiet_days,
         tuple(quiet),
+        today,
+        members,
     )
+
+
+def _read_members(
+    session: Session, round_id: int, opens_on: date, people: Collection[int] | None
+) -> list[Member]:
+    """The round's eligible members (those of `people` alone, if given) and their part in its
+    figures: two reads by the round's keys (and the people's), whatever the size of the round."""
+    everyone, latest = _member_queries(people is not None)
+    chunks: list[dict[str, Any]] = [{"round_id": round_id}]
+    if people is not None:
+        wanted = sorted(people)
+        chunks = [
+            {"round_id": round_id, "people": wanted[i : i + _CHUNK]}
+            for i in range(0, len(wanted), _CHUNK)
+        ]
+    labels: dict[str, str] = {}  # one string per label, shared by everyone in the group
+
+    def label(value: str) -> str:
+        text = value.strip() or NOT_RECORDED
+        return labels.setdefault(text, text)
+
+    bands: dict[date | None, str] = {}
+    result = []
+    for values in chunks:
+        last_contact = dict(session.execute(latest, values).tuples().all())
+        for pid, uid, name, pa, born, gender, accommodation, dnc, done in session.execute(
+            everyone, values
+        ).tuples():
+            band = bands.get(born)
+            if band is None:
+                band = bands[born] = age_band(born, opens_on)
+            result.append(
+                Member(
+                    pid,
+                    uid,
+                    name,
+                    pa,
+                    (label(pa), band, label(gender), label(accommodation)),
+                    bool(dnc),
+                    done,
+                    last_contact.get(pid),
+                )
+            )
+    return result
+
+
+@cache
+def _member_queries(some: bool) -> tuple[Any, Any]:
+    """The two reads of _read_members (of `some` people, or everyone), made once: building them
+    took longer than SQLite takes to run them for a few people."""
+    round_id: Any = bindparam("round_id")
+    members = (
+        select(
+            CareLeaver.id,
+            CareLeaver.unique_id,
+            CareLeaver.name,
+            CareLeaver.pa_name,
+            CareLeaver.date_of_birth,
+            CareLeaver.gender,
+            CareLeaver.accommodation,
+            CareLeaver.do_not_contact,
+            Completion.confirmed_on,
+        )
+        .join(RoundMember, RoundMember.care_leaver_id == CareLeaver.id)
+        .outerjoin(
+            Completion,
+            (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
+        )
+        .where(RoundMember.round_id == round_id, RoundMember.eligible.is_(True))
+    )
+    latest = (
+        select(OutreachContact.care_leaver_id, func.max(OutreachContact.contacted_on))
+        .where(OutreachContact.round_id == round_id)
+        .group_by(OutreachContact.care_leaver_id)
+    )
+    if some:
+        people: Any = bindparam("people", expanding=True)
+        members = members.where(CareLeaver.id.in_(people))
+        latest = latest.where(OutreachContact.care_leaver_id.in_(people))
+    return members, latest
+
+
+# Ids asked for at once: well under any database's limit on a statement's parameters.
+_CHUNK = 500
 
 
 def status_dict(board: Dashboard) -> dict[str, object]:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from nbdesk.common.changes import Changes, Done
+from nbdesk.common.changes import Changes, Done, person_in_round
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import (
@@ -51,29 +51,34 @@ class RoundSummary:
 
 
 def list_rounds(session: Session) -> list[RoundSummary]:
-    eligible = dict(
-        session.execute(
-            select(RoundMember.round_id, func.count())
-            .where(RoundMember.eligible.is_(True))
-            .group_by(RoundMember.round_id)
-        )
-        .tuples()
-        .all()
+    return _summaries(session, None)
+
+
+def _summaries(session: Session, round_id: int | None) -> list[RoundSummary]:
+    """Every round (`round_id` None) or one, with its eligible and completed counts. One round's
+    are counted from its own rows (the keys start with the round), not every round's."""
+    eligible_query = (
+        select(RoundMember.round_id, func.count())
+        .where(RoundMember.eligible.is_(True))
+        .group_by(RoundMember.round_id)
     )
-    completed = dict(
-        session.execute(
-            select(Completion.round_id, func.count())
-            .join(
-                RoundMember,
-                (RoundMember.round_id == Completion.round_id)
-                & (RoundMember.care_leaver_id == Completion.care_leaver_id),
-            )
-            .where(RoundMember.eligible.is_(True))
-            .group_by(Completion.round_id)
+    completed_query = (
+        select(Completion.round_id, func.count())
+        .join(
+            RoundMember,
+            (RoundMember.round_id == Completion.round_id)
+            & (RoundMember.care_leaver_id == Completion.care_leaver_id),
         )
-        .tuples()
-        .all()
+        .where(RoundMember.eligible.is_(True))
+        .group_by(Completion.round_id)
     )
+    rounds_query = select(SurveyRound).order_by(SurveyRound.opens_on, SurveyRound.id)
+    if round_id is not None:
+        eligible_query = eligible_query.where(RoundMember.round_id == round_id)
+        completed_query = completed_query.where(Completion.round_id == round_id)
+        rounds_query = rounds_query.where(SurveyRound.id == round_id)
+    eligible = dict(session.execute(eligible_query).tuples().all())
+    completed = dict(session.execute(completed_query).tuples().all())
     return [
         RoundSummary(
             r.id,
@@ -85,7 +90,7 @@ def list_rounds(session: Session) -> list[RoundSummary]:
             eligible.get(r.id, 0),
             completed.get(r.id, 0),
         )
-        for r in session.scalars(select(SurveyRound).order_by(SurveyRound.opens_on, SurveyRound.id))
+        for r in session.scalars(rounds_query)
     ]
 
 
@@ -100,9 +105,8 @@ def find_round(session: Session, name: str) -> RoundSummary:
 
 
 def get_round(session: Session, round_id: int) -> RoundSummary:
-    for r in list_rounds(session):
-        if r.id == round_id:
-            return r
+    for r in _summaries(session, round_id):
+        return r
     raise LookupError(f"No survey round with id {round_id}.")
 
 
@@ -155,13 +159,13 @@ def set_round_closed(session: Session, round_id: int, closed: bool) -> Changes:
 def include_person(session: Session, round_id: int, person_id: int, reason: str) -> Changes:
     """Count a person in the round (someone who came on to the register after it opened, say)."""
     _set_membership(session, round_id, person_id, True, reason)
-    return Changes(members=True)
+    return person_in_round(round_id, person_id, members=True)
 
 
 def exclude_person(session: Session, round_id: int, person_id: int, reason: str) -> Changes:
     """Take a person out of the round's count, with the reason (moved away, died, asked not to)."""
     _set_membership(session, round_id, person_id, False, reason)
-    return Changes(members=True)
+    return person_in_round(round_id, person_id, members=True)
 
 
 def _set_membership(

@@ -302,9 +302,11 @@ class DateField(QWidget):
         # ask for its second line: ask for every line the text needs at the width there is.
         self.feedback.setText(text)
         width = max(self.feedback.width(), self.edit.width(), self.edit.minimumWidth())
+        self.feedback.setMinimumHeight(0)  # a label's height for a width is never below its minimum
         self.feedback.setMinimumHeight(self.feedback.heightForWidth(width))
         self.updateGeometry()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        self.feedback.setMinimumHeight(0)
         self.feedback.setMinimumHeight(self.feedback.heightForWidth(self.feedback.width()))

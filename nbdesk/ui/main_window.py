@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -199,6 +200,12 @@ class MainWindow(QMainWindow):
         elif self.stack.currentWidget() is not section:
             section.shown_again()
         self.stack.setCurrentWidget(section)
+        # The stack asks for the largest of its pages' minimum sizes: sections out of sight ask for
+        # nothing, so the shown one scrolls inside itself rather than the window scrolling too.
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            policy = QSizePolicy.Policy.Preferred if page is section else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
         # Ctrl+N is "new action" in the Action plan section, File › New elsewhere.
         claimed = QKeySequence(QKeySequence.StandardKey.New).toString() in section.keys
         self.new_action.setShortcut(

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -31,6 +30,10 @@ CENTRE = Qt.AlignmentFlag.AlignCenter
 NO_PARENT = QModelIndex()
 
 _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ANSWERED = frozenset((*_TEXT_ROLES, _ALIGNMENT, _FOREGROUND, _TOOLTIP, SORT_ROLE, ROW_ROLE))
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,16 @@ class _ColumnsModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid():
+        # A view asks for a dozen roles of each cell it paints, most never answered here: say so
+        # at once (a list repainted after each save asks thousands of times), and before a lazy
+        # row is fetched for them, since it is fetched only to be shown.
+        if role not in _ANSWERED or not index.isValid():
             return None
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return int(column.align)
-        wanted = (*_TEXT_ROLES, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ROW_ROLE)
-        if role not in wanted and not (
-            role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None
-        ):
-            return None  # asked before the row is read: a lazy row is fetched only to be shown
+        if role == _FOREGROUND and column.foreground is None:
+            return None
         row = self.row(index.row())
         if role == ROW_ROLE:
             return row
@@ -85,7 +88,7 @@ class _ColumnsModel(QAbstractTableModel):
             return ""
         if role in _TEXT_ROLES:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return column.tooltip(row) if column.tooltip else column.text(row)
         if role == SORT_ROLE:
             return column.sort(row) if column.sort else column.text(row)
@@ -105,56 +108,23 @@ class ListModel(_ColumnsModel, Generic[T]):
         self.rows = list(rows)
         self.endResetModel()
 
+    def remove_row(self, number: int) -> None:
+        """Take one row out (or put one in, below): the view keeps its choice and where it was
+        scrolled to, which a reset of a list updated after each save would lose."""
+        self.beginRemoveRows(NO_PARENT, number, number)
+        del self.rows[number]
+        self.endRemoveRows()
+
+    def insert_row(self, number: int, row: T) -> None:
+        self.beginInsertRows(NO_PARENT, number, number)
+        self.rows.insert(number, row)
+        self.endInsertRows()
+
     def row(self, number: int) -> T:
         return self.rows[number]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.rows)
-
-
-class SearchProxy(QSortFilterProxyModel):
-    """Keeps rows whose search text contains every typed word (any order, any case).
-
-    The search text of each row is built once when the rows change, so filtering 10,000 people on
-    each key press is one substring test per row."""
-
-    def __init__(self, search_text: Callable[[Any], str], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.search_text = search_text
-        self.words: list[str] = []
-        self.haystack: list[str] = []
-        self.indexed: list[Any] | None = None  # the source's list of rows the haystack is for
-        self.setSortRole(SORT_ROLE)
-
-    def _texts(self) -> list[str]:
-        # Rebuilt when the source holds a new list of rows. Checked here, not on the source's
-        # reset signal: the proxy refilters on that signal before any later slot could run, and
-        # a stale haystack would then match the new rows against the old rows' names.
-        rows = getattr(self.sourceModel(), "rows", [])
-        if rows is not self.indexed:
-            self.haystack = [self.search_text(r).casefold() for r in rows]
-            self.indexed = rows
-        return self.haystack
-
-    def set_search(self, text: str) -> None:
-        words = text.casefold().split()
-        if words == self.words:
-            return
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateRowsFilter is deprecated
-            self.beginFilterChange()
-            self.words = words
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.words = words
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        if not self.words:
-            return True
-        text = self._texts()[source_row]
-        return all(w in text for w in self.words)
 
 
 class LazyRowsModel(_ColumnsModel):

@@ -11,11 +11,12 @@ import pytest
 
 from nbdesk.action_plan import actions as act
 from nbdesk.action_plan import vocab
+from nbdesk.action_plan.answers import citing_actions
 from nbdesk.action_plan.attention import Share, attention, next_review_on
 from nbdesk.action_plan.history import history, undo
 from nbdesk.action_plan.plans import create_plan, list_plans, revise_plan, sign_off
 from nbdesk.action_plan.reviews import start_review
-from nbdesk.action_plan.views import LATEST, citing_actions, read_plan, read_updates
+from nbdesk.action_plan.views import LATEST, read_plan, read_updates
 from nbdesk.action_plan.vocab import PlanError
 from nbdesk.storage import Database, create_database, open_database
 

@@ -211,4 +211,4 @@ def test_plan_shared_back_and_written(
     code, _, _ = run(capsys, "report", "evidence", PLAN, "--db", db, "--out", tmp_path / "e.pdf")
     assert code == 0 and (tmp_path / "e.pdf").read_bytes().startswith(b"%PDF")
     code, _, err = run(capsys, "report", "evidence", PLAN, "--db", db, "--out", tmp_path / "e.csv")
-    assert code == 1 and ".pdf or .xlsx" in err
+    assert code == 1 and ".pdf, .html or .xlsx" in err

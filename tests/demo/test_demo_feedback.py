@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nbdesk.action_plan.answers import unanswered
 from nbdesk.action_plan.plans import find_plan
-from nbdesk.action_plan.views import read_plan, unanswered
+from nbdesk.action_plan.views import read_plan
 from nbdesk.demo import feedback, plans
 from nbdesk.feedback.priorities import names_in, tally
 from nbdesk.feedback.results import list_findings, round_result

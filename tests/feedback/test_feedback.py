@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import inspect
 
 from nbdesk.action_plan import actions as act
+from nbdesk.action_plan.answers import citing_actions, unanswered
 from nbdesk.action_plan.plans import create_plan
-from nbdesk.action_plan.views import citing_actions, read_plan, unanswered
+from nbdesk.action_plan.views import read_plan
 from nbdesk.feedback import priorities as pri
 from nbdesk.feedback.results import (
     FindingRow,

@@ -11,3 +11,37 @@ def settle(qtbot, timeout: int = 20000) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not Ops.busy(), timeout=timeout)
     qtbot.wait(1)  # let what the last result set off (a follow-up read) be asked for
     qtbot.waitUntil(lambda: not Ops.busy(), timeout=timeout)
+
+
+def answer(qtbot, fill) -> None:  # type: ignore[no-untyped-def]
+    """Fill in, as a person would, the dialog that the next key press or click opens.
+
+    `fill(dialog)` runs once the dialog has the keyboard (on a loaded machine the window system
+    takes a moment to make it the active window). If `fill` fails, the dialog is closed before
+    the failure is raised: left open, its event loop would hold the test until the time-out."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    tries = [0]
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):  # not open yet: the key that opens it comes next
+            tries[0] += 1
+            assert tries[0] < 500, "no dialog opened"
+            QTimer.singleShot(10, act)
+            return
+        try:
+            dialog.activateWindow()
+
+            def has_it() -> bool:
+                widget = QApplication.focusWidget()
+                return widget is not None and dialog.isAncestorOf(widget)
+
+            qtbot.waitUntil(has_it, timeout=5000)
+            fill(dialog)
+        except BaseException:
+            dialog.reject()
+            raise
+
+    QTimer.singleShot(0, act)

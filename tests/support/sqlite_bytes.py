@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 WAL_HEADER = 32
@@ -79,38 +78,37 @@ DAY = re.compile(r"\d{4}-\d\d-\d\d$")
 CONFIRMERS = {"young-person", "pa", "trusted-adult"}
 
 
-def completion_row(values: list[object]) -> int | None:
-    """The person's row id if these are a `completion` row (round, person, confirmer, day)."""
+Key = tuple[int, int]  # (round id, person id): whose row it is
+
+
+def completion_row(values: list[object]) -> Key | None:
+    """(round, person) if these are a `completion` row (round, person, confirmer, day)."""
     round_id, person, confirmer, day = values
-    ints = isinstance(round_id, int) and isinstance(person, int)
-    if ints and confirmer in CONFIRMERS and isinstance(day, str) and DAY.match(day):
-        return person  # type: ignore[return-value]
+    if not (isinstance(round_id, int) and isinstance(person, int)):
+        return None
+    if confirmer in CONFIRMERS and isinstance(day, str) and DAY.match(day):
+        return round_id, person
     return None
 
 
-def change_row(values: list[object]) -> int | None:
-    """The person's row id if these are a `completion_change` row."""
+def change_row(values: list[object]) -> Key | None:
+    """(round, person) if these are a `completion_change` row."""
     round_id, person, number, action, day, _confirmer, _reason = values
-    ints = isinstance(round_id, int) and isinstance(person, int) and isinstance(number, int)
-    if ints and action in ("marked", "unmarked") and isinstance(day, str) and DAY.match(day):
-        return person  # type: ignore[return-value]
+    if not (isinstance(round_id, int) and isinstance(person, int) and isinstance(number, int)):
+        return None
+    if action in ("marked", "unmarked") and isinstance(day, str) and DAY.match(day):
+        return round_id, person
     return None
 
 
-SHAPES: dict[str, tuple[int, Callable[[list[object]], int | None]]] = {
+SHAPES: dict[str, tuple[int, Callable[[list[object]], Key | None]]] = {
     "completion": (4, completion_row),
     "completion_change": (7, change_row),
 }
 
 
-@dataclass(frozen=True)
-class Found:
-    person: int
-    position: int  # where it was first seen: a byte offset, or a WAL frame's number
-
-
-def scan(buf: bytes, table: str) -> Iterator[tuple[int, int]]:
-    """Every (offset, person) where a row of `table` is written in `buf`, live or left over in
+def scan(buf: bytes, table: str) -> Iterator[tuple[int, Key]]:
+    """Every (offset, (round, person)) where a row of `table` is written in `buf`, live or left over in
     free space: every byte offset is tried, not only the cells a page lists."""
     columns, person_of = SHAPES[table]
     for at in range(len(buf)):
@@ -118,31 +116,31 @@ def scan(buf: bytes, table: str) -> Iterator[tuple[int, int]]:
             continue
         values = record(buf, at, columns)
         if values is not None:
-            person = person_of(values)
-            if person is not None:
-                yield at, person
+            key = person_of(values)
+            if key is not None:
+                yield at, key
 
 
-def first_seen_in_file(data: bytes, table: str) -> dict[int, int]:
-    """Each person's first byte offset in a database file (or a backup)."""
-    seen: dict[int, int] = {}
-    for at, person in scan(data, table):
-        seen.setdefault(person, at)
+def first_seen_in_file(data: bytes, table: str) -> dict[Key, int]:
+    """Each (round, person)'s first byte offset in a database file (or a backup)."""
+    seen: dict[Key, int] = {}
+    for at, key in scan(data, table):
+        seen.setdefault(key, at)
     return seen
 
 
-def first_seen_in_wal(data: bytes, table: str) -> dict[int, int]:
-    """Each person's first appearance in a -wal: the frame (one page image per commit that changed
+def first_seen_in_wal(data: bytes, table: str) -> dict[Key, int]:
+    """Each (round, person)'s first appearance in a -wal: the frame (one page image per commit that changed
     it), then the offset within it, as one number that orders them."""
     if len(data) < WAL_HEADER:
         return {}
     page_size = int.from_bytes(data[8:12], "big")
     frame = FRAME_HEADER + page_size
-    seen: dict[int, int] = {}
+    seen: dict[Key, int] = {}
     for number, start in enumerate(range(WAL_HEADER, len(data) - frame + 1, frame)):
         page = data[start + FRAME_HEADER : start + frame]
-        for at, person in scan(page, table):
-            seen.setdefault(person, number * page_size + at)
+        for at, key in scan(page, table):
+            seen.setdefault(key, number * page_size + at)
     return seen
 
 

@@ -9,12 +9,11 @@ operating system's dialog, not nbdesk's), and the sitting dialog by keys once it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -29,7 +28,7 @@ from nbdesk.ui.returns.section import ReturnsSection
 from nbdesk.ui.self_assessment.section import SelfAssessmentSection
 from nbdesk.ui.self_assessment.workshop import WorkshopWindow
 from nbdesk.ui.survey.section import SurveySection
-from tests.support.qt import settle
+from tests.support.qt import answer, settle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -56,30 +55,6 @@ def key(qtbot: QtBot, k: Qt.Key | str, mods: Qt.KeyboardModifier = NONE) -> None
 def type_text(qtbot: QtBot, text: str) -> None:
     qtbot.keyClicks(focused(), text)
     settle(qtbot)
-
-
-def answer(qtbot: QtBot, fill: Callable[[QDialog], None]) -> None:
-    """Fill in, by keys, the dialog that the next key press opens."""
-    tries = [0]
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QDialog):
-            tries[0] += 1
-            assert tries[0] < 500, "no dialog opened"
-            QTimer.singleShot(10, act)
-            return
-        # It has the keyboard once the window system has made it the active window.
-        dialog.activateWindow()
-
-        def has_it() -> bool:
-            widget = QApplication.focusWidget()
-            return widget is not None and dialog.isAncestorOf(widget)
-
-        qtbot.waitUntil(has_it, timeout=2000)
-        fill(dialog)
-
-    QTimer.singleShot(0, act)
 
 
 @pytest.fixture

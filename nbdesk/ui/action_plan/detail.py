@@ -175,6 +175,8 @@ class ActionPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         # The fields wrap to the panel's width rather than hiding beyond its right edge.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fields_scroll = scroll
+        self.stacked = False
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
@@ -207,6 +209,33 @@ class ActionPanel(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._uncite)
         self.show_action(None, None)
+
+    def set_stacked(self, stacked: bool) -> None:
+        """Under the table (large type, a small screen) the section scrolls down through the
+        whole panel: the fields are shown whole rather than scrolling in a box of their own."""
+        self.stacked = stacked
+        self.fields_scroll.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if stacked
+            else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self._fit_fields()
+
+    def _fit_fields(self) -> None:
+        scroll = self.fields_scroll
+        if not self.stacked:
+            scroll.setMinimumHeight(0)
+            return
+        box = scroll.widget().layout()
+        width = scroll.width() - 2 * scroll.frameWidth()
+        need = box.minimumHeightForWidth(width) if box.hasHeightForWidth() else 0
+        need = max(need, box.totalMinimumSize().height()) + 2 * scroll.frameWidth()
+        if need != scroll.minimumHeight():
+            scroll.setMinimumHeight(need)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_fields()
 
     def sizeHint(self) -> QSize:
         # Modest: the fields scroll, so the section never asks for more height than a laptop has.

@@ -12,10 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from nbdesk.action_plan import vocab
 from nbdesk.common import clock
 from nbdesk.ui.date_field import DateField, DateProblem
+from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 
 def named(widget: Any, accessible: str) -> Any:
@@ -36,8 +36,17 @@ def named(widget: Any, accessible: str) -> Any:
     return widget
 
 
+class TextBox(QPlainTextEdit):
+    """A box for a few lines, asking for a couple more than its least: Qt's own 192 pixels a
+    box made each form taller than a small laptop's screen at large type, and scroll."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumHeight() + 2 * self.fontMetrics().lineSpacing())
+
+
 def text_box(accessible: str, lines: int = 3) -> QPlainTextEdit:
-    box = QPlainTextEdit()
+    box = TextBox()
     box.setAccessibleName(accessible)
     box.setTabChangesFocus(True)  # Tab moves on; the box is never a keyboard trap
     box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
@@ -58,7 +67,7 @@ def choose(combo: QComboBox, value: Any) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
-class FormDialog(QDialog):
+class FormDialog(FittedDialog):
     """A form with OK and Cancel; OK reads `values()` (a problem is said, not saved) and hands
     them to `save`, and the dialog closes once the caller says `saved()`."""
 
@@ -70,14 +79,20 @@ class FormDialog(QDialog):
         self.setAccessibleName(title)
         # Fields in a form; notes above and below it, the problem and the buttons in the column
         # around it. Wrapped text spanning a form's rows was given too little height at large type
-        # and drawn over its neighbours; a plain column gives each its own.
-        self.column = QVBoxLayout(self)
+        # and drawn over its neighbours; a plain column gives each its own. The fields scroll
+        # when a small screen cannot hold them; the problem and the buttons stay in view below.
+        body = QWidget()
+        self.column = QVBoxLayout(body)
+        self.column.setContentsMargins(0, 0, 0, 0)
         self.above = QVBoxLayout()
         self.form = QFormLayout()
         self.below = QVBoxLayout()
         self.column.addLayout(self.above)
         self.column.addLayout(self.form)
         self.column.addLayout(self.below)
+        self.column.addStretch(1)
+        self.outer = QVBoxLayout(self)
+        self.outer.addWidget(scrolling(body), 1)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Problem")
@@ -91,6 +106,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.save: Callable[[Any], None] | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        self.fit_to_screen()
 
     def note(self, text: str, *, above: bool = False) -> QLabel:
         """A wrapped line of explanation above or below the fields."""
@@ -101,9 +117,8 @@ class FormDialog(QDialog):
         return label
 
     def finish_form(self) -> None:
-        self.column.addWidget(self.problem)
-        self.column.addStretch(1)
-        self.column.addWidget(self.buttons)
+        self.outer.addWidget(self.problem)
+        self.outer.addWidget(self.buttons)
 
     def values(self) -> Any:
         raise NotImplementedError

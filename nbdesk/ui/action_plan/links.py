@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.action_plan import actions as act
+from nbdesk.action_plan.answers import CitingAction, citing_actions
 from nbdesk.action_plan.plans import list_plans
-from nbdesk.action_plan.views import CitingAction, citing_actions, read_plan
+from nbdesk.action_plan.views import read_plan
 from nbdesk.common.changes import Changes, Done
 from nbdesk.ui.action_plan.dialogs import FormDialog, fill_owners, named, text_box
 from nbdesk.ui.ops import Ops

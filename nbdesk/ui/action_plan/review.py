@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -29,6 +28,7 @@ from nbdesk.action_plan.views import ActionView, PlanView
 from nbdesk.ui.action_plan.dialogs import choose, status_combo, text_box
 from nbdesk.ui.action_plan.model import last_update_text
 from nbdesk.ui.ops import Ops
+from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 
 class _EnterSaves(QObject):
@@ -50,7 +50,7 @@ class _EnterSaves(QObject):
         return False
 
 
-class ReviewPass(QDialog):
+class ReviewPass(FittedDialog):
     def __init__(
         self,
         ops: Ops,
@@ -82,6 +82,9 @@ class ReviewPass(QDialog):
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
         self.text = text_box("What has happened", 4)
+        # A few lines more at most: taller, it pushed the action being reviewed out of sight on
+        # a small screen when the keyboard went to it.
+        self.text.setMaximumHeight(self.text.fontMetrics().lineSpacing() * 6 + 12)
         self.text.installEventFilter(_EnterSaves(self))
         self.status = status_combo("Status (keys 1 to 5)", numbered=True)
         self.comment = QLineEdit()
@@ -124,14 +127,21 @@ class ReviewPass(QDialog):
             "status · Ctrl+→ skip · Ctrl+← back · Esc ends"
         )
         hint.setWordWrap(True)
+        # The action and the fields scroll when a small screen cannot hold them (large type);
+        # the buttons stay below them, always in view.
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.where)
+        column.addWidget(self.action_text)
+        column.addWidget(self.facts)
+        column.addLayout(form)
+        column.addWidget(self.problem)
+        column.addWidget(hint)
+        column.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.where)
-        layout.addWidget(self.action_text)
-        layout.addWidget(self.facts)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
+        layout.addWidget(scrolling(body), 1)
         layout.addLayout(buttons)
-        layout.addWidget(hint)
         for n, status in enumerate(vocab.STATUSES, start=1):
             key = QShortcut(QKeySequence(f"Alt+{n}"), self)
             key.activated.connect(lambda s=status: self._status_key(s))
@@ -143,6 +153,7 @@ class ReviewPass(QDialog):
         ):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.fit_to_screen()
         self.go(0)
 
     def _status_key(self, status: str) -> None:

@@ -12,19 +12,17 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -52,6 +50,7 @@ from nbdesk.ui.action_plan.detail import ActionPanel
 from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
+from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus
 
 KEYS = (
     "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
@@ -110,7 +109,7 @@ def button(text: str, accessible: str) -> QPushButton:
     return made
 
 
-class ActionPlanSection(PlanCommands):
+class ActionPlanSection(ScrollsInside, PlanCommands):
     title = "Action plan"
     keys = ("Ctrl+N",)  # the window's File › New gives way to "new action" here
 
@@ -145,7 +144,6 @@ class ActionPlanSection(PlanCommands):
         choosing = QHBoxLayout()
         choosing.addWidget(chooser_label)
         choosing.addWidget(self.chooser, 1)
-        bar = QGridLayout()  # rows of their own, so large type still fits beside nothing
         commands = (
             (self.new_plan_button, self.new_plan),
             (self.revise_button, self.revise_plan),
@@ -155,15 +153,11 @@ class ActionPlanSection(PlanCommands):
             (self.shared_button, self.shared_back),
             (self.gaps_button, self.not_yet_answered),
         )
-        # One row when it fits the screen beside the section list, else two (large type).
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().width() * 3 // 4 if screen is not None else 1000
-        wide = sum(b.sizeHint().width() + 8 for b, _ in commands) > room
-        per_row = 4 if wide else len(commands)
-        for n, (b, slot) in enumerate(commands):
+        for b, slot in commands:
             b.clicked.connect(slot)
-            bar.addWidget(b, n // per_row, n % per_row)
-        bar.setColumnStretch(per_row, 1)
+        # One row when it fits beside the section list, else as many rows as it takes (large
+        # type, a small screen): a button never runs past the right edge.
+        bar = Reflow([b for b, _ in commands])
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setAccessibleName("About the plan")
@@ -184,15 +178,13 @@ class ActionPlanSection(PlanCommands):
         self.theme_button.clicked.connect(self.new_theme)
         self.action_button.clicked.connect(self.new_action)
         self.undo_button.clicked.connect(self.undo)
-        footer = QHBoxLayout()
-        footer.addWidget(self.keys_label, 1)
-        for b in (self.theme_button, self.action_button, self.undo_button):
-            footer.addWidget(b)
+        footer = Reflow([self.theme_button, self.action_button, self.undo_button])
 
         self.model = PlanModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        # Enough rows to work down it, also when it sits above the chosen action (large type).
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
         self.table.setAccessibleName("Actions by theme")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -219,32 +211,34 @@ class ActionPlanSection(PlanCommands):
         self.table.activated.connect(lambda _index: self.edit_chosen())
 
         self.panel = ActionPanel(self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self.panel.setMinimumWidth(char * 34)
+        self.panel.setMinimumWidth(max(char * 34, self.panel.minimumSizeHint().width()))
+        # Beside the panel the table keeps room for its first columns, else it goes above.
+        self.table.setMinimumWidth(char * 40)
+        # Side by side when both fit, else the table above the chosen action (large type, a
+        # small screen), where the section scrolls down to it rather than sideways.
+        self.splitter = ReflowSplitter(self.table, self.panel, stretch=(3, 2))
+        self.splitter.stacked.connect(self.panel.set_stacked)
         self._sized = False
 
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(heading)
         layout.addLayout(choosing)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.about)
         layout.addWidget(self.strip)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(footer)
-        # On a small screen or with large type the section scrolls rather than forcing the
-        # window wider than the screen.
+        layout.addWidget(self.keys_label)
+        layout.addWidget(footer)
+        # On a small screen or with large type the section scrolls down rather than forcing the
+        # window larger than the screen; what has the keyboard (F2's field) is scrolled into
+        # view, and what was last done is said below, always in view.
         scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.message.hide()
         self._content = content
         self._hold = QTimer(self, singleShot=True, interval=HOLD_PAINT_MS)
         self._hold.timeout.connect(self._reveal)
@@ -252,7 +246,9 @@ class ActionPlanSection(PlanCommands):
         self._resume.timeout.connect(lambda: self.setUpdatesEnabled(True))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.message)
+        follow_focus(self)
         for keys, slot in (
             ("Ctrl+N", self.new_action),
             ("Ctrl+U", self.add_update),
@@ -277,7 +273,8 @@ class ActionPlanSection(PlanCommands):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self._sized:  # the table gets the room; the chosen action what is left
+        if not self._sized and not self.splitter.is_stacked():
+            # The table gets the room; the chosen action what is left.
             self._sized = True
             width = max(self.width(), 800)
             self.splitter.setSizes([width * 13 // 20, width * 7 // 20])
@@ -512,6 +509,7 @@ class ActionPlanSection(PlanCommands):
 
     def say(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setVisible(bool(text))
         self.message.setAccessibleName(f"What was last done: {text}")
 
     def chosen_filter(self) -> str:

@@ -24,6 +24,7 @@ from nbdesk.action_plan import vocab
 from nbdesk.action_plan.attention import Attention, is_drifting, is_overdue
 from nbdesk.action_plan.views import ActionView
 from nbdesk.common.dates import format_day
+from nbdesk.ui.survey.fit import Reflow
 
 ALL = "all"
 FILTERS: dict[str, tuple[str, Callable[[ActionView, date], bool]]] = {
@@ -57,22 +58,19 @@ class AttentionStrip(QWidget):
         super().__init__()
         self.setAccessibleName("What needs attention")
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
         for key in ("overdue", "drifting", "never-reviewed"):
             button = QPushButton()
             button.setFlat(True)
             button.clicked.connect(lambda _=False, k=key: self.filter_chosen.emit(k))
             self.buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
+        row = Reflow(list(self.buttons.values()))  # in rows of fewer when large type needs
         self.share = QLabel()
         self.share.setWordWrap(True)
         self.share.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.share.setTextFormat(Qt.TextFormat.PlainText)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addLayout(row, 0, 0)
+        grid.addWidget(row, 0, 0)
         grid.addWidget(self.share, 1, 0)
 
     def show_attention(self, seen: Attention | None, today: date) -> None:
@@ -135,13 +133,18 @@ class Filters(QWidget):
         show_label.setBuddy(self.show_combo)
         owner_label = QLabel("&Owner:")
         owner_label.setBuddy(self.owner)
+        # Each label with its choice, in one row when it fits, else one under another.
+        cells = []
+        for label, combo in ((show_label, self.show_combo), (owner_label, self.owner)):
+            cell = QWidget()
+            pair = QHBoxLayout(cell)
+            pair.setContentsMargins(0, 0, 0, 0)
+            pair.addWidget(label)
+            pair.addWidget(combo, 1)
+            cells.append(cell)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(show_label)
-        row.addWidget(self.show_combo)
-        row.addWidget(owner_label)
-        row.addWidget(self.owner)
-        row.addWidget(self.count, 1)
+        row.addWidget(Reflow([*cells, self.count]), 1)
         self.show_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.owner.currentIndexChanged.connect(lambda _i: self.changed.emit())
 

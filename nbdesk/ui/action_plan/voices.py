@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.action_plan.views import Unanswered, unanswered
+from nbdesk.action_plan.answers import Unanswered, unanswered
 from nbdesk.common import clock
 from nbdesk.feedback.priorities import tally
 from nbdesk.feedback.results import list_findings

@@ -207,7 +207,7 @@ class ReturnsSection(Section):
 
     def _subject_changed(self, _index: int = 0, keep_compare: Any = None) -> None:
         k = self.current_kind()
-        comparing = k.key == service.SA_REPORT
+        comparing = k.key in service.WITH_COMPARISON
         choosing = k.key in service.WITH_OPTIONS
         for widget in (self.show_owners, self.get_involved, self.get_involved_label):
             widget.setVisible(choosing)
@@ -292,7 +292,7 @@ class ReturnsSection(Section):
         if path.suffix.lower() != k.suffix:
             path = path.with_name(path.name + k.suffix)
         subject_id = self.subject.currentData()
-        compare_id = self.compare.currentData() if k.key == service.SA_REPORT else None
+        compare_id = self.compare.currentData() if k.key in service.WITH_COMPARISON else None
         options = self.options()
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {path.name}…")

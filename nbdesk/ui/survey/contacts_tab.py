@@ -5,6 +5,10 @@ and moves on. Moving on goes to the next person not yet reached in this run of s
 contacted today first, as the who-next order has them), never back to someone just saved; once
 everyone in the list has been reached the end is said and nobody is chosen, so a key pressed once
 too often logs nothing.
+
+After a save the list is not read again: the people the save changed are read on the worker and
+their rows alone are taken out and put back where the who-next order has them (issue 16: reading
+50,000 people after each contact took most of a second, and held the window as long again).
 """
 
 from __future__ import annotations
@@ -19,20 +23,28 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from nbdesk.common import clock
-from nbdesk.survey.contacts import OUTCOME_LABELS, WhoNextRow, round_people
+from nbdesk.survey.contacts import (
+    OUTCOME_LABELS,
+    WhoNextRow,
+    in_list,
+    place_in,
+    round_people,
+    update_list,
+    who_next_rows,
+)
 from nbdesk.survey.register import CHANNEL_LABELS
 from nbdesk.ui.survey.common import day_or_never, on_enter, ordinal, people, table_view
+from nbdesk.ui.survey.fit import ReflowSplitter
 from nbdesk.ui.survey.person_panel import PersonPanel
-from nbdesk.ui.table_models import RIGHT, ROW_ROLE, Column, ListModel, SearchProxy
+from nbdesk.ui.table_models import RIGHT, ROW_ROLE, Column, ListModel
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from nbdesk.ui.survey.section import SurveySection
 
@@ -61,13 +73,33 @@ class ContactsTab(QWidget):
         # People saved in this run of Ctrl+Enter: moving on never comes back to them. A run ends
         # when the PA chooses someone, another list or another filter.
         self.reached: set[int] = set()
+        # The whole list in who-next order, and the words typed in the find box; the view shows
+        # the rows holding every word (self.model), in the same order. Filtering a plain list
+        # and showing the result costs a few milliseconds for 50,000 people; a Qt filter model
+        # called into Python once for every row, on every key press and every reading.
+        self.rows: list[WhoNextRow] = []
+        self._by_id: dict[int, WhoNextRow] = {}  # the same rows by person id
+        self.words: list[str] = []
+        self._texts: dict[int, str] = {}  # each person's text to find, in lower case, once made
         self._choosing = False  # True while the list itself moves the choice
+        self._updating = False  # True while rows are taken out and put back: nobody is chosen
+        self._reading = False  # the whole list has been asked for and is not back yet
+        self._updates = 0  # updates of a few people asked for and not back yet
+        self._then: list[Callable[[], None]] = []  # to run once the list is up to date
         self.pa = QComboBox()
         self.pa.setAccessibleName("Whose list")
-        self.pa.currentIndexChanged.connect(lambda _: self._list_changed())
-        self.everyone = QCheckBox(
-            "Show &everyone (completed, not counted, do not contact, not in this round)"
+        self.pa.setMinimumContentsLength(12)
+        self.pa.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self.pa.currentIndexChanged.connect(lambda _: self._list_changed())
+        # A tick box's words never wrap: its name beside it, what it adds in a line that wraps.
+        self.everyone = QCheckBox("Show &everyone")
+        who = "Completed, not counted, do not contact and not in this round too."
+        self.everyone.setAccessibleName("Show everyone")
+        self.everyone.setAccessibleDescription(who)
+        self.everyone_note = QLabel(who)
+        self.everyone_note.setWordWrap(True)
         self.everyone.toggled.connect(lambda _: self._list_changed())
         self.search = QLineEdit()
         self.search.setAccessibleName("Find in the list")
@@ -75,10 +107,8 @@ class ContactsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
         self.model: ListModel[WhoNextRow] = ListModel(PEOPLE_COLUMNS, self)
-        self.proxy = SearchProxy(lambda r: f"{r.name} {r.unique_id}", self)
-        self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self._search_changed)
-        self.view = table_view(self.proxy, "Who to contact next", sortable=False)
+        self.view = table_view(self.model, "Who to contact next", sortable=False)
         self.panel = PersonPanel(self)
         self.view.selectionModel().currentRowChanged.connect(self._chosen)
         self.search.returnPressed.connect(self.view.setFocus)
@@ -96,6 +126,7 @@ class ContactsTab(QWidget):
         top.addRow("F&ind:", self.search)
         left_layout.addLayout(top)
         left_layout.addWidget(self.everyone)
+        left_layout.addWidget(self.everyone_note)
         label = QLabel(
             "Who next (never contacted first, then the longest since a contact; "
             "Ctrl+L comes back here):"
@@ -104,13 +135,12 @@ class ContactsTab(QWidget):
         left_layout.addWidget(label)
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.count)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Enough rows to work down when the list sits above the person (a small screen).
+        self.view.setMinimumHeight(self.view.fontMetrics().lineSpacing() * 10)
+        # Side by side when both fit, else the list above the person: never a sideways scroll.
+        self.splitter = ReflowSplitter(left, self.panel, stretch=(3, 2))
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
 
     def _to_form(self) -> None:
         if self.panel.person is not None:
@@ -130,49 +160,172 @@ class ContactsTab(QWidget):
         self.reached = set()
         self.refresh()
 
+    # Finding ----------------------------------------------------------------------------------
+
     def _search_changed(self, text: str) -> None:
+        words = text.casefold().split()
+        if words == self.words:
+            return
         self.reached = set()
-        self.proxy.set_search(text)
+        self.words = words
+        self._show_found()
+
+    def _found(self, row: WhoNextRow) -> bool:
+        """Whether the row holds every word typed (in any order, any case)."""
+        return not self.words or bool(self._finding([row]))
+
+    def _finding(self, rows: list[WhoNextRow]) -> list[WhoNextRow]:
+        """The rows holding every word typed, in their order: one pass, no call per row."""
+        words, texts = self.words, self._texts
+        if not words:
+            return list(rows)
+        found = []
+        for row in rows:
+            text = texts.get(row.person_id)
+            if text is None:
+                text = texts[row.person_id] = f"{row.name} {row.unique_id}".casefold()
+            for word in words:
+                if word not in text:
+                    break
+            else:
+                found.append(row)
+        return found
+
+    def _show_found(self) -> None:
+        """Show the rows the find box lets through, keeping the person chosen if still shown."""
+        chosen = self.panel.person.person_id if self.panel.person else None
+        self._updating = True
+        try:
+            self.model.set_rows(self._finding(self.rows))
+        finally:
+            self._updating = False
+        if chosen is not None and not self.select_person(chosen, show=False):
+            self.panel.show_person(None)
 
     # Reading ----------------------------------------------------------------------------------
 
-    def refresh(self, then: Callable[[], None] | None = None) -> None:
-        """Read the list again; `then` runs once it is shown (to choose someone, say)."""
+    def refresh(self) -> None:
+        """Read the whole list again (another list, another round, or a change to many people)."""
         ops, round_id = self.section.ops, self.section.round_id()
         if ops is None or round_id is None:
+            self.rows, self._by_id = [], {}
             self.model.set_rows([])
             self.panel.show_person(None)
             self.count.setText("Open a round first.")
             return
         pa, everyone = self.pa.currentData(), self.everyone.isChecked()
-        ops.read(
+        asked = ops.read(
             self,
             lambda session: round_people(session, round_id, pa, everyone),
-            lambda rows: self._listed(rows, then),
+            self._listed,
             key=f"who-next-{id(self)}",
+            failed=lambda _exc: self._not_read(),
             title="Reading the list",
         )
+        self._reading = self._reading or asked is not None
 
-    def _listed(self, rows: list[WhoNextRow], then: Callable[[], None] | None) -> None:
+    def _listed(self, rows: list[WhoNextRow]) -> None:
+        self._reading = False
         chosen = self.panel.person.person_id if self.panel.person else None
-        self._choosing = True
+        self.rows = rows
+        self._by_id = {r.person_id: r for r in rows}
+        self._texts = {}
+        self._updating = True
         try:
-            self.model.set_rows(rows)
+            self.model.set_rows(self._finding(rows))
         finally:
-            self._choosing = False
+            self._updating = False
         if len(rows) < 2000:
             self.view.resizeColumnsToContents()
             # Flags can pile up; past a few words the cell shows the rest as a tooltip.
             widest = self.view.fontMetrics().horizontalAdvance("Interpreter; Young parent")
             flags = PEOPLE_COLUMNS.index(FLAGS_COLUMN)
             self.view.setColumnWidth(flags, min(self.view.columnWidth(flags), widest))
-        self.count.setText(f"{people(len(rows))} in this list")
-        if then is not None:
-            then()
-        elif chosen is not None and not self.select_person(chosen):
+        self._counted()
+        if not self._then and chosen is not None:
+            self._show_again(chosen)
+        self._settled()
+
+    def _not_read(self) -> None:
+        self._reading = False
+        self._settled()
+
+    def update_people(self, round_id: int, people: Collection[int]) -> None:
+        """These people's contacts, completion or membership changed: read their rows and put
+        each where the list's order has it (or take it out), leaving everyone else's alone."""
+        ops = self.section.ops
+        if ops is None:
+            return
+        wanted = frozenset(people)
+        asked = ops.read(
+            self,
+            lambda session: who_next_rows(session, round_id, wanted),
+            lambda found: self._updated(round_id, wanted, found),
+            failed=lambda _exc: self._update_failed(),
+            title="Reading the list",
+        )
+        if asked is not None:
+            self._updates += 1
+
+    def _updated(self, round_id: int, people: frozenset[int], found: dict[int, WhoNextRow]) -> None:
+        self._updates -= 1
+        # A whole list asked for since (another PA's, say) holds these rows already.
+        if round_id == self.section.round_id() and not self._reading:
+            chosen = self.panel.person.person_id if self.panel.person else None
+            pa, everyone = self.pa.currentData(), self.everyone.isChecked()
+            changes = [(self._by_id.get(pid), found.get(pid)) for pid in people]
+            for pid in people:
+                self._texts.pop(pid, None)  # a name may have changed since
+                self._by_id.pop(pid, None)
+            for _old, new in changes:
+                if new is not None and in_list(new, pa, everyone):
+                    self._by_id[new.person_id] = new
+            update_list(
+                self.rows,
+                changes,
+                lambda row: row.person_id in self._by_id,
+                self.rows.pop,
+                self.rows.insert,
+            )
+            self._updating = True
+            try:
+                update_list(
+                    self.model.rows,
+                    changes,
+                    lambda row: row.person_id in self._by_id and self._found(row),
+                    self.model.remove_row,
+                    self.model.insert_row,
+                )
+            finally:
+                self._updating = False
+            self._counted()
+            if not self._then and chosen is not None and chosen in people:
+                self._show_again(chosen)
+        self._settled()
+
+    def _update_failed(self) -> None:
+        self._updates -= 1
+        self._settled()
+
+    def _show_again(self, person_id: int) -> None:
+        """The person shown changed: show their row afresh, or nobody if it left the list."""
+        if not self.select_person(person_id):
             self.panel.show_person(None)
 
+    def _settled(self) -> None:
+        """Once every read asked for is back, do what was waiting for the list."""
+        if self._reading or self._updates:
+            return
+        waiting, self._then = self._then, []
+        for step in waiting:
+            step()
+
+    def _counted(self) -> None:
+        self.count.setText(f"{people(len(self.rows))} in this list")
+
     def _chosen(self, index) -> None:  # type: ignore[no-untyped-def]
+        if self._updating:
+            return
         if not self._choosing:
             self.reached = set()  # the PA chose someone: a new run starts from them
         self.panel.show_person(index.data(ROW_ROLE) if index.isValid() else None)
@@ -181,41 +334,49 @@ class ContactsTab(QWidget):
 
     def shown_ids(self) -> list[int]:
         """The people in the order the list shows them (after the find box's filter)."""
-        return [
-            self.model.row(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).person_id
-            for r in range(self.proxy.rowCount())
-        ]
+        return [r.person_id for r in self.model.rows]
 
     def move_on_from(self, saved: int) -> None:
-        """After a contact (or completion) is saved: read the list again and choose the next
+        """After a contact (or completion) is saved, once the list shows it: choose the next
         person not reached in this run, those not contacted today first; at the end say so."""
-        before = self.shown_ids()
+        before, was = list(self.model.rows), self._by_id.get(saved)
         self.reached.add(saved)
+        if not (self._reading or self._updates):
+            # Nothing asked for this save yet (the window passes on every save; a test might not).
+            round_id = self.section.round_id()
+            if round_id is not None:
+                self.update_people(round_id, {saved})
         if self.everyone.isChecked():
-            self.refresh()  # the whole round, for looking someone up: keep the choice
-            return
-        self.refresh(then=lambda: self._choose_next(saved, before))
+            return  # the whole round, for looking someone up: keep the choice
+        self._then.append(lambda: self._choose_next(before, was))
+        self._settled()
 
-    def _choose_next(self, saved: int, before: list[int]) -> None:
-        rows = {
-            self.model.row(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).person_id: r
-            for r in range(self.proxy.rowCount())
-        }
-        today = clock.today()
-        by_id = {r.person_id: r for r in self.model.rows}
-        waiting = [pid for pid in self.shown_ids() if pid not in self.reached]
-        fresh = [pid for pid in waiting if by_id[pid].last_contact_on != today]
-        if fresh:
-            following = fresh[0]
-        else:
+    def _choose_next(self, before: list[WhoNextRow], saved: WhoNextRow | None) -> None:
+        """Choose who follows `saved` (their row before the save), given the list shown then."""
+        today, reached = clock.today(), self.reached
+        # The first person shown, not reached and not contacted today: near the top of the list,
+        # however long it is, since those contacted today sink to the bottom.
+        following = next(
+            (
+                r.person_id
+                for r in self.model.rows
+                if r.person_id not in reached and r.last_contact_on != today
+            ),
+            None,
+        )
+        if following is None:
             # Everyone left has been contacted today: go on down the list as it was.
-            after = before[before.index(saved) + 1 :] if saved in before else before
-            following = next((pid for pid in after if pid in rows and pid in waiting), None)
+            at = None if saved is None else place_in(before, saved)
+            after = before if at is None else before[at + 1 :]
+            following = next(
+                (r.person_id for r in after if r.person_id not in reached and self._shows(r)),
+                None,
+            )
         if following is None:
             self._choosing = True
             try:
                 self.view.selectionModel().clearSelection()
-                self.view.setCurrentIndex(self.proxy.index(-1, -1))
+                self.view.setCurrentIndex(self.model.index(-1, -1))
             finally:
                 self._choosing = False
             self.panel.show_person(None)
@@ -227,20 +388,30 @@ class ContactsTab(QWidget):
             self.select_person(following)
         self.view.setFocus()
 
-    def select_person(self, person_id: int) -> bool:
-        for r in range(self.proxy.rowCount()):
-            index = self.proxy.index(r, 0)
-            if index.data(ROW_ROLE).person_id == person_id:
-                self._choosing = True
-                try:
-                    self.view.selectionModel().setCurrentIndex(
-                        index,
-                        QItemSelectionModel.SelectionFlag.ClearAndSelect
-                        | QItemSelectionModel.SelectionFlag.Rows,
-                    )
-                finally:
-                    self._choosing = False
-                self.view.scrollTo(index)
-                self.panel.show_person(index.data(ROW_ROLE))
-                return True
-        return False
+    def _shows(self, row: WhoNextRow) -> bool:
+        """Whether the list shows this person now (whatever their row says now)."""
+        now = self._by_id.get(row.person_id)
+        return now is not None and self._found(now)
+
+    def select_person(self, person_id: int, show: bool = True) -> bool:
+        """Choose the person in the list (False if it does not show them); `show` False leaves
+        the panel as it is (the same person, still shown)."""
+        row = self._by_id.get(person_id)
+        number = None if row is None else place_in(self.model.rows, row)
+        if number is None:
+            return False
+        index = self.model.index(number, 0)
+        self._choosing, updating = True, self._updating
+        self._updating = updating or not show
+        try:
+            self.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._choosing, self._updating = False, updating
+        self.view.scrollTo(index)
+        if show:
+            self.panel.show_person(self.model.rows[number])
+        return True

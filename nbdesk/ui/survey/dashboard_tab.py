@@ -1,15 +1,19 @@
 """A round's dashboard: eligible, completed and the rate, by group, over time, and who has gone
-quiet. Staff see real counts; small groups are hidden only in exported returns."""
+quiet. Staff see real counts; small groups are hidden only in exported returns.
+
+After a contact or a completion the board is not counted again: the worker takes the people the
+save changed out of the last board it made and puts them back as they are now
+(survey.dashboard.dashboard_update), which gives the same figures as counting the whole round.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -21,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common.dates import format_day
-from nbdesk.survey.dashboard import Dashboard, GroupFigures, dashboard
+from nbdesk.survey.dashboard import Dashboard, GroupFigures, dashboard, dashboard_update
 from nbdesk.ui.survey.chart import CompletionsChart
 from nbdesk.ui.survey.common import against, day_or_never, ordinal, people, rate_text, table_view
+from nbdesk.ui.survey.fit import Reflow
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
 if TYPE_CHECKING:
@@ -52,6 +57,13 @@ QUIET_COLUMNS = [
 ]
 
 
+class _Latest:
+    """The board as the worker last made it, touched only on the worker: each update builds on the
+    one before, in the order the worker runs them, even before the last is back on screen."""
+
+    board: Dashboard | None = None
+
+
 class DashboardTab(QWidget):
     def __init__(self, section: SurveySection) -> None:
         super().__init__()
@@ -61,17 +73,15 @@ class DashboardTab(QWidget):
         self.headline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.chart = CompletionsChart()
         self.tables: dict[str, tuple[ListModel, QTableView]] = {}  # type: ignore[type-arg]
-        grid = QGridLayout()
-        for number, title in enumerate(
-            ("Personal adviser", "Age band", "Gender", "Accommodation type")
-        ):
+        boxes: list[QWidget] = []
+        for title in ("Personal adviser", "Age band", "Gender", "Accommodation type"):
             model = ListModel(group_columns(title, self._overall_rate), self)
             view = table_view(model, f"By {title.lower()}", sortable=False)
             view.horizontalHeader().setStretchLastSection(False)
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             box = QGroupBox(f"By {title.lower()}")
             QVBoxLayout(box).addWidget(view)
-            grid.addWidget(box, number // 2, number % 2)
+            boxes.append(box)
             self.tables[title] = (model, view)
         self.quiet_days = QSpinBox()
         self.quiet_days.setRange(1, 365)
@@ -84,8 +94,12 @@ class DashboardTab(QWidget):
             self.quiet_model, "People not contacted lately", sortable=False
         )
         self.quiet_label = QLabel()
-        quiet_box = QGroupBox("Not contacted lately (eligible, not completed, may be contacted)")
+        # A group box's title never wraps: who it lists is said inside, where it can.
+        quiet_box = QGroupBox("Not contacted lately")
         quiet_layout = QVBoxLayout(quiet_box)
+        quiet_who = QLabel("Eligible, not completed, and may be contacted.")
+        quiet_who.setWordWrap(True)
+        quiet_layout.addWidget(quiet_who)
         row = QHBoxLayout()
         label = QLabel("No contact in the &last:")
         label.setBuddy(self.quiet_days)
@@ -94,12 +108,14 @@ class DashboardTab(QWidget):
         row.addWidget(self.quiet_label, 1)
         quiet_layout.addLayout(row)
         quiet_layout.addWidget(self.quiet_view)
-        grid.addWidget(self.chart, 2, 0)
-        grid.addWidget(quiet_box, 2, 1)
+        # Two to a row when they fit, else one under another (a small screen, large type).
+        grid = Reflow([*boxes, self.chart, quiet_box], fill=True, most=2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
-        layout.addLayout(grid, 1)
+        layout.addWidget(grid, 1)
         self.board: Dashboard | None = None
+        self._latest = _Latest()
+        self._reading = False  # the whole board has been asked for and is not back yet
 
     def _overall_rate(self) -> float | None:
         return self.board.overall.rate if self.board else None
@@ -109,16 +125,52 @@ class DashboardTab(QWidget):
         if ops is None or round_id is None:
             self.headline.setText("Open a round to see its figures.")
             return
-        quiet = self.quiet_days.value()
-        ops.read(
+        quiet, latest = self.quiet_days.value(), self._latest
+
+        def count(session: Any) -> Dashboard:
+            latest.board = dashboard(session, round_id, quiet_days=quiet)
+            return latest.board
+
+        asked = ops.read(
             self,
-            lambda session: dashboard(session, round_id, quiet_days=quiet),
-            self.show_board,
+            count,
+            self._counted,
             key=f"dashboard-{id(self)}",
+            failed=lambda _exc: self._counted(None),
             title="Counting the round",
         )
+        self._reading = self._reading or asked is not None
 
-    def show_board(self, board: Dashboard) -> None:
+    def _counted(self, board: Dashboard | None) -> None:
+        self._reading = False
+        if board is not None:
+            self.show_board(board)
+
+    def update_people(self, round_id: int, people: Collection[int]) -> None:
+        """These people's contacts, completion or membership changed: take their old part out of
+        the figures and put their new part in, on the worker."""
+        ops = self.section.ops
+        if ops is None:
+            return
+        wanted, latest = frozenset(people), self._latest
+
+        def update(session: Any) -> Dashboard | None:
+            if latest.board is None or latest.board.round.id != round_id:
+                return None  # another round's board: it is counted whole when shown
+            latest.board = dashboard_update(session, latest.board, wanted)
+            return latest.board
+
+        ops.read(self, update, self._updated, title="Counting the round")
+
+    def _updated(self, board: Dashboard | None) -> None:
+        # A whole board asked for since will show this and more.
+        if board is not None and board.round.id == self.section.round_id() and not self._reading:
+            self.show_board(board, whole=False)
+
+    def show_board(self, board: Dashboard, whole: bool = True) -> None:
+        """Show the figures; `whole` False for an update, which leaves the columns' widths as the
+        whole board set them, and any table whose rows did not change."""
+        before = self.board
         self.board = board
         overall = board.overall
         self.headline.setText(
@@ -133,12 +185,16 @@ class DashboardTab(QWidget):
         )
         groups: dict[str, tuple[GroupFigures, ...]] = board.breakdowns()
         for title, (model, view) in self.tables.items():
-            model.set_rows(groups[title])
-            for column in range(1, model.columnCount()):
-                view.resizeColumnToContents(column)
+            if whole or model.rows != list(groups[title]):
+                model.set_rows(groups[title])
+            if whole:
+                for column in range(1, model.columnCount()):
+                    view.resizeColumnToContents(column)
         self.chart.set_data(
             list(board.over_time), board.round.opens_on, board.round.closes_on, overall.eligible
         )
-        self.quiet_model.set_rows(board.not_contacted)
-        self.quiet_view.resizeColumnsToContents()
+        if whole or before is None or before.not_contacted != board.not_contacted:
+            self.quiet_model.set_rows(board.not_contacted)
+            if whole:
+                self.quiet_view.resizeColumnsToContents()
         self.quiet_label.setText(people(len(board.not_contacted)))

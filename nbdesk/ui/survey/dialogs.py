@@ -33,6 +33,7 @@ from nbdesk.survey.register import (
     age_on,
 )
 from nbdesk.ui.date_field import DateField, DateProblem
+from nbdesk.ui.survey.fit import FittedDialog
 
 # Fields whose values repeat across people: the form offers those already on the register.
 SUGGESTED_FIELDS = ("gender", "accommodation", "pa_name", "team")
@@ -51,7 +52,7 @@ def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
     return text or None
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FittedDialog):
     """Add or edit one person on the register. The service checks the values on saving; the date
     of birth is checked here first, as it is typed."""
 
@@ -123,6 +124,7 @@ class PersonDialog(QDialog):
                 form.addRow("&Date of birth:", self.birth)
                 # The age band the dashboard counts this person in, worked out as it is typed.
                 self.age = QLabel()
+                self.age.setWordWrap(True)
                 self.birth.dateChanged.connect(self._show_age)
                 form.addRow("Age today:", self.age)
         self.edits["phone"].setPlaceholderText("07700 900123")
@@ -177,15 +179,9 @@ class PersonDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.error)
         outer.addWidget(buttons)
-        room = self.screen().availableGeometry()
-        self.resize(
-            min(
-                body.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 24,
-                room.width() * 9 // 10,
-            ),
-            min(
-                body.sizeHint().height() + buttons.sizeHint().height() * 3, room.height() * 9 // 10
-            ),
+        # As large as the form asks, within the screen (twice the font on a small laptop).
+        self.fit_to_screen(
+            body.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 24
         )
         self.birth.dateChanged.connect(self._date_fixed)
         self._show_age()
@@ -261,7 +257,7 @@ class PersonDialog(QDialog):
         self.error.setText(f"⚠ {text}")
 
 
-class OpenRoundDialog(QDialog):
+class OpenRoundDialog(FittedDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Open a survey round")
@@ -292,8 +288,10 @@ class OpenRoundDialog(QDialog):
         self.ok_button.setText("Open the &round")
         # Who opens the round (the section, on the worker); without one, Ok just closes.
         self.submit: Callable[[str, date, date], None] | None = None
-        # Wide enough that the note reads as a paragraph, not a column of words.
+        # Wide enough that the note reads as a paragraph, not a column of words; taller when a
+        # problem with a date is said in more lines.
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.fit_to_screen()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -40,7 +39,9 @@ from nbdesk.feedback.results import (
 from nbdesk.feedback.words import base_words, comparison, points_words
 from nbdesk.ui.file_dialogs import ask_open_path
 from nbdesk.ui.survey.common import labelled_button, table_view
+from nbdesk.ui.survey.fit import Reflow
 from nbdesk.ui.survey.results_tab import (
+    above,
     problem_label,
     rows_follow_width,
     say_problem,
@@ -126,57 +127,59 @@ class FindingsBox(QGroupBox):
         delete.activated.connect(self.remove)
         self.other = QComboBox()
         self.other.setAccessibleName("Compare with round")
-        self.other.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.other.setMinimumContentsLength(14)
+        self.other.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.other.currentIndexChanged.connect(lambda _: self._compare_chosen())
         self.compared = wrapped()
         self.problem = problem_label()
-        self.count = QLabel()
+        self.count = wrapped()
 
         self.domain, self.text, self.percent, self.base = (QLineEdit() for _ in range(4))
-        entry = QGridLayout()
-        for column, (edit, label, name, hint) in enumerate(
-            (
-                (self.domain, "Dom&ain:", "Domain", "Well-being"),
-                (self.text, "Finding te&xt:", "Finding text", "Reported high anxiety"),
-                (self.percent, "Percent:", "Percent", "34"),
-                (self.base, "Base:", "Base", "118"),
-            )
+        cells: list[QWidget] = []
+        for edit, label, name, hint in (
+            (self.domain, "Dom&ain:", "Domain", "Well-being"),
+            (self.text, "Finding te&xt:", "Finding text", "Reported high anxiety"),
+            (self.percent, "Percent:", "Percent", "34"),
+            (self.base, "Base:", "Base", "118"),
         ):
             title = QLabel(label)
             title.setBuddy(edit)
             edit.setAccessibleName(f"{name} of a new finding")
             edit.setPlaceholderText(hint)
             edit.returnPressed.connect(self.add)
-            entry.addWidget(title, 0, column)
-            entry.addWidget(edit, 1, column)
-        entry.setColumnStretch(0, 2)
-        entry.setColumnStretch(1, 4)
-        entry.setColumnStretch(2, 1)
-        entry.setColumnStretch(3, 1)
+            cells.append(above(title, edit))
         self.add_button = labelled_button("Add finding", "Add finding: the one typed")
         self.add_button.clicked.connect(self.add)
-        entry.addWidget(self.add_button, 1, 4)
+        cells.append(above(QLabel(), self.add_button))
+        # Room for a few words each: squeezed into one row at large type they showed two.
+        char = self.fontMetrics().averageCharWidth()
+        self.domain.setMinimumWidth(char * 12)
+        self.text.setMinimumWidth(char * 24)
+        # One row when it fits, the finding's text the widest; else rows of fewer.
+        entry = Reflow(cells, fill=True, stretch=(2, 4, 1, 1, 0))
 
-        top = QHBoxLayout()
-        top.addWidget(self.import_button)
-        top.addWidget(self.remove_button)
         compare = QLabel("Compare wi&th:")
         compare.setBuddy(self.other)
-        top.addStretch(1)
-        top.addWidget(compare)
-        top.addWidget(self.other)
+        comparing = QWidget()
+        compare_row = QHBoxLayout(comparing)
+        compare_row.setContentsMargins(0, 0, 0, 0)
+        compare_row.addWidget(compare)
+        compare_row.addWidget(self.other, 1)
+        top = Reflow([self.import_button, self.remove_button, comparing])
         listed = QLabel("Findings &list (Delete removes the chosen one):")
         listed.setBuddy(self.view)
         listed.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.problem)
         layout.addWidget(listed)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
         layout.addWidget(self.compared)
         layout.addWidget(wrapped("Type a finding and press Enter to add it:"))
-        layout.addLayout(entry)
+        layout.addWidget(entry)
 
     # Reading ----------------------------------------------------------------------------------
 

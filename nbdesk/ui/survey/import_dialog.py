@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -42,6 +41,7 @@ from nbdesk.survey.register_columns import TARGETS, Mapping, read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
+from nbdesk.ui.survey.fit import FittedDialog, Reflow, ReflowSplitter, scrolling
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
 NOT_IMPORTED = "(not imported)"
@@ -112,10 +112,7 @@ class DuplicateChoice(QWidget):
         no_wheel_unless_focused(self.combo, wheel)
         label = QLabel(f"Which row to keep for the id {uid}:")
         label.setBuddy(self.combo)
-        choice = QHBoxLayout()
-        choice.addWidget(label)
-        choice.addWidget(self.combo)
-        choice.addStretch(1)
+        choice = Reflow([label, self.combo])
 
         columns = [Column("Column", lambda header: header)]
         for row in duplicate.rows:
@@ -140,7 +137,7 @@ class DuplicateChoice(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading)
-        layout.addLayout(choice)  # before the table: the choice is what must be done here
+        layout.addWidget(choice)  # before the table: the choice is what must be done here
         layout.addWidget(self.table)
 
     def chosen(self) -> int | None:
@@ -151,7 +148,7 @@ class DuplicateChoice(QWidget):
         self.combo.setCurrentIndex(max(0, self.combo.findData(number)) if number else 0)
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FittedDialog):
     def __init__(
         self,
         ops: Ops,
@@ -198,6 +195,11 @@ class ImportDialog(QDialog):
             label = target.label + (" (required)" if target.required else "")
             combo = QComboBox()
             combo.setAccessibleName(f"Column for {label}")
+            # As wide as the file's headers, up to a limit: a longer one is elided rather than
+            # widening the dialog past a small screen (large type).
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             no_wheel_unless_focused(combo, mapping_wheel)
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.combos[target.key] = combo
@@ -208,10 +210,13 @@ class ImportDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setAccessibleName("Column mapping")
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Wide enough for the headers in the combo boxes without scrolling sideways.
+        # Wide enough for the headers in the combo boxes without scrolling sideways, and a few
+        # fields tall when the mapping sits above the rest (a small screen, large type).
         scroll.setMinimumWidth(
             mapping_box.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
         )
+        line = self.fontMetrics().height()
+        scroll.setMinimumHeight(line * 10)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -230,10 +235,6 @@ class ImportDialog(QDialog):
         self.keep_last.clicked.connect(lambda: self._keep_all(-1))
         duplicates_intro = QLabel("Ids on rows that differ: choose which row to keep.")
         duplicates_intro.setWordWrap(True)
-        keep_row = QHBoxLayout()
-        keep_row.addWidget(duplicates_intro, 1)
-        keep_row.addWidget(self.keep_first)
-        keep_row.addWidget(self.keep_last)
         self.choices_panel = QWidget()
         self.choices_layout = QVBoxLayout(self.choices_panel)
         self.choices_scroll = QScrollArea()
@@ -244,11 +245,15 @@ class ImportDialog(QDialog):
         self.choices_wheel = WheelScrollsPanel(self.choices_scroll)
         duplicates_layout = QVBoxLayout(self.duplicates_box)
         duplicates_layout.setContentsMargins(0, 0, 0, 0)
-        duplicates_layout.addLayout(keep_row)
+        duplicates_layout.addWidget(duplicates_intro)
+        duplicates_layout.addWidget(Reflow([self.keep_first, self.keep_last]))
         duplicates_layout.addWidget(self.choices_scroll, 1)
 
         self.seen = QCheckBox()
         self.seen.toggled.connect(self._update_button)
+        # A tick box's words never wrap: the short part beside the box, the rest beneath it.
+        self.seen_note = QLabel("Ticked, everyone else is imported without them.")
+        self.seen_note.setWordWrap(True)
 
         self.warning_model = ListModel(WHERE_COLUMNS, self)
         self.warnings = plain_table("Warnings: the people on these rows are imported")
@@ -265,22 +270,36 @@ class ImportDialog(QDialog):
         self.left_out_label = QLabel("&Left out: nothing from these rows is imported:")
         self.left_out_label.setBuddy(self.left_out)
 
-        right = QVBoxLayout()
+        right_pane = QWidget()
+        right = QVBoxLayout(right_pane)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.summary)
         right.addWidget(self.duplicates_box)
         right.addWidget(self.seen)
+        right.addWidget(self.seen_note)
         right.addWidget(self.warnings_label)
         right.addWidget(self.warnings, 3)
         right.addWidget(self.left_out_label)
         right.addWidget(self.left_out, 1)
-        columns = QHBoxLayout()
-        left = QVBoxLayout()
+        for table in (self.warnings, self.left_out):
+            table.setMinimumHeight(line * 6)
+        # Enough width for the summary to read as sentences beside the mapping.
+        right_pane.setMinimumWidth(self.fontMetrics().averageCharWidth() * 50)
+        left_pane = QWidget()
+        left = QVBoxLayout(left_pane)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(sheet_row)
         mapping_label = QLabel("Which column of the file feeds each field:")
+        mapping_label.setWordWrap(True)
         left.addWidget(mapping_label)
         left.addWidget(scroll)
-        columns.addLayout(left, 2)
-        columns.addLayout(right, 3)
+        # Side by side when there is room, else the mapping above what the import will do, and
+        # the whole scrolling (a small screen, large type); the buttons stay in view below.
+        columns = ReflowSplitter(left_pane, right_pane, stretch=(2, 3))
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(columns)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton(
@@ -289,11 +308,10 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
+        layout.addWidget(scrolling(page), 1)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._import)
-        line = self.fontMetrics().height()
-        self.resize(line * 64, line * 44)
+        self.fit_to_screen(line * 64, line * 44, grow=False)
         self._show(preview)
         # What the import will do is read first; Tab then reaches what must be done about it.
         self.summary.setFocus()
@@ -304,7 +322,9 @@ class ImportDialog(QDialog):
         self.setAccessibleName(title)
 
     def _fill_combos(self, table: Table, mapping: Mapping) -> None:
+        longest = max((len(h) for h in table.headers if h), default=0)
         for key, combo in self.combos.items():
+            combo.setMinimumContentsLength(min(max(longest, len(NOT_IMPORTED)), 26))
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(NOT_IMPORTED, "")
@@ -430,13 +450,11 @@ class ImportDialog(QDialog):
             widget.setVisible(bool(preview.rejections))
 
         refused = len(preview.rejected_rows)
-        text = (
-            f"I have seen the {refused} {'row' if refused == 1 else 'rows'} left out: import "
-            "everyone else without them"
-        )
-        self.seen.setText(text)
-        self.seen.setAccessibleName(text)
+        seen = f"I have seen the {refused} {'row' if refused == 1 else 'rows'} left out"
+        self.seen.setText(seen)
+        self.seen.setAccessibleName(f"{seen}: import everyone else without them")
         self.seen.setVisible(bool(preview.rejections))
+        self.seen_note.setVisible(bool(preview.rejections))
         self._update_button()
 
     def _order_tabs(self) -> None:

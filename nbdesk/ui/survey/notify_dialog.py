@@ -10,10 +10,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -37,6 +35,7 @@ from nbdesk.survey.notify import (
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.ops import Ops
+from nbdesk.ui.survey.fit import FittedDialog, Reflow
 from nbdesk.ui.table_models import Column, ListModel
 
 LEFT_OUT_COLUMNS = [
@@ -47,7 +46,7 @@ LEFT_OUT_COLUMNS = [
 ]
 
 
-class NotifyDialog(QDialog):
+class NotifyDialog(FittedDialog):
     def __init__(
         self, ops: Ops, round_id: int, parent: QWidget | None = None, authority: str = ""
     ) -> None:
@@ -71,6 +70,12 @@ class NotifyDialog(QDialog):
         self.who.addItem("Those still to complete the survey (reminders)", False)
         self.who.addItem("Everyone on the register who can be contacted (telling them back)", True)
         self.who.currentIndexChanged.connect(self._who_chosen)
+        for combo in (self.channel, self.who):
+            # The choices' words are long: elided to the room there is, never past the screen.
+            combo.setMinimumContentsLength(16)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.plan_link = QLineEdit()
         self.plan_link.setAccessibleName("Plan link")
         self.plan_link.setPlaceholderText("https://… the address of the plan for young people")
@@ -82,14 +87,13 @@ class NotifyDialog(QDialog):
         self.plan_link.textChanged.connect(lambda _t: self._link_timer.start())
         self.plan_link.editingFinished.connect(self.refresh)
         self.columns: dict[str, QCheckBox] = {}
-        boxes = QHBoxLayout()
         for name in PERSONALISATION:
             box = QCheckBox(f"(({name}))")
             box.setAccessibleName(f"Personalisation column {name}")
             box.setChecked(name in DEFAULT_PERSONALISATION)
             box.toggled.connect(self.refresh)
             self.columns[name] = box
-            boxes.addWidget(box)
+        boxes = Reflow(list(self.columns.values()))
         form = QFormLayout()
         form.addRow("&For:", self.who)
         form.addRow("Send &by:", self.channel)
@@ -125,7 +129,8 @@ class NotifyDialog(QDialog):
         layout.addWidget(self.left_out, 1)
         layout.addWidget(buttons)
         line = self.fontMetrics().height()
-        self.resize(line * 50, line * 30)
+        self.left_out.setMinimumHeight(line * 5)
+        self.fit_to_screen(line * 50, line * 30, grow=False)
         self._who_chosen()
 
     def everyone(self) -> bool:

@@ -43,6 +43,7 @@ from nbdesk.feedback.priorities import (
 )
 from nbdesk.ui.survey.common import labelled_button, table_view
 from nbdesk.ui.survey.findings_box import confirm
+from nbdesk.ui.survey.fit import Reflow
 from nbdesk.ui.survey.results_tab import (
     problem_label,
     rows_follow_width,
@@ -247,11 +248,7 @@ class PrioritiesBox(QWidget):
         quotes_label.setWordWrap(True)
         right.addWidget(quotes_label)
         right.addWidget(self.quote_view, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        right.addLayout(buttons)
+        right.addWidget(Reflow([self.edit_button, self.remove_button]))
         right.addWidget(self.warning)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -269,9 +266,9 @@ class PrioritiesBox(QWidget):
                 "who it was."
             )
         )
-        layout = QHBoxLayout(self)
-        layout.addWidget(themes_box, 1)
-        layout.addWidget(self.quotes_box, 1)
+        # Side by side when both fit, else the themes above the quotes (a small screen).
+        layout = QVBoxLayout(self)
+        layout.addWidget(Reflow([themes_box, self.quotes_box], fill=True, most=2))
 
     # Reading ----------------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from nbdesk.feedback.words import difference_words, official_words
 from nbdesk.survey.rounds import RoundSummary, get_round
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.survey.common import labelled_button
+from nbdesk.ui.survey.fit import Reflow
 
 if TYPE_CHECKING:
     from nbdesk.ui.survey.section import SurveySection
@@ -75,6 +75,17 @@ def rows_follow_width(view: QTableView) -> None:
     view.horizontalHeader().sectionResized.connect(lambda *_: view.resizeRowsToContents())
 
 
+def above(label: QLabel, field: QWidget) -> QWidget:
+    """A label over its field, as one piece that can move to another row."""
+    cell = QWidget()
+    column = QVBoxLayout(cell)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(label)
+    column.addWidget(field)
+    column.addStretch(1)
+    return cell
+
+
 def wrapped(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -109,30 +120,28 @@ class CountsBox(QGroupBox):
         self.against.setAccessibleDescription("Official counts beside nbdesk's confirmations")
         self.against.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.problem = problem_label()
-        # In a grid across the page, so the findings below keep the page's width, the labels
-        # above their fields and the note on a row of its own, so it fits at any font size.
-        grid = QGridLayout()
-        for column, (text, field) in enumerate(
-            (
-                ("&Invited:", self.invited),
-                ("Compl&eted:", self.completed),
-                ("Recei&ved on:", self.received),
-            )
+        # Across the page, so the findings below keep the page's width, the labels above their
+        # fields and the note on a row of its own; the fields wrap into more rows when the page
+        # is narrow (a small screen, large type).
+        cells: list[QWidget] = []
+        for text, field in (
+            ("&Invited:", self.invited),
+            ("Compl&eted:", self.completed),
+            ("Recei&ved on:", self.received),
         ):
             label = QLabel(text)
             # A date field takes no focus itself: its text box is the buddy.
             label.setBuddy(field.edit if isinstance(field, DateField) else field)
-            grid.addWidget(label, 0, column)
-            grid.addWidget(field, 1, column, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.save_button, 1, 3, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(4, 1)
+            cells.append(above(label, field))
+        cells.append(above(QLabel(), self.save_button))
+        grid = Reflow(cells)
         note = QHBoxLayout()
         note_label = QLabel("Note:")
         note_label.setBuddy(self.note)
         note.addWidget(note_label)
         note.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        layout.addWidget(grid)
         layout.addLayout(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.against)

@@ -33,6 +33,7 @@ from nbdesk.ui.survey.common import labelled_button
 from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
+from nbdesk.ui.survey.fit import ScrollsInside, follow_focus
 from nbdesk.ui.survey.register_tab import RegisterTab
 from nbdesk.ui.survey.results_tab import ResultsTab
 
@@ -48,7 +49,7 @@ SHOWN_BY = {
 ALL_TABS = {"register", "contacts", "dashboard", "results"}
 
 
-class SurveySection(Section):
+class SurveySection(ScrollsInside, Section):
     title = "Survey outreach"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -56,6 +57,11 @@ class SurveySection(Section):
         heading = QLabel(f"<h2>{self.title}</h2>")
         self.round = QComboBox()
         self.round.setAccessibleName("Survey round")
+        # A round's long title is elided to the room there is rather than widening the section.
+        self.round.setMinimumContentsLength(16)
+        self.round.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.round.currentIndexChanged.connect(self._round_chosen)
         self.open_button = labelled_button("&Open a round…", "Open a round…")
         self.close_button = labelled_button("Close roun&d", "Close round")
@@ -88,9 +94,11 @@ class SurveySection(Section):
         self.tabs.addTab(self.dashboard_tab, "Dash&board")
         self.tabs.addTab(self.results_tab, "Results and &priorities")
         self.tabs.currentChanged.connect(self._tab_shown)
-        # What was last done, said above the tabs where a small screen still shows it.
+        # What was last done, said below the scrolling part, where it is always in view (Ctrl+K
+        # at the foot of a long page said it above the tabs, scrolled out of sight).
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.hide()
         # Why a round button is greyed out, in words on screen: a greyed-out button takes no
         # keyboard focus, so a tooltip alone is never seen by someone using the keyboard.
         self.why_greyed = QLabel()
@@ -100,17 +108,19 @@ class SurveySection(Section):
         inner.addWidget(heading)
         inner.addLayout(self.bar)
         inner.addWidget(self.why_greyed)
-        inner.addWidget(self.message)
         inner.addWidget(self.tabs, 1)
-        # On a small laptop screen (or with large system fonts) the section scrolls rather than
-        # forcing the window to grow past the screen.
+        # On a small laptop screen (or with large system fonts) the section scrolls down rather
+        # than forcing the window to grow past the screen; its parts wrap and stack to its width
+        # so that it never scrolls sideways, and what has the keyboard is scrolled into view.
         self.scroll = scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        follow_focus(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
         self.rounds: list[RoundSummary] = []
         self._stale = set(ALL_TABS)
         self.focus_target = self.tabs
@@ -157,12 +167,31 @@ class SurveySection(Section):
         self.load_rounds()
 
     def on_changes(self, changes: Changes) -> None:
+        pairs = changes.only_people()
+        if pairs is not None:
+            self._people_changed(changes, pairs)
+            return
         for kind in changes.kinds():
             self._stale.update(SHOWN_BY.get(kind, ()))
         if changes.rounds or changes.members or changes.completions or changes.register:
-            self.load_rounds()  # the rounds' titles carry their counts and whether closed
+            self.load_rounds()  # the rounds' titles say whether each is closed
         else:
             self._tab_shown()
+
+    def _people_changed(self, changes: Changes, pairs: frozenset[tuple[int, int]]) -> None:
+        """A few people's contacts, completion or membership changed: who-next and the dashboard
+        update just them (if they show the round), the rest reads again when next shown. Nothing
+        a round's title shows changed, so the rounds are not listed again."""
+        round_id = self.round_id()
+        people = {person for r, person in pairs if r == round_id}
+        if not people:
+            return  # another round's people: nothing shown here counts them
+        if changes.completions or changes.members:
+            self._stale.add("results")  # nbdesk's confirmed count beside the official one
+        for name, tab in (("contacts", self.contacts_tab), ("dashboard", self.dashboard_tab)):
+            if name not in self._stale:  # a tab still to read whole will read this too
+                tab.update_people(round_id, people)
+        self._tab_shown()
 
     def round_id(self) -> int | None:
         value = self.round.currentData()
@@ -260,6 +289,7 @@ class SurveySection(Section):
 
     def status(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     # Actions ----------------------------------------------------------------------------------
 

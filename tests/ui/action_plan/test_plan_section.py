@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from nbdesk.action_plan.plans import list_plans
@@ -16,7 +16,7 @@ from nbdesk.action_plan.views import PlanView, read_plan
 from nbdesk.common import clock
 from nbdesk.storage import Database
 from nbdesk.ui.action_plan.model import COLUMNS
-from tests.support.qt import settle
+from tests.support.qt import answer, settle
 
 pytestmark = pytest.mark.usefixtures("patient")
 
@@ -38,23 +38,6 @@ def open_section(qtbot, db: Database):  # type: ignore[no-untyped-def]
     section.set_ops(ops)
     settle(qtbot)
     return section
-
-
-def answer(qtbot, fill: Callable[[Any], None]) -> None:  # type: ignore[no-untyped-def]
-    """Fill in the dialog that the next key or click opens, as a person would."""
-
-    tries = [0]
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QDialog):  # not open yet: the key that opens it comes next
-            tries[0] += 1
-            assert tries[0] < 500, "no dialog opened"
-            QTimer.singleShot(10, act)
-            return
-        fill(dialog)
-
-    QTimer.singleShot(0, act)
 
 
 def focused() -> QWidget:

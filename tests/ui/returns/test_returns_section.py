@@ -23,6 +23,7 @@ from nbdesk.storage import open_database
 from nbdesk.ui.ops import Ops, wait_for_work
 from nbdesk.ui.returns import section as section_module
 from nbdesk.ui.returns.section import ReturnsSection
+from tests.support.html_page import read_page
 from tests.support.returns_round import ROUND, add_round, people
 
 
@@ -103,6 +104,54 @@ def test_self_assessment_report_offers_a_comparison(qtbot: QtBot, section: Retur
     text = wait_for_preview(qtbot, section)
     assert f"A comparison with '{other}'" in text
     assert ("the gap between the staff" in text) or ("the change from the earlier" in text)
+
+
+def test_the_reports_as_web_pages_by_keyboard(
+    qtbot: QtBot, section: ReturnsSection, tmp_path: Path
+) -> None:
+    """Issue 15: the self-assessment report, with its comparison, and the survey round report
+    chosen and written as web pages through the section's own controls; the pages read as a
+    screen reader needs them, and the round's small groups read "confidential" as in the PDF."""
+    choose_kind(qtbot, section, service.SA_REPORT_HTML)
+    assert section.kind.currentText() == "Self-assessment report (web page)"
+    assert "screen reader" in section.kind_help.text()
+    assert section.compare.isVisible()  # the page compares as the PDF does
+    section.subject.setCurrentIndex(section.subject.findText("Baseline 2020 – staff"))
+    wait_for_preview(qtbot, section)
+    section.compare.setFocus()
+    while section.compare.currentText() != "Baseline 2020 – young people":
+        qtbot.keyClick(section.compare, Qt.Key.Key_Down)
+    text = wait_for_preview(qtbot, section)
+    assert "A comparison with 'Baseline 2020 – young people'" in text
+    assert "each chart is a sentence and a table of the figures it draws" in text
+    page = tmp_path / "chosen"  # no ending typed: the section adds .html
+    export_to(qtbot, section, page)
+    written = page.with_name("chosen.html")
+    qtbot.waitUntil(lambda: section.last_written == written, timeout=20000)
+    read = read_page(written.read_text(encoding="utf-8"))
+    assert read.headings[0] == (1, "Self-assessment report: Baseline 2020 – staff")
+    assert (2, "Staff and young people: the gap") in read.headings
+    chart = read.table("The figures of the bar chart: Mean rating as a percentage of 4")
+    assert [h.text for h in chart.head][1:] == [
+        "Staff: Baseline 2020 – staff",
+        "Young people: Baseline 2020 – young people",
+    ]
+
+    choose_kind(qtbot, section, service.PARTICIPATION_REPORT_HTML)
+    assert not section.compare.isVisible()
+    section.subject.setFocus()
+    qtbot.keyClick(section.subject, Qt.Key.Key_Home)
+    while section.subject.currentText() != ROUND:
+        qtbot.keyClick(section.subject, Qt.Key.Key_Down)
+    text = wait_for_preview(qtbot, section)
+    assert "Survey round report (web page): " + ROUND in text
+    round_page = tmp_path / "round.html"
+    export_to(qtbot, section, round_page)
+    qtbot.waitUntil(lambda: section.last_written == round_page, timeout=20000)
+    read = read_page(round_page.read_text(encoding="utf-8"))
+    assert read.headings[0] == (1, f"Survey round report: {ROUND}")
+    assert any("confidential" in row for t in read.tables for row in t.texts())
+    assert "Saved" in section.status.text()
 
 
 def test_export_by_keyboard_writes_the_file_off_the_ui_thread(

@@ -1,0 +1,43 @@
+"""The Survey outreach and Action plan sections and their dialogs fit a 1366×768 laptop at twice
+the default font, and at the default font (issue 15): small_screen_survey_plan.py run in a process
+whose offscreen screen is that laptop's."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import ROOT, TESTS
+
+CHECKS = TESTS / "ui" / "small_screen_survey_plan.py"
+
+
+@pytest.mark.parametrize(("dpi", "room"), [(192, "683x384"), (96, "1366x768")])
+def test_survey_and_action_plan_fit_a_laptop(tmp_path: Path, dpi: int, room: str) -> None:
+    screen = tmp_path / "screen.json"
+    laptop = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768}
+    screen.write_text(json.dumps({"screens": [{**laptop, "logicalDpi": 96, "dpr": 1}]}))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={screen}",
+        # Twice the default font: on Linux, Qt then draws everything (the style's sizes too) twice
+        # as large, so the 1366×768 screen offers 683×384 of Qt's own pixels.
+        "QT_FONT_DPI": str(dpi),
+        "NBDESK_TEST_SCREEN": room,
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("QT_SCALE_FACTOR", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", str(CHECKS)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-4000:]
