@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 from nbdesk.common import clock, paths
 from nbdesk.common.log import set_up_logging
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
+from nbdesk.ui.fit import standard_dialogs_fit
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
 if TYPE_CHECKING:
@@ -268,9 +269,10 @@ class Controller(QObject):
         )
         if not ok or not name.strip():
             return
-        target, _ = QFileDialog.getSaveFileName(
-            self.window, "Save the new authority file as", str(paths.data_dir()), FILE_FILTER
-        )
+        with standard_dialogs_fit():
+            target, _ = QFileDialog.getSaveFileName(
+                self.window, "Save the new authority file as", str(paths.data_dir()), FILE_FILTER
+            )
         if not target:
             return
         path = Path(target)
@@ -371,7 +373,10 @@ def start_plan(
         if dialog.choice == FirstRunDialog.DEMO:
             return OpenPlan(demo_path(), demo=True)
         if dialog.choice == FirstRunDialog.OPEN:
-            name, _ = QFileDialog.getOpenFileName(window, "Open an authority file", "", FILE_FILTER)
+            with standard_dialogs_fit():
+                name, _ = QFileDialog.getOpenFileName(
+                    window, "Open an authority file", "", FILE_FILTER
+                )
             if not name:
                 continue  # cancelling the file chooser goes back to the welcome, not out
             return OpenPlan(Path(name))
@@ -398,9 +403,10 @@ def _trace_start_up(window: MainWindow, controller: Controller) -> None:
 def set_up_application(app: Any) -> None:
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
-    from nbdesk.ui.palette import apply_contrast
+    from nbdesk.ui.palette import apply_contrast, show_focus_of_text_boxes
 
     apply_contrast(app)
+    show_focus_of_text_boxes(app)
     icon = paths.resources_dir() / "nbdesk.svg"
     if icon.exists():
         from PySide6.QtGui import QIcon

@@ -4,6 +4,7 @@ the application set-up in ui/app.py."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.ui.fit import Scroller, fit_to_screen, standard_dialogs_fit
+
 MIN_PASSPHRASE = 12
+# The recovery key's 20 groups, five to a line: short lines to copy onto paper, and a key that
+# fits however narrow the screen (as one line it was wider than a laptop at twice the font).
+GROUPS_PER_LINE = 5
 
 
 def ask_key(parent: QWidget | None, file_name: str, *, again: bool) -> str | None:
@@ -37,6 +43,10 @@ def ask_key(parent: QWidget | None, file_name: str, *, again: bool) -> str | Non
     dialog.setTextEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
     dialog.setAccessibleName("Recovery key or passphrase")
     dialog.setOkButtonText("Unlock")
+    for label in dialog.findChildren(QLabel):
+        label.setWordWrap(True)  # one line of it was wider than a laptop at twice the font
+    # Room to check a 77-character key as it is typed, as far as the screen allows.
+    fit_to_screen(dialog, dialog.fontMetrics().averageCharWidth() * 70)
     if not dialog.exec():
         return None
     return dialog.textValue() or None
@@ -50,20 +60,26 @@ def confirm_encrypt(parent: QWidget | None, file_name: str, portable: bool) -> b
         "computer has a credential store, it keeps the key and nbdesk opens the file without "
         "asking; if not, nbdesk asks for the recovery key each time (the next window says which)."
     )
-    answer = QMessageBox.question(
-        parent,
-        "Encrypt this file",
-        f"Encrypt {file_name} and all its backups? Anyone who copies them will see only "
-        f"scrambled bytes.\n\n{how}\n\nThe file is closed while it is encrypted, then opened "
-        "again. Close any other nbdesk using it first.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
+    with standard_dialogs_fit():
+        answer = QMessageBox.question(
+            parent,
+            "Encrypt this file",
+            f"Encrypt {file_name} and all its backups? Anyone who copies them will see only "
+            f"scrambled bytes.\n\n{how}\n\nThe file is closed while it is encrypted, then "
+            "opened again. Close any other nbdesk using it first.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
     return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_passphrase(parent: QWidget | None) -> str | None:
     """A new passphrase, typed twice; None if cancelled."""
+    with standard_dialogs_fit():
+        return _ask_passphrase(parent)
+
+
+def _ask_passphrase(parent: QWidget | None) -> str | None:
     while True:
         first, ok = QInputDialog.getText(
             parent,
@@ -105,30 +121,50 @@ class RecoveryKeyDialog(QDialog):
             "lost, only this recovery key opens it. nbdesk will not show it again."
         )
         intro.setWordWrap(True)
-        self.key = QLineEdit(key)
-        self.key.setReadOnly(True)
-        self.key.setAccessibleName("Recovery key")
+        groups = key.split("-")
+        lines = [
+            "-".join(groups[i : i + GROUPS_PER_LINE])
+            for i in range(0, len(groups), GROUPS_PER_LINE)
+        ]
+        # Selectable, and read as it is shown; the key reads back with or without the breaks.
+        self.key = QLabel("-\n".join(lines))
+        self.key.setTextFormat(Qt.TextFormat.PlainText)
+        self.key.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.key.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.key.setAccessibleDescription("Recovery key")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(QFont().pointSizeF() * 1.2)
         self.key.setFont(font)
-        self.key.setMinimumWidth(self.key.fontMetrics().horizontalAdvance(key) + 24)
+        key_label = QLabel("Recovery &key:")
+        key_label.setBuddy(self.key)
         copy = QPushButton("&Copy")
         copy.setAccessibleName("Copy the recovery key")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(key))
         row = QHBoxLayout()
         row.addWidget(self.key, 1)
-        row.addWidget(copy)
-        self.written = QCheckBox("I have &written down the recovery key and put it somewhere safe")
+        row.addWidget(copy, 0, Qt.AlignmentFlag.AlignTop)
+        # Two lines: as one, the box was wider than the screen at twice the font.
+        self.written = QCheckBox("I have &written down the recovery key\nand put it somewhere safe")
+        self.written.setAccessibleName(
+            "I have written down the recovery key and put it somewhere safe"
+        )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
         self.written.toggled.connect(self.ok.setEnabled)
         self.buttons.accepted.connect(self.accept)
+        content = QVBoxLayout()
+        content.addWidget(intro)
+        content.addWidget(key_label)
+        content.addLayout(row)
+        content.addWidget(self.written)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(row)
-        layout.addWidget(self.written)
+        layout.addWidget(Scroller(content), 1)
         layout.addWidget(self.buttons)
+        fit_to_screen(self, self.fontMetrics().averageCharWidth() * 70)
 
     def reject(self) -> None:
         # Esc must not skip the one chance to keep the key.

@@ -2,7 +2,8 @@
 
 A dialog opens in the folder last used for the same kind of file (returns, Notify lists, register
 lists…), else in Documents, and never in nbdesk's hidden data folder, where an export would be
-lost. A save dialog suggests a name that says whose file it is and what it holds.
+lost. A save dialog suggests a name that says whose file it is and what it holds. Where Qt draws
+the dialog itself (Linux), it is fitted to the screen it opens on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from nbdesk.common.paths import documents_dir
+from nbdesk.ui.fit import standard_dialogs_fit
 from nbdesk.ui.settings import settings
 
 
@@ -37,7 +39,8 @@ def ask_save_path(
 ) -> Path | None:
     """Where to save a file of this kind; the suffix is added if the person left it off."""
     start = str(start_folder(kind) / suggested)
-    name, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+    with standard_dialogs_fit():
+        name, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
     if not name:
         return None
     path = Path(name)
@@ -48,7 +51,8 @@ def ask_save_path(
 
 
 def ask_open_path(parent: QWidget | None, title: str, kind: str, file_filter: str) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, str(start_folder(kind)), file_filter)
+    with standard_dialogs_fit():
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(start_folder(kind)), file_filter)
     if not name:
         return None
     remember_folder(kind, Path(name))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from nbdesk import __version__
 from nbdesk.common.buildinfo import build_description
 from nbdesk.ui import settings as prefs
+from nbdesk.ui.fit import fit_to_screen, standard_dialogs_fit
 from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
@@ -324,7 +325,10 @@ class MainWindow(QMainWindow):
 
     def _choose_file(self) -> None:
         start = str(self.ops.path.parent) if self.ops else ""
-        name, _ = QFileDialog.getOpenFileName(self, "Open an authority file", start, FILE_FILTER)
+        with standard_dialogs_fit():
+            name, _ = QFileDialog.getOpenFileName(
+                self, "Open an authority file", start, FILE_FILTER
+            )
         if name:
             self.open_requested.emit(Path(name))
 
@@ -400,7 +404,10 @@ class MainWindow(QMainWindow):
         geometry = prefs.settings().value("main_window/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
             return
-        self.resize(self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().height() * 45)
+        # The first start: 150 characters by 45 lines, as far as the screen allows.
+        fit_to_screen(
+            self, self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().height() * 45
+        )
 
     def closeEvent(self, event) -> None:
         prefs.settings().setValue("main_window/geometry", self.saveGeometry())

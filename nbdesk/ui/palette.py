@@ -1,7 +1,11 @@
 """Colours the style chooses that fall short of WCAG contrast, overridden for the whole program:
 the selected row (white on the style's light blue was 3.7:1) and placeholder text holding instructions
 (4.0:1). Each role is darkened only where it falls short, so a dark or high-contrast system theme
-is left as it is."""
+is left as it is.
+
+And a box of several lines with the keyboard shows it: the style draws its frame the same with or
+without focus, leaving only a blinking caret (a line edit's frame does change). It gets a frame in
+the highlight colour, 3:1 or more against the window wherever the selected row's colour is."""
 
 from __future__ import annotations
 
@@ -30,3 +34,38 @@ def apply_contrast(app: Any) -> None:
         if ratio(placeholder, base) < TEXT and ratio(PLACEHOLDER, base) >= TEXT:
             palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(PLACEHOLDER))
     app.setPalette(palette)
+
+
+def show_focus_of_text_boxes(app: Any) -> None:
+    """From now on, a box of several lines gets the FocusFrame style the first time it takes the
+    keyboard. Done as focus moves, not as each widget is made: the style's module costs a
+    noticeable part of start-up to load, and a style drawing in Python for every widget made
+    building a window a fifth slower."""
+    global _hooked
+    if not _hooked:
+        _hooked = True
+        app.focusChanged.connect(_frame_when_focused)
+
+
+_hooked = False
+_frame_style: Any = None
+
+
+def _frame_when_focused(_old: Any, new: Any) -> None:
+    global _frame_style
+    if new is None or not (new.inherits("QPlainTextEdit") or new.inherits("QTextEdit")):
+        return
+    if new.property(FRAMED) is not None:
+        return
+    if _frame_style is None:
+        from PySide6.QtWidgets import QApplication
+
+        from nbdesk.ui.focus_frame import FocusFrame
+
+        # One for every box, kept as long as the program: a widget does not own its style.
+        _frame_style = FocusFrame(QApplication.style().name())
+    new.setProperty(FRAMED, True)
+    new.setStyle(_frame_style)
+
+
+FRAMED = "nbdesk_focus_frame"

@@ -62,7 +62,8 @@ class AreaBarChart(QWidget):
         line = metrics.height()
         palette = self.palette()
         text_colour = palette.color(QPalette.ColorRole.WindowText)
-        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        base = palette.color(QPalette.ColorRole.Base)
+        painter.fillRect(self.rect(), base)
         if not self.rows:
             painter.setPen(text_colour)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Nothing rated yet")
@@ -128,11 +129,13 @@ class AreaBarChart(QWidget):
                 self._bar(painter, rect, i)
                 end = max(end, rect.right())
             painter.setPen(text_colour)
-            painter.drawText(
-                QRectF(end + line * 0.4, y, width - end, row_h),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                row.text,
-            )
+            text_rect = QRectF(end + line * 0.4, y, width - end, row_h)
+            flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+            # On the page's colour: a grid line running through the figures made them hard to
+            # read.
+            behind = painter.boundingRect(text_rect, flags, row.text)
+            painter.fillRect(behind.adjusted(-line * 0.2, 0, line * 0.2, 0), base)
+            painter.drawText(text_rect, flags, row.text)
         painter.end()
 
     def _bar(self, painter: QPainter, rect: QRectF, series: int) -> None:

@@ -24,6 +24,7 @@ from nbdesk.self_assessment.assessments import (
     STAGES,
 )
 from nbdesk.ui.date_field import DateField
+from nbdesk.ui.fit import may_narrow
 
 # Each rating has a colour, but its number and label are always shown beside it.
 RATING_COLOURS = {4: "#1b6e36", 3: "#4a7212", 2: "#9a5700", 1: "#b3261e"}
@@ -41,23 +42,29 @@ def scaled_font(factor: float, bold: bool = False, base: QFont | None = None) ->
     return font
 
 
-SCALE, BOLD = "nbdesk_scale", "nbdesk_bold"
+SCALE, BOLD, LEAST = "nbdesk_scale", "nbdesk_bold", "nbdesk_least"
 
 
-def scale(widget: QWidget, factor: float, bold: bool = False) -> None:
+def scale(widget: QWidget, factor: float, bold: bool = False, least: float = 1.0) -> None:
     """Give a widget the application font scaled by `factor`, and remember the factor, so
-    `rescale` can follow a change of the system font while the window is open."""
+    `rescale` can follow a change of the system font while the window is open (and bring it
+    down towards `least` times the system font where a window is short of room)."""
     widget.setProperty(SCALE, factor)
     widget.setProperty(BOLD, bold)
+    widget.setProperty(LEAST, least)
     widget.setFont(scaled_font(factor, bold))
 
 
-def rescale(root: QWidget) -> None:
-    """After the application font changed: every widget `scale` sized, sized again from it."""
+def rescale(root: QWidget, room: float = 1.0) -> None:
+    """After the application font changed: every widget `scale` sized, sized again from it.
+    With `room` below 1 (a window short of space), each is enlarged by that part of its factor
+    only: at 0 everything is the system font's size, never smaller."""
     for widget in [root, *root.findChildren(QWidget)]:
         factor = widget.property(SCALE)
         if factor is not None:
-            widget.setFont(scaled_font(float(factor), bool(widget.property(BOLD))))
+            least = min(float(factor), float(widget.property(LEAST) or 1.0))
+            squeezed = least + (float(factor) - least) * room if factor > least else factor
+            widget.setFont(scaled_font(squeezed, bool(widget.property(BOLD))))
 
 
 def rating_colour(points: int | None, top: int = 4) -> QColor:
@@ -106,6 +113,7 @@ class AssessmentFields:
         self.held_on = DateField("Date", clock.today())
         self.framework = QComboBox()
         self.framework.setAccessibleName(framework_name)
+        may_narrow(self.framework)  # a long title is cut on a small screen, whole in its list
         self.fill_frameworks(frameworks)
 
     def fill_frameworks(self, frameworks: list[FrameworkSummary]) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from nbdesk.self_assessment.comparison import (
     natural_order,
 )
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.fit import Scroller, Tabs, fit_to_screen, may_narrow
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import fmt_diff, fmt_mean, presenting_buttons, rescale, scale
@@ -71,6 +71,7 @@ class CompareWindow(QWidget):
         for combo in (self.first, self.second):
             for a in items:
                 combo.addItem(f"{a.name} — {a.describe}", a.id)
+            may_narrow(combo)
         first, second = default_pair(items, chosen)
         if first is not None:
             self.first.setCurrentIndex(self.first.findData(first))
@@ -111,20 +112,22 @@ class CompareWindow(QWidget):
             scale(label, 1.2, bold=True)
             grid.addWidget(label, 0, column)
             grid.addWidget(table, 1, column)
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tabs.addTab(areas_page, "&Areas")
         self.tabs.addTab(lists_page, "S&tatements")
         self.tabs.setAccessibleName("Comparison")
 
         buttons = presenting_buttons(self, "comparison")
+        content = QVBoxLayout()
+        content.addLayout(form)
+        content.addWidget(self.heading)
+        content.addWidget(self.summary)
+        content.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(Scroller(content), 1)
         layout.addLayout(buttons)
         line = self.fontMetrics().height()
-        self.resize(line * 75, line * 50)
+        fit_to_screen(self, line * 75, line * 50)
         self.comparison: Comparison | None = None
         self._asked = 0
         ops.changed.connect(self._changed)

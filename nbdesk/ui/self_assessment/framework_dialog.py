@@ -33,6 +33,7 @@ from nbdesk.forms.framework import FrameworkDef, FrameworkError, FrameworkFault
 from nbdesk.forms.store import FrameworkConflictError, StoreResult
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_open_path
+from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
 
@@ -184,15 +185,16 @@ class LoadFrameworkDialog(QDialog):
         self.buttons.accepted.connect(self.load)
         self.buttons.rejected.connect(self.reject)
 
+        content = QVBoxLayout()
+        content.addWidget(self.summary)
+        content.addLayout(form)
+        content.addWidget(self.pages, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addLayout(form)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(Scroller(content), 1)
         layout.addWidget(self.buttons)
         self.load_button.setDefault(True)  # once in the dialog, or Qt does not register it
         line = self.fontMetrics().height()
-        room = self.screen().availableGeometry()
-        self.resize(min(line * 46, room.width() * 9 // 10), min(line * 36, room.height() * 9 // 10))
+        fit_to_screen(self, line * 46, line * 36)
         self._start_check()
 
     def _table(self, model: ListModel[Any], name: str, stretch: int) -> QTableView:

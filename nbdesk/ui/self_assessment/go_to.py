@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.self_assessment.assessments import AssessmentDetail
+from nbdesk.ui.fit import fit_to_screen
 
 
 class GoToDialog(QDialog):
@@ -55,9 +56,9 @@ class GoToDialog(QDialog):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.activated.connect(lambda _i: self._accept_current())
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel("Type a reference or words, then Enter (↓ to choose from the list):")
-        )
+        prompt = QLabel("Type a reference or words, then Enter (↓ to choose from the list):")
+        prompt.setWordWrap(True)
+        layout.addWidget(prompt)
         layout.addWidget(self.search)
         # Said when nothing matches, rather than leaving an empty list to puzzle over.
         self.nothing = QLabel()
@@ -66,7 +67,10 @@ class GoToDialog(QDialog):
         layout.addWidget(self.nothing)
         layout.addWidget(self.list)
         self.list.setCurrentIndex(self.proxy.index(0, 0))
-        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 28)
+        # The list scrolls; the dialog is as large as the screen allows, up to 110 × 28.
+        fit_to_screen(
+            self, self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 28
+        )
 
     def _filter(self, text: str) -> None:
         words = text.lower().replace("/", " ").split()

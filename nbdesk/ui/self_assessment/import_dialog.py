@@ -31,6 +31,7 @@ from nbdesk.forms.store import FrameworkSummary, framework_definition
 from nbdesk.self_assessment.assessments import AssessmentSummary, load_assessment
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_open_path
+from nbdesk.ui.fit import Scroller, fit_to_screen, may_narrow
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.common import AssessmentFields
 
@@ -80,6 +81,8 @@ class ImportRatingsDialog(QDialog):
             self.target.addItem(f"{a.name} — {a.describe}", a.id)
         if chosen is not None:
             self.target.setCurrentIndex(max(0, self.target.findData(chosen)))
+        may_narrow(self.target)
+        may_narrow(self.path)
 
         form = QFormLayout()
         file_label = QLabel("&Workbook:")
@@ -111,11 +114,13 @@ class ImportRatingsDialog(QDialog):
         self.buttons.accepted.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
 
+        content = QVBoxLayout()
+        content.addLayout(form)
+        content.addWidget(self.check_button)
+        content.addWidget(QLabel("What the check found:"))
+        content.addWidget(self.report, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.check_button)
-        layout.addWidget(QLabel("What the check found:"))
-        layout.addWidget(self.report, 1)
+        layout.addWidget(Scroller(content), 1)
         layout.addWidget(self.buttons)
 
         for widget in (self.path, self.name):
@@ -126,7 +131,7 @@ class ImportRatingsDialog(QDialog):
         (self.into if chosen is not None and items else self.as_new).setChecked(True)
         self._mode_changed()
         line = self.fontMetrics().height()
-        self.resize(line * 50, line * 40)
+        fit_to_screen(self, line * 50, line * 40)
 
     def _browse(self) -> None:
         path = ask_open_path(

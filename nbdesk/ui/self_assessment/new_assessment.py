@@ -22,6 +22,7 @@ from nbdesk.forms.store import FrameworkSummary, list_frameworks
 from nbdesk.self_assessment.assessments import create_assessment
 from nbdesk.ui.date_field import DateProblem
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.common import AssessmentFields
 from nbdesk.ui.self_assessment.framework_dialog import (
@@ -70,9 +71,9 @@ class NewAssessmentDialog(QDialog):
             "Use the demonstration framework (practice text), not the real statements"
         )
         self.demo_button.clicked.connect(self.use_demonstration)
-        # Wide enough for the longest framework title, "(demonstration)" included.
+        # Wide enough for the longest framework title, "(demonstration)" included, where the
+        # screen has room (AssessmentFields lets it be narrower where it has not).
         self.framework.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
         form = QFormLayout()
         form.addRow("&Name:", self.name)
@@ -81,12 +82,14 @@ class NewAssessmentDialog(QDialog):
         form.addRow("&Date:", self.held_on)
         form.addRow("&Framework:", self.framework)
         form.addRow("", self.practice)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.notice)
+        content = QVBoxLayout()
+        content.addLayout(form)
+        content.addWidget(self.notice)
         for button in (self.load_button, self.demo_button):
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
+            content.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        content.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(Scroller(content), 1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -103,6 +106,14 @@ class NewAssessmentDialog(QDialog):
         # Enter creates, even with other buttons in the dialog (set once the box is in it).
         self.ok.setDefault(True)
         self._frameworks_changed()
+        self._fit()
+
+    def _fit(self) -> None:
+        # At least 60 characters wide, and tall enough for the wrapped notes, as far as the
+        # screen allows: the rest scrolls, the buttons stay in view.
+        fit_to_screen(
+            self, max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 60)
+        )
 
     def _update_ok(self, *_args: object) -> None:
         self.ok.setEnabled(bool(self.name.text().strip()) and self.framework.count() > 0)
@@ -127,7 +138,7 @@ class NewAssessmentDialog(QDialog):
         self.demo_button.setVisible(none)
         self._framework_chosen()
         if self.isVisible():
-            self.adjustSize()  # room for the wrapped notice, however large the type
+            self._fit()  # room for the wrapped notice, however large the type
 
     def _select(self, framework_id: int, message: str) -> None:
         self.frameworks_loaded = True

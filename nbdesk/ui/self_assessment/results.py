@@ -8,18 +8,16 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QScrollArea,
     QSplitter,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +36,7 @@ from nbdesk.self_assessment.sittings import (
     sitting_name,
 )
 from nbdesk.ui.action_plan.links import StatementActions
+from nbdesk.ui.fit import Scroller, Tabs, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.chart import AreaBarChart, ChartRow
 from nbdesk.ui.self_assessment.common import (
@@ -131,16 +130,17 @@ class ResultsWindow(QWidget):
 
         self.heading = QLabel("Reading the results…")
         scale(self.heading, 1.8, bold=True)
+        self.heading.setWordWrap(True)
         self.sub = QLabel()
         scale(self.sub, 1.1)
+        self.sub.setWordWrap(True)
         self.tiles = {
             name: Tile(name) for name in ("Total", "Band", "Overall mean", "Statements rated")
         }
-        tiles = QHBoxLayout()
-        for t in self.tiles.values():
-            tiles.addWidget(t)
+        self.tile_grid = QGridLayout()
+        self._arrange_tiles(len(self.tiles))
 
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tabs.setAccessibleName("Results")
         self.tabs.addTab(self._areas_tab(), "&Areas")
         self.tabs.addTab(self._extremes_tab(), "&Highest and lowest")
@@ -149,16 +149,37 @@ class ResultsWindow(QWidget):
 
         buttons = presenting_buttons(self, "results")
 
+        content = QVBoxLayout()
+        content.addWidget(self.heading)
+        content.addWidget(self.sub)
+        content.addLayout(self.tile_grid)
+        content.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.sub)
-        layout.addLayout(tiles)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(Scroller(content), 1)
         layout.addLayout(buttons)
         line = self.fontMetrics().height()
-        self.resize(line * 75, line * 50)
+        fit_to_screen(self, line * 75, line * 50)
         ops.changed.connect(self._changed)
         self.load()
+
+    def _arrange_tiles(self, per_row: int) -> None:
+        self.tiles_per_row = per_row
+        for n, tile in enumerate(self.tiles.values()):
+            self.tile_grid.removeWidget(tile)
+            self.tile_grid.addWidget(tile, n // per_row, n % per_row)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The four figures side by side where they fit, else two by two (large type on a small
+        # screen), rather than a page wider than the window.
+        super().resizeEvent(event)
+        spacing = max(self.tile_grid.horizontalSpacing(), 0)
+        needed = sum(t.minimumSizeHint().width() + spacing for t in self.tiles.values())
+        margins = self.layout().contentsMargins()
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        room = self.width() - margins.left() - margins.right() - bar
+        per_row = len(self.tiles) if needed <= room else 2
+        if per_row != self.tiles_per_row:
+            self._arrange_tiles(per_row)
 
     def load(self) -> None:
         aid = self.assessment_id
@@ -325,6 +346,7 @@ class ResultsWindow(QWidget):
         ):
             label = QLabel(title)
             scale(label, 1.2, bold=True)
+            label.setWordWrap(True)
             self.extreme_labels.append(label)
             grid.addWidget(label, row * 2 - 1, 0)
             table = make_table(model, title)

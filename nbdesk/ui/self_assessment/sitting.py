@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.self_assessment.summaries import KIND_LABELS, PARTICIPANT_KINDS
+from nbdesk.ui.fit import Scroller, fit_to_screen, may_narrow
 
 
 class SittingDialog(QDialog):
@@ -37,11 +38,16 @@ class SittingDialog(QDialog):
         intro.setWordWrap(True)
         self.who = QLineEdit()
         self.who.setAccessibleName("Name or role")
-        self.who.setPlaceholderText("name or role, then Enter (Enter again to start)")
+        self.who.setPlaceholderText("name or role")
+        # Said beside the box, not in it: a placeholder is cut short in a narrow box, and it
+        # goes as soon as typing starts.
+        who_hint = QLabel("Enter adds the person; Enter in the empty box starts the workshop.")
+        who_hint.setWordWrap(True)
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of participant")
         for kind in PARTICIPANT_KINDS:
             self.kind.addItem(KIND_LABELS[kind], kind)
+        may_narrow(self.kind, 10)
         self.add_button = QPushButton("&Add")
         self.add_button.setAccessibleName("Add the participant")
         self.add_button.clicked.connect(self.add_current)
@@ -67,6 +73,7 @@ class SittingDialog(QDialog):
         who_label = QLabel("&Name or role:")
         who_label.setBuddy(self.who)  # a row holding a layout gets no buddy by itself
         form.addRow(who_label, row)
+        form.addRow("", who_hint)
         form.addRow("Sitting &label:", self.label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -78,13 +85,17 @@ class SittingDialog(QDialog):
         self.add_button.setAutoDefault(False)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
+        content = QVBoxLayout()
+        content.addWidget(intro)
+        content.addLayout(form)
+        content.addWidget(self.list)
+        content.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.list)
-        layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(Scroller(content), 1)
         layout.addWidget(self.buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 22)
+        fit_to_screen(
+            self, self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 22
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter in the name box adds the person; with the box empty it starts the workshop. The

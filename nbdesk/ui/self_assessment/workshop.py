@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QPlainTextEdit,
     QStackedWidget,
@@ -46,11 +45,12 @@ from nbdesk.self_assessment.ratings import (
 from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
 from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
+from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.go_to import GoToDialog
+from nbdesk.ui.self_assessment.workshop_fit import FitsTheScreen
 from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
-    FitsTheScreen,
     Footer,
     Header,
     NoteWatcher,
@@ -92,6 +92,10 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoFillBackground(True)
         self._build()
+        # Its size when it is not full screen (F11 in a window manager, or Esc from full screen
+        # by some), as large as the screen allows.
+        fit_to_screen(self, *self.screen().availableGeometry().size().toTuple())
+        self._fit()  # laid out for that size before it is first shown
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(SAVE_DELAY_MS)
@@ -124,7 +128,8 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         )
         self.overall_page = OverallPage(fw)
         self.side = SidePanel()
-        self._side_wanted = True  # S hides it; it also steps aside when there is no room
+        # S shows or hides it; otherwise it steps aside when there is no room (None).
+        self._side_choice: bool | None = None
         # The window works with the parts' controls directly (and tests and screen readers with
         # the window): the same objects under the window's own names.
         for name in (
@@ -166,12 +171,12 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.statement_page)
         self.stack.addWidget(self.overall_page)
+        # The page scrolls when the screen is too small for it (twice the font on a laptop);
+        # the header and footer, with the way out, stay in view. Its keys are the workshop's.
+        self.page_scroll = Scroller(self.stack, keys=False)
 
         body = QHBoxLayout()
-        body.addWidget(self.stack, 3)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.VLine)
-        body.addWidget(line)
+        body.addWidget(self.page_scroll, 3)
         body.addWidget(self.side, 1)
 
         bottom = Footer(SHORTCUTS)
@@ -180,8 +185,6 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self.leave_button.clicked.connect(self.close)
 
         root = QVBoxLayout(self)
-        margin = self.fontMetrics().height()
-        root.setContentsMargins(margin * 2, margin, margin * 2, margin)
         root.addWidget(top)
         root.addLayout(body, 1)
         root.addWidget(bottom)

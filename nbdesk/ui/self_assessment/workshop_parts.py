@@ -4,12 +4,18 @@ rating buttons, and the watchers that save a note as focus leaves it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFontInfo, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +32,7 @@ from nbdesk.common.figures import fixed
 from nbdesk.forms.framework import FrameworkDef
 from nbdesk.self_assessment.assessments import AreaState, StatementState
 from nbdesk.self_assessment.workshop import WorkshopState
-from nbdesk.ui.self_assessment.common import rating_colour, rescale, scale, scaled_font
+from nbdesk.ui.self_assessment.common import rating_colour, scale
 
 if TYPE_CHECKING:
     from nbdesk.ui.self_assessment.workshop import WorkshopWindow
@@ -148,7 +154,7 @@ class StatementPage(QWidget):
         self.area_label.setWordWrap(True)
         self.area_label.setAccessibleDescription("Area")
         self.reference = QLabel()
-        scale(self.reference, 3.0, bold=True)
+        scale(self.reference, 3.0, bold=True, least=1.5)  # "7 / A" is what the room says
         self.reference.setAccessibleDescription("Statement reference")
         self.position = QLabel()
         scale(self.position, 1.2)
@@ -208,9 +214,12 @@ class StatementPage(QWidget):
             self.ratings.addWidget(button, n // per_row, n % per_row)
             button.setMinimumHeight(button.sizeHint().height())  # both lines, number and words
 
-    def ratings_width(self) -> int:
+    def ratings_width(self, per_row: int = 0) -> int:
+        """The width the rating buttons take in rows of `per_row` (all in one row if 0)."""
         spacing = max(self.ratings.horizontalSpacing(), 0)
-        return sum(b.sizeHint().width() + spacing for b in self.rating_buttons)
+        widths = [b.sizeHint().width() + spacing for b in self.rating_buttons]
+        per_row = per_row or len(widths)
+        return max(sum(widths[i : i + per_row]) for i in range(0, len(widths), per_row))
 
     def show_rating(self, statement: StatementState, state: WorkshopState) -> None:
         points = state.points[statement.statement_id]
@@ -286,6 +295,8 @@ class OverallPage(QWidget):
         # The score is typed with the focus in the spin box; the list is there to be read.
         self.area_ratings.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.area_ratings.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Cut short with "…" (a sideways scroll bar took a row's height and cut nothing)
+        self.area_ratings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         op.addWidget(ratings_heading)
         op.addWidget(self.area_ratings, 2)
 
@@ -335,12 +346,19 @@ class SidePanel(QWidget):
         self.flag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.flag_list.setWordWrap(True)
         scale(self.flag_list, 1.1)
-        side = QVBoxLayout(self)
+        side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(areas_heading)
         side.addWidget(self.area_list, 3)
         side.addWidget(flagged_heading)
         side.addWidget(self.flag_list, 1)
+        # The line that sets it apart from the page comes and goes with it.
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        beside = QHBoxLayout(self)
+        beside.setContentsMargins(0, 0, 0, 0)
+        beside.addWidget(line)
+        beside.addLayout(side, 1)
 
     def show_progress(self, state: WorkshopState) -> None:
         out_of = state.detail.framework.overall_out_of
@@ -416,56 +434,3 @@ class Footer(QWidget):
         row.addWidget(self.shortcuts, 1)
         row.addWidget(self.status)
         row.addWidget(self.leave_button)
-
-
-class FitsTheScreen:
-    """The workshop window's fit to the screen it is on. A mixin: the window has `statement`,
-    `stack`, `side` and `_side_wanted`."""
-
-    statement: QLabel
-    statement_page: StatementPage
-    stack: QWidget
-    side: QWidget
-    _side_wanted: bool
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ApplicationFontChange:
-            # Every part follows a font change while the workshop runs.
-            rescale(self)  # type: ignore[arg-type]
-            self._fit()
-        return super().event(event)  # type: ignore[misc,no-any-return]
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)  # type: ignore[misc]
-        self._fit()
-
-    def _fit(self) -> None:
-        """The statement's type grows with the window (read from the back of a room on a
-        1920×1080 projector as on a 1366×768 laptop), and the side panel steps aside when the
-        statement, its ratings and the panel cannot all fit."""
-        window: Any = self
-        size = window.size()
-        # The statement's height in pixels follows the window's (about a 26th of it: 30 px on a
-        # laptop, 42 on a projector), never below 1.2 times the system font, so large system type
-        # does not push it off the screen and a projector's does not leave it small.
-        system = QFontInfo(scaled_font(1.0)).pixelSize()
-        statement = scaled_font(1.0)
-        statement.setPixelSize(
-            max(round(system * 1.2), round(min(size.width() / 1366 * 768, size.height()) / 26))
-        )
-        self.statement.setFont(statement)
-        margins = 6 * window.fontMetrics().height()
-        # Judged against the screen as well as the window: a window cannot shrink below what its
-        # own layout asks for, so the layout must not be chosen from the window alone.
-        screen = window.screen()
-        width = min(size.width(), screen.availableGeometry().width()) if screen else size.width()
-        page = self.statement_page
-        wide_enough = page.ratings_width() + margins <= width
-        page.arrange_ratings(len(page.rating_buttons) if wide_enough else 2)
-        needed = self.stack.minimumSizeHint().width() + self.side.sizeHint().width() + margins
-        self.side.setVisible(self._side_wanted and needed <= width)
-
-    def toggle_side(self) -> None:
-        """S: show or hide the side panel (areas and flagged statements)."""
-        self._side_wanted = not self.side.isVisible()
-        self.side.setVisible(self._side_wanted)

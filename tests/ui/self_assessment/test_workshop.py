@@ -434,14 +434,22 @@ def test_the_workshop_fits_its_screen_and_follows_a_font_change(qtbot: QtBot, db
     window.resize(560, 700)
     settle(qtbot)
     assert not window.side.isVisible()
-    # The system font doubled while the workshop runs: every part follows.
+    # The system font doubled while the workshop runs: every part follows, enlarged as far as
+    # the lines of the new size the window has room for allow (never below the system font).
     font = QApplication.font()
     doubled = QFont(font)
     doubled.setPointSizeF(font.pointSizeF() * 2)
     try:
         QApplication.setFont(doubled)
         settle(qtbot)
-        assert window.title.font().pointSizeF() == pytest.approx(doubled.pointSizeF() * 1.25)
-        assert window.note.font().pointSizeF() == pytest.approx(doubled.pointSizeF() * 1.35)
+        room = window.room
+        assert room < 1  # 700 pixels hold fewer lines of the doubled font
+        assert window.title.font().pointSizeF() == pytest.approx(
+            doubled.pointSizeF() * (1 + 0.25 * room)
+        )
+        assert window.note.font().pointSizeF() == pytest.approx(
+            doubled.pointSizeF() * (1 + 0.35 * room)
+        )
+        assert window.reference.font().pointSizeF() >= doubled.pointSizeF() * 1.5
     finally:
         QApplication.setFont(font)
