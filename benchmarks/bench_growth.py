@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from run import Context, Figure, ensure_huge
+from run import Context, Figure, ensure_huge, wait_for_ops
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -129,12 +129,7 @@ def survey_section(side: Side) -> None:
     section.resize(1300, 800)
     section.set_ops(Ops(side.db))
     section.show()
-    for _ in range(3):
-        app.processEvents()
-    while Ops.busy():
-        app.processEvents()
-    for _ in range(3):
-        app.processEvents()
+    wait_for_ops(app)
     assert section.contacts_tab.model.rowCount() > 0, "the who-next list was not shown"
     section.close()
     section.deleteLater()

@@ -13,7 +13,7 @@ import statistics
 import time
 from typing import Any
 
-from run import Context, Figure
+from run import Context, Figure, wait_for_ops
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -86,16 +86,6 @@ def _bare(rows: list[tuple[str, ...]], headers: list[str]) -> tuple[float, float
     return opened, filtered, shown
 
 
-def _wait_for_ops(app: Any) -> None:
-    """Until the worker has answered every read the view asked for, and the answers are shown."""
-    from nbdesk.ui.ops import Ops
-
-    _settle(app)
-    while Ops.busy():
-        app.processEvents()
-    _settle(app)
-
-
 def _nbdesk(db: Any) -> tuple[float, float, int]:
     from PySide6.QtTest import QTest
 
@@ -109,12 +99,12 @@ def _nbdesk(db: Any) -> tuple[float, float, int]:
     section.resize(1300, 800)
     section.set_ops(Ops(db))
     section.show()
-    _wait_for_ops(app)
+    wait_for_ops(app)
     opened = time.perf_counter() - start
     tab = section.register_tab
     start = time.perf_counter()
     QTest.keyClicks(tab.search, TYPED)
-    _wait_for_ops(app)
+    wait_for_ops(app)
     filtered = time.perf_counter() - start
     shown = tab.model.rowCount()
     section.close()

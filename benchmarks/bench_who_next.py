@@ -29,7 +29,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from run import Context, Figure
+from run import Context, Figure, wait_for_ops
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -234,12 +234,7 @@ def _window(path: Path, repeat: int) -> dict[str, list[float]]:
     app = QApplication.instance() or QApplication([])
 
     def settle() -> None:
-        for _ in range(3):
-            app.processEvents()
-        while Ops.busy():
-            app.processEvents()
-        for _ in range(3):
-            app.processEvents()
+        wait_for_ops(app)
 
     db = open_database(path)
     ops = Ops(db)

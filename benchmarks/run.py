@@ -67,6 +67,19 @@ def median_of(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
+def wait_for_ops(app: Any) -> None:
+    """Until the window's worker has answered every read the widgets asked for, and the answers
+    are shown."""
+    from nbdesk.ui.ops import Ops
+
+    for _ in range(3):
+        app.processEvents()
+    while Ops.busy():
+        app.processEvents()
+    for _ in range(3):
+        app.processEvents()
+
+
 def large_file_with(ctx: Context, ready: Callable[[Any], bool], what: str, name: str) -> Path:
     """The large file if `ready(session)` says it holds what a benchmark needs; a large file made
     before that existed gets a fresh large demonstration beside it, `name`, once."""

@@ -29,7 +29,7 @@ from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, list
 from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
 from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
-from nbdesk.survey.rounds import RoundSummary, list_rounds
+from nbdesk.survey.rounds import RoundSummary, list_rounds, summary_of
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
 
@@ -276,16 +276,7 @@ def round_data(session: Session, round_id: int, *, weekly: bool = True) -> Round
     breakdowns = round_breakdowns(session, round_id, row.opens_on)
     eligible = sum(g.eligible for g in breakdowns[0].groups)
     completed = sum(g.completed for g in breakdowns[0].groups)
-    summary = RoundSummary(
-        row.id,
-        row.name,
-        row.opens_on,
-        row.closes_on,
-        row.closed,
-        row.contact_details_erased_on,
-        eligible,
-        completed,
-    )
+    summary = summary_of(row, eligible, completed)
     earlier: tuple[RoundSummary, ...] = ()
     over_time: list[tuple[date, int]] = []
     if weekly:

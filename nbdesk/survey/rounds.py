@@ -84,7 +84,8 @@ def _counts(session: Session, round_id: int | None) -> tuple[dict[int, int], dic
     )
 
 
-def _summary(row: SurveyRound, eligible: dict[int, int], completed: dict[int, int]) -> RoundSummary:
+def summary_of(row: SurveyRound, eligible: int, completed: int) -> RoundSummary:
+    """A round's row with its counts, however they were counted."""
     return RoundSummary(
         row.id,
         row.name,
@@ -92,9 +93,13 @@ def _summary(row: SurveyRound, eligible: dict[int, int], completed: dict[int, in
         row.closes_on,
         row.closed,
         row.contact_details_erased_on,
-        eligible.get(row.id, 0),
-        completed.get(row.id, 0),
+        eligible,
+        completed,
     )
+
+
+def _summary(row: SurveyRound, eligible: dict[int, int], completed: dict[int, int]) -> RoundSummary:
+    return summary_of(row, eligible.get(row.id, 0), completed.get(row.id, 0))
 
 
 def _in_order() -> Any:
