@@ -238,6 +238,13 @@ class _FocusFollower(QObject):
             return
         if root.isAncestorOf(new):
             show_whole(new)
+            # Again once what the key set off is laid out: a scrolling area's range can still be
+            # the old one now, leaving the field cut at its edge.
+            QTimer.singleShot(0, new, lambda: _still_focused(new) and show_whole(new))
+
+
+def _still_focused(widget: QWidget) -> bool:
+    return shiboken6.isValid(widget) and QApplication.focusWidget() is widget
 
 
 def show_whole(widget: QWidget) -> None:
