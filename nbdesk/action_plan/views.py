@@ -169,21 +169,13 @@ class PlanView:
         return bool(self.sign_offs)
 
 
-def _tables() -> Any:
-    return (
-        PlanTheme.__table__,
-        PlanAction.__table__,
-        PlanUpdate.__table__,
-        PlanCitation.__table__,
-    )
-
-
 @cache
 def _statements() -> dict[str, Any]:
     """The plan's reading, built once: a plan is read on every redraw, and building each statement
     cost more than SQLite took to run it. Core columns on the session's connection, not ORM
     entities, for the same reason; all of it is portable SQL."""
-    theme, action, update, citation = _tables()
+    theme, action = PlanTheme.__table__, PlanAction.__table__
+    update, citation = PlanUpdate.__table__, PlanCitation.__table__
     plan_id: Any = bindparam("plan_id")
     in_plan = (
         select(action.c.id)
