@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes, Done
+from nbdesk.common.dates import format_day
 from nbdesk.common.tabular import TableError, read_table
 from nbdesk.storage.models import Finding, RoundResult, SurveyRound
 from nbdesk.survey.rounds import get_round
@@ -99,7 +100,7 @@ def set_round_result(
     note: str = "",
 ) -> Done[None]:
     """Record (or correct) the central team's official counts for a round."""
-    _round(session, round_id)
+    survey_round = _round(session, round_id)
     if invited < 0 or completed < 0:
         raise FindingsError("Invited and completed are whole numbers, 0 or more.")
     if completed > invited:
@@ -107,6 +108,12 @@ def set_round_result(
     received_on = received_on or clock.today()
     if received_on > clock.today():
         raise FindingsError("The results cannot have been received on a day still to come.")
+    if received_on < survey_round.opens_on:
+        # Results come back after a round, never before it: an earlier day is a typing slip.
+        raise FindingsError(
+            f"The results cannot have been received on {format_day(received_on)}, before the round "
+            f"opened ({format_day(survey_round.opens_on)})."
+        )
     values = {
         "invited": invited,
         "completed": completed,

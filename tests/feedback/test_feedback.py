@@ -77,6 +77,19 @@ def test_official_counts_beside_nbdesks_confirmations(db: Database) -> None:
         set_round_result(session, first, invited=2, completed=3)
 
 
+def test_results_received_before_their_round_opened_are_refused(db: Database) -> None:
+    second = rounds(db)["Time 2"]  # opened 1 Nov 2026
+    with db.transaction() as session, pytest.raises(FindingsError, match="before the round opened"):
+        set_round_result(session, second, invited=3, completed=1, received_on=date(2026, 10, 31))
+    with db.session() as session:
+        assert round_result(session, second) is None
+    with db.transaction() as session:
+        set_round_result(session, second, invited=3, completed=1, received_on=date(2026, 11, 1))
+    with db.session() as session:
+        result = round_result(session, second)
+    assert result is not None and result.received_on == date(2026, 11, 1)
+
+
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
