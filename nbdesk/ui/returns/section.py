@@ -321,16 +321,19 @@ class ReturnsSection(Section):
                 options,
                 tagged=tagged,
             ),
-            self._written,
+            lambda written: self._written(written, f"{k.label}, {self.subject.currentText()}"),
             failed=self._failed,
         )
 
-    def _written(self, path: Path) -> None:
+    def _written(self, path: Path, what: str = "") -> None:
         self.task = None
         self.last_written = path
         self.export_button.setEnabled(True)
-        self.status.setText(f"Saved: {path}")
-        self.status.setAccessibleName(f"Export status: saved {path}")
+        # Named by what was exported: the line stays while another kind is chosen, and must not
+        # read as if that one had been saved.
+        said = f"Saved ({what}): {path}" if what else f"Saved: {path}"
+        self.status.setText(said)
+        self.status.setAccessibleName(f"Export status: {said}")
 
     def _failed(self, exc: Exception) -> None:
         self.task = None

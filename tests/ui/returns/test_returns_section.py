@@ -153,7 +153,11 @@ def test_the_reports_as_web_pages_by_keyboard(
     read = read_page(round_page.read_text(encoding="utf-8"))
     assert read.headings[0] == (1, f"Survey round report: {ROUND}")
     assert any("confidential" in row for t in read.tables for row in t.texts())
-    assert "Saved" in section.status.text()
+    said = section.status.text()
+    assert said.startswith("Saved (") and ROUND in said and str(round_page) in said
+    # The line names what was saved, so it cannot be taken for the kind chosen next.
+    choose_kind(qtbot, section, service.SA_REPORT_HTML)
+    assert section.status.text() == said
 
 
 def test_export_by_keyboard_writes_the_file_off_the_ui_thread(
