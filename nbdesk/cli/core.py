@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     backup = subparsers.add_parser("backup", help="write a complete copy of the data file")
     add_db_option(backup)
     backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.add_argument("--server", metavar="URL", help="back up this PostgreSQL database instead")
     backup.set_defaults(func=run_backup)
 
 
@@ -71,6 +72,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    if args.server:
+        from nbdesk.cli.transfer import backup_server
+
+        return backup_server(args.server, args.out)
     from nbdesk.storage.backup import backup_file
     from nbdesk.storage.database import inspect_file
 
