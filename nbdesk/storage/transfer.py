@@ -141,6 +141,11 @@ def copy_authority(
     read in one transaction too: the copy is of one moment, whatever else is writing to it."""
     tables = authority_tables()
     with source.connect() as src, target.begin() as dst:
+        if src.dialect.name == "postgresql":
+            # One snapshot for every table, or a contact logged on the server mid-copy could be
+            # read without the person it belongs to (PostgreSQL's default reads each statement
+            # afresh); SQLite's read transaction is a snapshot already.
+            src.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         _check_revisions(src, dst, target_name)
         holding = tables_holding_rows(dst)
         if holding:

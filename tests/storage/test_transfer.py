@@ -155,6 +155,28 @@ def test_a_failure_midway_leaves_the_target_file_empty(
         assert sum(counts(target.engine).values()) == 0
 
 
+def test_a_server_that_cannot_be_reached_is_named_in_one_line(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"postgresql://someone:secret@/nbdesk?host={tmp_path / 'no server here'}"
+    assert main(["migrate-to-server", str(demo_file), url]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("nbdesk: error: Could not reach postgresql://someone:***@/")
+    assert len(err.splitlines()) == 1 and "secret" not in err
+    assert main(["backup", "--server", url, "--out", str(tmp_path / "b.nbdesk")]) == 1
+    assert "Could not reach" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", "demo.nbdesk"])
+
+
+def test_only_a_postgresql_url_names_a_server(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.nbdesk"
+    assert main(["migrate-to-server", str(demo_file), f"sqlite:///{other}"]) == 1
+    assert "is not a PostgreSQL URL" in capsys.readouterr().err
+    assert not other.exists()
+
+
 # A real server ------------------------------------------------------------------------------
 
 
@@ -333,3 +355,33 @@ def test_completions_are_copied_in_key_order_not_the_order_they_are_stored_in(
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_a_server_copied_while_it_is_written_to_is_copied_as_of_one_moment(
+    demo_file: Path, server: tuple[str, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup taken while PAs log contacts: what is added mid-copy is not in it (nor counted)."""
+    url, engine = server
+    assert main(["migrate-to-server", str(demo_file), url]) == 0
+    real_insert = transfer._insert_batch
+    added = False
+
+    def insert_while_copying(conn: Any, table: Any, rows: Any) -> None:
+        nonlocal added
+        if not added:  # the first table is copied; care_leaver has not been read yet
+            assert table.name != "care_leaver"
+            with engine.begin() as other:
+                other.execute(
+                    insert(CareLeaver.__table__).values(unique_id="MID-COPY", updated_at=FIXED_NOW)
+                )
+            added = True
+        real_insert(conn, table, rows)
+
+    monkeypatch.setattr(transfer, "_insert_batch", insert_while_copying)
+    out = tmp_path / "during.nbdesk"
+    assert main(["backup", "--server", url, "--out", str(out)]) == 0
+    assert added
+    with open_database(out) as back:
+        unique_ids = [row[1] for row in every_row(back.engine)["care_leaver"]]
+    assert "MID-COPY" not in unique_ids
+    assert len(unique_ids) == counts(engine)["care_leaver"] - 1
