@@ -72,10 +72,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    if args.server:
+    given = getattr(args, "db", None)  # a server's URL stays text where --db takes URLs
+    server: str | None = args.server or (given if isinstance(given, str) else None)
+    if server:
         from nbdesk.cli.transfer import backup_server
 
-        return backup_server(args.server, args.out)
+        return backup_server(server, args.out)
     from nbdesk.storage.backup import backup_file
     from nbdesk.storage.database import inspect_file
 
