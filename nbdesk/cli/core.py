@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     backup = subparsers.add_parser("backup", help="write a complete copy of the data file")
     add_db_option(backup)
     backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.add_argument("--server", metavar="URL", help="back up this PostgreSQL database instead")
     backup.set_defaults(func=run_backup)
 
 
@@ -71,6 +72,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    given = getattr(args, "db", None)  # a server's URL stays text where --db takes URLs
+    server: str | None = args.server or (given if isinstance(given, str) else None)
+    if server:
+        from nbdesk.cli.transfer import backup_server
+
+        return backup_server(server, args.out)
     from nbdesk.storage.backup import backup_file
     from nbdesk.storage.database import inspect_file
 
