@@ -137,8 +137,8 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     panel.ways["co-designing"].setFocus()
     key(qtbot, Qt.Key.Key_Space)
     assert section.current_action().involvement == ("co-designing",)
-    assert "1 of 1 (100%)" in section.strip.share.text()
-    assert "27%" in section.strip.share.text()
+    assert "1 of 1 (100%)" in section.strip.said
+    assert "27%" in section.strip.said
 
     # Ctrl+U: an update that sets the status; Ctrl+Z takes it back and says so.
     def update(dialog: Any) -> None:
@@ -188,7 +188,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     latest = action.updates[0]
     assert latest.with_young_people and latest.young_people_comment == "More food next time"
     assert section.plan.reviews[0].young_people_comments == "Make the plan shorter"
-    assert "Never reviewed with young people: 0" in section.strip.buttons["never-reviewed"].text()
+    assert "Never reviewed with young people: 0" in section.strip.said
 
     # Sign off, then change something: the action is marked as changed after sign-off.
     def sign(dialog: Any) -> None:
@@ -218,6 +218,13 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     qtbot.wait(QApplication.keyboardInputInterval() + 50)  # a new word, not "OverdueAt"
     qtbot.keyClicks(section.filters.show_combo, "At risk")
     assert [a.id for a in section.model.actions_in_order()] == [action.id]
+    section.filters.choose("all")
+    # What needs attention: each figure a link to its filter, reached by Tab, followed by Enter.
+    section.strip.setFocus(Qt.FocusReason.TabFocusReason)
+    key(qtbot, Qt.Key.Key_Tab)  # from the words to the first figure, "Overdue: 0"
+    key(qtbot, Qt.Key.Key_Return)
+    assert section.filters.show_combo.currentData() == "overdue"
+    assert focused() is section.table and section.model.actions_in_order() == []
     section.filters.choose("all")
 
     # Revise: a copy of the plan, chosen at once.
