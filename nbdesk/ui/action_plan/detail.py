@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -252,6 +253,9 @@ class ActionPanel(QWidget):
         # The fields' height for their width, now that they have both.
         self.layout().activate()
         self.set_stacked(self.stacked)
+        # Shown now, not when the layout's queued showing comes round: a key may want a field
+        # at once (made for F2 pressed as the section opens).
+        QApplication.sendPostedEvents(splitter, QEvent.Type.MetaCall)
 
     def _follow_table(self) -> None:
         """Tab goes from the table into the fields, as when they were made with it: made later,

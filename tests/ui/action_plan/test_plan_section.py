@@ -465,3 +465,44 @@ def test_the_table_by_keyboard_and_the_chosen_actions_updates(qtbot, tmp_path: P
     key(qtbot, Qt.Key.Key_Return)
     assert focused() is panel.we_will
     section.ops.close()
+
+
+def test_the_chosen_actions_fields_come_after_the_first_paint_or_when_asked_for(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The section opens without the chosen action's fields; they are made once it is painted,
+    or at once when something asks for one first (F2 as it opens), showing the chosen action,
+    with Tab going from the table into them."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+    from nbdesk.ui.action_plan.section import ActionPlanSection
+    from nbdesk.ui.ops import Ops
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes"]).value
+        homes = read_plan(session, plan_id).themes[0].id
+        act.add_action(session, homes, "Find a flat", you_said="Nowhere to live")
+    # Never painted (not shown): made when F2 asks for a field.
+    hidden = ActionPlanSection()
+    qtbot.addWidget(hidden)
+    hidden.set_ops(Ops(db))
+    settle(qtbot)
+    assert hidden.current_action() is not None and not hidden.panel.is_built()
+    hidden.edit_chosen()
+    assert hidden.panel.is_built()
+    assert hidden.panel.we_will.toPlainText() == "Find a flat"
+    assert hidden.panel.you_said.toPlainText() == "Nowhere to live"
+    hidden.ops.close()
+    # Shown: made just after the first paint, without a key.
+    section = open_section(qtbot, db)
+    qtbot.waitUntil(section.panel.is_built)
+    assert section.panel.we_will.toPlainText() == "Find a flat"
+    assert section.panel.minimumSizeHint().width() <= section.panel.minimumWidth()
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert section.panel.isAncestorOf(focused())
+    section.ops.close()
