@@ -68,8 +68,9 @@ def _list(accessible: str) -> QListWidget:
 
 class ActionPanel(QWidget):
     """Made in two steps: an empty pane as the section is built, its fields just after the
-    section is first painted with the plan (or at once when anything asks for one sooner). The
-    section opens in about half the time, and the chosen action shows a moment later."""
+    section is first painted with the plan (or at once when anything asks for one sooner). They
+    are more than half the section's widgets: the plan is on screen sooner, the chosen action a
+    moment later."""
 
     def __init__(self, section: ActionPlanSection) -> None:
         super().__init__()
