@@ -5,10 +5,9 @@ its updates (newest first), the evidence it cites and its history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +34,7 @@ from nbdesk.action_plan.history import HistoryEntry
 from nbdesk.action_plan.views import ActionView, PlanView, UpdateView
 from nbdesk.common.dates import format_day
 from nbdesk.ui.action_plan.dialogs import choose, fill_owners, named, status_combo, text_box
+from nbdesk.ui.action_plan.later import MadeLater
 from nbdesk.ui.action_plan.model import CHANGED_MARK
 from nbdesk.ui.action_plan.strip import plural
 
@@ -66,22 +66,16 @@ def _list(accessible: str) -> QListWidget:
     return view
 
 
-class ActionPanel(QWidget):
-    """Made in two steps: an empty pane as the section is built, its fields just after the
-    section is first painted with the plan (or at once when anything asks for one sooner). They
-    are more than half the section's widgets: the plan is on screen sooner, the chosen action a
-    moment later."""
+class ActionPanel(MadeLater):
+    """Made after the section's first paint (MadeLater): its fields, updates, evidence and
+    history are more than half the section's widgets."""
 
     def __init__(self, section: ActionPlanSection) -> None:
         super().__init__()
         self.section = section
         self.action: ActionView | None = None
         self.stacked = False
-        self._built = False
-        self._soon = False
-        self._later: list[Callable[[], None]] = []  # what was asked to be shown before then
         self.setAccessibleName("The chosen action")
-        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
         # Its widest button sets the panel's width: known now, so the table and the panel are
         # laid out side by side (or one above the other) once, not again when the rest is made.
         self.cite_button = QPushButton("Cite what young people said… (Ctrl+K)")
@@ -90,27 +84,7 @@ class ActionPanel(QWidget):
         self.setMinimumWidth(max(char * 34, self.cite_button.sizeHint().width() + PAGE_MARGINS))
         self.show_action(None, None)
 
-    def __getattr__(self, name: str) -> Any:
-        # A field asked for before it is made (a key pressed at once, a hidden section): made now.
-        if name.startswith("_") or self.__dict__.get("_built", True):
-            raise AttributeError(name)
-        self.build()
-        return getattr(self, name)
-
-    def paintEvent(self, event: Any) -> None:
-        super().paintEvent(event)
-        if not self._built and not self._soon:
-            self._soon = True
-            QTimer.singleShot(0, self, self.build)
-
-    def is_built(self) -> bool:
-        return self._built
-
-    def build(self) -> None:
-        """Make the fields, then show what was asked for meanwhile."""
-        if self._built:
-            return
-        self._built = True
+    def make(self) -> None:
         section = self.section
         self.heading = QLabel("Choose an action in the plan")
         self.heading.setWordWrap(True)
@@ -225,7 +199,7 @@ class ActionPanel(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         self.layout().addWidget(splitter)
-        self._follow_table()
+        self.follow(self.section.table)
 
         watcher = _LeaveWatcher(self)
         for editor in (self.you_said, self.we_will):
@@ -248,9 +222,7 @@ class ActionPanel(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.citations)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._uncite)
-        later, self._later = self._later, []
-        for call in later:
-            call()
+        self.show_asked()
         # The fields' height for their width, now that they have both.
         self.layout().activate()
         self.set_stacked(self.stacked)
@@ -258,26 +230,11 @@ class ActionPanel(QWidget):
         # at once (made for F2 pressed as the section opens).
         QApplication.sendPostedEvents(splitter, QEvent.Type.MetaCall)
 
-    def _follow_table(self) -> None:
-        """Tab goes from the table into the fields, as when they were made with it: made later,
-        they joined the window's order of Tab at its end."""
-        window = self.window()
-        mine: list[QWidget] = []
-        widget = window.nextInFocusChain()
-        while widget is not window:
-            if widget is not self and self.isAncestorOf(widget) and widget.focusPolicy():
-                mine.append(widget)  # Qt keeps its order only of what can take the keyboard
-            widget = widget.nextInFocusChain()
-        before: QWidget = self.section.table
-        for widget in mine:
-            QWidget.setTabOrder(before, widget)
-            before = widget
-
     def set_stacked(self, stacked: bool) -> None:
         """Under the table (large type, a small screen) the section scrolls down through the
         whole panel: the fields are shown whole rather than scrolling in a box of their own."""
         self.stacked = stacked
-        if not self._built:
+        if not self.is_built():
             return
         self.fields_scroll.setVerticalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff
@@ -300,7 +257,7 @@ class ActionPanel(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if self._built:
+        if self.is_built():
             self._fit_fields()
 
     def sizeHint(self) -> QSize:
@@ -344,8 +301,7 @@ class ActionPanel(QWidget):
 
     def show_action(self, action: ActionView | None, plan: PlanView | None) -> None:
         """Show `action` as saved; a box being typed in keeps what is typed."""
-        if not self._built:
-            self._later.append(lambda: self.show_action(action, plan))
+        if self.later(lambda: self.show_action(action, plan)):
             return
         same = action is not None and self.action is not None and action.id == self.action.id
         self.action = action
@@ -412,8 +368,7 @@ class ActionPanel(QWidget):
 
     def show_updates(self, action_id: int, updates: tuple[UpdateView, ...]) -> None:
         """All the chosen action's updates, read when it was chosen (the plan holds the latest)."""
-        if not self._built:
-            self._later.append(lambda: self.show_updates(action_id, updates))
+        if self.later(lambda: self.show_updates(action_id, updates)):
             return
         if self.action is not None and self.action.id == action_id:
             self._fill_updates(action_id, updates, len(updates))
@@ -453,8 +408,7 @@ class ActionPanel(QWidget):
         self.tabs.setTabText(1, f"Evidence ({len(action.citations)})")
 
     def show_history(self, action_id: int, entries: list[HistoryEntry]) -> None:
-        if not self._built:
-            self._later.append(lambda: self.show_history(action_id, entries))
+        if self.later(lambda: self.show_history(action_id, entries)):
             return
         if self.action is None or self.action.id != action_id:
             return
