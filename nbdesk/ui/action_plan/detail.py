@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -33,11 +34,14 @@ from nbdesk.action_plan.history import HistoryEntry
 from nbdesk.action_plan.views import ActionView, PlanView, UpdateView
 from nbdesk.common.dates import format_day
 from nbdesk.ui.action_plan.dialogs import choose, fill_owners, named, status_combo, text_box
+from nbdesk.ui.action_plan.later import MadeLater
 from nbdesk.ui.action_plan.model import CHANGED_MARK
 from nbdesk.ui.action_plan.strip import plural
 
 if TYPE_CHECKING:
     from nbdesk.ui.action_plan.section import ActionPlanSection
+
+PAGE_MARGINS = 8  # a tab's page and the tabs' frame, around the page's widest button
 
 
 class _LeaveWatcher(QObject):
@@ -62,12 +66,26 @@ def _list(accessible: str) -> QListWidget:
     return view
 
 
-class ActionPanel(QWidget):
+class ActionPanel(MadeLater):
+    """Made after the section's first paint (MadeLater): its fields, updates, evidence and
+    history are more than half the section's widgets."""
+
     def __init__(self, section: ActionPlanSection) -> None:
         super().__init__()
         self.section = section
         self.action: ActionView | None = None
+        self.stacked = False
         self.setAccessibleName("The chosen action")
+        # Its widest button sets the panel's width: known now, so the table and the panel are
+        # laid out side by side (or one above the other) once, not again when the rest is made.
+        self.cite_button = QPushButton("Cite what young people said… (Ctrl+K)")
+        self.cite_button.setAccessibleName("Cite a finding or a priority of young people")
+        char = self.fontMetrics().averageCharWidth()
+        self.setMinimumWidth(max(char * 34, self.cite_button.sizeHint().width() + PAGE_MARGINS))
+        self.show_action(None, None)
+
+    def make(self) -> None:
+        section = self.section
         self.heading = QLabel("Choose an action in the plan")
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -154,8 +172,6 @@ class ActionPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Updates, evidence and history of the action")
         self.tabs.addTab(self._page(self.updates, self.update_button), "Updates")
-        self.cite_button = QPushButton("Cite what young people said… (Ctrl+K)")
-        self.cite_button.setAccessibleName("Cite a finding or a priority of young people")
         self.cite_button.clicked.connect(section.cite_voice)
         self.tabs.addTab(
             self._page(self.citations, self.uncite_button, self.cite_button), "Evidence"
@@ -176,16 +192,14 @@ class ActionPanel(QWidget):
         # The fields wrap to the panel's width rather than hiding beyond its right edge.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fields_scroll = scroll
-        self.stacked = False
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        self.layout().addWidget(splitter)
+        self.follow(self.section.table)
 
         watcher = _LeaveWatcher(self)
         for editor in (self.you_said, self.we_will):
@@ -208,12 +222,20 @@ class ActionPanel(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.citations)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._uncite)
-        self.show_action(None, None)
+        self.show_asked()
+        # The fields' height for their width, now that they have both.
+        self.layout().activate()
+        self.set_stacked(self.stacked)
+        # Shown now, not when the layout's queued showing comes round: a key may want a field
+        # at once (made for F2 pressed as the section opens).
+        QApplication.sendPostedEvents(splitter, QEvent.Type.MetaCall)
 
     def set_stacked(self, stacked: bool) -> None:
         """Under the table (large type, a small screen) the section scrolls down through the
         whole panel: the fields are shown whole rather than scrolling in a box of their own."""
         self.stacked = stacked
+        if not self.is_built():
+            return
         self.fields_scroll.setVerticalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff
             if stacked
@@ -235,7 +257,8 @@ class ActionPanel(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self._fit_fields()
+        if self.is_built():
+            self._fit_fields()
 
     def sizeHint(self) -> QSize:
         # Modest: the fields scroll, so the section never asks for more height than a laptop has.
@@ -278,6 +301,8 @@ class ActionPanel(QWidget):
 
     def show_action(self, action: ActionView | None, plan: PlanView | None) -> None:
         """Show `action` as saved; a box being typed in keeps what is typed."""
+        if self.later(lambda: self.show_action(action, plan)):
+            return
         same = action is not None and self.action is not None and action.id == self.action.id
         self.action = action
         for widget in self.fields():
@@ -343,6 +368,8 @@ class ActionPanel(QWidget):
 
     def show_updates(self, action_id: int, updates: tuple[UpdateView, ...]) -> None:
         """All the chosen action's updates, read when it was chosen (the plan holds the latest)."""
+        if self.later(lambda: self.show_updates(action_id, updates)):
+            return
         if self.action is not None and self.action.id == action_id:
             self._fill_updates(action_id, updates, len(updates))
 
@@ -381,6 +408,8 @@ class ActionPanel(QWidget):
         self.tabs.setTabText(1, f"Evidence ({len(action.citations)})")
 
     def show_history(self, action_id: int, entries: list[HistoryEntry]) -> None:
+        if self.later(lambda: self.show_history(action_id, entries)):
+            return
         if self.action is None or self.action.id != action_id:
             return
         self.history.clear()

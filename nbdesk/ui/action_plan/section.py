@@ -211,7 +211,6 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         self.table.activated.connect(lambda _index: self.edit_chosen())
 
         self.panel = ActionPanel(self)
-        self.panel.setMinimumWidth(max(char * 34, self.panel.minimumSizeHint().width()))
         # Beside the panel the table keeps room for its first columns, else it goes above.
         self.table.setMinimumWidth(char * 40)
         # Side by side when both fit, else the table above the chosen action (large type, a

@@ -2,23 +2,18 @@
 actions: overdue, at risk, drifting, not involving young people, never reviewed with them, and
 whose actions they are.
 
-Each figure of the strip is a button that turns on its filter, so the keyboard reaches both.
+Each figure of the strip is a link that turns on its filter (Tab reaches it, Enter follows it), in
+one label rather than a button a figure: the section opens sooner. The Show list has every filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from nbdesk.action_plan import vocab
 from nbdesk.action_plan.attention import Attention, is_drifting, is_overdue
@@ -49,46 +44,34 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-class AttentionStrip(QWidget):
-    """Figures in words, each a button for its filter; the share beside the programme's figure."""
+class AttentionStrip(QLabel):
+    """Figures in words, each a link to its filter; the share beside the programme's figure."""
 
     filter_chosen = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
-        self.setAccessibleName("What needs attention")
-        self.buttons: dict[str, QPushButton] = {}
-        for key in ("overdue", "drifting", "never-reviewed"):
-            button = QPushButton()
-            button.setFlat(True)
-            button.clicked.connect(lambda _=False, k=key: self.filter_chosen.emit(k))
-            self.buttons[key] = button
-        row = Reflow(list(self.buttons.values()))  # in rows of fewer when large type needs
-        self.share = QLabel()
-        self.share.setWordWrap(True)
-        self.share.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.share.setTextFormat(Qt.TextFormat.PlainText)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(row, 0, 0)
-        grid.addWidget(self.share, 1, 0)
+        self.said = ""  # the words shown, without the links' marks
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.setToolTip("Each figure shows only those actions: click it, or Tab to it and Enter")
+        self.linkActivated.connect(self.filter_chosen.emit)
 
     def show_attention(self, seen: Attention | None, today: date) -> None:
         self.setVisible(seen is not None)
         if seen is None:
             return
-        texts = {
+        figures = {
             "overdue": f"Overdue: {len(seen.overdue)}",
             "drifting": f"Drifting: {len(seen.drifting)}",
             "never-reviewed": (
                 f"Never reviewed with young people: {len(seen.never_reviewed_with_young_people)}"
             ),
         }
-        for key, button in self.buttons.items():
-            button.setText(texts[key])
-            meaning = f"{texts[key]} ({FILTERS[key][0].lower()})"
-            button.setAccessibleName(f"{meaning}. Press to show only these actions.")
-            button.setToolTip(f"{meaning}: press to show only these actions")
         due = format_day(seen.next_review_on)
         review = (
             f"Next review was due {due}: overdue"
@@ -102,8 +85,12 @@ class AttentionStrip(QWidget):
         )
         if themes:
             share += f" By theme: {themes}."
-        self.share.setText(share)
-        self.share.setAccessibleName(share)
+        links = " &nbsp;·&nbsp; ".join(
+            f'<a href="{key}">{escape(text)}</a>' for key, text in figures.items()
+        )
+        self.setText(f"{links}<br>{escape(share)}")
+        self.said = f"{' · '.join(figures.values())}\n{share}"
+        self.setAccessibleName(f"What needs attention: {self.said}")
 
 
 class Filters(QWidget):

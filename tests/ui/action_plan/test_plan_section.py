@@ -137,8 +137,8 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     panel.ways["co-designing"].setFocus()
     key(qtbot, Qt.Key.Key_Space)
     assert section.current_action().involvement == ("co-designing",)
-    assert "1 of 1 (100%)" in section.strip.share.text()
-    assert "27%" in section.strip.share.text()
+    assert "1 of 1 (100%)" in section.strip.said
+    assert "27%" in section.strip.said
 
     # Ctrl+U: an update that sets the status; Ctrl+Z takes it back and says so.
     def update(dialog: Any) -> None:
@@ -188,7 +188,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     latest = action.updates[0]
     assert latest.with_young_people and latest.young_people_comment == "More food next time"
     assert section.plan.reviews[0].young_people_comments == "Make the plan shorter"
-    assert "Never reviewed with young people: 0" in section.strip.buttons["never-reviewed"].text()
+    assert "Never reviewed with young people: 0" in section.strip.said
 
     # Sign off, then change something: the action is marked as changed after sign-off.
     def sign(dialog: Any) -> None:
@@ -218,6 +218,13 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     qtbot.wait(QApplication.keyboardInputInterval() + 50)  # a new word, not "OverdueAt"
     qtbot.keyClicks(section.filters.show_combo, "At risk")
     assert [a.id for a in section.model.actions_in_order()] == [action.id]
+    section.filters.choose("all")
+    # What needs attention: each figure a link to its filter, reached by Tab, followed by Enter.
+    section.strip.setFocus(Qt.FocusReason.TabFocusReason)
+    key(qtbot, Qt.Key.Key_Tab)  # from the words to the first figure, "Overdue: 0"
+    key(qtbot, Qt.Key.Key_Return)
+    assert section.filters.show_combo.currentData() == "overdue"
+    assert focused() is section.table and section.model.actions_in_order() == []
     section.filters.choose("all")
 
     # Revise: a copy of the plan, chosen at once.
@@ -457,4 +464,45 @@ def test_the_table_by_keyboard_and_the_chosen_actions_updates(qtbot, tmp_path: P
     table.setFocus()
     key(qtbot, Qt.Key.Key_Return)
     assert focused() is panel.we_will
+    section.ops.close()
+
+
+def test_the_chosen_actions_fields_come_after_the_first_paint_or_when_asked_for(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The section opens without the chosen action's fields; they are made once it is painted,
+    or at once when something asks for one first (F2 as it opens), showing the chosen action,
+    with Tab going from the table into them."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+    from nbdesk.ui.action_plan.section import ActionPlanSection
+    from nbdesk.ui.ops import Ops
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes"]).value
+        homes = read_plan(session, plan_id).themes[0].id
+        act.add_action(session, homes, "Find a flat", you_said="Nowhere to live")
+    # Never painted (not shown): made when F2 asks for a field.
+    hidden = ActionPlanSection()
+    qtbot.addWidget(hidden)
+    hidden.set_ops(Ops(db))
+    settle(qtbot)
+    assert hidden.current_action() is not None and not hidden.panel.is_built()
+    hidden.edit_chosen()
+    assert hidden.panel.is_built()
+    assert hidden.panel.we_will.toPlainText() == "Find a flat"
+    assert hidden.panel.you_said.toPlainText() == "Nowhere to live"
+    hidden.ops.close()
+    # Shown: made just after the first paint, without a key.
+    section = open_section(qtbot, db)
+    qtbot.waitUntil(section.panel.is_built)
+    assert section.panel.we_will.toPlainText() == "Find a flat"
+    assert section.panel.minimumSizeHint().width() <= section.panel.minimumWidth()
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert section.panel.isAncestorOf(focused())
     section.ops.close()
