@@ -361,7 +361,7 @@ def _rows(session: Session, query: Any, values: dict[str, Any] | None = None) ->
     # per-row bookkeeping, which took a third of the read of a round of 50,000.
     result = session.connection().execute(query, values).all()
     flags, make = FLAG_TEXT, WhoNextRow._make
-    found = []
+    found: list[WhoNextRow] = []
     add = found.append
     for r in result:
         if r[14] is None:  # not in the round: nothing of theirs in a member row

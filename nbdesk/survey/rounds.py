@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common.changes import Changes, Done, person_in_round
@@ -239,7 +239,7 @@ def recount_member_contacts(
     if person_ids is not None:
         which.append(member.care_leaver_id.in_(sorted(person_ids)))
     # Core UPDATEs (not the ORM's bulk path, which would look for the rows in the session).
-    table = member.__table__
+    table = cast(Table, member.__table__)
     session.execute(
         update(table)
         .where(*which)
