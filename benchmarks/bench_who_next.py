@@ -238,6 +238,11 @@ def _window(path: Path, repeat: int) -> dict[str, list[float]]:
 
     db = open_database(path)
     ops = Ops(db)
+    # The garbage collector set as the main window sets it once a file is open: with Python's
+    # defaults, a full collection (100 to 190 ms, every thread stopped) fell in most saves here.
+    from nbdesk.ui import collector
+
+    collector.settle()
     section = SurveySection()
     ops.changed.connect(section.on_changes)
     section.resize(1300, 850)

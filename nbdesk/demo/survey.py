@@ -25,7 +25,13 @@ from nbdesk.storage.models.survey import CareLeaver, Completion, CompletionChang
 from nbdesk.survey.completion import CONFIRMERS, mark_completed
 from nbdesk.survey.contacts import OUTCOMES, PURPOSES, log_contact
 from nbdesk.survey.register import CHANNELS, PersonFields, add_person
-from nbdesk.survey.rounds import exclude_person, list_members, open_round, set_round_closed
+from nbdesk.survey.rounds import (
+    exclude_person,
+    list_members,
+    open_round,
+    recount_member_contacts,
+    set_round_closed,
+)
 
 FIRST = [
     "Alfie",
@@ -359,6 +365,8 @@ def _generated(session: Session, scale: Scale, rng: random.Random, progress: Rep
         if batch:
             bulk.execute(insert(OutreachContact), batch)
             logged += len(batch)
+        # Put in in bulk, not through log_contact: the members' rows are told of them here.
+        recount_member_contacts(session, survey_round.id)
         progress(f"  {name}: {len(members):,} eligible, {share:,} contacts")
         if closed:
             set_round_closed(session, survey_round.id, True)

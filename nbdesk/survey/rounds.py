@@ -7,11 +7,12 @@ afterwards, always with a reason.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common.changes import Changes, Done, person_in_round
@@ -20,6 +21,7 @@ from nbdesk.common.text import tidy
 from nbdesk.storage.models.survey import (
     CareLeaver,
     Completion,
+    OutreachContact,
     RoundMember,
     SurveyRound,
 )
@@ -212,10 +214,56 @@ def _set_membership(
                 round_id=round_id, care_leaver_id=person_id, eligible=eligible, reason=reason
             )
         )
+        session.flush()
+        # Contacts logged before they were counted in (someone new to the register) are theirs.
+        recount_member_contacts(session, round_id, [person_id])
     else:
         member.eligible = eligible
         member.reason = reason
     session.flush()
+
+
+def recount_member_contacts(
+    session: Session, round_id: int | None = None, person_ids: Collection[int] | None = None
+) -> None:
+    """Set the members' contact columns (RoundMember.contacts, last_contact_on, last_outcome)
+    from their contacts: the count, the latest day and the outcome of the last contact logged that
+    day. log_contact keeps them up to date one contact at a time; this is for rows made another
+    way (a member counted in, contacts put in in bulk). Every round's members, one round's, or
+    those of `person_ids` in it; by each member's key, in Core any database runs."""
+    contact, member = OutreachContact, RoundMember
+    mine = (contact.round_id == member.round_id) & (contact.care_leaver_id == member.care_leaver_id)
+    which = []
+    if round_id is not None:
+        which.append(member.round_id == round_id)
+    if person_ids is not None:
+        which.append(member.care_leaver_id.in_(sorted(person_ids)))
+    # Core UPDATEs (not the ORM's bulk path, which would look for the rows in the session).
+    table = cast(Table, member.__table__)
+    session.execute(
+        update(table)
+        .where(*which)
+        .values(
+            contacts=select(func.count()).where(mine).scalar_subquery(),
+            last_contact_on=select(func.max(contact.contacted_on)).where(mine).scalar_subquery(),
+        ),
+    )
+    session.execute(
+        update(table)
+        .where(*which)
+        .values(
+            last_outcome=func.coalesce(
+                select(contact.outcome)
+                .where(mine, contact.contacted_on == member.last_contact_on)
+                .order_by(contact.number.desc())
+                .limit(1)
+                .scalar_subquery(),
+                "",
+            )
+        ),
+    )
+    # Rows the session holds would otherwise keep their old values.
+    session.expire_all()
 
 
 class MemberRow(NamedTuple):

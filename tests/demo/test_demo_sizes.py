@@ -115,6 +115,24 @@ def test_a_smaller_huge_holds_what_its_scale_says(built: tuple[Path, Any]) -> No
             ).all()
             assert rows and all(eligible for _r, _d, eligible in rows)
             assert all(windows[r][0] <= d <= windows[r][1] for r, d, _e in rows)
+        # Put in in bulk, the contacts are still on their members' rows, as log_contact keeps them.
+        kept = session.execute(
+            select(
+                RoundMember.round_id,
+                RoundMember.care_leaver_id,
+                RoundMember.contacts,
+                RoundMember.last_contact_on,
+            ).where(RoundMember.contacts > 0)
+        ).all()
+        counted = session.execute(
+            select(
+                OutreachContact.round_id,
+                OutreachContact.care_leaver_id,
+                func.count(),
+                func.max(OutreachContact.contacted_on),
+            ).group_by(OutreachContact.round_id, OutreachContact.care_leaver_id)
+        ).all()
+        assert sorted(kept) == sorted(counted)
         assessments = list_assessments(session)
         assert len(assessments) == 8 and all(a.rated == a.statements for a in assessments)
         assert len({a.name for a in assessments}) == 8

@@ -91,6 +91,13 @@ class RoundMember(Base):
     )
     eligible: Mapped[bool] = mapped_column(Boolean, default=True)
     reason: Mapped[str] = mapped_column(String(300), default="")
+    # What the round's lists need of the member's contacts in it, kept up to date in the same
+    # transaction as a contact is logged (survey.contacts): the number of contacts, the day of the
+    # latest and its outcome (the last logged that day). Who-next and the dashboard read these,
+    # one row a member, instead of grouping every contact of the round (issue 16: ten a person).
+    contacts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_contact_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    last_outcome: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
 
 class OutreachContact(Base):
