@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.support.postgres import Cluster
 
 # Set before anything imports Qt: the tests run on machines with no screen. A test that starts
 # another test run may give the offscreen platform a screen of a chosen size.
@@ -155,3 +159,112 @@ def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     yield store
     keyring.set_keyring(previous)
     encryption.forget_all()
+
+
+# --- Backends -----------------------------------------------------------------------------------
+# `pytest --backend=postgresql` runs the tests that take their database from `database_at` against
+# a throwaway PostgreSQL cluster started for the session (tests/support/postgres.py); the default
+# is the SQLite file. A test whose subject is the SQLite file itself is marked
+# `subject_is_the_sqlite_file` and skipped on a server; on a server, tests that make their own
+# file (not through `database_at`) are not collected, and the summary counts them.
+
+SERVER_BACKEND = "postgresql"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=["sqlite", SERVER_BACKEND],
+        default="sqlite",
+        help="where the tests' databases live: an SQLite file (default) or a throwaway "
+        "PostgreSQL cluster started for the session",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "subject_is_the_sqlite_file: the test is about the SQLite file itself (WAL, encryption, "
+        "file backups, pragmas, file permissions); skipped with --backend=postgresql",
+    )
+
+
+def on_server(config: pytest.Config) -> bool:
+    return bool(config.getoption("--backend") == SERVER_BACKEND)
+
+
+BACKEND_FIXTURES = {"database_at", "postgres_cluster"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_server(config):
+        return
+    kept: list[pytest.Item] = []
+    not_on_server: list[pytest.Item] = []
+    skip = pytest.mark.skip(reason="its subject is the SQLite file itself")
+    for item in items:
+        uses_backend = BACKEND_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("subject_is_the_sqlite_file"):
+            item.add_marker(skip)
+            kept.append(item)
+        elif uses_backend:
+            kept.append(item)
+        else:
+            not_on_server.append(item)
+    if not_on_server:
+        config.hook.pytest_deselected(items=not_on_server)
+        config.stash[_NOT_ON_SERVER] = len(not_on_server)
+    items[:] = kept
+
+
+_NOT_ON_SERVER = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    count = config.stash.get(_NOT_ON_SERVER, 0)
+    if count:
+        terminalreporter.write_line(
+            f"backend postgresql: {count} tests not run (they make their own SQLite file "
+            "rather than taking one from `database_at`)"
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the session (skips when PostgreSQL is not installed)."""
+    from tests.support.postgres import NoPostgresError, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except NoPostgresError as exc:
+        pytest.skip(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh, empty database on the session's cluster (dropped after the test)."""
+    url = postgres_cluster.new_database()
+    yield url
+    postgres_cluster.drop_database(url)
+
+
+@pytest.fixture
+def database_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Where a test creates an authority: `database_at("a.nbdesk")` is a new file's path in
+    tmp_path, or with --backend=postgresql a fresh empty database's URL (pass either to
+    create_database, open_database or a command's --db)."""
+    if not on_server(request.config):
+        yield lambda name="authority.nbdesk": tmp_path / name
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    made: list[str] = []
+
+    def make(name: str = "authority.nbdesk") -> str:
+        made.append(cluster.new_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        cluster.drop_database(url)
