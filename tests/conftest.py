@@ -165,7 +165,7 @@ def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 # `pytest --backend=postgresql` runs the tests that take their database from `database_at` against
 # a throwaway PostgreSQL cluster started for the session (tests/support/postgres.py); the default
 # is the SQLite file. A test whose subject is the SQLite file itself is marked
-# `subject_is_the_sqlite_file` and skipped on a server; on a server, tests that make their own
+# `subject_is_sqlite` and skipped on a server; on a server, tests that make their own
 # file (not through `database_at`) are not collected, and the summary counts them.
 
 SERVER_BACKEND = "postgresql"
@@ -184,8 +184,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "subject_is_the_sqlite_file: the test is about the SQLite file itself (WAL, encryption, "
-        "file backups, pragmas, file permissions); skipped with --backend=postgresql",
+        "subject_is_sqlite: the test is about SQLite itself: its file (WAL, encryption, "
+        "file backups, pragmas, file permissions) or its query planner; skipped with "
+        "--backend=postgresql",
     )
 
 
@@ -201,10 +202,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     kept: list[pytest.Item] = []
     not_on_server: list[pytest.Item] = []
-    skip = pytest.mark.skip(reason="its subject is the SQLite file itself")
+    skip = pytest.mark.skip(reason="its subject is SQLite itself")
     for item in items:
         uses_backend = BACKEND_FIXTURES & set(getattr(item, "fixturenames", ()))
-        if item.get_closest_marker("subject_is_the_sqlite_file"):
+        if item.get_closest_marker("subject_is_sqlite"):
             item.add_marker(skip)
             kept.append(item)
         elif uses_backend:

@@ -281,6 +281,11 @@ class Database:
     def _first_connect(self, _dbapi_connection: Any, _record: Any) -> None:
         self._connected = True
 
+    @property
+    def location(self) -> Location:
+        """What open_database takes to open this again: the file's path, or the server's URL."""
+        return self.url if self.url is not None else self.path
+
     def session(self) -> Session:
         return self._sessions()
 

@@ -4,6 +4,7 @@ undo of each kind of change, and what needs attention counted by hand on a small
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,11 +20,12 @@ from nbdesk.action_plan.reviews import start_review
 from nbdesk.action_plan.views import LATEST, read_plan, read_updates
 from nbdesk.action_plan.vocab import PlanError
 from nbdesk.storage import Database, create_database, open_database
+from nbdesk.storage.location import Location
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    return create_database(database_at("a.nbdesk"), "Testshire County Council")
 
 
 def write(db: Database, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -132,7 +134,7 @@ def test_a_review_with_young_people_counts_and_sets_the_next_date(db: Database, 
     )
 
 
-def test_sign_off_marks_later_changes_and_revise_copies(db: Database, tmp_path: Path) -> None:
+def test_sign_off_marks_later_changes_and_revise_copies(db: Database) -> None:
     plan, ids = small_plan(db)
     write(db, sign_off, plan, name="Jo Bloggs", role="Director of Children's Services")
     assert not any(a.changed_after_sign_off for a in view(db, plan).actions)
@@ -164,7 +166,7 @@ def test_sign_off_marks_later_changes_and_revise_copies(db: Database, tmp_path: 
     assert summaries["Care leavers plan 2026-28"].signed_off_on is not None
 
     db.close()
-    again = open_database(tmp_path / "a.nbdesk")
+    again = open_database(db.location)
     assert len(view(again, revised).actions) == 5
     again.close()
 
