@@ -162,11 +162,11 @@ def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 
 # --- Backends -----------------------------------------------------------------------------------
-# `pytest --backend=postgresql` runs the tests that take their database from `database_at` against
-# a throwaway PostgreSQL cluster started for the session (tests/support/postgres.py); the default
-# is the SQLite file. A test whose subject is the SQLite file itself is marked
-# `subject_is_sqlite` and skipped on a server; on a server, tests that make their own
-# file (not through `database_at`) are not collected, and the summary counts them.
+# `pytest --backend=postgresql` runs the tests that take their database from `database_at` or
+# `demo_db` (or use the cluster's fixtures) against a throwaway PostgreSQL cluster started for the
+# session (tests/support/postgres.py); the default is the SQLite file. A test whose subject is
+# SQLite itself is marked `subject_is_sqlite` and skipped on a server; tests that make their own
+# file (not through those fixtures) are not collected on a server, and the summary counts them.
 
 SERVER_BACKEND = "postgresql"
 
@@ -194,7 +194,7 @@ def on_server(config: pytest.Config) -> bool:
     return bool(config.getoption("--backend") == SERVER_BACKEND)
 
 
-BACKEND_FIXTURES = {"database_at", "postgres_cluster"}
+BACKEND_FIXTURES = {"database_at", "demo_db", "postgres_cluster", "postgres_url"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -269,3 +269,28 @@ def database_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Call
     yield make
     for url in made:
         cluster.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def _demo_template_on_server(request: pytest.FixtureRequest) -> str:
+    """The small demonstration built once on the session's cluster, copied for each test."""
+    from nbdesk.demo import create_demo
+    from tests.support.postgres import database_name
+
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database(name="nbdesk_demo_small")
+    create_demo(url, "small").close()  # closed: a template must have no connections
+    return database_name(url)
+
+
+@pytest.fixture
+def demo_db(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh copy of the small demonstration authority for one test to change: a file (as
+    `demo_file`), or with --backend=postgresql a server database's URL."""
+    if not on_server(request.config):
+        yield request.getfixturevalue("demo_file")
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database(template=request.getfixturevalue("_demo_template_on_server"))
+    yield url
+    cluster.drop_database(url)

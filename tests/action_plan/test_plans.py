@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -216,8 +215,8 @@ def test_undo_reverses_each_kind_of_change(db: Database) -> None:
     assert not view(db, plan).signed_off
 
 
-def test_citations_both_ways(demo_file: Path) -> None:
-    db = open_database(demo_file)
+def test_citations_both_ways(demo_db: Location) -> None:
+    db = open_database(demo_db)
     from nbdesk.self_assessment.assessments import list_assessments, load_assessment
 
     with db.session() as session:
@@ -262,10 +261,10 @@ def test_the_share_is_rounded_as_the_returns_round_it() -> None:
     assert Share(0, 0).text == "no actions yet" and Share(0, 0).fraction is None
 
 
-def test_reading_only_the_latest_updates_gives_the_same_answers(demo_file: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_reading_only_the_latest_updates_gives_the_same_answers(demo_db: Location, clock) -> None:  # type: ignore[no-untyped-def]
     """The section reads each action's latest update only (`updates=LATEST`); what needs
     attention, each row's latest update and the counts must be as from reading them all."""
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     with db.session() as session:
         plan_ids = [p.id for p in list_plans(session)]
         some = read_plan(session, plan_ids[0]).actions[0]

@@ -163,7 +163,10 @@ def test_a_full_disk_during_import_is_one_line(
 
 
 def test_no_space_left_on_device_during_import_is_one_line(
-    db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    db: Location,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from nbdesk.survey import register_import
 

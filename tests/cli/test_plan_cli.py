@@ -103,12 +103,12 @@ def test_a_plan_from_the_command_line(
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_revising_a_plan_copies_it(demo_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_revising_a_plan_copies_it(demo_db: Location, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, "plan", "create", "Third plan", "--db", demo_file, "--revises", REVISED,
+        capsys, "plan", "create", "Third plan", "--db", demo_db, "--revises", REVISED,
     )  # fmt: skip
     assert code == 0
-    code, out, _ = run(capsys, "plan", "list", "--db", demo_file, "--json")
+    code, out, _ = run(capsys, "plan", "list", "--db", demo_db, "--json")
     third = next(p for p in json.loads(out) if p["name"] == "Third plan")
     assert third["revises"] == REVISED and third["stage"] == "revised" and third["actions"] == 8
 
