@@ -225,19 +225,22 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     count = config.stash.get(_NOT_ON_SERVER, 0)
     if count:
         terminalreporter.write_line(
-            f"backend postgresql: {count} tests not run (they make their own SQLite file "
-            "rather than taking one from `database_at`)"
+            f"backend postgresql: {count} tests not run on the server (they take no database "
+            "from database_at, demo_db or the cluster: they need none, or make their own file)"
         )
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[Cluster]:
-    """A throwaway PostgreSQL cluster for the session (skips when PostgreSQL is not installed)."""
+def postgres_cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the session. Without PostgreSQL installed, the tests
+    that need it are skipped, unless --backend=postgresql asked for it (then they fail)."""
     from tests.support.postgres import NoPostgresError, start_cluster
 
     try:
         cluster = start_cluster()
     except NoPostgresError as exc:
+        if on_server(request.config):
+            raise
         pytest.skip(str(exc))
     yield cluster
     cluster.stop()
