@@ -45,12 +45,20 @@ def demo_path() -> Path:
 
 @dataclass(frozen=True)
 class OpenPlan:
-    """Which file to open, and whether it must be created first (with this authority name)."""
+    """Which file to open, and whether it must be created first (with this authority name).
+    With `url`, a server database instead: `path` is then only its label for the window."""
 
     path: Path
     create_as: str | None = None
     demo: bool = False
     typed_key: str | None = None  # a recovery key or passphrase typed to unlock an encrypted file
+    url: str | None = None
+
+    @classmethod
+    def server(cls, url: str) -> OpenPlan:
+        from nbdesk.storage.location import server_label
+
+        return cls(Path(server_label(url)), url=url)
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,18 @@ def carry_out(plan: OpenPlan, opening: Opening | None = None) -> Opened:
 
     before_writing: Callable[[], object] | None = opening.before_writing if opening else None
 
+    if plan.url is not None:
+        # A server: nothing to unlock, and no daily copy beside a file (its administrator's
+        # backups keep it).
+        db = open_database(plan.url, before_writing=before_writing)
+        if opening is not None:
+            opening.db = db
+        try:
+            with db.session() as session:
+                return Opened(db, authority_name(session))
+        except BaseException:
+            db.close()
+            raise
     if plan.typed_key is not None:
         unlock_with(plan.path, plan.typed_key)
     if plan.demo and not plan.path.exists():
@@ -147,6 +167,8 @@ def first_screen_of(plan: OpenPlan) -> FirstScreen | None:
     it the usual way)."""
     from nbdesk.self_assessment.first_screen import read_first_screen
 
+    if plan.url is not None:
+        return None  # the first screen's quick read is the file's (stdlib sqlite3)
     return read_first_screen(plan.path)
 
 
@@ -341,6 +363,8 @@ def start_plan(
     if getattr(args, "demo", False):
         return OpenPlan(demo_path(), demo=True)
     explicit = getattr(args, "db", None)
+    if isinstance(explicit, str):  # `--db postgresql://…` (cli.location keeps URLs as text)
+        return OpenPlan.server(explicit)
     if explicit is not None:
         path = Path(explicit)
         if interactive and not path.exists() and path.parent.is_dir():

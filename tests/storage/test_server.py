@@ -5,6 +5,7 @@ the server's driver. Runs whenever PostgreSQL is installed, whichever --backend 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -146,3 +147,33 @@ def test_opening_a_file_never_loads_the_server_driver(demo_file: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_app_opens_a_server_database_and_shows_it(
+    postgres_cluster: Cluster, _demo_template_on_server: str, tmp_path: Path
+) -> None:
+    url = postgres_cluster.new_database(template=_demo_template_on_server)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NBDESK_DATA_DIR=str(tmp_path / "d"))
+    try:
+        shown = subprocess.run(
+            [sys.executable, "-m", "nbdesk", "--db", url, "--quit-when-shown"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert shown.returncode == 0, shown.stderr
+        empty = postgres_cluster.new_database()
+        refused = subprocess.run(
+            [sys.executable, "-m", "nbdesk", "--db", empty, "--quit-when-shown"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert refused.returncode == 1 and "holds no nbdesk authority" in refused.stderr
+    finally:
+        postgres_cluster.drop_database(url)
+    # The server is not remembered among recent files (its label is no file's path).
+    saved = [p.read_text(errors="replace") for p in (tmp_path / "d").rglob("*") if p.is_file()]
+    assert saved and not any("on this computer" in text for text in saved)
