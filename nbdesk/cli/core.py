@@ -101,6 +101,11 @@ def run_backup(args: argparse.Namespace) -> int:
     from nbdesk.storage.backup import backup_file
     from nbdesk.storage.database import inspect_file
 
+    if isinstance(db_location(args), str):
+        raise CommandError(
+            "nbdesk backup copies a file; it cannot back up a server database yet (its "
+            "administrator's pg_dump does)."
+        )
     source = db_path(args)
     out: Path = args.out
     if out.exists():

@@ -177,3 +177,17 @@ def test_the_app_opens_a_server_database_and_shows_it(
     # The server is not remembered among recent files (its label is no file's path).
     saved = [p.read_text(errors="replace") for p in (tmp_path / "d").rglob("*") if p.is_file()]
     assert saved and not any("on this computer" in text for text in saved)
+
+
+def test_a_server_that_cannot_be_reached_or_backed_up_is_one_line(
+    postgres_cluster: Cluster, postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = postgres_cluster.url("no_such_database")
+    code, _, err = run(capsys, "round", "status", "Time 1", "--db", missing)
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("nbdesk: error: nbdesk could not reach no_such_database on this computer")
+    assert run(capsys, "server", "init", postgres_url, "--authority", "Testshire")[0] == 0
+    code, _, err = run(capsys, "backup", "--db", postgres_url, "--out", tmp_path / "copy.nbdesk")
+    assert code == 1 and "cannot back up a server database yet" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "encrypt", "--db", postgres_url)
+    assert code == 1 and "works on a file, not on a server" in err
