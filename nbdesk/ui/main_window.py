@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
         import threading
 
         waiting = [i for i, section in enumerate(self._built) if section is None]
-        # A daemon: nbdesk ends with os._exit (app.exit_now), never waiting for it.
+        # A daemon: nbdesk ends with os._exit (ui.exiting.exit_now), never waiting for it.
         threading.Thread(
             target=_import_sections, args=(waiting,), name="import-sections", daemon=True
         ).start()
