@@ -254,19 +254,57 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
     postgres_cluster.drop_database(url)
 
 
+@pytest.fixture(scope="session")
+def _schema_template_on_server(request: pytest.FixtureRequest) -> str:
+    """nbdesk's schema at head, migrated once for the session (migrating takes a second or more
+    on the server; copying a template, milliseconds)."""
+    from nbdesk.storage.database import alembic_upgrade
+    from tests.support.postgres import database_name
+
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database(name="nbdesk_schema")
+    alembic_upgrade(url)
+    return database_name(url)
+
+
 @pytest.fixture
 def database_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """Where a test creates an authority: `database_at("a.nbdesk")` is a new file's path in
-    tmp_path, or with --backend=postgresql a fresh empty database's URL (pass either to
-    create_database, open_database or a command's --db)."""
+    tmp_path, or with --backend=postgresql a fresh database's URL (pass either to
+    create_database, open_database or a command's --db).
+
+    On a server the database is a copy of the session's migrated schema, with no authority, and
+    the first create_database in this process on it skips the migrations and the refusal of a
+    database holding nbdesk tables (those are the subject of tests/storage/test_server.py, on
+    empty databases); a second create_database on it is refused as usual."""
     if not on_server(request.config):
         yield lambda name="authority.nbdesk": tmp_path / name
         return
+    from nbdesk.storage import server
+
     cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    template = request.getfixturevalue("_schema_template_on_server")
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    real_refuse, real_upgrade = server.refuse_unless_empty, server.alembic_upgrade
+    migrated: set[str] = set()  # copies of the template not yet given an authority
+
+    def refuse_unless_empty(url: str) -> None:
+        if url not in migrated:
+            real_refuse(url)
+
+    def alembic_upgrade(url: str, revision: str = "head") -> None:
+        if url in migrated:
+            migrated.discard(url)
+        else:
+            real_upgrade(url, revision)
+
+    monkeypatch.setattr(server, "refuse_unless_empty", refuse_unless_empty)
+    monkeypatch.setattr(server, "alembic_upgrade", alembic_upgrade)
     made: list[str] = []
 
     def make(name: str = "authority.nbdesk") -> str:
-        made.append(cluster.new_database())
+        made.append(cluster.new_database(template=template))
+        migrated.add(made[-1])
         return made[-1]
 
     yield make
