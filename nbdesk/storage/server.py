@@ -83,7 +83,7 @@ def plain_failure(url: str, exc: OperationalError | IntegrityError) -> PlainErro
     text = str(exc.orig).lower()
     if "lock timeout" in text:
         return DatabaseBusyError(
-            f"Others were saving to {label} and nbdesk waited {WRITE_WAIT_MS // 1000} seconds "
+            f"Others were saving to {label} and nbdesk waited {WRITE_WAIT_MS / 1000:g} seconds "
             "for its turn; nothing was saved. Try again in a moment."
         )
     if exc.connection_invalidated or "connection" in text or "server closed" in text:

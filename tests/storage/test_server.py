@@ -191,3 +191,25 @@ def test_a_server_that_cannot_be_reached_or_backed_up_is_one_line(
     assert code == 1 and "cannot back up a server database yet" in err and err.count("\n") == 1
     code, _, err = run(capsys, "encrypt", "--db", postgres_url)
     assert code == 1 and "works on a file, not on a server" in err
+
+
+def test_a_writer_kept_waiting_too_long_says_so_and_saves_nothing(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbdesk.storage import create_database, server
+    from nbdesk.storage.database import DatabaseBusyError
+
+    monkeypatch.setattr(server, "WRITE_WAIT_MS", 200)
+    first = create_database(postgres_url, "Testshire")
+    second = open_database(postgres_url)
+    with first.transaction() as session:
+        add_person(session, PersonFields("S1", date_of_birth=date(2005, 1, 1)))
+        with (
+            pytest.raises(DatabaseBusyError, match="waited 0.2 seconds for its turn; nothing was"),
+            second.transaction() as other,
+        ):
+            add_person(other, PersonFields("S2", date_of_birth=date(2005, 1, 1)))
+    with raw(postgres_url) as conn:
+        assert conn.execute("SELECT unique_id FROM care_leaver").fetchall() == [("S1",)]
+    first.close()
+    second.close()
