@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 # `postgresql://` is taken to mean psycopg 3 (SQLAlchemy alone would pick psycopg2, which nbdesk
 # does not ship).
@@ -31,6 +30,8 @@ def location(text: str) -> Location:
 
 def server_label(url: str) -> str:
     """A server database named for messages, never with its password: "nbdesk on db.example"."""
+    from urllib.parse import urlsplit  # here: a file's start-up never needs it
+
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "(default database)"
     host = parts.hostname or "this computer"
