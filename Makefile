@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run demo test lint bench clean bundle bundle-test
+.PHONY: run demo test test-postgresql lint bench clean bundle bundle-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The service and command-line tests again, against a throwaway PostgreSQL cluster the run starts
+# (needs PostgreSQL's server programs: Debian's `postgresql` package). The window's tests (tests/ui)
+# drive a file and are not part of it.
+test-postgresql: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -p no:cacheprovider --backend=postgresql --ignore=tests/ui tests
 
 bench: $(VENV)/.installed
 	$(COMPILE)

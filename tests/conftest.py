@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.support.postgres import Cluster
 
 # Set before anything imports Qt: the tests run on machines with no screen. A test that starts
 # another test run may give the offscreen platform a screen of a chosen size.
@@ -155,3 +159,179 @@ def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     yield store
     keyring.set_keyring(previous)
     encryption.forget_all()
+
+
+# --- Backends -----------------------------------------------------------------------------------
+# `pytest --backend=postgresql` runs the tests that take their database from `database_at` or
+# `demo_db` (or use the cluster's fixtures) against a throwaway PostgreSQL cluster started for the
+# session (tests/support/postgres.py); the default is the SQLite file. A test whose subject is
+# SQLite itself is marked `subject_is_sqlite` and skipped on a server; tests that make their own
+# file (not through those fixtures) are not collected on a server, and the summary counts them.
+
+SERVER_BACKEND = "postgresql"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=["sqlite", SERVER_BACKEND],
+        default="sqlite",
+        help="where the tests' databases live: an SQLite file (default) or a throwaway "
+        "PostgreSQL cluster started for the session",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "subject_is_sqlite: the test is about SQLite itself: its file (WAL, encryption, "
+        "file backups, pragmas, file permissions) or its query planner; skipped with "
+        "--backend=postgresql",
+    )
+
+
+def on_server(config: pytest.Config) -> bool:
+    return bool(config.getoption("--backend") == SERVER_BACKEND)
+
+
+BACKEND_FIXTURES = {"database_at", "demo_db", "postgres_cluster", "postgres_url"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_server(config):
+        return
+    kept: list[pytest.Item] = []
+    not_on_server: list[pytest.Item] = []
+    skip = pytest.mark.skip(reason="its subject is SQLite itself")
+    for item in items:
+        uses_backend = BACKEND_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("subject_is_sqlite"):
+            item.add_marker(skip)
+            kept.append(item)
+        elif uses_backend:
+            kept.append(item)
+        else:
+            not_on_server.append(item)
+    if not_on_server:
+        config.hook.pytest_deselected(items=not_on_server)
+        config.stash[_NOT_ON_SERVER] = len(not_on_server)
+    items[:] = kept
+
+
+_NOT_ON_SERVER = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    count = config.stash.get(_NOT_ON_SERVER, 0)
+    if count:
+        terminalreporter.write_line(
+            f"backend postgresql: {count} tests not run on the server (they take no database "
+            "from database_at, demo_db or the cluster: they need none, or make their own file)"
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the session. Without PostgreSQL installed, the tests
+    that need it are skipped, unless --backend=postgresql asked for it (then they fail)."""
+    from tests.support.postgres import NoPostgresError, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except NoPostgresError as exc:
+        if on_server(request.config):
+            raise
+        pytest.skip(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh, empty database on the session's cluster (dropped after the test)."""
+    url = postgres_cluster.new_database()
+    yield url
+    postgres_cluster.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def _schema_template_on_server(request: pytest.FixtureRequest) -> str:
+    """nbdesk's schema at head, migrated once for the session (migrating takes a second or more
+    on the server; copying a template, milliseconds)."""
+    from nbdesk.storage.database import alembic_upgrade
+    from tests.support.postgres import database_name
+
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database(name="nbdesk_schema")
+    alembic_upgrade(url)
+    return database_name(url)
+
+
+@pytest.fixture
+def database_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Where a test creates an authority: `database_at("a.nbdesk")` is a new file's path in
+    tmp_path, or with --backend=postgresql a fresh database's URL (pass either to
+    create_database, open_database or a command's --db).
+
+    On a server the database is a copy of the session's migrated schema, with no authority, and
+    the first create_database in this process on it skips the migrations and the refusal of a
+    database holding nbdesk tables (those are the subject of tests/storage/test_server.py, on
+    empty databases); a second create_database on it is refused as usual."""
+    if not on_server(request.config):
+        yield lambda name="authority.nbdesk": tmp_path / name
+        return
+    from nbdesk.storage import server
+
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    template = request.getfixturevalue("_schema_template_on_server")
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    real_refuse, real_upgrade = server.refuse_unless_empty, server.alembic_upgrade
+    migrated: set[str] = set()  # copies of the template not yet given an authority
+
+    def refuse_unless_empty(url: str) -> None:
+        if url not in migrated:
+            real_refuse(url)
+
+    def alembic_upgrade(url: str, revision: str = "head") -> None:
+        if url in migrated:
+            migrated.discard(url)
+        else:
+            real_upgrade(url, revision)
+
+    monkeypatch.setattr(server, "refuse_unless_empty", refuse_unless_empty)
+    monkeypatch.setattr(server, "alembic_upgrade", alembic_upgrade)
+    made: list[str] = []
+
+    def make(name: str = "authority.nbdesk") -> str:
+        made.append(cluster.new_database(template=template))
+        migrated.add(made[-1])
+        return made[-1]
+
+    yield make
+    for url in made:
+        cluster.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def _demo_template_on_server(request: pytest.FixtureRequest) -> str:
+    """The small demonstration built once on the session's cluster, copied for each test."""
+    from nbdesk.demo import create_demo
+    from tests.support.postgres import database_name
+
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database(name="nbdesk_demo_small")
+    create_demo(url, "small").close()  # closed: a template must have no connections
+    return database_name(url)
+
+
+@pytest.fixture
+def demo_db(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh copy of the small demonstration authority for one test to change: a file (as
+    `demo_file`), or with --backend=postgresql a server database's URL."""
+    if not on_server(request.config):
+        yield request.getfixturevalue("demo_file")
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database(template=request.getfixturevalue("_demo_template_on_server"))
+    yield url
+    cluster.drop_database(url)

@@ -60,7 +60,7 @@ def test_start_up_path_leaves_heavy_libraries_unloaded() -> None:
     )
     assert "PySide6" in loaded
     # SQLAlchemy too: the file is opened on the worker thread after the first screen is shown.
-    for heavy in ("pandas", "openpyxl", "reportlab", "alembic", "numpy", "sqlalchemy"):
+    for heavy in ("pandas", "openpyxl", "reportlab", "alembic", "numpy", "sqlalchemy", "psycopg"):
         assert heavy not in loaded, f"{heavy} is imported at start-up"
 
 

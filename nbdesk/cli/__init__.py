@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbdesk import __version__
+from nbdesk.storage.location import Location, location, server_label
 
 if TYPE_CHECKING:
     from nbdesk.storage import Database
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
     "security",
     "feedback",
     "transfer",
+    "server",
 ]
 
 
@@ -40,10 +42,11 @@ class CommandError(Exception):
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        type=Path,
+        type=location,
         default=argparse.SUPPRESS,
-        metavar="FILE",
-        help="the authority's data file (default: the one in the user data folder)",
+        metavar="FILE|URL",
+        help="the authority's data file (default: the one in the user data folder), or a "
+        "PostgreSQL database's URL (postgresql://user@host/name)",
     )
 
 
@@ -70,17 +73,30 @@ def command_group(subparsers: Any, name: str, help_text: str) -> Any:
     return groups[name]
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_location(args: argparse.Namespace) -> Location:
+    """`--db` as given (a file's path or a server's URL), or the default file."""
     from nbdesk.common.paths import default_db_path
 
-    return Path(getattr(args, "db", None) or default_db_path())
+    given: Location | None = getattr(args, "db", None)
+    return given if given is not None else default_db_path()
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The file a command works on; a server's URL is refused (the command is for files)."""
+    found = db_location(args)
+    if isinstance(found, str):
+        raise CommandError(
+            f"This command works on a file, not on a server ({server_label(found)})."
+        )
+    return found
 
 
 def open_db(args: argparse.Namespace) -> Database:
-    """The file a command works on (upgraded if older), to use in a `with` block that closes it."""
+    """The database a command works on (upgraded if older), to use in a `with` block that closes
+    it: a file, or a server's database."""
     from nbdesk.storage import open_database
 
-    return open_database(db_path(args))
+    return open_database(db_location(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nbdesk.common.errors import plainly
 
         file = getattr(args, "db", None)
-        exc = plainly(exc, Path(file).name if file else "")
+        name = server_label(file) if isinstance(file, str) else Path(file).name if file else ""
+        exc = plainly(exc, name)
         if not _is_user_error(exc):
             raise
         print(f"nbdesk: error: {exc}", file=sys.stderr)

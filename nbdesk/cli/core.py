@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nbdesk.cli import CommandError, add_db_option, db_path
+from nbdesk.cli import CommandError, add_db_option, db_location, db_path
 
 # nbdesk.demo's SIZES, named here so building the parser imports no SQLAlchemy (a test keeps them
 # the same).
@@ -20,7 +20,11 @@ def register(subparsers: Any) -> None:
     demo.add_argument("--size", choices=DEMO_SIZES, default="small")
     demo.set_defaults(func=run_demo)
 
-    check = subparsers.add_parser("check", help="schema revision, integrity and counts of a file")
+    check = subparsers.add_parser(
+        "check",
+        help="schema revision, integrity and counts of a file (of a server database: schema "
+        "revision, the authority, counts)",
+    )
     add_db_option(check)
     check.add_argument("--json", action="store_true", help="print JSON")
     check.add_argument(
@@ -54,6 +58,9 @@ def run_check(args: argparse.Namespace) -> int:
     from nbdesk.storage.checkup import check_file
     from nbdesk.storage.wal_guard import accept_as_is, lost_wal
 
+    if isinstance(db_location(args), str):
+        return check_server(args)
+
     if args.accept_as_is and lost_wal(db_path(args)):
         accept_as_is(db_path(args))
         print(f"{db_path(args).name} will be opened as it is.")
@@ -71,8 +78,28 @@ def run_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def check_server(args: argparse.Namespace) -> int:
+    from nbdesk.storage.checkup import check_server
+
+    url = db_location(args)
+    assert isinstance(url, str)
+    report = check_server(url)
+    if args.json:
+        extra = {"ok": report.ok, "up_to_date": report.up_to_date}
+        print(json.dumps(report.__dict__ | extra, indent=2))
+        return 0 if report.ok else 1
+    upgrade = "" if report.up_to_date else "; opening it in nbdesk upgrades it"
+    print(f"Server:    {report.path}")
+    print("Checked:   the schema revision and the authority (the server keeps its own integrity)")
+    print(f"Schema:    {report.revision} (this nbdesk: {report.head}{upgrade})")
+    print(f"Authority: {report.authority or 'MISSING: no authority row'}")
+    for table, count in report.counts.items():
+        print(f"  {table:<28}{count:>10}")
+    return 0 if report.ok else 1
+
+
 def run_backup(args: argparse.Namespace) -> int:
-    given = getattr(args, "db", None)  # a server's URL stays text where --db takes URLs
+    given = db_location(args)  # a server's URL is text, a file's path a Path
     server: str | None = args.server or (given if isinstance(given, str) else None)
     if server:
         from nbdesk.cli.transfer import backup_server

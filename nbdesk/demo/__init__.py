@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from nbdesk.storage import Database, create_database
 from nbdesk.storage.database import remove_database_files
+from nbdesk.storage.location import Location, is_server_url
 
 DEMO_AUTHORITY = "Demonstration Borough Council (fictional)"
 LARGE_AUTHORITY = "Synthetic Large Authority (fictional benchmark data)"
@@ -98,30 +99,43 @@ def quiet(_text: str) -> None:
     pass
 
 
+def _fill(db: Database, scale: Scale, report: Report) -> None:
+    rng = random.Random(scale.seed)
+    for step in _steps():
+        report((step.__doc__ or step.__module__).strip().splitlines()[0])
+        with db.transaction() as session:
+            step(session, scale, rng, report)
+
+
 def create_demo(
-    path: Path, size: str | Scale = "small", progress: Report | None = None
+    path: Location, size: str | Scale = "small", progress: Report | None = None
 ) -> Database:
     """Build the demonstration beside `path` and move it into place only once it is whole: a
     build cut short (killed, or out of disk) never leaves a half-made file that looks finished.
-    `size` is a name in SIZES, or a Scale of one's own (a smaller huge, say, for a test)."""
+    `size` is a name in SIZES, or a Scale of one's own (a smaller huge, say, for a test). Given a
+    server's URL, it is built in that empty database (refused if it holds nbdesk tables)."""
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"size must be one of {', '.join(SIZES)}, not '{size}'")
         scale = SIZES[size]
     else:
         scale = size
+    if is_server_url(path):
+        db = create_database(path, scale.authority)
+        try:
+            _fill(db, scale, progress or quiet)
+        except BaseException:
+            db.close()
+            raise
+        return db
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} already exists; nbdesk will not overwrite it.")
     report = progress or quiet
     building = path.with_name(path.name + ".building")
     db = create_database(building, scale.authority)
-    rng = random.Random(scale.seed)
     try:
-        for step in _steps():
-            report((step.__doc__ or step.__module__).strip().splitlines()[0])
-            with db.transaction() as session:
-                step(session, scale, rng, report)
+        _fill(db, scale, report)
         report("Writing the file")
         db.close()  # the last connection: SQLite folds the -wal into the file and removes it
         if path.exists():

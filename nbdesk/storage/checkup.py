@@ -1,4 +1,5 @@
-"""What `nbdesk check` reports about a file: revision, integrity and counts.
+"""What `nbdesk check` reports about a file: revision, integrity and counts (on a server: the
+revision, that the authority is there, and counts; its integrity is the server's business).
 
 Read-only throughout: checking a file must never upgrade or otherwise change it, so an older file
 is reported as needing an upgrade rather than being upgraded by the check.
@@ -20,6 +21,8 @@ class CheckReport:
     head: str
     integrity: list[str]
     counts: dict[str, int]
+    server: bool = False
+    authority: str = ""
 
     @property
     def up_to_date(self) -> bool:
@@ -27,6 +30,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        if self.server:
+            return bool(self.authority)
         return self.integrity == ["ok"]
 
 
@@ -48,3 +53,33 @@ def check_file(path: Path) -> CheckReport:
             quoted = table.replace('"', '""')  # names from the file's own catalogue
             counts[table] = conn.execute(f'SELECT count(*) FROM "{quoted}"').fetchone()[0]
     return CheckReport(str(path), found.revision, head_revision(), integrity, counts)
+
+
+def check_server(url: str) -> CheckReport:
+    """The revision (refusing a newer one), the authority's row, and counts; never upgrades."""
+    from sqlalchemy import func, select
+
+    from nbdesk.storage.models import Base
+    from nbdesk.storage.server import inspect_server, label_path, make_server_engine
+
+    revision = inspect_server(url)  # refuses a database that is not nbdesk's
+    check_revision(label_path(url), revision)
+    engine = make_server_engine(url)
+    try:
+        with engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT name FROM authority WHERE id = 1").fetchone()
+            counts = {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in sorted(Base.metadata.tables.items())
+            }
+    finally:
+        engine.dispose()
+    return CheckReport(
+        label_path(url).name,
+        revision,
+        head_revision(),
+        [],
+        counts,
+        server=True,
+        authority=row[0] if row else "",
+    )

@@ -23,6 +23,7 @@ from nbdesk.common.errors import DISK_FULL, DiskFullError, PlainError
 from nbdesk.common.private import create_private_file, private_folder
 from nbdesk.storage import schema
 from nbdesk.storage.encryption import SQLITE_MAGIC
+from nbdesk.storage.location import Location, is_server_url
 from nbdesk.storage.reading import read_only as read_only
 from nbdesk.storage.reading import read_only_uri as read_only_uri
 from nbdesk.storage.wal_guard import SAVING, lost_wal, wal_file
@@ -261,6 +262,9 @@ def _corrupt_message(path: Path, detail: str) -> str:
 class Database:
     """One open authority file: its engine, and the sessions services work in."""
 
+    is_server = False  # see ServerDatabase
+    url: str | None = None
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.engine = make_engine(self.path)
@@ -276,6 +280,11 @@ class Database:
 
     def _first_connect(self, _dbapi_connection: Any, _record: Any) -> None:
         self._connected = True
+
+    @property
+    def location(self) -> Location:
+        """What open_database takes to open this again: the file's path, or the server's URL."""
+        return self.url if self.url is not None else self.path
 
     def session(self) -> Session:
         return self._sessions()
@@ -294,7 +303,7 @@ class Database:
                     last(session)
                 steps = list(session.info.pop(AFTER_COMMIT, ()))
         except (OperationalError, IntegrityError) as exc:
-            plain = _plain_failure(self.path, exc)
+            plain = self._plain(exc)
             if plain is None:
                 raise
             raise plain from exc
@@ -303,6 +312,9 @@ class Database:
             self.checkpoint()
         for step in steps:
             step(self)
+
+    def _plain(self, exc: OperationalError | IntegrityError) -> PlainError | None:
+        return _plain_failure(self.path, exc)
 
     def checkpoint(self) -> bool:
         """Fold the -wal into the file and truncate it to nothing, so no earlier image of a page
@@ -410,10 +422,15 @@ def check_revision(path: Path, revision: str | None) -> None:
 
 
 def open_database(
-    path: Path, *, migrate: bool = True, before_writing: Callable[[], object] | None = None
+    path: Location, *, migrate: bool = True, before_writing: Callable[[], object] | None = None
 ) -> Database:
     """Open an existing nbdesk file, upgrading it (after a backup beside it) if it is older.
-    `before_writing()` is called before an upgrade writes anything (it may raise to stop it)."""
+    `before_writing()` is called before an upgrade writes anything (it may raise to stop it).
+    A `postgresql://` URL opens a server database instead (see open_server)."""
+    if is_server_url(path):
+        from nbdesk.storage.server import open_server
+
+        return open_server(str(path), migrate=migrate, before_writing=before_writing)
     path = Path(path)
     found = inspect_file(path)
     check_revision(path, found.revision)
@@ -448,7 +465,7 @@ def upgrade_file(path: Path, from_revision: str | None) -> Path:
 
     backup = backup_file(path, migration_backup_path(path, from_revision))
     try:
-        _alembic_upgrade(path)
+        alembic_upgrade(path)
     except Exception as exc:
         raise UpgradeFailedError(
             f"{path.name} could not be upgraded ({exc}); it was left at schema {from_revision}. "
@@ -457,10 +474,15 @@ def upgrade_file(path: Path, from_revision: str | None) -> Path:
     return backup
 
 
-def create_database(path: Path, authority_name: str) -> Database:
-    """Create a new file at head revision holding one authority."""
+def create_database(path: Location, authority_name: str) -> Database:
+    """Create a new file at head revision holding one authority (or, given a `postgresql://`
+    URL, the schema and the authority in an empty server database: see create_on_server)."""
     from nbdesk.storage.authority import set_authority_name
 
+    if is_server_url(path):
+        from nbdesk.storage.server import create_on_server
+
+        return create_on_server(str(path), authority_name)
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} already exists; nbdesk will not overwrite it.")
@@ -473,7 +495,7 @@ def create_database(path: Path, authority_name: str) -> Database:
     create_private_file(path)
     db: Database | None = None
     try:
-        _alembic_upgrade(path)
+        alembic_upgrade(path)
         db = Database(path)
         with db.transaction() as session:
             set_authority_name(session, name)
@@ -490,7 +512,7 @@ def remove_database_files(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _alembic_upgrade(path: Path, revision: str = "head") -> None:
+def alembic_upgrade(path: Location, revision: str = "head") -> None:
     from nbdesk.storage.migrate import upgrade
 
     upgrade(path, revision)

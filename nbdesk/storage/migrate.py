@@ -8,20 +8,24 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from nbdesk.storage.location import Location, is_server_url
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(db_path: Path | None = None) -> Config:
+def alembic_config(db_path: Location | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if db_path is not None:
-        # Passed as an attribute, not a URL option: Config interpolates '%' in option values,
-        # and a folder called "50% share" must still work.
+    # Passed as an attribute, not a URL option: Config interpolates '%' in option values, and a
+    # folder called "50% share" (or a password with a '%' in a server URL) must still work.
+    if is_server_url(db_path or ""):
+        config.attributes["db_url"] = str(db_path)
+    elif db_path is not None:
         config.attributes["db_path"] = Path(db_path)
     return config
 
 
-def upgrade(db_path: Path, revision: str = "head") -> None:
+def upgrade(db_path: Location, revision: str = "head") -> None:
     command.upgrade(alembic_config(db_path), revision)
 
 

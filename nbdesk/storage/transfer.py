@@ -172,33 +172,15 @@ def copy_authority(
 
 def create_schema_by_migrations(engine: Engine) -> None:
     """Create nbdesk's schema in an empty database through the same Alembic migrations that
-    build a local file, in one transaction. For a server, until the server support (`nbdesk
-    server init`) provides its own; a local file is created by nbdesk.storage.database.
+    build a local file (nbdesk.storage.migrate, one transaction)."""
+    from pathlib import Path
 
-    Runs the migration scripts on the engine's connection directly: the migrations' env.py
-    opens one SQLite file by path, which a server is not."""
-    from alembic.runtime.environment import EnvironmentContext
-    from alembic.script import ScriptDirectory
-
-    from nbdesk.storage.migrate import alembic_config
-    from nbdesk.storage.models import Base
-
-    config = alembic_config()
-    script = ScriptDirectory.from_config(config)
-
-    def upgrade_steps(revision: Any, _context: Any) -> Any:
-        return script._upgrade_revs("head", revision)
+    from nbdesk.storage.migrate import upgrade
 
     with engine.connect() as conn:
         if revision_of(conn) is not None:
             raise TransferError("That database already has an nbdesk schema.")
-        with EnvironmentContext(config, script, fn=upgrade_steps, destination_rev="head") as env:
-            env.configure(
-                connection=conn,
-                target_metadata=Base.metadata,
-                render_as_batch=True,
-                transactional_ddl=True,
-            )
-            with env.begin_transaction():
-                env.run_migrations()
-        conn.commit()
+    if engine.dialect.name == "sqlite":
+        upgrade(Path(str(engine.url.database)))
+    else:
+        upgrade(engine.url.render_as_string(hide_password=False))

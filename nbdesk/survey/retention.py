@@ -223,6 +223,8 @@ def _scrub(db: Database, round_name: str, unique_ids: list[str], scrubbed: Scrub
                 .values(note="")
             )
 
+    if db.is_server:  # no copies beside a file: a server's backups are its administrator's
+        return
     for copy in copies_of(db.path):
         outcome = scrub_copy(copy, erase_in_copy)
         getattr(scrubbed, outcome).append(copy.name)

@@ -9,7 +9,7 @@ no Ops until then). Other sections are built when first shown. A file the first 
 read from (encrypted, older, damaged …) is opened the usual way before anything is shown. A large
 or damaged file never freezes a blank window.
 
-Quitting skips the interpreter's slow teardown once every file is closed (see exit_now).
+Quitting skips the interpreter's slow teardown once every file is closed (see ui.exiting).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 
 from nbdesk.common import clock, paths
 from nbdesk.common.log import set_up_logging
+from nbdesk.storage.location import server_label
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.fit import standard_dialogs_fit
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
@@ -45,12 +46,14 @@ def demo_path() -> Path:
 
 @dataclass(frozen=True)
 class OpenPlan:
-    """Which file to open, and whether it must be created first (with this authority name)."""
+    """Which file to open, and whether it must be created first (with this authority name).
+    With `url`, a server database instead: `path` is then only its label for the window."""
 
     path: Path
     create_as: str | None = None
     demo: bool = False
     typed_key: str | None = None  # a recovery key or passphrase typed to unlock an encrypted file
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,15 +98,17 @@ def carry_out(plan: OpenPlan, opening: Opening | None = None) -> Opened:
 
     before_writing: Callable[[], object] | None = opening.before_writing if opening else None
 
-    if plan.typed_key is not None:
-        unlock_with(plan.path, plan.typed_key)
-    if plan.demo and not plan.path.exists():
+    if plan.url is not None:  # a server: nothing to unlock, no file to create
+        db = open_database(plan.url, before_writing=before_writing)
+    elif plan.demo and not plan.path.exists():
         from nbdesk.demo import create_demo
 
         db = create_demo(plan.path, "small")
     elif plan.create_as is not None:
         db = create_database(plan.path, plan.create_as)
     else:
+        if plan.typed_key is not None:
+            unlock_with(plan.path, plan.typed_key)
         db = open_database(plan.path, before_writing=before_writing)
     if opening is not None:
         opening.db = db
@@ -114,7 +119,8 @@ def carry_out(plan: OpenPlan, opening: Opening | None = None) -> Opened:
         try:
             from nbdesk.storage.backup import daily_backup
 
-            daily_backup(db.path)
+            if not db.is_server:  # a server's backups are its administrator's
+                daily_backup(db.path)
         except OSError as exc:
             # A full disk or a read-only backups folder must not lock staff out of their file.
             warning = f"The automatic daily backup could not be written: {exc}"
@@ -147,7 +153,7 @@ def first_screen_of(plan: OpenPlan) -> FirstScreen | None:
     it the usual way)."""
     from nbdesk.self_assessment.first_screen import read_first_screen
 
-    return read_first_screen(plan.path)
+    return None if plan.url else read_first_screen(plan.path)  # a file's quick read only
 
 
 class Controller(QObject):
@@ -341,6 +347,8 @@ def start_plan(
     if getattr(args, "demo", False):
         return OpenPlan(demo_path(), demo=True)
     explicit = getattr(args, "db", None)
+    if isinstance(explicit, str):  # `--db postgresql://…` (cli.location keeps URLs as text)
+        return OpenPlan(Path(server_label(explicit)), url=explicit)
     if explicit is not None:
         path = Path(explicit)
         if interactive and not path.exists() and path.parent.is_dir():
@@ -492,29 +500,6 @@ def run_gui(args: argparse.Namespace) -> int:
     controller.let_go()
     if window.ops is not None and not window.ops.closed:
         window.ops.close()  # closed as the window closed; this only makes sure
+    from nbdesk.ui.exiting import exit_now
+
     return exit_now(exit_code or result)
-
-
-def exit_now(code: int) -> int:
-    """End the process without the interpreter's teardown (over 100 ms with SQLAlchemy and Qt
-    loaded, and nothing in it needed): every file is closed by now (Database.close marks it
-    closed, see wal_guard), settings were written as they were set, and the log is flushed here.
-    (The other handler run at exit is PySide's module shutdown, the teardown skipped: it waits for
-    the worker, which may be part-way through importing SQLAlchemy for an open that was stopped.)
-    When nbdesk holds the clipboard, which Qt hands over to the system only as it closes, it
-    returns the code for a normal exit instead."""
-    import contextlib
-    import logging
-
-    from PySide6.QtGui import QGuiApplication
-
-    if QGuiApplication.clipboard().ownsClipboard():
-        from nbdesk.ui.ops import wait_for_work
-
-        wait_for_work()  # nothing may be left running in the worker as the interpreter ends
-        return code
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    os._exit(code)

@@ -294,15 +294,20 @@ class MainWindow(QMainWindow):
         ops.changed.connect(self.announce)
         self.authority = authority
         self.setWindowTitle(f"{authority} — nbdesk")
+        # On a server, ops.path is the database's label ("nbdesk on db.example"): no file to
+        # encrypt or to list among recent files.
+        on_server = bool(getattr(ops.store, "is_server", False))
+        where = "Server database" if on_server else "Data file"
         self.file_label.setText(str(ops.path))
-        self.file_label.setAccessibleName(f"Data file: {ops.path}")
+        self.file_label.setAccessibleName(f"{where}: {ops.path}")
         self.load_framework_action.setEnabled(True)
-        self.encrypt_action.setEnabled(True)
+        self.encrypt_action.setEnabled(not on_server)
         self.statusBar().clearMessage()
         self._waiting_for_data = set(self.built_sections())
         self.nav.setEnabled(True)
         self._show(self.section(max(self.nav.currentRow(), 0)))
-        prefs.remember_file(ops.path)
+        if not on_server:
+            prefs.remember_file(ops.path)
         if not self._sections_imported:
             self._sections_imported = True
             QTimer.singleShot(IMPORT_SECTIONS_AFTER_MS, self._import_other_sections)
@@ -311,7 +316,7 @@ class MainWindow(QMainWindow):
         import threading
 
         waiting = [i for i, section in enumerate(self._built) if section is None]
-        # A daemon: nbdesk ends with os._exit (app.exit_now), never waiting for it.
+        # A daemon: nbdesk ends with os._exit (ui.exiting.exit_now), never waiting for it.
         threading.Thread(
             target=_import_sections, args=(waiting,), name="import-sections", daemon=True
         ).start()

@@ -4,8 +4,8 @@ undo of each kind of change, and what needs attention counted by hand on a small
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,11 +19,12 @@ from nbdesk.action_plan.reviews import start_review
 from nbdesk.action_plan.views import LATEST, read_plan, read_updates
 from nbdesk.action_plan.vocab import PlanError
 from nbdesk.storage import Database, create_database, open_database
+from nbdesk.storage.location import Location
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    return create_database(database_at("a.nbdesk"), "Testshire County Council")
 
 
 def write(db: Database, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -132,7 +133,7 @@ def test_a_review_with_young_people_counts_and_sets_the_next_date(db: Database, 
     )
 
 
-def test_sign_off_marks_later_changes_and_revise_copies(db: Database, tmp_path: Path) -> None:
+def test_sign_off_marks_later_changes_and_revise_copies(db: Database) -> None:
     plan, ids = small_plan(db)
     write(db, sign_off, plan, name="Jo Bloggs", role="Director of Children's Services")
     assert not any(a.changed_after_sign_off for a in view(db, plan).actions)
@@ -164,7 +165,7 @@ def test_sign_off_marks_later_changes_and_revise_copies(db: Database, tmp_path: 
     assert summaries["Care leavers plan 2026-28"].signed_off_on is not None
 
     db.close()
-    again = open_database(tmp_path / "a.nbdesk")
+    again = open_database(db.location)
     assert len(view(again, revised).actions) == 5
     again.close()
 
@@ -214,8 +215,8 @@ def test_undo_reverses_each_kind_of_change(db: Database) -> None:
     assert not view(db, plan).signed_off
 
 
-def test_citations_both_ways(demo_file: Path) -> None:
-    db = open_database(demo_file)
+def test_citations_both_ways(demo_db: Location) -> None:
+    db = open_database(demo_db)
     from nbdesk.self_assessment.assessments import list_assessments, load_assessment
 
     with db.session() as session:
@@ -260,10 +261,10 @@ def test_the_share_is_rounded_as_the_returns_round_it() -> None:
     assert Share(0, 0).text == "no actions yet" and Share(0, 0).fraction is None
 
 
-def test_reading_only_the_latest_updates_gives_the_same_answers(demo_file: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_reading_only_the_latest_updates_gives_the_same_answers(demo_db: Location, clock) -> None:  # type: ignore[no-untyped-def]
     """The section reads each action's latest update only (`updates=LATEST`); what needs
     attention, each row's latest update and the counts must be as from reading them all."""
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     with db.session() as session:
         plan_ids = [p.id for p in list_plans(session)]
         some = read_plan(session, plan_ids[0]).actions[0]

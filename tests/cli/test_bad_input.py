@@ -5,7 +5,6 @@ one), never a traceback, and the .nbdesk file is byte for byte as it was."""
 from __future__ import annotations
 
 import errno
-import hashlib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -17,12 +16,10 @@ from openpyxl import load_workbook
 
 from nbdesk.cli import main
 from nbdesk.storage import create_database
+from nbdesk.storage.location import Location, server_label
+from tests.support.fingerprint import fingerprint
 
 HEADER = "Unique ID,Name,Team,Mobile\n"
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
@@ -34,21 +31,21 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
     return code, out, err
 
 
-def refused(capsys: pytest.CaptureFixture[str], db: Path, *args: object) -> str:
+def refused(capsys: pytest.CaptureFixture[str], db: Location, *args: object) -> str:
     """Run a command that must refuse its input: exit 1, one line on stderr, the file unchanged.
     Returns the line."""
-    before = sha256(db)
+    before = fingerprint(db)
     code, _, err = run(capsys, *args, "--db", db)
     assert code == 1, err
     assert err.endswith("\n") and err.count("\n") == 1, err
     assert err.startswith("nbdesk: error: ") and "Traceback" not in err
-    assert sha256(db) == before
+    assert fingerprint(db) == before
     return err.removeprefix("nbdesk: error: ").rstrip("\n")
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "la.nbdesk"
+def db(database_at: Callable[..., Location]) -> Location:
+    path = database_at("la.nbdesk")
     create_database(path, "Testshire County Council").close()
     return path
 
@@ -152,6 +149,7 @@ def _disk_fills(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(database, "_set_pragmas", full)
 
 
+@pytest.mark.subject_is_sqlite  # the file's page limit stands for a full disk
 def test_a_full_disk_during_import_is_one_line(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,7 +163,10 @@ def test_a_full_disk_during_import_is_one_line(
 
 
 def test_no_space_left_on_device_during_import_is_one_line(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    db: Location,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from nbdesk.survey import register_import
 
@@ -174,7 +175,8 @@ def test_no_space_left_on_device_during_import_is_one_line(
 
     monkeypatch.setattr(register_import, "apply_import", no_space)
     line = refused(capsys, db, "register", "import", people(tmp_path, "A1,Al,North,\n"))
-    assert line.startswith("la.nbdesk: the disk is full, so nothing was saved")
+    shown = db.name if isinstance(db, Path) else server_label(db)
+    assert line.startswith(f"{shown}: the disk is full, so nothing was saved")
 
 
 def test_sqlite_full_is_recognised_however_wrapped() -> None:

@@ -5,12 +5,14 @@ stderr with exit 1 and the file byte for byte as it was."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from nbdesk.storage import open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.register_columns import read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import open_round
@@ -19,10 +21,10 @@ from tests.support.paths import DATA
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(database_at: Callable[..., Location]) -> Location:
     from nbdesk.storage import create_database
 
-    path = tmp_path / "la.nbdesk"
+    path = database_at("la.nbdesk")
     database = create_database(path, "Testshire County Council")
     with database.transaction() as session:
         apply_import(

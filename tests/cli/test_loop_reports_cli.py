@@ -5,6 +5,7 @@ out; the plan for young people with its readability; and the evidence pack."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from nbdesk.cli import main
 from nbdesk.feedback.results import FindingRow, list_findings, store_findings
 from nbdesk.feedback.telling_back import list_feedback
 from nbdesk.storage import create_database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import mark_completed
 from nbdesk.survey.register import PersonFields, add_person, find_person
 from nbdesk.survey.rounds import exclude_person, open_round
@@ -39,12 +41,12 @@ def person(uid: str, name: str, **fields: object) -> PersonFields:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(database_at: Callable[..., Location]) -> Location:
     """Ten people on the register, the round opened between P7 and P8 (18 Nov 2026 is today):
     on the text list: P1; P2 (completed the round); P7 (not counted in the round); P8 (added
     after it opened); P9 (a name that starts with =). Left out: P3 do not contact; P4 no mobile
     (an email only); P5 a landline; P6 aged 36; P10 no PA to name."""
-    path = tmp_path / "a.nbdesk"
+    path = database_at("a.nbdesk")
     database = create_database(path, "Testshire County Council")
     with database.transaction() as session:
         add_person(session, person("P1", "Amy Able", phone="07700 900201"))

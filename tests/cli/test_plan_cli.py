@@ -4,6 +4,7 @@ command line, read back with --json; and every refusal one line on stderr with e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ import pytest
 from nbdesk.cli import main
 from nbdesk.demo.plans import REVISED
 from nbdesk.storage import create_database
+from nbdesk.storage.location import Location
 
 PLAN = "Care leavers plan 2026-28"
 
@@ -26,8 +28,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "a.nbdesk"
+def db(database_at: Callable[..., Location]) -> Location:
+    path = database_at("a.nbdesk")
     create_database(path, "Testshire County Council").close()
     return path
 
@@ -101,12 +103,12 @@ def test_a_plan_from_the_command_line(
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_revising_a_plan_copies_it(demo_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_revising_a_plan_copies_it(demo_db: Location, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, "plan", "create", "Third plan", "--db", demo_file, "--revises", REVISED,
+        capsys, "plan", "create", "Third plan", "--db", demo_db, "--revises", REVISED,
     )  # fmt: skip
     assert code == 0
-    code, out, _ = run(capsys, "plan", "list", "--db", demo_file, "--json")
+    code, out, _ = run(capsys, "plan", "list", "--db", demo_db, "--json")
     third = next(p for p in json.loads(out) if p["name"] == "Third plan")
     assert third["revises"] == REVISED and third["stage"] == "revised" and third["actions"] == 8
 

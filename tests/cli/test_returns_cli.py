@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nbdesk.cli import main
+from nbdesk.storage.location import Location
 from tests.support.returns_round import ROUND, add_round, people
 
 BASELINE = "Baseline 2020 – staff"
@@ -23,9 +24,9 @@ COMMANDS = [
 
 
 @pytest.fixture
-def db(demo_file: Path) -> Path:
-    add_round(demo_file, people(30))
-    return demo_file
+def db(demo_db: Location) -> Path:
+    add_round(demo_db, people(30))
+    return demo_db
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.common import clock
-from nbdesk.storage import Database, create_database
+from nbdesk.storage import Database, create_database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import completion_state
 from nbdesk.survey.register import find_person, register_size
 from nbdesk.survey.rounds import find_round, list_rounds
+from tests.support.fingerprint import fingerprint
 from tests.support.paths import DATA
 
 CLEAN = DATA / "register_clean.csv"
@@ -34,14 +37,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "cli.nbdesk"
+def db_path(database_at: Callable[..., Location]) -> Location:
+    path = database_at("cli.nbdesk")
     create_database(path, "Testshire County Council").close()
     return path
 
 
 @pytest.fixture
-def round_file(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def round_file(db_path: Location, capsys: pytest.CaptureFixture[str]) -> Location:
     """The clean register and the round 'Time 2' (10 Jan to 1 Mar 2026)."""
     assert run(capsys, "register", "import", CLEAN, "--db", db_path)[0] == 0
     assert (
@@ -62,8 +65,8 @@ def round_file(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return db_path
 
 
-def people_in(path: Path) -> int:
-    db = Database(path)
+def people_in(path: Location) -> int:
+    db = open_database(path)
     try:
         with db.session() as session:
             return register_size(session)
@@ -75,7 +78,7 @@ def people_in(path: Path) -> int:
 
 
 def test_register_import_prints_every_refusal_and_warning_and_imports_nothing(
-    db_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Location, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, "register", "import", ANNEX_A, "--db", db_path)
     assert code == 1
@@ -94,13 +97,13 @@ def test_register_import_prints_every_refusal_and_warning_and_imports_nothing(
 
 
 def test_register_import_dry_run_changes_nothing(
-    db_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Location, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = db_path.read_bytes()
+    before = fingerprint(db_path)
     code, out, _ = run(capsys, "register", "import", CLEAN, "--db", db_path, "--dry-run")
     assert code == 0
     assert "6 people will be added." in out and "Dry run: nothing was changed." in out
-    assert db_path.read_bytes() == before
+    assert fingerprint(db_path) == before
     code, out, _ = run(capsys, "register", "import", MESSY, "--db", db_path, "--dry-run")
     assert code == 1 and "Rows differ: the unique id 'A002' is on rows 3 and 9" in out
     assert "Without --dry-run nothing would be imported: an id is on rows that differ." in out
@@ -121,12 +124,12 @@ def test_register_import_dry_run_changes_nothing(
         "--skip-invalid",
     )
     assert code == 0 and "Dry run: nothing was changed." in out
-    assert db_path.read_bytes() == before
+    assert fingerprint(db_path) == before
     assert people_in(db_path) == 0
 
 
 def test_register_import_skip_invalid_imports_everyone_else(
-    db_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Location, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "register", "import", ANNEX_A, "--db", db_path, "--skip-invalid")
     assert code == 0
@@ -136,7 +139,7 @@ def test_register_import_skip_invalid_imports_everyone_else(
 
 
 def test_register_import_needs_skip_invalid_only_for_rows_that_name_no_one(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Bad details are warnings: a list whose every row has an id imports without the flag."""
     details = tmp_path / "details.csv"
@@ -149,7 +152,7 @@ def test_register_import_needs_skip_invalid_only_for_rows_that_name_no_one(
     assert code == 0
     assert out.count("Warning: row") == 3
     assert "Imported: 2 added, 0 updated, 0 rows left out; 2 with a warning." in out
-    db = Database(db_path)
+    db = open_database(db_path)
     with db.session() as session:
         ada = find_person(session, "K1")
     db.close()
@@ -157,7 +160,7 @@ def test_register_import_needs_skip_invalid_only_for_rows_that_name_no_one(
 
 
 def test_register_import_refuses_an_id_on_rows_that_differ_unless_told_which(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     twice = tmp_path / "twice.csv"
     twice.write_text(
@@ -169,7 +172,7 @@ def test_register_import_refuses_an_id_on_rows_that_differ_unless_told_which(
         "D3,Cy Fumblewort,,North\n"
         "D3,Cy Fumbelwort,,North\n"
     )
-    before = db_path.read_bytes()
+    before = fingerprint(db_path)
     code, out, err = run(capsys, "register", "import", twice, "--db", db_path)
     assert code == 1
     assert [line for line in out.splitlines() if line.startswith("Rows differ")] == [
@@ -181,11 +184,11 @@ def test_register_import_refuses_an_id_on_rows_that_differ_unless_told_which(
     assert err.startswith("nbdesk: error: twice.csv: the unique id 'D1' is on rows 2 and 4, ")
     assert "Nothing was imported: an id is on rows that differ." in err
     assert "--keep first or --keep last" in err and err.count("\n") == 1
-    assert db_path.read_bytes() == before
+    assert fingerprint(db_path) == before
 
     code, out, _ = run(capsys, "register", "import", twice, "--db", db_path, "--keep", "first")
     assert code == 0 and "Imported: 3 added, 0 updated, 0 rows left out." in out
-    db = Database(db_path)
+    db = open_database(db_path)
     with db.session() as session:
         first = (find_person(session, "D1").team, find_person(session, "D3").name)
     db.close()
@@ -194,7 +197,7 @@ def test_register_import_refuses_an_id_on_rows_that_differ_unless_told_which(
     code, out, _ = run(capsys, "register", "import", twice, "--db", db_path, "--keep", "last")
     assert code == 0 and "Imported: 0 added, 3 updated, 0 rows left out." in out
     assert "Kept row 4 (--keep last): the unique id 'D1' is on rows 2 and 4" in out
-    db = Database(db_path)
+    db = open_database(db_path)
     with db.session() as session:
         ada = find_person(session, "D1")
         last = (ada.team, ada.phone, find_person(session, "D3").name)
@@ -206,7 +209,7 @@ def test_register_import_refuses_an_id_on_rows_that_differ_unless_told_which(
 
 
 def test_register_import_sheet_and_bad_files(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(capsys, "register", "import", ANNEX_A, "--db", db_path, "--sheet", "Nope")
     assert code == 1
@@ -241,7 +244,7 @@ def test_register_import_sheet_and_bad_files(
 
 
 def test_register_import_again_updates_by_unique_id(
-    round_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    round_file: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
         run(capsys, "round", "complete", "Time 2", "--person", "B002", "--db", round_file)[0] == 0
@@ -251,7 +254,7 @@ def test_register_import_again_updates_by_unique_id(
     changed.write_text(changed.read_text().replace("B002,Cai Thistlebottom,Caz", "B002,Cai T,Caz"))
     code, out, _ = run(capsys, "register", "import", changed, "--db", round_file)
     assert code == 0 and "Imported: 0 added, 6 updated, 0 rows left out." in out
-    db = Database(round_file)
+    db = open_database(round_file)
     with db.session() as session:
         cai = find_person(session, "B002")
         assert cai.name == "Cai T"
@@ -262,7 +265,9 @@ def test_register_import_again_updates_by_unique_id(
 # round open / status / complete -------------------------------------------------------------
 
 
-def test_round_open_and_its_refusals(round_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_round_open_and_its_refusals(
+    round_file: Location, capsys: pytest.CaptureFixture[str]
+) -> None:
     common = ("--db", round_file, "--opens", "2026-04-01", "--closes")
     code, out, _ = run(capsys, "round", "open", "Spring", *common, "30 Jun 2026")
     assert code == 0
@@ -276,14 +281,14 @@ def test_round_open_and_its_refusals(round_file: Path, capsys: pytest.CaptureFix
     assert code == 2 and "argument --closes: '31/02/2026' is not a real date" in err
     code, _, err = run(capsys, "round", "open", "No dates", "--db", round_file)
     assert code == 2 and "the following arguments are required: --opens, --closes" in err
-    db = Database(round_file)
+    db = open_database(round_file)
     with db.session() as session:
         assert [r.name for r in list_rounds(session)] == ["Time 2", "Spring"]
     db.close()
 
 
 def test_round_complete_flags_and_refusals(
-    round_file: Path, capsys: pytest.CaptureFixture[str]
+    round_file: Location, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = ("round", "complete", "Time 2", "--db", round_file)
     code, out, _ = run(
@@ -314,7 +319,7 @@ def test_round_complete_flags_and_refusals(
     )
     assert code == 1 and "No survey round called 'Time 3' (rounds: 'Time 2')" in err
 
-    db = Database(round_file)
+    db = open_database(round_file)
     with db.session() as session:
         rid = find_round(session, "Time 2").id
         bea = completion_state(session, rid, find_person(session, "B001").id)
@@ -326,7 +331,9 @@ def test_round_complete_flags_and_refusals(
     assert not eli.completed and eli.history == ()
 
 
-def test_round_status_json_and_text(round_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_round_status_json_and_text(
+    round_file: Location, capsys: pytest.CaptureFixture[str]
+) -> None:
     for person, day in (("B001", "12/01/2026"), ("B003", "12/01/2026"), ("B004", "19/01/2026")):
         code = run(
             capsys, "round", "complete", "Time 2", "--person", person, "--db", round_file,
@@ -376,7 +383,7 @@ def test_round_status_json_and_text(round_file: Path, capsys: pytest.CaptureFixt
 
 
 def test_export_notify_text_and_email(
-    round_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    round_file: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "texts.csv"
     code, printed, _ = run(capsys, "export", "notify", "Time 2", "--db", round_file, "--out", out)
@@ -410,7 +417,7 @@ def test_export_notify_text_and_email(
 
 
 def test_export_notify_refusals_leave_the_old_file(
-    round_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    round_file: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "texts.csv"
     out.write_text("last week's list\n")

@@ -4,8 +4,6 @@ the register, citations from the revised plan, and feedback sent about the initi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nbdesk.action_plan.answers import unanswered
 from nbdesk.action_plan.plans import find_plan
 from nbdesk.action_plan.views import read_plan
@@ -15,11 +13,12 @@ from nbdesk.feedback.results import list_findings, round_result
 from nbdesk.feedback.telling_back import list_feedback
 from nbdesk.feedback.words import comparison
 from nbdesk.storage import open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.rounds import list_rounds
 
 
-def test_the_demonstration_has_results_findings_and_priorities(demo_file: Path) -> None:
-    db = open_database(demo_file)
+def test_the_demonstration_has_results_findings_and_priorities(demo_db: Location) -> None:
+    db = open_database(demo_db)
     with db.session() as session:
         rounds = {r.name: r for r in list_rounds(session)}
         assert set(rounds) == {feedback.FIRST, feedback.SECOND}

@@ -17,11 +17,12 @@ from nbdesk.action_plan.views import read_plan
 from nbdesk.common import clock
 from nbdesk.demo import SIZES, assessments, frameworks, plans, quiet
 from nbdesk.storage import create_database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.storage.models import PlanAction, PlanUpdate
 
 
-def test_the_small_demonstration_has_an_initial_and_a_revised_plan(demo_file: Path) -> None:
-    db = open_database(demo_file)
+def test_the_small_demonstration_has_an_initial_and_a_revised_plan(demo_db: Location) -> None:
+    db = open_database(demo_db)
     with db.session() as session:
         summaries = {p.name: p for p in list_plans(session)}
         initial = read_plan(session, find_plan(session, plans.INITIAL))

@@ -6,6 +6,7 @@ hold a person next to a finding, a priority or a quote."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from nbdesk.feedback.results import (
 )
 from nbdesk.feedback.telling_back import list_feedback, record_feedback
 from nbdesk.storage import Database, create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import mark_completed
 from nbdesk.survey.register import PersonFields, add_person
 from nbdesk.survey.rounds import open_round
@@ -37,8 +39,8 @@ HEADER = "Domain,Finding,Percent,Base\n"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    database = create_database(database_at("a.nbdesk"), "Testshire County Council")
     with database.transaction() as session:
         for n, name in enumerate(["Amelia Okonkwo", "Brandon Fitzwilliam", "Jo Li"]):
             add_person(session, PersonFields(f"P{n}", name=name, date_of_birth=date(2004, 5, 1)))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +16,11 @@ from nbdesk.forms.store import (
     store_framework,
 )
 from nbdesk.storage import create_database, open_database
+from nbdesk.storage.location import Location
 
 
-def test_store_read_back_after_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "a.nbdesk"
+def test_store_read_back_after_reopening(database_at: Callable[..., Location]) -> None:
+    path = database_at("a.nbdesk")
     db = create_database(path, "LA")
     demo = demonstration_framework()
     with db.transaction() as session:
@@ -37,8 +38,8 @@ def test_store_read_back_after_reopening(tmp_path: Path) -> None:
     db.close()
 
 
-def test_changed_statements_need_a_new_version(tmp_path: Path) -> None:
-    db = create_database(tmp_path / "a.nbdesk", "LA")
+def test_changed_statements_need_a_new_version(database_at: Callable[..., Location]) -> None:
+    db = create_database(database_at("a.nbdesk"), "LA")
     demo = demonstration_framework()
     area = demo.areas[0]
     edited = replace(

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from nbdesk import __version__
+from nbdesk.storage.location import Location
 from tests.support.read_back import first_difference, read_back
 from tests.support.returns_round import EARLIER, ROUND, add_round, people
 
@@ -83,13 +84,13 @@ def _exports(db_path: Path, out: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def exports(demo_file: Path, tmp_path: Path) -> dict[str, Any]:
+def exports(demo_db: Location, tmp_path: Path) -> dict[str, Any]:
     group = people()
-    add_round(demo_file, group[:70], name=EARLIER, opens=date(2025, 9, 1))
-    add_round(demo_file, group)
+    add_round(demo_db, group[:70], name=EARLIER, opens=date(2025, 9, 1))
+    add_round(demo_db, group)
     out = tmp_path / "out"
     out.mkdir()
-    return _exports(demo_file, out)
+    return _exports(demo_db, out)
 
 
 def test_every_export_reads_back_as_before(exports: dict[str, Any]) -> None:

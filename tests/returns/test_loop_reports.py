@@ -30,6 +30,7 @@ from nbdesk.returns.loop_data import DEFAULT_GET_INVOLVED
 from nbdesk.returns.young_people_plan import GET_INVOLVED, WE_ARE_DOING, YOU_SAID, YOU_WILL_SEE
 from nbdesk.self_assessment.assessments import find_assessment, load_assessment
 from nbdesk.storage import Database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.rounds import open_round
 
 PLAN = "Loop plan 2026-28"
@@ -64,12 +65,12 @@ class Made:
 
 
 @pytest.fixture
-def made(demo_file: Path) -> Made:
+def made(demo_db: Location) -> Made:
     """Two themes and four actions: a (home) cites a finding (32% of 120) and a priority (named
     by 14), owned by a partner, due Q1 2027 (April to June 2027); b (home) cites the small-base
     finding only, owned by a person; c (money) cites a statement of the baseline and a finding,
     done on 5 Oct 2026; d (money) dropped. Shared back by text to 85 on 10 Nov 2026."""
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     round_id = write(db, open_round, "Loop round 2026", date(2026, 9, 1), date(2026, 10, 31)).id
     write(
         db,

@@ -25,6 +25,7 @@ from nbdesk.returns.plan_workbook import SUMMARY, THEME_HEADERS, sheet_names
 from nbdesk.self_assessment.assessments import find_assessment, load_assessment
 from nbdesk.self_assessment.comparison import compare_in_order
 from nbdesk.storage import Database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.rounds import find_round
 from tests.support.html_page import numbers, pdf_words, read_page
 
@@ -38,12 +39,12 @@ def write(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @pytest.fixture
-def made(demo_file: Path) -> tuple[Database, int, dict[str, int]]:
+def made(demo_db: Location) -> tuple[Database, int, dict[str, int]]:
     """Two themes, five actions; on the fixed day (18 Nov 2026), counted by hand:
     a on track, due 31 Oct 2026 (overdue), updated in the review of 10 Nov with young people;
     b at risk, due Q4 2026-27, last heard 1 Jun 2026 (drifting); c dropped; d done;
     e not started, added today. Involving young people: a and e of a, b, d, e."""
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     plan = write(db, create_plan, PLAN, starts_on=date(2026, 4, 1), themes=["Housing", "Money"])
     with db.session() as session:
         housing, money = (t.id for t in read_plan(session, plan).themes)

@@ -23,6 +23,7 @@ from nbdesk.returns.suppression import THRESHOLD, WEEKLY_STEP
 from nbdesk.self_assessment.assessments import find_assessment, score_assessment
 from nbdesk.self_assessment.comparison import compare_assessments
 from nbdesk.storage import open_database
+from nbdesk.storage.location import Location
 from tests.returns.test_loop_reports import (  # noqa: F401  (the fixture)
     PLAN,
     Made,
@@ -76,7 +77,7 @@ def assert_no_figure_the_pdf_lacks(page: Page, pdf: str) -> None:
     assert not extra, extra
 
 
-def assert_nobody_named(source: str, db: Path) -> None:
+def assert_nobody_named(source: str, db: Location) -> None:
     personal = personal_values(db)
     assert personal
     for value in personal:
@@ -305,7 +306,7 @@ def test_the_evidence_pack_as_a_page(
     assert areas.rows[0][1].tag == "th" and areas.rows[0][1].text.startswith("Area 1")
     assert page.table("Shared back with young people").texts()[0][1:3] == ["text", "85"]
     assert_no_small_finding(out)
-    assert_nobody_named(source, made.db.path)
+    assert_nobody_named(source, made.db.location)
 
     pdf = ""
     if PDFTOTEXT is not None:
@@ -319,9 +320,9 @@ def test_the_evidence_pack_page_at_the_command_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "evidence.html"
-    cli(capsys, "report", "evidence", PLAN, "--db", str(made.db.path), "--out", str(out))
+    cli(capsys, "report", "evidence", PLAN, "--db", str(made.db.location), "--out", str(out))
     assert read_page(out.read_text(encoding="utf-8")).headings[0] == (1, f"{TITLE} — {PLAN}")
-    code = main(["report", "evidence", PLAN, "--db", str(made.db.path), "--out", "e.txt"])
+    code = main(["report", "evidence", PLAN, "--db", str(made.db.location), "--out", "e.txt"])
     assert code == 1
     assert "must end in .pdf, .html or .xlsx" in capsys.readouterr().err
 

@@ -18,6 +18,7 @@ from nbdesk.cli import main
 from nbdesk.self_assessment.assessments import find_assessment, score_assessment
 from nbdesk.self_assessment.comparison import compare_assessments
 from nbdesk.storage import open_database
+from nbdesk.storage.location import Location
 
 BASELINE = "Baseline 2020 – staff"
 FOLLOW_UP = "Follow-up 2022 – staff"
@@ -48,11 +49,11 @@ def as_a_spreadsheet_shows(value: float, places: int, sign: bool = False) -> str
 
 
 def test_report_with_a_follow_up_comparison(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "report.pdf"
-    text = report(capsys, demo_file, out, "--compare", FOLLOW_UP)
-    db = open_database(demo_file)
+    text = report(capsys, demo_db, out, "--compare", FOLLOW_UP)
+    db = open_database(demo_db)
     try:
         with db.session() as session:
             first = find_assessment(session, BASELINE)
@@ -103,17 +104,17 @@ def test_report_with_a_follow_up_comparison(
 
 
 def test_staff_against_young_people_lists_the_gaps(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flat = squash(report(capsys, demo_file, tmp_path / "gap.pdf", "--compare", YOUNG))
+    flat = squash(report(capsys, demo_db, tmp_path / "gap.pdf", "--compare", YOUNG))
     assert "Staff and young people: the gap" in flat
     assert "Statements with the largest gaps" in flat
 
 
 def test_a_report_without_comparison_and_a_wrong_ending(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flat = squash(report(capsys, demo_file, tmp_path / "plain.pdf"))
+    flat = squash(report(capsys, demo_db, tmp_path / "plain.pdf"))
     assert "Headline figures" in flat and "Change from" not in flat
     code = main(
         [
@@ -121,7 +122,7 @@ def test_a_report_without_comparison_and_a_wrong_ending(
             "self-assessment",
             BASELINE,
             "--db",
-            str(demo_file),
+            str(demo_db),
             "--out",
             str(tmp_path / "r.xlsx"),
         ]
@@ -130,15 +131,15 @@ def test_a_report_without_comparison_and_a_wrong_ending(
 
 
 def test_table_headings_read_whole_and_equal_means_share_a_rank(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "report.pdf"
-    text = report(capsys, demo_file, out, "--compare", FOLLOW_UP)
+    text = report(capsys, demo_db, out, "--compare", FOLLOW_UP)
     words = set(text.split())
     # A column too narrow for its heading breaks it ("Percen" over "t"): each must be whole.
     for heading in ("Rank", "Percent", "Baseline", "Follow-up", "Change"):
         assert heading in words, heading
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     try:
         with db.session() as session:
             _detail, scored = score_assessment(session, find_assessment(session, BASELINE))
@@ -154,12 +155,12 @@ def test_table_headings_read_whole_and_equal_means_share_a_rank(
 
 
 def test_the_document_is_titled_and_navigable_by_its_headings(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """What reportlab can give towards an accessible PDF: the title shown in the window, the
     language, and an outline entry per heading. (It cannot write a tagged structure tree.)"""
     out = tmp_path / "report.pdf"
-    report(capsys, demo_file, out)
+    report(capsys, demo_db, out)
     raw = out.read_bytes()
     assert b"/DisplayDocTitle true" in raw
     assert b"/Lang (en-GB)" in raw and b"/PageMode /UseOutlines" in raw

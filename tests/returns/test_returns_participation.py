@@ -9,7 +9,6 @@ name, id, date of birth, phone number or email may appear anywhere in the file.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -31,8 +30,10 @@ from nbdesk.returns.suppression import (
     SafeRow,
     SafeTable,
 )
+from nbdesk.storage.location import Location
 from tests.returns.test_returns_self_assessment import libreoffice_csv
 from tests.returns.test_suppression import check_safe
+from tests.support.raw import raw
 from tests.support.returns_round import (
     EARLIER,
     OPENS,
@@ -45,11 +46,11 @@ from tests.support.returns_round import (
 
 
 @pytest.fixture
-def round_file(demo_file: Path) -> tuple[Path, list[Person]]:
+def round_file(demo_db: Location) -> tuple[Path, list[Person]]:
     group = people()
-    add_round(demo_file, group[:70], name=EARLIER, opens=date(2025, 9, 1))
-    add_round(demo_file, group)
-    return demo_file, group
+    add_round(demo_db, group[:70], name=EARLIER, opens=date(2025, 9, 1))
+    add_round(demo_db, group)
+    return demo_db, group
 
 
 def export(capsys: pytest.CaptureFixture[str], db: Path, out: Path) -> None:
@@ -140,12 +141,12 @@ def test_figures_match_hand_counts_and_small_counts_are_hidden(
     assert tuple(v for v in next(r for r in printable if r[0] == "Gender") if v) == ("Gender",)
 
 
-def personal_values(db: Path) -> set[str]:
+def personal_values(db: Location) -> set[str]:
     """Every name, id, date of birth, phone number and email address in the file: of every care
     leaver in the register (the demonstration's and the test's), and the PAs' names."""
     columns = ("unique_id", "name", "preferred_name", "phone", "email", "pa_name", "date_of_birth")
     found: set[str] = set()
-    with sqlite3.connect(db) as con:
+    with raw(db) as con:
         for row in con.execute(f"SELECT {', '.join(columns)} FROM care_leaver"):
             for value in row:
                 text = str(value or "").strip()
@@ -327,7 +328,7 @@ def test_the_return_counts_what_the_round_dashboard_shows(
 
 
 def test_a_round_with_no_completions_yet_exports(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Issue 11: the return and the report of a round just opened (nobody has completed) were
     refused as "a bug in suppression". Every completed count is 0, which the total of 0 says.
@@ -347,9 +348,9 @@ def test_a_round_with_no_completions_yet_exports(
         )
         for i, p in enumerate(people(30, seed=1))
     ]
-    add_round(demo_file, group)
+    add_round(demo_db, group)
     out = tmp_path / "participation.xlsx"
-    export(capsys, demo_file, out)
+    export(capsys, demo_db, out)
     data = pd.read_excel(out, sheet_name="Data")
     eligible = sum(1 for p in group if p.eligible)
     assert (data.iloc[0]["Eligible"], data.iloc[0]["Completed"]) == (eligible, 0)
@@ -359,7 +360,7 @@ def test_a_round_with_no_completions_yet_exports(
         assert e == SYMBOL or not 1 <= int(e) <= 5
 
     pdf = tmp_path / "round.pdf"
-    code = main(["report", "participation", ROUND, "--db", str(demo_file), "--out", str(pdf)])
+    code = main(["report", "participation", ROUND, "--db", str(demo_db), "--out", str(pdf)])
     assert code == 0, capsys.readouterr().err
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext") is not None:

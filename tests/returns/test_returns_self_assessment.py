@@ -11,7 +11,6 @@ import csv
 import math
 import re
 import shutil
-import sqlite3
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +25,8 @@ from nbdesk.forms.scoring import score
 from nbdesk.self_assessment.assessments import find_assessment, load_assessment
 from nbdesk.self_assessment.exchange import HEADERS, import_new, read_ratings
 from nbdesk.storage import open_database
+from nbdesk.storage.location import Location
+from tests.support.raw import raw
 
 BASELINE = "Baseline 2020 – staff"
 FOLLOW_UP = "Follow-up 2022 – staff"  # half done in the demonstration
@@ -49,11 +50,11 @@ def assessment(db: Path, name: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", [BASELINE, FOLLOW_UP])
 def test_figures_match_the_scoring_module(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, name, out)
-    detail = assessment(demo_file, name)
+    export(capsys, demo_db, name, out)
+    detail = assessment(demo_db, name)
     fw = detail.framework
     ratings = {(s.area_number, s.letter): s.points for s in detail.statements()}
     expected = score(fw, ratings, {a.number: a.overall for a in detail.areas})
@@ -118,10 +119,10 @@ def test_figures_match_the_scoring_module(
 
 
 def test_laid_out_for_reading_and_printing(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, BASELINE, out)
+    export(capsys, demo_db, BASELINE, out)
     book = openpyxl.load_workbook(out)
     for name in ("Summary", "Area 1", "Area 7", "Ratings"):
         ws = book[name]
@@ -138,13 +139,13 @@ def test_laid_out_for_reading_and_printing(
 
 
 def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Evidence typed with a leading "=" must come back as typed, not as a formula.
     from nbdesk.self_assessment.ratings import set_evidence
 
     typed = "=SUM(A1:A3) partners agreed"
-    database = open_database(demo_file)
+    database = open_database(demo_db)
     try:
         with database.transaction() as session:
             aid = find_assessment(session, FOLLOW_UP)
@@ -154,7 +155,7 @@ def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
     finally:
         database.close()
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, FOLLOW_UP, out)
+    export(capsys, demo_db, FOLLOW_UP, out)
     book = openpyxl.load_workbook(out)
     assert not [
         c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"
@@ -162,14 +163,14 @@ def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
     ratings = pd.read_excel(out, sheet_name="Ratings", dtype=str, keep_default_na=False)
     assert tuple(ratings.columns) == HEADERS
     assert ratings["Evidence"][0] == typed
-    original = assessment(demo_file, FOLLOW_UP)
+    original = assessment(demo_db, FOLLOW_UP)
     assert len(ratings) == original.framework.statement_count
 
     # Through the command line, as a lead would.
-    code = main(["assessment", "import", str(out), "--db", str(demo_file), "--name", "Again"])
+    code = main(["assessment", "import", str(out), "--db", str(demo_db), "--name", "Again"])
     capsys.readouterr()
     assert code == 0
-    again = assessment(demo_file, "Again")
+    again = assessment(demo_db, "Again")
     assert again.summary.framework_id == original.summary.framework_id
     assert [(s.area_number, s.letter, s.points, s.evidence) for s in again.statements()] == [
         (s.area_number, s.letter, s.points, s.evidence) for s in original.statements()
@@ -177,20 +178,20 @@ def test_the_ratings_sheet_re_imports_to_an_identical_assessment(
 
     # And through the importer's service functions.
     sheet = read_ratings(out, original.framework)
-    database = open_database(demo_file)
+    database = open_database(demo_db)
     try:
         with database.transaction() as session:
             import_new(session, sheet, name="Once more", framework_id=original.summary.framework_id)
     finally:
         database.close()
-    once_more = assessment(demo_file, "Once more")
+    once_more = assessment(demo_db, "Once more")
     assert [(s.statement_id, s.points, s.evidence) for s in once_more.statements()] == [
         (s.statement_id, s.points, s.evidence) for s in original.statements()
     ]
 
 
 def test_unknown_assessment_and_wrong_ending_fail_in_one_line(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(
         [
@@ -198,7 +199,7 @@ def test_unknown_assessment_and_wrong_ending_fail_in_one_line(
             "self-assessment",
             "Nope",
             "--db",
-            str(demo_file),
+            str(demo_db),
             "--out",
             str(tmp_path / "a.xlsx"),
         ]
@@ -211,7 +212,7 @@ def test_unknown_assessment_and_wrong_ending_fail_in_one_line(
             "self-assessment",
             BASELINE,
             "--db",
-            str(demo_file),
+            str(demo_db),
             "--out",
             str(tmp_path / "a.csv"),
         ]
@@ -221,12 +222,12 @@ def test_unknown_assessment_and_wrong_ending_fail_in_one_line(
 
 
 def test_a_read_only_target_is_refused_with_its_name(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "return.xlsx"
     out.write_bytes(b"the old one")
     out.chmod(0o444)
-    code = main(["export", "self-assessment", BASELINE, "--db", str(demo_file), "--out", str(out)])
+    code = main(["export", "self-assessment", BASELINE, "--db", str(demo_db), "--out", str(out)])
     err = capsys.readouterr().err
     out.chmod(0o644)
     assert code == 1 and "read-only" in err and str(out) in err
@@ -234,14 +235,14 @@ def test_a_read_only_target_is_refused_with_its_name(
 
 
 def test_the_cover_says_who_what_when_and_how(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], clock
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str], clock
 ) -> None:
     before = clock.now()
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, BASELINE, out)
-    detail = assessment(demo_file, BASELINE)
+    export(capsys, demo_db, BASELINE, out)
+    detail = assessment(demo_db, BASELINE)
     # Hand counts straight from the tables: distinct people (name or role) per kind, all sittings.
-    with sqlite3.connect(demo_file) as con:
+    with raw(demo_db) as con:
         authority = con.execute("SELECT name FROM authority").fetchone()[0]
         people = dict(
             con.execute(
@@ -271,11 +272,11 @@ def test_the_cover_says_who_what_when_and_how(
 
 
 def test_areas_with_equal_means_share_a_rank(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, BASELINE, out)
-    detail = assessment(demo_file, BASELINE)
+    export(capsys, demo_db, BASELINE, out)
+    detail = assessment(demo_db, BASELINE)
     ratings = {(s.area_number, s.letter): s.points for s in detail.statements()}
     means = {a.number: a.mean for a in score(detail.framework, ratings, {}).areas}
     # Competition ranking by hand: one more than the number of areas with a higher mean.
@@ -294,14 +295,14 @@ def width_units(ws, column: int) -> float:  # type: ignore[no-untyped-def]
 
 
 def test_wrapped_text_gets_rows_tall_enough_and_fonts_are_named(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A spreadsheet program may keep a row at one line's height whatever its wrapped text needs
     (LibreOffice does), printing the lines over the next row: every row must carry a height for its
     longest text. The bound here is generous: no column fits more than 1.3 characters per unit of
     width, and a line of 11-point text needs at least 14 points."""
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, BASELINE, out)
+    export(capsys, demo_db, BASELINE, out)
     book = openpyxl.load_workbook(out)
     checked = 0
     for ws in book.worksheets:
@@ -360,10 +361,10 @@ def libreoffice_csv(book: Path, folder: Path) -> dict[str, list[list[str]]]:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_opens_the_return(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, BASELINE, out)
+    export(capsys, demo_db, BASELINE, out)
     sheets = libreoffice_csv(out, tmp_path / "converted")
     first = sheets.get("Cover", sheets.get("first"))
     assert first is not None
@@ -391,13 +392,13 @@ def test_libreoffice_opens_the_return(
     reason="LibreOffice (soffice) and poppler-utils (pdftotext) are needed",
 )
 def test_libreoffice_prints_every_statement_and_its_evidence_in_full(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Printed by a real spreadsheet program, a statement too long for its column must wrap, not
     be cut off at the column's edge (LibreOffice does not wrap a cell without a style of its own,
     whatever the workbook's default format says)."""
     out = tmp_path / "return.xlsx"
-    export(capsys, demo_file, FOLLOW_UP, out)
+    export(capsys, demo_db, FOLLOW_UP, out)
     subprocess.run(
         [
             "soffice",
@@ -417,7 +418,7 @@ def test_libreoffice_prints_every_statement_and_its_evidence_in_full(
         ["pdftotext", str(tmp_path / "return.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = " ".join(printed.split())
-    detail = assessment(demo_file, FOLLOW_UP)
+    detail = assessment(demo_db, FOLLOW_UP)
     for area in detail.areas[:2]:
         for st in area.statements:
             assert " ".join(st.text.split()) in flat, st.reference

@@ -93,7 +93,7 @@ def test_tagged_is_for_a_pdf(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    db = made.db.path
+    db = made.db.location
     for argv in (
         ("report", "evidence", PLAN, "--db", db, "--out", tmp_path / "e.html"),
         ("report", "evidence", PLAN, "--db", db, "--out", tmp_path / "e.xlsx"),
@@ -250,7 +250,7 @@ def test_the_plan_reports_as_tagged_pdfs(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    argv = (*command, PLAN, "--db", made.db.path)
+    argv = (*command, PLAN, "--db", made.db.location)
     pdf, page = tmp_path / "out.pdf", tmp_path / "out.html"
     code, _, err = run(capsys, *argv, "--out", pdf, "--tagged")
     assert code == 0, err
@@ -267,7 +267,7 @@ def test_the_plan_for_young_people_as_a_tagged_pdf(
     """Its page has its own large-type styles (not the reports' checks in read_page): the PDF is
     tagged, with the page's one h1 and its You said / We are doing headings."""
     pdf = tmp_path / "yp.pdf"
-    argv = ("plan", "young-people-report", PLAN, "--db", made.db.path, "--out", pdf, "--tagged")
+    argv = ("plan", "young-people-report", PLAN, "--db", made.db.location, "--out", pdf, "--tagged")
     code, _, err = run(capsys, *argv)
     assert code == 0, err
     assert pdf_info(pdf)["Tagged"] == "yes"

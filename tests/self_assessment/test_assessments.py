@@ -6,8 +6,8 @@ hand; the expected numbers are written out in the comments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -35,6 +35,7 @@ from nbdesk.self_assessment.ratings import (
 from nbdesk.self_assessment.results import assessment_results, score_json
 from nbdesk.self_assessment.sittings import history, list_sittings, start_sitting
 from nbdesk.storage import Database, create_database, open_database
+from nbdesk.storage.location import Location
 
 SMALL = FrameworkDef(
     name="Small test framework",
@@ -53,8 +54,8 @@ SMALL = FrameworkDef(
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    database = create_database(database_at("a.nbdesk"), "Testshire County Council")
     with database.transaction() as session:
         store_framework(session, SMALL)
     return database
@@ -160,7 +161,7 @@ def test_every_change_is_kept_with_its_sitting_and_can_be_undone(db: Database) -
         assert set_rating(session, aid, found["1a"], 4, sitting) is None
     db.close()
 
-    db = open_database(db.path)
+    db = open_database(db.location)
     with db.session() as session:
         detail = load_assessment(session, aid)
         first = detail.areas[0].statements[0]

@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from nbdesk.forms.store import list_frameworks
 from nbdesk.self_assessment.assessments import archive_assessment, list_assessments
 from nbdesk.self_assessment.first_screen import read_first_screen
@@ -14,6 +16,9 @@ from nbdesk.storage import open_database
 from nbdesk.storage.authority import authority_name
 from nbdesk.storage.wal_guard import SAVING
 from tests.support.paths import DATA
+
+# Not on a server (--backend=postgresql): the subject is the file read with the standard library's sqlite3.
+pytestmark = pytest.mark.subject_is_sqlite
 
 
 def test_the_first_screen_is_what_the_services_read(demo_file: Path) -> None:

@@ -25,6 +25,9 @@ from nbdesk.storage.database import (
 )
 from nbdesk.storage.wal_guard import SAVING
 
+# Not on a server (--backend=postgresql): the subject is the -wal, file modes and read-only files.
+pytestmark = pytest.mark.subject_is_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

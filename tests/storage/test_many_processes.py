@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from nbdesk.storage import create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.register import PersonFields, add_person
 from nbdesk.survey.rounds import open_round
+from tests.support.raw import raw
 
 ROOT = Path(__file__).resolve().parents[2]
 PAS = 4
@@ -36,8 +38,10 @@ def nbdesk(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_several_processes_on_one_file_lose_nothing_they_saved(tmp_path: Path) -> None:
-    path = tmp_path / "shared.nbdesk"
+def test_several_processes_on_one_file_lose_nothing_they_saved(
+    database_at: Callable[..., Location],
+) -> None:
+    path = database_at("shared.nbdesk")  # or, with --backend=postgresql, one server database
     db = create_database(path, "Testshire")
     with db.transaction() as session:
         for n in range(1, PEOPLE + 1):
@@ -95,7 +99,7 @@ def test_several_processes_on_one_file_lose_nothing_they_saved(tmp_path: Path) -
         assert err.count("\n") == 1 and err.startswith("nbdesk: error: "), err
         assert "Already marked" in err, err
 
-    with sqlite3.connect(path) as conn:
+    with raw(path) as conn:
         completed = {
             u
             for (u,) in conn.execute(

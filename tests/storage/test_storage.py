@@ -21,6 +21,9 @@ from nbdesk.storage.models import Authority
 from nbdesk.storage.schema import head_revision, known_revisions
 from tests.support.paths import DATA
 
+# Not on a server (--backend=postgresql): the subject is pragmas, file migrations, backups beside the file.
+pytestmark = pytest.mark.subject_is_sqlite
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -19,7 +19,7 @@ from nbdesk.storage.models import CareLeaver, Completion, CompletionChange
 from nbdesk.storage.schema import head_revision
 from nbdesk.storage.transfer import TransferError, authority_tables, copy_authority
 from tests.conftest import FIXED_NOW
-from tests.storage.pg_cluster_for_transfer import Cluster, start_cluster
+from tests.support.postgres import Cluster
 
 KEYED = {"completion": Completion.__table__, "completion_change": CompletionChange.__table__}
 
@@ -180,9 +180,10 @@ def test_only_a_postgresql_url_names_a_server(
 # A real server ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    yield from start_cluster()
+@pytest.fixture
+def cluster(postgres_cluster: Cluster) -> Cluster:
+    """The session's throwaway cluster (tests/support/postgres.py)."""
+    return postgres_cluster
 
 
 @pytest.fixture

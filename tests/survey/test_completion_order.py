@@ -39,6 +39,9 @@ from tests.support.sqlite_bytes import (
     spearman,
 )
 
+# Not on a server (--backend=postgresql): the subject is the order of rows in the file's pages.
+pytestmark = pytest.mark.subject_is_sqlite
+
 PEOPLE = 40
 SEED = 20261118
 # For 40 people a ranking that knows nothing has a Spearman correlation with the true order of

@@ -11,13 +11,14 @@ do-not-contact, ages outside the round, several contacts on one day.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from nbdesk.common.changes import Changes, person_in_round
 from nbdesk.storage import Database, create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import mark_completed, unmark_completed
 from nbdesk.survey.contacts import (
     OUTCOMES,
@@ -112,9 +113,11 @@ def _step(session, rng: random.Random, round_id: int, people: list[int]) -> Chan
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_updates_equal_a_full_read_after_every_step(tmp_path: Path, seed: int) -> None:
+def test_updates_equal_a_full_read_after_every_step(
+    database_at: Callable[..., Location], seed: int
+) -> None:
     rng = random.Random(seed)
-    db = create_database(tmp_path / "u.nbdesk", "Testshire County Council")
+    db = create_database(database_at("u.nbdesk"), "Testshire County Council")
     try:
         with db.transaction() as session:
             people = _people(session, rng, 45)
@@ -159,9 +162,11 @@ def _board_for(db: Database, round_id: int, quiet_days: int = 14) -> Dashboard:
         return dashboard(session, round_id, quiet_days=quiet_days)
 
 
-def test_an_update_on_a_new_day_counts_the_round_again(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_an_update_on_a_new_day_counts_the_round_again(
+    database_at: Callable[..., Location], clock
+) -> None:  # type: ignore[no-untyped-def]
     """Who counts as not contacted lately moves with the day, for everyone at once."""
-    db = create_database(tmp_path / "d.nbdesk", "Testshire County Council")
+    db = create_database(database_at("d.nbdesk"), "Testshire County Council")
     try:
         with db.transaction() as session:
             bea = add_person(session, PersonFields("B1", name="Bea", pa_name="Pat")).value

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from nbdesk.storage import create_database
 from nbdesk.storage.backup import backup_file, copies_of, daily_backup, rotating_backup
 from nbdesk.storage.database import Database, migration_backup_path
@@ -13,6 +15,9 @@ from nbdesk.survey.contacts import log_contact
 from nbdesk.survey.register import PersonFields, add_person, get_person, update_person
 from nbdesk.survey.retention import erase_contact_details
 from nbdesk.survey.rounds import open_round, set_round_closed
+
+# Not on a server (--backend=postgresql): the subject is the bytes of the file, its -wal and its copies.
+pytestmark = pytest.mark.subject_is_sqlite
 
 PEOPLE = 8
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.storage import Database, create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import mark_completed
 from nbdesk.survey.notify import NOTIFY_ROW_LIMIT, notify_list, write_notify_file
 from nbdesk.survey.register import PersonFields, add_person, find_person, update_person
@@ -23,8 +25,8 @@ CLEAN = DATA / "register_clean.csv"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = create_database(tmp_path / "n.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    database = create_database(database_at("n.nbdesk"), "Testshire County Council")
     with database.transaction() as session:
         apply_import(session, preview_import(session, read_register_file(CLEAN)))
         rnd = open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1)).value
@@ -177,7 +179,7 @@ def test_cli_export_notify(
             "notify",
             "Time 2",
             "--db",
-            str(db.path),
+            str(db.location),
             "--out",
             str(out),
             "--left-out",
@@ -199,7 +201,7 @@ def test_cli_export_notify(
             "notify",
             "Time 2",
             "--db",
-            str(db.path),
+            str(db.location),
             "--out",
             str(out),
             "--channel",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from nbdesk.storage import create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.register import (
     PersonFields,
     add_person,
@@ -18,10 +19,10 @@ from nbdesk.survey.register import (
 )
 
 
-def test_search_sort_and_rows_by_id(tmp_path: Path) -> None:
+def test_search_sort_and_rows_by_id(database_at: Callable[..., Location]) -> None:
     from datetime import date
 
-    db = create_database(tmp_path / "r.nbdesk", "Testshire")
+    db = create_database(database_at("r.nbdesk"), "Testshire")
     with db.transaction() as session:
         bea = add_person(
             session,
@@ -75,7 +76,10 @@ def test_age_bands_and_first_names() -> None:
     assert first_name("", "") == ""
 
 
-def test_the_register_reads_in_name_order_from_its_index(tmp_path: Path) -> None:
+@pytest.mark.subject_is_sqlite  # SQLite's query plans (EXPLAIN QUERY PLAN)
+def test_the_register_reads_in_name_order_from_its_index(
+    database_at: Callable[..., Location],
+) -> None:
     """Each key press in the register's filter runs register_ids: it reads care_leaver through
     ix_care_leaver_find, in the order shown, with no sort in a temporary B-tree (issue 16). A
     filter for a word anywhere in a name (LIKE '%word%') cannot be answered from a B-tree index,
@@ -83,7 +87,7 @@ def test_the_register_reads_in_name_order_from_its_index(tmp_path: Path) -> None
     reads), never by a jump to the table for each."""
     from sqlalchemy import event
 
-    db = create_database(tmp_path / "r.nbdesk", "Testshire")
+    db = create_database(database_at("r.nbdesk"), "Testshire")
     with db.transaction() as session:
         for n, name in enumerate(("Bea Puddlewick", "Cai Thistlebottom", "Bea Amberly")):
             add_person(session, PersonFields(f"X{n}", name=name, pa_name="Pat Honeysock"))

@@ -4,13 +4,14 @@ text a spreadsheet would run warned about; a bad detail is still a warning, neve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from nbdesk.storage import Database, create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.import_preview import (
     BAD_ID,
     ID_NUMBER,
@@ -24,8 +25,8 @@ from nbdesk.survey.register_import import apply_import, preview_import
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Iterator[Database]:
+    database = create_database(database_at("a.nbdesk"), "Testshire County Council")
     yield database
     database.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.common.tabular import TableError
-from nbdesk.storage import Database, create_database
+from nbdesk.storage import Database, create_database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import completion_state, mark_completed, unmark_completed
 from nbdesk.survey.contacts import contact_history, log_contact
 from nbdesk.survey.import_preview import (
@@ -39,8 +41,8 @@ CLEAN = DATA / "register_clean.csv"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    database = create_database(database_at("a.nbdesk"), "Testshire County Council")
     yield database
     database.close()
 
@@ -373,7 +375,7 @@ def test_re_import_updates_by_unique_id_and_keeps_history(db: Database, tmp_path
     assert (result.added, result.updated) == (1, 6)
 
     db.close()
-    reopened = Database(db.path)
+    reopened = open_database(db.location)
     with reopened.session() as session:
         cai = find_person(session, "B002")
         assert cai.pa_name == "Jo Periwinkle" and cai.preferred_name == "Caz"

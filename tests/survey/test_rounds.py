@@ -8,6 +8,7 @@ custody), B005 Finn (Pat, 2004, do not contact), B006 Gus (Pat, 1990: too old to
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from nbdesk.cli import main
 from nbdesk.common import clock
 from nbdesk.storage import Database, create_database
+from nbdesk.storage.location import Location
 from nbdesk.survey.completion import completion_state, mark_completed, unmark_completed
 from nbdesk.survey.contacts import (
     NOT_IN_ROUND,
@@ -54,8 +56,8 @@ OPENS = date(2026, 1, 10)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = create_database(tmp_path / "r.nbdesk", "Testshire County Council")
+def db(database_at: Callable[..., Location]) -> Database:
+    database = create_database(database_at("r.nbdesk"), "Testshire County Council")
     with database.transaction() as session:
         apply_import(session, preview_import(session, read_register_file(CLEAN)))
         open_round(session, "Time 2", OPENS, date(2026, 3, 1))
@@ -452,8 +454,10 @@ def test_a_round_counts_only_its_own_members_from_an_index(db: Database) -> None
         assert [(i.id, i.title) for i in infos] == [(r.id, r.title) for r in every.values()]
         with pytest.raises(LookupError, match="No survey round with id 999"):
             get_round(session, 999)
-        raw = session.connection().connection.driver_connection
         assert len(sent) == 4
+        if db.is_server:  # the plans read below are SQLite's (PostgreSQL plans by statistics)
+            return
+        raw = session.connection().connection.driver_connection
         for statement, parameters in sent:
             plan = " ".join(
                 r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)

@@ -1,5 +1,6 @@
-"""Alembic environment for nbdesk: always SQLite, always batch mode (SQLite cannot ALTER most
-things), and the whole upgrade in one transaction so a failure leaves the file as it was."""
+"""Alembic environment for nbdesk: an SQLite file in batch mode (SQLite cannot ALTER most things),
+or a PostgreSQL server database (where batch operations are plain ALTERs); either way the whole
+upgrade is one transaction, so a failure leaves the database as it was."""
 
 from __future__ import annotations
 
@@ -13,7 +14,28 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def run_migrations_on_server(url: str) -> None:
+    from nbdesk.storage.server import make_server_engine
+
+    engine = make_server_engine(url)
+    try:
+        # Writing, so the upgrade queues behind (and ahead of) nbdesks saving to the server.
+        with engine.connect().execution_options(nbdesk_writing=True) as connection:
+            context.configure(
+                connection=connection, target_metadata=target_metadata, transactional_ddl=True
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
 def run_migrations_online() -> None:
+    url = config.attributes.get("db_url")
+    if url is not None:
+        run_migrations_on_server(url)
+        return
     db_path = config.attributes.get("db_path")
     assert db_path is not None, "nbdesk migrates one SQLite file, given as config.attributes"
     engine = make_engine(db_path, transactional_ddl=True)

@@ -26,6 +26,10 @@ KEYS = {
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        # The order is that of a WITHOUT ROWID table's pages in a file; a server database is
+        # made at a revision after this one's reason (and keeps no such order).
+        return
     # secure_delete is on for the upgrade's connection (make_engine), so the rows deleted here
     # are overwritten with zeros; the -wal is folded in when the upgrade's engine is closed.
     for table, key in KEYS.items():

@@ -1,0 +1,185 @@
+"""A throwaway PostgreSQL cluster for tests: initdb into a temporary folder, pg_ctl on a Unix
+socket there (no TCP port, so parallel runs never collide), trust authentication for the
+`postgres` superuser, and durability switched off (a test cluster is thrown away; fsync only
+costs time).
+
+PostgreSQL refuses to run as root: when the tests run as root (CI containers, this machine) the
+cluster runs as the `postgres` system user through `runuser`, in a folder chowned to it; the
+tests still connect over the socket as the database user `postgres`.
+
+    cluster = start_cluster()           # or the session fixture `postgres_cluster` in conftest
+    url = cluster.new_database()        # a fresh empty database, as a SQLAlchemy URL string
+    url = cluster.new_database(template="nbdesk_template")  # a copy of a prepared one
+    cluster.drop_database(url)
+    cluster.stop()
+
+Every URL is `postgresql+psycopg://postgres@/NAME?host=SOCKETDIR&port=PORT`, which nbdesk's
+`--db` and SQLAlchemy both take as they are.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from glob import glob
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PORT = 5432  # only names the socket file (.s.PGSQL.5432) in the cluster's own folder
+SUPERUSER = "postgres"
+
+
+class NoPostgresError(RuntimeError):
+    """No PostgreSQL server binaries on this machine."""
+
+
+def server_bin_dir() -> Path:
+    """The newest installed PostgreSQL's bin folder (Debian keeps them per version), or the folder
+    of an `initdb` on PATH."""
+    found = sorted(
+        glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
+    )
+    if found:
+        return Path(found[-1]).parent
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).parent
+    raise NoPostgresError(
+        "PostgreSQL's server programs (initdb, pg_ctl) were not found: install the "
+        "`postgresql` package (Debian) to run the tests against PostgreSQL."
+    )
+
+
+def _as_cluster_user(command: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", SUPERUSER, "--", *command]
+    return command
+
+
+@dataclass
+class Cluster:
+    folder: Path
+    bin_dir: Path
+    _names: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.folder
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{SUPERUSER}@/{database}?host={self.socket_dir}&port={PORT}"
+
+    def admin_url(self) -> str:
+        """The maintenance database, for CREATE/DROP DATABASE and the like."""
+        return self.url("postgres")
+
+    def execute(self, sql: str) -> None:
+        """Run one statement outside a transaction (CREATE DATABASE refuses to run in one)."""
+        import psycopg
+
+        with psycopg.connect(
+            host=str(self.socket_dir), port=PORT, user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def new_database(self, template: str | None = None, name: str | None = None) -> str:
+        """Create an empty database (or a copy of `template`, which must have no connections)
+        and return its URL."""
+        name = name or f"t{os.getpid()}_{next(self._names)}"
+        source = f" TEMPLATE {template}" if template else " TEMPLATE template0"
+        self.execute(f'CREATE DATABASE "{name}"{source}')
+        return self.url(name)
+
+    def drop_database(self, url_or_name: str) -> None:
+        """Drop a database, closing whatever connections a test left open to it."""
+        name = database_name(url_or_name) if "://" in url_or_name else url_or_name
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_cluster_user(
+                [str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate"]
+            ),
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def start_cluster(parent: Path | None = None) -> Cluster:
+    """initdb and start a cluster in a new folder (under `parent`, or the system's temporary
+    folder: pytest's own are private to root, and the cluster may run as another user)."""
+    bin_dir = server_bin_dir()
+    folder = Path(tempfile.mkdtemp(prefix="nbdesk-pg-", dir=parent))
+    cluster = Cluster(folder=folder, bin_dir=bin_dir)
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(SUPERUSER)
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    run = _as_cluster_user
+    subprocess.run(
+        run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(cluster.data_dir),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = " ".join(
+        [
+            "-c listen_addresses=''",
+            f"-c unix_socket_directories='{cluster.socket_dir}'",
+            f"-p {PORT}",
+            "-c fsync=off",
+            "-c synchronous_commit=off",
+            "-c full_page_writes=off",
+            "-c max_connections=200",
+        ]
+    )
+    result = subprocess.run(
+        run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "start",
+                "-w",
+                "-D",
+                str(cluster.data_dir),
+                "-l",
+                str(cluster.folder / "server.log"),
+                "-o",
+                options,
+            ]
+        ),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        log = cluster.folder / "server.log"
+        detail = log.read_text(errors="replace")[-2000:] if log.exists() else result.stderr
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RuntimeError(f"the test PostgreSQL cluster did not start: {detail}")
+    return cluster
