@@ -6,8 +6,8 @@ benchmarks/bench_server_load.py (20 PAs, times every save).
 
     where = make_authority(location, people=600, pas=20)   # an authority with an open round
     plans = [Plan(where.location, where.round_id, ...) for each PA]
-    saves = run_pas(plans)                                  # every save each PA attempted
-    lost = check_nothing_lost(where, saves)                # [] when the database holds them all
+    reports = run_pas(plans)                                # every save each PA attempted
+    lost = check_nothing_lost(where, reports)              # [] when the database holds them all
 
 Each process reports every save it attempted: what, for whom, how long it took (the whole
 transaction, its commit and what runs after it included: what a PA waits for) and how it ended.
@@ -168,6 +168,7 @@ def _run_pa(plan: Plan, ready: Any, go: Any, together: Any, results: Any) -> Non
     """One PA's process: open the database, say so, wait for the signal, save, report."""
     report = Report(plan.pa)
     db = None
+    said_ready = False
     try:
         from nbdesk.common import clock
         from nbdesk.storage import open_database
@@ -179,6 +180,7 @@ def _run_pa(plan: Plan, ready: Any, go: Any, together: Any, results: Any) -> Non
 
             who_next(session, plan.round_id, plan.pa)
         ready.put(plan.pa)
+        said_ready = True
         if not go.wait(START_WAIT_S):
             raise RuntimeError("the signal to start never came")
         for kind, person_id in plan.first:
@@ -196,7 +198,8 @@ def _run_pa(plan: Plan, ready: Any, go: Any, together: Any, results: Any) -> Non
             report.saves.append(_save(db, plan, kind, person_id))
     except Exception:
         report.crashed = traceback.format_exc()[-2000:]
-        ready.put(plan.pa)  # so the parent does not wait for a PA that will never be ready
+        if not said_ready:  # so the parent does not wait for a PA that will never be ready
+            ready.put(plan.pa)
     finally:
         if db is not None:
             db.close()
