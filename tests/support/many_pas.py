@@ -212,7 +212,7 @@ def run_pas(plans: list[Plan], timeout_s: float = 300.0, start: str = "spawn") -
     `start` is multiprocessing's start method: "spawn" (a fresh interpreter: safe anywhere, as in
     a test run whose process has threads) or "fork" (for a plain script holding no connection:
     twenty PAs start in a moment rather than twenty interpreters' imports)."""
-    context = multiprocessing.get_context(start)
+    context: Any = multiprocessing.get_context(start)  # typeshed gives the base class no Process
     ready, results = context.Queue(), context.Queue()
     go = context.Event()
     meeting = sum(1 for plan in plans if plan.first)
