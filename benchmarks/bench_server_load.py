@@ -2,7 +2,7 @@
 
 A throwaway PostgreSQL cluster (tests/support/postgres.py) holds a new authority: 600 people on
 the register, caseloads of 30 for each of 20 PAs, one open round counting them all in. Then 20
-processes (forked, so they start in a moment), one per PA, each open nbdesk's Database on the server's URL as the window does and,
+processes, one per PA, each open nbdesk's Database on the server's URL as the window does and,
 after one signal, save 200 outreach contacts (with anyone in the round, so two PAs often log a
 contact with the same person) and 20 completions (their own caseload's), shuffled, each after a
 random pause of up to 20 ms, through the services the window's person panel calls, one
@@ -89,7 +89,7 @@ def alone(where: Authority) -> Plan:
 def run_load(where: Authority, label: str) -> list[Report]:
     print(f"  {label}: {PAS} PAs × ({CONTACTS} contacts + {COMPLETIONS} completions) …", flush=True)
     start = time.perf_counter()
-    reports = many_pas.run_pas(plans(where), timeout_s=LOAD_S + 120, start="fork")
+    reports = many_pas.run_pas(plans(where), timeout_s=LOAD_S + 120)
     took = time.perf_counter() - start
     attempted = sum(len(r.saves) for r in reports)
     not_started = sum(r.not_started for r in reports)
@@ -122,8 +122,11 @@ def run_load(where: Authority, label: str) -> list[Report]:
 def figures_for(label: str, reports: list[Report], baseline: list[Report] | None) -> list[Figure]:
     problems_detail = f"{sum(len(r.saves) for r in reports)} saves attempted"
     failed = len(many_pas.failures(reports))
+    target = 0 if baseline is not None else None  # the file is for comparison, not a goal
     figures = [
-        Figure(f"{label}: saves failed (any error a PA would see)", failed, 0, "", problems_detail)
+        Figure(
+            f"{label}: saves failed (any error a PA would see)", failed, target, "", problems_detail
+        )
     ]
     for kind in (CONTACT, COMPLETION):
         times = many_pas.times_ms(reports, kind)
@@ -154,7 +157,7 @@ def on_server() -> list[Figure]:
         where = many_pas.make_authority(cluster.new_database(), PEOPLE, PAS)
         reports = run_load(where, "server")
         lost = many_pas.check_nothing_lost(where, reports)
-        baseline = many_pas.run_pas([alone(where)], timeout_s=LOAD_S + 60, start="fork")
+        baseline = many_pas.run_pas([alone(where)], timeout_s=LOAD_S + 60)
         for kind in (CONTACT, COMPLETION):
             median, p95 = many_pas.median_p95(many_pas.times_ms(baseline, kind))
             print(f"  server, one PA alone: {kind} median {median:.1f} ms, p95 {p95:.1f} ms")
