@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nbdesk.common import clock
@@ -302,7 +302,7 @@ class Database:
                 for last in session.info.pop(BEFORE_COMMIT, ()):
                     last(session)
                 steps = list(session.info.pop(AFTER_COMMIT, ()))
-        except (OperationalError, IntegrityError) as exc:
+        except (OperationalError, IntegrityError, ProgrammingError) as exc:
             plain = self._plain(exc)
             if plain is None:
                 raise
@@ -313,7 +313,11 @@ class Database:
         for step in steps:
             step(self)
 
-    def _plain(self, exc: OperationalError | IntegrityError) -> PlainError | None:
+    def _plain(
+        self, exc: OperationalError | IntegrityError | ProgrammingError
+    ) -> PlainError | None:
+        if isinstance(exc, ProgrammingError):  # a server's refusals (see ServerDatabase)
+            return None
         return _plain_failure(self.path, exc)
 
     def checkpoint(self) -> bool:
