@@ -185,6 +185,24 @@ def plain_refusal(engine: Engine, exc: DBAPIError, *, writing: bool = True) -> N
     return NotPermittedError(f"{who} cannot see {area}; ask a lead.")
 
 
+def read_refusal(exc: BaseException) -> NotPermittedError:
+    """A read the database refused (a viewer's, of a personal column a report would need), for
+    the command line and the window; said without the role, which would need a new connection."""
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+    found = re.search(
+        r"permission denied for (?:table|relation) (\w+)", detail[0] if detail else ""
+    )
+    table = found.group(1) if found else ""
+    if table in PERSONAL_COLUMNS:
+        return NotPermittedError(
+            f"This needs care leavers' personal details ({PERSONAL_WORDS}), which your sign-in "
+            "may not see (a viewer's may not); ask a lead or a personal adviser."
+        )
+    return NotPermittedError(
+        f"Your sign-in may not see {AREAS.get(table, 'this')}; ask the database's administrator."
+    )
+
+
 # --- Setting up the groups and adding people -------------------------------------------------
 
 

@@ -356,3 +356,60 @@ def test_a_migration_adding_a_table_is_granted_again(server: str, people: dict[s
     assert (reads("lead"), reads("adviser"), reads("viewer")) == (True, True, False)
     grant_again(server)
     assert reads("viewer")
+
+
+def demo_names(server: str) -> tuple[str, str, str]:
+    """An assessment's name, a round's, and the unique id of one of its members."""
+    from nbdesk.storage.models import Assessment
+
+    admin = signed_in(server, "postgres")
+    ids = some_ids(admin)
+    with admin.session() as s:
+        names = (
+            s.scalars(select(Assessment.name).limit(1)).one(),
+            s.scalars(select(SurveyRound.name).where(SurveyRound.id == ids["round"])).one(),
+            s.scalars(select(CareLeaver.unique_id).where(CareLeaver.id == ids["person"])).one(),
+        )
+    admin.close()
+    return names
+
+
+def test_a_viewer_exports_what_holds_no_personal_data_and_is_refused_plainly_the_rest(
+    server: str,
+    people: dict[str, str],
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from nbdesk.cli import main
+
+    assessment, round_name, unique_id = demo_names(server)
+    url = as_person(server, people["viewer"])
+    out = tmp_path / "return.xlsx"
+    assert main(["export", "self-assessment", assessment, "--db", url, "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+    capsys.readouterr()
+    # A round's breakdowns are by age band, worked out from dates of birth: refused, plainly.
+    assert main(["round", "status", round_name, "--db", url]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("nbdesk: error: This needs care leavers' personal details"), err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert main(["round", "contact", round_name, "--person", unique_id, "--db", url]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "nbdesk: error: A viewer cannot change the register or the survey rounds; nothing was "
+        "saved. Ask a lead."
+    )
+
+
+def test_an_adviser_logs_a_contact_from_the_command_line(
+    server: str, people: dict[str, str]
+) -> None:
+    from nbdesk.cli import main
+
+    _assessment, round_name, unique_id = demo_names(server)
+    url = as_person(server, people["adviser"])
+    assert main(["round", "contact", round_name, "--person", unique_id, "--db", url]) == 0
+    admin = signed_in(server, "postgres")
+    with admin.session() as s:
+        assert people["adviser"] in s.scalars(select(OutreachContact.logged_by)).all()
+    admin.close()
