@@ -413,3 +413,31 @@ def test_an_adviser_logs_a_contact_from_the_command_line(
     with admin.session() as s:
         assert people["adviser"] in s.scalars(select(OutreachContact.logged_by)).all()
     admin.close()
+
+
+def test_add_user_asks_for_the_password_twice_and_refuses_two_that_differ(
+    server: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import create_engine
+
+    from nbdesk.cli import main
+
+    typed = iter(["first try", "second try"])
+    prompts: list[str] = []
+
+    def getpass(prompt: str) -> str:  # the terminal's no-echo prompt, typed at twice
+        prompts.append(prompt)
+        return next(typed)
+
+    monkeypatch.setattr("getpass.getpass", getpass)
+    name = f"typed_{os.getpid()}_{next(_people)}"
+    assert main(["server", "add-user", server, name, "--role", "lead"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "nbdesk: error: The two passwords differ; nobody was added."
+    )
+    assert prompts == [f"Password for {name}: ", "Type it again: "]
+    engine = create_engine(server)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
+        assert found.first() is None
+    engine.dispose()
