@@ -441,3 +441,55 @@ def test_add_user_asks_for_the_password_twice_and_refuses_two_that_differ(
         found = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
         assert found.first() is None
     engine.dispose()
+
+
+def test_the_server_checks_the_password_add_user_was_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a cluster of its own that asks everyone but its superuser for a password (the shared
+    one trusts its socket): the password given is the one that signs in, and no other does."""
+    import subprocess
+
+    import psycopg
+
+    from nbdesk.storage import create_database
+    from tests.support.postgres import (
+        NoPostgresError,
+        _as_cluster_user,
+        database_name,
+        start_cluster,
+    )
+
+    try:
+        cluster = start_cluster()
+    except NoPostgresError as exc:
+        pytest.skip(str(exc))
+    try:
+        url = cluster.new_database()
+        create_database(url, "Testshire").close()
+        name = add_person(url, "viewer", monkeypatch)  # "correct horse battery"
+        hba = cluster.data_dir / "pg_hba.conf"
+        hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n")
+        # Restarted, not reloaded: a reload is only signalled, and the old rules could still let
+        # the wrong password in. `restart` keeps the options the cluster was started with.
+        restart = [
+            str(cluster.bin_dir / "pg_ctl"), "restart", "-w", "-m", "fast", "-D",
+            str(cluster.data_dir), "-l", str(cluster.folder / "server.log"),
+        ]  # fmt: skip
+        subprocess.run(_as_cluster_user(restart), check=True, capture_output=True)
+
+        def sign_in(password: str) -> str:
+            with psycopg.connect(
+                host=str(cluster.socket_dir),
+                port=5432,
+                user=name,
+                dbname=database_name(url),
+                password=password,
+            ) as conn:
+                return str(conn.execute("SELECT session_user").fetchone())
+
+        assert name in sign_in("correct horse battery")
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            sign_in("correct horse")
+    finally:
+        cluster.stop()
