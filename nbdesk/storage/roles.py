@@ -161,28 +161,21 @@ def is_refusal(exc: BaseException) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE
 
 
-def plain_refusal(engine: Engine, exc: DBAPIError, *, writing: bool = True) -> NotPermittedError:
-    """What the database refused, said plainly: "A viewer cannot change the register …". In a
-    writing transaction even a refused read (a viewer's, of a person's name before changing
+def plain_refusal(engine: Engine, exc: DBAPIError) -> NotPermittedError:
+    """What the database refused in a writing transaction, said plainly: "A viewer cannot change
+    the register …". Even a refused read there (a viewer's, of a person's name before changing
     them) is worded as the change it was part of."""
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else ""
     found = re.search(r"permission denied for (?:table|relation|sequence) (\w+)", detail)
     table = found.group(1).removesuffix("_id_seq") if found else ""
-    area = AREAS.get(table, "this")
     try:
         with engine.connect() as conn:
             role = role_of(conn)
     except Exception:  # the refusal itself is what matters; the role only words it
         role = None
     who = f"A {ROLE_LABELS[role]}" if role else "Your sign-in"
-    if writing:
-        return NotPermittedError(f"{who} cannot change {area}; nothing was saved. Ask a lead.")
-    if table in PERSONAL_COLUMNS:
-        return NotPermittedError(
-            f"{who} cannot see care leavers' personal details ({PERSONAL_WORDS}); "
-            "ask a lead or a personal adviser."
-        )
-    return NotPermittedError(f"{who} cannot see {area}; ask a lead.")
+    area = AREAS.get(table, "this")
+    return NotPermittedError(f"{who} cannot change {area}; nothing was saved. Ask a lead.")
 
 
 def read_refusal(exc: BaseException) -> NotPermittedError:

@@ -13,6 +13,7 @@ import io
 import itertools
 import os
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -166,6 +167,9 @@ def test_adviser_logs_contacts_and_marks_completions_named_as_themselves(
     from nbdesk.common import clock
     from nbdesk.survey.completion import mark_completed
     from nbdesk.survey.contacts import contact_history, log_contact
+    from nbdesk.survey.register import PersonFields
+    from nbdesk.survey.register import add_person as add_person_to_register
+    from nbdesk.survey.rounds import open_round
 
     name = people["adviser"]
     db = signed_in(server, name)
@@ -182,6 +186,12 @@ def test_adviser_logs_contacts_and_marks_completions_named_as_themselves(
         s.execute(
             update(CareLeaver).where(CareLeaver.id == ids["person"]).values(phone="07700 900123")
         )
+    with db.transaction() as s:  # adds a person and opens a round (their ids' sequences too)
+        add_person_to_register(
+            s, PersonFields("NEW-1", name="New Person", date_of_birth=date(2007, 5, 1))
+        )
+        opened = open_round(s, "Adviser's round", date(2026, 11, 1), date(2026, 12, 1)).value
+    assert opened.eligible > 0
     with db.session() as s:
         assert contact_history(s, ids["person"], ids["round"])[0].logged_by == name
         marked = s.execute(
