@@ -44,7 +44,12 @@ def disk_full(exc: BaseException | None) -> bool:
 
 def plainly(exc: Exception, what: str = "") -> Exception:
     """The failure to show: a full disk, whatever raised it, in one sentence (naming `what`, the
-    file, where known); any other failure as it is."""
+    file, where known), and a server's refusal of what a person's role may not read; any other
+    failure as it is."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # a server refused
+        from nbdesk.storage.roles import read_refusal
+
+        return read_refusal(exc)
     if isinstance(exc, PlainError) or not disk_full(exc):  # a plain one already says it
         return exc
     full = DiskFullError(f"{what}: {DISK_FULL}" if what else DISK_FULL[:1].upper() + DISK_FULL[1:])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nbdesk.common import clock
@@ -147,7 +147,7 @@ def before_commit(session: Session, step: BeforeCommit) -> None:
         steps.append(step)
 
 
-def _plain_failure(path: Path, exc: OperationalError | IntegrityError) -> PlainError | None:
+def _plain_failure(path: Path, exc: DBAPIError) -> PlainError | None:
     """The failures of a write that people meet, in one sentence; None for the rest."""
     text = str(exc.orig).lower()
     if isinstance(exc, IntegrityError):
@@ -302,7 +302,7 @@ class Database:
                 for last in session.info.pop(BEFORE_COMMIT, ()):
                     last(session)
                 steps = list(session.info.pop(AFTER_COMMIT, ()))
-        except (OperationalError, IntegrityError) as exc:
+        except (OperationalError, IntegrityError, ProgrammingError) as exc:
             plain = self._plain(exc)
             if plain is None:
                 raise
@@ -313,8 +313,9 @@ class Database:
         for step in steps:
             step(self)
 
-    def _plain(self, exc: OperationalError | IntegrityError) -> PlainError | None:
-        return _plain_failure(self.path, exc)
+    def _plain(self, exc: DBAPIError) -> PlainError | None:
+        # A ProgrammingError worded is a server's refusal of a role (see ServerDatabase).
+        return None if isinstance(exc, ProgrammingError) else _plain_failure(self.path, exc)
 
     def checkpoint(self) -> bool:
         """Fold the -wal into the file and truncate it to nothing, so no earlier image of a page

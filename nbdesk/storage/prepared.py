@@ -59,9 +59,16 @@ class Prepared:
             values[name] = process(values[name])
         args: Any = [values[n] for n in compiled.names] if compiled.names is not None else values
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        dbapi_error = connection.dialect.loaded_dbapi.Error
         try:
             cursor.execute(compiled.sql, args)
             return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+        except dbapi_error as exc:
+            # Wrapped as SQLAlchemy wraps its own (a lock, a server's refusal of a role): the
+            # transaction turns those into one plain line, whichever way the statement ran.
+            from sqlalchemy.exc import DBAPIError
+
+            raise DBAPIError.instance(compiled.sql, args, exc, dbapi_error) from exc
         finally:
             cursor.close()
 

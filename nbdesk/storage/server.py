@@ -13,7 +13,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import sessionmaker
 
 from nbdesk.common.errors import PlainError
@@ -72,7 +77,7 @@ def make_server_engine(url: str) -> Engine:
     return engine
 
 
-def plain_failure(url: str, exc: OperationalError | IntegrityError) -> PlainError | None:
+def plain_failure(url: str, exc: DBAPIError) -> PlainError | None:
     """The failures of a write that people meet on a server, in one sentence; None for the rest."""
     label = server_label(url)
     if isinstance(exc, IntegrityError):
@@ -180,10 +185,14 @@ class ServerDatabase(Database):
         self._checkpoint_due = False
         event.listen(self.engine, "connect", self._first_connect)
 
-    def _plain(self, exc: OperationalError | IntegrityError) -> PlainError | None:
-        from nbdesk.storage.server import plain_failure
+    def _plain(self, exc: DBAPIError) -> PlainError | None:
+        from nbdesk.storage.roles import is_refusal, plain_refusal
 
         assert self.url is not None
+        if is_refusal(exc):  # what the person's role may not do (nbdesk.storage.roles)
+            return plain_refusal(self.engine, exc)
+        if isinstance(exc, ProgrammingError):
+            return None
         return plain_failure(self.url, exc)
 
     def checkpoint(self) -> bool:
@@ -234,6 +243,9 @@ def open_server(
                 f"{label_path(url).name} could not be upgraded ({exc}); it was left at "
                 f"schema {revision}."
             ) from exc
+        from nbdesk.storage.roles import grant_again
+
+        grant_again(url)  # the people's groups, over the tables the migration added
     return ServerDatabase(url)
 
 

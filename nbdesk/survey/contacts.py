@@ -28,6 +28,7 @@ from nbdesk.storage.models.survey import (
     RoundMember,
     SurveyRound,
 )
+from nbdesk.storage.roles import signed_in_person
 from nbdesk.survey.register import (
     CHANNELS,
     FLAG_TEXT,
@@ -99,6 +100,8 @@ def log_contact(
         )
         or 0
     ) + 1
+    # On a server, who logged it is the person signed in, whatever was typed; a file keeps it.
+    signed_in = signed_in_person(session)
     row = OutreachContact(
         round_id=round_id,
         care_leaver_id=person_id,
@@ -108,7 +111,7 @@ def log_contact(
         purpose=purpose,
         outcome=outcome,
         note=note.strip(),
-        logged_by=tidy(logged_by),
+        logged_by=signed_in if signed_in is not None else tidy(logged_by),
     )
     session.add(row)
     member = session.get(RoundMember, (round_id, person_id))

@@ -93,7 +93,7 @@ def completion_row(values: list[object]) -> Key | None:
 
 def change_row(values: list[object]) -> Key | None:
     """(round, person) if these are a `completion_change` row."""
-    round_id, person, number, action, day, _confirmer, _reason = values
+    round_id, person, number, action, day = values[:5]
     if not (isinstance(round_id, int) and isinstance(person, int) and isinstance(number, int)):
         return None
     if action in ("marked", "unmarked") and isinstance(day, str) and DAY.match(day):
@@ -101,24 +101,27 @@ def change_row(values: list[object]) -> Key | None:
     return None
 
 
-SHAPES: dict[str, tuple[int, Callable[[list[object]], Key | None]]] = {
-    "completion": (4, completion_row),
-    "completion_change": (7, change_row),
+# The number of columns a row may have: completion_change gained changed_by in 0012, and a file
+# from before keeps its older rows as they were.
+SHAPES: dict[str, tuple[tuple[int, ...], Callable[[list[object]], Key | None]]] = {
+    "completion": ((4,), completion_row),
+    "completion_change": ((7, 8), change_row),
 }
 
 
 def scan(buf: bytes, table: str) -> Iterator[tuple[int, Key]]:
     """Every (offset, (round, person)) where a row of `table` is written in `buf`, live or left over in
     free space: every byte offset is tried, not only the cells a page lists."""
-    columns, person_of = SHAPES[table]
+    shapes, person_of = SHAPES[table]
     for at in range(len(buf)):
-        if buf[at] not in (columns + 1, columns + 2):
-            continue
-        values = record(buf, at, columns)
-        if values is not None:
-            key = person_of(values)
-            if key is not None:
-                yield at, key
+        for columns in shapes:
+            if buf[at] not in (columns + 1, columns + 2):
+                continue
+            values = record(buf, at, columns)
+            if values is not None:
+                key = person_of(values)
+                if key is not None:
+                    yield at, key
 
 
 def first_seen_in_file(data: bytes, table: str) -> dict[Key, int]:

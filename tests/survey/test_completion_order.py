@@ -287,6 +287,10 @@ def test_a_file_saved_in_the_order_recorded_is_rewritten_when_upgraded(tmp_path:
     order = [(r, p) for r in rounds for p in people]
     rng.shuffle(order)
     with closing(sqlite3.connect(path)) as conn:
+        # As a file from before 0012 was: no changed_by (dropped first: dropping a column
+        # rewrites the table, in key order).
+        for history in ("assessment_change", "completion_change", "plan_change"):
+            conn.execute(f"ALTER TABLE {history} DROP COLUMN changed_by")
         for round_id, person in order:  # one save each, as the older nbdesk made them
             conn.execute(
                 "INSERT INTO completion VALUES (?, ?, 'pa', '2026-10-02')", (round_id, person)

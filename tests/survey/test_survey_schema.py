@@ -30,6 +30,9 @@ COMPLETION_TABLES = {
         "changed_on": "DATE",
         "confirmed_by": "VARCHAR(20)",
         "reason": "VARCHAR(300)",
+        # Who marked or took back a completion: on a server, the staff member signed in (issue
+        # 17); on a file, empty. A person's sign-in name, never anything the young person said.
+        "changed_by": "VARCHAR(200)",
     },
 }
 # Words a table or column able to hold a survey answer would be named by.

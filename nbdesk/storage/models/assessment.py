@@ -108,3 +108,6 @@ class AssessmentChange(Base):
     sitting_id: Mapped[int | None] = mapped_column(
         ForeignKey("sitting.id", ondelete="SET NULL"), nullable=True
     )
+    # Who made the change: on a server the database fills it with the person signed in
+    # (migration 0012); a file, used by one person, leaves it empty.
+    changed_by: Mapped[str] = mapped_column(String(200), server_default="")

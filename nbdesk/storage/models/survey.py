@@ -169,3 +169,6 @@ class CompletionChange(Base):
     changed_on: Mapped[date] = mapped_column(Date)
     confirmed_by: Mapped[str] = mapped_column(String(20), default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
+    # Who made the change: on a server the database fills it with the person signed in
+    # (migration 0012); a file, used by one person, leaves it empty.
+    changed_by: Mapped[str] = mapped_column(String(200), server_default="")
