@@ -69,6 +69,7 @@ class ReadAhead(QObject):
             self._window,  # its result is dropped if the window has gone
             lambda session: read_chosen(session, None, None),
             lambda read, op_number=self.asked: self._read(op_number, read),
+            failed=lambda _exc, op_number=self.asked: self._failed(op_number),
             title="Reading the action plan ahead",
         )
 
@@ -79,19 +80,25 @@ class ReadAhead(QObject):
         self.held = read
 
     def _changed(self, changes: Changes) -> None:
+        # A read still to be asked will see the change; one asked may not have, nor what is held.
         if changes_what_it_shows(changes):
             self._forget()
 
     def _forget(self) -> None:
         """Drop what is held and any read in flight (its result, when back, is not kept)."""
-        self._retry.stop()
         if self._op is not None:
             self._op.cancel()
             self._op = None
         self.held = None
 
+    def _failed(self, op_number: int) -> None:
+        # Shown by Ops when unforeseen; a foreseen failure is said when the section reads itself.
+        if op_number == self.asked:
+            self._op = None
+
     def drop(self) -> None:
         """Forget the file too: it has closed, or another has opened."""
+        self._retry.stop()
         self._forget()
         if self.ops is not None:
             self.ops.changed.disconnect(self._changed)
@@ -111,6 +118,6 @@ _holders: weakref.WeakSet[ReadAhead] = weakref.WeakSet()
 def taken(ops: Ops) -> PlanRead | None:
     """For the section when first given `ops`: the plan read ahead from its file, if any."""
     for holder in list(_holders):
-        if holder.ops is ops:
+        if holder.ops is ops and not ops.closed:  # closed with its window, if that has gone
             return holder.take()
     return None

@@ -20,7 +20,7 @@ from nbdesk.action_plan.views import read_plan
 from nbdesk.common.changes import Changes
 from nbdesk.ui import main_window as main_window_module
 from nbdesk.ui.action_plan import section as section_module
-from nbdesk.ui.action_plan.read_ahead import ReadAhead, taken
+from nbdesk.ui.action_plan.read_ahead import WHEN_IDLE_MS, ReadAhead, taken
 from nbdesk.ui.action_plan.section import ActionPlanSection
 from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import PLAN, MainWindow
@@ -210,3 +210,25 @@ def test_another_file_opened_drops_the_first_ones_and_reads_its_own_ahead(
     win.show_section(PLAN)
     section = win.stack.currentWidget()
     assert isinstance(section, ActionPlanSection) and section.plan is not None
+
+
+def test_the_read_ahead_waits_until_the_worker_has_nothing_else_to_do(
+    qtbot: QtBot, demo_file: Path
+) -> None:
+    win = open_window(qtbot, demo_file)
+    settle(qtbot)
+    assert win.ops is not None
+    # Work asked for (by the user, say) that is still running when the window has settled.
+    release = threading.Event()
+    finished: list[bool] = []
+    win.ops.read(None, lambda _session: release.wait(20), finished.append)
+    qtbot.waitUntil(lambda: win._plan_ahead is not None, timeout=20000)
+    holder = win._plan_ahead
+    assert holder is not None
+    qtbot.wait(3 * WHEN_IDLE_MS)
+    assert holder.asked == 0 and not finished, "nothing asked while the worker is busy"
+    # A change meanwhile: the read still to be asked will see it, so it is still to be asked.
+    win.ops.changed.emit(Changes(plans=True))
+    release.set()
+    qtbot.waitUntil(lambda: holder.held is not None, timeout=20000)
+    assert finished == [True] and holder.asked == 1
