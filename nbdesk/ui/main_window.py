@@ -29,8 +29,11 @@ from nbdesk.ui.fit import fit_to_screen, standard_dialogs_fit
 from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
+    import threading
+
     from nbdesk.common.changes import Changes
     from nbdesk.self_assessment.first_screen import FirstScreen
+    from nbdesk.ui.action_plan.read_ahead import ReadAhead
     from nbdesk.ui.ops import Ops
     from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
 
@@ -67,6 +70,9 @@ def section_classes() -> list[type[Section]]:
 # would otherwise spend on the first Ctrl+2, frozen (issue 16). A class is defined, no widget made.
 # Then the garbage collector is set for a window that must not freeze (ui.collector).
 IMPORT_SECTIONS_AFTER_MS = 250
+# After them, the Action plan section's first read is made ahead, if it has not been opened
+# (ui.action_plan.read_ahead): opening it then shows the plan at once.
+PLAN = SECTION_TITLES.index("Action plan")
 
 
 def _import_sections(indexes: list[int]) -> None:
@@ -103,6 +109,10 @@ class MainWindow(QMainWindow):
         # the window opening on the Self-assessment section.
         self._built: list[Section | None] = [None] * len(SECTION_TITLES)
         self._sections_imported = False
+        self._importing: threading.Thread | None = None
+        self._imported = QTimer(self, interval=50)  # looks whether the imports have finished
+        self._imported.timeout.connect(self._read_ahead)
+        self._plan_ahead: ReadAhead | None = None
         self._waiting_for_data: set[Section] = set()
         self.status_page = QLabel()
         self.status_page.setAccessibleName("Status")
@@ -292,6 +302,8 @@ class MainWindow(QMainWindow):
             self.ops.close()  # after the work still queued on the old file
         self.ops = ops
         ops.changed.connect(self.announce)
+        if self._plan_ahead is not None:
+            self._plan_ahead.drop()  # read from the file before
         self.authority = authority
         self.setWindowTitle(f"{authority} — nbdesk")
         # On a server, ops.path is the database's label ("nbdesk on db.example"): no file to
@@ -311,15 +323,31 @@ class MainWindow(QMainWindow):
         if not self._sections_imported:
             self._sections_imported = True
             QTimer.singleShot(IMPORT_SECTIONS_AFTER_MS, self._import_other_sections)
+        else:  # another file: its plan is read ahead once the window has settled on it
+            QTimer.singleShot(IMPORT_SECTIONS_AFTER_MS, self, self._read_ahead)
 
     def _import_other_sections(self) -> None:
         import threading
 
         waiting = [i for i, section in enumerate(self._built) if section is None]
         # A daemon: nbdesk ends with os._exit (ui.exiting.exit_now), never waiting for it.
-        threading.Thread(
+        self._importing = threading.Thread(
             target=_import_sections, args=(waiting,), name="import-sections", daemon=True
-        ).start()
+        )
+        self._importing.start()
+        self._imported.start()
+
+    def _read_ahead(self) -> None:
+        if self._importing is not None and self._importing.is_alive():
+            return
+        self._imported.stop()
+        if self.ops is None or self._built[PLAN] is not None:
+            return
+        from nbdesk.ui.action_plan.read_ahead import ReadAhead
+
+        if self._plan_ahead is None:
+            self._plan_ahead = ReadAhead(self)
+        self._plan_ahead.start(self.ops)
 
     def announce(self, changes: Changes) -> None:
         """After each save: every section that has read the file hears what changed (the others

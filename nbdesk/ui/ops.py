@@ -119,6 +119,7 @@ class Op(QObject):
         announce: bool,
         cancellable: bool,
         key: str | None,
+        quiet: bool = False,
     ) -> None:
         # No parent: an Op lives (in Ops.in_flight) until its result is back, even if the window
         # or the file it was asked for has gone meanwhile.
@@ -136,7 +137,8 @@ class Op(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PROGRESS_DELAY_MS)
-        self._timer.timeout.connect(self._show_dialog)
+        if not quiet:
+            self._timer.timeout.connect(self._show_dialog)
         self._last_progress: tuple[int, int, str] = (0, 0, "")
 
     def start(self) -> Op:
@@ -285,10 +287,11 @@ class Ops(QObject):
         announce: bool,
         cancellable: bool = False,
         key: str | None = None,
+        quiet: bool = False,
     ) -> Op | None:
         if self.closed:
             return None  # the file has been closed (another opened, or nbdesk is closing)
-        op = Op(self, owner, title, body, done, failed, announce, cancellable, key)
+        op = Op(self, owner, title, body, done, failed, announce, cancellable, key, quiet)
         if key is not None:
             earlier = self._live.get(key)
             if earlier is not None:
@@ -306,14 +309,16 @@ class Ops(QObject):
         key: str | None = None,
         failed: Callable[[Exception], None] | None = None,
         title: str = "Reading",
+        quiet: bool = False,
     ) -> Op | None:
-        """`work(session)` on the worker; `done(result)` on the UI thread."""
+        """`work(session)` on the worker; `done(result)` on the UI thread. A `quiet` read is one
+        nobody asked for (reading ahead): however long it takes, no progress dialog comes up."""
 
         def body(progress: Progress) -> T:
             with self.store.session() as session:
                 return work(session)
 
-        return self._start(owner, title, body, done, failed, announce=False, key=key)
+        return self._start(owner, title, body, done, failed, announce=False, key=key, quiet=quiet)
 
     def write(
         self,

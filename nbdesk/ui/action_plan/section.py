@@ -48,6 +48,7 @@ from nbdesk.feedback.telling_back import FeedbackView, list_feedback
 from nbdesk.ui.action_plan.commands import PlanCommands
 from nbdesk.ui.action_plan.detail import ActionPanel
 from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
+from nbdesk.ui.action_plan.read_ahead import changes_what_it_shows, taken
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus
@@ -282,6 +283,10 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
+        ahead = taken(ops) if ops is not None and self.plan is None else None
+        if ahead is not None:  # read while the window was idle: shown now, before any paint
+            self.show_read(ahead)
+            return
         if ops is not None and self.plan is None:
             # Laid out and painted once, with the plan, rather than empty and again a moment
             # later, and the read has the processor to itself meanwhile. A slow read shows the
@@ -307,7 +312,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
             self.focus_target.setFocus()
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.plans or changes.assessment_list or changes.rounds:
+        if changes_what_it_shows(changes):
             self.load()
 
     def load(self, plan_id: int | None = None) -> None:
