@@ -253,7 +253,6 @@ def run_pas(plans: list[Plan], timeout_s: float = 300.0) -> list[Report]:
 
 @dataclass(frozen=True)
 class OnRecord:
-    contacts: dict[str, int]  # per PA (logged_by)
     numbers: dict[int, list[int]]  # per person, the numbers of their contacts
     completed: set[int]  # people marked as completed in the round
     marked_changes: dict[int, int]  # per person, the "marked" entries of their history
@@ -269,11 +268,6 @@ def on_record(where: Authority) -> OnRecord:
     try:
         with db.session() as session:
             in_round = OutreachContact.round_id == where.round_id
-            per_pa = session.execute(
-                select(OutreachContact.logged_by, func.count())
-                .where(in_round)
-                .group_by(OutreachContact.logged_by)
-            )
             numbers: dict[int, list[int]] = {}
             for person_id, number in session.execute(
                 select(OutreachContact.care_leaver_id, OutreachContact.number).where(in_round)
@@ -293,7 +287,6 @@ def on_record(where: Authority) -> OnRecord:
                 .group_by(CompletionChange.care_leaver_id)
             )
             return OnRecord(
-                dict(per_pa.tuples().all()),
                 numbers,
                 completed,
                 dict(marked.tuples().all()),
@@ -307,9 +300,12 @@ def check_nothing_lost(where: Authority, reports: list[Report]) -> list[str]:
     nothing before): every problem, in words; [] when nothing is lost, doubled or numbered twice."""
     found = on_record(where)
     problems = [f"{r.pa} crashed: {r.crashed}" for r in reports if r.crashed]
+    # Each PA's contacts are found by the (person, number) it was told, not by "logged by": on a
+    # server that is the sign-in, which every PA here shares.
+    on_file = {(person, n) for person, numbers in found.numbers.items() for n in numbers}
     for report in reports:
-        saved = sum(1 for s in report.saves if s.saved and s.kind == CONTACT)
-        held = found.contacts.get(report.pa, 0)
+        mine = [(s.person_id, s.number) for s in report.saves if s.saved and s.kind == CONTACT]
+        saved, held = len(mine), sum(1 for key in mine if key in on_file)
         if held != saved:
             problems.append(f"{report.pa}: {saved} contacts saved, {held} on record")
     told: dict[int, list[int]] = {}
