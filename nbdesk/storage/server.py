@@ -155,6 +155,33 @@ def refuse_unless_empty(url: str) -> None:
         )
 
 
+# What `nbdesk server init` asks the server to log of this database's statements: schema changes
+# only. With 'mod' or 'all' every mark of a completion would be logged with its moment and the
+# person's id, which is the order the completion tables are rewritten to hide (README, Privacy).
+STATEMENT_LOGGING = "ddl"
+
+
+def limit_statement_logging(url: str) -> str | None:
+    """Set log_statement for this database (every later connection to it) to schema changes only.
+    Only a superuser (or a role granted SET on it) may; for anyone else this returns the statement
+    for the server's administrator to run, and changes nothing. None once it is set."""
+    engine = make_server_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            name = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+            statement = (
+                f"ALTER DATABASE {engine.dialect.identifier_preparer.quote(name)} "
+                f"SET log_statement = '{STATEMENT_LOGGING}'"
+            )
+            try:
+                conn.exec_driver_sql(statement)
+            except SQLAlchemyError:
+                return statement
+    finally:
+        engine.dispose()
+    return None
+
+
 def label_path(url: str) -> Path:
     """What Database.path holds for a server: the database's label, for messages only (no file
     is ever opened at it; code that works on the file checks Database.is_server first)."""

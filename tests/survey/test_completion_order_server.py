@@ -103,7 +103,9 @@ def every_version(url: str, table: str) -> list[tuple[Key, int]]:
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
-            pages = conn.scalar(text(f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int"))
+            pages = conn.scalar(
+                text(f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int")
+            )
             found = []
             for page in range(pages or 0):
                 for xmin, data in conn.execute(
@@ -158,7 +160,9 @@ def test_the_apps_own_user_reads_no_order_from_xmin_or_ctid(
         # Each round's rows were all written by one transaction: its last mark's.
         assert all(len(xmins) == 1 for xmins in by_round.values()), (table, by_round)
         places = {
-            (r, p): float(int(ctid.strip("()").split(",")[0]) * 1000 + int(ctid.strip("()").split(",")[1]))
+            (r, p): float(
+                int(ctid.strip("()").split(",")[0]) * 1000 + int(ctid.strip("()").split(",")[1])
+            )
             for r, p, _x, ctid in found
         }
         scores = agreement(order, places)
