@@ -121,6 +121,12 @@ def every_version(url: str, table: str) -> list[tuple[Key, int]]:
         engine.dispose()
 
 
+def place(ctid: str) -> float:
+    """A row's physical place, from its ctid "(page,item)", as one number that sorts the same."""
+    page, item = ctid.strip("()").split(",")
+    return float(int(page) * 1000 + int(item))
+
+
 def first_seen(versions: list[tuple[Key, int]]) -> dict[Key, int]:
     earliest: dict[Key, int] = {}
     for key, xmin in versions:
@@ -159,12 +165,10 @@ def test_the_apps_own_user_reads_no_order_from_xmin_or_ctid(
             by_round.setdefault(round_id, set()).add(xmin)
         # Each round's rows were all written by one transaction: its last mark's.
         assert all(len(xmins) == 1 for xmins in by_round.values()), (table, by_round)
-        places = {
-            (r, p): float(
-                int(ctid.strip("()").split(",")[0]) * 1000 + int(ctid.strip("()").split(",")[1])
-            )
-            for r, p, _x, ctid in found
-        }
+        places = {(r, p): place(ctid) for r, p, _x, ctid in found}
+        for round_id in by_round:  # one INSERT in key order put them there
+            in_round = sorted((k for k in places if k[0] == round_id), key=places.__getitem__)
+            assert in_round == sorted(in_round), table
         scores = agreement(order, places)
         assert all(abs(s) < CHANCE for s in scores.values()), (table, scores)
 
