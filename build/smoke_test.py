@@ -8,6 +8,11 @@ Usage: python build/smoke_test.py dist/nbdesk
    Qt plugin, data file, font or hidden import fails here); the files must be in OUT.
 3. Portable mode: with portable.txt beside the executable and no NBDESK_DATA_DIR, the data folder
    is data/ beside it.
+4. The PostgreSQL driver is in the bundle: `nbdesk check --db postgresql://…` at a socket that is
+   not there gets as far as trying to connect (a missing psycopg, its compiled half or libpq would
+   fail before that). Then, if this machine has PostgreSQL's server programs, a throwaway cluster
+   (tests/support/postgres.py) is started and `nbdesk server init` and `nbdesk check` are run on it
+   by the bundled program; without them this part is skipped and says why.
 """
 
 from __future__ import annotations
@@ -50,6 +55,39 @@ def self_test(exe: Path, out: Path, env: dict[str, str]) -> str:
     return log
 
 
+def server_driver(exe: Path, env: dict[str, str]) -> str | None:
+    """Step 4; a failure as a message, None if it passed."""
+    nowhere = "postgresql://nobody@/nbdesk?host=/nonexistent-nbdesk-smoke&port=5432"
+    result = subprocess.run(
+        [str(exe), "check", "--db", nowhere], capture_output=True, text=True, env=env, timeout=120
+    )
+    if result.returncode != 1 or "could not reach" not in result.stderr:
+        return f"the PostgreSQL driver did not load (exit {result.returncode})\n{result.stderr}"
+    print("smoke test: the PostgreSQL driver loads (a server that is not there is reported)")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.support.postgres import NoPostgresError, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except NoPostgresError as exc:
+        print(f"smoke test: server init and check on a real server SKIPPED: {exc}")
+        return None
+    try:
+        url = cluster.new_database()
+        for command in (["server", "init", url, "--authority", "Smoke"], ["check", "--db", url]):
+            ran = subprocess.run(
+                [str(exe), *command], capture_output=True, text=True, env=env, timeout=300
+            )
+            if ran.returncode != 0:
+                return f"`nbdesk {' '.join(command[:2])}` failed on a server\n{ran.stderr}"
+        if "Smoke" not in ran.stdout:
+            return f"`nbdesk check` on the server did not name the authority\n{ran.stdout}"
+        print("smoke test: server init and check work on a throwaway PostgreSQL cluster")
+    finally:
+        cluster.stop()
+    return None
+
+
 def main() -> int:
     bundle = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/nbdesk").resolve()
     exe = bundle / ("nbdesk.exe" if os.name == "nt" else "nbdesk")
@@ -81,6 +119,10 @@ def main() -> int:
         finally:
             marker.unlink()
             shutil.rmtree(portable_data, ignore_errors=True)
+        failed = server_driver(exe, env)
+        if failed:
+            print(f"smoke test: FAILED: {failed}")
+            return 1
     print("smoke test: passed")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from nbdesk.cli import CommandError, command_group
@@ -36,7 +37,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from nbdesk.storage.server import create_on_server
+    from nbdesk.storage.server import STATEMENT_LOGGING, create_on_server, limit_statement_logging
 
     url: str = args.url
     if not is_server_url(url):
@@ -46,6 +47,15 @@ def run_init(args: argparse.Namespace) -> int:
         )
     create_on_server(url, args.authority).close()
     print(f"Created the authority {args.authority.strip()} in {server_label(url)}.")
+    advice = limit_statement_logging(url)
+    if advice is None:
+        print(f"The server logs only schema changes here (log_statement = {STATEMENT_LOGGING}).")
+    else:
+        print(
+            "nbdesk: warning: only the server's administrator can stop it logging each save with "
+            f"its moment (README, Privacy); ask them to run: {advice};",
+            file=sys.stderr,
+        )
     return 0
 
 

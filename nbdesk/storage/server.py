@@ -160,6 +160,33 @@ def refuse_unless_empty(url: str) -> None:
         )
 
 
+# What `nbdesk server init` asks the server to log of this database's statements: schema changes
+# only. With 'mod' or 'all' every mark of a completion would be logged with its moment and the
+# person's id, which is the order the completion tables are rewritten to hide (README, Privacy).
+STATEMENT_LOGGING = "ddl"
+
+
+def limit_statement_logging(url: str) -> str | None:
+    """Set log_statement for this database (every later connection to it) to schema changes only.
+    Only a superuser (or a role granted SET on it) may; for anyone else this returns the statement
+    for the server's administrator to run, and changes nothing. None once it is set."""
+    engine = make_server_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            name = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+            statement = (
+                f"ALTER DATABASE {engine.dialect.identifier_preparer.quote(name)} "
+                f"SET log_statement = '{STATEMENT_LOGGING}'"
+            )
+            try:
+                conn.exec_driver_sql(statement)
+            except SQLAlchemyError:
+                return statement
+    finally:
+        engine.dispose()
+    return None
+
+
 def label_path(url: str) -> Path:
     """What Database.path holds for a server: the database's label, for messages only (no file
     is ever opened at it; code that works on the file checks Database.is_server first)."""
@@ -204,6 +231,20 @@ class ServerDatabase(Database):
         write-ahead log and its administrator's backups are outside nbdesk's reach)."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM")
+        return True
+
+    def vacuum(self, tables: tuple[str, ...]) -> bool:
+        """VACUUM these tables now (after a commit: it cannot run inside a transaction), so the
+        row versions a transaction replaced are removed rather than kept until autovacuum comes
+        by. A version some other open transaction may still read is kept (the next VACUUM takes
+        it); a user who does not own the tables is skipped by PostgreSQL with a warning. Never
+        raises: nothing depends on it but privacy, which waits for the next. True if it ran."""
+        names = ", ".join(self.engine.dialect.identifier_preparer.quote(t) for t in tables)
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM {names}")
+        except SQLAlchemyError:
+            return False
         return True
 
     def integrity_check(self) -> list[str]:

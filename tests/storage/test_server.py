@@ -35,7 +35,11 @@ def test_server_init_creates_the_schema_and_the_authority_once(
     postgres_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "server", "init", postgres_url, "--authority", " Testshire ")
-    assert (code, out) == (0, f"Created the authority Testshire in {server_label(postgres_url)}.\n")
+    assert (code, out) == (
+        0,
+        f"Created the authority Testshire in {server_label(postgres_url)}.\n"
+        "The server logs only schema changes here (log_statement = ddl).\n",
+    )
     with raw(postgres_url) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
             (head_revision(),)
