@@ -168,6 +168,7 @@ class Controller(QObject):
         self.window = window
         self.interactive = True  # False when nobody is there to read a dialog
         window.open_requested.connect(self.open_file)
+        window.open_server_requested.connect(self.open_server)
         window.new_requested.connect(self.new_file)
         window.encrypt_requested.connect(self.encrypt_open_file)
         self._plan: OpenPlan | None = None
@@ -268,6 +269,9 @@ class Controller(QObject):
 
     def open_file(self, path: Path) -> None:
         self.start(OpenPlan(Path(path)))
+
+    def open_server(self, url: str) -> None:
+        self.start(OpenPlan(Path(server_label(url)), url=url))
 
     def new_file(self) -> None:
         name, ok = QInputDialog.getText(
