@@ -126,7 +126,14 @@ class ServerDialog(QDialog):
         self.remember.setToolTip(
             "Kept in this computer's credential store, never in nbdesk's files"
         )
-        if not has_credential_store():
+        from nbdesk.common.paths import portable
+
+        if portable():
+            # As for a file's recovery key: a bundle carried between computers leaves no
+            # secret behind on any of them.
+            self.remember.setEnabled(False)
+            self.remember.setToolTip("A portable nbdesk keeps no password on the computer")
+        elif not has_credential_store():
             self.remember.setEnabled(False)
             self.remember.setToolTip("This computer has no credential store nbdesk can use")
         form = QFormLayout()
