@@ -141,6 +141,45 @@ def forget_password(url: str) -> None:
         store.delete_password(SERVICE, url_without_password(url))
 
 
+# Signing in from the window (ui/server_dialog.SignIn: File › Open a server database…).
+
+
+def can_remember() -> bool:
+    """Whether this computer has a credential store a password may be kept in."""
+    from nbdesk.storage.encryption import _keyring
+
+    return _keyring() is not None
+
+
+def try_sign_in(url: str, password: str) -> str:
+    """Sign in with `password` and check the database holds an nbdesk authority this nbdesk can
+    open: one line saying so, or a plain error."""
+    revision = inspect_server(url, lambda: password or None)
+    check_revision(label_path(url), revision)
+    return f"Signed in: {label_path(url).name} holds an nbdesk authority."
+
+
+def use_password(url: str, password: str, remember: bool) -> bool:
+    """Connections to `url` from now on sign in with `password`, kept in the credential store if
+    `remember` (and read from there as each is made, so a password changed there is used); whether
+    the store took it. Not remembering lets go of a password kept before."""
+    if remember and store_password(url, password):
+        supply_password(url, lambda: stored_password(url) or password or None)
+        return True
+    if not remember:
+        forget_password(url)
+    supply_password(url, lambda: password or None)
+    return False
+
+
+def use_stored_password(url: str) -> bool:
+    """If this computer keeps the server's password, connections to it use it (True)."""
+    if stored_password(url) is None:
+        return False
+    supply_password(url, lambda: stored_password(url))
+    return True
+
+
 def plain_failure(url: str, exc: OperationalError | IntegrityError) -> PlainError | None:
     """The failures of a write that people meet on a server, in one sentence; None for the rest."""
     label = server_label(url)

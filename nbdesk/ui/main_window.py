@@ -29,11 +29,13 @@ from nbdesk.ui.fit import fit_to_screen, standard_dialogs_fit
 from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from nbdesk.common.changes import Changes
     from nbdesk.self_assessment.first_screen import FirstScreen
     from nbdesk.ui.ops import Ops
     from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
-    from nbdesk.ui.server_dialog import ServerDialog
+    from nbdesk.ui.server_dialog import ServerDialog, SignIn
 
 FILE_FILTER = "nbdesk files (*.nbdesk);;All files (*)"
 SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
@@ -94,6 +96,8 @@ class MainWindow(QMainWindow):
         self.authority = ""
         self.framework_dialog: LoadFrameworkDialog | None = None  # the last one opened
         self.server_dialog: ServerDialog | None = None  # the last one opened
+        # Given by the application's set-up (ui/app.py): the window never imports storage.
+        self.signing: Callable[[], SignIn] | None = None
         self.setAccessibleName("nbdesk main window")
 
         self.nav = QListWidget()
@@ -354,18 +358,20 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_requested.emit(p))
         servers = prefs.recent_servers()
         if servers:
-            from nbdesk.storage.location import server_label
-
             self.recent_menu.addSeparator()
         for number, url in enumerate(servers, start=len(files) + 1):
-            action = self.recent_menu.addAction(f"&{number} Server: {server_label(url)}")
+            from nbdesk.ui.server_dialog import server_name
+
+            action = self.recent_menu.addAction(f"&{number} Server: {server_name(url)}")
             action.triggered.connect(lambda _=False, u=url: self.open_recent_server(u))
 
     def choose_server(self, url: str | None = None) -> None:
         """File › Open a server database…: the dialog signs in before it closes."""
         from nbdesk.ui.server_dialog import ServerDialog
 
-        dialog = ServerDialog(self, url)
+        if self.signing is None:
+            return
+        dialog = ServerDialog(self.signing(), self, url)
         self.server_dialog = dialog
         dialog.accepted.connect(lambda: self._server_chosen(dialog.url))
         dialog.open()
@@ -377,9 +383,7 @@ class MainWindow(QMainWindow):
 
     def open_recent_server(self, url: str) -> None:
         """Without asking where this computer keeps the password; else the dialog, filled in."""
-        from nbdesk.ui.server_dialog import reopen_without_asking
-
-        if reopen_without_asking(url):
+        if self.signing is not None and self.signing().use_stored_password(url):
             prefs.remember_server(url)
             self.open_server_requested.emit(url)
         else:

@@ -9,7 +9,7 @@ list, the window's title, the log or a message. Signing in is tried on the worke
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, urlsplit
 
 from PySide6.QtCore import Qt
@@ -78,23 +78,43 @@ def plain_result(exc: Exception, user: str) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def sign_in(url: str, password: str) -> str:
-    """On the worker: sign in with `password` and check the database holds an nbdesk authority
-    this nbdesk can open; a plain error if not."""
-    from nbdesk.storage.database import check_revision
-    from nbdesk.storage.server import inspect_server, label_path
+def server_name(url: str) -> str:
+    """ "DATABASE on HOST" for a menu, from a URL that has no password."""
+    found = url_fields(url)
+    host = "this computer" if found["host"].startswith("/") else found["host"]
+    return f"{found['database']} on {host or 'this computer'}"
 
-    revision = inspect_server(url, lambda: password or None)
-    check_revision(label_path(url), revision)
-    return f"Signed in: {label_path(url).name} holds an nbdesk authority."
+
+class SignIn(Protocol):
+    """What the dialog needs of the storage layer, given by the application's set-up (ui/app.py):
+    the window never imports storage itself."""
+
+    def can_remember(self) -> bool:
+        """Whether this computer has a credential store nbdesk may keep a password in."""
+        ...
+
+    def try_sign_in(self, url: str, password: str) -> str:
+        """On the worker: sign in and check the database holds an nbdesk authority this nbdesk
+        can open; one line saying so, or a plain error."""
+        ...
+
+    def use_password(self, url: str, password: str, remember: bool) -> bool:
+        """Connections to `url` from now on use the password (from the credential store when it
+        is to be remembered there); whether the store took it."""
+        ...
+
+    def use_stored_password(self, url: str) -> bool:
+        """Whether this computer keeps the password of a recent server (then it is used)."""
+        ...
 
 
 class ServerDialog(QDialog):
     """Open (the default button, Enter) first signs in on the worker; only then does the dialog
     close, with `url` set and the password supplied for it. A refusal keeps what was typed."""
 
-    def __init__(self, parent: QWidget | None = None, url: str | None = None) -> None:
+    def __init__(self, signing: SignIn, parent: QWidget | None = None, url: str | None = None):
         super().__init__(parent)
+        self.signing = signing
         from nbdesk.ui.ops import Op
 
         self.setWindowTitle("Open a server database")
@@ -133,7 +153,7 @@ class ServerDialog(QDialog):
             # secret behind on any of them.
             self.remember.setEnabled(False)
             self.remember.setToolTip("A portable nbdesk keeps no password on the computer")
-        elif not has_credential_store():
+        elif not signing.can_remember():
             self.remember.setEnabled(False)
             self.remember.setToolTip("This computer has no credential store nbdesk can use")
         form = QFormLayout()
@@ -222,7 +242,7 @@ class ServerDialog(QDialog):
         self._trying = errand(
             self,
             "Signing in to the server",
-            lambda _progress: sign_in(url, password),
+            lambda _progress: self.signing.try_sign_in(url, password),
             done,
             lambda exc, _trace: self._refused(exc),
         )
@@ -250,17 +270,9 @@ class ServerDialog(QDialog):
         self.password.selectAll()
 
     def _signed_in(self, url: str, password: str) -> None:
-        from nbdesk.storage.server import forget_password, store_password, supply_password
-
         if not self._finish_try():
             return
-        if self.remember.isChecked() and store_password(url, password):
-            self.remembered = True
-            supply_password(url, lambda: stored_password_or(url, password))
-        else:
-            if not self.remember.isChecked():
-                forget_password(url)  # unticked: a password kept before is let go
-            supply_password(url, lambda: password or None)
+        self.remembered = self.signing.use_password(url, password, self.remember.isChecked())
         self.url = url
         self.accept()
 
@@ -269,28 +281,3 @@ class ServerDialog(QDialog):
         if self._trying is not None:
             self._trying.cancel()
         super().reject()
-
-
-def stored_password_or(url: str, typed: str) -> str | None:
-    """The credential store's password for the server, read as each connection is made (so a
-    password changed there is used), else the one typed."""
-    from nbdesk.storage.server import stored_password
-
-    return stored_password(url) or typed or None
-
-
-def has_credential_store() -> bool:
-    from nbdesk.storage.encryption import _keyring
-
-    return _keyring() is not None
-
-
-def reopen_without_asking(url: str) -> bool:
-    """A recent server whose password this computer keeps: supply it (read from the store as each
-    connection is made) and return True; False if the dialog must ask."""
-    from nbdesk.storage.server import stored_password, supply_password
-
-    if stored_password(url) is None:
-        return False
-    supply_password(url, lambda: stored_password(url))
-    return True

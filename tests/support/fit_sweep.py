@@ -407,10 +407,13 @@ def sweep_windows(demo: Path, work: Path) -> Sweep:
         ),
     )
     sweep.when_shown("file dialog, open an authority file", main._choose_file)
+    from nbdesk.ui.app import server_sign_in
     from nbdesk.ui.server_dialog import ServerDialog
 
     asking = ServerDialog(
-        main, "postgresql+psycopg://a.person@db.example.gov.uk:5432/nbdesk?sslmode=verify-full"
+        server_sign_in(),
+        main,
+        "postgresql+psycopg://a.person@db.example.gov.uk:5432/nbdesk?sslmode=verify-full",
     )
     sweep.show(asking, "open a server database")
     asking._say(

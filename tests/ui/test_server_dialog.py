@@ -18,9 +18,9 @@ from nbdesk.common.log import set_up_logging
 from nbdesk.common.paths import log_path, settings_path
 from nbdesk.storage import server
 from nbdesk.ui import settings as prefs
-from nbdesk.ui.app import Controller
+from nbdesk.ui.app import Controller, server_sign_in
 from nbdesk.ui.main_window import MainWindow
-from nbdesk.ui.server_dialog import ServerDialog, server_url, url_fields
+from nbdesk.ui.server_dialog import ServerDialog, server_name, server_url, url_fields
 from tests.support.postgres import Cluster, _as_cluster_user, database_name
 
 NAME = "Serverton Borough Council"
@@ -174,7 +174,7 @@ def test_a_wrong_password_keeps_the_dialog_and_says_so(
 def test_the_dialog_is_labelled_for_the_keyboard(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QLabel
 
-    dialog = ServerDialog()
+    dialog = ServerDialog(server_sign_in())
     qtbot.addWidget(dialog)
     buddies = {label.buddy(): label.text() for label in dialog.findChildren(QLabel)}
     for field in (
@@ -206,7 +206,9 @@ def test_a_server_url_never_holds_a_password_and_reads_back() -> None:
         "user": "o'brien@la",
         "tls": "verify-full",
     }
+    assert server_name(url) == "nbdesk on db.example.gov.uk"
     socket = server_url("/run/postgresql", 5432, "nb", "ann", "prefer")
     assert url_fields(socket)["host"] == "/run/postgresql"
+    assert server_name(socket) == "nb on this computer"
     with pytest.raises(ValueError):
         prefs.remember_server("postgresql+psycopg://ann:secret@db/nb")
