@@ -7,6 +7,7 @@ no counterpart here; the schema comes from the same Alembic migrations.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,10 @@ WRITE_WAIT_MS = 30_000
 # Any fixed number: every nbdesk takes the same transaction-scoped advisory lock to write.
 WRITERS_LOCK = 0x6E_62_64_65_73_6B  # "nbdesk"
 CONNECT_TIMEOUT_S = 10
+# Passwords given at run time, by the URL (without a password) they are for: each is asked for as
+# a connection is made (the credential store is read then), so the URL, the settings and every
+# message never hold one. Set by the window's File › Open a server database….
+_passwords: dict[str, Callable[[], str | None]] = {}
 
 
 def engine_url(url: str) -> Any:
@@ -51,7 +56,7 @@ def engine_url(url: str) -> Any:
     return parsed
 
 
-def make_server_engine(url: str) -> Engine:
+def make_server_engine(url: str, password: Callable[[], str | None] | None = None) -> Engine:
     """An engine whose writing transactions take one advisory lock first.
 
     On a file, a writing transaction begins IMMEDIATE: it holds the file's write lock before it
@@ -61,7 +66,10 @@ def make_server_engine(url: str) -> Engine:
     the one before it committed (READ COMMITTED). SERIALIZABLE would let more writers overlap, but
     a conflict then fails a transaction after the fact, and every service would need to be safe
     to run twice; nbdesk's writes are short (a contact, a completion, a rating), so queueing them
-    costs milliseconds, never loses one and never shows anyone a conflict. Reads take no lock."""
+    costs milliseconds, never loses one and never shows anyone a conflict. Reads take no lock.
+
+    The password is never in the URL: `password`, else the one supplied for the URL
+    (supply_password), is asked for as each connection is made."""
     engine = create_engine(
         engine_url(url),
         pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
@@ -74,7 +82,107 @@ def make_server_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
 
     event.listen(engine, "begin", begin)
+    key = url_without_password(url)
+
+    def give_password(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        source = password or _passwords.get(key)
+        given = source() if source is not None and "password" not in cparams else None
+        if given:
+            cparams["password"] = given
+
+    event.listen(engine, "do_connect", give_password)
     return engine
+
+
+def supply_password(url: str, source: Callable[[], str | None] | None) -> None:
+    """Connections to `url` (made from now on, by any engine) sign in with the password `source`
+    gives at the time; None stops that."""
+    key = url_without_password(url)
+    if source is None:
+        _passwords.pop(key, None)
+    else:
+        _passwords[key] = source
+
+
+# The credential store: a server's password kept under the service the file keys use
+# (storage.encryption), named by the server's URL without its password.
+
+
+def stored_password(url: str) -> str | None:
+    from nbdesk.storage.encryption import SERVICE, _keyring
+
+    store = _keyring()
+    if store is None:
+        return None
+    try:
+        found = store.get_password(SERVICE, url_without_password(url))
+    except Exception:
+        return None
+    return str(found) if found else None
+
+
+def store_password(url: str, password: str) -> bool:
+    """Keep the password in this computer's credential store; False if there is none."""
+    from nbdesk.storage.encryption import SERVICE, _keyring
+
+    store = _keyring()
+    if store is None:
+        return False
+    try:
+        store.set_password(SERVICE, url_without_password(url), password)
+    except Exception:
+        return False
+    return True
+
+
+def forget_password(url: str) -> None:
+    from nbdesk.storage.encryption import SERVICE, _keyring
+
+    store = _keyring()
+    if store is None:
+        return
+    # Deleting what was never kept raises; either way nothing is kept now.
+    with contextlib.suppress(Exception):
+        store.delete_password(SERVICE, url_without_password(url))
+
+
+# Signing in from the window (ui/server_dialog.SignIn: File › Open a server database…).
+
+
+def can_remember() -> bool:
+    """Whether this computer has a credential store a password may be kept in."""
+    from nbdesk.storage.encryption import _keyring
+
+    return _keyring() is not None
+
+
+def try_sign_in(url: str, password: str) -> str:
+    """Sign in with `password` and check the database holds an nbdesk authority this nbdesk can
+    open: one line saying so, or a plain error."""
+    revision = inspect_server(url, lambda: password or None)
+    check_revision(label_path(url), revision)
+    return f"Signed in: {label_path(url).name} holds an nbdesk authority."
+
+
+def use_password(url: str, password: str, remember: bool) -> bool:
+    """Connections to `url` from now on sign in with `password`, kept in the credential store if
+    `remember` (and read from there as each is made, so a password changed there is used); whether
+    the store took it. Not remembering lets go of a password kept before."""
+    if remember and store_password(url, password):
+        supply_password(url, lambda: stored_password(url) or password or None)
+        return True
+    if not remember:
+        forget_password(url)
+    supply_password(url, lambda: password or None)
+    return False
+
+
+def use_stored_password(url: str) -> bool:
+    """If this computer keeps the server's password, connections to it use it (True)."""
+    if stored_password(url) is None:
+        return False
+    supply_password(url, lambda: stored_password(url))
+    return True
 
 
 def plain_failure(url: str, exc: DBAPIError) -> PlainError | None:
@@ -110,9 +218,9 @@ def nbdesk_tables() -> set[str]:
     return set(Base.metadata.tables) | {"alembic_version"}
 
 
-def existing_tables(url: str) -> set[str]:
+def existing_tables(url: str, password: Callable[[], str | None] | None = None) -> set[str]:
     """The tables of the server database's default schema (connecting refuses plainly)."""
-    engine = make_server_engine(url)
+    engine = make_server_engine(url, password)
     try:
         with engine.connect() as conn:
             return set(inspect(conn).get_table_names())
@@ -122,9 +230,9 @@ def existing_tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def inspect_server(url: str) -> str | None:
+def inspect_server(url: str, password: Callable[[], str | None] | None = None) -> str | None:
     """The schema revision an nbdesk server database holds; refuses anything else plainly."""
-    tables = existing_tables(url)
+    tables = existing_tables(url, password)
     if "alembic_version" not in tables or "authority" not in tables:
         hint = (
             f" `nbdesk server init {url_without_password(url)} --authority NAME` creates one."
@@ -134,11 +242,11 @@ def inspect_server(url: str) -> str | None:
         raise NotAnNbdeskDatabaseError(
             f"{server_label(url)} holds no nbdesk authority; it has been left as it is.{hint}"
         )
-    return current_revision(url)
+    return current_revision(url, password)
 
 
-def current_revision(url: str) -> str | None:
-    engine = make_server_engine(url)
+def current_revision(url: str, password: Callable[[], str | None] | None = None) -> str | None:
+    engine = make_server_engine(url, password)
     try:
         with engine.connect() as conn:
             row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()

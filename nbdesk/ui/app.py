@@ -36,6 +36,7 @@ from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 if TYPE_CHECKING:
     from nbdesk.self_assessment.first_screen import FirstScreen
     from nbdesk.storage import Database
+    from nbdesk.ui.server_dialog import SignIn
 
 DEMO_FILE_NAME = "demonstration.nbdesk"
 
@@ -156,6 +157,13 @@ def first_screen_of(plan: OpenPlan) -> FirstScreen | None:
     return None if plan.url else read_first_screen(plan.path)  # a file's quick read only
 
 
+def server_sign_in() -> SignIn:
+    """For File › Open a server database…: storage.server signs in (imported only when asked)."""
+    from nbdesk.storage import server
+
+    return server
+
+
 class Controller(QObject):
     """Owns which file is open; the window asks it to open or create another."""
 
@@ -168,6 +176,8 @@ class Controller(QObject):
         self.window = window
         self.interactive = True  # False when nobody is there to read a dialog
         window.open_requested.connect(self.open_file)
+        window.open_server_requested.connect(self.open_server)
+        window.signing = server_sign_in
         window.new_requested.connect(self.new_file)
         window.encrypt_requested.connect(self.encrypt_open_file)
         self._plan: OpenPlan | None = None
@@ -268,6 +278,9 @@ class Controller(QObject):
 
     def open_file(self, path: Path) -> None:
         self.start(OpenPlan(Path(path)))
+
+    def open_server(self, url: str) -> None:
+        self.start(OpenPlan(Path(server_label(url)), url=url))
 
     def new_file(self) -> None:
         name, ok = QInputDialog.getText(

@@ -30,12 +30,14 @@ from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Callable
 
     from nbdesk.common.changes import Changes
     from nbdesk.self_assessment.first_screen import FirstScreen
     from nbdesk.ui.action_plan.read_ahead import ReadAhead
     from nbdesk.ui.ops import Ops
     from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
+    from nbdesk.ui.server_dialog import ServerDialog, SignIn
 
 FILE_FILTER = "nbdesk files (*.nbdesk);;All files (*)"
 SECTION_TITLES = ["Self-assessment", "Survey outreach", "Action plan", "Returns"]
@@ -89,6 +91,7 @@ def _import_sections(indexes: list[int]) -> None:
 class MainWindow(QMainWindow):
     # Asks the application to open (or create) another file; it owns opening and its errors.
     open_requested = Signal(Path)
+    open_server_requested = Signal(str)  # a server database's URL, never with its password
     new_requested = Signal()
     encrypt_requested = Signal()
 
@@ -97,6 +100,9 @@ class MainWindow(QMainWindow):
         self.ops: Ops | None = None
         self.authority = ""
         self.framework_dialog: LoadFrameworkDialog | None = None  # the last one opened
+        self.server_dialog: ServerDialog | None = None  # the last one opened
+        # Given by the application's set-up (ui/app.py): the window never imports storage.
+        self.signing: Callable[[], SignIn] | None = None
         self.setAccessibleName("nbdesk main window")
 
         self.nav = QListWidget()
@@ -164,6 +170,9 @@ class MainWindow(QMainWindow):
         open_action = file_menu.addAction("&Open…")
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self._choose_file)
+        open_server = file_menu.addAction("Open a &server database…")
+        open_server.setToolTip("Open an authority kept on your organisation's PostgreSQL server")
+        open_server.triggered.connect(lambda: self.choose_server())
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -368,12 +377,44 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         files = prefs.recent_files()
-        if not files:
+        if not files and not prefs.recent_servers():
             none = self.recent_menu.addAction("No recent files")
             none.setEnabled(False)
         for number, path in enumerate(files, start=1):
             action = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}")
             action.triggered.connect(lambda _=False, p=path: self.open_requested.emit(p))
+        servers = prefs.recent_servers()
+        if servers:
+            self.recent_menu.addSeparator()
+        for number, url in enumerate(servers, start=len(files) + 1):
+            from nbdesk.ui.server_dialog import server_name
+
+            action = self.recent_menu.addAction(f"&{number} Server: {server_name(url)}")
+            action.triggered.connect(lambda _=False, u=url: self.open_recent_server(u))
+
+    def choose_server(self, url: str | None = None) -> None:
+        """File › Open a server database…: the dialog signs in before it closes."""
+        from nbdesk.ui.server_dialog import ServerDialog
+
+        if self.signing is None:
+            return
+        dialog = ServerDialog(self.signing(), self, url)
+        self.server_dialog = dialog
+        dialog.accepted.connect(lambda: self._server_chosen(dialog.url))
+        dialog.open()
+
+    def _server_chosen(self, url: str | None) -> None:
+        if url:
+            prefs.remember_server(url)
+            self.open_server_requested.emit(url)
+
+    def open_recent_server(self, url: str) -> None:
+        """Without asking where this computer keeps the password; else the dialog, filled in."""
+        if self.signing is not None and self.signing().use_stored_password(url):
+            prefs.remember_server(url)
+            self.open_server_requested.emit(url)
+        else:
+            self.choose_server(url)
 
     def load_framework(self) -> None:
         """File › Load framework…: choose the file, see what it holds (or every fault), then Load."""

@@ -32,3 +32,22 @@ def remember_file(path: Path) -> None:
 def forget_file(path: Path) -> None:
     path = Path(path).resolve()
     settings().setValue("recent_files", [str(p) for p in recent_files() if p.resolve() != path])
+
+
+def recent_servers() -> list[str]:
+    """Server databases opened lately, as URLs without a password (the credential store keeps
+    any password), kept apart from the files: nbdesk opens a recent file at start-up, never a
+    server that may ask for a password."""
+    value = settings().value("recent_servers", [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in (value or []) if v]
+
+
+def remember_server(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).password:
+        raise ValueError("A server's password is never kept in the settings.")
+    servers = [url] + [u for u in recent_servers() if u != url]
+    settings().setValue("recent_servers", servers[:MAX_RECENT])

@@ -407,6 +407,22 @@ def sweep_windows(demo: Path, work: Path) -> Sweep:
         ),
     )
     sweep.when_shown("file dialog, open an authority file", main._choose_file)
+    from nbdesk.ui.app import server_sign_in
+    from nbdesk.ui.server_dialog import ServerDialog
+
+    asking = ServerDialog(
+        server_sign_in(),
+        main,
+        "postgresql+psycopg://a.person@db.example.gov.uk:5432/nbdesk?sslmode=verify-full",
+    )
+    sweep.show(asking, "open a server database")
+    asking._say(
+        "nbdesk could not reach nbdesk on db.example.gov.uk (connection failed: connection to "
+        'server at "db.example.gov.uk" (192.0.2.10), port 5432 failed: timeout expired). Check '
+        "the address, the user name and password, and that the server is running."
+    )
+    sweep.check(asking, "open a server database, refused")
+    asking.reject()
     main.close()
     settle()
     return sweep

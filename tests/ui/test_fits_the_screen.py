@@ -52,6 +52,8 @@ def test_every_window_fits_a_laptop_at_twice_the_font(demo_file: Path, tmp_path:
         "unlock again",
         "file dialog, save",
         "file dialog, open an authority file",
+        "open a server database",
+        "open a server database, refused",
     ):
         assert state in checked, f"{state} was not reached: {checked}"
     problems = found["problems"]
