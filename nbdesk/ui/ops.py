@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from nbdesk.common.changes import NOTHING, Changes
+from nbdesk.common.changes import NOTHING, Changes, tell_others
 from nbdesk.common.errors import is_plain, plainly
 from nbdesk.ui.dialogs import show_error
 
@@ -329,7 +329,9 @@ class Ops(QObject):
 
         def body(progress: Progress) -> T:
             with self.store.transaction() as session:
-                return work(session)
+                result = work(session)
+                tell_others(session, changes_of(result))
+                return result
 
         return self._start(owner, title, body, done, failed, announce=True)
 
@@ -350,7 +352,10 @@ class Ops(QObject):
         def body(progress: Progress) -> T:
             opener = self.store.transaction if write else self.store.session
             with opener() as session:
-                return work(session, progress)
+                result = work(session, progress)
+                if write:
+                    tell_others(session, changes_of(result))
+                return result
 
         return self._start(
             owner, title, body, done, failed, announce=write, cancellable=cancellable, key=key
