@@ -118,3 +118,46 @@ def test_a_lost_listening_connection_is_said_and_live_updates_resume(
     with other_pa.transaction() as session:
         tell_others(session, add_person(session, PersonFields("N2")).changes)
     qtbot.waitUntil(lambda: section.register_tab.count.text() == "7 people", timeout=WITHIN_MS)
+
+
+KILL_MY_CONNECTION = "SELECT pg_terminate_backend(pg_backend_pid())"
+
+
+def test_a_save_cut_off_by_a_lost_connection_is_tried_once_more(qtbot: QtBot, server: str) -> None:
+    ops = Ops(open_database(server))
+    attempts: list[str] = []
+
+    def work(session):  # type: ignore[no-untyped-def]
+        attempts.append("tried")
+        if len(attempts) == 1:  # the server goes away under the first attempt
+            session.connection().exec_driver_sql(KILL_MY_CONNECTION)
+        return add_person(session, PersonFields("N1", name="Nia Marrowpott"))
+
+    saved: list[object] = []
+    ops.write(None, work, saved.append)
+    qtbot.waitUntil(lambda: bool(saved), timeout=WITHIN_MS)
+    assert attempts == ["tried", "tried"]
+    ops.close()
+    with open_database(server) as db, db.session() as session:
+        assert find_person(session, "N1").name == "Nia Marrowpott"
+
+
+def test_a_connection_lost_twice_is_said_plainly_and_nothing_is_saved(
+    qtbot: QtBot, server: str
+) -> None:
+    ops = Ops(open_database(server))
+    attempts: list[str] = []
+
+    def work(session):  # type: ignore[no-untyped-def]
+        attempts.append("tried")
+        add_person(session, PersonFields("N1"))
+        session.connection().exec_driver_sql(KILL_MY_CONNECTION)
+
+    refused: list[Exception] = []
+    ops.write(None, work, failed=refused.append)
+    qtbot.waitUntil(lambda: bool(refused), timeout=WITHIN_MS)
+    assert attempts == ["tried", "tried"]
+    assert "was lost; nothing was saved. Try again." in str(refused[0])
+    ops.close()
+    with open_database(server) as db, db.session() as session, pytest.raises(LookupError):
+        find_person(session, "N1")
