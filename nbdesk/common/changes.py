@@ -13,7 +13,8 @@ reading 50,000 people again (issue 16).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Generic, TypeVar
+from enum import Enum
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -99,3 +100,68 @@ class Done(Generic[T]):
 
     value: T
     changes: Changes
+
+
+# What another nbdesk hears of a change (storage.live): the kinds and the assessments, never
+# `people` (see above), nor anything else that names a person or says when they did something.
+PAYLOAD_VERSION = 1
+PAYLOAD_LIMIT = 7000  # PostgreSQL refuses a notification of 8000 bytes or more
+_EVERY_KIND: dict[str, Any] = {
+    f.name: True for f in fields(Changes) if f.name not in ("assessments", "people")
+}
+# What a writer that did not say what it changed (a command) is taken to have changed.
+EVERYTHING = Changes(**_EVERY_KIND)
+
+
+def to_payload(changes: Changes, sender: str) -> str:
+    """The change as another nbdesk hears it: JSON of the kinds changed, the assessments' ids and
+    who sent it (a token of the sending Database, so a window can pass over its own)."""
+    import json
+
+    kinds = [kind for kind in changes.kinds() if kind not in ("assessments", "people")]
+    payload = {"v": PAYLOAD_VERSION, "s": sender, "k": kinds, "a": sorted(changes.assessments)}
+    text = json.dumps(payload, separators=(",", ":"))
+    if len(text.encode()) > PAYLOAD_LIMIT:
+        # Too many assessments to name: each open assessment then reads itself again.
+        named: dict[str, Any] = {kind: True for kind in kinds}
+        wide = Changes(assessment_list=True) | Changes(**named)
+        return to_payload(wide, sender)
+    return text
+
+
+def from_payload(text: str) -> tuple[str, Changes] | None:
+    """(sender, changes) from to_payload's text; None for anything else. Kinds this version
+    does not know (sent by a newer nbdesk) are dropped, and an unreadable payload is ignored."""
+    import json
+
+    try:
+        payload = json.loads(text)
+        if not isinstance(payload, dict) or payload.get("v") != PAYLOAD_VERSION:
+            return None
+        sender = payload["s"]
+        known = {f.name for f in fields(Changes)} - {"assessments", "people"}
+        kinds: dict[str, Any] = {kind: True for kind in payload["k"] if kind in known}
+        ids = frozenset(int(i) for i in payload["a"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(sender, str):
+        return None
+    return sender, Changes(assessments=ids, **kinds)
+
+
+TOLD = "nbdesk_told"  # a writing session's info: what its transaction changed, for storage.live
+
+
+def tell_others(session: Any, changes: Changes) -> None:
+    """Say what this transaction (a Database.transaction session) changed: on a server, the
+    others hear it as it commits (storage.live); a file has nobody to tell."""
+    told = session.info.get(TOLD)
+    session.info[TOLD] = changes if told is None else told | changes
+
+
+class LiveState(Enum):
+    """Besides Changes, what a listener to a server (storage.live.listen) reports."""
+
+    LISTENING = "listening"  # connected the first time: every save from now on is heard
+    PAUSED = "paused"  # the listening connection was lost; trying to connect again
+    RESUMED = "resumed"  # connected again (what was missed meanwhile follows as EVERYTHING)

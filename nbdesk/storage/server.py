@@ -8,7 +8,7 @@ no counterpart here; the schema comes from the same Alembic migrations.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import sessionmaker
 
+from nbdesk.common.changes import Changes, LiveState
 from nbdesk.common.errors import PlainError
-from nbdesk.storage import schema
+from nbdesk.storage import live, schema
 from nbdesk.storage.database import (
     WRITING,
     Database,
@@ -319,6 +320,12 @@ class ServerDatabase(Database):
         self._connected = False
         self._checkpoint_due = False
         event.listen(self.engine, "connect", self._first_connect)
+        # The others hear of a write only if it commits: the notification is part of it.
+        event.listen(self._writing, "before_commit", lambda session: live.announce(session, self))
+
+    def listen(self, stopped: Callable[[], bool]) -> Iterator[Changes | LiveState]:
+        """What other nbdesks save to this database, as they save it, until `stopped()`."""
+        return live.listen(self, stopped)
 
     def _plain(self, exc: DBAPIError) -> PlainError | None:
         from nbdesk.storage.roles import is_refusal, plain_refusal

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from nbdesk.common.changes import Changes
     from nbdesk.self_assessment.first_screen import FirstScreen
     from nbdesk.ui.action_plan.read_ahead import ReadAhead
+    from nbdesk.ui.live import LiveUpdates
     from nbdesk.ui.ops import Ops
     from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
     from nbdesk.ui.server_dialog import ServerDialog, SignIn
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.ops: Ops | None = None
+        self.live: LiveUpdates | None = None  # on a server: others' saves, as they are made
         self.authority = ""
         self.framework_dialog: LoadFrameworkDialog | None = None  # the last one opened
         self.server_dialog: ServerDialog | None = None  # the last one opened
@@ -327,8 +329,13 @@ class MainWindow(QMainWindow):
         self._waiting_for_data = set(self.built_sections())
         self.nav.setEnabled(True)
         self._show(self.section(max(self.nav.currentRow(), 0)))
+        self.live = None
         if not on_server:
             prefs.remember_file(ops.path)
+        else:  # others' saves appear here as they are made, until ops closes
+            from nbdesk.ui.live import follow
+
+            self.live = follow(ops, self.statusBar().showMessage)
         if not self._sections_imported:
             self._sections_imported = True
             QTimer.singleShot(IMPORT_SECTIONS_AFTER_MS, self._import_other_sections)

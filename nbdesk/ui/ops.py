@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from nbdesk.common.changes import NOTHING, Changes
+from nbdesk.common.changes import NOTHING, Changes, tell_others
 from nbdesk.common.errors import is_plain, plainly
 from nbdesk.ui.dialogs import show_error
 
@@ -330,13 +330,36 @@ class Ops(QObject):
         title: str = "Saving",
     ) -> Op | None:
         """`work(session)` in one transaction on the worker; what it changed is announced, then
-        `done(result)` runs on the UI thread."""
+        `done(result)` runs on the UI thread. On a server, work cut off by a lost connection
+        before its commit is run once more on a new one; then the loss is said plainly."""
+        committing: list[bool] = []
+
+        def once() -> T:
+            committing.clear()
+            with self.store.transaction() as session:
+                result = work(session)
+                tell_others(session, changes_of(result))
+                committing.append(True)
+                return result
 
         def body(progress: Progress) -> T:
-            with self.store.transaction() as session:
-                return work(session)
+            try:
+                return once()
+            except Exception as exc:
+                # A write whose commit was cut off may have been saved: it is never tried twice.
+                if committing or not self._connection_lost(exc):
+                    raise
+            # The server dropped the connection while the work ran, so nothing was saved: a new
+            # connection (the pool replaces a dropped one) tries once more before saying so.
+            return once()
 
         return self._start(owner, title, body, done, failed, announce=True)
+
+    def _connection_lost(self, exc: Exception) -> bool:
+        """A server's connection lost (what the storage layer turned into a plain message)."""
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        on_server = getattr(self.store, "is_server", False)
+        return bool(on_server and getattr(cause, "connection_invalidated", False))
 
     def run(
         self,
@@ -355,7 +378,10 @@ class Ops(QObject):
         def body(progress: Progress) -> T:
             opener = self.store.transaction if write else self.store.session
             with opener() as session:
-                return work(session, progress)
+                result = work(session, progress)
+                if write:
+                    tell_others(session, changes_of(result))
+                return result
 
         return self._start(
             owner, title, body, done, failed, announce=write, cancellable=cancellable, key=key
