@@ -94,12 +94,13 @@ class Opening:
 def carry_out(plan: OpenPlan, opening: Opening | None = None) -> Opened:
     """Open (or create) the file in the plan. Runs on the worker thread. With `opening` (after a
     first screen) every write is announced to it first."""
-    from nbdesk.storage import create_database, open_database
+    from nbdesk.storage import create_database, open_database, server
     from nbdesk.storage.authority import authority_name
 
     before_writing: Callable[[], object] | None = opening.before_writing if opening else None
 
-    if plan.url is not None:  # a server: nothing to unlock, no file to create
+    if plan.url is not None:  # a server: its password from the credential store, if kept there
+        server.use_stored_password(plan.url)
         db = open_database(plan.url, before_writing=before_writing)
     elif plan.demo and not plan.path.exists():
         from nbdesk.demo import create_demo

@@ -5,6 +5,7 @@ password is kept reopens without asking; a wrong password keeps the dialog open 
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 from collections.abc import Iterator
@@ -133,6 +134,18 @@ def test_open_and_remember_then_reopen_from_recent_servers(
         servers[0].trigger()
     assert win.server_dialog is None  # nobody was asked
     assert win.windowTitle() == f"{NAME} — nbdesk"
+
+    # `nbdesk --db URL` at a later start finds the kept password too.
+    from nbdesk.ui.app import start_plan
+
+    win.ops.close()
+    win.ops = None
+    server.supply_password(url, None)
+    plan = start_plan(argparse.Namespace(db=url), win)
+    assert plan is not None and plan.url == url
+    with qtbot.waitSignal(controller.opened, timeout=30000):
+        controller.start(plan)
+    assert win.ops is not None and win.ops.store.is_server
 
 
 def name_of(asking: tuple[Cluster, str]) -> str:
