@@ -679,7 +679,7 @@ def test_a_messy_list_with_contact_details_imports_everyone_it_names(
     create_database(path, "Testshire County Council").close()
     before = fingerprint(path)
 
-    db = Database(path)
+    db = open_database(path)
     with db.session() as session:
         preview = preview_import(session, read_register_file(CONTACTS))
     assert [w.text() for w in preview.warnings] == [
@@ -709,14 +709,14 @@ def test_a_messy_list_with_contact_details_imports_everyone_it_names(
     db.close()
     assert fingerprint(path) == before
 
-    db = Database(path)
+    db = open_database(path)
     with db.transaction() as session:
         preview = preview_import(session, read_register_file(CONTACTS)).resolve({"300005": 9})
         result = apply_import(session, preview, skip_invalid=True)
     db.close()
     assert (result.added, result.updated, result.skipped_rows, result.warned) == (6, 0, 1, 3)
 
-    reopened = Database(path)
+    reopened = open_database(path)
     with reopened.session() as session:
         people = {
             uid: find_person(session, uid)
