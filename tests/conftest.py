@@ -3,7 +3,9 @@ demonstration template."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -165,8 +167,10 @@ def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 # `pytest --backend=postgresql` runs the tests that take their database from `database_at` or
 # `demo_db` (or use the cluster's fixtures) against a throwaway PostgreSQL cluster started for the
 # session (tests/support/postgres.py); the default is the SQLite file. A test whose subject is
-# SQLite itself is marked `subject_is_sqlite` and skipped on a server; tests that make their own
-# file (not through those fixtures) are not collected on a server, and the summary counts them.
+# SQLite itself is marked `subject_is_sqlite("why")` and skipped on a server. The rest need no
+# database and are not collected there, and the summary counts both. A test that opens a database
+# of its own otherwise (seen in its source, its fixtures' and the tests' functions they call)
+# fails on the server pass, by name: no test is SQLite-only without saying why.
 
 SERVER_BACKEND = "postgresql"
 
@@ -184,7 +188,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "subject_is_sqlite: the test is about SQLite itself: its file (WAL, encryption, "
+        "subject_is_sqlite(reason): the test is about SQLite itself: its file (WAL, encryption, "
         "file backups, pragmas, file permissions) or its query planner; skipped with "
         "--backend=postgresql",
     )
@@ -196,37 +200,129 @@ def on_server(config: pytest.Config) -> bool:
 
 BACKEND_FIXTURES = {"database_at", "demo_db", "postgres_cluster", "postgres_url"}
 
+# What a test (or a fixture of its own) does when it opens a database of its own rather than
+# take one from the fixtures above: on a server, such a test would pass while testing only SQLite.
+OWN_DATABASE = re.compile(
+    r"\b(create_database|open_database|create_demo|Database|make_engine)\(|sqlite3\.connect\("
+    r"|create_engine\(\s*f?[\"']sqlite"
+    r"|\bdemo_file\b|\bdemo_template\b|[\"']--db[\"']"
+)
+
+
+ASKS_FOR_BACKEND = re.compile(
+    r"getfixturevalue\(\s*[\"'](" + "|".join(sorted(BACKEND_FIXTURES)) + r")[\"']"
+)
+
+
+def fixture_functions(item: pytest.Item) -> list[Any]:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    return [d.func for definitions in info.name2fixturedefs.values() for d in definitions]
+
+
+def takes_backend(item: pytest.Item) -> bool:
+    """Whether the test takes its database from the backend's fixtures: by name, or through a
+    fixture of the tests' own that asks for one by getfixturevalue (a module-scoped build)."""
+    if BACKEND_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    for function in fixture_functions(item):
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):
+            continue
+        if function.__module__ != __name__ and ASKS_FOR_BACKEND.search(source):
+            return True
+    return False
+
+
+def opens_own_database(item: pytest.Item) -> bool:
+    """Whether the test's function, a fixture it uses, or a function of the tests' own that
+    either calls (followed by name, to any depth) names a way of opening a database file: the
+    check that no test is SQLite-only without saying so."""
+    todo = [getattr(item, "function", None), *fixture_functions(item)]
+    seen: set[int] = set()
+    while todo:
+        function = inspect.unwrap(todo.pop()) if callable(todo[-1]) else todo.pop()
+        if not inspect.isfunction(function) or id(function) in seen:
+            continue
+        seen.add(id(function))
+        source_file = Path(inspect.getsourcefile(function) or "/").resolve()
+        if not source_file.is_relative_to(TESTS):
+            continue
+        if source_file == TESTS / "conftest.py" and function.__name__ != "demo_file":
+            continue  # the backend fixtures themselves, and the clock and folders
+        if OWN_DATABASE.search(inspect.getsource(function)):
+            return True
+        todo.extend(function.__globals__.get(name) for name in _names(function.__code__))
+    return False
+
+
+def _names(code: Any) -> Iterator[str]:
+    yield from code.co_names
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            yield from _names(constant)
+
+
+TESTS = Path(__file__).resolve().parent
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("subject_is_sqlite")
+        if marker and not (marker.args and str(marker.args[0]).strip()):
+            item.stash[_REFUSED] = (
+                'subject_is_sqlite needs its reason: @pytest.mark.subject_is_sqlite("what of '
+                'SQLite the test is about")'
+            )
     if not on_server(config):
         return
     kept: list[pytest.Item] = []
     not_on_server: list[pytest.Item] = []
-    skip = pytest.mark.skip(reason="its subject is SQLite itself")
+    sqlite_subject = 0
     for item in items:
-        uses_backend = BACKEND_FIXTURES & set(getattr(item, "fixturenames", ()))
-        if item.get_closest_marker("subject_is_sqlite"):
-            item.add_marker(skip)
+        if marker := item.get_closest_marker("subject_is_sqlite"):
+            reason = marker.args[0] if marker.args else "(no reason given)"
+            item.add_marker(pytest.mark.skip(reason=f"its subject is SQLite itself: {reason}"))
             kept.append(item)
-        elif uses_backend:
+            sqlite_subject += 1
+        elif takes_backend(item):
+            kept.append(item)
+        elif opens_own_database(item) and TESTS / "ui" not in Path(item.path).parents:
+            # Failed at setup, by name, rather than quietly not run.
+            item.stash[_REFUSED] = (
+                "this test opens a database of its own (create_database, open_database, "
+                "create_demo, Database, make_engine, sqlite3.connect, a sqlite engine, demo_file "
+                "or --db) and so tests only SQLite: take it from database_at or demo_db, or mark "
+                'it @pytest.mark.subject_is_sqlite("why")'
+            )
             kept.append(item)
         else:
             not_on_server.append(item)
     if not_on_server:
         config.hook.pytest_deselected(items=not_on_server)
-        config.stash[_NOT_ON_SERVER] = len(not_on_server)
+    config.stash[_NOT_ON_SERVER] = (len(not_on_server), sqlite_subject)
     items[:] = kept
 
 
-_NOT_ON_SERVER = pytest.StashKey[int]()
+_NOT_ON_SERVER = pytest.StashKey[tuple[int, int]]()
+_REFUSED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if refused := item.stash.get(_REFUSED, ""):
+        pytest.fail(refused, pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    count = config.stash.get(_NOT_ON_SERVER, 0)
-    if count:
+    pure, sqlite_subject = config.stash.get(_NOT_ON_SERVER, (0, 0))
+    if pure or sqlite_subject:
         terminalreporter.write_line(
-            f"backend postgresql: {count} tests not run on the server (they take no database "
-            "from database_at, demo_db or the cluster: they need none, or make their own file)"
+            f"backend postgresql: {pure + sqlite_subject} tests not run on the server: {pure} "
+            f"need no database (not collected), {sqlite_subject} have SQLite itself for subject "
+            "(skipped)"
         )
 
 

@@ -149,7 +149,7 @@ def _disk_fills(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(database, "_set_pragmas", full)
 
 
-@pytest.mark.subject_is_sqlite  # the file's page limit stands for a full disk
+@pytest.mark.subject_is_sqlite("the file's page limit stands for a full disk")
 def test_a_full_disk_during_import_is_one_line(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -265,7 +265,7 @@ def test_framework_spreadsheet_in_utf16_with_mac_lines_is_read(
     [("D3", "=2+1", "Rating"), ("E2", '="see "&"notes"', "Evidence")],
 )
 def test_ratings_import_refuses_a_formula_with_no_saved_value(
-    demo_file: Path,
+    demo_db: Location,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     cell: str,
@@ -275,11 +275,11 @@ def test_ratings_import_refuses_a_formula_with_no_saved_value(
     """Read for values, an uncalculated formula is blank: the rating or evidence would be lost
     without a word."""
     sheet = tmp_path / "group.xlsx"
-    assert run(capsys, "assessment", "template", "--db", demo_file, "--out", sheet)[0] == 0
+    assert run(capsys, "assessment", "template", "--db", demo_db, "--out", sheet)[0] == 0
     book = load_workbook(sheet)
     book["Ratings"][cell] = formula
     book.save(sheet)
-    line = refused(capsys, demo_file, "assessment", "import", sheet, "--name", "From a group")
+    line = refused(capsys, demo_db, "assessment", "import", sheet, "--name", "From a group")
     row = int(re.sub(r"\D", "", cell))
     assert line.startswith("group.xlsx: nothing was imported. ")
     assert (

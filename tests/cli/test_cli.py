@@ -15,6 +15,7 @@ from nbdesk import __version__
 from nbdesk.cli import main
 from nbdesk.forms.framework import demonstration_framework
 from nbdesk.storage.schema import head_revision
+from tests.support.fingerprint import fingerprint
 from tests.support.paths import DATA
 
 
@@ -31,6 +32,7 @@ def test_version_from_the_installed_command() -> None:
     assert result.stdout.strip().startswith(f"nbdesk {__version__}")
 
 
+@pytest.mark.subject_is_sqlite("nbdesk demo writes a new file; a server is made by server init")
 def test_demo_creates_and_refuses_to_overwrite(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -45,18 +47,22 @@ def test_demo_creates_and_refuses_to_overwrite(
 
 
 def test_check_reports_revision_integrity_and_counts(
-    demo_file: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "check", "--db", demo_file, "--json")
+    code, out, _ = run(capsys, "check", "--db", demo_db, "--json")
     assert code == 0
     report = json.loads(out)
-    assert report["revision"] == head_revision() and report["integrity"] == ["ok"]
+    on_file = isinstance(demo_db, Path)  # a server keeps its own integrity: nbdesk checks none
+    assert report["revision"] == head_revision()
+    assert report["integrity"] == (["ok"] if on_file else [])
     assert report["counts"]["statement"] == 106 and report["counts"]["authority"] == 1
     assert report["ok"] is True
-    code, out, _ = run(capsys, "check", "--db", demo_file)
-    assert code == 0 and "Integrity: ok" in out
+    code, out, _ = run(capsys, "check", "--db", demo_db)
+    assert code == 0
+    assert ("Integrity: ok" if on_file else "the server keeps its own integrity") in out
 
 
+@pytest.mark.subject_is_sqlite("a file that is not an nbdesk database")
 def test_check_refuses_a_foreign_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
@@ -65,7 +71,7 @@ def test_check_refuses_a_foreign_file(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_framework_import_toml_and_list(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from importlib import resources
 
@@ -75,18 +81,18 @@ def test_framework_import_toml_and_list(
         source.read_text(encoding="utf-8").replace('"2020-demo.1"', '"2020-demo.2"'),
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "framework", "import", copy, "--db", demo_file)
+    code, out, _ = run(capsys, "framework", "import", copy, "--db", demo_db)
     assert code == 0
     assert "Loaded: New Belongings demonstration self-assessment 2020-demo.2" in out
     assert "10 areas, 106 statements (10, 13, 13, 8, 10, 10, 15, 11, 8, 8)" in out
-    code, out, _ = run(capsys, "framework", "import", copy, "--db", demo_file)
+    code, out, _ = run(capsys, "framework", "import", copy, "--db", demo_db)
     assert code == 0 and out.startswith("Already loaded")
-    code, out, _ = run(capsys, "framework", "list", "--db", demo_file)
+    code, out, _ = run(capsys, "framework", "list", "--db", demo_db)
     assert out.count("10 areas, 106 statements") == 2
 
 
 def test_framework_import_spreadsheet(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from openpyxl import Workbook
 
@@ -98,35 +104,36 @@ def test_framework_import_spreadsheet(
     path = tmp_path / "ours.xlsx"
     book.save(path)
     code, out, _ = run(
-        capsys, "framework", "import", path, "--db", demo_file, "--name", "Ours", "--version", "v1"
+        capsys, "framework", "import", path, "--db", demo_db, "--name", "Ours", "--version", "v1"
     )
     assert code == 0 and "Loaded: Ours v1 — 2 areas, 23 statements" in out
 
 
 def test_framework_import_names_the_fault_and_changes_nothing(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("Area,Area title,Item,Statement\n1,One,a,First\nx,One,b,Second\n")
-    before = demo_file.read_bytes()
-    code, _, err = run(capsys, "framework", "import", bad, "--db", demo_file)
+    before = fingerprint(demo_db)
+    code, _, err = run(capsys, "framework", "import", bad, "--db", demo_db)
     assert code == 1
     assert "row 3, column 'Area'" in err
-    assert demo_file.read_bytes() == before
+    assert fingerprint(demo_db) == before
 
 
 def test_backup_writes_an_openable_copy(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "copy.nbdesk"
-    code, out, _ = run(capsys, "backup", "--db", demo_file, "--out", out_file)
+    code, out, _ = run(capsys, "backup", "--db", demo_db, "--out", out_file)
     assert code == 0 and "Backed up" in out
     code, out, _ = run(capsys, "check", "--db", out_file)
     assert code == 0
-    code, _, err = run(capsys, "backup", "--db", demo_file, "--out", out_file)
+    code, _, err = run(capsys, "backup", "--db", demo_db, "--out", out_file)
     assert code == 1 and "already exists" in err
 
 
+@pytest.mark.subject_is_sqlite("a path to no file")
 def test_missing_database_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -134,10 +141,10 @@ def test_missing_database_is_a_clear_error(
     assert code == 1 and "does not exist" in err
 
 
-def test_quit_when_shown_opens_the_file_and_exits_zero(demo_file: Path, tmp_path: Path) -> None:
+def test_quit_when_shown_opens_the_file_and_exits_zero(demo_db: Path | str, tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NBDESK_DATA_DIR=str(tmp_path / "d"))
     result = subprocess.run(
-        [sys.executable, "-m", "nbdesk", "--db", str(demo_file), "--quit-when-shown"],
+        [sys.executable, "-m", "nbdesk", "--db", str(demo_db), "--quit-when-shown"],
         capture_output=True,
         text=True,
         env=env,
@@ -156,6 +163,7 @@ def test_quit_when_shown_opens_the_file_and_exits_zero(demo_file: Path, tmp_path
     assert result.returncode == 1 and "not an nbdesk database" in result.stderr
 
 
+@pytest.mark.subject_is_sqlite("an old schema saved as a file")
 def test_check_and_backup_never_upgrade_an_older_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,6 +44,7 @@ def authority(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.subject_is_sqlite("encryption of the file")
 def test_encrypt_then_use_then_decrypt_elsewhere(authority: Path, tmp_path: Path) -> None:
     store = tmp_path / "keyring.json"
     result = nbdesk("encrypt", "--db", str(authority), keyring=store)
@@ -72,6 +73,7 @@ def test_encrypt_then_use_then_decrypt_elsewhere(authority: Path, tmp_path: Path
         assert copy.read_bytes().startswith(SQLITE_MAGIC)
 
 
+@pytest.mark.subject_is_sqlite("encryption of the file")
 def test_a_passphrase_from_standard_input(authority: Path) -> None:
     short = nbdesk("encrypt", "--db", str(authority), "--passphrase", keyring=None, stdin="short\n")
     assert short.returncode == 1 and "at least 12" in short.stderr

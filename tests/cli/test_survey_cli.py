@@ -14,7 +14,7 @@ import pytest
 
 from nbdesk.cli import main
 from nbdesk.common import clock
-from nbdesk.storage import Database, create_database, open_database
+from nbdesk.storage import create_database, open_database
 from nbdesk.storage.location import Location
 from nbdesk.survey.completion import completion_state
 from nbdesk.survey.register import find_person, register_size
@@ -442,16 +442,15 @@ def test_export_notify_refusals_leave_the_old_file(
 
 
 def test_demo_adds_a_register_a_round_contacts_and_completions(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Location, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "demo.nbdesk"
-    assert run(capsys, "demo", path)[0] == 0
+    path = demo_db  # the small demonstration, as `nbdesk demo` makes it (tests/cli/test_cli.py)
     code, out, _ = run(capsys, "check", "--db", path, "--json")
     counts = json.loads(out)["counts"]
     assert code == 0
     assert counts["care_leaver"] == 120 and counts["survey_round"] == 2
     assert counts["outreach_contact"] > 100 and counts["completion"] > 20
-    db = Database(path)
+    db = open_database(path)
     with db.session() as session:
         from nbdesk.survey.register import list_register
 
@@ -470,7 +469,9 @@ def test_demo_adds_a_register_a_round_contacts_and_completions(
     assert code == 0 and json.loads(out)["completed"] > 0
 
 
-def test_large_demo_has_10000_care_leavers_and_100000_contacts(tmp_path: Path) -> None:
+def test_large_demo_has_10000_care_leavers_and_100000_contacts(
+    database_at: Callable[..., Location],
+) -> None:
     """The synthetic large authority's survey part (the benchmarks open it)."""
     import random
 
@@ -479,7 +480,7 @@ def test_large_demo_has_10000_care_leavers_and_100000_contacts(tmp_path: Path) -
     from nbdesk.demo import SIZES, quiet, survey
     from nbdesk.storage.models.survey import CareLeaver, OutreachContact
 
-    db = create_database(tmp_path / "large.nbdesk", "Synthetic Large Authority (fictional)")
+    db = create_database(database_at("large.nbdesk"), "Synthetic Large Authority (fictional)")
     with db.transaction() as session:
         survey.populate(session, SIZES["large"], random.Random(424), quiet)
     with db.session() as session:

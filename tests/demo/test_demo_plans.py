@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import event, func, select
 
@@ -58,9 +57,9 @@ def test_the_small_demonstration_has_an_initial_and_a_revised_plan(demo_db: Loca
     assert initial.summary.starts_on == vocab.add_months(clock.today(), -30)
 
 
-def test_the_large_plans_are_inserted_in_bulk(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_large_plans_are_inserted_in_bulk(database_at, clock) -> None:  # type: ignore[no-untyped-def]
     clock.set(date(2027, 5, 3))
-    db = create_database(tmp_path / "large.nbdesk", "Synthetic")
+    db = create_database(database_at("large.nbdesk"), "Synthetic")
     rng = random.Random(424)
     with db.transaction() as session:
         frameworks.populate(session, SIZES["large"], rng, quiet)

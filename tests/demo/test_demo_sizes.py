@@ -5,9 +5,9 @@ code as the real one, so what it holds says what the huge file holds."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from nbdesk.demo import SIZES, create_demo
 from nbdesk.self_assessment.assessments import list_assessments
 from nbdesk.storage import open_database
 from nbdesk.storage.authority import authority_name
+from nbdesk.storage.location import Location
 from nbdesk.storage.models.survey import (
     CareLeaver,
     Completion,
@@ -49,11 +50,18 @@ def test_the_huge_size_is_the_one_the_issue_asks_for() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, list[Any]]]]:
-    """The smaller huge, and every insert of completions made while building it (in order)."""
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Location, list[tuple[str, list[Any]]]]]:
+    """The smaller huge, and every insert of completions made while building it (in order): in a
+    file, or with --backend=postgresql in a database of the session's cluster."""
     from nbdesk.storage import database
+    from tests.conftest import on_server
 
-    path = tmp_path_factory.mktemp("huge") / "huge.nbdesk"
+    cluster = request.getfixturevalue("postgres_cluster") if on_server(request.config) else None
+    path: Location = (
+        cluster.new_database() if cluster else tmp_path_factory.mktemp("huge") / "huge.nbdesk"
+    )
     inserts: list[tuple[str, list[Any]]] = []
 
     def watch(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +69,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[st
         if table in ("completion", "completion_change"):
             columns = [c.strip() for c in statement.split("(")[1].split(")")[0].split(",")]
             rows = parameters if executemany else [parameters]
-            inserts.append((table, [dict(zip(columns, row, strict=True)) for row in rows]))
+            inserts.append(
+                (
+                    table,
+                    [
+                        row if isinstance(row, dict) else dict(zip(columns, row, strict=True))
+                        for row in rows
+                    ],
+                )
+            )
 
     real = database.create_database
 
@@ -75,10 +91,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[st
         steps: list[str] = []
         create_demo(path, SMALLER_HUGE, progress=steps.append).close()
     assert any("contacts" in s for s in steps)  # progress is told while the contacts go in
-    return path, inserts
+    yield path, inserts
+    if cluster:
+        cluster.drop_database(str(path))
 
 
-def test_a_smaller_huge_holds_what_its_scale_says(built: tuple[Path, Any]) -> None:
+def test_a_smaller_huge_holds_what_its_scale_says(built: tuple[Location, Any]) -> None:
     path, _ = built
     db = open_database(path)
     today = clock.today()
@@ -142,7 +160,7 @@ def test_a_smaller_huge_holds_what_its_scale_says(built: tuple[Path, Any]) -> No
 
 
 def test_completions_go_in_in_key_order_as_the_service_leaves_them(
-    built: tuple[Path, list[tuple[str, list[Any]]]],
+    built: tuple[Location, list[tuple[str, list[Any]]]],
 ) -> None:
     """Anonymity (issue 11): the completion tables are written in key order (round, then person),
     as survey/completion.py rewrites them at every change, so where a row sits in the file says
@@ -154,7 +172,7 @@ def test_completions_go_in_in_key_order_as_the_service_leaves_them(
         assert keys == sorted(keys)
 
 
-def _content(path: Path) -> str:
+def _content(path: Location) -> str:
     db = open_database(path)
     digest = hashlib.sha256()
     with db.session() as session:
@@ -166,7 +184,9 @@ def _content(path: Path) -> str:
     return digest.hexdigest()
 
 
-def test_the_same_scale_gives_the_same_file(built: tuple[Path, Any], tmp_path: Path) -> None:
-    again = tmp_path / "again.nbdesk"
+def test_the_same_scale_gives_the_same_file(
+    built: tuple[Location, Any], database_at: Callable[..., Location]
+) -> None:
+    again = database_at("again.nbdesk")
     create_demo(again, SMALLER_HUGE).close()
     assert _content(again) == _content(built[0])

@@ -92,15 +92,15 @@ def percent(value: float | None) -> str:
 
 
 def test_the_self_assessment_report_with_a_follow_up_as_a_page(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page, source, pdf = page_and_pdf(
         capsys,
         tmp_path,
-        *("report", "self-assessment", BASELINE, "--db", str(demo_file)),
+        *("report", "self-assessment", BASELINE, "--db", str(demo_db)),
         *("--compare", FOLLOW_UP),
     )
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     try:
         with db.session() as session:
             first = find_assessment(session, BASELINE)
@@ -156,16 +156,16 @@ def test_the_self_assessment_report_with_a_follow_up_as_a_page(
     assert len(evidence.rows) == len(detail.areas[0].statements)
 
     assert_no_figure_the_pdf_lacks(page, pdf)
-    assert_nobody_named(source, demo_file)
+    assert_nobody_named(source, demo_db)
 
 
 def test_the_self_assessment_report_alone_says_its_highest_and_lowest_areas(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page, source, pdf = page_and_pdf(
-        capsys, tmp_path, "report", "self-assessment", BASELINE, "--db", str(demo_file)
+        capsys, tmp_path, "report", "self-assessment", BASELINE, "--db", str(demo_db)
     )
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     try:
         with db.session() as session:
             _detail, scored = score_assessment(session, find_assessment(session, BASELINE))
@@ -185,16 +185,16 @@ def test_the_self_assessment_report_alone_says_its_highest_and_lowest_areas(
     assert f"Highest: {' and '.join(highest)} ({percent(top)})" in page.text
     assert f"lowest: {' and '.join(lowest)} ({percent(low)})" in page.text
     assert_no_figure_the_pdf_lacks(page, pdf)
-    assert_nobody_named(source, demo_file)
+    assert_nobody_named(source, demo_db)
 
 
 def test_staff_against_young_people_as_a_page(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page, _source, pdf = page_and_pdf(
         capsys,
         tmp_path,
-        *("report", "self-assessment", BASELINE, "--db", str(demo_file), "--compare", YOUNG),
+        *("report", "self-assessment", BASELINE, "--db", str(demo_db), "--compare", YOUNG),
     )
     assert (2, "Staff and young people: the gap") in page.headings
     assert (3, "Statements with the largest gaps") in page.headings

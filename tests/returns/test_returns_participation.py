@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -400,7 +401,9 @@ def test_the_report_rounds_the_weekly_line(
 @pytest.mark.parametrize(
     "opens", [date(2028, 2, 29), date(2027, 2, 28), date(2027, 3, 1), date(2026, 3, 2)]
 )
-def test_age_bands_counted_in_sql_are_age_band_at_every_edge(tmp_path: Path, opens: date) -> None:
+def test_age_bands_counted_in_sql_are_age_band_at_every_edge(
+    database_at: Callable[..., Location], opens: date
+) -> None:
     """The return counts age bands in SQL from the bands' edges (gather.age_band_number): each
     person born on, or a day or two either side of, a birthday that moves them into or out of a
     band, or on 28 or 29 February or 1 March, is in the band register.age_band gives them."""
@@ -424,7 +427,7 @@ def test_age_bands_counted_in_sql_are_age_band_at_every_edge(tmp_path: Path, ope
         replace(p, unique_id=f"EDGE-{i}", born=born, eligible=True)
         for i, (p, born) in enumerate(zip(people(len(births)), sorted(births), strict=True))
     ]
-    path = tmp_path / "edges.nbdesk"
+    path = database_at("edges.nbdesk")
     create_database(path, "Testshire County Council").close()
     add_round(path, group, name="Edges", opens=opens)
     db = open_database(path)

@@ -68,23 +68,21 @@ def no_weasyprint(
 
 
 def test_without_weasyprint_a_tagged_pdf_is_one_plain_line(
-    no_weasyprint: None, demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    no_weasyprint: None, demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "report.pdf"
     code, printed, err = run(
-        capsys, "report", "self-assessment", BASELINE, "--db", demo_file, "--out", out, "--tagged"
+        capsys, "report", "self-assessment", BASELINE, "--db", demo_db, "--out", out, "--tagged"
     )
     assert code == 1 and not printed
     assert err == f"nbdesk: error: {WHY_MISSING}\n"
     assert "Traceback" not in err and "the web page (.html) is the accessible version" in err
     assert not list(tmp_path.glob("*report*"))  # nor a temporary file left behind
     # The untagged PDF and the page are written as before.
-    assert (
-        run(capsys, "report", "self-assessment", BASELINE, "--db", demo_file, "--out", out)[0] == 0
-    )
+    assert run(capsys, "report", "self-assessment", BASELINE, "--db", demo_db, "--out", out)[0] == 0
     page = tmp_path / "report.html"
     assert (
-        run(capsys, "report", "self-assessment", BASELINE, "--db", demo_file, "--out", page)[0] == 0
+        run(capsys, "report", "self-assessment", BASELINE, "--db", demo_db, "--out", page)[0] == 0
     )
 
 
@@ -204,9 +202,9 @@ def assert_tagged_copy_of_page(pdf: Path, page_file: Path) -> None:
 
 
 def test_the_self_assessment_report_as_a_tagged_pdf(
-    weasyprint: None, demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    weasyprint: None, demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ("report", "self-assessment", BASELINE, "--db", demo_file, "--compare", FOLLOW_UP)
+    argv = ("report", "self-assessment", BASELINE, "--db", demo_db, "--compare", FOLLOW_UP)
     pdf, page = tmp_path / "report.pdf", tmp_path / "report.html"
     code, printed, err = run(capsys, *argv, "--out", pdf, "--tagged")
     assert code == 0 and printed == f"Wrote {pdf}\n", err

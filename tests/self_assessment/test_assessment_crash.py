@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-# Not on a server (--backend=postgresql): the subject is the file after a killed process, by SQLite's integrity check.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite(
+    "the file after a killed process, by SQLite's integrity check"
+)
 
 PASSES = 4
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,20 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
     return code, out, err
 
 
-def snapshot(path: Path) -> list[tuple[object, ...]]:
+def snapshot(location: Path | str) -> list[tuple[object, ...]]:
     """Every assessment, rating and change row: what 'nothing changed' is checked against."""
-    conn = sqlite3.connect(path)
+    from sqlalchemy import text
+
+    db = open_database(location)
     try:
         rows: list[tuple[object, ...]] = []
-        for table in ("assessment", "rating", "area_overall", "assessment_change"):
-            rows.extend(conn.execute(f"SELECT '{table}', * FROM {table} ORDER BY id"))
+        with db.session() as session:
+            for table in ("assessment", "rating", "area_overall", "assessment_change"):
+                query = text(f"SELECT '{table}', * FROM {table} ORDER BY id")
+                rows.extend(tuple(row) for row in session.execute(query))
         return rows
     finally:
-        conn.close()
+        db.close()
 
 
 def fill(path: Path, values: dict[tuple[int, str], tuple[object, str]]) -> None:
@@ -46,7 +49,7 @@ def fill(path: Path, values: dict[tuple[int, str], tuple[object, str]]) -> None:
     book.save(path)
 
 
-def scores(path: Path, name: str) -> dict[str, object]:
+def scores(path: Path | str, name: str) -> dict[str, object]:
     db = open_database(path)
     try:
         with db.session() as session:
@@ -57,10 +60,10 @@ def scores(path: Path, name: str) -> dict[str, object]:
 
 
 def test_template_is_a_workbook_people_can_fill(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "groups.xlsx"
-    code, text, _ = run(capsys, "assessment", "template", "--db", demo_file, "--out", out)
+    code, text, _ = run(capsys, "assessment", "template", "--db", demo_db, "--out", out)
     assert code == 0 and "106 statements" in text
     book = load_workbook(out)
     assert book.sheetnames[0] == "Ratings" and "How to fill in" in book.sheetnames
@@ -75,10 +78,10 @@ def test_template_is_a_workbook_people_can_fill(
 
 
 def test_a_completed_sheet_becomes_an_assessment_with_the_right_scores(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sheet = tmp_path / "area7.xlsx"
-    run(capsys, "assessment", "template", "--db", demo_file, "--out", sheet)
+    run(capsys, "assessment", "template", "--db", demo_db, "--out", sheet)
     # Area 7 group: numbers, labels, "N - label" and a blank are all accepted.
     fill(
         sheet,
@@ -96,7 +99,7 @@ def test_a_completed_sheet_becomes_an_assessment_with_the_right_scores(
         "import",
         sheet,
         "--db",
-        demo_file,
+        demo_db,
         "--name",
         "Housing group 2023",
         "--stage",
@@ -104,7 +107,7 @@ def test_a_completed_sheet_becomes_an_assessment_with_the_right_scores(
     )
     assert code == 0, err
     assert "4 rating(s) and 3 evidence note(s)" in out
-    got = scores(demo_file, "Housing group 2023")
+    got = scores(demo_db, "Housing group 2023")
     assert got["7 / A"] == (4, "Panel audit, June")
     assert got["7 / B"] == (3, "")
     assert got["7 / C"] == (2, "Only in the city")
@@ -112,7 +115,7 @@ def test_a_completed_sheet_becomes_an_assessment_with_the_right_scores(
     assert got["7 / E"] == (None, "Not discussed yet")
 
     code, out, _ = run(
-        capsys, "assessment", "score", "Housing group 2023", "--db", demo_file, "--json"
+        capsys, "assessment", "score", "Housing group 2023", "--db", demo_db, "--json"
     )
     doc = json.loads(out)
     area7 = doc["areas"][6]
@@ -133,42 +136,42 @@ def test_a_completed_sheet_becomes_an_assessment_with_the_right_scores(
         2.5,
     )
     assert list(doc) == ["assessment", "areas", "total", "band", "overall_mean", "complete"]
-    code, out, _ = run(capsys, "assessment", "list", "--db", demo_file)
+    code, out, _ = run(capsys, "assessment", "list", "--db", demo_db)
     assert "Housing group 2023: Other, staff" in out and "4 of 106 rated" in out
 
 
 def test_filling_an_existing_assessment_asks_before_changing_ratings(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     name = "Baseline 2020 – staff"
-    before = scores(demo_file, name)
+    before = scores(demo_db, name)
     sheet = tmp_path / "back.xlsx"
-    run(capsys, "assessment", "template", "--db", demo_file, "--out", sheet, "--from", name)
+    run(capsys, "assessment", "template", "--db", demo_db, "--out", sheet, "--from", name)
     # The sheet written from the assessment carries its ratings: importing it unchanged changes none.
-    code, out, _ = run(capsys, "assessment", "import", sheet, "--db", demo_file, "--into", name)
+    code, out, _ = run(capsys, "assessment", "import", sheet, "--db", demo_db, "--into", name)
     assert code == 0 and "0 rating(s) and 0 evidence note(s)" in out
 
     old_points = before["1 / A"][0]
     new_points = 1 if old_points != 1 else 4
     fill(sheet, {(1, "a"): (new_points, "Revised by the forum")})
-    untouched = snapshot(demo_file)
+    untouched = snapshot(demo_db)
 
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
-    code, out, _ = run(capsys, "assessment", "import", sheet, "--db", demo_file, "--into", name)
+    code, out, _ = run(capsys, "assessment", "import", sheet, "--db", demo_db, "--into", name)
     assert code == 1
     assert "1 existing rating(s)" in out and f"1 / A: {old_points} " in out
     assert "Nothing was imported." in out
-    assert snapshot(demo_file) == untouched
+    assert snapshot(demo_db) == untouched
 
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
-    code, out, _ = run(capsys, "assessment", "import", sheet, "--db", demo_file, "--into", name)
+    code, out, _ = run(capsys, "assessment", "import", sheet, "--db", demo_db, "--into", name)
     assert code == 0 and "1 rating(s) and 1 evidence note(s)" in out
-    after = scores(demo_file, name)
+    after = scores(demo_db, name)
     assert after["1 / A"] == (new_points, "Revised by the forum")
     assert {k: v for k, v in after.items() if k != "1 / A"} == {
         k: v for k, v in before.items() if k != "1 / A"
     }
-    code, out, _ = run(capsys, "assessment", "history", name, "1/a", "--db", demo_file)
+    code, out, _ = run(capsys, "assessment", "history", name, "1/a", "--db", demo_db)
     assert f"Rating: '{old_points}' → '{new_points}'" in out
 
 
@@ -184,14 +187,14 @@ def test_filling_an_existing_assessment_asks_before_changing_ratings(
     ],
 )
 def test_a_faulty_sheet_is_refused_by_row_and_column_and_changes_nothing(
-    demo_file: Path,
+    demo_db: Path | str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     change: str,
     message: str,
 ) -> None:
     sheet = tmp_path / "faulty.xlsx"
-    run(capsys, "assessment", "template", "--db", demo_file, "--out", sheet)
+    run(capsys, "assessment", "template", "--db", demo_db, "--out", sheet)
     fill(sheet, {(1, "a"): (3, "fine"), (2, "a"): (4, "fine too")})
     book = load_workbook(sheet)
     ws = book["Ratings"]
@@ -208,13 +211,13 @@ def test_a_faulty_sheet_is_refused_by_row_and_column_and_changes_nothing(
     elif change == "sheet":
         ws.title = "Sheet1"
     book.save(sheet)
-    before = snapshot(demo_file)
+    before = snapshot(demo_db)
     for extra in (["--name", "Should not exist"], ["--into", "Baseline 2020 – staff", "--yes"]):
-        code, _, err = run(capsys, "assessment", "import", sheet, "--db", demo_file, *extra)
+        code, _, err = run(capsys, "assessment", "import", sheet, "--db", demo_db, *extra)
         assert code == 1
         assert message in err
         assert "nothing was imported" in err
-        assert snapshot(demo_file) == before
+        assert snapshot(demo_db) == before
 
 
 def test_rating_cells_accept_points_and_labels() -> None:
@@ -244,41 +247,39 @@ def test_csv_sheet_with_several_faults(tmp_path: Path) -> None:
 
 
 def test_commands_report_bad_input_in_one_line(
-    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "assessment", "score", "No such thing", "--db", demo_file)
+    code, _, err = run(capsys, "assessment", "score", "No such thing", "--db", demo_db)
     assert code == 1 and "No assessment called 'No such thing'" in err
-    code, _, err = run(capsys, "assessment", "create", "Baseline 2020 – staff", "--db", demo_file)
+    code, _, err = run(capsys, "assessment", "create", "Baseline 2020 – staff", "--db", demo_db)
     assert code == 1 and "already an assessment called" in err
     code, out, _ = run(
-        capsys, "assessment", "create", "Mid-point", "--db", demo_file, "--stage", "other"
+        capsys, "assessment", "create", "Mid-point", "--db", demo_db, "--stage", "other"
     )
     assert code == 0
-    code, _, _ = run(
-        capsys, "assessment", "rename", "Mid-point", "Mid-point 2021", "--db", demo_file
-    )
+    code, _, _ = run(capsys, "assessment", "rename", "Mid-point", "Mid-point 2021", "--db", demo_db)
     assert code == 0
-    code, _, _ = run(capsys, "assessment", "archive", "Mid-point 2021", "--db", demo_file)
-    code, out, _ = run(capsys, "assessment", "list", "--db", demo_file)
+    code, _, _ = run(capsys, "assessment", "archive", "Mid-point 2021", "--db", demo_db)
+    code, out, _ = run(capsys, "assessment", "list", "--db", demo_db)
     assert "Mid-point" not in out
-    code, out, _ = run(capsys, "assessment", "list", "--db", demo_file, "--all")
+    code, out, _ = run(capsys, "assessment", "list", "--db", demo_db, "--all")
     assert "Mid-point 2021 [archived]" in out
-    code, _, err = run(capsys, "assessment", "import", tmp_path / "none.xlsx", "--db", demo_file)
+    code, _, err = run(capsys, "assessment", "import", tmp_path / "none.xlsx", "--db", demo_db)
     assert code == 1 and "either --name" in err
 
 
 def test_demo_has_a_complete_baseline_and_a_half_done_follow_up(
-    demo_file: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path | str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(
-        capsys, "assessment", "score", "Baseline 2020 – staff", "--db", demo_file, "--json"
+        capsys, "assessment", "score", "Baseline 2020 – staff", "--db", demo_db, "--json"
     )
     doc = json.loads(out)
     assert doc["complete"] is True and doc["band"] in {"Good", "Okay", "Poor"}
     assert 106 <= doc["total"] <= 424
     assert all(a["overall_out_of_10"] is not None for a in doc["areas"])
     code, out, err = run(
-        capsys, "assessment", "score", "Follow-up 2022 – staff", "--db", demo_file, "--json"
+        capsys, "assessment", "score", "Follow-up 2022 – staff", "--db", demo_db, "--json"
     )
     doc = json.loads(out)
     rated = sum(a["rated"] for a in doc["areas"])
@@ -291,13 +292,13 @@ def test_demo_has_a_complete_baseline_and_a_half_done_follow_up(
         "Baseline 2020 – staff",
         "Baseline 2020 – young people",
         "--db",
-        demo_file,
+        demo_db,
     )
     assert code == 0 and "Largest gaps" in out
 
 
 def test_evidence_that_starts_with_an_equals_sign_stays_text(
-    demo_file: Path, tmp_path: Path
+    demo_db: Path | str, tmp_path: Path
 ) -> None:
     """openpyxl would store "= agreed by all" as a formula: a broken one in Excel, and not what was
     typed when the workbook comes back."""
@@ -305,7 +306,7 @@ def test_evidence_that_starts_with_an_equals_sign_stays_text(
     from nbdesk.self_assessment.ratings import set_evidence
 
     typed = '=HYPERLINK("http://example.com","agreed by all")'
-    db = open_database(demo_file)
+    db = open_database(demo_db)
     try:
         with db.transaction() as session:
             aid = find_assessment(session, "Baseline 2020 – staff")

@@ -17,8 +17,7 @@ from nbdesk.storage.authority import authority_name
 from nbdesk.storage.wal_guard import SAVING
 from tests.support.paths import DATA
 
-# Not on a server (--backend=postgresql): the subject is the file read with the standard library's sqlite3.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("the file read with the standard library's sqlite3")
 
 
 def test_the_first_screen_is_what_the_services_read(demo_file: Path) -> None:

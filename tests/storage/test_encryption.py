@@ -15,8 +15,7 @@ from nbdesk.storage import create_database, open_database
 from nbdesk.storage import encryption as enc
 from nbdesk.storage.authority import authority_name
 
-# Not on a server (--backend=postgresql): the subject is SQLCipher encrypts the file.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("SQLCipher encrypts the file")
 
 NAME = "Secretshire Borough Council"
 

@@ -25,8 +25,7 @@ from nbdesk.storage.database import (
 )
 from nbdesk.storage.wal_guard import SAVING
 
-# Not on a server (--backend=postgresql): the subject is the -wal, file modes and read-only files.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("the -wal, file modes and read-only files")
 
 ROOT = Path(__file__).resolve().parents[2]
 

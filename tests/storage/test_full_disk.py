@@ -16,8 +16,7 @@ import pytest
 from nbdesk.cli import main
 from nbdesk.storage import create_database
 
-# Not on a server (--backend=postgresql): the subject is the file on a full disk.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("the file on a full disk")
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import (
@@ -20,7 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from nbdesk.storage.location import Location
 from nbdesk.storage.prepared import Prepared
+from nbdesk.storage.server import make_server_engine
 
 metadata = MetaData()
 row = Table(
@@ -41,8 +44,13 @@ ADD = Prepared(
 )
 
 
-def test_runs_in_the_sessions_transaction_with_values_processed_as_sqlalchemy_would() -> None:
-    engine = create_engine("sqlite://")
+def test_runs_in_the_sessions_transaction_with_values_processed_as_sqlalchemy_would(
+    database_at: Callable[..., Location],
+) -> None:
+    where = database_at("prepared.db")
+    engine = (
+        make_server_engine(where) if isinstance(where, str) else create_engine(f"sqlite:///{where}")
+    )
     metadata.create_all(engine)
     moment = datetime(2027, 3, 4, 5, 6, 7)
     with Session(engine) as session:

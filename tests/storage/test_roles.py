@@ -455,6 +455,7 @@ def test_add_user_asks_for_the_password_twice_and_refuses_two_that_differ(
 
 def test_the_server_checks_the_password_add_user_was_given(
     monkeypatch: pytest.MonkeyPatch,
+    postgres_cluster: object,  # not used: it puts the test in the server pass (--backend)
 ) -> None:
     """On a cluster of its own that asks everyone but its superuser for a password (the shared
     one trusts its socket): the password given is the one that signs in, and no other does."""

@@ -140,6 +140,7 @@ def test_a_second_writer_waits_for_the_first_and_reads_what_it_saved(
     second.close()
 
 
+@pytest.mark.subject_is_sqlite("a file opens with no psycopg")
 def test_opening_a_file_never_loads_the_server_driver(demo_file: Path) -> None:
     code = (
         "import sys\n"

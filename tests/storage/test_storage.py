@@ -21,8 +21,7 @@ from nbdesk.storage.models import Authority
 from nbdesk.storage.schema import head_revision, known_revisions
 from tests.support.paths import DATA
 
-# Not on a server (--backend=postgresql): the subject is pragmas, file migrations, backups beside the file.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("pragmas, file migrations, backups beside the file")
 
 
 def digest(path: Path) -> str:

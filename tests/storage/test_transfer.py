@@ -62,6 +62,7 @@ def source(demo_file: Path) -> Iterator[Database]:
 # File to file -------------------------------------------------------------------------------
 
 
+@pytest.mark.subject_is_sqlite("file to file (to a server: below)")
 def test_a_file_copied_into_an_empty_file_keeps_every_row_and_id(
     source: Database, tmp_path: Path
 ) -> None:
@@ -76,6 +77,7 @@ def test_a_file_copied_into_an_empty_file_keeps_every_row_and_id(
         assert every_row(target.engine) == every_row(source.engine)
 
 
+@pytest.mark.subject_is_sqlite("file to file (to a server: below)")
 def test_the_copy_comes_in_batches_and_says_how_far_it_has_come(
     source: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,6 +102,7 @@ def test_the_copy_comes_in_batches_and_says_how_far_it_has_come(
     assert {t for _, t in seen} == {total}
 
 
+@pytest.mark.subject_is_sqlite("a target file (a server: below)")
 def test_a_file_holding_an_authority_is_refused_and_left_as_it_was(
     source: Database, tmp_path: Path
 ) -> None:
@@ -110,6 +113,7 @@ def test_a_file_holding_an_authority_is_refused_and_left_as_it_was(
         assert every_row(target.engine) == before
 
 
+@pytest.mark.subject_is_sqlite("a target file")
 def test_a_file_holding_rows_in_a_data_table_only_is_refused(
     source: Database, tmp_path: Path
 ) -> None:
@@ -123,6 +127,7 @@ def test_a_file_holding_rows_in_a_data_table_only_is_refused(
         assert sum(counts(target.engine).values()) == 1
 
 
+@pytest.mark.subject_is_sqlite("a target file (a server: below)")
 def test_a_file_at_another_schema_revision_is_refused(source: Database, tmp_path: Path) -> None:
     older = "0007"
     assert older != head_revision()
@@ -133,6 +138,7 @@ def test_a_file_at_another_schema_revision_is_refused(source: Database, tmp_path
         assert sum(counts(target.engine).values()) == 0
 
 
+@pytest.mark.subject_is_sqlite("a target file (a server: below)")
 def test_a_failure_midway_leaves_the_target_file_empty(
     source: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,6 +161,7 @@ def test_a_failure_midway_leaves_the_target_file_empty(
         assert sum(counts(target.engine).values()) == 0
 
 
+@pytest.mark.subject_is_sqlite("migrate-to-server copies a file")
 def test_a_server_that_cannot_be_reached_is_named_in_one_line(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,6 +175,7 @@ def test_a_server_that_cannot_be_reached_is_named_in_one_line(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", "demo.nbdesk"])
 
 
+@pytest.mark.subject_is_sqlite("a file named as a target")
 def test_only_a_postgresql_url_names_a_server(
     demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

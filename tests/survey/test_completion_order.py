@@ -39,8 +39,7 @@ from tests.support.sqlite_bytes import (
     spearman,
 )
 
-# Not on a server (--backend=postgresql): the subject is the order of rows in the file's pages.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("the order of rows in the file's pages")
 
 PEOPLE = 40
 SEED = 20261118

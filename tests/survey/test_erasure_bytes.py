@@ -16,8 +16,7 @@ from nbdesk.survey.register import PersonFields, add_person, get_person, update_
 from nbdesk.survey.retention import erase_contact_details
 from nbdesk.survey.rounds import open_round, set_round_closed
 
-# Not on a server (--backend=postgresql): the subject is the bytes of the file, its -wal and its copies.
-pytestmark = pytest.mark.subject_is_sqlite
+pytestmark = pytest.mark.subject_is_sqlite("the bytes of the file, its -wal and its copies")
 
 PEOPLE = 8
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbdesk.storage import create_database, open_database
+from nbdesk.storage.location import Location
 from nbdesk.storage.models.survey import OutreachContact, RoundMember
 from nbdesk.storage.schema import head_revision
 from nbdesk.survey.contacts import (
@@ -75,9 +78,12 @@ def _log(session: Session, rng: random.Random, round_id: int, person: int, day: 
     )
 
 
-def test_each_contact_logged_keeps_the_members_row_as_its_contacts_say(tmp_path: Path) -> None:
+def test_each_contact_logged_keeps_the_members_row_as_its_contacts_say(
+    database_at: Callable[..., Location],
+) -> None:
     rng = random.Random(16)
-    db = create_database(tmp_path / "a.nbdesk", "Testshire")
+    where = database_at("a.nbdesk")
+    db = create_database(where, "Testshire")
     with db.transaction() as session:
         people = [
             add_person(session, PersonFields(f"M{n}", name=f"Person {n}")).value for n in range(6)
@@ -103,15 +109,17 @@ def test_each_contact_logged_keeps_the_members_row_as_its_contacts_say(tmp_path:
         assert on_rows(session) == kept
     db.close()
     # And it was all saved.
-    again = open_database(tmp_path / "a.nbdesk")
+    again = open_database(where)
     with again.session() as session:
         assert on_rows(session) == kept
     again.close()
 
 
-def test_contacts_logged_before_someone_is_counted_in_are_theirs(tmp_path: Path) -> None:
+def test_contacts_logged_before_someone_is_counted_in_are_theirs(
+    database_at: Callable[..., Location],
+) -> None:
     rng = random.Random(7)
-    db = create_database(tmp_path / "b.nbdesk", "Testshire")
+    db = create_database(database_at("b.nbdesk"), "Testshire")
     with db.transaction() as session:
         first = add_person(session, PersonFields("B1", name="Bea Puddlewick")).value
         round_id = open_round(session, "Round", OPENS, OPENS + timedelta(days=80)).value.id
@@ -140,6 +148,7 @@ def test_contacts_logged_before_someone_is_counted_in_are_theirs(tmp_path: Path)
     db.close()
 
 
+@pytest.mark.subject_is_sqlite("a file at 0009, backed up")
 def test_a_file_from_before_the_columns_gets_them_filled_when_upgraded(tmp_path: Path) -> None:
     rng = random.Random(9)
     path = tmp_path / "older.nbdesk"

@@ -76,7 +76,7 @@ def test_age_bands_and_first_names() -> None:
     assert first_name("", "") == ""
 
 
-@pytest.mark.subject_is_sqlite  # SQLite's query plans (EXPLAIN QUERY PLAN)
+@pytest.mark.subject_is_sqlite("SQLite's query plans (EXPLAIN QUERY PLAN)")
 def test_the_register_reads_in_name_order_from_its_index(
     database_at: Callable[..., Location],
 ) -> None:

@@ -3,7 +3,6 @@ only for rows that name no one, all-or-nothing, re-import keeps history."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from datetime import date, datetime
@@ -34,6 +33,7 @@ from nbdesk.survey.register import (
 from nbdesk.survey.register_columns import guess_mapping, read_register_file
 from nbdesk.survey.register_import import DEFAULT_DNC_REASON, apply_import, preview_import
 from nbdesk.survey.rounds import open_round
+from tests.support.fingerprint import fingerprint
 from tests.support.paths import DATA
 
 MESSY = DATA / "register_messy.csv"
@@ -391,16 +391,12 @@ def test_re_import_updates_by_unique_id_and_keeps_history(db: Database, tmp_path
     reopened.close()
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_cli_import_refuses_rows_that_name_no_one_unless_told(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    database_at: Callable[..., Location], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "cli.nbdesk"
+    path = database_at("cli.nbdesk")
     create_database(path, "Testshire").close()
-    before = sha256(path)
+    before = fingerprint(path)
 
     code = main(["register", "import", str(MESSY), "--db", str(path), "--keep", "first"])
     out, err = capsys.readouterr()
@@ -416,7 +412,7 @@ def test_cli_import_refuses_rows_that_name_no_one_unless_told(
     code = main(["register", "import", str(MESSY), "--db", str(path), "--dry-run"])
     out, _ = capsys.readouterr()
     assert code == 1 and "Dry run: nothing was changed." in out
-    assert sha256(path) == before  # opened and read, but not written
+    assert fingerprint(path) == before  # opened and read, but not written
 
     code = main(
         ["register", "import", str(MESSY), "--db", str(path), "--skip-invalid", "--keep", "first"]
@@ -673,15 +669,17 @@ def test_a_title_block_above_the_header_row_is_skipped(db: Database, tmp_path: P
         table.require(["Unique ID"])
 
 
-def test_a_messy_list_with_contact_details_imports_everyone_it_names(tmp_path: Path) -> None:
+def test_a_messy_list_with_contact_details_imports_everyone_it_names(
+    database_at: Callable[..., Location],
+) -> None:
     """A landline, a broken email, an n/k date of birth, an id repeated with the same details, an
     id on two rows that differ and a row with no id: everyone with an id is imported, each bad
     detail is a warning by row and column, and nothing is written until the import is confirmed."""
-    path = tmp_path / "messy.nbdesk"
+    path = database_at("messy.nbdesk")
     create_database(path, "Testshire County Council").close()
-    before = sha256(path)
+    before = fingerprint(path)
 
-    db = Database(path)
+    db = open_database(path)
     with db.session() as session:
         preview = preview_import(session, read_register_file(CONTACTS))
     assert [w.text() for w in preview.warnings] == [
@@ -707,18 +705,18 @@ def test_a_messy_list_with_contact_details_imports_everyone_it_names(tmp_path: P
         "1 row is left out: it has no unique id. 1 id is on two rows that differ: choose which "
         "to keep."
     )
-    # Cancelled: the preview was read from the file, which is as it was, byte for byte.
+    # Cancelled: the preview was read from the database, which is as it was (a file byte for byte).
     db.close()
-    assert sha256(path) == before
+    assert fingerprint(path) == before
 
-    db = Database(path)
+    db = open_database(path)
     with db.transaction() as session:
         preview = preview_import(session, read_register_file(CONTACTS)).resolve({"300005": 9})
         result = apply_import(session, preview, skip_invalid=True)
     db.close()
     assert (result.added, result.updated, result.skipped_rows, result.warned) == (6, 0, 1, 3)
 
-    reopened = Database(path)
+    reopened = open_database(path)
     with reopened.session() as session:
         people = {
             uid: find_person(session, uid)

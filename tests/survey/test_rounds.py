@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -295,9 +294,9 @@ def test_editing_a_person_by_hand_checks_fields(db: Database) -> None:
 
 
 def test_cli_round_open_status_and_complete(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    database_at: Callable[..., Location], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "cli.nbdesk"
+    path = database_at("cli.nbdesk")
     create_database(path, "Testshire").close()
     assert main(["register", "import", str(CLEAN), "--db", str(path)]) == 0
     code = main(

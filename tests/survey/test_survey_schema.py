@@ -46,6 +46,7 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.subject_is_sqlite("WITHOUT ROWID, read from sqlite_master")
 def test_no_table_or_column_can_hold_an_answer_or_link_a_completion_to_one(db_path: Path) -> None:
     from nbdesk.storage.database import make_engine
 
@@ -106,6 +107,7 @@ def test_no_table_or_column_can_hold_an_answer_or_link_a_completion_to_one(db_pa
         conn.close()
 
 
+@pytest.mark.subject_is_sqlite("the row as the file stores it")
 def test_the_only_text_a_completion_holds_is_who_confirmed(db_path: Path) -> None:
     from nbdesk.storage import Database
     from nbdesk.survey.completion import mark_completed
