@@ -108,3 +108,19 @@ class AssessmentChange(Base):
     sitting_id: Mapped[int | None] = mapped_column(
         ForeignKey("sitting.id", ondelete="SET NULL"), nullable=True
     )
+
+
+class WorkshopLease(Base):
+    """Who is running the workshop on an assessment now: one writer at a time. `holder` names the
+    workshop window that holds it; a heartbeat older than the stale time frees it (a laptop that
+    crashed or lost its connection must not lock the assessment for good)."""
+
+    __tablename__ = "workshop_lease"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    led_by: Mapped[str] = mapped_column(String(200))
+    holder: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime)
