@@ -11,12 +11,15 @@ at a time on either backend), so two workshops can never both take a free lease.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
+from nbdesk.common.changes import Changes
+from nbdesk.self_assessment.sittings import start_sitting
 from nbdesk.storage.models import Assessment, WorkshopLease
 
 # Renewed every RENEW_SECONDS by an open workshop, so a lease goes stale only after several
@@ -125,3 +128,31 @@ def release(session: Session, assessment_id: int, holder: str) -> bool:
         return False
     session.delete(row)
     return True
+
+
+@dataclass(frozen=True)
+class WorkshopLead:
+    """A workshop opened to lead: its lease, its sitting, and what starting the sitting changed."""
+
+    lease: Lease
+    sitting_id: int
+    changes: Changes
+
+
+def lead_workshop(
+    session: Session,
+    assessment_id: int,
+    led_by: str,
+    holder: str,
+    participants: Sequence[tuple[str, str]],
+    label: str,
+    *,
+    take_over: bool = False,
+) -> WorkshopLead | HeldBy:
+    """Take the lease and start the sitting in one transaction: a workshop refused the lease (taken
+    a moment before by another) records no sitting."""
+    taken = take_workshop(session, assessment_id, led_by, holder, take_over=take_over)
+    if isinstance(taken, HeldBy):
+        return taken
+    sitting = start_sitting(session, assessment_id, participants, label)
+    return WorkshopLead(taken, sitting.value, sitting.changes)
