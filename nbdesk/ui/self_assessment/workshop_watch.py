@@ -80,7 +80,8 @@ class WatchBanner(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         scale(self.text, 1.15, bold=True)
-        self.text.setAccessibleName("Watching")
+        # Read out as it is shown (its words begin "Watching:"); a name would hide them.
+        self.text.setAccessibleDescription("Read only: another person leads this workshop")
         self.text.setFrameShape(QLabel.Shape.Box)
         self.lead_button = QPushButton("&Lead this workshop")
         self.lead_button.setAccessibleName("Lead this workshop")
@@ -115,4 +116,3 @@ class WatchBanner(QWidget):
                 "notes and overall scores cannot be changed here."
             )
             self.lead_button.hide()
-        self.text.setAccessibleDescription(self.text.text())

@@ -4,13 +4,14 @@ closes, then leads; the file is reopened to prove what the watcher could and cou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from nbdesk.forms.framework import demonstration_framework
@@ -104,7 +105,7 @@ def test_a_second_workshop_watches_read_only_until_the_first_closes(
     second = watcher(qtbot, second_db)
     assert second.banner.isVisible()
     assert second.banner.text.text().startswith("Watching: led by Asha Patel since 10:30")
-    assert second.banner.text.accessibleName() == "Watching"
+    assert second.banner.text.accessibleDescription().startswith("Read only")
     assert second.windowTitle().endswith("(watching)")
     assert not any(b.isEnabled() for b in second.rating_buttons)
     assert second.note.isReadOnly() and not second.overall_spin.isEnabled()
@@ -195,3 +196,72 @@ def test_a_stale_workshop_is_taken_over_and_its_leader_told(
     second.close()
     settle(qtbot)
     assert not any(saved_points(path).values())
+
+
+def when_open(qtbot: QtBot, kind: type, fill: Callable[[Any], None]) -> None:
+    """Answer the dialog of `kind` that is about to open (a modal one runs its own event loop)."""
+    tries = [0]
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            tries[0] += 1
+            assert tries[0] < 1000, f"no {kind.__name__} opened"
+            QTimer.singleShot(10, act)
+            return
+        try:
+            fill(dialog)
+        except BaseException:
+            dialog.reject()
+            raise
+
+    QTimer.singleShot(0, act)
+
+
+def test_opening_from_the_section_on_a_running_workshop_offers_to_watch(
+    qtbot: QtBot, two: tuple[Database, Database]
+) -> None:
+    from nbdesk.self_assessment.sittings import list_sittings
+    from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+    from nbdesk.ui.self_assessment.sitting import SittingDialog
+
+    first_db, second_db = two
+    with first_db.transaction() as session:
+        lead_workshop(session, 1, "Asha Patel", "laptop-a", [("Asha Patel", "staff")], "")
+    section = SelfAssessmentSection()
+    qtbot.addWidget(section)
+    section.set_ops(Ops(second_db))
+    section.show()
+    settle(qtbot)
+    section.table.selectRow(0)
+    told: list[str] = []
+
+    def watch(box: QMessageBox) -> None:
+        told.append(box.text())
+        names = {b.accessibleName() for b in box.buttons()}
+        assert names == {"Watch the workshop read-only", "Cancel"}  # not stale: no take-over
+        watch_button = next(b for b in box.buttons() if "Watch" in b.text())
+        qtbot.mouseClick(watch_button, Qt.MouseButton.LeftButton)
+
+    def who(dialog: SittingDialog) -> None:
+        dialog.who.setText("Ben Okafor")
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # adds the person
+        when_open(qtbot, QMessageBox, watch)
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # empty box: starts
+
+    when_open(qtbot, SittingDialog, who)
+    section.start_workshop()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: bool(section.windows), timeout=5000)
+    settle(qtbot)
+    assert told and told[0].startswith(
+        "A workshop is running on this assessment, led by Asha Patel since 18 November 2026 10:30"
+    )
+    window = section.windows[-1]
+    assert isinstance(window, WorkshopWindow) and window.read_only
+    assert window.banner.text.text().startswith("Watching: led by Asha Patel")
+    assert window.sitting_id is None
+    with second_db.session() as session:
+        assert len(list_sittings(session, 1)) == 1  # the leader's only: watching records none
+    window.close()
+    settle(qtbot)
