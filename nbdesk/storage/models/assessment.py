@@ -117,8 +117,9 @@ class WorkshopLease(Base):
 
     __tablename__ = "workshop_lease"
 
+    # The assessment's own id, never numbered by a sequence.
     assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     led_by: Mapped[str] = mapped_column(String(200))
     holder: Mapped[str] = mapped_column(String(64))

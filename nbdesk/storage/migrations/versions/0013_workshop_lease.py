@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "workshop_lease",
-        sa.Column("assessment_id", sa.Integer(), nullable=False),
+        sa.Column("assessment_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("led_by", sa.String(length=200), nullable=False),
         sa.Column("holder", sa.String(length=64), nullable=False),
         sa.Column("taken_at", sa.DateTime(), nullable=False),
