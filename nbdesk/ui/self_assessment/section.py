@@ -38,12 +38,10 @@ from nbdesk.self_assessment.summaries import (
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.self_assessment.sitting import SittingDialog
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
 
 if TYPE_CHECKING:
-    from nbdesk.self_assessment.lease import HeldBy, Lease, WorkshopLead
-    from nbdesk.self_assessment.workshop import WorkshopStart
+    pass
 
 # The services (and so SQLAlchemy) are imported on the worker, inside the work given to Ops: this
 # section is built, and shows the list read at start-up, before they are loaded.
@@ -347,101 +345,12 @@ class SelfAssessmentSection(Section):
         )
 
     def start_workshop(self) -> None:
-        """Open the workshop on the chosen assessment: who is taking part, then the lease and the
-        sitting together (issue 17: one writer at a time). If someone else leads it, no sitting
-        is recorded and the choice is to watch it, or take it over if its leader has stopped."""
         chosen = self.selected()
         if chosen is None or self.ops is None:
             return
-        from nbdesk.ui.self_assessment.workshop_watch import leader_name
+        from nbdesk.ui.self_assessment.workshop_open import start_workshop
 
-        dialog = SittingDialog(chosen.name, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        participants, label = dialog.participants(), dialog.label.text()
-        led_by = leader_name(getattr(self.ops.store, "location", None), participants)
-        self._lead_workshop(chosen.id, chosen.name, led_by, participants, label, take_over=False)
-
-    def _lead_workshop(
-        self,
-        assessment_id: int,
-        name: str,
-        led_by: str,
-        participants: list[tuple[str, str]],
-        label: str,
-        *,
-        take_over: bool,
-    ) -> None:
-        from uuid import uuid4
-
-        from nbdesk.self_assessment.lease import lead_workshop
-
-        assert self.ops is not None
-        holder = uuid4().hex
-
-        def lead(session: Any) -> Any:
-            return lead_workshop(
-                session, assessment_id, led_by, holder, participants, label, take_over=take_over
-            )
-
-        def led(result: WorkshopLead | HeldBy) -> None:
-            from nbdesk.self_assessment.lease import HeldBy
-            from nbdesk.ui.self_assessment.workshop_watch import TAKE_OVER, WATCH, ask_about_held
-
-            if not isinstance(result, HeldBy):
-                self._open_workshop(assessment_id, result.sitting_id, lease=result.lease)
-                return
-            answer = ask_about_held(self, result)
-            if answer == WATCH:
-                self._open_workshop(assessment_id, None, watching=result)
-            elif answer == TAKE_OVER:
-                self._lead_workshop(
-                    assessment_id, name, led_by, participants, label, take_over=True
-                )
-
-        self.ops.write(self, lead, led, title="Starting the workshop")
-
-    def _open_workshop(
-        self,
-        assessment_id: int,
-        sitting_id: int | None,
-        *,
-        lease: Lease | None = None,
-        watching: HeldBy | None = None,
-    ) -> None:
-        from nbdesk.self_assessment.workshop import workshop_start
-
-        assert self.ops is not None
-        self.ops.read(
-            self,
-            lambda session: workshop_start(session, assessment_id),
-            lambda start: self._show_workshop(start, sitting_id, lease, watching),
-            title="Opening the workshop",
-        )
-
-    def _show_workshop(
-        self,
-        start: WorkshopStart,
-        sitting_id: int | None,
-        lease: Lease | None = None,
-        watching: HeldBy | None = None,
-    ) -> None:
-        from nbdesk.ui.self_assessment.workshop import WorkshopWindow
-        from nbdesk.ui.self_assessment.workshop_watch import leader_name
-
-        assert self.ops is not None
-        window = WorkshopWindow(
-            self.ops,
-            start,
-            sitting_id,
-            lease=lease,
-            watching=watching,
-            led_by=leader_name(getattr(self.ops.store, "location", None)),
-        )
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._keep(window)
-        window.showFullScreen()
-        window.activateWindow()
+        start_workshop(self, self.ops, chosen.id, chosen.name, self._keep)
 
     def _keep(self, window: QWidget) -> None:
         """Hold a top-level window until it closes. Bound-method connections (not lambdas) are

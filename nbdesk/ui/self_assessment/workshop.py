@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from uuid import uuid4
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -23,7 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QDialog,
     QHBoxLayout,
     QPlainTextEdit,
     QStackedWidget,
@@ -33,22 +31,8 @@ from PySide6.QtWidgets import (
 
 from nbdesk.common import clock
 from nbdesk.common.errors import is_plain
-from nbdesk.self_assessment.assessments import (
-    AreaState,
-    AssessmentDetail,
-    StatementState,
-    load_assessment,
-    remember_workshop_page,
-)
-from nbdesk.self_assessment.lease import (
-    RENEW_SECONDS,
-    HeldBy,
-    Lease,
-    release,
-    renew,
-    take_workshop,
-    workshop_lease,
-)
+from nbdesk.self_assessment.assessments import AreaState, StatementState, remember_workshop_page
+from nbdesk.self_assessment.lease import HeldBy, Lease
 from nbdesk.self_assessment.ratings import (
     Change,
     set_evidence,
@@ -63,8 +47,9 @@ from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.self_assessment.go_to import GoToDialog
+from nbdesk.ui.self_assessment.go_to import go_to
 from nbdesk.ui.self_assessment.workshop_fit import FitsTheScreen
+from nbdesk.ui.self_assessment.workshop_lease import OneWriter
 from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
     Footer,
@@ -77,18 +62,13 @@ from nbdesk.ui.self_assessment.workshop_parts import (
     StatementPage,
     is_escape,
 )
-from nbdesk.ui.self_assessment.workshop_watch import WATCH_MS, WatchBanner
 
 SAVE_DELAY_MS = 700
 
 
-class WorkshopWindow(FitsTheScreen, QWidget):
-    """Full-screen workshop on one assessment, in one sitting.
-
-    Led under a `lease` (issue 17: one writer per assessment), renewed while the window is open
-    and released when it closes; or `watching` a workshop someone else leads, read-only, reading
-    the assessment again every WATCH_MS on the worker to show their ratings, until the lease is
-    free (or stale) and the watcher may lead. With neither, it leads without a lease."""
+class WorkshopWindow(FitsTheScreen, OneWriter, QWidget):
+    """Full-screen workshop on one assessment, in one sitting; led under a `lease`, or `watching`
+    one someone else leads (OneWriter, issue 17); with neither, led without a lease."""
 
     closed = Signal()
 
@@ -104,12 +84,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
     ) -> None:
         super().__init__()
         self.ops = ops
-        self.lease = lease
-        self.watching = watching
-        self.led_by = lease.led_by if lease is not None else led_by
-        # A token of this window: two windows on one assessment are two holders, even in one
-        # process.
-        self.holder = lease.holder if lease is not None else uuid4().hex
+        self._set_up_lease(lease, watching, led_by)
         self.state = WorkshopState(start.detail)
         self.detail = start.detail
         self.assessment_id = self.state.assessment_id
@@ -143,7 +118,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self._overall_timer.timeout.connect(self.save_overall)
         for keys, slot in (
             (QKeySequence(QKeySequence.StandardKey.Undo), self.undo_last),
-            (QKeySequence("Ctrl+G"), self.go_to),
+            (QKeySequence("Ctrl+G"), lambda: go_to(self)),
         ):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -154,20 +129,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self._remembered = start.resume_page
         self.show_page(self.state.starting_page(start.resume_page))
         self._restoring = False
-        self._renew_timer = QTimer(self)
-        self._renew_timer.setInterval(RENEW_SECONDS * 1000)
-        self._renew_timer.timeout.connect(self.renew_lease)
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setInterval(WATCH_MS)
-        self._watch_timer.timeout.connect(self.look_again)
-        if watching is not None:
-            self._watch(watching)
-        elif lease is not None:
-            self._lead(lease)
-
-    @property
-    def read_only(self) -> bool:
-        return self.watching is not None
+        self._start_lease()
 
     def _build(self) -> None:
         fw = self.detail.framework
@@ -235,10 +197,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self.leave_button = bottom.leave_button
         self.leave_button.clicked.connect(self.close)
 
-        self.banner = WatchBanner()
-        self.banner.lead_button.clicked.connect(self.take_lead)
-        self.banner.hide()
-
+        self.banner = self._watch_banner()
         root = QVBoxLayout(self)
         root.addWidget(top)
         root.addWidget(self.banner)
@@ -277,12 +236,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
             self.overall_spin.setValue(-1 if value is None else value)
             self.overall_spin.blockSignals(False)
             self._set_editor(self.overall_note_edit, self.state.overall_note[area.area_id])
-            if self.read_only:
-                # The score is not theirs to change: the keys stay the workshop's, to move on.
-                self.setFocus(Qt.FocusReason.OtherFocusReason)
-            else:
-                self.overall_spin.setFocus(Qt.FocusReason.OtherFocusReason)
-                self.overall_spin.selectAll()
+            self._focus_score()
         else:
             self.stack.setCurrentIndex(0)
             self.area_label.setText(area_text)
@@ -354,20 +308,6 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         if statement_id is not None:
             self.jump_to_statement(statement_id)
 
-    def go_to(self) -> None:
-        dialog = GoToDialog(self.detail, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        chosen = dialog.chosen
-        dialog.deleteLater()
-        self.activateWindow()
-        self.show_page(self.page_index)  # focus back on the statement, not left in the dialog
-        if accepted and chosen is not None:
-            kind, target = chosen
-            if kind == "statement":
-                self.jump_to_statement(target)
-            else:
-                self.jump_to_overall(target)
-
     # Keys -----------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -397,12 +337,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
             if key != Qt.Key.Key_Escape:
                 return False
         statement = self.current_statement()
-        if self.read_only and (
-            Qt.Key.Key_0 <= key <= Qt.Key.Key_9
-            or key in (Qt.Key.Key_E, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F)
-        ):
-            # Watching: nothing to rate, write or flag. The key is taken, so it does nothing.
-            self.status.setText("Watching: read only")
+        if self.watcher_key(key):
             return True
         if statement is not None and Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             points = key - Qt.Key.Key_0
@@ -446,8 +381,6 @@ class WorkshopWindow(FitsTheScreen, QWidget):
 
     def _save(self, work: Callable[[Any], Change | None]) -> None:
         """Save one change on the worker; once saved, hold it, show it, and make it undoable."""
-        if self.read_only:
-            return  # belt and braces: a watcher's controls are disabled already
         self._pending += 1
         self.ops.write(self, work, self._saved, failed=self._not_saved, title="Saving")
 
@@ -575,143 +508,8 @@ class WorkshopWindow(FitsTheScreen, QWidget):
             show_error(self, "Not undone", f"The change could not be undone: {exc}")
         self._undo_if_waiting()
 
-    # One writer at a time ---------------------------------------------------------------------
-
-    def _lead(self, lease: Lease) -> None:
-        self.lease, self.watching = lease, None
-        self.led_by = lease.led_by
-        self._watch_timer.stop()
-        self._renew_timer.start()
-        self.banner.hide()
-        self._set_writable(True)
-        if lease.took_over_from:
-            self.status.setText(f"Taken over from {lease.took_over_from}")
-
-    def _watch(self, held: HeldBy) -> None:
-        self.lease, self.watching = None, held
-        self._renew_timer.stop()
-        self._set_writable(False)
-        self.banner.show_held(held, held.led_by)
-        self.banner.show()
-        self._watch_timer.start()
-
-    def _set_writable(self, writable: bool) -> None:
-        for button in self.rating_buttons:
-            button.setEnabled(writable)
-        for editor in (self.note, self.overall_note_edit):
-            editor.setReadOnly(not writable)  # still read, and read out, by a screen reader
-        self.overall_spin.setEnabled(writable)
-        self.setWindowTitle(
-            f"Workshop — {self.detail.summary.name}" + ("" if writable else " (watching)")
-        )
-
-    def renew_lease(self) -> None:
-        aid, holder = self.assessment_id, self.holder
-        self.ops.write(
-            self,
-            lambda session: renew(session, aid, holder),
-            self._renewed,
-            title="Keeping the workshop",
-        )
-
-    def _renewed(self, result: Lease | HeldBy | None) -> None:
-        if isinstance(result, HeldBy):
-            # Ours went stale (the computer slept, say) and someone took it over: their ratings
-            # win; this window watches now, and says why.
-            self.flush()
-            self._watch(result)
-            self.status.setText(f"NOT leading: {result.led_by} took the workshop over")
-        elif result is None and self.lease is not None:
-            self.renew_lease_by_taking()
-
-    def renew_lease_by_taking(self) -> None:
-        """The lease vanished (released by another window of ours, say): take it again."""
-        self._take(take_over=False)
-
-    def look_again(self) -> None:
-        """Watching: read the ratings as saved, and who leads, again."""
-        aid = self.assessment_id
-
-        def read(session: Any) -> tuple[AssessmentDetail, HeldBy | None]:
-            return load_assessment(session, aid), workshop_lease(session, aid)
-
-        self.ops.read(self, read, self._looked, key=f"workshop-watch-{aid}", title="Watching")
-
-    def _looked(self, found: tuple[AssessmentDetail, HeldBy | None]) -> None:
-        if not self.read_only:
-            return
-        detail, held = found
-        self.state = WorkshopState(detail)
-        self._show_saved()
-        self.banner.show_held(held, self.watching.led_by if self.watching else "")
-        if held is not None:
-            self.watching = held
-
-    def _show_saved(self) -> None:
-        """What is saved, on the page shown, leaving the keyboard focus where it is."""
-        statement = self.current_statement()
-        if statement is None:
-            area = self.area
-            self.overall_spin.blockSignals(True)
-            value = self.state.overall[area.area_id]
-            self.overall_spin.setValue(-1 if value is None else value)
-            self.overall_spin.blockSignals(False)
-            self._set_editor(self.overall_note_edit, self.state.overall_note[area.area_id])
-            self._refresh_overall_summary()
-        else:
-            self._set_editor(self.note, self.state.evidence[statement.statement_id])
-            self._refresh_rating()
-        self._refresh_side()
-
-    def take_lead(self) -> None:
-        stale = self.watching is not None and self.watching.stale
-        self._take(take_over=stale)
-
-    def _take(self, *, take_over: bool) -> None:
-        aid, led_by, holder = self.assessment_id, self.led_by, self.holder
-        self.ops.write(
-            self,
-            lambda session: take_workshop(session, aid, led_by, holder, take_over=take_over),
-            self._taken,
-            title="Taking the lead",
-        )
-
-    def _taken(self, result: Lease | HeldBy) -> None:
-        if isinstance(result, HeldBy):
-            self._watch(result)  # someone was quicker
-            self.status.setText(f"NOT leading: {result.led_by} leads the workshop")
-            return
-        # Lead from what is saved now, not from the last look.
-        self._lead(result)
-        self.status.setText(
-            f"Leading the workshop (taken over from {result.took_over_from})"
-            if result.took_over_from
-            else "Leading the workshop"
-        )
-        self.look_again_then_lead()
-
-    def look_again_then_lead(self) -> None:
-        aid = self.assessment_id
-        self.ops.read(
-            self,
-            lambda session: load_assessment(session, aid),
-            self._fresh_to_lead,
-            title="Reading",
-        )
-
-    def _fresh_to_lead(self, detail: AssessmentDetail) -> None:
-        self.state = WorkshopState(detail)
-        self._show_saved()
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
-        self._renew_timer.stop()
-        self._watch_timer.stop()
-        if self.lease is not None:
-            aid, holder = self.assessment_id, self.holder
-            self.ops.write(
-                None, lambda session: release(session, aid, holder), title="Ending the workshop"
-            )
-            self.lease = None
+        self._end_lease()
         self.closed.emit()
         super().closeEvent(event)
