@@ -115,6 +115,9 @@ class OneWriter:
             button.setEnabled(writable)
         for editor in (self.note, self.overall_note_edit):
             editor.setReadOnly(not writable)  # still read, and read out, by a screen reader
+        self.note.setPlaceholderText(
+            "Press E to write what the rating is based on." if writable else "No evidence yet."
+        )
         self.overall_spin.setEnabled(writable)
         self.setWindowTitle(
             f"Workshop — {self.detail.summary.name}" + ("" if writable else " (watching)")
