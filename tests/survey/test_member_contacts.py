@@ -174,6 +174,7 @@ def test_a_file_from_before_the_columns_gets_them_filled_when_upgraded(tmp_path:
             conn.execute(f"ALTER TABLE round_member DROP COLUMN {column}")
         for table in ("assessment_change", "completion_change", "plan_change"):  # nor 0011's
             conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")
+        conn.execute("DROP TABLE workshop_lease")  # nor 0012's table
         conn.execute("UPDATE alembic_version SET version_num = '0009'")
         conn.commit()
     upgraded = open_database(path)

@@ -223,6 +223,21 @@ def test_self_assessment_windows_and_dialogs(
     check(qtbot, workshop, "workshop, an area overall", found)
     workshop.close()
     settle(qtbot)
+    # Watching a workshop someone else leads (issue 17), its leader stopped: the banner and its
+    # take-over button are named too.
+    from nbdesk.common import clock
+    from nbdesk.self_assessment.lease import HeldBy
+
+    moment = clock.now()
+    held = HeldBy(rated.id, "Asha Patel", moment, moment, stale=True)
+    watching = WorkshopWindow(ops, start, None, watching=held, led_by="Ben Okafor")
+    dialog_check(qtbot, watching, "workshop, watching", found)
+    watching.show()
+    qtbot.waitExposed(watching)
+    watching.jump_to_overall(watching.area.area_id)
+    check(qtbot, watching, "workshop, watching an area overall", found)
+    watching.close()
+    settle(qtbot)
     assert found == [], report(found)
 
 

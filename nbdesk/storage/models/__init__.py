@@ -18,6 +18,7 @@ from nbdesk.storage.models.assessment import (
     Participant,
     Rating,
     Sitting,
+    WorkshopLease,
 )
 from nbdesk.storage.models.base import Base
 from nbdesk.storage.models.core import (
@@ -78,4 +79,5 @@ __all__ = [
     "Sitting",
     "Statement",
     "SurveyRound",
+    "WorkshopLease",
 ]

@@ -192,5 +192,5 @@ class PlanChange(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime)
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
     # Who made the change: on a server the database fills it with the person signed in
-    # (migration 0012); a file, used by one person, leaves it empty.
+    # (migration 0011); a file, used by one person, leaves it empty.
     changed_by: Mapped[str] = mapped_column(String(200), server_default="")

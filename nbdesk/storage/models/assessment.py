@@ -109,5 +109,22 @@ class AssessmentChange(Base):
         ForeignKey("sitting.id", ondelete="SET NULL"), nullable=True
     )
     # Who made the change: on a server the database fills it with the person signed in
-    # (migration 0012); a file, used by one person, leaves it empty.
+    # (migration 0011); a file, used by one person, leaves it empty.
     changed_by: Mapped[str] = mapped_column(String(200), server_default="")
+
+
+class WorkshopLease(Base):
+    """Who is running the workshop on an assessment now: one writer at a time. `holder` names the
+    workshop window that holds it; a heartbeat older than the stale time frees it (a laptop that
+    crashed or lost its connection must not lock the assessment for good)."""
+
+    __tablename__ = "workshop_lease"
+
+    # The assessment's own id, never numbered by a sequence.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    led_by: Mapped[str] = mapped_column(String(200))
+    holder: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime)

@@ -170,5 +170,5 @@ class CompletionChange(Base):
     confirmed_by: Mapped[str] = mapped_column(String(20), default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
     # Who made the change: on a server the database fills it with the person signed in
-    # (migration 0012); a file, used by one person, leaves it empty.
+    # (migration 0011); a file, used by one person, leaves it empty.
     changed_by: Mapped[str] = mapped_column(String(200), server_default="")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -108,3 +110,19 @@ class GoToDialog(QDialog):
         if index.isValid():
             self.chosen = index.data(Qt.ItemDataRole.UserRole)
             self.accept()
+
+
+def go_to(window: Any) -> None:
+    """Ctrl+G in a workshop `window`: ask where, then show it there."""
+    dialog = GoToDialog(window.detail, window)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    chosen = dialog.chosen
+    dialog.deleteLater()
+    window.activateWindow()
+    window.show_page(window.page_index)  # focus back on the statement, not left in the dialog
+    if accepted and chosen is not None:
+        kind, target = chosen
+        if kind == "statement":
+            window.jump_to_statement(target)
+        else:
+            window.jump_to_overall(target)

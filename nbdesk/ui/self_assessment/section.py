@@ -38,11 +38,10 @@ from nbdesk.self_assessment.summaries import (
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.self_assessment.sitting import SittingDialog
 from nbdesk.ui.table_models import CENTRE, RIGHT, ROW_ROLE, SORT_ROLE, Column, ListModel
 
 if TYPE_CHECKING:
-    from nbdesk.self_assessment.workshop import WorkshopStart
+    pass
 
 # The services (and so SQLAlchemy) are imported on the worker, inside the work given to Ops: this
 # section is built, and shows the list read at start-up, before they are loaded.
@@ -349,39 +348,9 @@ class SelfAssessmentSection(Section):
         chosen = self.selected()
         if chosen is None or self.ops is None:
             return
-        from nbdesk.self_assessment.sittings import start_sitting
+        from nbdesk.ui.self_assessment.workshop_open import start_workshop
 
-        dialog = SittingDialog(chosen.name, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        participants, label = dialog.participants(), dialog.label.text()
-        self.ops.write(
-            self,
-            lambda session: start_sitting(session, chosen.id, participants, label),
-            lambda sitting: self._open_workshop(chosen.id, sitting.value),
-            title="Starting the workshop",
-        )
-
-    def _open_workshop(self, assessment_id: int, sitting_id: int) -> None:
-        from nbdesk.self_assessment.workshop import workshop_start
-
-        assert self.ops is not None
-        self.ops.read(
-            self,
-            lambda session: workshop_start(session, assessment_id),
-            lambda start: self._show_workshop(start, sitting_id),
-            title="Opening the workshop",
-        )
-
-    def _show_workshop(self, start: WorkshopStart, sitting_id: int) -> None:
-        from nbdesk.ui.self_assessment.workshop import WorkshopWindow
-
-        assert self.ops is not None
-        window = WorkshopWindow(self.ops, start, sitting_id)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._keep(window)
-        window.showFullScreen()
-        window.activateWindow()
+        start_workshop(self, self.ops, chosen.id, chosen.name, self._keep)
 
     def _keep(self, window: QWidget) -> None:
         """Hold a top-level window until it closes. Bound-method connections (not lambdas) are

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QDialog,
     QHBoxLayout,
     QPlainTextEdit,
     QStackedWidget,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from nbdesk.common import clock
 from nbdesk.common.errors import is_plain
 from nbdesk.self_assessment.assessments import AreaState, StatementState, remember_workshop_page
+from nbdesk.self_assessment.lease import HeldBy, Lease
 from nbdesk.self_assessment.ratings import (
     Change,
     set_evidence,
@@ -47,8 +47,9 @@ from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.fit import Scroller, fit_to_screen
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.self_assessment.go_to import GoToDialog
+from nbdesk.ui.self_assessment.go_to import go_to
 from nbdesk.ui.self_assessment.workshop_fit import FitsTheScreen
+from nbdesk.ui.self_assessment.workshop_lease import OneWriter
 from nbdesk.ui.self_assessment.workshop_parts import (
     SHORTCUTS,
     Footer,
@@ -65,14 +66,25 @@ from nbdesk.ui.self_assessment.workshop_parts import (
 SAVE_DELAY_MS = 700
 
 
-class WorkshopWindow(FitsTheScreen, QWidget):
-    """Full-screen workshop on one assessment, in one sitting."""
+class WorkshopWindow(FitsTheScreen, OneWriter, QWidget):
+    """Full-screen workshop on one assessment, in one sitting; led under a `lease`, or `watching`
+    one someone else leads (OneWriter, issue 17); with neither, led without a lease."""
 
     closed = Signal()
 
-    def __init__(self, ops: Ops, start: WorkshopStart, sitting_id: int | None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        start: WorkshopStart,
+        sitting_id: int | None,
+        *,
+        lease: Lease | None = None,
+        watching: HeldBy | None = None,
+        led_by: str = "",
+    ) -> None:
         super().__init__()
         self.ops = ops
+        self._set_up_lease(lease, watching, led_by)
         self.state = WorkshopState(start.detail)
         self.detail = start.detail
         self.assessment_id = self.state.assessment_id
@@ -106,7 +118,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self._overall_timer.timeout.connect(self.save_overall)
         for keys, slot in (
             (QKeySequence(QKeySequence.StandardKey.Undo), self.undo_last),
-            (QKeySequence("Ctrl+G"), self.go_to),
+            (QKeySequence("Ctrl+G"), lambda: go_to(self)),
         ):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -117,6 +129,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self._remembered = start.resume_page
         self.show_page(self.state.starting_page(start.resume_page))
         self._restoring = False
+        self._start_lease()
 
     def _build(self) -> None:
         fw = self.detail.framework
@@ -184,8 +197,10 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self.leave_button = bottom.leave_button
         self.leave_button.clicked.connect(self.close)
 
+        self.banner = self._watch_banner()
         root = QVBoxLayout(self)
         root.addWidget(top)
+        root.addWidget(self.banner)
         root.addLayout(body, 1)
         root.addWidget(bottom)
         self._refresh_side()
@@ -221,8 +236,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
             self.overall_spin.setValue(-1 if value is None else value)
             self.overall_spin.blockSignals(False)
             self._set_editor(self.overall_note_edit, self.state.overall_note[area.area_id])
-            self.overall_spin.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.overall_spin.selectAll()
+            self._focus_score()
         else:
             self.stack.setCurrentIndex(0)
             self.area_label.setText(area_text)
@@ -239,8 +253,8 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         self._remember_page()
 
     def _remember_page(self) -> None:
-        if self._remembered == self.page_index:
-            return
+        if self._remembered == self.page_index or self.read_only:
+            return  # a watcher's place is its own, not the group's
         page, assessment_id = self.page_index, self.assessment_id
         self._remembered = page
         self.ops.write(
@@ -294,20 +308,6 @@ class WorkshopWindow(FitsTheScreen, QWidget):
         if statement_id is not None:
             self.jump_to_statement(statement_id)
 
-    def go_to(self) -> None:
-        dialog = GoToDialog(self.detail, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        chosen = dialog.chosen
-        dialog.deleteLater()
-        self.activateWindow()
-        self.show_page(self.page_index)  # focus back on the statement, not left in the dialog
-        if accepted and chosen is not None:
-            kind, target = chosen
-            if kind == "statement":
-                self.jump_to_statement(target)
-            else:
-                self.jump_to_overall(target)
-
     # Keys -----------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -337,6 +337,8 @@ class WorkshopWindow(FitsTheScreen, QWidget):
             if key != Qt.Key.Key_Escape:
                 return False
         statement = self.current_statement()
+        if self.watcher_key(key):
+            return True
         if statement is not None and Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             points = key - Qt.Key.Key_0
             if points in self.state.valid_points:
@@ -453,7 +455,7 @@ class WorkshopWindow(FitsTheScreen, QWidget):
 
     def flush(self) -> None:
         """Save anything typed but not yet saved; called before moving, undoing and closing."""
-        if self._restoring:
+        if self._restoring or self.read_only:
             return
         self.save_note()
         self.save_overall()
@@ -461,6 +463,8 @@ class WorkshopWindow(FitsTheScreen, QWidget):
     def undo_last(self) -> None:
         """Ctrl+Z: reverse the newest change, once every save asked for has come back (the
         newest change may be the note whose saving the undo itself set off)."""
+        if self.read_only:
+            return
         self.flush()
         self._undos_waiting += 1
         self._undo_if_waiting()
@@ -506,5 +510,6 @@ class WorkshopWindow(FitsTheScreen, QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
+        self._end_lease()
         self.closed.emit()
         super().closeEvent(event)

@@ -61,6 +61,8 @@ class RatingButton(QPushButton):
             f"QPushButton {{ border: 3px solid {colour}; border-radius: 10px; padding: 0.6em;"
             f" color: {colour}; background: palette(base); }}"
             f"QPushButton:checked {{ background: {colour}; color: white; }}"
+            # Watching (read-only): dashed, so a button that cannot be pressed does not look it.
+            "QPushButton:disabled { border-style: dashed; }"
         )
         self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
         self.refresh(False)

@@ -1,0 +1,95 @@
+"""Starting a workshop from the Self-assessment section: who is taking part, then the lease and
+the sitting in one write (issue 17: one writer per assessment). If someone else leads it, no
+sitting is recorded, and the choice is to watch it read-only, or take it over if it has stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import uuid4
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QWidget
+
+from nbdesk.self_assessment.lease import HeldBy, Lease, WorkshopLead, lead_workshop
+from nbdesk.self_assessment.workshop import WorkshopStart, workshop_start
+from nbdesk.ui.ops import Ops
+from nbdesk.ui.self_assessment.sitting import SittingDialog
+from nbdesk.ui.self_assessment.workshop_watch import TAKE_OVER, WATCH, ask_about_held, leader_name
+
+
+def start_workshop(
+    owner: QWidget, ops: Ops, assessment_id: int, name: str, keep: Callable[[QWidget], None]
+) -> None:
+    """F5 on an assessment; `keep` holds the workshop window until it closes."""
+    dialog = SittingDialog(name, owner)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    participants, label = dialog.participants(), dialog.label.text()
+    led_by = leader_name(getattr(ops.store, "location", None), participants)
+    _lead(owner, ops, assessment_id, led_by, participants, label, keep, take_over=False)
+
+
+def _lead(
+    owner: QWidget,
+    ops: Ops,
+    assessment_id: int,
+    led_by: str,
+    participants: Sequence[tuple[str, str]],
+    label: str,
+    keep: Callable[[QWidget], None],
+    *,
+    take_over: bool,
+) -> None:
+    holder = uuid4().hex
+
+    def lead(session: Any) -> WorkshopLead | HeldBy:
+        return lead_workshop(
+            session, assessment_id, led_by, holder, participants, label, take_over=take_over
+        )
+
+    def led(result: WorkshopLead | HeldBy) -> None:
+        if not isinstance(result, HeldBy):
+            _open(owner, ops, assessment_id, result.sitting_id, keep, lease=result.lease)
+            return
+        answer = ask_about_held(owner, result)
+        if answer == WATCH:
+            _open(owner, ops, assessment_id, None, keep, watching=result)
+        elif answer == TAKE_OVER:
+            _lead(owner, ops, assessment_id, led_by, participants, label, keep, take_over=True)
+
+    ops.write(owner, lead, led, title="Starting the workshop")
+
+
+def _open(
+    owner: QWidget,
+    ops: Ops,
+    assessment_id: int,
+    sitting_id: int | None,
+    keep: Callable[[QWidget], None],
+    *,
+    lease: Lease | None = None,
+    watching: HeldBy | None = None,
+) -> None:
+    def show(start: WorkshopStart) -> None:
+        from nbdesk.ui.self_assessment.workshop import WorkshopWindow
+
+        window = WorkshopWindow(
+            ops,
+            start,
+            sitting_id,
+            lease=lease,
+            watching=watching,
+            led_by=leader_name(getattr(ops.store, "location", None)),
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        keep(window)
+        window.showFullScreen()
+        window.activateWindow()
+
+    ops.read(
+        owner,
+        lambda session: workshop_start(session, assessment_id),
+        show,
+        title="Opening the workshop",
+    )
