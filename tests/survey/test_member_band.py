@@ -9,6 +9,7 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -140,3 +141,32 @@ def test_the_upgrade_fills_the_bands_from_dates_of_birth(tmp_path: Path) -> None
         assert held == expected(session)
     upgraded.close()
     assert list(tmp_path.glob("older.before-upgrade-from-0011-*.nbdesk"))  # backed up first
+
+
+def test_the_demo_upgraded_from_0011_has_every_band_on_either_backend(demo_db: Any) -> None:
+    """On the chosen backend (a file, or PostgreSQL with --backend=postgresql): the demonstration's
+    bands, as open_round set them, are what the upgrade fills in SQL, and what set_member_bands
+    works out again."""
+    from sqlalchemy import create_engine, text
+
+    from nbdesk.survey.register import set_member_bands
+
+    url = demo_db if isinstance(demo_db, str) else f"sqlite:///{demo_db}"
+    db = open_database(demo_db)
+    with db.session() as session:
+        made = bands(session)
+        assert made == expected(session)
+        assert len(set(made.values())) >= 3
+    db.close()
+    engine = create_engine(url)
+    with engine.begin() as conn:  # as the database was at 0011: no age_band
+        conn.execute(text("ALTER TABLE round_member DROP COLUMN age_band"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+    engine.dispose()
+    upgraded = open_database(demo_db)
+    assert upgraded.revision() == head_revision()
+    with upgraded.transaction() as session:
+        assert bands(session) == made
+        set_member_bands(session)
+        assert bands(session) == made
+    upgraded.close()
