@@ -257,26 +257,16 @@ def _read_members(session: Session, round_id: int, people: Collection[int] | Non
     # per-row bookkeeping, which took a third of the read of a round of 50,000.
     connection = session.connection()
     for values in chunks:
-        for (
-            pid,
-            uid,
-            name,
-            pa,
-            number,
-            gender,
-            accommodation,
-            dnc,
-            done,
-            last,
-        ) in connection.execute(everyone, values).all():
-            band = bands[number]
+        for pid, uid, name, pa, band, gender, accommodation, dnc, done, last in connection.execute(
+            everyone, values
+        ).all():
             result.append(
                 Member(
                     pid,
                     uid,
                     name,
                     pa,
-                    (label(pa), band, label(gender), label(accommodation)),
+                    (label(pa), bands[band], label(gender), label(accommodation)),
                     bool(dnc),
                     done,
                     last,
