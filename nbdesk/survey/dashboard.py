@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, literal, select, text
+from sqlalchemy import and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -281,14 +281,8 @@ def _sees_names(session: Session) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return True
     if _SEES_NAMES not in session.info:
-        session.info[_SEES_NAMES] = bool(
-            session.scalar(
-                text(
-                    "SELECT has_column_privilege('care_leaver', 'name', 'SELECT') "
-                    "AND has_column_privilege('care_leaver', 'unique_id', 'SELECT')"
-                )
-            )
-        )
+        may = (func.has_column_privilege("care_leaver", c, "SELECT") for c in ("name", "unique_id"))
+        session.info[_SEES_NAMES] = bool(session.scalar(select(and_(*may))))
     return bool(session.info[_SEES_NAMES])
 
 
