@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk import __version__
@@ -28,7 +28,7 @@ from nbdesk.self_assessment.results import Results, results_from
 from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, list_sittings
 from nbdesk.storage.authority import authority_name
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
-from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES
+from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES, band_name
 from nbdesk.survey.rounds import RoundSummary, list_rounds, summary_of
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
@@ -92,11 +92,11 @@ def long_date(day: date) -> str:
 
 
 def _members() -> Select[Any]:
-    """One row per eligible member of the round (parameter `round_id`): their age band
-    (age_band_number), gender, accommodation and team as recorded, and 1 if they completed."""
+    """One row per eligible member of the round (parameter `round_id`): their age band on the day
+    it opened (as the member's row keeps it, register.band_number), gender, accommodation and team as recorded, and 1 if they completed."""
     return (
         select(
-            age_band_number(CareLeaver.date_of_birth).label("band"),
+            RoundMember.age_band.label("band"),
             CareLeaver.gender,
             CareLeaver.accommodation,
             CareLeaver.team,
@@ -117,9 +117,7 @@ def _members() -> Select[Any]:
 def _breakdowns_query() -> Select[Any]:
     """The four keys counted together (see round_breakdowns). Built once and reused, so SQLAlchemy
     neither builds it again nor works out its cache key for every return; its parameters are the
-    round and the bands' edges (band_edges)."""
-    # Grouped outside the subquery, by its columns' names, so the CASE and its dates are given
-    # once (a database that binds parameters itself cannot tell two copies are the same).
+    round."""
     m = _members().subquery()
     keys = (m.c.band, m.c.gender, m.c.accommodation, m.c.team)
     return select(func.count(), func.sum(m.c.done), *keys).group_by(*keys)
@@ -149,63 +147,24 @@ def _label(value: Any) -> str:
     return str(value or "").strip() or NOT_RECORDED
 
 
-def latest_birthday(age: int, day: date) -> date:
-    """The last date of birth of someone aged at least `age` on `day` (register.age_on): they
-    were born on or before it. On 29 February, `age` years back may have had no 29th: then the
-    edge is the 28th (someone born on 1 March that year is not yet `age`)."""
-    try:
-        return day.replace(year=day.year - age)
-    except ValueError:
-        return day.replace(year=day.year - age, day=28)
-
-
-def age_band_number(born: Any) -> Any:
-    """A SQL expression numbering register.age_band's bands (0, 1, … in AGE_BANDS' order; then
-    "Other ages"; -1 when the date of birth is not recorded), from plain date comparisons with the
-    bands' edges, given as parameters (band_edges): no date arithmetic in SQL, the same on any
-    database."""
-    whens: list[tuple[Any, int]] = [(born.is_(None), -1)]
-    for number in range(len(AGE_BANDS)):
-        youngest = bindparam(f"youngest_{number}", type_=Date)
-        oldest = bindparam(f"oldest_{number}", type_=Date)
-        whens.append(((born <= youngest) & (born > oldest), number))
-    return case(*whens, else_=len(AGE_BANDS))
-
-
-def band_edges(opens_on: date) -> dict[str, date]:
-    """The parameters of age_band_number on the day a round opens: for each band, the last date
-    of birth of someone its lowest age (`youngest_N`), and of someone a year past its highest age
-    (`oldest_N`). Aged low to high is: born on or before the first, and after the second."""
-    edges = {}
-    for number, (_name, low, high) in enumerate(AGE_BANDS):
-        edges[f"youngest_{number}"] = latest_birthday(low, opens_on)
-        edges[f"oldest_{number}"] = latest_birthday(high + 1, opens_on)
-    return edges
-
-
-def _band_name(number: int) -> str:
-    if number < 0:
-        return NOT_RECORDED
-    return AGE_BANDS[number][0] if number < len(AGE_BANDS) else OTHER_AGES
-
-
 def round_breakdowns(session: Session, round_id: int, opens_on: date) -> tuple[CountTable, ...]:
     """The four breakdowns, counted by SQL's GROUP BY in one pass over the round's members.
 
     The groups are the round dashboard's (nbdesk.survey.dashboard: age bands by
     nbdesk.survey.register.age_band, a blank value as "Not recorded") plus the PA team, counted in
     the database rather than by loading every person, which keeps a return on 10,000 people quick;
-    the returns tests check the two agree. The age band is a CASE on the date of birth against the
-    bands' edges (age_band_number). The four keys are grouped together, a few hundred combinations
-    at most, each raw value is labelled once here, and each breakdown adds its groups up: one scan
-    of the members rather than one per breakdown.
+    the returns tests check the two agree. The age band is the one the member's row keeps from the
+    day the round opened (`opens_on` is no longer needed), so no date of birth is read: a viewer
+    may export it. The four keys are grouped together, a few hundred combinations at most, each
+    raw value is labelled once here, and each breakdown adds its groups up: one scan of the
+    members rather than one per breakdown.
     """
     counts: list[dict[str, list[int]]] = [{} for _ in BREAKDOWN_TITLES]
     labels: list[dict[Any, str]] = [{}, {}, {}]
-    params = {"round_id": round_id, **band_edges(opens_on)}
+    params = {"round_id": round_id}
     for eligible, done, band, *values in session.connection().execute(_breakdowns_query(), params):
         named = (_labelled(v, known) for v, known in zip(values, labels, strict=True))
-        names = (_band_name(band), *named)
+        names = (band_name(band), *named)
         for name, table in zip(names, counts, strict=True):
             pair = table.get(name)
             if pair is None:

@@ -6,17 +6,18 @@ The list for the register view is fetched as plain tuples in one query, so 10,00
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import Date, Table, bindparam, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes, Done
 from nbdesk.common.text import tidy
-from nbdesk.storage.models.survey import CareLeaver
+from nbdesk.storage.models.survey import CareLeaver, RoundMember, SurveyRound
 from nbdesk.survey.contact_details import email_address, uk_phone
 
 # How a person prefers to be reached, and how a contact was made: the same list.
@@ -69,6 +70,95 @@ def age_band(born: date | None, day: date) -> str:
         if low <= age <= high:
             return label
     return OTHER_AGES
+
+
+def band_number(born: date | None, day: date) -> int:
+    """age_band as RoundMember.age_band keeps it: -1 when the date of birth is not recorded, the
+    band's place in AGE_BANDS, or len(AGE_BANDS) for other ages."""
+    if born is None:
+        return -1
+    age = age_on(born, day)
+    for number, (_label, low, high) in enumerate(AGE_BANDS):
+        if low <= age <= high:
+            return number
+    return len(AGE_BANDS)
+
+
+def band_name(number: int) -> str:
+    if number < 0:
+        return NOT_RECORDED
+    return AGE_BANDS[number][0] if number < len(AGE_BANDS) else OTHER_AGES
+
+
+def latest_birthday(age: int, day: date) -> date:
+    """The last date of birth of someone aged at least `age` on `day` (age_on): they were born on
+    or before it. On 29 February, `age` years back may have had no 29th: then the edge is the
+    28th (someone born on 1 March that year is not yet `age`)."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        return day.replace(year=day.year - age, day=28)
+
+
+def band_edges(opens_on: date) -> dict[str, date]:
+    """The parameters of age_band_number on the day a round opens: for each band, the last date
+    of birth of someone its lowest age (`youngest_N`), and of someone a year past its highest age
+    (`oldest_N`). Aged low to high is: born on or before the first, and after the second."""
+    edges = {}
+    for number, (_name, low, high) in enumerate(AGE_BANDS):
+        edges[f"youngest_{number}"] = latest_birthday(low, opens_on)
+        edges[f"oldest_{number}"] = latest_birthday(high + 1, opens_on)
+    return edges
+
+
+def age_band_number(born: Any, edges: dict[str, date]) -> Any:
+    """band_number as a SQL expression, from plain date comparisons with the bands' edges on the
+    day (band_edges): no date arithmetic in SQL, the same on any database."""
+    whens: list[tuple[Any, int]] = [(born.is_(None), -1)]
+    for number in range(len(AGE_BANDS)):
+        youngest = bindparam(None, edges[f"youngest_{number}"], type_=Date)
+        oldest = bindparam(None, edges[f"oldest_{number}"], type_=Date)
+        whens.append(((born <= youngest) & (born > oldest), number))
+    return case(*whens, else_=len(AGE_BANDS))
+
+
+# Members whose bands are set by one statement: well under any database's parameter limit.
+_BAND_CHUNK = 2000
+
+
+def set_member_bands(
+    session: Session, round_id: int | None = None, person_ids: Collection[int] | None = None
+) -> None:
+    """Set RoundMember.age_band from the members' dates of birth as they are now, on the day each
+    round opened: every round's members, one round's, or those of `person_ids`. One UPDATE a
+    round (a chunk of people at a time), each row's band worked out in SQL (age_band_number)."""
+    rounds = select(SurveyRound.id, SurveyRound.opens_on)
+    if round_id is not None:
+        rounds = rounds.where(SurveyRound.id == round_id)
+    wanted = sorted(person_ids) if person_ids is not None else None
+    if wanted == []:
+        return
+    member = cast(Table, RoundMember.__table__)
+    chunks: list[list[int] | None] = (
+        [None]
+        if wanted is None
+        else [wanted[i : i + _BAND_CHUNK] for i in range(0, len(wanted), _BAND_CHUNK)]
+    )
+    for rid, opens_on in session.execute(rounds).all():
+        band = (
+            select(age_band_number(CareLeaver.date_of_birth, band_edges(opens_on)))
+            .where(CareLeaver.id == member.c.care_leaver_id)
+            .scalar_subquery()
+        )
+        for chunk in chunks:
+            statement = update(member).where(member.c.round_id == rid)
+            if chunk is not None:
+                statement = statement.where(member.c.care_leaver_id.in_(chunk))
+            session.execute(statement.values(age_band=band))
+    # Member rows the session holds would otherwise keep their old bands.
+    for held in list(session.identity_map.values()):
+        if isinstance(held, RoundMember):
+            session.expire(held, ["age_band"])
 
 
 def parse_channel(text: str) -> str:
@@ -209,10 +299,13 @@ def update_person(session: Session, person_id: int, person: PersonFields) -> Cha
     )
     if clash:
         raise ValueError(f"Unique id: '{person.unique_id}' belongs to someone else.")
+    born_before = row.date_of_birth
     for name in FIELD_NAMES:
         setattr(row, name, getattr(person, name))
     row.updated_at = clock.now()
     session.flush()
+    if row.date_of_birth != born_before:
+        set_member_bands(session, person_ids=[person_id])
     return REGISTER_CHANGED
 
 

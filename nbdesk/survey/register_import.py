@@ -75,7 +75,7 @@ from nbdesk.survey.import_preview import (
     SourceRow,
     stored_values,
 )
-from nbdesk.survey.register import FIELD_NAMES, parse_channel
+from nbdesk.survey.register import FIELD_NAMES, parse_channel, set_member_bands
 from nbdesk.survey.register_columns import BOOLEAN_KEYS, Mapping, guess_mapping, mapping_problems
 
 # What a blank cell stands for when a new person is added (an update leaves the field alone).
@@ -305,11 +305,18 @@ def apply_import(
         raise ImportRejected(preview)
     stamp = clock.now()
     existing = {
-        uid: (row_id, reason)
-        for uid, row_id, reason in session.execute(
-            select(CareLeaver.unique_id, CareLeaver.id, CareLeaver.do_not_contact_reason)
+        uid: (row_id, reason, born)
+        for uid, row_id, reason, born in session.execute(
+            select(
+                CareLeaver.unique_id,
+                CareLeaver.id,
+                CareLeaver.do_not_contact_reason,
+                CareLeaver.date_of_birth,
+            )
         ).tuples()
     }
+    # People already on the register whose date of birth the file changes: their rounds' bands.
+    reborn: list[int] = []
     fresh: list[dict[str, Any]] = []
     # Updates grouped by the fields they set: an executemany needs the same keys in every row.
     changes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -322,8 +329,10 @@ def apply_import(
                 row["do_not_contact_reason"] = DEFAULT_DNC_REASON
             fresh.append(row | {"updated_at": stamp})
         else:
-            row_id, reason = known
+            row_id, reason, born = known
             row = dict(values)
+            if "date_of_birth" in row and row["date_of_birth"] != born:
+                reborn.append(row_id)
             if row.get("do_not_contact") and not row.get("do_not_contact_reason"):
                 row["do_not_contact_reason"] = reason or DEFAULT_DNC_REASON  # keep the one held
             row |= {"id": row_id, "updated_at": stamp}
@@ -340,6 +349,7 @@ def apply_import(
             if progress:
                 progress(done, total)
     session.flush()
+    set_member_bands(session, person_ids=reborn)
     return ImportResult(
         len(fresh), total - len(fresh), len(preview.rejected_rows), len(preview.people_warned())
     )

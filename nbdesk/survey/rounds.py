@@ -28,6 +28,7 @@ from nbdesk.storage.models.survey import (
 from nbdesk.survey.register import (
     SURVEY_AGES,
     age_on,
+    band_number,
 )
 
 
@@ -156,20 +157,27 @@ def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> 
     low, high = SURVEY_AGES
     members = []
     for person_id, born in session.execute(select(CareLeaver.id, CareLeaver.date_of_birth)):
+        band = band_number(born, opens_on)
         if born is None:
-            members.append((person_id, True, "Date of birth not recorded"))
+            members.append((person_id, True, "Date of birth not recorded", band))
             continue
         age = age_on(born, opens_on)
         if low <= age <= high:
-            members.append((person_id, True, ""))
+            members.append((person_id, True, "", band))
         else:
-            members.append((person_id, False, f"Aged {age} when the round opened"))
+            members.append((person_id, False, f"Aged {age} when the round opened", band))
     if members:
         session.execute(
             insert(RoundMember),
             [
-                {"round_id": row.id, "care_leaver_id": p, "eligible": e, "reason": why}
-                for p, e, why in members
+                {
+                    "round_id": row.id,
+                    "care_leaver_id": p,
+                    "eligible": e,
+                    "reason": why,
+                    "age_band": band,
+                }
+                for p, e, why, band in members
             ],
         )
     session.flush()
@@ -203,15 +211,21 @@ def _set_membership(
     reason = tidy(reason)
     if not reason:
         raise ValueError("Give a reason: it is kept with the round's figures.")
-    if session.get(SurveyRound, round_id) is None:
+    survey_round = session.get(SurveyRound, round_id)
+    if survey_round is None:
         raise LookupError(f"No survey round with id {round_id}.")
-    if session.get(CareLeaver, person_id) is None:
+    person = session.get(CareLeaver, person_id)
+    if person is None:
         raise LookupError(f"No person with row {person_id} on the register.")
     member = session.get(RoundMember, (round_id, person_id))
     if member is None:
         session.add(
             RoundMember(
-                round_id=round_id, care_leaver_id=person_id, eligible=eligible, reason=reason
+                round_id=round_id,
+                care_leaver_id=person_id,
+                eligible=eligible,
+                reason=reason,
+                age_band=band_number(person.date_of_birth, survey_round.opens_on),
             )
         )
         session.flush()

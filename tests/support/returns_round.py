@@ -72,6 +72,7 @@ def add_round(
         RoundMember,
         SurveyRound,
     )
+    from nbdesk.survey.register import band_number, set_member_bands
 
     db = open_database(db_path)
     try:
@@ -108,6 +109,7 @@ def add_round(
                         care_leaver_id=ids[p.unique_id],
                         eligible=p.eligible,
                         reason="" if p.eligible else "Moved abroad",
+                        age_band=band_number(p.born, opens),
                     )
                 )
                 if p.completed_on is not None:
@@ -119,6 +121,10 @@ def add_round(
                             confirmed_on=p.completed_on,
                         )
                     )
+            session.flush()
+            # Worked out again in SQL, as an edit or the upgrade does: the returns' tests check
+            # that agrees with register.age_band at every edge.
+            set_member_bands(session, survey.id)
     finally:
         db.close()
     return group

@@ -303,7 +303,7 @@ def test_a_file_saved_in_the_order_recorded_is_rewritten_when_upgraded(tmp_path:
         conn.execute("DROP INDEX ix_round_member_counted")
         conn.execute("CREATE INDEX ix_care_leaver_name ON care_leaver (name, unique_id)")
         conn.execute("DROP INDEX ix_care_leaver_find")
-        for column in ("contacts", "last_contact_on", "last_outcome"):  # nor 0010's columns
+        for column in ("contacts", "last_contact_on", "last_outcome", "age_band"):  # nor 0010, 0013
             conn.execute(f"ALTER TABLE round_member DROP COLUMN {column}")
         conn.execute("DROP TABLE workshop_lease")  # nor 0012's table
         conn.execute("UPDATE alembic_version SET version_num = '0007'")

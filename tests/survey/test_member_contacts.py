@@ -170,7 +170,7 @@ def test_a_file_from_before_the_columns_gets_them_filled_when_upgraded(tmp_path:
     assert any(n for n, _day, _outcome in expected.values())
     assert (0, None, "") in expected.values()  # the fifth person was never contacted
     with closing(sqlite3.connect(path)) as conn:  # as a file at 0009 was: no such columns
-        for column in ("contacts", "last_contact_on", "last_outcome"):
+        for column in ("contacts", "last_contact_on", "last_outcome", "age_band"):  # nor 0013's
             conn.execute(f"ALTER TABLE round_member DROP COLUMN {column}")
         for table in ("assessment_change", "completion_change", "plan_change"):  # nor 0011's
             conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
 )
@@ -98,6 +99,11 @@ class RoundMember(Base):
     contacts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_contact_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     last_outcome: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    # The member's age band on the day the round opened (register.band_number: -1 not recorded,
+    # then AGE_BANDS' numbers, then other ages), set when the row is made and again when their
+    # date of birth is edited (register.set_member_bands). The round's figures read it, so a
+    # viewer, who may not read dates of birth on a server, sees them too (issue 17).
+    age_band: Mapped[int] = mapped_column(SmallInteger)
 
 
 class OutreachContact(Base):
