@@ -62,6 +62,10 @@ def test_start_up_path_leaves_heavy_libraries_unloaded() -> None:
     # SQLAlchemy too: the file is opened on the worker thread after the first screen is shown.
     for heavy in ("pandas", "openpyxl", "reportlab", "alembic", "numpy", "sqlalchemy", "psycopg"):
         assert heavy not in loaded, f"{heavy} is imported at start-up"
+    # Smaller, but each a few MiB or a stack of modules the first screen never uses: OpenSSL
+    # (through `secrets`: a key, a temporary name) and importlib.resources (the build date).
+    for module in ("_hashlib", "importlib.resources"):
+        assert module not in loaded, f"{module} is imported at start-up"
 
 
 # The application set-up: opening files, the self-test. Only these may touch nbdesk.storage.

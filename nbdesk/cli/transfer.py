@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +141,8 @@ def backup_server(url: str, out: Path) -> int:
         except OperationalError as exc:
             raise _connection_failed(url, exc) from exc
         private_folder(out.parent)
+        import secrets  # here, not at the top: it loads OpenSSL, which no start needs
+
         partial = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
         create_private_file(partial)
         try:

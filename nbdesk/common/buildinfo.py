@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
+
+# Beside the package's modules, as the bundle collects it (nbdesk/_build.txt). Found from this
+# file rather than through importlib.resources, which the start would import for it alone.
+BUILD_FILE = Path(__file__).resolve().parent.parent / "_build.txt"
 
 
 def build_date() -> str | None:
     try:
-        text = (resources.files("nbdesk") / "_build.txt").read_text(encoding="utf-8")
+        text = BUILD_FILE.read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
     return text.strip() or None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +64,9 @@ class Secret:
 
 
 def new_secret() -> Secret:
+    # Imported here: `secrets` loads OpenSSL (about 3 MiB), which a start never needs.
+    import secrets
+
     return Secret(raw=secrets.token_bytes(KEY_BYTES + SALT_BYTES))
 
 
