@@ -253,13 +253,19 @@ def show_whole(widget: QWidget) -> None:
     Qt's own ensureWidgetVisible shows only a text box's cursor line)."""
     margin = max(widget.fontMetrics().height() // 2, 4)
     half_w, half_h = widget.width() // 2, widget.height() // 2
-    parent = widget.parentWidget()
-    while parent is not None:
-        content = parent.widget() if isinstance(parent, QScrollArea) else None
-        if content is not None and content.isAncestorOf(widget):
-            middle = widget.mapTo(content, QPoint(half_w, half_h))
-            parent.ensureVisible(middle.x(), middle.y(), half_w + margin, half_h + margin)
-        parent = parent.parentWidget()
+    # The areas are found among the window's scrolling areas, not by walking up the widget's
+    # parents: each parent asked for from Python is given a Python object, and the first of a
+    # kind made its class's enums then (30 ms on the first contact saved, bench_who_next).
+    areas = [
+        area
+        for area in widget.window().findChildren(QScrollArea)
+        if (content := area.widget()) is not None and content.isAncestorOf(widget)
+    ]
+    # Innermost first: the fewer of the others it sits in, the further out an area is.
+    areas.sort(key=lambda area: -sum(other.isAncestorOf(area) for other in areas))
+    for area in areas:
+        middle = widget.mapTo(area.widget(), QPoint(half_w, half_h))
+        area.ensureVisible(middle.x(), middle.y(), half_w + margin, half_h + margin)
 
 
 def follow_focus(root: QWidget) -> None:
