@@ -118,6 +118,7 @@ class DashboardTab(QWidget):
         layout.addWidget(self.headline)
         layout.addWidget(grid, 1)
         self.board: Dashboard | None = None
+        self._drawn: Dashboard | None = None  # the board the widgets show
         self._latest = _Latest()
         self._reading = False  # the whole board has been asked for and is not back yet
 
@@ -144,6 +145,11 @@ class DashboardTab(QWidget):
             title="Counting the round",
         )
         self._reading = self._reading or asked is not None
+
+    def showEvent(self, event: Any) -> None:
+        if self.board is not None and self.board is not self._drawn:
+            self.show_board(self.board, whole=self._drawn is None)
+        super().showEvent(event)
 
     def _counted(self, board: Dashboard | None) -> None:
         self._reading = False
@@ -174,8 +180,12 @@ class DashboardTab(QWidget):
     def show_board(self, board: Dashboard, whole: bool = True) -> None:
         """Show the figures; `whole` False for an update, which leaves the columns' widths as the
         whole board set them, and any table whose rows did not change."""
-        before = self.board
         self.board = board
+        if not whole and not self.isVisible():
+            # Behind another tab: drawn once shown (showEvent), not after every contact saved,
+            # where it took a third of the window's longest pause (bench_who_next).
+            return
+        before, self._drawn = self._drawn, board
         overall = board.overall
         self.headline.setText(
             f"<h3>{escape(board.round.name)}</h3><p><b>{overall.eligible}</b> eligible · "
