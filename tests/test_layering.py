@@ -63,8 +63,9 @@ def test_start_up_path_leaves_heavy_libraries_unloaded() -> None:
     for heavy in ("pandas", "openpyxl", "reportlab", "alembic", "numpy", "sqlalchemy", "psycopg"):
         assert heavy not in loaded, f"{heavy} is imported at start-up"
     # Smaller, but each a few MiB or a stack of modules the first screen never uses: OpenSSL
-    # (through `secrets`: a key, a temporary name) and importlib.resources (the build date).
-    for module in ("_hashlib", "importlib.resources"):
+    # (through `secrets`: a key, a temporary name), importlib.resources (the build date) and
+    # logging.handlers (socket and pickle with it, 2.4 MiB, for a log file seldom written).
+    for module in ("_hashlib", "importlib.resources", "logging.handlers", "socket", "pickle"):
         assert module not in loaded, f"{module} is imported at start-up"
 
 
