@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 
-from nbdesk.common import clock, paths
+from nbdesk.common import paths
 from nbdesk.common.log import set_up_logging
 from nbdesk.storage.location import server_label
+from nbdesk.ui import collector
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.fit import standard_dialogs_fit
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
@@ -210,6 +211,7 @@ class Controller(QObject):
             self._open(plan)
             return
         self.window.show_first_screen(plan.path, first)
+        collector.forget_sources()  # the first screen's modules'
         self._first_shown = True
         self.shown.emit()
         # After the first screen is drawn (posted events come before this one).
@@ -405,23 +407,6 @@ def start_plan(
         return OpenPlan(default, create_as=dialog.authority_name())
 
 
-def _trace_start_up(window: MainWindow, controller: Controller) -> None:
-    """For the benchmark: with NBDESK_STARTUP_T0 set to the launch time (seconds since the epoch), print when
-    the window appeared and when the file's data was in it, as offsets from that launch."""
-
-    t0 = float(os.environ["NBDESK_STARTUP_T0"])
-
-    def say(event: str) -> None:
-        print(
-            f"startup: {event} {1000 * (clock.wall_seconds() - t0):.0f} ms",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    QTimer.singleShot(0, lambda: say("window-shown"))
-    controller.shown.connect(lambda: say("data-loaded"))
-
-
 def set_up_application(app: Any) -> None:
     app.setApplicationName("nbdesk")
     app.setApplicationDisplayName("nbdesk")
@@ -468,6 +453,7 @@ def report_unexpected_errors() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     """The window, until it closes; then the process ends (exit_now). Returns only on errors
     before the window, for the self-test, or when a normal exit is needed."""
+    collector.forget_sources()
     app: Any = QApplication.instance() or QApplication(sys.argv[:1])
     set_up_application(app)
     report_unexpected_errors()
@@ -507,7 +493,9 @@ def run_gui(args: argparse.Namespace) -> int:
         controller.shown.connect(lambda: QTimer.singleShot(0, window.close))
     window.show()
     if "NBDESK_STARTUP_T0" in os.environ:
-        _trace_start_up(window, controller)
+        from nbdesk.ui.start_trace import trace_start_up
+
+        trace_start_up(window, controller)
     controller.start(plan)
     result = app.exec()
     # What was asked before the window closed is finished, not cut off.

@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector, set for a window that must not freeze (issue 16).
+"""Python's memory, set for a window that must not freeze or grow (issue 16): the cyclic garbage
+collector, and the source text PySide6 leaves behind.
 
 A collection of the oldest generation stops every thread while it walks every object the process
 holds. With the huge authority's who-next list on screen and the worker reading 50,000 rows, each
@@ -23,3 +24,13 @@ def settle() -> None:
     """Once the window's code and the open file's are loaded (any thread may call it)."""
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
+
+
+def forget_sources() -> None:
+    """Let go of the source text PySide6 read for each module imported since it was loaded (its
+    check for `from __feature__ import …` reads a module's whole source, and linecache keeps it):
+    2.8 MiB by the first screen, which the window's own memory reuses once freed. A traceback reads
+    again what it quotes."""
+    import linecache
+
+    linecache.clearcache()
