@@ -11,7 +11,7 @@ connection inside its transaction (so it commits or rolls back with the session)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,3 +79,16 @@ def core(session: Session) -> Callable[..., Any]:
     statement (its compile-cache key, entity loading) cost more than SQLite's own."""
     session.flush()
     return session.connection().execute
+
+
+# Rows fetched at a time by many_rows.
+CHUNK = 1000
+
+
+def many_rows(session: Session, statement: Any, values: Any = None) -> Iterator[Any]:
+    """A Core read of many rows (a round of 50,000) on the session's own connection, without the
+    ORM's per-row bookkeeping, fetched a thousand at a time: row by row through SQLAlchemy cost a
+    third more, and the whole result fetched at once was held beside what is made of it, so each
+    read of a huge round asked the system for tens of MiB afresh (benchmarks/bench_growth.py)."""
+    for part in session.connection().execute(statement, values).partitions(CHUNK):
+        yield from part

@@ -28,6 +28,7 @@ from nbdesk.storage.models.survey import (
     RoundMember,
     SurveyRound,
 )
+from nbdesk.storage.prepared import many_rows
 from nbdesk.storage.roles import signed_in_person
 from nbdesk.survey.register import (
     CHANNELS,
@@ -387,13 +388,10 @@ def _people_query(round_id: Any, everyone: bool) -> Any:
 
 
 def _rows(session: Session, query: Any, values: dict[str, Any] | None = None) -> list[WhoNextRow]:
-    # A Core read on the session's connection, fetched at once: plain rows without the ORM's
-    # per-row bookkeeping, which took a third of the read of a round of 50,000.
-    result = session.connection().execute(query, values).all()
     flags, make = FLAG_TEXT, WhoNextRow._make
     found: list[WhoNextRow] = []
     add = found.append
-    for r in result:
+    for r in many_rows(session, query, values):
         if r[14] is None:  # not in the round: nothing of theirs in a member row
             add(make((*r[:7], 0, None, "", False, r[11], r[12], NOT_IN_ROUND, False, flags[r[15]])))
         else:

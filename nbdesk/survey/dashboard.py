@@ -21,6 +21,7 @@ from nbdesk.storage.models.survey import (
     Completion,
     RoundMember,
 )
+from nbdesk.storage.prepared import many_rows
 from nbdesk.survey.register import (
     AGE_BANDS,
     NOT_RECORDED,
@@ -253,13 +254,10 @@ def _read_members(session: Session, round_id: int, people: Collection[int] | Non
 
     bands = {n: band_name(n) for n in range(-1, len(AGE_BANDS) + 1)}
     result = []
-    # A Core read on the session's connection, fetched at once: plain rows without the ORM's
-    # per-row bookkeeping, which took a third of the read of a round of 50,000.
-    connection = session.connection()
     for values in chunks:
-        for pid, uid, name, pa, band, gender, accommodation, dnc, done, last in connection.execute(
-            everyone, values
-        ).all():
+        for pid, uid, name, pa, band, gender, accommodation, dnc, done, last in many_rows(
+            session, everyone, values
+        ):
             result.append(
                 Member(
                     pid,

@@ -37,6 +37,7 @@ from nbdesk.common.atomic import write_atomically
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import FORMULA_STARTS, csv_safe
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
+from nbdesk.storage.prepared import many_rows
 from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
 from nbdesk.survey.register import SURVEY_AGES, age_on, first_name
@@ -102,8 +103,7 @@ def notify_list(
     if survey is None:
         raise LookupError(f"No survey round with id {round_id}.")
     today = clock.today()
-    # A Core read on the session's connection, fetched at once: plain rows, not row by row.
-    people = session.connection().execute(_people_query(everyone), {"round_id": round_id}).all()
+    people = many_rows(session, _people_query(everyone), {"round_id": round_id})
     # What is the same for everyone, worked out once rather than per person (10,000 on a large
     # register): the round's closing day, and which of a person's values each column takes.
     by_text = channel == "text"
