@@ -33,10 +33,31 @@ though nothing is missing (the message names `nbdesk check --accept-as-is`, whic
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 SAVING = 0x6E626B31  # "nbk1": changes may be waiting in this file's -wal
 HEADER_SIZE = 100
+CHANGES_AT_BEGIN = "nbdesk_changes_at_begin"  # the connection's total_changes when it began
+
+
+def note_begin(conn: Any) -> None:
+    """As a transaction begins (a SQLAlchemy "begin" event): how many rows its connection had
+    changed so far, for mark_saving."""
+    conn.info[CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes
+
+
+def mark_saving(conn: Any) -> bool:
+    """Just before a commit (a SQLAlchemy "commit" event): if it changes rows and the file does not
+    yet say SAVING, say so in the same commit. True if it did: the -wal is to be checkpointed
+    straight after."""
+    raw = conn.connection.dbapi_connection
+    if raw.total_changes == conn.info.pop(CHANGES_AT_BEGIN, raw.total_changes):
+        return False
+    if raw.execute("PRAGMA user_version").fetchone()[0] == SAVING:
+        return False
+    raw.execute(f"PRAGMA user_version={SAVING}")
+    return True
 
 
 def file_uri(path: Path, mode: str) -> str:
