@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from nbdesk.common.changes import NOTHING, Changes, tell_others
 from nbdesk.common.errors import is_plain, plainly
+from nbdesk.ui import collector
 from nbdesk.ui.dialogs import show_error
 
 T = TypeVar("T")
@@ -263,6 +264,7 @@ class Ops(QObject):
     def pool(cls) -> QThreadPool:
         """One worker thread: SQLite has one writer, and work queues instead of fighting."""
         if cls._pool is None:
+            collector.collect_on_ui_thread()  # before there is another thread to collect on
             cls._pool = QThreadPool()
             cls._pool.setMaxThreadCount(1)
         return cls._pool
