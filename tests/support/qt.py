@@ -45,3 +45,16 @@ def answer(qtbot, fill) -> None:  # type: ignore[no-untyped-def]
             raise
 
     QTimer.singleShot(0, act)
+
+
+def shown_section(qtbot, window):  # type: ignore[no-untyped-def]
+    """The section the window shows, once it shows the one chosen: a section shown for the first
+    time is built at the key and shown a turn of the event loop later (MainWindow)."""
+    from nbdesk.ui.main_window import SECTION_TITLES
+
+    def chosen_shown() -> bool:
+        title = SECTION_TITLES[window.nav.currentRow()]
+        return getattr(window.stack.currentWidget(), "title", None) == title
+
+    qtbot.waitUntil(chosen_shown)
+    return window.stack.currentWidget()

@@ -22,7 +22,7 @@ from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.ops import Ops
 from tests.support import screen_fit
 from tests.support.paths import DATA
-from tests.support.qt import settle
+from tests.support.qt import settle, shown_section
 
 SCREEN = os.environ.get("NBDESK_TEST_SCREEN", "")
 
@@ -116,7 +116,7 @@ def test_survey_section_in_its_main_states(qtbot: QtBot, window: MainWindow) -> 
     from nbdesk.ui.survey.section import SurveySection
 
     window.show_section(1)
-    section = window.stack.currentWidget()
+    section = shown_section(qtbot, window)
     assert isinstance(section, SurveySection)
     settle(qtbot)
     found = check_section(qtbot, window, section, "contacts")
@@ -144,7 +144,7 @@ def test_survey_section_in_its_main_states(qtbot: QtBot, window: MainWindow) -> 
 def test_survey_section_on_a_new_file(qtbot: QtBot, tmp_path: Path) -> None:
     win = open_window(qtbot, tmp_path / "new.nbdesk", create_as="Newtown Council")
     win.show_section(1)
-    section = win.stack.currentWidget()
+    section = shown_section(qtbot, win)
     found = check_section(qtbot, win, section, "no round yet")
     assert win.ops is not None
     win.ops.close()
@@ -161,7 +161,7 @@ def test_survey_dialogs(qtbot: QtBot, window: MainWindow) -> None:
     from nbdesk.ui.survey.notify_dialog import NotifyDialog
 
     window.show_section(1)
-    section: Any = window.stack.currentWidget()
+    section: Any = shown_section(qtbot, window)
     settle(qtbot)
     store: Any = section.ops.store
     with store.session() as session:
@@ -198,8 +198,8 @@ def plan_section(qtbot: QtBot, window: MainWindow) -> Any:
     from nbdesk.ui.action_plan.section import ActionPlanSection
 
     window.show_section(2)
+    section = shown_section(qtbot, window)
     settle(qtbot)
-    section = window.stack.currentWidget()
     assert isinstance(section, ActionPlanSection)
     return section
 
@@ -329,7 +329,7 @@ def test_survey_keys_keep_what_they_act_on_in_view(qtbot: QtBot, window: MainWin
     from PySide6.QtCore import Qt
 
     window.show_section(1)
-    section: Any = window.stack.currentWidget()
+    section: Any = shown_section(qtbot, window)
     settle(qtbot)
     tab = section.contacts_tab
     rows = [r for r in range(tab.model.rowCount()) if tab.model.index(r, 0).data()]

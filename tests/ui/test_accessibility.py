@@ -18,7 +18,7 @@ from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.ops import Ops
 from tests.support import a11y
 from tests.support.paths import DATA
-from tests.support.qt import settle
+from tests.support.qt import settle, shown_section
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_survey_dialogs(qtbot: QtBot, window: MainWindow) -> None:
     from nbdesk.ui.survey.section import SurveySection
 
     window.show_section(1)
-    section = window.stack.currentWidget()
+    section = shown_section(qtbot, window)
     assert isinstance(section, SurveySection) and section.ops is not None
     settle(qtbot)
     store: Any = section.ops.store
@@ -259,8 +259,8 @@ def test_action_plan_dialogs(qtbot: QtBot, window: MainWindow) -> None:
     )
 
     window.show_section(2)
+    section = shown_section(qtbot, window)
     settle(qtbot)
-    section = window.stack.currentWidget()
     assert isinstance(section, ActionPlanSection) and section.plan is not None
     plan = section.plan
     store: Any = section.ops.store if section.ops else None

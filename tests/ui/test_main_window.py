@@ -21,7 +21,7 @@ from nbdesk.ui.dialogs import FirstRunDialog
 from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.settings import recent_files
-from tests.support.qt import settle
+from tests.support.qt import settle, shown_section
 
 
 def no_args() -> argparse.Namespace:
@@ -154,11 +154,11 @@ def test_sections_are_reachable_by_keyboard(qtbot: QtBot, window: MainWindow) ->
 
 
 def test_ctrl_n_is_new_action_in_the_action_plan_and_new_file_elsewhere(
-    window: MainWindow,
+    qtbot: QtBot, window: MainWindow
 ) -> None:
     new_file = window.new_action
     window.show_section(2)
-    assert window.stack.currentWidget().title == "Action plan"
+    assert shown_section(qtbot, window).title == "Action plan"
     assert new_file.shortcut().isEmpty()  # the section's Ctrl+N (a new action) wins
     window.show_section(0)
     assert new_file.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
@@ -340,6 +340,7 @@ def test_the_window_fits_a_laptop_at_twice_the_font(qtbot: QtBot, demo_file: Pat
         qtbot.waitExposed(win)
         for index in range(len(win.sections)):
             win.show_section(index)
+            shown_section(qtbot, win)
             settle(qtbot)
             # The window's own minimum must not grow with what a section holds: on a real X
             # server at twice the font it asked for 1366×858 before sections scrolled. This

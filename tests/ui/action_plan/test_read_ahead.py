@@ -25,7 +25,7 @@ from nbdesk.ui.action_plan.section import ActionPlanSection
 from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import PLAN, MainWindow
 from nbdesk.ui.ops import Ops
-from tests.support.qt import settle
+from tests.support.qt import settle, shown_section
 
 
 def open_window(qtbot: QtBot, path: Path) -> MainWindow:
@@ -87,10 +87,11 @@ def test_once_settled_the_window_reads_the_plan_ahead_and_the_section_opens_with
     assert win.ops is not None
     reads = count_reads(win.ops, monkeypatch)
     qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    section = win.stack.currentWidget()
+    # Built at the key and shown a turn of the event loop later (each a pause of its own).
+    section = shown_section(qtbot, win)
     assert isinstance(section, ActionPlanSection)
-    # Filled when set_ops returned, before the event loop has run (so before any paint), and
-    # shown at once rather than held back for a read.
+    # Filled when set_ops returned, with no read asked for, and shown at once rather than held
+    # back for a read.
     expected = latest_plan(win)
     assert section.plan is not None and section.plan.summary.name == expected.summary.name
     assert section.model.rowCount() > 0
@@ -125,7 +126,7 @@ def test_a_change_to_the_plans_before_opening_drops_it_and_the_section_shows_the
     settle(qtbot)
     assert not held(win), "the plans changed: what was read ahead is dropped"
     win.show_section(PLAN)
-    section = win.stack.currentWidget()
+    section = shown_section(qtbot, win)
     assert isinstance(section, ActionPlanSection)
     assert section.plan is None, "nothing held: the section reads for itself"
     settle(qtbot)
@@ -149,7 +150,7 @@ def test_opened_at_once_the_section_reads_for_itself_and_nothing_is_read_ahead(
 ) -> None:
     win = open_window(qtbot, demo_file)
     win.show_section(PLAN)  # what Ctrl+3 does, at once (the window may not have the keyboard yet)
-    section = win.stack.currentWidget()
+    section = shown_section(qtbot, win)
     assert isinstance(section, ActionPlanSection)
     assert section.plan is None and section._hold.isActive(), "held back while it reads"
     settle(qtbot)
@@ -183,7 +184,7 @@ def test_opened_while_the_read_ahead_is_on_the_worker_the_section_reads_for_itse
     holder = win._plan_ahead
     assert holder is not None and holder.held is None
     win.show_section(PLAN)
-    section = win.stack.currentWidget()
+    section = shown_section(qtbot, win)
     assert isinstance(section, ActionPlanSection)
     assert section.plan is None and section._hold.isActive()
     release.set()
@@ -208,7 +209,7 @@ def test_another_file_opened_drops_the_first_ones_and_reads_its_own_ahead(
     qtbot.waitUntil(lambda: held(win), timeout=20000)
     assert win._plan_ahead is not None and win._plan_ahead.ops is win.ops
     win.show_section(PLAN)
-    section = win.stack.currentWidget()
+    section = shown_section(qtbot, win)
     assert isinstance(section, ActionPlanSection) and section.plan is not None
 
 

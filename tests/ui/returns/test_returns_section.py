@@ -26,6 +26,7 @@ from nbdesk.ui.ops import Ops, wait_for_work
 from nbdesk.ui.returns import section as section_module
 from nbdesk.ui.returns.section import ReturnsSection
 from tests.support.html_page import read_page
+from tests.support.qt import shown_section
 from tests.support.returns_round import ROUND, add_round, people
 
 
@@ -225,7 +226,7 @@ def test_ctrl_4_in_the_main_window_opens_the_returns_section(qtbot: QtBot, demo_
         window.activateWindow()  # other tests' windows may still hold the focus
         qtbot.waitUntil(window.isActiveWindow)
         qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-        current = window.stack.currentWidget()
+        current = shown_section(qtbot, window)
         assert isinstance(current, ReturnsSection)
         text = wait_for_preview(qtbot, current)
         assert current.subject.count() >= 1 and "Scores by area" in text
@@ -359,7 +360,7 @@ def test_coming_back_lists_what_other_sections_made_and_keeps_the_choice(
         window.set_ops(Ops(db), "Demonstration")
         window.show()
         window.show_section(3)
-        returns = window.stack.currentWidget()
+        returns = shown_section(qtbot, window)
         assert isinstance(returns, ReturnsSection)
         choose_kind(qtbot, returns, service.SA_REPORT)
         returns.subject.setCurrentIndex(returns.subject.findText("Baseline 2020 – staff"))
