@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
         self._imported.timeout.connect(self._read_ahead)
         self._plan_ahead: ReadAhead | None = None
         self._waiting_for_data: set[Section] = set()
-        self._focus_when_shown = False  # a section asked for by its key takes the keyboard
+        self._showing: int | None = None  # a section built and about to be shown (below)
+        self._focus_when_shown = False  # it was asked for by its key: it takes the keyboard
         self.status_page = QLabel()
         self.status_page.setAccessibleName("Status")
         self.status_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -206,10 +207,10 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
 
     def show_section(self, index: int) -> None:
-        self._focus_when_shown = True
         self.nav.setCurrentRow(index)
-        if self.stack.currentWidget() is self._built[index]:
-            self._focus_when_shown = False
+        if self._showing == index:  # built, and shown in a moment: the keyboard goes with it
+            self._focus_when_shown = True
+        else:
             self.stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     @property
@@ -238,21 +239,21 @@ class MainWindow(QMainWindow):
         if self._built[row] is not None:
             self._show(self.section(row))
             return
-        # Shown for the first time: built now and shown once the event loop has had a turn (a
-        # timer, not a posted call, which would run before anything else waiting), so that each
-        # is a pause of its own: together they were the longest of a PA's first Ctrl+2 on the
-        # huge file (bench_stall).
+        # Shown for the first time: built now, shown once the event loop has had a turn (a timer,
+        # not a posted call, which runs before anything waiting): two pauses, not one, the longest
+        # of a PA's first Ctrl+2 on the huge file (bench_stall).
         self.section(row)
+        self._showing = row
         QTimer.singleShot(1, self, lambda: self._show_if_chosen(row))
 
     def _show_if_chosen(self, row: int) -> None:
+        focus, self._focus_when_shown, self._showing = self._focus_when_shown, False, None
         if self.ops is None or self.stack.currentWidget() is self.status_page:
             return
         if self.nav.currentRow() == row and self._built[row] is not None:
             self._show(self.section(row))
-            if self._focus_when_shown:
+            if focus:
                 self.stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self._focus_when_shown = False
 
     def _show(self, section: Section) -> None:
         if section in self._waiting_for_data:
