@@ -479,17 +479,10 @@ def test_the_server_checks_the_password_add_user_was_given(
 ) -> None:
     """On a cluster of its own that asks everyone but its superuser for a password (the shared
     one trusts its socket): the password given is the one that signs in, and no other does."""
-    import subprocess
-
     import psycopg
 
     from nbdesk.storage import create_database
-    from tests.support.postgres import (
-        NoPostgresError,
-        _as_cluster_user,
-        database_name,
-        start_cluster,
-    )
+    from tests.support.postgres import NoPostgresError, database_name, start_cluster
 
     try:
         cluster = start_cluster()
@@ -499,15 +492,7 @@ def test_the_server_checks_the_password_add_user_was_given(
         url = cluster.new_database()
         create_database(url, "Testshire").close()
         name = add_person(url, "viewer", monkeypatch)  # "correct horse battery"
-        hba = cluster.data_dir / "pg_hba.conf"
-        hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n")
-        # Restarted, not reloaded: a reload is only signalled, and the old rules could still let
-        # the wrong password in. `restart` keeps the options the cluster was started with.
-        restart = [
-            str(cluster.bin_dir / "pg_ctl"), "restart", "-w", "-m", "fast", "-D",
-            str(cluster.data_dir), "-l", str(cluster.folder / "server.log"),
-        ]  # fmt: skip
-        subprocess.run(_as_cluster_user(restart), check=True, capture_output=True)
+        cluster.ask_for_passwords()
 
         def sign_in(password: str) -> str:
             with psycopg.connect(

@@ -111,6 +111,20 @@ class Cluster:
         name = database_name(url_or_name) if "://" in url_or_name else url_or_name
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def ask_for_passwords(self) -> None:
+        """From now on every role but the superuser signs in with its password (the cluster as
+        started trusts everyone on its socket). Restarted, not reloaded: a reload is only
+        signalled, and the old rules could still let a wrong password in for a moment; `restart`
+        keeps the options the cluster was started with."""
+        (self.data_dir / "pg_hba.conf").write_text(
+            "local all postgres trust\nlocal all all scram-sha-256\n"
+        )
+        restart = [
+            str(self.bin_dir / "pg_ctl"), "restart", "-w", "-m", "fast", "-D",
+            str(self.data_dir), "-l", str(self.folder / "server.log"),
+        ]  # fmt: skip
+        subprocess.run(_as_cluster_user(restart), check=True, capture_output=True)
+
     def stop(self) -> None:
         subprocess.run(
             _as_cluster_user(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from nbdesk.ui import settings as prefs
 from nbdesk.ui.app import Controller, server_sign_in
 from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.server_dialog import ServerDialog, server_name, server_url, url_fields
-from tests.support.postgres import Cluster, _as_cluster_user, database_name
+from tests.support.postgres import Cluster, database_name
 
 NAME = "Serverton Borough Council"
 USER = "ann"
@@ -46,16 +45,7 @@ def asking_cluster() -> Iterator[tuple[Cluster, str]]:
         # A superuser, so she may read and write everything without the roles' grants (another
         # change's business); she still signs in with her password.
         cluster.execute(f"CREATE ROLE {USER} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
-        (cluster.data_dir / "pg_hba.conf").write_text(
-            "local all postgres trust\nlocal all all scram-sha-256\n"
-        )
-        # Restarted, not reloaded: a reload is only signalled, and could still let a wrong
-        # password in for a moment. `restart` keeps the options the cluster was started with.
-        restart = [
-            str(cluster.bin_dir / "pg_ctl"), "restart", "-w", "-m", "fast", "-D",
-            str(cluster.data_dir), "-l", str(cluster.folder / "server.log"),
-        ]  # fmt: skip
-        subprocess.run(_as_cluster_user(restart), check=True, capture_output=True)
+        cluster.ask_for_passwords()
         yield cluster, database_name(url)
     finally:
         cluster.stop()
