@@ -56,5 +56,28 @@ def shown_section(qtbot, window):  # type: ignore[no-untyped-def]
         title = SECTION_TITLES[window.nav.currentRow()]
         return getattr(window.stack.currentWidget(), "title", None) == title
 
-    qtbot.waitUntil(chosen_shown)
+    # Waiting on the change itself, not polling for it: a poll also runs what follows the show
+    # (the section's first read coming back), which some tests look at before it comes.
+    while not chosen_shown():
+        with qtbot.waitSignal(window.stack.currentChanged, timeout=5000):
+            pass
     return window.stack.currentWidget()
+
+
+def open_window(qtbot, path, create_as=None, *, maximized=False):  # type: ignore[no-untyped-def]
+    """A main window on the file at `path` (made for `create_as`, if given), opened as the app
+    opens one and shown: maximized, as a person on a small laptop would have it, if asked."""
+    from nbdesk.ui.app import OpenPlan, carry_out
+    from nbdesk.ui.main_window import MainWindow
+    from nbdesk.ui.ops import Ops
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    opened = carry_out(OpenPlan(path, create_as=create_as))
+    win.set_ops(Ops(opened.db), opened.authority)
+    if maximized:
+        win.showMaximized()
+    else:
+        win.show()
+    qtbot.waitExposed(win)
+    return win

@@ -17,10 +17,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import MainWindow
-from nbdesk.ui.ops import Ops
-from tests.support import screen_fit
+from tests.support import qt, screen_fit
 from tests.support.paths import DATA
 from tests.support.qt import settle, shown_section
 
@@ -35,12 +33,7 @@ def the_screen_asked_for() -> None:
 
 
 def open_window(qtbot: QtBot, path: Path, create_as: str | None = None) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    opened = carry_out(OpenPlan(path, create_as=create_as))
-    win.set_ops(Ops(opened.db), opened.authority)
-    win.showMaximized()  # as a person on a small laptop would
-    qtbot.waitExposed(win)
+    win = qt.open_window(qtbot, path, create_as, maximized=True)
     settle(qtbot)
     return win
 

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from nbdesk.storage import create_database, encryption
 from nbdesk.ui import encryption as ui_encryption
-from nbdesk.ui.app import Controller, OpenPlan, carry_out
+from nbdesk.ui.app import Controller
 from nbdesk.ui.main_window import MainWindow
-from nbdesk.ui.ops import Ops
+from tests.support.qt import open_window
 
 NAME = "Keyshire District Council"
 
@@ -24,13 +24,7 @@ NAME = "Keyshire District Council"
 def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     path = tmp_path / "Keyshire.nbdesk"
     create_database(path, NAME).close()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    opened = carry_out(OpenPlan(path))
-    win.set_ops(Ops(opened.db), opened.authority)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, path)
 
 
 def test_encrypt_from_the_file_menu(

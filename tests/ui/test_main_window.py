@@ -21,7 +21,7 @@ from nbdesk.ui.dialogs import FirstRunDialog
 from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.settings import recent_files
-from tests.support.qt import settle, shown_section
+from tests.support.qt import open_window, settle, shown_section
 
 
 def no_args() -> argparse.Namespace:
@@ -128,13 +128,7 @@ def test_first_run_cancelled_creates_nothing(qtbot: QtBot, data_dir: Path) -> No
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_file: Path) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    opened = carry_out(OpenPlan(demo_file))
-    win.set_ops(Ops(opened.db), opened.authority)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, demo_file)
 
 
 def test_sections_are_reachable_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:

@@ -25,17 +25,7 @@ from nbdesk.ui.action_plan.section import ActionPlanSection
 from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import PLAN, MainWindow
 from nbdesk.ui.ops import Ops
-from tests.support.qt import settle, shown_section
-
-
-def open_window(qtbot: QtBot, path: Path) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    opened = carry_out(OpenPlan(path))
-    win.set_ops(Ops(opened.db), opened.authority)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+from tests.support.qt import open_window, settle, shown_section
 
 
 def held(win: MainWindow) -> bool:
