@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
+# Test processes (pytest-xdist): one a core; WORKERS=0 runs the suite in this one process.
+WORKERS ?= auto
 
 .PHONY: run demo test test-postgresql lint bench clean bundle bundle-test
 
@@ -38,13 +40,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
 
 # The service and command-line tests again, against a throwaway PostgreSQL cluster the run starts
 # (needs PostgreSQL's server programs: Debian's `postgresql` package). The window's tests (tests/ui)
 # drive a file and are not part of it.
 test-postgresql: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -p no:cacheprovider --backend=postgresql --ignore=tests/ui tests
+	$(BIN)/python -m pytest -n $(WORKERS) -p no:cacheprovider --backend=postgresql --ignore=tests/ui tests
 
 bench: $(VENV)/.installed
 	$(COMPILE)

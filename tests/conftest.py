@@ -316,6 +316,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(refused, pytrace=False)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A pytest-xdist worker hands its counts to the run that reports (which collects nothing).
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["not_on_server"] = session.config.stash.get(_NOT_ON_SERVER, (0, 0))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    counts = getattr(node, "workeroutput", {}).get("not_on_server")
+    if counts is not None:  # every worker collects the same tests: any one's counts will do
+        node.config.stash[_NOT_ON_SERVER] = tuple(counts)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     pure, sqlite_subject = config.stash.get(_NOT_ON_SERVER, (0, 0))
     if pure or sqlite_subject:
