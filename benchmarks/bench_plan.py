@@ -266,19 +266,22 @@ def measure(ctx: Context) -> list[Figure]:
             memory.close()
         with db.session() as session:
             view_updates = sum(len(a.updates) for a in read_plan(session, biggest.id).actions)
-        folder = Path(tempfile.mkdtemp(prefix="nbdesk-bench-plan-", dir=ctx.out))
-        workbook = median_of(
-            lambda: service.export(
-                db.session, service.PLAN_WORKBOOK, biggest.id, folder / "plan.xlsx"
-            ),
-            ctx.repeat,
-        )
-        report = median_of(
-            lambda: service.export(
-                db.session, service.PLAN_REPORT, biggest.id, folder / "plan.pdf"
-            ),
-            ctx.repeat,
-        )
+        # Each run's files in a folder of its own, removed after (a folder a run leaves
+        # behind is one run's exports, kept by nothing).
+        with tempfile.TemporaryDirectory(prefix="nbdesk-bench-plan-", dir=ctx.out) as made:
+            folder = Path(made)
+            workbook = median_of(
+                lambda: service.export(
+                    db.session, service.PLAN_WORKBOOK, biggest.id, folder / "plan.xlsx"
+                ),
+                ctx.repeat,
+            )
+            report = median_of(
+                lambda: service.export(
+                    db.session, service.PLAN_REPORT, biggest.id, folder / "plan.pdf"
+                ),
+                ctx.repeat,
+            )
         opened: dict[bool, list[float]] = {True: [], False: []}
         panel: dict[bool, list[float]] = {True: [], False: []}
         bare = []
