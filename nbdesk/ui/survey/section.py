@@ -90,27 +90,23 @@ class SurveySection(ScrollsInside, Section):
         self._bar_columns = 0
         self._arrange_bar(len(self.bar_buttons))
 
-        self.register_tab = RegisterTab(self)
-        self.contacts_tab = ContactsTab(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Survey outreach views")
-        self.tabs.addTab(self.contacts_tab, "Contacts and &who next")
-        self.tabs.addTab(self.register_tab, "Re&gister")
-        self._pages: dict[str, QWidget] = {
-            "contacts": self.contacts_tab,
-            "register": self.register_tab,
-        }
-        # The dashboard and the results are built when first shown (or asked for), an empty page
-        # standing in for each until then: building them with the rest doubled the time Survey
-        # outreach took to open, all of it on the UI thread (issue 16).
+        # Each tab is built when first shown (or asked for), an empty page standing in for it
+        # until then: building them all with the section doubled the time Survey outreach took
+        # to open, and the register opened behind a contacts list it never showed (issue 16).
+        self._pages: dict[str, QWidget] = {}
         self._later: dict[str, tuple[Callable[[SurveySection], QWidget], QWidget]] = {}
         for name, make, title in (
+            ("contacts", ContactsTab, "Contacts and &who next"),
+            ("register", RegisterTab, "Re&gister"),
             ("dashboard", DashboardTab, "Dash&board"),
             ("results", ResultsTab, "Results and &priorities"),
         ):
             placeholder = QWidget()
             self._later[name] = (make, placeholder)
             self.tabs.addTab(placeholder, title)
+        self._pa_names: list[str] | None = None  # the round's PAs, for the contacts tab's list
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said below the scrolling part, where it is always in view (Ctrl+K
         # at the foot of a long page said it above the tabs, scrolled out of sight).
@@ -161,6 +157,10 @@ class SurveySection(ScrollsInside, Section):
         for column in range(2 + len(self.bar_buttons)):
             self.bar.setColumnStretch(column, 1 if column == stretched else 0)
 
+    def showEvent(self, event: Any) -> None:
+        self._page(self._current_name())  # the tab on screen is built before it is painted
+        super().showEvent(event)
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         # The section's own width: the scroll area inside may not have been laid out yet.
@@ -182,6 +182,11 @@ class SurveySection(ScrollsInside, Section):
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
         self._stale = set(ALL_TABS)
+        self._pa_names = None
+        if self._current_name() == "register":
+            # The register is the same whatever the round: read it first, not behind the rounds
+            # and the round's PAs.
+            self._tab_shown()
         self.load_rounds()
 
     def on_changes(self, changes: Changes) -> None:
@@ -262,7 +267,9 @@ class SurveySection(ScrollsInside, Section):
             self._tab_shown()
 
     def _pas_listed(self, names: list[str]) -> None:
-        self.contacts_tab.set_pas(names)
+        self._pa_names = names
+        if "contacts" in self._pages:
+            self.contacts_tab.set_pas(names)
         self._tab_shown()
 
     def _update_buttons(self) -> None:
@@ -283,6 +290,14 @@ class SurveySection(ScrollsInside, Section):
                 button.setAccessibleDescription(why)
             self.why_greyed.setText(" ".join(w for w in (erase_why, notify_why) if w))
         self.why_greyed.setVisible(has and bool(self.why_greyed.text()))
+
+    @property
+    def contacts_tab(self) -> ContactsTab:
+        return cast(ContactsTab, self._page("contacts"))
+
+    @property
+    def register_tab(self) -> RegisterTab:
+        return cast(RegisterTab, self._page("register"))
 
     @property
     def dashboard_tab(self) -> DashboardTab:
@@ -311,6 +326,8 @@ class SurveySection(ScrollsInside, Section):
             finally:
                 self.tabs.blockSignals(False)
             placeholder.deleteLater()
+            if name == "contacts" and self._pa_names is not None:
+                cast(ContactsTab, page).set_pas(self._pa_names)
         return page
 
     def _current_name(self) -> str:

@@ -1195,3 +1195,36 @@ def test_says_completed_offers_to_record_the_completion(
         "young-person",
         clock.today(),
     )
+
+
+def test_the_register_opened_first_is_read_without_the_contacts_list(qtbot, db_path: Path) -> None:
+    """A section opened on its register builds that tab alone and reads it straight away; the
+    contacts list is built when first shown, with the round's PAs to choose from."""
+    from nbdesk.ui.survey.contacts_tab import ContactsTab
+    from nbdesk.ui.survey.section import SurveySection
+
+    db = Database(db_path)
+    with db.session() as session:
+        people = register_size(session)
+    section = SurveySection()
+    qtbot.addWidget(section)
+    section.tabs.setCurrentIndex(1)
+    assert section.tabs.tabText(1) == "Re&gister"
+    open_in(qtbot, section, db)
+    section.resize(1300, 850)
+    section.show()
+    qtbot.waitExposed(section)
+    register = section.register_tab
+    qtbot.waitUntil(lambda: register.model.rowCount() == people, timeout=5000)
+    assert section.findChildren(ContactsTab) == []
+
+    section.activateWindow()
+    qtbot.waitUntil(section.isActiveWindow, timeout=5000)
+    qtbot.keyClick(section, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: section.tabs.currentIndex() == 0, timeout=5000)
+    contacts = section.contacts_tab
+    assert section.findChildren(ContactsTab) == [contacts]
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=5000)
+    pas = [contacts.pa.itemText(i) for i in range(contacts.pa.count())]
+    assert pas[0] == "Everyone's" and "Pat Honeysock" in pas
+    db.close()
