@@ -272,16 +272,21 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.engine = make_engine(self.path)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._start(make_engine(self.path))
+        event.listen(self.engine, "begin", note_begin)
+        event.listen(self.engine, "commit", self._committing)
+
+    def _start(self, engine: Engine) -> None:
+        """Sessions on `engine`: those of `transaction` begin as writers (a file's write lock
+        taken at their start)."""
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writing = sessionmaker(
-            self.engine.execution_options(**{WRITING: True}), expire_on_commit=False
+            engine.execution_options(**{WRITING: True}), expire_on_commit=False
         )
         self._connected = False
         self._checkpoint_due = False
-        event.listen(self.engine, "connect", self._first_connect)
-        event.listen(self.engine, "begin", note_begin)
-        event.listen(self.engine, "commit", self._committing)
+        event.listen(engine, "connect", self._first_connect)
 
     def _first_connect(self, _dbapi_connection: Any, _record: Any) -> None:
         self._connected = True

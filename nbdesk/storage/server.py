@@ -20,7 +20,6 @@ from sqlalchemy.exc import (
     ProgrammingError,
     SQLAlchemyError,
 )
-from sqlalchemy.orm import sessionmaker
 
 from nbdesk.common.changes import Changes, LiveState
 from nbdesk.common.errors import PlainError
@@ -312,14 +311,7 @@ class ServerDatabase(Database):
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = label_path(url)
-        self.engine = make_server_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writing = sessionmaker(
-            self.engine.execution_options(**{WRITING: True}), expire_on_commit=False
-        )
-        self._connected = False
-        self._checkpoint_due = False
-        event.listen(self.engine, "connect", self._first_connect)
+        self._start(make_server_engine(url))
         # The others hear of a write only if it commits: the notification is part of it.
         event.listen(self._writing, "before_commit", lambda session: live.announce(session, self))
 
