@@ -168,7 +168,7 @@ class SurveySection(ScrollsInside, Section):
         spacing = max(self.bar.horizontalSpacing(), 0)
         widths = sorted(b.sizeHint().width() + spacing for b in self.bar_buttons)
         label = self.round_label.sizeHint().width() + spacing
-        combo = 12 * self.fontMetrics().averageCharWidth()
+        combo = self.round.minimumSizeHint().width() + spacing
         if label + combo + sum(widths) <= room:
             columns = len(widths)
         else:

@@ -1228,3 +1228,17 @@ def test_the_register_opened_first_is_read_without_the_contacts_list(qtbot, db_p
     pas = [contacts.pa.itemText(i) for i in range(contacts.pa.count())]
     assert pas[0] == "Everyone's" and "Pat Honeysock" in pas
     db.close()
+
+
+def test_the_round_and_its_buttons_never_push_the_section_sideways(qtbot, section) -> None:
+    """At every width the round's buttons go in one row only if the round's list (as wide as
+    its own least width, not a guess) fits beside them; else they wrap below it."""
+    bars = set()
+    for width in range(520, 1200, 7):
+        section.resize(width, 700)
+        settle(qtbot)
+        viewport = section.scroll.viewport().width()
+        needs = section.scroll.widget().minimumSizeHint().width()
+        assert needs <= viewport, f"at {width} px the section needs {needs} px of {viewport}"
+        bars.add(section._bar_columns)
+    assert len(bars) > 1  # the widths tried made the buttons wrap, and not
