@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -107,6 +108,11 @@ class SurveySection(ScrollsInside, Section):
             self._later[name] = (make, placeholder)
             self.tabs.addTab(placeholder, title)
         self._pa_names: list[str] | None = None  # the round's PAs, for the contacts tab's list
+        # The tab first shown is built at the event loop's next turn: not with the section (the
+        # register, chosen first, never waits for the contacts list), nor with its first paint
+        # (the main window shows a new section a moment after building it, and the two together
+        # held the window 47 ms on the huge file, bench_stall).
+        QTimer.singleShot(0, self, self._build_shown)
         self.tabs.currentChanged.connect(self._tab_shown)
         # What was last done, said below the scrolling part, where it is always in view (Ctrl+K
         # at the foot of a long page said it above the tabs, scrolled out of sight).
@@ -157,8 +163,11 @@ class SurveySection(ScrollsInside, Section):
         for column in range(2 + len(self.bar_buttons)):
             self.bar.setColumnStretch(column, 1 if column == stretched else 0)
 
+    def _build_shown(self) -> None:
+        self._page(self._current_name())
+
     def showEvent(self, event: Any) -> None:
-        self._page(self._current_name())  # the tab on screen is built before it is painted
+        self._build_shown()  # shown sooner than that: the tab is built before it is painted
         super().showEvent(event)
 
     def resizeEvent(self, event: Any) -> None:
