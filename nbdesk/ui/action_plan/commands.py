@@ -44,6 +44,12 @@ def short(text: str) -> str:
     return act.short(text, 50)
 
 
+def quoted(text: str) -> str:
+    """An action or theme named in a sentence: quoted, since its own words may end in a full
+    stop or be cut short ("…"), before the sentence's own."""
+    return f"'{short(text)}'"
+
+
 class PlanCommands(Section):
     """The section's commands; the section (section.py) builds what they work on."""
 
@@ -251,7 +257,7 @@ class PlanCommands(Section):
 
             self.write(
                 lambda session: act.add_action(session, theme_id, **v),
-                f"Added the action {short(v['we_will'])} to {theme.title}.",
+                f"Added the action {quoted(v['we_will'])} to {quoted(theme.title)}.",
                 dialog=dialog,
                 then=chosen,
             )
@@ -286,7 +292,7 @@ class PlanCommands(Section):
         def save(v: dict[str, Any]) -> None:
             self.write(
                 lambda session: act.add_update(session, action.id, **v),
-                f"Added an update to {short(action.we_will)}.",
+                f"Added an update to {quoted(action.we_will)}.",
                 dialog=dialog,
             )
 
@@ -330,7 +336,7 @@ class PlanCommands(Section):
         self.keep_action = None
         self.write(
             lambda session: act.remove_action(session, action.id),
-            f"Removed the action {short(action.we_will)}.",
+            f"Removed the action {quoted(action.we_will)}.",
         )
 
     def remove_chosen(self) -> None:
@@ -340,7 +346,7 @@ class PlanCommands(Section):
             self.keep_theme = None
             self.write(
                 lambda session: act.remove_theme(session, chosen.id),
-                f"Removed the theme {short(chosen.title)} (Ctrl+Z puts it back).",
+                f"Removed the theme {quoted(chosen.title)} (Ctrl+Z puts it back).",
             )
         elif chosen is not None:
             self.remove_action()
@@ -352,13 +358,13 @@ class PlanCommands(Section):
             self.keep_action, self.keep_theme = None, chosen.id
             self.write(
                 lambda session: act.move_theme(session, chosen.id, by),
-                f"Moved the theme {short(chosen.title)} {'up' if by < 0 else 'down'}.",
+                f"Moved the theme {quoted(chosen.title)} {'up' if by < 0 else 'down'}.",
             )
         elif chosen is not None:
             self.keep_action = chosen.id
             self.write(
                 lambda session: act.move_action(session, chosen.id, by),
-                f"Moved {short(chosen.we_will)} {'up' if by < 0 else 'down'}.",
+                f"Moved {quoted(chosen.we_will)} {'up' if by < 0 else 'down'}.",
             )
 
     def undo(self) -> None:
@@ -457,7 +463,7 @@ class PlanCommands(Section):
 
             self.write(
                 work,
-                f"Added the action {short(v['we_will'])}, answering what young people said.",
+                f"Added the action {quoted(v['we_will'])}, answering what young people said.",
                 dialog=dialog,
                 then=chosen,
             )

@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from nbdesk.ui.action_plan.section import ActionPlanSection
 
 PAGE_MARGINS = 8  # a tab's page and the tabs' frame, around the page's widest button
+TAB_TITLES = (
+    "Updates",
+    "Evidence",
+    "History",
+)  # each followed by its count when an action is shown
 
 
 class _LeaveWatcher(QObject):
@@ -171,12 +176,12 @@ class ActionPanel(MadeLater):
         self.remove_button.setAccessibleName("Remove the action")
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Updates, evidence and history of the action")
-        self.tabs.addTab(self._page(self.updates, self.update_button), "Updates")
+        self.tabs.addTab(self._page(self.updates, self.update_button), TAB_TITLES[0])
         self.cite_button.clicked.connect(section.cite_voice)
         self.tabs.addTab(
-            self._page(self.citations, self.uncite_button, self.cite_button), "Evidence"
+            self._page(self.citations, self.uncite_button, self.cite_button), TAB_TITLES[1]
         )
-        self.tabs.addTab(self._page(self.history, self.remove_button), "History")
+        self.tabs.addTab(self._page(self.history, self.remove_button), TAB_TITLES[2])
 
         # The fields scroll above; the updates, evidence and history stay in view below.
         fields = QWidget()
@@ -319,6 +324,8 @@ class ActionPanel(MadeLater):
             self.when_note.setText("")
             for view in (self.updates, self.citations, self.history):
                 view.clear()
+            for index, title in enumerate(TAB_TITLES):  # no counts of an action not shown
+                self.tabs.setTabText(index, title)
             return
         mark = f"  {CHANGED_MARK} changed after sign-off" if action.changed_after_sign_off else ""
         self.heading.setText(f"{action.theme}: {action.we_will}{mark}")
@@ -389,7 +396,7 @@ class ActionPanel(MadeLater):
         if not count:
             self.updates.addItem("No updates yet. Ctrl+U adds one.")
         self.updates.doItemsLayout()  # now, so the panel is painted once
-        self.tabs.setTabText(0, f"Updates ({count})")
+        self.tabs.setTabText(0, f"{TAB_TITLES[0]} ({count})")
 
     def _fill_citations(self, action: ActionView) -> None:
         self.citations.clear()
@@ -405,7 +412,7 @@ class ActionPanel(MadeLater):
             )
             self.citations.addItem(item)
         self.uncite_button.setEnabled(bool(action.citations))
-        self.tabs.setTabText(1, f"Evidence ({len(action.citations)})")
+        self.tabs.setTabText(1, f"{TAB_TITLES[1]} ({len(action.citations)})")
 
     def show_history(self, action_id: int, entries: list[HistoryEntry]) -> None:
         if self.later(lambda: self.show_history(action_id, entries)):
@@ -426,7 +433,7 @@ class ActionPanel(MadeLater):
             if e.undone:
                 line += "  (undone)"
             self.history.addItem(line)
-        self.tabs.setTabText(2, f"History ({len(seen)})")
+        self.tabs.setTabText(2, f"{TAB_TITLES[2]} ({len(seen)})")
 
     # Saving ------------------------------------------------------------------------------------
 

@@ -95,7 +95,10 @@ class ContactsTab(QWidget):
         self.pa.currentIndexChanged.connect(lambda _: self._list_changed())
         # A tick box's words never wrap: its name beside it, what it adds in a line that wraps.
         self.everyone = QCheckBox("Show &everyone")
-        who = "Completed, not counted, do not contact and not in this round too."
+        who = (
+            "Also lists those who have completed, are not counted, asked not to be contacted, "
+            "or are not in this round."
+        )
         self.everyone.setAccessibleName("Show everyone")
         self.everyone.setAccessibleDescription(who)
         self.everyone_note = QLabel(who)
@@ -109,6 +112,9 @@ class ContactsTab(QWidget):
         self.model: ListModel[WhoNextRow] = ListModel(PEOPLE_COLUMNS, self)
         self.search.textChanged.connect(self._search_changed)
         self.view = table_view(self.model, "Who to contact next", sortable=False)
+        # Columns sized from the rows on screen, as the register's: from every row, a long list
+        # took too long, and was left at Qt's 100 px a column, names cut short.
+        self.view.horizontalHeader().setResizeContentsPrecision(0)
         self.panel = PersonPanel(self)
         self.view.selectionModel().currentRowChanged.connect(self._chosen)
         self.search.returnPressed.connect(self.view.setFocus)
@@ -242,7 +248,7 @@ class ContactsTab(QWidget):
             self.model.set_rows(self._finding(rows))
         finally:
             self._updating = False
-        if len(rows) < 2000:
+        if len(rows) < 2000 or self.view.isVisible():  # hidden, it would measure every row
             self.view.resizeColumnsToContents()
             # Flags can pile up; past a few words the cell shows the rest as a tooltip.
             widest = self.view.fontMetrics().horizontalAdvance("Interpreter; Young parent")

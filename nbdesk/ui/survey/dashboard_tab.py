@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSpinBox,
     QTableView,
@@ -77,8 +76,10 @@ class DashboardTab(QWidget):
         for title in ("Personal adviser", "Age band", "Gender", "Accommodation type"):
             model = ListModel(group_columns(title, self._overall_rate), self)
             view = table_view(model, f"By {title.lower()}", sortable=False)
-            view.horizontalHeader().setStretchLastSection(False)
-            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            # The group's name keeps the width of its longest name (within reason) and the last
+            # column takes what room is left: a stretched name column was squeezed to a few
+            # letters in a narrow window, leaving no way to tell the rows apart.
+            view.horizontalHeader().setStretchLastSection(True)
             box = QGroupBox(f"By {title.lower()}")
             QVBoxLayout(box).addWidget(view)
             boxes.append(box)
@@ -202,8 +203,10 @@ class DashboardTab(QWidget):
             if whole or model.rows != list(groups[title]):
                 model.set_rows(groups[title])
             if whole:
-                for column in range(1, model.columnCount()):
+                for column in range(model.columnCount()):
                     view.resizeColumnToContents(column)
+                most = 28 * view.fontMetrics().averageCharWidth()
+                view.setColumnWidth(0, min(view.columnWidth(0), most))
         self.chart.set_data(
             list(board.over_time), board.round.opens_on, board.round.closes_on, overall.eligible
         )

@@ -450,6 +450,8 @@ def test_the_table_by_keyboard_and_the_chosen_actions_updates(qtbot, tmp_path: P
     assert section.current_action().id == second and panel.tabs.tabText(0) == "Updates (0)"
     key(qtbot, Qt.Key.Key_Down)
     assert section.current_action() is None and section.current_theme_id() != homes
+    # No action shown: no action's counts either.
+    assert [panel.tabs.tabText(i) for i in range(3)] == ["Updates", "Evidence", "History"]
     key(qtbot, Qt.Key.Key_Up)
     key(qtbot, Qt.Key.Key_Up)
     assert section.current_action().id == first and panel.updates.count() == 3

@@ -1242,3 +1242,21 @@ def test_the_round_and_its_buttons_never_push_the_section_sideways(qtbot, sectio
         assert needs <= viewport, f"at {width} px the section needs {needs} px of {viewport}"
         bars.add(section._bar_columns)
     assert len(bars) > 1  # the widths tried made the buttons wrap, and not
+
+
+def test_the_dashboard_keeps_each_group_named_in_a_narrow_window(qtbot, section) -> None:
+    """The group's name keeps the width of its longest name (up to 28 letters) however narrow
+    the window: the other columns scroll sideways inside their table instead."""
+    section.resize(700, 700)
+    qtbot.keyClick(section, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    dashboard = section.dashboard_tab
+    qtbot.waitUntil(lambda: dashboard.board is not None, timeout=5000)
+    settle(qtbot)
+    for title, (model, view) in dashboard.tables.items():
+        assert model.rowCount(), title
+        most = 28 * view.fontMetrics().averageCharWidth()
+        names = max(
+            view.fontMetrics().horizontalAdvance(model.row(r).group)
+            for r in range(model.rowCount())
+        )
+        assert view.columnWidth(0) >= min(names, most), title
