@@ -53,7 +53,10 @@ _frame_style: Any = None
 
 def _frame_when_focused(_old: Any, new: Any) -> None:
     global _frame_style
-    if new is None or not (new.inherits("QPlainTextEdit") or new.inherits("QTextEdit")):
+    if new is None:
+        return
+    _mark_keyboard_focus(new)
+    if not (new.inherits("QPlainTextEdit") or new.inherits("QTextEdit")):
         return
     if new.property(FRAMED) is not None:
         return
@@ -69,3 +72,19 @@ def _frame_when_focused(_old: Any, new: Any) -> None:
 
 
 FRAMED = "nbdesk_focus_frame"
+
+
+def _mark_keyboard_focus(widget: Any) -> None:
+    """Focus moved with no mouse button down (a key of nbdesk's own, such as Enter from the
+    who-next list to the contact form, moving it with setFocus): the window is marked as Tab
+    marks it, so the style draws the focus of a list box or a button, which it draws only after
+    the keyboard moved focus. Otherwise the person saw no sign of where their keys would go."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+        return
+    window = widget.window()
+    if not window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange):
+        window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        widget.update()

@@ -79,3 +79,35 @@ def test_every_such_box_gets_the_focus_frame_as_it_first_takes_the_keyboard(
         assert isinstance(box.style(), FocusFrame)
         assert box.viewportMargins() == QMargins(1, 1, 1, 1)
     assert not isinstance(line.style(), FocusFrame)  # only boxes of several lines
+
+
+def test_a_list_box_given_the_keyboard_by_a_key_of_nbdesks_shows_it(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Enter on a who-next row gives the contact form's Channel box the keyboard with setFocus: the
+    style draws a list box's focus only once the keyboard has moved focus, so it drew none."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from nbdesk.ui.palette import show_focus_of_text_boxes
+
+    show_focus_of_text_boxes(qapp)
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    line, combo = QLineEdit(), QComboBox()
+    combo.addItems(["Text message", "Phone call"])
+    layout.addWidget(line)
+    layout.addWidget(combo)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    line.setFocus()
+    qtbot.waitUntil(line.hasFocus)
+    window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, False)  # as after a click
+    unfocused = combo.grab().toImage()
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    assert window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    assert combo.grab().toImage() != unfocused  # its focus is drawn

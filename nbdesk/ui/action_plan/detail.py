@@ -194,6 +194,7 @@ class ActionPanel(MadeLater):
         scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the keyboard, not it
         # The fields wrap to the panel's width rather than hiding beyond its right edge.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fields_scroll = scroll

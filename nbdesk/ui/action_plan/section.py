@@ -238,6 +238,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no nameless Tab stop (see survey)
         self.message.hide()
         self._content = content
         self._hold = QTimer(self, singleShot=True, interval=HOLD_PAINT_MS)

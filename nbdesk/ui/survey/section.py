@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -136,6 +136,9 @@ class SurveySection(ScrollsInside, Section):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # No Tab stop of its own: a tab chosen with its key (Alt+B) while the contact form had
+        # the keyboard gave it to this nameless area, and a person's keys went nowhere.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         follow_focus(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

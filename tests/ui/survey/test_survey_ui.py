@@ -1260,3 +1260,28 @@ def test_the_dashboard_keeps_each_group_named_in_a_narrow_window(qtbot, section)
             for r in range(model.rowCount())
         )
         assert view.columnWidth(0) >= min(names, most), title
+
+
+def test_a_tab_chosen_by_its_key_from_the_contact_form_keeps_the_tabs_in_view(
+    qtbot, section
+) -> None:
+    """Alt+B, Alt+G, Alt+P and Alt+W from deep in the contact form: the keyboard goes to a named
+    control (it went to the section's nameless scrolling area) and the tabs stay in view."""
+    section.resize(700, 500)
+    section.activateWindow()
+    qtbot.waitUntil(section.isActiveWindow, timeout=5000)
+    tab = section.contacts_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=5000)
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert QApplication.focusWidget() is tab.panel.channel
+    bar = section.tabs.tabBar()
+    for key in (Qt.Key.Key_B, Qt.Key.Key_G, Qt.Key.Key_P, Qt.Key.Key_W):
+        qtbot.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
+        settle(qtbot)
+        focused = QApplication.focusWidget()
+        assert focused is not section.scroll and focused.accessibleName(), key
+        top = bar.mapTo(section.scroll.viewport(), bar.rect().topLeft()).y()
+        assert 0 <= top and top + bar.height() <= section.scroll.viewport().height(), key
