@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -104,6 +105,10 @@ class FormDialog(FittedDialog):
         self.ok_button.setAccessibleName(self.ok_text.replace("&", ""))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Ctrl+Enter saves from any field, as it saves a contact: Enter alone is a new line in a
+        # box of several lines.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
         self.save: Callable[[Any], None] | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self.fit_to_screen()

@@ -49,6 +49,18 @@ class CompletionsChart(QWidget):
         line = self.fontMetrics().height()
         return QSize(line * 16, line * 9)
 
+    def title(self, room: float) -> str:
+        """The chart's title in `room` pixels: it may run over the room kept for labels on the
+        right, and in a narrow window it says less rather than being cut ("… (of 9924 eli")."""
+        metrics = self.fontMetrics()
+        for words in (
+            f"Completions so far (of {self.eligible} eligible)",
+            f"Completed (of {self.eligible})",
+        ):
+            if metrics.horizontalAdvance(words) <= room:
+                return words
+        return "Completed"
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -110,10 +122,12 @@ class CompletionsChart(QWidget):
             Qt.AlignmentFlag.AlignHCenter,
             "Day confirmed",
         )
+        room = self.width() - left - line * 0.5
+        title = self.title(room)
         painter.drawText(
-            QRectF(left, 0, right - left, line * 1.3),
+            QRectF(left, 0, room, line * 1.3),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"Completions so far (of {self.eligible} eligible)",
+            title,
         )
         if self.eligible:
             # The text colour, dashed: the style's "Dark" grey was 2.65:1 on the chart's ground.

@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QPushButton, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton, QTableView
 
 from nbdesk.common.dates import format_day
 
@@ -64,6 +64,12 @@ def on_enter(view: QTableView, slot: Callable[[], object]) -> None:
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
         shortcut = QShortcut(QKeySequence(key), view, activated=slot)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+
+
+def clear_on_escape(edit: QLineEdit) -> None:
+    """Esc in a find box clears it, as in most programs' find boxes (while it has the keyboard)."""
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), edit, activated=edit.clear)
+    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
 
 def labelled_button(text: str, accessible: str) -> QPushButton:

@@ -38,7 +38,14 @@ from nbdesk.survey.contacts import (
     who_next_rows,
 )
 from nbdesk.survey.register import CHANNEL_LABELS
-from nbdesk.ui.survey.common import day_or_never, on_enter, ordinal, people, table_view
+from nbdesk.ui.survey.common import (
+    clear_on_escape,
+    day_or_never,
+    on_enter,
+    ordinal,
+    people,
+    table_view,
+)
 from nbdesk.ui.survey.fit import ReflowSplitter
 from nbdesk.ui.survey.person_panel import PersonPanel
 from nbdesk.ui.table_models import RIGHT, ROW_ROLE, Column, ListModel
@@ -108,6 +115,7 @@ class ContactsTab(QWidget):
         self.search.setAccessibleName("Find in the list")
         self.search.setPlaceholderText("Type a name or unique id")
         self.search.setClearButtonEnabled(True)
+        clear_on_escape(self.search)
         self.count = QLabel()
         self.model: ListModel[WhoNextRow] = ListModel(PEOPLE_COLUMNS, self)
         self.search.textChanged.connect(self._search_changed)

@@ -175,6 +175,8 @@ class PersonPanel(QWidget):
         self.setEnabled(row is not None and ops is not None and round_id is not None)
         if row is None or ops is None or round_id is None:
             self.heading.setText("Choose a person from the list")
+            for field in (self.contacted_on, self.confirmed_on):
+                field.setDate(clock.today())  # empty, a greyed form warned of a missing date
             self.details.clear()
             self.history.clear()
             self.state.clear()

@@ -23,7 +23,7 @@ from nbdesk.survey.register import (
     values_in_use,
 )
 from nbdesk.ui.file_dialogs import ask_open_path
-from nbdesk.ui.survey.common import labelled_button, on_enter, people, table_view
+from nbdesk.ui.survey.common import clear_on_escape, labelled_button, on_enter, people, table_view
 from nbdesk.ui.survey.dialogs import SUGGESTED_FIELDS, PersonDialog
 from nbdesk.ui.table_models import ROW_ROLE, Column, LazyRowsModel
 
@@ -58,6 +58,7 @@ class RegisterTab(QWidget):
         self.search.setAccessibleName("Find people")
         self.search.setPlaceholderText("Type a name, unique id or PA")
         self.search.setClearButtonEnabled(True)
+        clear_on_escape(self.search)
         self.count = QLabel()
         self.count.setAccessibleDescription("People shown")
         self.sort_field, self.descending = "name", False

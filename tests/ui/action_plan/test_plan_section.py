@@ -156,8 +156,17 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     assert "Undone: Added an update" in section.message.text()
     action = section.current_action()
     assert action.status == "not-started" and not action.updates
-    answer(qtbot, update)
+
+    def update_saved_by_ctrl_enter(dialog: Any) -> None:  # from the Status box, as in a contact
+        qtbot.keyClicks(dialog.text, "Venue booked at the youth hub")
+        dialog.status.setFocus()
+        qtbot.keyClicks(dialog.status, "2")
+        qtbot.keyClick(dialog.status, Qt.Key.Key_Return, CTRL)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    answer(qtbot, update_saved_by_ctrl_enter)
     key(qtbot, Qt.Key.Key_U, CTRL)
+    assert section.current_action().status == "on-track"
 
     # Ctrl+R: a review with young people, then the walk, action by action.
     def review(dialog: Any) -> None:

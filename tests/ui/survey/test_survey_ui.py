@@ -125,6 +125,15 @@ def test_a_pa_logs_contacts_and_a_completion_by_keyboard(qtbot, section, db_path
     ] == [("Pat Honeysock", 3, 1), ("Sam Wafflethorpe", 2, 0)]
     assert section.dashboard_tab.chart.points == [(clock.today(), 1)]
     section.dashboard_tab.chart.grab()  # paints without error
+    chart = section.dashboard_tab.chart
+    assert chart.title(2000) == "Completions so far (of 5 eligible)"
+    for room in (60, 120, 180, 240):  # a narrow window: said in fewer words, never cut
+        assert chart.fontMetrics().horizontalAdvance(chart.title(room)) <= room or (
+            chart.title(room) == "Completed"
+        )
+    assert chart.title(chart.fontMetrics().horizontalAdvance("Completed (of 5)")) == (
+        "Completed (of 5)"
+    )
 
     section.ops.store.close()
     reopened = Database(db_path)
@@ -1284,4 +1293,27 @@ def test_a_tab_chosen_by_its_key_from_the_contact_form_keeps_the_tabs_in_view(
         focused = QApplication.focusWidget()
         assert focused is not section.scroll and focused.accessibleName(), key
         top = bar.mapTo(section.scroll.viewport(), bar.rect().topLeft()).y()
-        assert 0 <= top and top + bar.height() <= section.scroll.viewport().height(), key
+        assert top >= 0 and top + bar.height() <= section.scroll.viewport().height(), key
+
+
+def test_the_greyed_form_with_nobody_chosen_warns_of_nothing(qtbot, section) -> None:
+    panel = section.contacts_tab.panel
+    panel.show_person(None)
+    assert not panel.isEnabled()
+    for field in (panel.contacted_on, panel.confirmed_on):
+        assert not field.feedback.text().startswith("⚠"), field.feedback.text()
+
+
+def test_esc_clears_a_find_box(qtbot, section) -> None:
+    section.activateWindow()
+    qtbot.waitUntil(section.isActiveWindow, timeout=5000)
+    for key, search in (
+        (Qt.Key.Key_G, section.register_tab.search),
+        (Qt.Key.Key_W, section.contacts_tab.search),
+    ):
+        qtbot.keyClick(section, key, Qt.KeyboardModifier.AltModifier)
+        search.setFocus()
+        qtbot.waitUntil(search.hasFocus, timeout=5000)
+        qtbot.keyClicks(search, "pudd")
+        qtbot.keyClick(search, Qt.Key.Key_Escape)
+        assert search.text() == ""
