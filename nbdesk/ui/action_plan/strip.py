@@ -107,11 +107,12 @@ class Filters(QWidget):
         self.owner = QComboBox()
         self.owner.setAccessibleName("Owner: show the actions of")
         self.owner.addItem("Anyone", ANYONE)
-        for combo in (self.show_combo, self.owner):
-            combo.setMinimumContentsLength(12)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
+        # An owner's name may be long: elided to the room there is (the choices above are not,
+        # which the same setting on both had made "Never reviewed with young people" cut short).
+        self.owner.setMinimumContentsLength(12)
+        self.owner.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         for key, (label, _test) in FILTERS.items():
             self.show_combo.addItem(label, key)
         self.count = QLabel()

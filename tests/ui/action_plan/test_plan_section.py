@@ -220,6 +220,11 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     assert "✱ 1 change since sign-off" in section.about.text()
 
     # Filters by keyboard: overdue shows none; at risk shows the forum.
+    shows = section.filters.show_combo
+    longest = max(
+        shows.fontMetrics().horizontalAdvance(shows.itemText(i)) for i in range(shows.count())
+    )
+    assert shows.width() > longest  # every choice read whole
     section.filters.show_combo.setFocus()
     qtbot.keyClicks(section.filters.show_combo, "Overdue")
     assert section.model.actions_in_order() == []
