@@ -240,6 +240,14 @@ class PersonPanel(QWidget):
             f"Email: {person.email or 'none'}",
             f"Prefers: {CHANNEL_LABELS.get(person.preferred_channel, 'not known')}",
         ]
+        # The contact form starts on the channel they prefer: say if it cannot reach them.
+        missing = {"text": "phone", "whatsapp": "phone", "phone": "phone", "email": "email"}
+        needs = missing.get(person.preferred_channel)
+        if needs and not getattr(person, needs):
+            lines.append(
+                f"⚠ Prefers {CHANNEL_LABELS[person.preferred_channel].lower()}, but no "
+                f"{'phone number' if needs == 'phone' else 'email address'} is recorded."
+            )
         text = "<br>".join(escape(line) for line in lines)
         if flags:
             text += f"<br><b>{escape('; '.join(flags))}</b>"

@@ -1317,3 +1317,32 @@ def test_esc_clears_a_find_box(qtbot, section) -> None:
         qtbot.keyClicks(search, "pudd")
         qtbot.keyClick(search, Qt.Key.Key_Escape)
         assert search.text() == ""
+
+
+def test_the_person_panel_says_when_their_preferred_way_cannot_reach_them(
+    qtbot, db_path: Path
+) -> None:
+    from nbdesk.storage.models.survey import CareLeaver
+    from nbdesk.ui.survey.section import SurveySection
+
+    db = Database(db_path)
+    with db.transaction() as session:
+        session.get(CareLeaver, find_person(session, "B001").id).phone = ""
+    section = SurveySection()
+    qtbot.addWidget(section)
+    open_in(qtbot, section, db)
+    section.show()
+    qtbot.waitExposed(section)
+    tab = section.contacts_tab
+    qtbot.waitUntil(lambda: "B001" in ids_in(tab), timeout=5000)
+    tab.select_person(find_person_id(db, "B001"))
+    panel = tab.panel
+    warning = "⚠ Prefers text message, but no phone number is recorded."
+    qtbot.waitUntil(lambda: warning in panel.details.accessibleDescription(), timeout=5000)
+    assert panel.channel.currentData() == "text"  # still their choice, with the warning beside it
+    db.close()
+
+
+def find_person_id(db: Database, unique_id: str) -> int:
+    with db.session() as session:
+        return find_person(session, unique_id).id
