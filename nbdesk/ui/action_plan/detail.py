@@ -42,11 +42,8 @@ if TYPE_CHECKING:
     from nbdesk.ui.action_plan.section import ActionPlanSection
 
 PAGE_MARGINS = 8  # a tab's page and the tabs' frame, around the page's widest button
-TAB_TITLES = (
-    "Updates",
-    "Evidence",
-    "History",
-)  # each followed by its count when an action is shown
+# The panel's tabs, each followed by its count while an action is shown.
+TAB_TITLES = ("Updates", "Evidence", "History")
 
 
 class _LeaveWatcher(QObject):

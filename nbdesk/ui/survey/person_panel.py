@@ -79,6 +79,15 @@ def read_person_in_round(session: Any, round_id: int, person_id: int) -> PersonI
     )
 
 
+# A preferred channel, said in a sentence, with the detail it needs and that detail's name.
+UNREACHABLE = {
+    "text": ("text messages", "phone", "phone number"),
+    "whatsapp": ("WhatsApp", "phone", "phone number"),
+    "phone": ("phone calls", "phone", "phone number"),
+    "email": ("email", "email", "email address"),
+}
+
+
 class PersonPanel(QWidget):
     def __init__(self, tab: ContactsTab) -> None:
         super().__init__()
@@ -241,13 +250,9 @@ class PersonPanel(QWidget):
             f"Prefers: {CHANNEL_LABELS.get(person.preferred_channel, 'not known')}",
         ]
         # The contact form starts on the channel they prefer: say if it cannot reach them.
-        missing = {"text": "phone", "whatsapp": "phone", "phone": "phone", "email": "email"}
-        needs = missing.get(person.preferred_channel)
-        if needs and not getattr(person, needs):
-            lines.append(
-                f"⚠ Prefers {CHANNEL_LABELS[person.preferred_channel].lower()}, but no "
-                f"{'phone number' if needs == 'phone' else 'email address'} is recorded."
-            )
+        way = UNREACHABLE.get(person.preferred_channel)
+        if way is not None and not getattr(person, way[1]):
+            lines.append(f"⚠ Prefers {way[0]}, but no {way[2]} is recorded.")
         text = "<br>".join(escape(line) for line in lines)
         if flags:
             text += f"<br><b>{escape('; '.join(flags))}</b>"

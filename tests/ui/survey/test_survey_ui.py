@@ -1337,7 +1337,7 @@ def test_the_person_panel_says_when_their_preferred_way_cannot_reach_them(
     qtbot.waitUntil(lambda: "B001" in ids_in(tab), timeout=5000)
     tab.select_person(find_person_id(db, "B001"))
     panel = tab.panel
-    warning = "⚠ Prefers text message, but no phone number is recorded."
+    warning = "⚠ Prefers text messages, but no phone number is recorded."
     qtbot.waitUntil(lambda: warning in panel.details.accessibleDescription(), timeout=5000)
     assert panel.channel.currentData() == "text"  # still their choice, with the warning beside it
     db.close()
