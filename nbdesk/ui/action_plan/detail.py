@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from nbdesk.ui.action_plan.dialogs import choose, fill_owners, named, status_com
 from nbdesk.ui.action_plan.later import MadeLater
 from nbdesk.ui.action_plan.model import CHANGED_MARK
 from nbdesk.ui.action_plan.strip import plural
+from nbdesk.ui.survey.fit import scrolling
 
 if TYPE_CHECKING:
     from nbdesk.ui.action_plan.section import ActionPlanSection
@@ -187,11 +186,7 @@ class ActionPanel(MadeLater):
         box.addWidget(self.heading)
         box.addLayout(form)
         box.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(fields)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the keyboard, not it
+        scroll = scrolling(fields)
         # The fields wrap to the panel's width rather than hiding beyond its right edge.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fields_scroll = scroll

@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -51,7 +49,7 @@ from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL
 from nbdesk.ui.action_plan.read_ahead import changes_what_it_shows, taken
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus
+from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus, scrolling
 
 KEYS = (
     "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
@@ -234,11 +232,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         # On a small screen or with large type the section scrolls down rather than forcing the
         # window larger than the screen; what has the keyboard (F2's field) is scrolled into
         # view, and what was last done is said below, always in view.
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no nameless Tab stop (see survey)
+        scroll = scrolling(content)
         self.message.hide()
         self._content = content
         self._hold = QTimer(self, singleShot=True, interval=HOLD_PAINT_MS)

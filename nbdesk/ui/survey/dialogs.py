@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +31,7 @@ from nbdesk.survey.register import (
     age_on,
 )
 from nbdesk.ui.date_field import DateField, DateProblem
-from nbdesk.ui.survey.fit import FittedDialog
+from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 # Fields whose values repeat across people: the form offers those already on the register.
 SUGGESTED_FIELDS = ("gender", "accommodation", "pa_name", "team")
@@ -171,11 +169,7 @@ class PersonDialog(FittedDialog):
         # dialog just closes with Save and the caller reads fields().
         self.submit: Callable[[PersonFields], None] | None = None
         # A long form scrolls on a small screen or with large type; Save and Cancel stay in view.
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the keyboard, not it
+        scroll = scrolling(body)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addWidget(self.error)

@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QGridLayout,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -41,7 +39,7 @@ from nbdesk.ui.survey.common import labelled_button
 from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
-from nbdesk.ui.survey.fit import ScrollsInside, follow_focus
+from nbdesk.ui.survey.fit import ScrollsInside, follow_focus, scrolling
 from nbdesk.ui.survey.register_tab import RegisterTab
 from nbdesk.ui.survey.results_tab import ResultsTab
 
@@ -132,13 +130,9 @@ class SurveySection(ScrollsInside, Section):
         # On a small laptop screen (or with large system fonts) the section scrolls down rather
         # than forcing the window to grow past the screen; its parts wrap and stack to its width
         # so that it never scrolls sideways, and what has the keyboard is scrolled into view.
-        self.scroll = scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # No Tab stop of its own: a tab chosen with its key (Alt+B) while the contact form had
-        # the keyboard gave it to this nameless area, and a person's keys went nowhere.
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # No Tab stop of its own (scrolling): a tab chosen with its key (Alt+B) while the
+        # contact form had the keyboard gave it to this nameless area, keys going nowhere.
+        self.scroll = scroll = scrolling(content)
         follow_focus(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
