@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGridLayout,
     QLabel,
@@ -111,7 +112,7 @@ class SurveySection(ScrollsInside, Section):
         # (the main window shows a new section a moment after building it, and the two together
         # held the window 47 ms on the huge file, bench_stall).
         QTimer.singleShot(0, self, self._build_shown)
-        self.tabs.currentChanged.connect(self._tab_shown)
+        self.tabs.currentChanged.connect(self._tab_chosen)
         # What was last done, said below the scrolling part, where it is always in view (Ctrl+K
         # at the foot of a long page said it above the tabs, scrolled out of sight).
         self.message = QLabel()
@@ -342,6 +343,29 @@ class SurveySection(ScrollsInside, Section):
             if page is widget:
                 return name
         return next(name for name, (_make, stand_in) in self._later.items() if stand_in is widget)
+
+    def _tab_chosen(self, *_: object) -> None:
+        """A tab chosen by its key or a click (nbdesk never changes tab itself)."""
+        self._tab_shown()
+        self._keyboard_into(self.tabs.currentWidget())
+        # Seen from its top, the tabs in view: the section may be scrolled far down the last tab
+        # (the contact form), and the new tab's first field alone was shown, the tabs above it.
+        self.scroll.ensureWidgetVisible(self.tabs.tabBar(), 0, 0)
+
+    def _keyboard_into(self, page: QWidget) -> None:
+        """A tab chosen while the keyboard was in another (Alt+B from the contact form): Qt moves
+        it into the page shown, but found nothing in the empty page standing in for a tab not
+        built yet, and left it on the window's list of sections. It goes to the first field."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (page.isAncestorOf(focus) or focus is self.tabs.tabBar()):
+            return  # already there, or moving along the tabs with the arrow keys
+        widget = page.nextInFocusChain()
+        while widget is not page and page.isAncestorOf(widget):
+            takes_tab = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            if takes_tab and widget.isEnabled() and widget.isVisibleTo(page):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def _tab_shown(self, *_: object) -> None:
         name = self._current_name()

@@ -1274,8 +1274,8 @@ def test_the_dashboard_keeps_each_group_named_in_a_narrow_window(qtbot, section)
 def test_a_tab_chosen_by_its_key_from_the_contact_form_keeps_the_tabs_in_view(
     qtbot, section
 ) -> None:
-    """Alt+B, Alt+G, Alt+P and Alt+W from deep in the contact form: the keyboard goes to a named
-    control (it went to the section's nameless scrolling area) and the tabs stay in view."""
+    """Alt+B, Alt+G, Alt+P and Alt+W from deep in the contact form: the keyboard goes into the tab
+    chosen (it went to the section's nameless scrolling area) and the tabs stay in view."""
     section.resize(700, 500)
     section.activateWindow()
     qtbot.waitUntil(section.isActiveWindow, timeout=5000)
@@ -1291,7 +1291,7 @@ def test_a_tab_chosen_by_its_key_from_the_contact_form_keeps_the_tabs_in_view(
         qtbot.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
         settle(qtbot)
         focused = QApplication.focusWidget()
-        assert focused is not section.scroll and focused.accessibleName(), key
+        assert section.tabs.currentWidget().isAncestorOf(focused), (key, focused)
         top = bar.mapTo(section.scroll.viewport(), bar.rect().topLeft()).y()
         assert top >= 0 and top + bar.height() <= section.scroll.viewport().height(), key
 
@@ -1346,3 +1346,15 @@ def test_the_person_panel_says_when_their_preferred_way_cannot_reach_them(
 def find_person_id(db: Database, unique_id: str) -> int:
     with db.session() as session:
         return find_person(session, unique_id).id
+
+
+def test_the_arrow_keys_still_move_along_the_tabs(qtbot, section) -> None:
+    section.activateWindow()
+    qtbot.waitUntil(section.isActiveWindow, timeout=5000)
+    bar = section.tabs.tabBar()
+    bar.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(bar.hasFocus, timeout=5000)
+    for index in (1, 2, 3):
+        qtbot.keyClick(bar, Qt.Key.Key_Right)
+        settle(qtbot)
+        assert section.tabs.currentIndex() == index and bar.hasFocus()
