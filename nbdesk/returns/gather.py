@@ -27,9 +27,9 @@ from nbdesk.self_assessment.assessments import AssessmentDetail, load_assessment
 from nbdesk.self_assessment.results import Results, results_from
 from nbdesk.self_assessment.sittings import KIND_LABELS, PARTICIPANT_KINDS, list_sittings
 from nbdesk.storage.authority import authority_name
-from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
 from nbdesk.survey.register import AGE_BANDS, NOT_RECORDED, OTHER_AGES, band_name
-from nbdesk.survey.rounds import RoundSummary, list_rounds, summary_of
+from nbdesk.survey.rounds import RoundSummary, list_rounds, round_row, summary_of
 
 BREAKDOWN_TITLES = ("Age band", "Gender", "Accommodation type", "PA team")
 
@@ -229,9 +229,7 @@ def round_data(session: Session, round_id: int, *, weekly: bool = True) -> Round
 
     The round's totals are the sums of a breakdown's groups (every eligible member is in exactly
     one group of each), so the members are counted once, not again for the round's summary."""
-    row = session.get(SurveyRound, round_id)
-    if row is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    row = round_row(session, round_id)
     breakdowns = round_breakdowns(session, round_id, row.opens_on)
     eligible = sum(g.eligible for g in breakdowns[0].groups)
     completed = sum(g.completed for g in breakdowns[0].groups)

@@ -64,8 +64,8 @@ from nbdesk.storage.models.survey import (
     Completion,
     CompletionChange,
     RoundMember,
-    SurveyRound,
 )
+from nbdesk.survey.rounds import round_row
 
 CONFIRMERS = ("young-person", "pa", "trusted-adult")
 CONFIRMER_LABELS = {
@@ -178,9 +178,7 @@ def mark_completed(
         raise ValueError(f"'{confirmed_by}' cannot confirm a completion ({', '.join(CONFIRMERS)}).")
     if on > clock.today():
         raise ValueError("A completion cannot be dated in the future.")
-    survey_round = session.get(SurveyRound, round_id)
-    if survey_round is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    survey_round = round_row(session, round_id)
     if on < survey_round.opens_on:
         raise ValueError(
             f"A completion cannot be dated {format_day(on)}: '{survey_round.name}' opened on "

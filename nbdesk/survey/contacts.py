@@ -26,7 +26,6 @@ from nbdesk.storage.models.survey import (
     Completion,
     OutreachContact,
     RoundMember,
-    SurveyRound,
 )
 from nbdesk.storage.prepared import many_rows
 from nbdesk.storage.roles import signed_in_person
@@ -35,6 +34,7 @@ from nbdesk.survey.register import (
     FLAG_TEXT,
     flag_mask,
 )
+from nbdesk.survey.rounds import round_row
 
 PURPOSES = ("warm-up", "link-sent", "reminder", "help-to-complete", "paper-copy-sent")
 PURPOSE_LABELS = {
@@ -83,9 +83,7 @@ def log_contact(
         raise ValueError(f"'{purpose}' is not a purpose ({', '.join(PURPOSES)}).")
     if outcome not in OUTCOMES:
         raise ValueError(f"'{outcome}' is not an outcome ({', '.join(OUTCOMES)}).")
-    survey_round = session.get(SurveyRound, round_id)
-    if survey_round is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    survey_round = round_row(session, round_id)
     if survey_round.contact_details_erased_on is not None:
         raise ValueError(f"'{survey_round.name}' is closed and its contact notes were erased.")
     if session.get(CareLeaver, person_id) is None:

@@ -20,7 +20,6 @@ from nbdesk.storage.models.survey import (
     CareLeaver,
     Completion,
     RoundMember,
-    SurveyRound,
 )
 from nbdesk.storage.prepared import many_rows
 from nbdesk.survey.register import (
@@ -29,7 +28,7 @@ from nbdesk.survey.register import (
     OTHER_AGES,
     band_name,
 )
-from nbdesk.survey.rounds import RoundSummary, summary_of
+from nbdesk.survey.rounds import RoundSummary, round_row, summary_of
 
 
 @dataclass(frozen=True)
@@ -132,9 +131,7 @@ def dashboard(
     """The round's figures: eligible, completed and the rate overall and by PA, age band, gender
     and accommodation type; completions over time; who has not been contacted lately."""
     today = today or clock.today()
-    row = session.get(SurveyRound, round_id)
-    if row is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    row = round_row(session, round_id)
     summary = summary_of(row, 0, 0)  # counted below, from the members read (not twice: get_round)
     members = {m.person_id: m for m in _read_members(session, round_id, None)}
     # Counted by Counter's own loop, a table at a time: a Python loop over each member's four

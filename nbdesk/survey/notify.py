@@ -36,11 +36,12 @@ from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import FORMULA_STARTS, csv_safe
-from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
 from nbdesk.storage.prepared import many_rows
 from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
 from nbdesk.survey.register import SURVEY_AGES, age_on, first_name
+from nbdesk.survey.rounds import round_row
 
 NOTIFY_ROW_LIMIT = 100_000
 RECIPIENT_COLUMN = {"text": "phone number", "email": "email address"}
@@ -99,9 +100,7 @@ def notify_list(
             f"Unknown personalisation column(s): {', '.join(unknown)} "
             f"(available: {', '.join(ALL_COLUMNS)})."
         )
-    survey = session.get(SurveyRound, round_id)
-    if survey is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    survey = round_row(session, round_id)
     today = clock.today()
     people = many_rows(session, _people_query(everyone), {"round_id": round_id})
     # What is the same for everyone, worked out once rather than per person (10,000 on a large

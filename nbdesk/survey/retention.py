@@ -28,6 +28,7 @@ from nbdesk.storage.models.survey import (
     RoundMember,
     SurveyRound,
 )
+from nbdesk.survey.rounds import round_row
 
 CARE_LEAVER, CONTACT, SURVEY_ROUND = (
     CareLeaver.__tablename__,
@@ -115,9 +116,7 @@ class Erasure:
 
 
 def _erasure_targets(session: Session, round_id: int) -> tuple[SurveyRound, set[int], set[int]]:
-    survey_round = session.get(SurveyRound, round_id)
-    if survey_round is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    survey_round = round_row(session, round_id)
     members = set(
         session.scalars(select(RoundMember.care_leaver_id).where(RoundMember.round_id == round_id))
     )

@@ -87,6 +87,14 @@ def _counts(session: Session, round_id: int | None) -> tuple[dict[int, int], dic
     )
 
 
+def round_row(session: Session, round_id: int) -> SurveyRound:
+    """The round's row, or LookupError saying there is no such round."""
+    row = session.get(SurveyRound, round_id)
+    if row is None:
+        raise LookupError(f"No survey round with id {round_id}.")
+    return row
+
+
 def summary_of(row: SurveyRound, eligible: int, completed: int) -> RoundSummary:
     """A round's row with its counts, however they were counted."""
     return RoundSummary(
@@ -134,9 +142,7 @@ def find_round(session: Session, name: str) -> RoundSummary:
 
 def get_round(session: Session, round_id: int) -> RoundSummary:
     """One round with its counts (only its own members counted)."""
-    row = session.get(SurveyRound, round_id)
-    if row is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    row = round_row(session, round_id)
     return _summary(row, *_counts(session, round_id))
 
 
@@ -185,9 +191,7 @@ def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> 
 
 
 def set_round_closed(session: Session, round_id: int, closed: bool) -> Changes:
-    row = session.get(SurveyRound, round_id)
-    if row is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    row = round_row(session, round_id)
     row.closed = closed
     session.flush()
     return Changes(rounds=True)
@@ -211,9 +215,7 @@ def _set_membership(
     reason = tidy(reason)
     if not reason:
         raise ValueError("Give a reason: it is kept with the round's figures.")
-    survey_round = session.get(SurveyRound, round_id)
-    if survey_round is None:
-        raise LookupError(f"No survey round with id {round_id}.")
+    survey_round = round_row(session, round_id)
     person = session.get(CareLeaver, person_id)
     if person is None:
         raise LookupError(f"No person with row {person_id} on the register.")
