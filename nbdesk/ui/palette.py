@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 
 from nbdesk.common.contrast import TEXT, ratio
 
@@ -61,8 +63,6 @@ def _frame_when_focused(_old: Any, new: Any) -> None:
     if new.property(FRAMED) is not None:
         return
     if _frame_style is None:
-        from PySide6.QtWidgets import QApplication
-
         from nbdesk.ui.focus_frame import FocusFrame
 
         # One for every box, kept as long as the program: a widget does not own its style.
@@ -79,9 +79,6 @@ def _mark_keyboard_focus(widget: Any) -> None:
     who-next list to the contact form, moving it with setFocus): the window is marked as Tab
     marks it, so the style draws the focus of a list box or a button, which it draws only after
     the keyboard moved focus. Otherwise the person saw no sign of where their keys would go."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
     if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
         return
     window = widget.window()
