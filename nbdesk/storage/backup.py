@@ -20,6 +20,18 @@ from nbdesk.common.private import create_private_file, private_folder
 KEEP_BACKUPS = 10
 
 
+def migration_backup_path(path: Path, revision: str | None) -> Path:
+    """A new name every time: a retried upgrade must never overwrite the good copy."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    base = f"{path.stem}.before-upgrade-from-{revision}-{stamp}"
+    candidate = path.with_name(f"{base}{path.suffix}")
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{base}-{counter}{path.suffix}")
+        counter += 1
+    return candidate
+
+
 def backup_file(source: Path, target: Path) -> Path:
     """Write a complete copy of `source` to `target` (replaced only once the copy is whole)."""
     target = Path(target)

@@ -18,7 +18,6 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from nbdesk.common import clock
 from nbdesk.common.errors import DISK_FULL, DiskFullError, PlainError
 from nbdesk.common.private import create_private_file, private_folder
 from nbdesk.storage import schema
@@ -27,6 +26,7 @@ from nbdesk.storage.location import Location, is_server_url
 from nbdesk.storage.reading import read_only as read_only
 from nbdesk.storage.reading import read_only_uri as read_only_uri
 from nbdesk.storage.wal_guard import SAVING, lost_wal, mark_saving, note_begin, wal_file
+from nbdesk.storage.writer import KeptWriter
 
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_WAIT_MS = 300  # a checkpoint after a save waits this long for other nbdesks' readers
@@ -269,10 +269,12 @@ class Database:
 
     is_server = False  # see ServerDatabase
     url: str | None = None
+    _kept: KeptWriter | None = None  # a file's writing connection (a server's keep to the pool)
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._start(make_engine(self.path))
+        self._kept = KeptWriter(self.engine.execution_options(**{WRITING: True}), self._writing)
         event.listen(self.engine, "begin", note_begin)
         event.listen(self.engine, "commit", self._committing)
 
@@ -307,7 +309,7 @@ class Database:
         row another nbdesk saved first. Steps asked for with `after_commit` run after the commit."""
         steps: list[AfterCommit] = []
         try:
-            with self._writing.begin() as session:
+            with (self._kept or self._writing).begin() as session:
                 yield session
                 for last in session.info.pop(BEFORE_COMMIT, ()):
                     last(session)
@@ -389,6 +391,8 @@ class Database:
     def close(self) -> None:
         """Close every connection, first saying in the file that it was closed properly (see
         wal_guard): its user version back to 0, and the -wal folded in."""
+        if self._kept is not None:
+            self._kept.close()
         if self._connected and self.path.exists():
             try:
                 raw = self.engine.raw_connection()
@@ -448,21 +452,9 @@ def open_database(
     return Database(path)
 
 
-def migration_backup_path(path: Path, revision: str | None) -> Path:
-    """A new name every time: a retried upgrade must never overwrite the good copy."""
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    base = f"{path.stem}.before-upgrade-from-{revision}-{stamp}"
-    candidate = path.with_name(f"{base}{path.suffix}")
-    counter = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{base}-{counter}{path.suffix}")
-        counter += 1
-    return candidate
-
-
 def upgrade_file(path: Path, from_revision: str | None) -> Path:
     """Back the file up beside itself, then run every pending migration in one transaction."""
-    from nbdesk.storage.backup import backup_file
+    from nbdesk.storage.backup import backup_file, migration_backup_path
 
     backup = backup_file(path, migration_backup_path(path, from_revision))
     try:

@@ -146,8 +146,7 @@ def test_what_nbdesk_writes_is_readable_by_the_user_alone(
     from nbdesk.common.atomic import write_atomically
     from nbdesk.common.log import record_failure
     from nbdesk.common.paths import data_dir as nbdesk_data_dir
-    from nbdesk.storage.backup import backup_file, rotating_backup
-    from nbdesk.storage.database import migration_backup_path
+    from nbdesk.storage.backup import backup_file, migration_backup_path, rotating_backup
 
     def mode(path: Path) -> int:
         return stat.S_IMODE(path.stat().st_mode)

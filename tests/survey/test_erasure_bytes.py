@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from nbdesk.storage import create_database
-from nbdesk.storage.backup import backup_file, copies_of, daily_backup, rotating_backup
-from nbdesk.storage.database import Database, migration_backup_path
+from nbdesk.storage.backup import (
+    backup_file,
+    copies_of,
+    daily_backup,
+    migration_backup_path,
+    rotating_backup,
+)
+from nbdesk.storage.database import Database
 from nbdesk.survey.contacts import log_contact
 from nbdesk.survey.register import PersonFields, add_person, get_person, update_person
 from nbdesk.survey.retention import erase_contact_details
