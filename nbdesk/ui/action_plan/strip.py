@@ -80,11 +80,12 @@ class AttentionStrip(QLabel):
         )
         themes = "; ".join(f"{title} {share.text}" for title, share in seen.share_by_theme)
         share = (
-            f"{review}. Young people take part in {seen.share.text} of the actions "
+            f"{review}. Young people take part in {seen.share.text} of the actions not dropped "
             f"({seen.published_share_text})."
         )
         if themes:
-            share += f" By theme: {themes}."
+            # Beside the table's count of every action in a theme, dropped ones included.
+            share += f" By theme, of those not dropped: {themes}."
         links = " &nbsp;·&nbsp; ".join(
             f'<a href="{key}">{escape(text)}</a>' for key, text in figures.items()
         )
