@@ -102,6 +102,12 @@ def notify_list(
         )
     survey = round_row(session, round_id)
     today = clock.today()
+    # The round's completions read apart, in key order: looked up person by person among every
+    # round's (the table holds them all) they grew faster than the round (bench_growth).
+    completions = {
+        person: (on, by)
+        for person, on, by in many_rows(session, _COMPLETIONS, {"round_id": round_id})
+    }
     people = many_rows(session, _people_query(everyone), {"round_id": round_id})
     # What is the same for everyone, worked out once rather than per person (10,000 on a large
     # register): the round's closing day, and which of a person's values each column takes.
@@ -117,6 +123,7 @@ def notify_list(
     left_out: list[LeftOut] = []
     leave = left_out.append
     for (
+        person,
         uid,
         name,
         preferred,
@@ -128,8 +135,6 @@ def notify_list(
         born,
         eligible,
         why,
-        done_on,
-        by,
     ) in people:
         if everyone:
             # Telling back reaches every care leaver, counted in the round or not, completed or
@@ -143,7 +148,8 @@ def notify_list(
         elif not eligible:
             leave(LeftOut(uid, name, pa, f"not counted in this round ({why or 'excluded'})"))
             continue
-        elif done_on is not None:
+        elif person in completions:
+            done_on, by = completions[person]
             who = CONFIRMED_BY_PHRASES.get(by, by)
             day = completed_on.get(done_on)
             if day is None:
@@ -209,6 +215,7 @@ def _people_query(everyone: bool) -> Select[Any]:
     round_id = bindparam("round_id", type_=Integer)
     return (
         select(
+            CareLeaver.id,
             CareLeaver.unique_id,
             CareLeaver.name,
             CareLeaver.preferred_name,
@@ -220,20 +227,19 @@ def _people_query(everyone: bool) -> Select[Any]:
             CareLeaver.date_of_birth,
             RoundMember.eligible,
             RoundMember.reason,
-            Completion.confirmed_on,
-            Completion.confirmed_by,
         )
         .join(
             RoundMember,
             (RoundMember.care_leaver_id == CareLeaver.id) & (RoundMember.round_id == round_id),
             isouter=everyone,
         )
-        .outerjoin(
-            Completion,
-            (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id),
-        )
         .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
     )
+
+
+_COMPLETIONS = select(
+    Completion.care_leaver_id, Completion.confirmed_on, Completion.confirmed_by
+).where(Completion.round_id == bindparam("round_id", type_=Integer))
 
 
 def check_link(link: str) -> str:
