@@ -129,6 +129,7 @@ class ContactsTab(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.panel.save_contact)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.panel.save_contact)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.panel.mark_completed)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.panel.undo_mark)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.view.setFocus)
         # Enter on a person takes the keyboard straight to the contact form.
         on_enter(self.view, self._to_form)
@@ -372,6 +373,15 @@ class ContactsTab(QWidget):
         self._then.append(lambda: self._choose_next(before, was))
         self._settled()
 
+    def choose_once_shown(self, person_id: int) -> None:
+        """Choose the person once the list shows the latest change (a completion taken back
+        brings them back into it)."""
+        round_id = self.section.round_id()
+        if not (self._reading or self._updates) and round_id is not None:
+            self.update_people(round_id, {person_id})
+        self._then.append(lambda: self.select_person(person_id))
+        self._settled()
+
     def _choose_next(self, before: list[WhoNextRow], saved: WhoNextRow | None) -> None:
         """Choose who follows `saved` (their row before the save), given the list shown then."""
         today, reached = clock.today(), self.reached
@@ -407,6 +417,9 @@ class ContactsTab(QWidget):
             )
         else:
             self.select_person(following)
+            # Said, because the panel now shows someone else: Ctrl+K next acts on them.
+            now = self._by_id[following]
+            self.section.status(f"{self.section.message.text()} Next: {now.name or now.unique_id}.")
         self.view.setFocus()
 
     def _shows(self, row: WhoNextRow) -> bool:

@@ -80,6 +80,9 @@ def read_person_in_round(session: Any, round_id: int, person_id: int) -> PersonI
 
 
 # A preferred channel, said in a sentence, with the detail it needs and that detail's name.
+# The reason kept in the history for a completion taken back with Ctrl+Z just after it was marked.
+UNDONE = "Marked by mistake and taken back straight away (Ctrl+Z)"
+
 UNREACHABLE = {
     "text": ("text messages", "phone", "phone number"),
     "whatsapp": ("WhatsApp", "phone", "phone number"),
@@ -94,6 +97,7 @@ class PersonPanel(QWidget):
         self.tab = tab
         self.person: WhoNextRow | None = None
         self.shown: PersonInRound | None = None  # the record on screen, once read
+        self.just_marked: tuple[int, WhoNextRow] | None = None  # the round and person, for Ctrl+Z
         self.heading = QLabel("Choose a person from the list")
         self.heading.setWordWrap(True)
         self.details = QLabel()
@@ -308,6 +312,7 @@ class PersonPanel(QWidget):
         channel, purpose = self.channel.currentData(), self.purpose.currentData()
         outcome, note = self.outcome.currentData(), self.note.text()
         says_completed = outcome == "says-completed" and self.mark.isEnabled()
+        self.just_marked = None  # Ctrl+Z takes back only the latest change, if a completion
         self.setEnabled(False)  # one save per press: Ctrl+Enter held down logs one contact
         ops.write(
             self,
@@ -340,8 +345,8 @@ class PersonPanel(QWidget):
                     lambda session: mark_completed(
                         session, round_id, row.person_id, "young-person", contacted_on
                     ),
-                    lambda _done: self._moved_on(
-                        row, f"Contact with {who} saved, and the completion recorded."
+                    lambda _done: self._marked(
+                        row, round_id, f"Contact with {who} saved, and the completion recorded."
                     ),
                     failed=lambda exc: self._failed("Not marked", exc, row),
                     title="Recording the completion",
@@ -378,15 +383,47 @@ class PersonPanel(QWidget):
             lambda session: mark_completed(
                 session, round_id, row.person_id, confirmed_by, confirmed_on
             ),
-            lambda _done: self._moved_on(row, f"{row.name or row.unique_id} marked as completed."),
+            lambda _done: self._marked(
+                row, round_id, f"{row.name or row.unique_id} marked as completed."
+            ),
             failed=lambda exc: self._failed("Not marked", exc),
             title="Recording the completion",
         )
+
+    def _marked(self, row: WhoNextRow, round_id: int, message: str) -> None:
+        # The list moves on to the next person as a completion is saved, so a Ctrl+K meant for
+        # the person just contacted can land on the next one: Ctrl+Z takes it back at once.
+        self.just_marked = (round_id, row)
+        self._moved_on(row, f"{message} Ctrl+Z takes it back.")
+
+    def undo_mark(self) -> None:
+        """Ctrl+Z: take back the completion just marked here, with that as the reason."""
+        ops, marked = self.tab.section.ops, self.just_marked
+        if ops is None or marked is None:
+            self.tab.section.status(
+                "Nothing to undo: Ctrl+Z takes back a completion marked just before it."
+            )
+            return
+        self.just_marked = None
+        (round_id, row), today = marked, clock.today()
+        who = row.name or row.unique_id
+        ops.write(
+            self,
+            lambda session: unmark_completed(session, round_id, row.person_id, UNDONE, today),
+            lambda _done: self._undone(row, f"Completion of {who} taken back."),
+            failed=lambda exc: self._failed("Not taken back", exc),
+            title="Taking back the completion",
+        )
+
+    def _undone(self, row: WhoNextRow, message: str) -> None:
+        self.tab.section.status(message)
+        self.tab.choose_once_shown(row.person_id)  # back in the list, chosen again
 
     def unmark_completed(self) -> None:
         ops, round_id, row = self.tab.section.ops, self.round_id(), self.person
         if ops is None or round_id is None or row is None:
             return
+        self.just_marked = None
         reason = ask_reason(
             self,
             "Take back the completion",
@@ -409,6 +446,7 @@ class PersonPanel(QWidget):
         ops, round_id, row = self.tab.section.ops, self.round_id(), self.person
         if ops is None or round_id is None or row is None:
             return
+        self.just_marked = None
         leave_out = row.eligible
         title = "Leave out of this round" if leave_out else "Count in this round"
         reason = ask_reason(self, title, "Why? (kept with the round's figures)")

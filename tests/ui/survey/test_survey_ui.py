@@ -1358,3 +1358,56 @@ def test_the_arrow_keys_still_move_along_the_tabs(qtbot, section) -> None:
         qtbot.keyClick(bar, Qt.Key.Key_Right)
         settle(qtbot)
         assert section.tabs.currentIndex() == index and bar.hasFocus()
+
+
+def test_ctrl_k_after_a_contact_says_who_it_is_for_and_ctrl_z_takes_it_back(
+    qtbot, section, db_path: Path
+) -> None:
+    """A tester saved a contact and pressed Ctrl+K at once: the list had moved on, and the
+    completion went to the next person, with no undo."""
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    contacted = tab.panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    following = tab.panel.person
+    assert following.unique_id != contacted.unique_id
+    who = following.name or following.unique_id
+    assert section.message.text().endswith(f"Next: {who}.")  # said, not only shown
+
+    qtbot.keyClick(tab.view, Qt.Key.Key_K, CTRL)  # meant for the person just contacted
+    assert f"{who} marked as completed. Ctrl+Z takes it back." in section.message.text()
+    assert following.unique_id not in ids_in(tab)
+
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    assert section.message.text() == f"Completion of {who} taken back."
+    assert following.unique_id in ids_in(tab)
+    assert tab.panel.person.unique_id == following.unique_id  # chosen again
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)  # only the completion just marked
+    assert section.message.text().startswith("Nothing to undo")
+
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        state = completion_state(
+            session, find_round(session, "Time 2").id, find_person(session, following.unique_id).id
+        )
+    reopened.close()
+    assert not state.completed
+    assert [h.action for h in state.history] == ["marked", "unmarked"]
+    assert "by mistake" in state.history[1].reason
+
+
+def test_ctrl_z_does_not_take_back_a_completion_once_a_contact_has_been_saved_since(
+    qtbot, section
+) -> None:
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    qtbot.keyClick(tab.view, Qt.Key.Key_K, CTRL)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)  # a contact since
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
+    assert section.message.text().startswith("Nothing to undo")
