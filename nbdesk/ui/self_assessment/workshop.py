@@ -425,7 +425,11 @@ class WorkshopWindow(FitsTheScreen, OneWriter, QWidget):
         self._save(lambda s: set_flag(s, aid, sid, flagged, sitting))
 
     def _note_typed(self) -> None:
-        self._note_timer.start()
+        # Within SAVE_DELAY_MS of the first key not yet saved, not of the last: restarted on
+        # every key, the timer never ran out while someone typed on, and a tester who typed
+        # for five seconds and then lost the power lost the whole note.
+        if not self._note_timer.isActive():
+            self._note_timer.start()
 
     def save_note(self) -> None:
         """Save whichever note is on screen if it differs from what is saved."""

@@ -201,6 +201,31 @@ def test_evidence_is_saved_while_the_note_is_still_being_typed(qtbot: QtBot, db:
     assert QApplication.focusWidget() is window.note
 
 
+def test_a_note_typed_on_without_a_pause_is_saved_as_it_goes(qtbot: QtBot, db: Database) -> None:
+    """A tester typed for five seconds without pausing and killed nbdesk: nothing was saved,
+    since every key put the save off again."""
+    window = open_workshop(qtbot, db)
+    key(qtbot, Qt.Key.Key_E)
+
+    def saved() -> str:
+        conn = sqlite3.connect(db.path)
+        try:
+            row = conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchone()
+        finally:
+            conn.close()
+        return row[0] if row else ""
+
+    typed = "Minutes of the forum held in March, with the young inspectors"
+    for n, letter in enumerate(typed):
+        qtbot.keyClicks(window.note, letter)
+        qtbot.wait(60)  # a key every 60 ms: no pause as long as the save waits for
+        if n * 60 >= 2000:
+            break
+    so_far = saved()
+    assert so_far and typed.startswith(so_far)  # saved while still typing, not after
+    assert QApplication.focusWidget() is window.note
+
+
 def test_closing_saves_the_note_being_typed(qtbot: QtBot, db: Database) -> None:
     window = open_workshop(qtbot, db)
     key(qtbot, Qt.Key.Key_E)
