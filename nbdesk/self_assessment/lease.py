@@ -4,21 +4,26 @@ A workshop window takes the assessment's lease when it opens, renews it while op
 when it closes. Anyone else opening the workshop on that assessment is told who leads it and since
 when, and may watch read-only. A lease whose heartbeat is older than STALE_AFTER belongs to a
 workshop that crashed, slept or lost its connection: it may be taken over, and the one taking over
-is told whose it was. The rule lives in the database, so it holds between two nbdesk processes on
+is told whose it was. A lease left by an nbdesk that has ended on this same computer (crashed, or
+killed) is free at once: its holder names the computer and the process. The rule lives in the
+database, so it holds between two nbdesk processes on
 one file as between two laptops on one server; each write is one writing transaction (one writer
 at a time on either backend), so two workshops can never both take a free lease.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
+from nbdesk.common.processes import is_running, this_computer
 from nbdesk.self_assessment.sittings import start_sitting
 from nbdesk.storage.models import Assessment, WorkshopLease
 
@@ -48,11 +53,17 @@ class HeldBy:
     led_by: str
     since: datetime
     heartbeat_at: datetime
-    stale: bool  # its heartbeat is older than STALE_AFTER: it may be taken over
+    stale: bool  # its heartbeat is older than STALE_AFTER, or it was left behind: take it over
+    left_behind: bool = False  # by an nbdesk on this computer that has ended since
 
     def message(self) -> str:
         text = f"A workshop is running on this assessment, led by {self.led_by} since {self.since:%d %B %Y %H:%M}."
-        if self.stale:
+        if self.left_behind:
+            text += (
+                " It was left by nbdesk on this computer, which has closed since (it may have "
+                "stopped suddenly): it can be taken over now."
+            )
+        elif self.stale:
             text += (
                 f" It has not been heard from since {self.heartbeat_at:%H:%M}: the computer "
                 "running it may have stopped, and it can be taken over."
@@ -60,14 +71,35 @@ class HeldBy:
         return text
 
 
+# The part of a holder that names the computer (holders are at most 64 characters).
+COMPUTER_CHARS = 36
+
+
+def new_holder() -> str:
+    """A token for one workshop window: its computer, its process and a random part (two windows
+    in one process are two holders)."""
+    return f"{this_computer()[:COMPUTER_CHARS]}:{os.getpid()}:{uuid4().hex[:16]}"
+
+
+def left_behind(holder: str) -> bool:
+    """Whether the holder was a window of an nbdesk on this computer that is no longer running.
+    False for any other (another computer's, a live one's, or a token of another form)."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    computer, pid = parts[0], int(parts[1])
+    here = this_computer()[:COMPUTER_CHARS]
+    return computer == here and pid != os.getpid() and not is_running(pid)
+
+
 def _is_stale(row: WorkshopLease, now: datetime) -> bool:
-    return now - row.heartbeat_at > STALE_AFTER
+    return now - row.heartbeat_at > STALE_AFTER or left_behind(row.holder)
 
 
 def _held_by(row: WorkshopLease, now: datetime) -> HeldBy:
-    return HeldBy(
-        row.assessment_id, row.led_by, row.taken_at, row.heartbeat_at, _is_stale(row, now)
-    )
+    left = left_behind(row.holder)
+    stale = left or now - row.heartbeat_at > STALE_AFTER
+    return HeldBy(row.assessment_id, row.led_by, row.taken_at, row.heartbeat_at, stale, left)
 
 
 def workshop_lease(session: Session, assessment_id: int) -> HeldBy | None:

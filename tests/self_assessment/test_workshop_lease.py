@@ -119,3 +119,39 @@ def test_release_frees_the_lease_only_for_its_holder(db: Database) -> None:
     with db.transaction() as session:
         assert renew(session, 1, "window-a") is None
     assert isinstance(take(db, "Ben Okafor", "window-b"), Lease)
+
+
+def test_a_lease_left_by_an_nbdesk_that_has_ended_on_this_computer_is_free_at_once(
+    db: Database,
+) -> None:
+    """A tester killed nbdesk mid-workshop and reopened it: for two minutes the assessment stayed
+    locked, by the workshop that had died on the same laptop."""
+    import subprocess
+    import sys
+
+    from nbdesk.common.processes import this_computer
+    from nbdesk.self_assessment.lease import COMPUTER_CHARS, left_behind, new_holder
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = f"{this_computer()[:COMPUTER_CHARS]}:{int(ended.stdout)}:0123456789abcdef"
+    assert left_behind(dead)
+    assert isinstance(take(db, "Asha Patel", dead), Lease)
+    held = take(db, "Ben Okafor", new_holder())
+    assert isinstance(held, HeldBy) and held.stale and held.left_behind
+    assert "left by nbdesk on this computer" in held.message()
+    taken = take(db, "Ben Okafor", new_holder(), take_over=True)
+    assert isinstance(taken, Lease) and taken.took_over_from == "Asha Patel"
+
+    # Not a live one's (this process's, another window), another computer's, or an old token.
+    alive = new_holder()
+    elsewhere = f"another-laptop:{int(ended.stdout)}:0123456789abcdef"
+    for holder in (alive, elsewhere, "laptop-a", "4f3c2a1b9d8e7f60"):
+        assert not left_behind(holder)
+    assert isinstance(take(db, "Cara", elsewhere, aid=2), Lease)
+    still = take(db, "Dev", new_holder(), aid=2, take_over=True)
+    assert isinstance(still, HeldBy) and not still.stale

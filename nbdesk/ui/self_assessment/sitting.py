@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from nbdesk.self_assessment.summaries import KIND_LABELS, PARTICIPANT_KINDS
 from nbdesk.ui.fit import Scroller, fit_to_screen, may_narrow
+from nbdesk.ui.self_assessment.workshop_watch import leader_name
 
 
 class SittingDialog(QDialog):
@@ -140,3 +143,14 @@ class SittingDialog(QDialog):
             self.people.item(row).data(Qt.ItemDataRole.UserRole)
             for row in range(self.people.rowCount())
         ]
+
+
+def ask_who(owner: QWidget, ops: Any, name: str) -> tuple[str, list[tuple[str, str]], str] | None:
+    """Who is taking part in a new sitting of the assessment `name`: its leader as others will be
+    told, the participants and the sitting's label; None if the dialog was cancelled."""
+    dialog = SittingDialog(name, owner)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    participants = dialog.participants()
+    led_by = leader_name(getattr(ops.store, "location", None), participants)
+    return led_by, participants, dialog.label.text()

@@ -7,7 +7,6 @@ it is stale. A mixin of WorkshopWindow, working on its controls."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
 
 from PySide6.QtCore import Qt, QTimer
 
@@ -16,6 +15,9 @@ from nbdesk.self_assessment.lease import (
     RENEW_SECONDS,
     HeldBy,
     Lease,
+    WorkshopLead,
+    lead_workshop,
+    new_holder,
     release,
     renew,
     take_workshop,
@@ -43,7 +45,7 @@ class OneWriter:
         self.led_by = lease.led_by if lease is not None else led_by
         # A token of this window: two windows on one assessment are two holders, even in one
         # process.
-        self.holder = lease.holder if lease is not None else uuid4().hex
+        self.holder = lease.holder if lease is not None else new_holder()
 
     def _start_lease(self) -> None:
         self._renew_timer = QTimer(self)
@@ -182,8 +184,32 @@ class OneWriter:
         self._refresh_side()
 
     def take_lead(self) -> None:
-        stale = self.watching is not None and self.watching.stale
-        self._take(take_over=stale)
+        """Lead from watching (the workshop ended, or stopped): who is taking part first, then
+        the lease and a new sitting in one write, so what is rated from now on is kept with who
+        rated it (taken over without one, a tester's ratings belonged to no sitting, led by the
+        computer's login name)."""
+        from nbdesk.ui.self_assessment.sitting import ask_who
+
+        who = ask_who(self, self.ops, self.detail.summary.name)
+        if who is None:
+            return
+        (led_by, participants, label), aid, holder = who, self.assessment_id, self.holder
+        take_over = self.watching is not None and self.watching.stale
+        self.ops.write(
+            self,
+            lambda session: lead_workshop(
+                session, aid, led_by, holder, participants, label, take_over=take_over
+            ),
+            self._led_in_new_sitting,
+            title="Taking the lead",
+        )
+
+    def _led_in_new_sitting(self, result: WorkshopLead | HeldBy) -> None:
+        if isinstance(result, WorkshopLead):
+            self.sitting_id = result.sitting_id
+            self._taken(result.lease)
+        else:
+            self._taken(result)
 
     def _take(self, *, take_over: bool) -> None:
         aid, led_by, holder = self.assessment_id, self.led_by, self.holder

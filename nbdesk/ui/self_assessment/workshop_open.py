@@ -1,20 +1,28 @@
-"""Starting a workshop from the Self-assessment section: who is taking part, then the lease and
-the sitting in one write (issue 17: one writer per assessment). If someone else leads it, no
-sitting is recorded, and the choice is to watch it read-only, or take it over if it has stopped."""
+"""Starting a workshop from the Self-assessment section: whether someone else leads it already, who
+is taking part, then the lease and the sitting in one write (issue 17: one writer per assessment).
+If someone else leads it, the choice comes first (a tester typed in who was taking part only to be
+told the workshop was running): watch it read-only, with no sitting recorded, or take it over if
+it has stopped, and then say who is taking part."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from uuid import uuid4
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
-from nbdesk.self_assessment.lease import HeldBy, Lease, WorkshopLead, lead_workshop
+from nbdesk.self_assessment.lease import (
+    HeldBy,
+    Lease,
+    WorkshopLead,
+    lead_workshop,
+    new_holder,
+    workshop_lease,
+)
 from nbdesk.self_assessment.workshop import WorkshopStart, workshop_start
 from nbdesk.ui.ops import Ops
-from nbdesk.ui.self_assessment.sitting import SittingDialog
+from nbdesk.ui.self_assessment.sitting import ask_who
 from nbdesk.ui.self_assessment.workshop_watch import TAKE_OVER, WATCH, ask_about_held, leader_name
 
 
@@ -22,12 +30,26 @@ def start_workshop(
     owner: QWidget, ops: Ops, assessment_id: int, name: str, keep: Callable[[QWidget], None]
 ) -> None:
     """F5 on an assessment; `keep` holds the workshop window until it closes."""
-    dialog = SittingDialog(name, owner)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return
-    participants, label = dialog.participants(), dialog.label.text()
-    led_by = leader_name(getattr(ops.store, "location", None), participants)
-    _lead(owner, ops, assessment_id, led_by, participants, label, keep, take_over=False)
+
+    def ask(held: HeldBy | None) -> None:
+        take_over = False
+        if held is not None:
+            answer = ask_about_held(owner, held)
+            if answer == WATCH:
+                _open(owner, ops, assessment_id, None, keep, watching=held)
+            if answer != TAKE_OVER:
+                return
+            take_over = True
+        who = ask_who(owner, ops, name)
+        if who is not None:
+            _lead(owner, ops, assessment_id, *who, keep, take_over=take_over)
+
+    ops.read(
+        owner,
+        lambda session: workshop_lease(session, assessment_id),
+        ask,
+        title="Opening the workshop",
+    )
 
 
 def _lead(
@@ -41,7 +63,7 @@ def _lead(
     *,
     take_over: bool,
 ) -> None:
-    holder = uuid4().hex
+    holder = new_holder()
 
     def lead(session: Any) -> WorkshopLead | HeldBy:
         return lead_workshop(

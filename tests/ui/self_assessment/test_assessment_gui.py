@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFrame, QInputDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
@@ -19,7 +19,7 @@ from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
 from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
 from nbdesk.ui.self_assessment.results import ResultsWindow
 from nbdesk.ui.self_assessment.section import SelfAssessmentSection
-from tests.support.qt import settle
+from tests.support.qt import answer, settle
 
 BASELINE = "Baseline 2020 – staff"
 
@@ -301,8 +301,8 @@ def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
     before = section.selected()
     assert before is not None
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
+    def who(dialog: QDialog) -> None:
+        # Asked once nbdesk has read that nobody leads a workshop on it already.
         assert isinstance(dialog, SittingDialog)
         qtbot.keyClicks(dialog.who, "Team manager")
         qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # adds the person
@@ -312,7 +312,7 @@ def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
     section.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is section, timeout=2000)
     section.table.setFocus()
-    QTimer.singleShot(0, answer)
+    answer(qtbot, who)
     qtbot.keyClick(section.table, Qt.Key.Key_F5)
     settle(qtbot)
     workshop = section.windows[-1]

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QDialog,
     QFileDialog,
     QLabel,
     QMenu,
@@ -32,7 +33,7 @@ from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.framework_dialog import LoadFrameworkDialog
 from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
 from nbdesk.ui.self_assessment.section import SelfAssessmentSection
-from tests.support.qt import settle
+from tests.support.qt import answer, settle
 
 HEADER = ["Area", "Area title", "Item", "Statement"]
 # A small tool of our own: three areas of 3, 2 and 4 statements.
@@ -155,8 +156,7 @@ def rate_first_statement_in_a_workshop(qtbot: QtBot, section: SelfAssessmentSect
     from nbdesk.ui.self_assessment.sitting import SittingDialog
     from nbdesk.ui.self_assessment.workshop import WorkshopWindow
 
-    def who() -> None:
-        dialog = QApplication.activeModalWidget()
+    def who(dialog: QDialog) -> None:
         assert isinstance(dialog, SittingDialog)
         qtbot.keyClicks(dialog.who, "Head of service")
         qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # adds the person
@@ -164,7 +164,7 @@ def rate_first_statement_in_a_workshop(qtbot: QtBot, section: SelfAssessmentSect
 
     activate(qtbot, section.window())
     section.table.setFocus()
-    QTimer.singleShot(0, who)
+    answer(qtbot, who)  # asked once nbdesk has read that nobody leads a workshop on it
     qtbot.keyClick(section.table, Qt.Key.Key_F5)
     settle(qtbot)
     workshop = section.windows[-1]

@@ -24,6 +24,7 @@ from nbdesk.self_assessment.lease import (
     lead_workshop,
     take_workshop,
 )
+from nbdesk.self_assessment.sittings import list_sittings
 from nbdesk.self_assessment.workshop import workshop_start
 from nbdesk.storage import Database, create_database, open_database
 from nbdesk.ui.ops import Ops
@@ -139,9 +140,12 @@ def test_a_second_workshop_watches_read_only_until_the_first_closes(
     settle(qtbot)
     assert "has ended" in second.banner.text.text()
     assert second.banner.lead_button.isVisible()
+    # Leading starts a sitting of its own, so what is rated now is kept with who rated it.
+    taking_part(qtbot, "Ben Okafor")
     qtbot.mouseClick(second.banner.lead_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert second.lease is not None and second.lease.led_by == "Ben Okafor"
+    assert second.sitting_id is not None
     assert second.banner.isHidden() and all(b.isEnabled() for b in second.rating_buttons)
     assert not second.windowTitle().endswith("(watching)")
     second.activateWindow()
@@ -156,6 +160,10 @@ def test_a_second_workshop_watches_read_only_until_the_first_closes(
     # 1 / A as the leader rated it (never the watcher's 3); 1 / B rated once the watcher led.
     assert points["1 / A"] == 2 and points["1 / B"] == 4
     assert sum(p is not None for p in points.values()) == 2
+    with first_db.session() as session:
+        ben = next(s for s in list_sittings(session, 1) if s.id == second.sitting_id)
+    assert [p.name_or_role for p in ben.participants] == ["Ben Okafor"]
+    assert ben.changes == 1  # the 4 on 1 / B, kept with the sitting that made it
     # Both released their leases on closing: a third opens to lead at once.
     with first_db.transaction() as session:
         assert isinstance(take_workshop(session, 1, "Cara", "laptop-c"), Lease)
@@ -174,6 +182,7 @@ def test_a_stale_workshop_is_taken_over_and_its_leader_told(
     assert "can be taken over" in second.banner.text.text()
     assert second.banner.lead_button.text() == "&Take over"
     assert second.banner.lead_button.accessibleName() == "Take over the workshop led by Asha Patel"
+    taking_part(qtbot, "Ben Okafor")
     qtbot.mouseClick(second.banner.lead_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert second.lease is not None and second.lease.took_over_from == "Asha Patel"
@@ -218,12 +227,22 @@ def when_open(qtbot: QtBot, kind: type, fill: Callable[[Any], None]) -> None:
     QTimer.singleShot(0, act)
 
 
+def taking_part(qtbot: QtBot, name: str) -> None:
+    """Answer the 'Who is taking part?' dialog about to open with one person."""
+    from nbdesk.ui.self_assessment.sitting import SittingDialog
+
+    def who(dialog: SittingDialog) -> None:
+        dialog.who.setText(name)
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # adds the person
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # empty box: starts
+
+    when_open(qtbot, SittingDialog, who)
+
+
 def test_opening_from_the_section_on_a_running_workshop_offers_to_watch(
     qtbot: QtBot, two: tuple[Database, Database]
 ) -> None:
-    from nbdesk.self_assessment.sittings import list_sittings
     from nbdesk.ui.self_assessment.section import SelfAssessmentSection
-    from nbdesk.ui.self_assessment.sitting import SittingDialog
 
     first_db, second_db = two
     with first_db.transaction() as session:
@@ -243,13 +262,8 @@ def test_opening_from_the_section_on_a_running_workshop_offers_to_watch(
         watch_button = next(b for b in box.buttons() if "Watch" in b.text())
         qtbot.mouseClick(watch_button, Qt.MouseButton.LeftButton)
 
-    def who(dialog: SittingDialog) -> None:
-        dialog.who.setText("Ben Okafor")
-        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # adds the person
-        when_open(qtbot, QMessageBox, watch)
-        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)  # empty box: starts
-
-    when_open(qtbot, SittingDialog, who)
+    # Told first, before being asked who is taking part (a tester typed the names for nothing).
+    when_open(qtbot, QMessageBox, watch)
     section.start_workshop()
     settle(qtbot)
     qtbot.waitUntil(lambda: bool(section.windows), timeout=5000)
@@ -263,5 +277,54 @@ def test_opening_from_the_section_on_a_running_workshop_offers_to_watch(
     assert window.sitting_id is None
     with second_db.session() as session:
         assert len(list_sittings(session, 1)) == 1  # the leader's only: watching records none
+    window.close()
+    settle(qtbot)
+
+
+def test_a_workshop_left_by_an_nbdesk_that_stopped_on_this_computer_is_taken_over_at_once(
+    qtbot: QtBot, two: tuple[Database, Database]
+) -> None:
+    """A tester killed nbdesk mid-workshop: reopened, the assessment stayed locked for two
+    minutes by the workshop that had died on the same laptop."""
+    import subprocess
+    import sys
+
+    from nbdesk.common.processes import this_computer
+    from nbdesk.self_assessment.lease import COMPUTER_CHARS
+    from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+
+    first_db, second_db = two
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = f"{this_computer()[:COMPUTER_CHARS]}:{int(ended.stdout)}:0123456789abcdef"
+    with first_db.transaction() as session:
+        lead_workshop(session, 1, "Asha Patel", dead, [("Asha Patel", "staff")], "")
+    section = SelfAssessmentSection()
+    qtbot.addWidget(section)
+    section.set_ops(Ops(second_db))
+    section.show()
+    settle(qtbot)
+    section.table.selectRow(0)
+    told: list[str] = []
+
+    def take_over(box: QMessageBox) -> None:
+        told.append(box.text())
+        take = next(b for b in box.buttons() if "Take over" in b.text())
+        taking_part(qtbot, "Asha Patel")
+        qtbot.mouseClick(take, Qt.MouseButton.LeftButton)
+
+    when_open(qtbot, QMessageBox, take_over)
+    section.start_workshop()
+    qtbot.waitUntil(lambda: bool(section.windows), timeout=5000)
+    settle(qtbot)
+    assert "left by nbdesk on this computer" in told[0]
+    window = section.windows[-1]
+    assert isinstance(window, WorkshopWindow) and not window.read_only
+    assert window.lease is not None and window.lease.took_over_from == "Asha Patel"
+    assert window.sitting_id is not None
     window.close()
     settle(qtbot)
