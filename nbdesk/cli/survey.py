@@ -173,7 +173,10 @@ def run_round_open(args: argparse.Namespace) -> int:
 
     with open_db(args) as db, db.transaction() as session:
         summary = open_round(session, args.name, args.opens, args.closes).value
-    print(f"Opened {summary.title}; {summary.eligible} people eligible.")
+    eligible = summary.eligible
+    print(
+        f"Opened {summary.title}; {eligible:,} {'person' if eligible == 1 else 'people'} eligible."
+    )
     return 0
 
 

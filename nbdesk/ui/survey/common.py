@@ -25,7 +25,7 @@ def rate_text(value: float | None) -> str:
 
 
 def people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return f"{count:,} {'person' if count == 1 else 'people'}"
 
 
 def against(rate: float | None, overall: float | None) -> str:

@@ -36,7 +36,7 @@ from nbdesk.survey.rounds import (
 )
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
-from nbdesk.ui.survey.common import labelled_button
+from nbdesk.ui.survey.common import labelled_button, people
 from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
@@ -408,7 +408,7 @@ class SurveySection(ScrollsInside, Section):
 
     def _round_opened(self, dialog: OpenRoundDialog, opened: RoundSummary) -> None:
         dialog.saved()
-        self.status(f"Opened {opened.name}: {opened.eligible} people eligible.")
+        self.status(f"Opened {opened.name}: {people(opened.eligible)} eligible.")
         self.load_rounds(choose=opened.id)
 
     def toggle_closed(self) -> None:

@@ -1411,3 +1411,18 @@ def test_ctrl_z_does_not_take_back_a_completion_once_a_contact_has_been_saved_si
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)  # a contact since
     qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
     assert section.message.text().startswith("Nothing to undo")
+
+
+def test_the_count_above_the_list_says_what_the_find_box_leaves(qtbot, section) -> None:
+    """A tester read '5736 people in this list' above the nine rows a find had left."""
+    tab = section.contacts_tab
+    everyone = tab.model.rowCount()
+    assert everyone > 1 and tab.count.text() == f"{everyone} people in this list"
+    first = tab.model.row(0).name.split()[0]
+    tab.search.setFocus()
+    qtbot.keyClicks(tab.search, first)
+    shown = tab.model.rowCount()
+    assert 0 < shown < everyone
+    assert tab.count.text() == f"{shown} of {everyone} people in this list"
+    qtbot.keyClick(tab.search, Qt.Key.Key_Escape)  # clears the find box
+    assert tab.count.text() == f"{everyone} people in this list"
