@@ -228,21 +228,26 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.keys_label)
-        layout.addWidget(footer)
-        # On a small screen or with large type the section scrolls down rather than forcing the
-        # window larger than the screen; what has the keyboard (F2's field) is scrolled into
-        # view, and what was last done is said below, always in view.
-        scroll = scrolling(content)
+        # On a small screen or with large type the section scrolls down, not the window past the
+        # screen, showing what has the keyboard (F2's field). The buttons and what was last done
+        # stay in view below it (inside, a message at twice the font pushed the buttons out).
+        scroll = self._scroll = scrolling(content)
         self.message.hide()
         self._content = content
         self._hold = QTimer(self, singleShot=True, interval=HOLD_PAINT_MS)
         self._hold.timeout.connect(self._reveal)
         self._resume = QTimer(self, singleShot=True, interval=1)
-        self._resume.timeout.connect(lambda: self.setUpdatesEnabled(True))
+        self._resume.timeout.connect(lambda: self._scroll.setUpdatesEnabled(True))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)
-        outer.addWidget(self.message)
+        below = QWidget()
+        under = QVBoxLayout(below)
+        margins = layout.contentsMargins()  # in line with the column above
+        under.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+        under.addWidget(footer)
+        under.addWidget(self.message)
+        outer.addWidget(below)
         follow_focus(self)
         for keys, slot in (
             ("Ctrl+N", self.new_action),
@@ -295,7 +300,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         self._hold.stop()
         if not self._content.isHidden():
             return
-        self.setUpdatesEnabled(False)
+        self._scroll.setUpdatesEnabled(False)
         self._content.show()
         for _level in range(LAYOUT_LEVELS):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)

@@ -522,3 +522,25 @@ def test_the_chosen_actions_fields_come_after_the_first_paint_or_when_asked_for(
     key(qtbot, Qt.Key.Key_Tab)
     assert section.panel.isAncestorOf(focused())
     section.ops.close()
+
+
+def test_the_buttons_and_the_last_message_stay_in_view_in_a_short_window(
+    qtbot, demo_file: Path
+) -> None:
+    """A tester at twice the font saw a two-line 'Undone: …' push New theme, New action and Undo
+    out of view: they were the last thing in the scrolling part, above the message."""
+    db = Database(demo_file)
+    section = open_section(qtbot, db)
+    section.resize(900, 420)  # shorter than the section: it scrolls
+    section.say("Undone: " + "a change with a long description, " * 8)
+    settle(qtbot)
+    whole = section.rect()
+    for button in (section.theme_button, section.action_button, section.undo_button):
+        shown = button.visibleRegion().boundingRect()
+        assert shown.size() == button.size(), f"{button.text()} is not wholly in view"
+        assert whole.contains(button.mapTo(section, button.rect().bottomRight()))
+    assert section.message.isVisible()
+    assert whole.contains(section.message.mapTo(section, section.message.rect().bottomLeft()))
+    # In line with the column above, not at the window's edge.
+    assert section.undo_button.mapTo(section, section.undo_button.rect().topLeft()).x() > 0
+    section.ops.close()
