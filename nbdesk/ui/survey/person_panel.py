@@ -145,6 +145,8 @@ class PersonPanel(QWidget):
         for code in CONFIRMERS:
             self.confirmed_by.addItem(CONFIRMER_LABELS[code], code)
         self.confirmed_on = DateField("Day confirmed")
+        for field in (self.contacted_on, self.confirmed_on):
+            field.setDate(clock.today())  # greyed until someone is chosen, and warning of nothing
         self.mark = labelled_button("&Mark completed  (Ctrl+K)", "Mark completed (Ctrl+K)")
         self.unmark = labelled_button("Take bac&k…", "Take back… the completion")
         self.mark.clicked.connect(self.mark_completed)

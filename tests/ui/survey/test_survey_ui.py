@@ -1298,6 +1298,9 @@ def test_a_tab_chosen_by_its_key_from_the_contact_form_keeps_the_tabs_in_view(
 
 def test_the_greyed_form_with_nobody_chosen_warns_of_nothing(qtbot, section) -> None:
     panel = section.contacts_tab.panel
+    assert panel.person is None  # as the tab opens, before anyone is chosen (seen in a window)
+    for field in (panel.contacted_on, panel.confirmed_on):
+        assert not field.feedback.text().startswith("⚠"), field.feedback.text()
     panel.show_person(None)
     assert not panel.isEnabled()
     for field in (panel.contacted_on, panel.confirmed_on):
