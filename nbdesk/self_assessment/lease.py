@@ -6,9 +6,9 @@ when, and may watch read-only. A lease whose heartbeat is older than STALE_AFTER
 workshop that crashed, slept or lost its connection: it may be taken over, and the one taking over
 is told whose it was. A lease left by an nbdesk that has ended on this same computer (crashed, or
 killed) is free at once: its holder names the computer and the process. The rule lives in the
-database, so it holds between two nbdesk processes on
-one file as between two laptops on one server; each write is one writing transaction (one writer
-at a time on either backend), so two workshops can never both take a free lease.
+database, so it holds between two nbdesk processes on one file as between two laptops on one
+server; each write is one writing transaction (one writer at a time on either backend), so two
+workshops can never both take a free lease.
 """
 
 from __future__ import annotations
@@ -92,14 +92,14 @@ def left_behind(holder: str) -> bool:
     return computer == here and pid != os.getpid() and not is_running(pid)
 
 
-def _is_stale(row: WorkshopLease, now: datetime) -> bool:
-    return now - row.heartbeat_at > STALE_AFTER or left_behind(row.holder)
-
-
 def _held_by(row: WorkshopLease, now: datetime) -> HeldBy:
     left = left_behind(row.holder)
     stale = left or now - row.heartbeat_at > STALE_AFTER
     return HeldBy(row.assessment_id, row.led_by, row.taken_at, row.heartbeat_at, stale, left)
+
+
+def _is_stale(row: WorkshopLease, now: datetime) -> bool:
+    return _held_by(row, now).stale
 
 
 def workshop_lease(session: Session, assessment_id: int) -> HeldBy | None:

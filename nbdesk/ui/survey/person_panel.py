@@ -79,10 +79,10 @@ def read_person_in_round(session: Any, round_id: int, person_id: int) -> PersonI
     )
 
 
-# A preferred channel, said in a sentence, with the detail it needs and that detail's name.
 # The reason kept in the history for a completion taken back with Ctrl+Z just after it was marked.
 UNDONE = "Marked by mistake and taken back straight away (Ctrl+Z)"
 
+# A preferred channel, said in a sentence, with the detail it needs and that detail's name.
 UNREACHABLE = {
     "text": ("text messages", "phone", "phone number"),
     "whatsapp": ("WhatsApp", "phone", "phone number"),
