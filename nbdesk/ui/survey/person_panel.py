@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -277,21 +278,30 @@ class PersonPanel(QWidget):
             self.state.setText("Not completed yet")
         self.mark.setEnabled(not state.completed and row.eligible)
         self.unmark.setEnabled(state.completed)
-        history = []
+        # Contacts and completions together, newest first (completions had come after every
+        # contact, at the foot of a list read from the top); a day's completion above its contacts.
+        history: list[tuple[date, int, str]] = []
         for c in found.contacts:
             note = f" — {c.note}" if c.note else ""
             history.append(
-                f"{format_day(c.contacted_on)}: {CHANNEL_LABELS.get(c.channel, c.channel)}, "
-                f"{PURPOSE_LABELS.get(c.purpose, c.purpose)}, "
-                f"{OUTCOME_LABELS.get(c.outcome, c.outcome)}{note}"
+                (
+                    c.contacted_on,
+                    0,
+                    f"{format_day(c.contacted_on)}: {CHANNEL_LABELS.get(c.channel, c.channel)}, "
+                    f"{PURPOSE_LABELS.get(c.purpose, c.purpose)}, "
+                    f"{OUTCOME_LABELS.get(c.outcome, c.outcome)}{note}",
+                )
             )
         for h in reversed(state.history):
             if h.action == "marked":
                 who = CONFIRMED_BY_PHRASES.get(h.confirmed_by, h.confirmed_by)
-                history.append(f"{format_day(h.changed_on)}: marked completed (confirmed by {who})")
+                text = f"{format_day(h.changed_on)}: marked completed (confirmed by {who})"
             else:
-                history.append(f"{format_day(h.changed_on)}: completion taken back — {h.reason}")
-        self.history.setPlainText("\n".join(history) or "No contacts logged in this round yet.")
+                text = f"{format_day(h.changed_on)}: completion taken back — {h.reason}"
+            history.append((h.changed_on, 1, text))
+        history.sort(key=lambda entry: entry[:2], reverse=True)  # stable: same day, same order
+        lines = [text for _day, _kind, text in history]
+        self.history.setPlainText("\n".join(lines) or "No contacts logged in this round yet.")
         # The record's lines can move the field being typed in: keep it in view once laid out.
         QTimer.singleShot(0, self, self._keep_focus_in_view)
 

@@ -1429,3 +1429,42 @@ def test_the_count_above_the_list_says_what_the_find_box_leaves(qtbot, section) 
     assert tab.count.text() == f"{shown} of {everyone} people in this list"
     qtbot.keyClick(tab.search, Qt.Key.Key_Escape)  # clears the find box
     assert tab.count.text() == f"{everyone} people in this list"
+
+
+def test_the_history_puts_a_completion_among_the_contacts_newest_first(
+    qtbot, db_path: Path
+) -> None:
+    """A tester found 'marked completed' at the foot of a history otherwise newest first."""
+    from nbdesk.survey.contacts import log_contact
+    from nbdesk.ui.survey.section import SurveySection
+
+    db = Database(db_path)
+    with db.transaction() as session:
+        rid = find_round(session, "Time 2").id
+        bea = find_person(session, "B001").id
+        log_contact(
+            session,
+            rid,
+            bea,
+            clock.today() - timedelta(days=3),
+            "text",
+            "warm-up",
+            "no-reply",
+            "First try",
+        )
+    section = SurveySection()
+    qtbot.addWidget(section)
+    section.show()
+    open_in(qtbot, section, db)
+    tab = section.contacts_tab
+    assert tab.select_person(bea)
+    settle(qtbot)
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_K, CTRL)
+    tab.everyone.setChecked(True)
+    settle(qtbot)
+    assert tab.select_person(bea)
+    settle(qtbot)
+    lines = tab.panel.history.toPlainText().splitlines()
+    assert "marked completed" in lines[0] and "First try" in lines[1], lines
+    section.ops.store.close()
