@@ -72,6 +72,20 @@ def clear_on_escape(edit: QLineEdit) -> None:
     shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
 
+def down_into(edit: QLineEdit, view: QTableView) -> None:
+    """Down in a find box goes to its list (its first row, if none is chosen): it had scrolled the
+    page instead, as a tester found, and only Enter or Tab led into the list."""
+
+    def into_list() -> None:
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        model = view.model()
+        if not view.currentIndex().isValid() and model is not None and model.rowCount() > 0:
+            view.setCurrentIndex(model.index(0, 0))
+
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_Down), edit, activated=into_list)
+    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+
+
 def labelled_button(text: str, accessible: str) -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(accessible)

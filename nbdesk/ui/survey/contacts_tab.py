@@ -41,6 +41,7 @@ from nbdesk.survey.register import CHANNEL_LABELS
 from nbdesk.ui.survey.common import (
     clear_on_escape,
     day_or_never,
+    down_into,
     on_enter,
     ordinal,
     people,
@@ -126,6 +127,7 @@ class ContactsTab(QWidget):
         self.panel = PersonPanel(self)
         self.view.selectionModel().currentRowChanged.connect(self._chosen)
         self.search.returnPressed.connect(self.view.setFocus)
+        down_into(self.search, self.view)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.panel.save_contact)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.panel.save_contact)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.panel.mark_completed)

@@ -23,7 +23,14 @@ from nbdesk.survey.register import (
     values_in_use,
 )
 from nbdesk.ui.file_dialogs import ask_open_path
-from nbdesk.ui.survey.common import clear_on_escape, labelled_button, on_enter, people, table_view
+from nbdesk.ui.survey.common import (
+    clear_on_escape,
+    down_into,
+    labelled_button,
+    on_enter,
+    people,
+    table_view,
+)
 from nbdesk.ui.survey.dialogs import SUGGESTED_FIELDS, PersonDialog
 from nbdesk.ui.table_models import ROW_ROLE, Column, LazyRowsModel
 
@@ -74,6 +81,7 @@ class RegisterTab(QWidget):
         self.view.doubleClicked.connect(lambda _: self.edit())
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.search.returnPressed.connect(self.view.setFocus)
+        down_into(self.search, self.view)
         self.import_button = labelled_button("I&mport a list…", "Import a list…")
         self.add_button = labelled_button("&Add a person…", "Add a person")
         self.edit_button = labelled_button("&Edit…", "Edit the chosen person")

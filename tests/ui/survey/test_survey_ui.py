@@ -1468,3 +1468,20 @@ def test_the_history_puts_a_completion_among_the_contacts_newest_first(
     lines = tab.panel.history.toPlainText().splitlines()
     assert "marked completed" in lines[0] and "First try" in lines[1], lines
     section.ops.store.close()
+
+
+def test_down_in_a_find_box_goes_into_its_list(qtbot, section) -> None:
+    """A tester pressed Down in a find box and the page scrolled instead."""
+    tab = section.contacts_tab
+    tab.search.setFocus()
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.view.currentIndex().row() == 0
+    assert tab.panel.person is not None and tab.panel.person.unique_id == ids_in(tab)[0]
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    register = section.register_tab
+    register.search.setFocus()
+    qtbot.keyClick(register.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is register.view
+    assert register.view.currentIndex().row() == 0
