@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QFontMetrics,
     QGuiApplication,
@@ -287,6 +287,25 @@ class Tabs(QTabWidget):
 
     def hasHeightForWidth(self) -> bool:
         return False
+
+
+def from_the_top(widget: QWidget, within: QWidget, lines: int = 4) -> None:
+    """Scroll the scrolling areas of `within` that hold `widget` back to their tops, outermost
+    first, where its first `lines` still show there. Given the keyboard, a list was scrolled to
+    its own top, and the heading and what is said above it went out of view (twice the font on a
+    laptop: on a new file, the Action plan's "No action plan yet. New plan…")."""
+    areas = [
+        area
+        for area in within.findChildren(QScrollArea)
+        if (content := area.widget()) is not None and content.isAncestorOf(widget)
+    ]
+    areas.sort(key=lambda area: sum(other.widget().isAncestorOf(area) for other in areas))
+    for area in areas:
+        content = area.widget()
+        top = widget.mapTo(content, QPoint(0, 0)).y()
+        if top + widget.fontMetrics().lineSpacing() * lines > area.viewport().height():
+            return
+        area.verticalScrollBar().setValue(0)
 
 
 def may_narrow(widget: QWidget, chars: int = 16) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -49,6 +48,7 @@ from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL
 from nbdesk.ui.action_plan.read_ahead import changes_what_it_shows, taken
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
 from nbdesk.ui.ops import Ops
+from nbdesk.ui.survey.common import labelled_button as button
 from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus, scrolling
 
 KEYS = (
@@ -100,12 +100,6 @@ def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) 
     chosen = read_action(session, plan_id, action) if action is not None else None
     shared = tuple(list_feedback(session, plan_id))
     return PlanRead(plans, plan, can_undo(session, plan_id), chosen, shared)
-
-
-def button(text: str, accessible: str) -> QPushButton:
-    made = QPushButton(text)
-    made.setAccessibleName(accessible)
-    return made
 
 
 class ActionPlanSection(ScrollsInside, PlanCommands):
@@ -308,8 +302,8 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         # of its own: painting after that timer paints the section once, not twice.
         self.table.horizontalHeader().resizeSections()
         self._resume.start()
-        if self.hasFocus() and self.focus_target is not None:
-            self.focus_target.setFocus()
+        if self.hasFocus():
+            self.keyboard_to_target()
 
     def on_changes(self, changes: Changes) -> None:
         if changes_what_it_shows(changes):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QWidget
 
 from nbdesk.common.changes import Changes
+from nbdesk.ui.fit import from_the_top
 
 if TYPE_CHECKING:
     from nbdesk.ui.ops import Ops
@@ -32,9 +34,18 @@ class Section(QWidget):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         if self.focus_target is not None and self.focus_target.isVisible():
-            self.focus_target.setFocus(event.reason())
+            self.keyboard_to_target(event.reason())
         else:
             super().focusInEvent(event)
+
+    def keyboard_to_target(self, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:
+        """The keyboard to the focus target; then the section shown from its top, if the target's
+        first lines still show there (moving the keyboard into it had scrolled the heading out
+        of view: on a new file at twice the font, the Action plan's "No action plan yet")."""
+        target = self.focus_target
+        if target is not None:
+            target.setFocus(reason)
+            QTimer.singleShot(0, self, lambda: from_the_top(target, self))
 
     def set_ops(self, ops: Ops | None) -> None:
         """The open file: given when the section is first shown (or a file is opened)."""

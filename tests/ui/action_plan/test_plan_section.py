@@ -544,3 +544,32 @@ def test_the_buttons_and_the_last_message_stay_in_view_in_a_short_window(
     # In line with the column above, not at the window's edge.
     assert section.undo_button.mapTo(section, section.undo_button.rect().topLeft()).x() > 0
     section.ops.close()
+
+
+def test_the_section_opens_from_its_top_when_the_table_still_shows_there(
+    qtbot, tmp_path: Path
+) -> None:
+    """At twice the font a tester found the Action plan opened scrolled past its heading, the
+    plan chooser and, on a new file, 'No action plan yet. New plan…': the keyboard went to the
+    table, and the section scrolled to the table's top."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.support.qt import open_window, shown_section
+
+    window = open_window(qtbot, tmp_path / "new.nbdesk", create_as="Testshire County Council")
+    window.resize(900, 520)  # short: the section scrolls
+    settle(qtbot)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    section = shown_section(qtbot, window)
+    settle(qtbot)
+    qtbot.wait(50)
+    assert QApplication.focusWidget() is section.table
+    area = next(
+        a for a in section.findChildren(QScrollArea) if a.widget().isAncestorOf(section.table)
+    )
+    assert area.verticalScrollBar().maximum() > 0  # it does scroll at this size
+    assert area.verticalScrollBar().value() == 0
+    assert "No action plan yet" in section.about.text() or section.plan is None
+    window.close()
