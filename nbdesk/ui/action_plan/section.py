@@ -262,8 +262,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_chosen)
-        self.focus_target = self.table
-        self.show_read(PlanRead([], None, None))
+        self.show_read(PlanRead([], None, None))  # no plan yet (and the keyboard's target)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -333,6 +332,8 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         if changed_plan:
             self.keep_action = self.keep_theme = None
         self.plans, self.plan = read.plans, read.plan
+        # With no plan yet the keyboard goes to New plan…, near the top, not to an empty table.
+        self.focus_target = self.table if read.plan is not None else self.new_plan_button
         self._chosen_read = read.chosen
         self.chooser.blockSignals(True)
         self.chooser.clear()

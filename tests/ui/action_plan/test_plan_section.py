@@ -546,18 +546,24 @@ def test_the_buttons_and_the_last_message_stay_in_view_in_a_short_window(
     section.ops.close()
 
 
-def test_the_section_opens_from_its_top_when_the_table_still_shows_there(
-    qtbot, tmp_path: Path
+@pytest.mark.parametrize("with_plans", [False, True])
+def test_the_section_opens_from_its_top_with_the_keyboard_where_it_can_act(
+    qtbot, tmp_path: Path, demo_file: Path, with_plans: bool
 ) -> None:
     """At twice the font a tester found the Action plan opened scrolled past its heading, the
     plan chooser and, on a new file, 'No action plan yet. New plan…': the keyboard went to the
-    table, and the section scrolled to the table's top."""
+    table, and the section scrolled to the table's top. With no plan the keyboard goes to New
+    plan…; with plans to the table, and the section is shown from its top while the table's first
+    lines still show there."""
     from PySide6.QtWidgets import QScrollArea
 
     from tests.support.qt import open_window, shown_section
 
-    window = open_window(qtbot, tmp_path / "new.nbdesk", create_as="Testshire County Council")
-    window.resize(900, 520)  # short: the section scrolls
+    if with_plans:
+        window = open_window(qtbot, demo_file)
+    else:
+        window = open_window(qtbot, tmp_path / "new.nbdesk", create_as="Testshire County Council")
+    window.resize(900, 560)  # short: the section scrolls
     settle(qtbot)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
@@ -565,11 +571,11 @@ def test_the_section_opens_from_its_top_when_the_table_still_shows_there(
     section = shown_section(qtbot, window)
     settle(qtbot)
     qtbot.wait(50)
-    assert QApplication.focusWidget() is section.table
+    expected = section.table if with_plans else section.new_plan_button
+    assert QApplication.focusWidget() is expected
     area = next(
         a for a in section.findChildren(QScrollArea) if a.widget().isAncestorOf(section.table)
     )
     assert area.verticalScrollBar().maximum() > 0  # it does scroll at this size
     assert area.verticalScrollBar().value() == 0
-    assert "No action plan yet" in section.about.text() or section.plan is None
     window.close()
