@@ -126,19 +126,10 @@ def test_a_lease_left_by_an_nbdesk_that_has_ended_on_this_computer_is_free_at_on
 ) -> None:
     """A tester killed nbdesk mid-workshop and reopened it: for two minutes the assessment stayed
     locked, by the workshop that had died on the same laptop."""
-    import subprocess
-    import sys
+    from nbdesk.self_assessment.lease import left_behind, new_holder
+    from tests.support.processes import ended_pid, left_behind_holder
 
-    from nbdesk.common.processes import this_computer
-    from nbdesk.self_assessment.lease import COMPUTER_CHARS, left_behind, new_holder
-
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    dead = f"{this_computer()[:COMPUTER_CHARS]}:{int(ended.stdout)}:0123456789abcdef"
+    dead = left_behind_holder()
     assert left_behind(dead)
     assert isinstance(take(db, "Asha Patel", dead), Lease)
     held = take(db, "Ben Okafor", new_holder())
@@ -149,7 +140,7 @@ def test_a_lease_left_by_an_nbdesk_that_has_ended_on_this_computer_is_free_at_on
 
     # Not a live one's (this process's, another window), another computer's, or an old token.
     alive = new_holder()
-    elsewhere = f"another-laptop:{int(ended.stdout)}:0123456789abcdef"
+    elsewhere = f"another-laptop:{ended_pid()}:0123456789abcdef"
     for holder in (alive, elsewhere, "laptop-a", "4f3c2a1b9d8e7f60"):
         assert not left_behind(holder)
     assert isinstance(take(db, "Cara", elsewhere, aid=2), Lease)

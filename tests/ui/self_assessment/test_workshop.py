@@ -182,6 +182,16 @@ def test_a_whole_area_by_keyboard_survives_closing_and_reopening(
     reopened.close()
 
 
+def saved_evidence(db: Database) -> str:
+    """The one note saved so far, read from the file by a connection of its own."""
+    conn = sqlite3.connect(db.path)
+    try:
+        row = conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else ""
+
+
 def test_evidence_is_saved_while_the_note_is_still_being_typed(qtbot: QtBot, db: Database) -> None:
     window = open_workshop(qtbot, db)
     key(qtbot, Qt.Key.Key_Return)
@@ -189,12 +199,7 @@ def test_evidence_is_saved_while_the_note_is_still_being_typed(qtbot: QtBot, db:
     assert QApplication.focusWidget() is window.note
 
     def saved() -> None:
-        conn = sqlite3.connect(db.path)
-        try:
-            row = conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchone()
-        finally:
-            conn.close()
-        assert row == ("Care leavers' forum minutes, March",)
+        assert saved_evidence(db) == "Care leavers' forum minutes, March"
 
     # Within about a second of the last keystroke, with the note still open.
     qtbot.waitUntil(saved, timeout=1500)
@@ -207,21 +212,13 @@ def test_a_note_typed_on_without_a_pause_is_saved_as_it_goes(qtbot: QtBot, db: D
     window = open_workshop(qtbot, db)
     key(qtbot, Qt.Key.Key_E)
 
-    def saved() -> str:
-        conn = sqlite3.connect(db.path)
-        try:
-            row = conn.execute("SELECT evidence FROM rating WHERE evidence != ''").fetchone()
-        finally:
-            conn.close()
-        return row[0] if row else ""
-
     typed = "Minutes of the forum held in March, with the young inspectors"
     for n, letter in enumerate(typed):
         qtbot.keyClicks(window.note, letter)
         qtbot.wait(60)  # a key every 60 ms: no pause as long as the save waits for
         if n * 60 >= 2000:
             break
-    so_far = saved()
+    so_far = saved_evidence(db)
     assert so_far and typed.startswith(so_far)  # saved while still typing, not after
     assert QApplication.focusWidget() is window.note
 

@@ -227,6 +227,23 @@ def when_open(qtbot: QtBot, kind: type, fill: Callable[[Any], None]) -> None:
     QTimer.singleShot(0, act)
 
 
+def section_on_a_running_workshop(qtbot: QtBot, two: tuple[Database, Database], holder: str) -> Any:
+    """The second nbdesk's Self-assessment section, on the assessment whose workshop the first
+    leads (Asha Patel, as `holder`)."""
+    from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+
+    first_db, second_db = two
+    with first_db.transaction() as session:
+        lead_workshop(session, 1, "Asha Patel", holder, [("Asha Patel", "staff")], "")
+    section = SelfAssessmentSection()
+    qtbot.addWidget(section)
+    section.set_ops(Ops(second_db))
+    section.show()
+    settle(qtbot)
+    section.table.selectRow(0)
+    return section
+
+
 def taking_part(qtbot: QtBot, name: str) -> None:
     """Answer the 'Who is taking part?' dialog about to open with one person."""
     from nbdesk.ui.self_assessment.sitting import SittingDialog
@@ -242,17 +259,8 @@ def taking_part(qtbot: QtBot, name: str) -> None:
 def test_opening_from_the_section_on_a_running_workshop_offers_to_watch(
     qtbot: QtBot, two: tuple[Database, Database]
 ) -> None:
-    from nbdesk.ui.self_assessment.section import SelfAssessmentSection
-
-    first_db, second_db = two
-    with first_db.transaction() as session:
-        lead_workshop(session, 1, "Asha Patel", "laptop-a", [("Asha Patel", "staff")], "")
-    section = SelfAssessmentSection()
-    qtbot.addWidget(section)
-    section.set_ops(Ops(second_db))
-    section.show()
-    settle(qtbot)
-    section.table.selectRow(0)
+    section = section_on_a_running_workshop(qtbot, two, "laptop-a")
+    second_db = two[1]
     told: list[str] = []
 
     def watch(box: QMessageBox) -> None:
@@ -286,29 +294,9 @@ def test_a_workshop_left_by_an_nbdesk_that_stopped_on_this_computer_is_taken_ove
 ) -> None:
     """A tester killed nbdesk mid-workshop: reopened, the assessment stayed locked for two
     minutes by the workshop that had died on the same laptop."""
-    import subprocess
-    import sys
+    from tests.support.processes import left_behind_holder
 
-    from nbdesk.common.processes import this_computer
-    from nbdesk.self_assessment.lease import COMPUTER_CHARS
-    from nbdesk.ui.self_assessment.section import SelfAssessmentSection
-
-    first_db, second_db = two
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    dead = f"{this_computer()[:COMPUTER_CHARS]}:{int(ended.stdout)}:0123456789abcdef"
-    with first_db.transaction() as session:
-        lead_workshop(session, 1, "Asha Patel", dead, [("Asha Patel", "staff")], "")
-    section = SelfAssessmentSection()
-    qtbot.addWidget(section)
-    section.set_ops(Ops(second_db))
-    section.show()
-    settle(qtbot)
-    section.table.selectRow(0)
+    section = section_on_a_running_workshop(qtbot, two, left_behind_holder())
     told: list[str] = []
 
     def take_over(box: QMessageBox) -> None:
