@@ -2,8 +2,8 @@
 
 Recording a workshop rating must cost little more than its commit (benchmarks/bench_rating.py).
 Taking a connection from SQLAlchemy's pool for every transaction and handing it back (a Connection
-object made, the pool's checkout, its reset on return) cost about as much again as the two
-statements and the commit together. A file has one writer at a time whatever nbdesk does (a
+object made, the pool's checkout, its reset on return) cost about a tenth of recording a rating,
+commit included. A file has one writer at a time whatever nbdesk does (a
 transaction that writes begins IMMEDIATE, taking the file's write lock), so its transactions run
 one after another on this one connection. One that finds it in use (another thread's transaction,
 or a transaction begun inside another) takes a connection from the pool as every transaction did
