@@ -5,6 +5,7 @@ lost or left open either way."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -83,19 +84,26 @@ def test_a_transaction_on_another_thread_waits_its_turn_on_a_pool_connection(
         except BaseException as exc:
             failures.append(exc)
 
-    one = threading.Thread(target=first)
-    one.start()
-    assert inside.wait(10)
-    two = threading.Thread(target=second)
-    two.start()
-    # The second holds a connection of the pool's and waits for the file's write lock, which
-    # the first still holds.
-    two.join(0.3)
-    assert two.is_alive()
-    assert len(taken) == 1
-    release.set()
-    one.join(10)
-    two.join(10)
+    # Daemon threads, the release always given: a failure here must not leave a thread waiting
+    # (the leap-day pass runs under faketime, where a timed wait never times out).
+    one = threading.Thread(target=first, daemon=True)
+    two = threading.Thread(target=second, daemon=True)
+    try:
+        one.start()
+        assert inside.wait(10)
+        two.start()
+        # The second takes a connection of the pool's, then waits for the file's write lock,
+        # which the first still holds (polled with sleeps: see above).
+        for _ in range(200):
+            if taken:
+                break
+            time.sleep(0.01)
+        time.sleep(0.2)
+        assert len(taken) == 1 and two.is_alive()
+    finally:
+        release.set()
+    one.join()
+    two.join()
     assert failures == []
     with db.transaction() as session:  # the kept connection again, free once more
         set_authority_name(session, authority_name(session) + " then third")
