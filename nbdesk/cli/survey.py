@@ -9,6 +9,7 @@ from typing import Any
 
 from nbdesk.cli import CommandError, add_db_option, command_group, open_db, typed_day
 from nbdesk.common import clock
+from nbdesk.common.figures import people
 
 
 def register(subparsers: Any) -> None:
@@ -173,10 +174,7 @@ def run_round_open(args: argparse.Namespace) -> int:
 
     with open_db(args) as db, db.transaction() as session:
         summary = open_round(session, args.name, args.opens, args.closes).value
-    eligible = summary.eligible
-    print(
-        f"Opened {summary.title}; {eligible:,} {'person' if eligible == 1 else 'people'} eligible."
-    )
+    print(f"Opened {summary.title}; {people(summary.eligible)} eligible.")
     return 0
 
 

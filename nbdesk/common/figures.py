@@ -26,3 +26,8 @@ def signed(value: float, places: int = 0) -> str:
 def rounded(value: float | None, places: int) -> float | None:
     """The figure as a number (for JSON), rounded the same way."""
     return None if value is None else float(fixed(value, places))
+
+
+def people(count: int) -> str:
+    """A count of people as said on screen and at the command line: "1 person", "5,736 people"."""
+    return f"{count:,} {'person' if count == 1 else 'people'}"

@@ -350,6 +350,8 @@ def _people_query(round_id: Any, everyone: bool) -> Any:
     most of the read and grew faster than the round."""
     membership = (RoundMember.care_leaver_id == CareLeaver.id) & (RoundMember.round_id == round_id)
     completed = (Completion.care_leaver_id == CareLeaver.id) & (Completion.round_id == round_id)
+    # Those still to complete (not `everyone`) have no completion day: none is read for them.
+    completed_on = Completion.confirmed_on if everyone else null()
     columns = [
         CareLeaver.id,
         CareLeaver.unique_id,
@@ -363,7 +365,7 @@ def _people_query(round_id: Any, everyone: bool) -> Any:
         RoundMember.last_outcome,
         RoundMember.eligible,
         CareLeaver.do_not_contact,
-        Completion.confirmed_on,
+        completed_on,
         RoundMember.reason,
         RoundMember.round_id,
         flag_mask(),
@@ -378,7 +380,6 @@ def _people_query(round_id: Any, everyone: bool) -> Any:
     # Those still to complete, without looking each member up among every round's completions:
     # that table holds every round there has ever been, and the look-ups grew faster than the
     # round (bench_growth). The round's own completions are read once, in key order, instead.
-    columns[12] = null()
     done = select(Completion.care_leaver_id).where(Completion.round_id == round_id)
     return (
         select(*columns)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPushButton, QTableView
 
 from nbdesk.common.dates import format_day
+from nbdesk.common.figures import people as people  # said the same at the command line
 
 
 def day_or_never(value: date | None) -> str:
@@ -22,10 +23,6 @@ def ordinal(value: date | None) -> int:
 
 def rate_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
-
-
-def people(count: int) -> str:
-    return f"{count:,} {'person' if count == 1 else 'people'}"
 
 
 def against(rate: float | None, overall: float | None) -> str:

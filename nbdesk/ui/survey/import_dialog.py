@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common.errors import is_plain
+from nbdesk.common.figures import people as count_of_people
 from nbdesk.common.tabular import Table
 from nbdesk.survey.import_preview import DuplicateId, ImportPreview, ImportResult
 from nbdesk.survey.register_columns import TARGETS, Mapping, read_register_file
@@ -474,7 +475,7 @@ class ImportDialog(FittedDialog):
         ready = p.can_import and (not p.rejections or self.seen.isChecked())
         self.import_button.setEnabled(ready)
         people = len(p.valid)
-        text = f"Import {people} {'person' if people == 1 else 'people'}" if people else "Import"
+        text = f"Import {count_of_people(people)}" if people else "Import"
         self.import_button.setText("&" + text)
         self.import_button.setAccessibleName(text)
 
