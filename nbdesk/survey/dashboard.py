@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from nbdesk.common import clock
 from nbdesk.storage.models.survey import (
     CareLeaver,
-    Completion,
     RoundMember,
 )
 from nbdesk.storage.prepared import many_rows
+from nbdesk.survey.completion import round_completions
 from nbdesk.survey.register import (
     AGE_BANDS,
     NOT_RECORDED,
@@ -259,7 +259,7 @@ def _read_members(session: Session, round_id: int, people: Collection[int] | Non
     bands = {n: band_name(n) for n in range(-1, len(AGE_BANDS) + 1)}
     result = []
     for values in chunks:
-        completed_on = dict(many_rows(session, _completions_query(some), values))
+        completed = round_completions(session, round_id, values.get("people"))
         for pid, uid, name, pa, band, gender, accommodation, dnc, last in many_rows(
             session, everyone, values
         ):
@@ -271,7 +271,7 @@ def _read_members(session: Session, round_id: int, people: Collection[int] | Non
                     pa,
                     (label(pa), bands[band], label(gender), label(accommodation)),
                     bool(dnc),
-                    completed_on.get(pid),
+                    done.on if (done := completed.get(pid)) else None,
                     last,
                 )
             )
@@ -318,18 +318,6 @@ def _member_query(some: bool, names: bool = True) -> Any:
         people: Any = bindparam("people", expanding=True)
         members = members.where(CareLeaver.id.in_(people))
     return members
-
-
-@cache
-def _completions_query(some: bool) -> Any:
-    """The round's completions (of `some` people), each person's id and day, for _read_members."""
-    completions = select(Completion.care_leaver_id, Completion.confirmed_on).where(
-        Completion.round_id == bindparam("round_id")
-    )
-    if some:
-        people: Any = bindparam("people", expanding=True)
-        completions = completions.where(Completion.care_leaver_id.in_(people))
-    return completions
 
 
 # Ids asked for at once: well under any database's limit on a statement's parameters.

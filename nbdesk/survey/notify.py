@@ -36,9 +36,9 @@ from nbdesk.common import clock
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.dates import format_day
 from nbdesk.common.text import FORMULA_STARTS, csv_safe
-from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember
+from nbdesk.storage.models.survey import CareLeaver, RoundMember
 from nbdesk.storage.prepared import many_rows
-from nbdesk.survey.completion import CONFIRMED_BY_PHRASES
+from nbdesk.survey.completion import CONFIRMED_BY_PHRASES, round_completions
 from nbdesk.survey.contact_details import email_address, is_landline, takes_texts, uk_phone
 from nbdesk.survey.register import SURVEY_AGES, age_on, first_name
 from nbdesk.survey.rounds import round_row
@@ -102,12 +102,7 @@ def notify_list(
         )
     survey = round_row(session, round_id)
     today = clock.today()
-    # The round's completions read apart, in key order: looked up person by person among every
-    # round's (the table holds them all) they grew faster than the round (bench_growth).
-    completions = {
-        person: (on, by)
-        for person, on, by in many_rows(session, _COMPLETIONS, {"round_id": round_id})
-    }
+    completions = round_completions(session, round_id)
     people = many_rows(session, _people_query(everyone), {"round_id": round_id})
     # What is the same for everyone, worked out once rather than per person (10,000 on a large
     # register): the round's closing day, and which of a person's values each column takes.
@@ -235,11 +230,6 @@ def _people_query(everyone: bool) -> Select[Any]:
         )
         .order_by(CareLeaver.pa_name, CareLeaver.name, CareLeaver.unique_id)
     )
-
-
-_COMPLETIONS = select(
-    Completion.care_leaver_id, Completion.confirmed_on, Completion.confirmed_by
-).where(Completion.round_id == bindparam("round_id", type_=Integer))
 
 
 def check_link(link: str) -> str:

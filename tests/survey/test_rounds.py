@@ -463,3 +463,35 @@ def test_a_round_counts_only_its_own_members_from_an_index(db: Database) -> None
             )
             assert "COVERING INDEX ix_round_member_counted" in plan, plan
             assert "SCAN round_member" not in plan, plan  # one round's members, never all rounds'
+
+
+def test_round_completions_are_the_rounds_own(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """round_completions (read by the dashboard and the Notify list): each completion of the
+    round asked for, by person, with its day and who confirmed it; none of another round's; for
+    some people alone, read a few ids at a time."""
+    from nbdesk.survey import completion
+    from nbdesk.survey.completion import Completed, round_completions
+
+    people, later = ids(db), round_id(db)
+    with db.transaction() as session:
+        earlier = open_round(session, "Time 1", date(2025, 6, 1), date(2025, 7, 1)).value.id
+        mark_completed(session, later, people["B001"], "pa", OPENS)
+        mark_completed(session, later, people["B004"], "young-person", date(2026, 1, 12))
+        mark_completed(session, earlier, people["B002"], "trusted-adult", date(2025, 6, 2))
+    monkeypatch.setattr(completion, "_CHUNK", 2)
+    with db.session() as session:
+        assert round_completions(session, later) == {
+            people["B001"]: Completed(OPENS, "pa"),
+            people["B004"]: Completed(date(2026, 1, 12), "young-person"),
+        }
+        assert round_completions(session, earlier) == {
+            people["B002"]: Completed(date(2025, 6, 2), "trusted-adult")
+        }
+        some = [people["B004"], people["B002"], people["B003"], people["B001"], 999]
+        assert round_completions(session, later, some) == round_completions(session, later)
+        assert round_completions(session, later, [people["B004"]]) == {
+            people["B004"]: Completed(date(2026, 1, 12), "young-person")
+        }
+        assert round_completions(session, later, []) == {}
