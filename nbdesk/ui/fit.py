@@ -81,6 +81,15 @@ def fit_to_screen(window: QWidget, width: int = 0, height: int = 0) -> None:
         window.installEventFilter(_keeper())
 
 
+def comfortable_width(window: QWidget, chars: int) -> int:
+    """A dialog's width: at least `chars` characters, and its size hint where that is narrower
+    than two thirds of the screen. A long choice in a combo box (a framework's full title) would
+    otherwise widen the dialog to the whole screen at twice the font, where it opened in the
+    top-left corner over the window; cut short, the choice is whole in the combo's list."""
+    least = window.fontMetrics().averageCharWidth() * chars
+    return max(least, min(window.sizeHint().width(), room(window).width() * 2 // 3))
+
+
 _KEPT = "nbdesk_fits_the_screen"
 
 

@@ -22,7 +22,7 @@ from nbdesk.forms.store import FrameworkSummary, list_frameworks
 from nbdesk.self_assessment.assessments import create_assessment
 from nbdesk.ui.date_field import DateProblem
 from nbdesk.ui.dialogs import show_error
-from nbdesk.ui.fit import Scroller, fit_to_screen
+from nbdesk.ui.fit import Scroller, comfortable_width, fit_to_screen
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.common import AssessmentFields
 from nbdesk.ui.self_assessment.framework_dialog import (
@@ -111,9 +111,7 @@ class NewAssessmentDialog(QDialog):
     def _fit(self) -> None:
         # At least 60 characters wide, and tall enough for the wrapped notes, as far as the
         # screen allows: the rest scrolls, the buttons stay in view.
-        fit_to_screen(
-            self, max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 60)
-        )
+        fit_to_screen(self, comfortable_width(self, 60))
 
     def _update_ok(self, *_args: object) -> None:
         self.ok.setEnabled(bool(self.name.text().strip()) and self.framework.count() > 0)
@@ -122,6 +120,8 @@ class NewAssessmentDialog(QDialog):
         chosen = self.framework.currentData()
         demo = any(f.demonstration for f in self.fields.frameworks if f.id == chosen)
         self.practice.setVisible(demo)
+        # The title may be cut short in the box (see _fit): whole in its list, and here.
+        self.framework.setToolTip(self.framework.currentText())
         self._update_ok()
 
     def _frameworks_changed(self, message: str = "") -> None:

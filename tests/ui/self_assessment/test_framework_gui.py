@@ -439,6 +439,11 @@ def test_a_framework_loaded_from_new_assessment_is_listed_and_chosen_there(
 
     def load_then_create(dialog: NewAssessmentDialog) -> None:
         assert dialog.framework.count() == 1 and "(demonstration)" in dialog.framework.currentText()
+        # The long title does not widen the dialog past two thirds of the screen (at twice the
+        # font it took the whole screen, top-left): cut short in the box, whole in its tooltip.
+        room = dialog.screen().availableGeometry().width()
+        assert dialog.sizeHint().width() > room * 2 // 3 >= dialog.width()
+        assert dialog.framework.toolTip() == dialog.framework.currentText()
         assert dialog.practice.isVisibleTo(dialog)
         assert not dialog.demo_button.isVisibleTo(dialog)  # one is loaded already
         qtbot.keyClicks(dialog.name, "Follow-up 2028")
