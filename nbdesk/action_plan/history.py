@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from nbdesk.action_plan.vocab import PlanError
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes, Done
 from nbdesk.storage.models import (
@@ -161,17 +162,37 @@ def _values(text: str) -> dict[str, Any]:
     return {k: _restored(v) for k, v in json.loads(text).items()}
 
 
-def undo(session: Session, plan_id: int) -> Done[str | None]:
-    """Reverse the plan's latest step; return what it was ("Added an action"), None if none."""
-    number = session.scalar(
-        select(func.max(PlanChange.step)).where(
-            PlanChange.plan_id == plan_id,
-            PlanChange.undone.is_(False),
-            (PlanChange.field.is_(None)) | (PlanChange.field != CREATED),
-        )
-    )
-    if number is None:
+@dataclass(frozen=True)
+class Undoable:
+    """What undo would reverse: the plan's latest step not undone."""
+
+    step: int
+    summary: str  # "Added an action"
+    changed_by: str  # on a server, who made it; a file leaves it empty
+
+    @property
+    def offer(self) -> str:
+        """What the Undo button says it will do."""
+        return f"Undo: {self.summary}" + (f" ({self.changed_by})" if self.changed_by else "")
+
+
+def undo(session: Session, plan_id: int, step: int | None = None) -> Done[str | None]:
+    """Reverse the plan's latest step; return what it was ("Added an action"), None if none.
+
+    `step` is the step the person was shown (can_undo's). If the plan has changed since (another
+    nbdesk on the file, or a colleague on the server, saved a change a moment before), nothing is
+    undone and PlanError says what the latest change now is: Undo never reverses a change its
+    person has not seen offered."""
+    latest = can_undo(session, plan_id)
+    if latest is None:
         return Done(None, Changes())
+    if step is not None and latest.step != step:
+        by = f" by {latest.changed_by}" if latest.changed_by else ""
+        raise PlanError(
+            "Nothing was undone: the plan changed a moment ago, and its latest change is now "
+            f"\u201c{latest.summary}\u201d{by}. Press Undo again to undo that."
+        )
+    number = latest.step
     rows = (
         session.execute(
             select(PlanChange).where(PlanChange.step == number).order_by(PlanChange.id.desc())
@@ -201,7 +222,7 @@ def _statements() -> dict[str, Any]:
     change = PlanChange.__table__
     plan_id: Any = bindparam("plan_id")
     return {
-        "can_undo": select(change.c.summary)
+        "can_undo": select(change.c.step, change.c.summary, change.c.changed_by)
         .where(
             change.c.plan_id == plan_id,
             change.c.undone.is_(False),
@@ -223,10 +244,10 @@ def _statements() -> dict[str, Any]:
     }
 
 
-def can_undo(session: Session, plan_id: int) -> str | None:
-    """What undo would reverse, for the menu ("Undo Added an action"), or None."""
-    found: str | None = core(session)(_statements()["can_undo"], {"plan_id": plan_id}).scalar()
-    return found
+def can_undo(session: Session, plan_id: int) -> Undoable | None:
+    """What undo would reverse, for the button ("Undo: Added an action"), or None."""
+    found = core(session)(_statements()["can_undo"], {"plan_id": plan_id}).first()
+    return None if found is None else Undoable(found[0], found[1], found[2] or "")
 
 
 @dataclass(frozen=True)

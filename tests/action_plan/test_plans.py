@@ -215,6 +215,36 @@ def test_undo_reverses_each_kind_of_change(db: Database) -> None:
     assert not view(db, plan).signed_off
 
 
+def test_undo_refuses_a_change_saved_since_the_one_offered(db: Database) -> None:
+    """Undo is given the step the person was offered (can_undo's). A change saved since, by
+    another nbdesk or a colleague, is not undone in its place: nothing is, and the refusal says
+    what is latest now. Offered the latest (or nothing in particular), it undoes it."""
+    from nbdesk.action_plan.history import can_undo
+    from nbdesk.action_plan.vocab import PlanError
+
+    plan, _ids = small_plan(db)
+    write(db, act.add_theme, plan, "Health")
+    with db.session() as session:
+        offered = can_undo(session, plan)
+    assert offered is not None and offered.offer == "Undo: Added the theme 'Health'"
+    write(db, act.rename_theme, view(db, plan).themes[0].id, "Homes")  # saved elsewhere
+    with db.transaction() as session, pytest.raises(PlanError) as refused:
+        undo(session, plan, offered.step)
+    assert str(refused.value) == (
+        "Nothing was undone: the plan changed a moment ago, and its latest change is now "
+        "\u201cRenamed the theme 'Housing' to 'Homes'\u201d. Press Undo again to undo that."
+    )
+    assert [t.title for t in view(db, plan).themes] == ["Homes", "Money", "Health"]
+    with db.session() as session:
+        latest = can_undo(session, plan)
+    assert latest is not None and latest.step > offered.step
+    with db.transaction() as session:
+        assert undo(session, plan, latest.step).value == "Renamed the theme 'Housing' to 'Homes'"
+    with db.transaction() as session:
+        assert undo(session, plan).value == "Added the theme 'Health'"
+    assert [t.title for t in view(db, plan).themes] == ["Housing", "Money"]
+
+
 def test_citations_both_ways(demo_db: Location) -> None:
     db = open_database(demo_db)
     from nbdesk.self_assessment.assessments import list_assessments, load_assessment

@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from nbdesk.action_plan import actions as act
 from nbdesk.action_plan import plans, reviews
 from nbdesk.action_plan.history import undo
-from nbdesk.action_plan.views import ActionView, PlanView, ThemeView
+from nbdesk.action_plan.views import ActionView, ThemeView
 from nbdesk.common.changes import Done
-from nbdesk.feedback.telling_back import record_feedback
 from nbdesk.ui.action_plan.dialogs import (
     ActionDialog,
     FormDialog,
@@ -25,46 +24,24 @@ from nbdesk.ui.action_plan.dialogs import (
     TitleDialog,
     UpdateDialog,
 )
-from nbdesk.ui.action_plan.voices import (
-    FINDING,
-    CiteVoiceDialog,
-    SharedBackDialog,
-    UnansweredDialog,
-    Voices,
-    read_voices,
-)
-from nbdesk.ui.sections.base import Section
+from nbdesk.ui.action_plan.voice_commands import VoiceCommands, quoted, short
 
 if TYPE_CHECKING:
     from nbdesk.ui.action_plan.detail import ActionPanel
     from nbdesk.ui.action_plan.review import ReviewPass
 
 
-def short(text: str) -> str:
-    return act.short(text, 50)
+class PlanCommands(VoiceCommands):
+    """The section's commands (those on what young people said in VoiceCommands); the section
+    (section.py) builds what they work on."""
 
-
-def quoted(text: str) -> str:
-    """An action or theme named in a sentence: quoted, since its own words may end in a full
-    stop or be cut short ("…"), before the sentence's own."""
-    return f"'{short(text)}'"
-
-
-class PlanCommands(Section):
-    """The section's commands; the section (section.py) builds what they work on."""
-
-    plan: PlanView | None
-    keep_action: int | None
-    keep_theme: int | None
     panel: ActionPanel
     dialog: FormDialog | None = None  # the one open (tests reach it here)
+    undo_seen: int | None = None  # the step Undo offers, as last read (None after a save here)
     review_pass: ReviewPass | None = None
 
-    # Provided by the section.
+    # Provided by the section (and say, current_action, current_theme_id: see VoiceCommands).
     def load(self, plan_id: int | None = None) -> None: ...
-    def say(self, text: str) -> None: ...
-    def current_action(self) -> ActionView | None: ...
-    def current_theme_id(self) -> int | None: ...
     def current_row(self) -> ActionView | ThemeView | None: ...
 
     def write(
@@ -79,6 +56,7 @@ class PlanCommands(Section):
         """Write on the worker; once saved, close the dialog (if any) and say what was done."""
         if self.ops is None:
             return
+        self.undo_seen = None  # this change will be the latest: Ctrl+Z next undoes it
 
         def done(result: Any) -> None:
             if dialog is not None:
@@ -368,123 +346,22 @@ class PlanCommands(Section):
             )
 
     def undo(self) -> None:
-        """Ctrl+Z: reverse the plan's latest change, whatever it was, and say what it was."""
-        if self.plan is None:
-            return
-        plan_id = self.plan.summary.id
-
-        def said(done: Any) -> str:
-            return f"Undone: {done.value}." if done.value else "Nothing to undo."
-
-        self.write(lambda session: undo(session, plan_id), said, title="Undoing")
-
-    # What young people said ---------------------------------------------------------------------
-
-    def cite_voice(self) -> None:
-        """Ctrl+K: cite a finding or a priority of young people from the chosen action."""
-        action = self.current_action()
-        if action is None or self.ops is None:
-            self.say("Choose an action first: Ctrl+K cites what young people said for it.")
-            return
-        self.ops.read(
-            self,
-            lambda session: read_voices(session, None),
-            lambda voices: self._cite_from(action, voices),
-            key=f"voices-{id(self)}",
-            title="Reading what young people said",
-        )
-
-    def _cite_from(self, action: ActionView, voices: Voices) -> None:
-        dialog = CiteVoiceDialog(short(action.we_will), voices.said, self)
-
-        def save(v: tuple[str, int]) -> None:
-            kind, voice_id = v
-            field = "finding_id" if kind == FINDING else "priority_theme_id"
-            self.keep_action = action.id
-            self.write(
-                lambda session: act.cite(session, action.id, **{field: voice_id}),
-                lambda done: (
-                    "Cited what young people said (Ctrl+Z takes it back)."
-                    if done.changes
-                    else "The action already cites that; nothing was added."
-                ),
-                dialog=dialog,
-            )
-
-        self.open_form(dialog, save)
-
-    def not_yet_answered(self) -> None:
-        """Ctrl+G: the findings and priorities no action answers yet."""
+        """Ctrl+Z: reverse the plan's latest change and say what it was; nothing, if another was
+        saved elsewhere since the change the button offers (history.undo)."""
         if self.plan is None or self.ops is None:
             return
-        plan_id = self.plan.summary.id
+        plan_id, seen, self.undo_seen = self.plan.summary.id, self.undo_seen, None
 
-        def show(voices: Voices) -> None:
-            if voices.open is not None:
-                UnansweredDialog(voices.open, self._answer, self).exec()
+        def said(done: Any) -> None:
+            self.say(f"Undone: {done.value}." if done.value else "Nothing to undo.")
 
-        self.ops.read(
-            self,
-            lambda session: read_voices(session, plan_id),
-            show,
-            key=f"voices-{id(self)}",
-            title="Reading what young people said",
+        def refused(exc: Exception) -> None:  # said on the message line, the plan read again
+            self.say(str(exc))
+            self.load(plan_id)
+
+        self.ops.write(
+            self, lambda s: undo(s, plan_id, seen), said, failed=refused, title="Undoing"
         )
-
-    def _answer(self, kind: str, voice_id: int, label: str) -> None:
-        """A new action in the chosen theme (else the first) that cites what it answers."""
-        if self.plan is None or not self.plan.themes:
-            self.say("Add a theme first (Ctrl+T): each action belongs to one.")
-            return
-        theme_id = self.current_theme_id() or self.plan.themes[0].id
-        theme = next(t for t in self.plan.themes if t.id == theme_id)
-        # "You said" is left for young people's own words: the citation already says what the
-        # finding or priority was (and a small base, if it ever became one, is never printed).
-        dialog = ActionDialog(
-            theme.title,
-            self.plan.owners,
-            self,
-            themes=[(t.id, t.title) for t in self.plan.themes],
-            theme_id=theme_id,
-        )
-        dialog.note(f"It will answer, and cite: {label}", above=True)
-        field = "finding_id" if kind == FINDING else "priority_theme_id"
-
-        def save(v: dict[str, Any]) -> None:
-            into = v.pop("theme_id", theme_id)
-
-            def work(session: Any) -> Done[int]:
-                made = act.add_action(session, into, **v)
-                cited = act.cite(session, made.value, **{field: voice_id})
-                return Done(made.value, made.changes | cited.changes)
-
-            def chosen(done: Any) -> None:
-                self.keep_action, self.keep_theme = done.value, into
-
-            self.write(
-                work,
-                f"Added the action {quoted(v['we_will'])}, answering what young people said.",
-                dialog=dialog,
-                then=chosen,
-            )
-
-        self.open_form(dialog, save)
-
-    def shared_back(self) -> None:
-        """Record that the plan went back to care leavers."""
-        if self.plan is None:
-            return
-        plan_id = self.plan.summary.id
-        dialog = SharedBackDialog(self.plan.summary.name, self)
-
-        def save(v: dict[str, Any]) -> None:
-            self.write(
-                lambda session: record_feedback(session, plan_id=plan_id, **v),
-                f"Recorded: shared with {v['how_many']} care leavers by {v['channel']}.",
-                dialog=dialog,
-            )
-
-        self.open_form(dialog, save)
 
     # Reviews -----------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.action_plan.attention import attention
-from nbdesk.action_plan.history import HistoryEntry, can_undo, history
+from nbdesk.action_plan.history import HistoryEntry, Undoable, can_undo, history
 from nbdesk.action_plan.plans import PlanSummary, list_plans
 from nbdesk.action_plan.views import (
     LATEST,
@@ -75,7 +75,7 @@ HOLD_PAINT_MS = 250
 class PlanRead:
     plans: list[PlanSummary]
     plan: PlanView | None
-    undo: str | None
+    undo: Undoable | None
     chosen: ChosenRead | None = None
     shared: tuple[FeedbackView, ...] = ()  # when the plan went back to care leavers, newest first
 
@@ -357,9 +357,11 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
             self.filters,
         ):
             b.setEnabled(has)
-        self.undo_button.setEnabled(bool(read.undo))
-        self.undo_button.setToolTip(f"Undo: {read.undo}" if read.undo else "Nothing to undo")
-        self.undo_button.setAccessibleName(f"Undo: {read.undo}" if read.undo else "Nothing to undo")
+        self.undo_seen = read.undo.step if read.undo else None
+        offer = read.undo.offer if read.undo else "Nothing to undo"
+        self.undo_button.setEnabled(read.undo is not None)
+        self.undo_button.setToolTip(offer)
+        self.undo_button.setAccessibleName(offer)
         self.about.setText(self._about(read.plan, read.shared))
         self.about.setAccessibleName(self.about.text())
         self.strip.show_attention(attention(read.plan, today) if read.plan else None, today)

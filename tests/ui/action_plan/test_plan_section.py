@@ -393,6 +393,42 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
     section.ops.close()
 
 
+def test_ctrl_z_leaves_a_change_saved_in_another_nbdesk_since(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two nbdesks on one file: the window offers to undo its own last change; another nbdesk
+    then renames a theme. Ctrl+Z undoes neither, and says what is latest now; once the window
+    has read the file again, Ctrl+Z offers and undoes the rename, then the window's own change."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes", "Money"]).value
+    section = open_section(qtbot, db)
+    section.write(lambda s: act.add_theme(s, plan_id, "Health"), "Added.")
+    settle(qtbot)
+    assert section.undo_button.accessibleName() == "Undo: Added the theme 'Health'"
+    other = Database(db.location)  # another nbdesk on the same file: the window is not told
+    with other.transaction() as session:
+        act.rename_theme(session, read_plan(session, plan_id).themes[1].id, "Income")
+    other.close()
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    assert "Nothing was undone: the plan changed a moment ago" in section.message.text()
+    assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Income", "Health"]
+    section.load(plan_id)  # read again, as when another nbdesk's change is heard of
+    settle(qtbot)
+    assert section.undo_button.accessibleName() == "Undo: Renamed the theme 'Money' to 'Income'"
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    key(qtbot, Qt.Key.Key_Z, CTRL)  # straight after: the window's own change, before it
+    settle(qtbot)
+    assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money"]
+    section.ops.close()
+
+
 def test_moving_and_removing_by_keyboard(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from nbdesk.action_plan import actions as act
     from nbdesk.action_plan.plans import create_plan
