@@ -226,13 +226,18 @@ def test_undo_refuses_a_change_saved_since_the_one_offered(db: Database) -> None
     write(db, act.add_theme, plan, "Health")
     with db.session() as session:
         offered = can_undo(session, plan)
-    assert offered is not None and offered.offer == "Undo: Added the theme 'Health'"
+    assert offered is not None
+    # On a server the database names who made it (the sign-in); a file names nobody.
+    who = offered.changed_by
+    assert bool(who) == db.is_server
+    assert offered.offer == "Undo: Added the theme 'Health'" + (f" ({who})" if who else "")
+    by = f" by {who}" if who else ""
     write(db, act.rename_theme, view(db, plan).themes[0].id, "Homes")  # saved elsewhere
     with db.transaction() as session, pytest.raises(PlanError) as refused:
         undo(session, plan, offered.step)
     assert str(refused.value) == (
         "Nothing was undone: the plan changed a moment ago, and its latest change is now "
-        "\u201cRenamed the theme 'Housing' to 'Homes'\u201d. Press Undo again to undo that."
+        f"\u201cRenamed the theme 'Housing' to 'Homes'\u201d{by}. Press Undo again to undo that."
     )
     assert [t.title for t in view(db, plan).themes] == ["Homes", "Money", "Health"]
     with db.session() as session:
