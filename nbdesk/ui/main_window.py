@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk import __version__
-from nbdesk.common.buildinfo import build_description
 from nbdesk.ui import settings as prefs
 from nbdesk.ui.fit import fit_to_screen, standard_dialogs_fit
+from nbdesk.ui.help import show_about, show_shortcuts
 from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
@@ -202,9 +201,10 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
 
         help_menu = self.menuBar().addMenu("&Help")
-        about = help_menu.addAction("&About nbdesk")
-        about.setShortcut(QKeySequence("F1"))
-        about.triggered.connect(self.show_about)
+        keys = help_menu.addAction("&Keyboard shortcuts")
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(lambda: show_shortcuts(self))
+        help_menu.addAction("&About nbdesk").triggered.connect(self.show_about)
 
     def show_section(self, index: int) -> None:
         self.nav.setCurrentRow(index)
@@ -468,41 +468,8 @@ class MainWindow(QMainWindow):
 
         self.ops.back_up(self, done)
 
-    def about_text(self, frameworks: list[str]) -> str:
-        items = "".join(f"<li>{f}</li>" for f in frameworks) or "<li>none loaded</li>"
-        return (
-            f"<h2>nbdesk {__version__}</h2><p>{build_description().strip(' ()') or 'Not a build'}"
-            f"</p><p>Authority: {self.authority}</p>"
-            f"<p>Data file: {self.ops.path if self.ops else 'none'}</p>"
-            f"<p>Frameworks loaded:</p><ul>{items}</ul>"
-        )
-
     def show_about(self) -> None:
-        if self.ops is None:
-            self._show_about_box([])
-            return
-        from nbdesk.forms.store import list_frameworks
-
-        self.ops.read(
-            self,
-            lambda session: [
-                f"{f.title}: {f.areas} areas, {f.statements} statements"
-                for f in list_frameworks(session)
-            ],
-            self._show_about_box,
-        )
-
-    def _show_about_box(self, frameworks: list[str]) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About nbdesk",
-            self.about_text(frameworks),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setAccessibleName("About nbdesk")
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.exec()
+        show_about(self)
 
     def _restore_geometry(self) -> None:
         geometry = prefs.settings().value("main_window/geometry")

@@ -31,6 +31,24 @@ if TYPE_CHECKING:
     from nbdesk.ui.action_plan.review import ReviewPass
 
 
+# The section's keys (Help › Keyboard shortcuts, and the line below its table).
+PLAN_KEYS = (
+    (("Ctrl+N",), "new action"),
+    (("Ctrl+U",), "add an update"),
+    (("F2",), "edit the chosen row"),
+    (("Ctrl+T",), "new theme"),
+    (("Ctrl+R",), "start a review"),
+    (("Ctrl+Z",), "undo"),
+    (("Alt+Shift+Up", "Alt+Shift+Down"), "move the chosen row"),
+    (("Delete",), "remove the chosen row"),
+    (("Ctrl+K",), "cite what young people said"),
+    (("Ctrl+G",), "not yet answered"),
+    (("Ctrl+L",), "the table"),
+    (("Alt+W",), "the Show filter"),
+    (("Alt+O",), "the Owner filter"),
+)
+
+
 class PlanCommands(VoiceCommands):
     """The section's commands (those on what young people said in VoiceCommands); the section
     (section.py) builds what they work on."""

@@ -42,20 +42,15 @@ from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.common.dates import format_day
 from nbdesk.feedback.telling_back import FeedbackView, list_feedback
-from nbdesk.ui.action_plan.commands import PlanCommands
+from nbdesk.ui.action_plan.commands import PLAN_KEYS, PlanCommands
 from nbdesk.ui.action_plan.detail import ActionPanel
 from nbdesk.ui.action_plan.model import CHANGED_MARK, COLUMNS, ROW_ROLE, WE_WILL, PlanModel
 from nbdesk.ui.action_plan.read_ahead import changes_what_it_shows, taken
 from nbdesk.ui.action_plan.strip import ALL, AttentionStrip, Filters, plural
+from nbdesk.ui.help import compact
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.survey.common import labelled_button as button
 from nbdesk.ui.survey.fit import Reflow, ReflowSplitter, ScrollsInside, follow_focus, scrolling
-
-KEYS = (
-    "Ctrl+N new action · Ctrl+U update · F2 edit · Ctrl+T new theme · Ctrl+R review · "
-    "Ctrl+Z undo · Alt+Shift+↑/↓ move · Delete remove · Ctrl+K cite what young people said · "
-    "Ctrl+G not yet answered · Ctrl+L the table · Alt+W show · Alt+O owner"
-)
 
 
 class ChosenRead(NamedTuple):
@@ -104,6 +99,7 @@ def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) 
 
 class ActionPlanSection(ScrollsInside, PlanCommands):
     title = "Action plan"
+    shortcuts = PLAN_KEYS
     keys = ("Ctrl+N",)  # the window's File › New gives way to "new action" here
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -162,7 +158,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("What was last done")
-        self.keys_label = QLabel(KEYS)
+        self.keys_label = QLabel(" · ".join(f"{compact(k)} {what}" for k, what in PLAN_KEYS))
         self.keys_label.setWordWrap(True)
         self.keys_label.setAccessibleDescription("Keyboard shortcuts")
         self.theme_button = button("New &theme… (Ctrl+T)", "New theme…")

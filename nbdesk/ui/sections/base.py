@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 class Section(QWidget):
     title = ""
-    shortcut_hint = ""
+    # The section's keys, for Help › Keyboard shortcuts: ((keys, …), what they do), each key as
+    # QKeySequence reads it. Every shortcut the section makes is listed (tests/ui/test_help.py).
+    shortcuts: tuple[tuple[tuple[str, ...], str], ...] = ()
     # Keys the section uses that the window's menus also have (File › New is Ctrl+N): while the
     # section is shown, the section's meaning wins and the menu item keeps only its mnemonic.
     keys: tuple[str, ...] = ()

@@ -90,6 +90,7 @@ ASSESSMENT_COLUMNS: list[Column[AssessmentSummary]] = [
 
 class SelfAssessmentSection(Section):
     title = "Self-assessment"
+    shortcuts = ((("F5",), "start the workshop on the chosen assessment"),)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

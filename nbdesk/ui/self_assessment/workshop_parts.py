@@ -45,6 +45,20 @@ SHORTCUTS = (
     "<b>L</b> flagged list · <b>S</b> side panel · <b>Ctrl+Z</b> undo · "
     "<b>Esc</b> leave the note / the workshop"
 )
+# The same keys in full, for Help › Keyboard shortcuts (the footer above is the projector's).
+WORKSHOP_KEYS = (
+    (("1", "2", "3", "4"), "rate the statement (the framework's scale)"),
+    (("Right", "N"), "the next statement (after an area's last, its overall score)"),
+    (("Left", "P"), "the statement before"),
+    (("PgDown", "PgUp"), "the next area, the area before"),
+    (("E", "Enter"), "write the evidence note (Esc goes back to the statement)"),
+    (("F",), "flag the statement to come back to"),
+    (("L",), "the list of flagged statements"),
+    (("S",), "show or hide the side panel"),
+    (("Ctrl+G",), "go to a statement by its reference (7m) or words from it"),
+    (("Ctrl+Z",), "undo the last change made in this workshop"),
+    (("Esc",), "leave the workshop (everything is already saved)"),
+)
 
 
 class RatingButton(QPushButton):

@@ -58,6 +58,18 @@ ALL_TABS = {"register", "contacts", "dashboard", "results"}
 
 class SurveySection(ScrollsInside, Section):
     title = "Survey outreach"
+    shortcuts = (
+        (("Ctrl+Enter",), "Contacts: save the contact and choose the next person not yet reached"),
+        (("Ctrl+K",), "Contacts: mark the chosen person completed"),
+        (("Ctrl+Z",), "Contacts: take back the completion just marked"),
+        (("Ctrl+L",), "Contacts: back to the list"),
+        (("Ctrl+F",), "Register: to the find box"),
+        (("Down",), "in a find box: into its list"),
+        (("Esc",), "in a find box: clear it"),
+        (("Enter",), "in a list: open the chosen person or quote; in the results' counts: save"),
+        (("F2",), "Results: edit the chosen quote"),
+        (("Delete",), "Results: remove the chosen finding or quote"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
