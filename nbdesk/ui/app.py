@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from nbdesk.common import paths
 from nbdesk.common.log import set_up_logging
 from nbdesk.storage.location import server_label
-from nbdesk.ui import collector
+from nbdesk.ui import collector, file_dialogs
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
-from nbdesk.ui.fit import standard_dialogs_fit
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
 if TYPE_CHECKING:
@@ -291,10 +290,13 @@ class Controller(QObject):
         )
         if not ok or not name.strip():
             return
-        with standard_dialogs_fit():
-            target, _ = QFileDialog.getSaveFileName(
-                self.window, "Save the new authority file as", str(paths.data_dir()), FILE_FILTER
-            )
+        target = file_dialogs.choose_file(
+            self.window,
+            "Save the new authority file as",
+            str(paths.data_dir()),
+            FILE_FILTER,
+            save=True,
+        )
         if not target:
             return
         path = Path(target)
@@ -397,10 +399,7 @@ def start_plan(
         if dialog.choice == FirstRunDialog.DEMO:
             return OpenPlan(demo_path(), demo=True)
         if dialog.choice == FirstRunDialog.OPEN:
-            with standard_dialogs_fit():
-                name, _ = QFileDialog.getOpenFileName(
-                    window, "Open an authority file", "", FILE_FILTER
-                )
+            name = file_dialogs.choose_file(window, "Open an authority file", "", FILE_FILTER)
             if not name:
                 continue  # cancelling the file chooser goes back to the welcome, not out
             return OpenPlan(Path(name))

@@ -9,7 +9,6 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.ui import file_dialogs
 from nbdesk.ui import settings as prefs
-from nbdesk.ui.fit import fit_to_screen, standard_dialogs_fit
+from nbdesk.ui.fit import fit_to_screen
 from nbdesk.ui.help import show_about, show_shortcuts
 from nbdesk.ui.sections.base import Section
 
@@ -397,10 +397,7 @@ class MainWindow(QMainWindow):
 
     def _choose_file(self) -> None:
         start = str(self.ops.path.parent) if self.ops else ""
-        with standard_dialogs_fit():
-            name, _ = QFileDialog.getOpenFileName(
-                self, "Open an authority file", start, FILE_FILTER
-            )
+        name = file_dialogs.choose_file(self, "Open an authority file", start, FILE_FILTER)
         if name:
             self.open_requested.emit(Path(name))
 

@@ -22,6 +22,7 @@ from nbdesk.common import atomic
 from nbdesk.returns import service
 from nbdesk.returns.tagged_pdf import WHY_MISSING
 from nbdesk.storage import open_database
+from nbdesk.ui import file_dialogs
 from nbdesk.ui.ops import Ops, wait_for_work
 from nbdesk.ui.returns import section as section_module
 from nbdesk.ui.returns.section import ReturnsSection
@@ -389,7 +390,6 @@ def test_the_save_dialog_starts_in_documents_then_where_the_last_return_went(
     qtbot: QtBot, section: ReturnsSection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 10: never the hidden data folder; the folder last used for returns next time."""
-    from PySide6.QtWidgets import QFileDialog
 
     import nbdesk.ui.file_dialogs as dialogs
 
@@ -400,11 +400,11 @@ def test_the_save_dialog_starts_in_documents_then_where_the_last_return_went(
     shared.mkdir()
     started: list[str] = []
 
-    def save(parent, title, start, file_filter):  # type: ignore[no-untyped-def]
+    def save(parent, title, start, file_filter, save):  # type: ignore[no-untyped-def]
         started.append(start)
-        return str(shared / "mine"), file_filter
+        return str(shared / "mine")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    monkeypatch.setattr(file_dialogs, "choose_file", save)
     section.authority = "Northshire"
     choose_kind(qtbot, section, service.SA_RETURN)
     for _ in range(2):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -27,6 +26,7 @@ from pytestqt.qtbot import QtBot
 from nbdesk.forms.store import list_frameworks
 from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
 from nbdesk.storage import Database, create_database
+from nbdesk.ui import file_dialogs
 from nbdesk.ui.app import OpenPlan, carry_out
 from nbdesk.ui.main_window import MainWindow
 from nbdesk.ui.ops import Ops
@@ -94,7 +94,7 @@ def activate(qtbot: QtBot, widget: QWidget) -> None:
 def load_from_the_file_menu(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, path: Path
 ) -> LoadFrameworkDialog:
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(file_dialogs, "choose_file", lambda *a, **k: str(path))
     [file_menu] = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "&File"]
     [action] = [a for a in file_menu.actions() if a.text() == "Load &framework…"]
     assert action is window.load_framework_action and action.isEnabled()
@@ -435,7 +435,7 @@ def test_a_framework_loaded_from_new_assessment_is_listed_and_chosen_there(
 
         store_framework(session, demonstration_framework())
     tool = write_workbook(tmp_path / "Our tool.xlsx", tool_rows())
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tool), ""))
+    monkeypatch.setattr(file_dialogs, "choose_file", lambda *a, **k: str(tool))
 
     def load_then_create(dialog: NewAssessmentDialog) -> None:
         assert dialog.framework.count() == 1 and "(demonstration)" in dialog.framework.currentText()

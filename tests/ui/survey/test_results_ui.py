@@ -17,6 +17,7 @@ from nbdesk.storage import Database, create_database
 from nbdesk.survey.register_columns import read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import find_round, open_round
+from nbdesk.ui import file_dialogs
 from tests.support.paths import DATA
 from tests.support.qt import settle
 
@@ -216,14 +217,14 @@ BAD_SHEETS = {
 def test_a_bad_findings_sheet_says_one_plain_thing_and_stores_nothing(
     qtbot, section, db_path: Path, tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     content, expected = BAD_SHEETS[case]
     sheet = tmp_path / "bad.csv"
     sheet.write_text(content, encoding="utf-8")
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    monkeypatch.setattr(file_dialogs, "choose_file", lambda *a, **k: str(sheet))
     section.tabs.setCurrentWidget(section.results_tab)
     settle(qtbot)
     findings = section.results_tab.findings

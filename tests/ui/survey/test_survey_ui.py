@@ -19,6 +19,7 @@ from nbdesk.survey.register import find_person, register_size
 from nbdesk.survey.register_columns import read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
 from nbdesk.survey.rounds import find_round, open_round
+from nbdesk.ui import file_dialogs
 from tests.support.paths import DATA
 from tests.support.qt import settle
 
@@ -461,18 +462,17 @@ def test_the_wheel_over_a_closed_drop_down_scrolls_the_mapping(qtbot, section) -
 def test_notify_export_from_the_section(
     qtbot, section, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
 
     import nbdesk.ui.survey.notify_dialog as module
 
     out = tmp_path / "remind.csv"
     suggested: list[str] = []
 
-    def save(parent, title, start, filters):
+    def save(parent, title, start, filters, save):
         suggested.append(Path(start).name)
-        return str(out), ""
+        return str(out)
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    monkeypatch.setattr(file_dialogs, "choose_file", save)
     monkeypatch.setattr(module.QMessageBox, "information", lambda *a: None)
     section.authority = "Testshire County Council"
     section.notify_button.click()
@@ -495,12 +495,11 @@ def test_notify_to_everyone_carries_the_plan_link(
 ) -> None:
     """Telling everyone back: the whole register who can be contacted, completers too, each
     message with the plan's link; a link that is not a web address is said beside it."""
-    from PySide6.QtWidgets import QFileDialog
 
     import nbdesk.ui.survey.notify_dialog as module
 
     out = tmp_path / "tell.csv"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "choose_file", lambda *a, **k: str(out))
     monkeypatch.setattr(module.QMessageBox, "information", lambda *a: None)
     section.notify_button.click()
     settle(qtbot)
