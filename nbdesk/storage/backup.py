@@ -63,6 +63,19 @@ def backups_folder(db_path: Path) -> Path:
     return Path(db_path).parent / f"{Path(db_path).stem} backups"
 
 
+def backup_of(path: Path) -> Path | None:
+    """The file this is one of nbdesk's backups of (in "<name> backups" beside it, named
+    "<name> <when> <why>.nbdesk"), or None."""
+    path = Path(path)
+    folder = path.parent.name
+    if not folder.endswith(" backups") or path.suffix != ".nbdesk":
+        return None
+    stem = folder[: -len(" backups")]
+    if not stem or not path.name.startswith(f"{stem} "):
+        return None
+    return path.parent.parent / f"{stem}.nbdesk"
+
+
 def _taken_at(path: Path, stem: str) -> datetime:
     """When a backup was taken, from the stamp in its name (written from nbdesk's clock, so the
     age of a backup is measured on the same clock as "now"); the file's time if it has none."""
@@ -179,11 +192,41 @@ def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
 
 
 def rotating_backup(db_path: Path, reason: str = "manual", now: datetime | None = None) -> Path:
-    """A dated backup in the folder beside the database, keeping the newest KEEP_BACKUPS."""
+    """A dated backup in the folder beside the database, keeping the newest KEEP_BACKUPS taken
+    for each reason: ten presses of Back up now had pushed out every daily ("automatic") backup.
+    A backup someone has opened is never removed (worked_in)."""
     stamp = (now or clock.now()).strftime("%Y-%m-%d %H%M%S")
     folder = private_folder(backups_folder(db_path))
     target = folder / f"{Path(db_path).stem} {stamp} {reason}.nbdesk"
     backup_file(db_path, target)
-    for _, stale in _backups(db_path)[:-KEEP_BACKUPS]:
-        stale.unlink(missing_ok=True)
+    by_reason: dict[str, list[Path]] = {}
+    for _, path in _backups(db_path):
+        by_reason.setdefault(path.stem.rsplit(" ", 1)[-1], []).append(path)
+    for older in by_reason.values():
+        for stale in older[:-KEEP_BACKUPS]:
+            if not worked_in(stale):
+                stale.unlink(missing_ok=True)
     return target
+
+
+def worked_in(backup: Path) -> bool:
+    """Whether someone has opened this backup in nbdesk (or another SQLite program) and so may
+    have saved work in it, which removing it would lose: a tester opened a backup, added a person
+    there, and the next Back up now of the main file deleted it. A backup is written in SQLite's
+    rollback-journal mode; an nbdesk that opens it puts a -wal and a -shm beside it while open and
+    leaves it in WAL mode (bytes 18 and 19 of its header) once closed. An encrypted backup's
+    header cannot be read, so only while it is open is it known to be in use. The header is read
+    only once no -wal or -shm shows the file open: on Linux, closing a handle to a file another
+    connection of this process has open would drop that connection's locks."""
+    from nbdesk.storage.encryption import SQLITE_MAGIC
+    from nbdesk.storage.wal_guard import wal_file
+
+    if wal_file(backup).exists() or Path(f"{backup}-shm").exists():
+        return True
+    try:
+        with backup.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    plain = header.startswith(SQLITE_MAGIC) and len(header) == 20
+    return plain and header[18:20] != b"\x01\x01"

@@ -279,7 +279,13 @@ class Controller(QObject):
             show_error(self.window, "Cannot open this file", message, details)
 
     def open_file(self, path: Path) -> None:
-        self.start(OpenPlan(Path(path)))
+        """File › Open, Open recent: one of nbdesk's backups as a copy, or itself (open_backup)."""
+        from nbdesk.storage.backup import backup_file, backup_of
+        from nbdesk.ui.open_backup import open_file_or_backup
+
+        main = backup_of(Path(path)) if self.interactive else None
+        start = lambda chosen: self.start(OpenPlan(chosen))  # noqa: E731
+        open_file_or_backup(self.window, Path(path), main, backup_file, start)
 
     def open_server(self, url: str) -> None:
         self.start(OpenPlan(Path(server_label(url)), url=url))

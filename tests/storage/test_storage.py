@@ -191,6 +191,51 @@ def test_daily_backup_only_when_the_newest_is_a_day_old(demo_file: Path, clock) 
     assert len(list(backups_folder(demo_file).glob("*.nbdesk"))) == 2
 
 
+def test_backups_kept_ten_of_each_kind_and_never_one_someone_opened(demo_file: Path, clock) -> None:
+    """Back up now keeps the newest ten of its kind, so ten presses leave the daily backups be; a
+    backup someone opened (and so may have worked in) is never removed: a tester added a person
+    in one and the next Back up now of the main file deleted it."""
+    from datetime import timedelta
+
+    from nbdesk.storage.authority import authority_name, set_authority_name
+    from nbdesk.storage.backup import KEEP_BACKUPS, backups_folder, rotating_backup, worked_in
+
+    start = clock.now()
+    daily = [rotating_backup(demo_file, "automatic", start + timedelta(days=d)) for d in range(3)]
+    manual = [
+        rotating_backup(demo_file, "manual", start + timedelta(days=3, minutes=m))
+        for m in range(KEEP_BACKUPS)
+    ]
+    assert not any(worked_in(p) for p in daily + manual)
+    worked = open_database(manual[0])  # opened from the backups folder, and worked in
+    with worked.transaction() as session:
+        set_authority_name(session, "Work saved in a backup")
+    assert worked_in(manual[0])  # open: its -wal and -shm are beside it
+    worked.close()
+    assert worked_in(manual[0])  # closed: left in WAL mode
+    later = start + timedelta(days=4)
+    newer = [rotating_backup(demo_file, "manual", later + timedelta(minutes=m)) for m in range(2)]
+    kept = set(backups_folder(demo_file).glob("*.nbdesk"))
+    assert kept == {*daily, manual[0], *manual[2:], *newer}  # manual[1] went: the oldest unopened
+    again = open_database(manual[0])
+    with again.session() as session:
+        assert authority_name(session) == "Work saved in a backup"
+    again.close()
+
+
+def test_a_backup_knows_whose_it_is(tmp_path: Path) -> None:
+    from nbdesk.storage.backup import backup_of
+
+    folder = tmp_path / "Northshire backups"
+    assert backup_of(folder / "Northshire 2026-11-18 103000 manual.nbdesk") == (
+        tmp_path / "Northshire.nbdesk"
+    )
+    assert backup_of(tmp_path / "Northshire.nbdesk") is None
+    assert backup_of(folder / "Elsewhere 2026-11-18 103000 manual.nbdesk") is None
+    assert backup_of(folder / "Northshire 2026-11-18 103000 manual.xlsx") is None
+    assert backup_of(tmp_path / " backups" / " x.nbdesk") is None
+
+
 def test_a_file_saved_at_schema_0001_upgrades_with_its_data(tmp_path: Path) -> None:
     import shutil
 

@@ -92,11 +92,11 @@ def test_first_run_without_anyone_to_ask_is_an_error(data_dir: Path, qtbot: QtBo
 def test_cancelling_the_file_chooser_goes_back_to_the_welcome(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
+    from nbdesk.ui import file_dialogs
 
     window = MainWindow()
     qtbot.addWidget(window)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(file_dialogs, "choose_file", lambda *a, **k: "")
     welcomes: list[int] = []
 
     def first(dialog: FirstRunDialog) -> None:
@@ -367,3 +367,55 @@ def test_a_db_that_does_not_exist_is_offered_to_be_created(
     assert "There is no file at" in asked[0]
     # Nobody to ask (a smoke test): it stays an error, said when opening.
     assert start_plan(args, window, interactive=False) == OpenPlan(target)
+
+
+def test_opening_a_backup_offers_a_copy_to_work_on(
+    qtbot: QtBot,
+    window: MainWindow,
+    demo_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File › Open on one of nbdesk's backups asks first (a tester worked in one, and lost the
+    work): a copy saved where the person chooses is opened (a name already taken is refused,
+    nothing replaced), or the backup itself, or nothing."""
+    from nbdesk.storage.backup import rotating_backup
+    from nbdesk.ui import file_dialogs
+
+    backup = rotating_backup(demo_file)
+    controller = Controller(window)
+    copy = tmp_path / "Carried on.nbdesk"
+    monkeypatch.setattr(file_dialogs, "choose_file", lambda *a, **k: str(copy))
+    asked: list[str] = []
+
+    def press(label: str) -> None:
+        def act() -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            [button] = [b for b in box.buttons() if b.text().replace("&", "") == label]
+            button.click()
+
+        QTimer.singleShot(0, act)
+
+    press("Cancel")
+    controller.open_file(backup)
+    assert "is one of the backups nbdesk keeps of demo.nbdesk" in asked[0]
+    assert window.ops is not None and window.ops.path == demo_file  # nothing else opened
+    press("Open a copy…")
+    with qtbot.waitSignal(controller.opened, timeout=20000):
+        controller.open_file(backup)
+    assert window.ops is not None and window.ops.path == copy
+    assert backup.exists() and copy.exists()
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "nbdesk.ui.open_backup.show_error", lambda _p, _t, message, *_: errors.append(message)
+    )
+    press("Open a copy…")
+    controller.open_file(backup)  # the same name again: refused, the open copy left alone
+    assert errors == [f"{copy} is there already: choose a new name."]
+    assert window.ops.path == copy
+    press("Open the backup")
+    with qtbot.waitSignal(controller.opened, timeout=20000):
+        controller.open_file(backup)
+    assert window.ops is not None and window.ops.path == backup
