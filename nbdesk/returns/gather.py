@@ -11,6 +11,7 @@ a round: no names, ids or contact details.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -51,18 +52,24 @@ class SelfAssessmentData:
 def self_assessment_data(session: Session, assessment_id: int) -> SelfAssessmentData:
     detail = load_assessment(session, assessment_id)
     sittings = list_sittings(session, assessment_id)
-    # One person who came to three sittings is one person: count distinct names within a kind.
-    people: dict[str, set[str]] = {kind: set() for kind in PARTICIPANT_KINDS}
+    # One person who came to three sittings is one person, so a name counts once within a kind;
+    # but people recorded by their role ("Personal adviser" twice at one sitting) are as many as
+    # the name was written at any one sitting (a tester's sitting of five staff was counted as 4).
+    people: dict[str, Counter[str]] = {kind: Counter() for kind in PARTICIPANT_KINDS}
     for sitting in sittings:
-        for p in sitting.participants:
-            people.setdefault(p.kind, set()).add(" ".join(p.name_or_role.split()).casefold())
+        here = Counter(
+            (p.kind, " ".join(p.name_or_role.split()).casefold()) for p in sitting.participants
+        )
+        for (kind, name), times in here.items():
+            seen = people.setdefault(kind, Counter())
+            seen[name] = max(seen[name], times)
     return SelfAssessmentData(
         authority=authority_name(session),
         detail=detail,
         results=results_from(detail),
         sittings=len(sittings),
         participants=tuple(
-            (KIND_LABELS.get(kind, kind), len(names)) for kind, names in people.items()
+            (KIND_LABELS.get(kind, kind), sum(names.values())) for kind, names in people.items()
         ),
         exported_at=clock.now(),
         nbdesk_version=__version__,

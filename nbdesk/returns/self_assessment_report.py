@@ -110,24 +110,27 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
                 ],
             ),
         ]
+    chart_note = (
+        f"Each area's mean rating as a percentage of the top rating ({top}). "
+        "The figure at the end of each bar is the percentage."
+    )
+    missing = "not rated"
+    if comparison is not None and not comparison.complete:
+        # Like for like: a tester read "not rated" on areas the baseline had rated in full.
+        chart_note += " Both bars of an area count only its statements rated in both assessments."
+        missing = "none rated in both"
     out.append(
         KeepTogether(
             [
                 Paragraph("The areas at a glance", st.h1),
-                Paragraph(
-                    esc(
-                        f"Each area's mean rating as a percentage of the top rating ({top}). "
-                        "The figure at the end of each bar is the percentage."
-                    ),
-                    st.body,
-                ),
+                Paragraph(esc(chart_note), st.body),
                 bar_chart(
                     names,
                     series,
                     value_max=100,
                     value_format="%.0f%%",
                     axis_label=f"Mean rating as a percentage of {top}",
-                    missing_label="not rated",
+                    missing_label=missing,
                     category="Area",
                 ),
             ]

@@ -102,6 +102,11 @@ class SafeRow:
     def shown_rate(self) -> float | str | None:
         return SYMBOL if self.rate_hidden else self.rate
 
+    @property
+    def hidden_cells(self) -> int:
+        """The row's cells shown as [c]: its counts, and its rate when either is hidden."""
+        return int(self.eligible.hidden) + int(self.completed.hidden) + int(self.rate_hidden)
+
 
 @dataclass(frozen=True)
 class SafeTable:
@@ -110,7 +115,7 @@ class SafeTable:
 
     @property
     def hidden_cells(self) -> int:
-        return sum(int(r.eligible.hidden) + int(r.completed.hidden) for r in self.rows)
+        return sum(r.hidden_cells for r in self.rows)
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,7 @@ class SafeReturn:
 
     @property
     def hidden_cells(self) -> int:
-        own = int(self.total.eligible.hidden) + int(self.total.completed.hidden)
-        return own + sum(t.hidden_cells for t in self.tables)
+        return self.total.hidden_cells + sum(t.hidden_cells for t in self.tables)
 
 
 def _check(total: Group, tables: Sequence[CountTable]) -> None:

@@ -139,10 +139,18 @@ def test_the_self_assessment_report_with_a_follow_up_as_a_page(
     ]
     firsts = {a.number: a.percent for a in c.first_score.areas}
     seconds = {a.number: a.percent for a in c.second_score.areas}
+
+    # The follow-up is part-rated: each area's two bars are taken over its statements rated in
+    # both, and one with none is not called "not rated" (the baseline rated every statement).
+    def both(value: float | None) -> str:
+        return "none rated in both" if value is None else percent(value)
+
     assert chart.texts() == [
-        [f"{a.number}. {a.title}", percent(firsts.get(a.number)), percent(seconds.get(a.number))]
+        [f"{a.number}. {a.title}", both(firsts.get(a.number)), both(seconds.get(a.number))]
         for a in scored.areas
     ]
+    assert any(v is None for v in seconds.values()) or len(seconds) < len(scored.areas)
+    assert "count only its statements rated in both assessments" in page.text
     assert chart.rows[0][0].tag == "th" and chart.rows[0][0].scope == "row"
     assert f"It sets Baseline: {BASELINE} and Follow-up: {FOLLOW_UP} side by side." in page.text
     # The comparison's table and a statement's evidence in the appendix.

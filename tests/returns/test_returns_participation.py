@@ -137,6 +137,9 @@ def test_figures_match_hand_counts_and_small_counts_are_hidden(
     cover = {r[0]: r[1] for r in book["Cover"].iter_rows(values_only=True) if r[0]}
     assert cover["Round"] == ROUND and cover["Eligible"] == eligible
     assert cover["Completed"] == completed and "1 to 5" in cover["About [c]"]
+    # As many cells read [c] as the preview says (a tester counted 27 against its 18: the rates).
+    shown_as_c = [v for row in book["Data"].iter_rows(values_only=True) for v in row if v == SYMBOL]
+    assert len(shown_as_c) == rebuilt.hidden_cells > 0
     printable = [r for r in book["Participation"].iter_rows(values_only=True)]
     assert "1 to 5" in printable[1][0]
     assert tuple(v for v in next(r for r in printable if r[0] == "Gender") if v) == ("Gender",)

@@ -241,19 +241,30 @@ def test_the_cover_says_who_what_when_and_how(
     out = tmp_path / "return.xlsx"
     export(capsys, demo_db, BASELINE, out)
     detail = assessment(demo_db, BASELINE)
-    # Hand counts straight from the tables: distinct people (name or role) per kind, all sittings.
+    # Hand counts straight from the tables, per kind: each name or role once over all sittings,
+    # as many times as it was written at any one sitting (two personal advisers at one).
     with raw(demo_db) as con:
         authority = con.execute("SELECT name FROM authority").fetchone()[0]
         people = dict(
             con.execute(
-                "SELECT p.kind, count(DISTINCT lower(trim(p.name_or_role))) FROM participant p "
-                "JOIN sitting s ON s.id = p.sitting_id WHERE s.assessment_id = ? GROUP BY p.kind",
+                "SELECT kind, sum(most) FROM (SELECT kind, who, max(n) AS most FROM ("
+                "SELECT p.kind, lower(trim(p.name_or_role)) AS who, s.id, count(*) AS n "
+                "FROM participant p JOIN sitting s ON s.id = p.sitting_id "
+                "WHERE s.assessment_id = ? GROUP BY p.kind, who, s.id) GROUP BY kind, who) "
+                "GROUP BY kind",
                 (detail.summary.id,),
             ).fetchall()
         )
+        twice = con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM participant p JOIN sitting s "
+            "ON s.id = p.sitting_id WHERE s.assessment_id = ? "
+            "GROUP BY s.id, p.kind, lower(trim(p.name_or_role)) HAVING count(*) > 1)",
+            (detail.summary.id,),
+        ).fetchone()[0]
         sittings = con.execute(
             "SELECT count(*) FROM sitting WHERE assessment_id = ?", (detail.summary.id,)
         ).fetchone()[0]
+    assert twice > 0  # the demonstration has a role written twice at one sitting
     assert sum(people.values()) > 0 and sittings > 0  # the demonstration records its sittings
 
     cover = {r[0]: r[1] for r in openpyxl.load_workbook(out)["Cover"].iter_rows(values_only=True)}

@@ -150,7 +150,7 @@ def test_hand_worked_round() -> None:
     assert rows["18 to 20"].shown_rate == pytest.approx(0.5)
     assert rows["21 to 25"].shown_rate == pytest.approx(14 / 37)
     assert not result.total.eligible.hidden and result.total.rate == pytest.approx(58 / 120)
-    assert result.hidden_cells == 4
+    assert result.hidden_cells == 6  # four counts, and the two rows' rates
     check_safe(total, [age], result)
 
 
