@@ -115,7 +115,6 @@ class ReturnsSection(Section):
 
         self.export_button = QPushButton("&Export…")
         self.export_button.setAccessibleName("Export: choose the file and write it")
-        self.export_button.setDefault(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Export status")

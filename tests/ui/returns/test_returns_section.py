@@ -463,3 +463,21 @@ def test_a_tagged_pdf_is_offered_only_where_weasyprint_is(
     finally:
         wait_for_work()
         db.close()
+
+
+def test_the_export_button_shows_when_it_has_the_keyboard(
+    qtbot: QtBot, section: ReturnsSection
+) -> None:
+    """A tester tabbed to Export and saw nothing change: a default button is drawn framed
+    whether or not it has the keyboard (and outside a dialog, default means nothing else)."""
+    from PySide6.QtWidgets import QApplication
+
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section.window())
+    section.preview.setFocus()
+    qtbot.waitUntil(section.preview.hasFocus)
+    unfocused = section.export_button.grab().toImage()
+    while not section.export_button.hasFocus():  # by Tab, as a keyboard user reaches it
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert section.export_button.grab().toImage() != unfocused
+    assert not section.export_button.isDefault()
