@@ -91,6 +91,13 @@ class CitedFinding:
         return line
 
 
+def the_survey(round_name: str) -> str:
+    """'the Time 2 survey' for a round named so, 'the Autumn 2026 survey' for one named
+    'Autumn 2026' (a tester read "after the Time 2 survey survey")."""
+    named = " ".join(round_name.split())
+    return f"the {named}" if named.casefold().endswith("survey") else f"the {named} survey"
+
+
 @dataclass(frozen=True)
 class CitedPriority:
     theme_id: int
@@ -102,7 +109,7 @@ class CitedPriority:
         if self.count:
             return (
                 f"{self.name}: {self.count} of you told us this needs to change "
-                f"(after the {self.round_name} survey)"
+                f"(after {the_survey(self.round_name)})"
             )
         return f"{self.name}: you told us this needs to change"
 

@@ -291,24 +291,27 @@ class Controller(QObject):
         self.start(OpenPlan(Path(server_label(url)), url=url))
 
     def new_file(self) -> None:
-        name, ok = QInputDialog.getText(
-            self.window, "New authority file", "Authority name:", QLineEdit.EchoMode.Normal
-        )
-        if not ok or not name.strip():
-            return
+        """File › New: the authority's name (asked again if left empty), then where its file goes
+        (Documents, or the folder last used; a name already taken is refused, never replaced)."""
+        label, name = "Authority name:", ""
+        while not name:
+            typed, ok = QInputDialog.getText(self.window, "New authority file", label)
+            if not ok:
+                return
+            name, label = " ".join(typed.split()), "Authority name (it cannot be left empty):"
+        start = file_dialogs.start_folder("authority") / paths.file_name(name, suffix=".nbdesk")
+        title = "Save the new authority file as"
         target = file_dialogs.choose_file(
-            self.window,
-            "Save the new authority file as",
-            str(paths.data_dir()),
-            FILE_FILTER,
-            save=True,
+            self.window, title, str(start), FILE_FILTER, save=True, replace=False
         )
         if not target:
             return
-        path = Path(target)
-        if path.suffix == "":
-            path = path.with_suffix(".nbdesk")
-        self.start(OpenPlan(path, create_as=name.strip()))
+        path = Path(target) if Path(target).suffix else Path(target).with_suffix(".nbdesk")
+        if path.exists():
+            show_error(self.window, "Not created", f"{path} is there already: choose a new name.")
+            return
+        file_dialogs.remember_folder("authority", path)
+        self.start(OpenPlan(path, create_as=name))
 
     def encrypt_open_file(self) -> None:
         """Close the open file, encrypt it and its backups on the worker, show the recovery key

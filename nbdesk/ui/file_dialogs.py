@@ -55,14 +55,22 @@ _NAMES_ONLY: NamesOnly | None = None
 
 
 def choose_file(
-    parent: QWidget | None, title: str, start: str, file_filter: str, *, save: bool = False
+    parent: QWidget | None,
+    title: str,
+    start: str,
+    file_filter: str,
+    *,
+    save: bool = False,
+    replace: bool = True,
 ) -> str:
-    """The file chosen ("" if none): a save dialog (asking before replacing a file) or an open
-    one, starting at `start` (a folder, or a folder and a suggested name)."""
+    """The file chosen ("" if none): a save dialog (asking before replacing a file, unless the
+    caller never replaces one and says so itself: `replace=False`) or an open one, starting at
+    `start` (a folder, or a folder and a suggested name)."""
+    ask_first = QFileDialog.Option(0) if replace else QFileDialog.Option.DontConfirmOverwrite
     if sys.platform == "win32":
         ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
         with standard_dialogs_fit():
-            return ask(parent, title, start, file_filter)[0]
+            return ask(parent, title, start, file_filter, options=ask_first)[0]
     global _NAMES_ONLY
     if _NAMES_ONLY is None:
         _NAMES_ONLY = NamesOnly()
@@ -71,7 +79,7 @@ def choose_file(
     empty = tempfile.mkdtemp(prefix="nbdesk-dialog-")
     try:
         dialog = QFileDialog(parent, title, empty, file_filter)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setOptions(QFileDialog.Option.DontUseNativeDialog | ask_first)
         dialog.setIconProvider(_NAMES_ONLY)
         dialog.setAcceptMode(
             QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen

@@ -49,6 +49,7 @@ def ask_about_backup(parent: QWidget, backup: Path, main: Path) -> tuple[str, Pa
         str(suggested),
         "nbdesk files (*.nbdesk)",
         save=True,
+        replace=False,  # a name already taken is refused below
     )
     if not name:
         return None

@@ -384,3 +384,11 @@ def test_no_plan_file_carries_the_small_finding(made: Made, tmp_path: Path) -> N
         if k.subject == "plan":
             out = export(made, k.key, tmp_path / f"{k.key}{k.suffix}", show_owners=True)
             assert_no_small_finding(out)
+
+
+def test_a_round_named_a_survey_is_not_called_a_survey_survey() -> None:
+    from nbdesk.returns.loop_data import the_survey
+
+    assert the_survey("Time 2 survey") == "the Time 2 survey"
+    assert the_survey("Loop round 2026") == "the Loop round 2026 survey"
+    assert the_survey("  Autumn   Survey ") == "the Autumn Survey"

@@ -250,15 +250,15 @@ def test_the_cover_says_who_what_when_and_how(
                 "SELECT kind, sum(most) FROM (SELECT kind, who, max(n) AS most FROM ("
                 "SELECT p.kind, lower(trim(p.name_or_role)) AS who, s.id, count(*) AS n "
                 "FROM participant p JOIN sitting s ON s.id = p.sitting_id "
-                "WHERE s.assessment_id = ? GROUP BY p.kind, who, s.id) GROUP BY kind, who) "
-                "GROUP BY kind",
+                "WHERE s.assessment_id = ? GROUP BY p.kind, who, s.id) AS per_sitting "
+                "GROUP BY kind, who) AS per_name GROUP BY kind",
                 (detail.summary.id,),
             ).fetchall()
         )
         twice = con.execute(
             "SELECT count(*) FROM (SELECT 1 FROM participant p JOIN sitting s "
             "ON s.id = p.sitting_id WHERE s.assessment_id = ? "
-            "GROUP BY s.id, p.kind, lower(trim(p.name_or_role)) HAVING count(*) > 1)",
+            "GROUP BY s.id, p.kind, lower(trim(p.name_or_role)) HAVING count(*) > 1) AS twice",
             (detail.summary.id,),
         ).fetchone()[0]
         sittings = con.execute(

@@ -419,3 +419,48 @@ def test_opening_a_backup_offers_a_copy_to_work_on(
     with qtbot.waitSignal(controller.opened, timeout=20000):
         controller.open_file(backup)
     assert window.ops is not None and window.ops.path == backup
+
+
+def test_a_new_authority_file_asks_its_name_again_if_empty_and_never_replaces_a_file(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File › New (found by a tester): an empty name closed the dialog without a word, the save
+    dialog opened in nbdesk's hidden data folder, and Qt asked to replace a file nbdesk then
+    refused to replace. The name is asked again, the dialog starts in Documents with the
+    authority's name, and a name already taken is refused before anything is closed."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from nbdesk.ui import file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "documents_dir", lambda: tmp_path)
+    names = iter(["   ", "Newtown Council"])
+    labels: list[str] = []
+
+    def typed(_parent, _title, label, *_a, **_k):  # type: ignore[no-untyped-def]
+        labels.append(label)
+        return next(names), True
+
+    monkeypatch.setattr(QInputDialog, "getText", typed)
+    taken = tmp_path / "Taken.nbdesk"
+    taken.write_bytes(b"someone else's")
+    asked: list[tuple[str, bool]] = []
+
+    def choose(_parent, _title, start, _filter, *, save, replace):  # type: ignore[no-untyped-def]
+        asked.append((start, replace))
+        return str(taken.with_suffix(""))  # typed without its suffix
+
+    monkeypatch.setattr(file_dialogs, "choose_file", choose)
+    errors: list[str] = []
+    monkeypatch.setattr(
+        app_module, "show_error", lambda _p, _t, message, *_: errors.append(message)
+    )
+    controller = Controller(window)
+    opened = window.ops
+    controller.new_file()
+    assert labels == ["Authority name:", "Authority name (it cannot be left empty):"]
+    assert asked == [(str(tmp_path / "Newtown Council.nbdesk"), False)]
+    assert errors == [f"{taken} is there already: choose a new name."]
+    assert taken.read_bytes() == b"someone else's" and window.ops is opened
