@@ -17,7 +17,7 @@ from typing import Any
 from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import RoundData, long_date
-from nbdesk.returns.participation_return import ANONYMITY, safe_return
+from nbdesk.returns.participation_return import anonymity, safe_return
 from nbdesk.returns.suppression import (
     NOTE,
     SYMBOL,
@@ -132,7 +132,8 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
             )
         )
     if data.earlier:
-        rows: list[list[Any]] = [["Earlier round", "Opened", "Eligible", "Completed", "Rate"]]
+        # Earlier rounds, then this one (a tester read it under "Earlier round").
+        rows: list[list[Any]] = [["Round", "Opened", "Eligible", "Completed", "Rate"]]
         for e in data.earlier:
             shown = suppress(Group(e.name, e.eligible, e.completed), []).total
             rows.append(
@@ -232,7 +233,7 @@ def story(data: RoundData, safe: SafeReturn, st: Any) -> list[Any]:
             )
         out.append(KeepTogether(parts))
     out.append(spacer())
-    out.append(Paragraph(esc(ANONYMITY), st.small))
+    out.append(Paragraph(esc(anonymity("report")), st.small))
     out.append(written_by(data.nbdesk_version, data.exported_at, st))
     return out
 

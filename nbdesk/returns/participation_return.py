@@ -24,10 +24,16 @@ from nbdesk.returns.xlsx_common import Progress, Sheet, new_workbook, no_progres
 COVER, TABLES, DATA = "Cover", "Participation", "Data"
 DATA_HEADERS = ("Breakdown", "Group", "Eligible", "Completed", "Response rate")
 TABLE_HEADERS = ("Group", "Eligible", "Completed", "Response rate")
-ANONYMITY = (
-    "This return holds counts only: no names, ids, dates of birth or contact details. nbdesk "
-    "records that a person completed the survey, never what they answered."
-)
+
+
+def anonymity(what: str = "return") -> str:
+    """What the return (or the report made from it) holds, and never holds."""
+    return (
+        f"This {what} holds counts only: no names, ids, dates of birth or contact details. nbdesk "
+        "records that a person completed the survey, never what they answered."
+    )
+
+
 RATE_FORMAT = "0.0%"
 
 
@@ -75,7 +81,7 @@ def build_participation_book(
         cover.row([label, value], formats=fmt)
     cover.blank()
     cover.row(["About [c]", NOTE], wrap=(1,))
-    cover.row(["Anonymity", ANONYMITY], wrap=(1,))
+    cover.row(["Anonymity", anonymity()], wrap=(1,))
 
     progress(1, steps, "Writing the tables")
     tables = Sheet(book, TABLES, (44, 14, 14, 16), header_row=3)

@@ -205,9 +205,12 @@ def secret_for(path: Path, ask: Ask | None = None) -> Secret:
         if _opens(path, candidate):
             _known[salt] = candidate
             return candidate
+    # Said so whether or not the file really is nbdesk's: an encrypted file looks like random
+    # bytes, and so does a damaged or foreign one (a tester's random file was asked a key for).
     raise LockedError(
-        f"{path.name} is encrypted and this computer does not hold its key: "
-        "open it in nbdesk with its recovery key or passphrase."
+        f"{path.name} is encrypted (or is not an nbdesk file at all), and this computer does not "
+        "hold a key that opens it. An encrypted nbdesk file opens with its recovery key or "
+        "passphrase."
     )
 
 

@@ -33,7 +33,8 @@ def ask_key(parent: QWidget | None, file_name: str, *, again: bool) -> str | Non
     first = (
         "That did not open the file. "
         if again
-        else f"{file_name} is encrypted, and this computer does not hold its key. "
+        else f"{file_name} is encrypted (or is not an nbdesk file at all), and this computer "
+        "does not hold its key. "
     )
     dialog = QInputDialog(parent)
     dialog.setWindowTitle("Unlock the authority file")

@@ -408,7 +408,10 @@ class MainWindow(QMainWindow):
             none = self.recent_menu.addAction("No recent files")
             none.setEnabled(False)
         for number, path in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}")
+            there = path.exists()  # moved or deleted since: listed, greyed, saying so
+            gone = "" if there else " (not found)"
+            action = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}{gone}")
+            action.setEnabled(there)
             action.triggered.connect(lambda _=False, p=path: self.open_requested.emit(p))
         servers = prefs.recent_servers()
         if servers:

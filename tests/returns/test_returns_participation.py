@@ -208,6 +208,9 @@ def test_the_report_shows_rates_groups_and_no_small_counts(
         assert heading in text, heading
     assert f"{completed / eligible * 100:.0f}%" in text and str(eligible) in text
     assert SYMBOL in text and EARLIER in text
+    # The report calls itself a report, and its table of rounds holds this one too.
+    assert "This report holds counts only" in text and "This return" not in text
+    assert "Earlier round" not in text
     # Every line that names a group shows no count from 1 to 5 (a hidden one reads [c]).
     labels = {label for groups in hand_counts(group).values() for label in groups}
     lines = [line for line in text.splitlines() if any(f" {lab} " in f" {line} " for lab in labels)]

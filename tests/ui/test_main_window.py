@@ -242,11 +242,22 @@ def test_opening_another_file_happens_off_the_ui_thread(
     assert threads and threads[0] is not threading.main_thread()
 
 
-def test_opened_files_are_offered_again(window: MainWindow, demo_file: Path) -> None:
+def test_opened_files_are_offered_again(
+    window: MainWindow, demo_file: Path, tmp_path: Path
+) -> None:
+    from nbdesk.ui.settings import remember_file
+
     assert recent_files()[0] == demo_file.resolve()
     window._fill_recent()
     labels = [a.text() for a in window.recent_menu.actions()]
     assert labels[0].startswith("&1 demo.nbdesk")
+    # One since moved or deleted is listed greyed, saying so (a tester chose one and was told).
+    gone = tmp_path / "moved away.nbdesk"
+    remember_file(gone)
+    window._fill_recent()
+    first = window.recent_menu.actions()[0]
+    assert first.text() == f"&1 moved away.nbdesk — {gone.parent} (not found)"
+    assert not first.isEnabled() and window.recent_menu.actions()[1].isEnabled()
 
 
 def test_screenshot(window: MainWindow, tmp_path: Path) -> None:
@@ -464,3 +475,35 @@ def test_a_new_authority_file_asks_its_name_again_if_empty_and_never_replaces_a_
     assert asked == [(str(tmp_path / "Newtown Council.nbdesk"), False)]
     assert errors == [f"{taken} is there already: choose a new name."]
     assert taken.read_bytes() == b"someone else's" and window.ops is opened
+
+
+def test_what_was_said_about_one_file_is_gone_when_another_opens(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """A tester opened another file and still read "Imported: 10000 added" from the first: the
+    sections are kept from file to file, and so were their message lines."""
+    from nbdesk.storage import create_database
+
+    other = tmp_path / "other.nbdesk"
+    create_database(other, "Othertown Council").close()
+    said = {1: "Imported: 12 added", 2: "Added the action 'Lodgings'.", 3: "Saved as x.xlsx"}
+    for index in said:
+        window.show_section(index)
+        shown_section(qtbot, window)
+    survey, plan, returns = (window.sections[i] for i in said)
+    survey.status(said[1])  # type: ignore[attr-defined]
+    plan.say(said[2])  # type: ignore[attr-defined]
+    returns.status.setText(said[3])  # type: ignore[attr-defined]
+    controller = Controller(window)
+    with qtbot.waitSignal(controller.opened, timeout=20000):
+        controller.open_file(other)
+    settle(qtbot)
+    assert window.windowTitle() == "Othertown Council — nbdesk"
+    for index in said:  # a section hears of the new file as it is next shown
+        window.show_section(index)
+        shown_section(qtbot, window)
+        settle(qtbot)
+    # What the new file's sections say of it (no round yet, say) may stand there; not the old.
+    assert said[1] not in survey.message.text()  # type: ignore[attr-defined]
+    assert said[2] not in plan.message.text()  # type: ignore[attr-defined]
+    assert said[3] not in returns.status.text()  # type: ignore[attr-defined]

@@ -272,6 +272,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
+        self.say("")  # what was done in the file before
         ahead = taken(ops) if ops is not None and self.plan is None else None
         if ahead is not None:  # read while the window was idle: shown now, before any paint
             self.show_read(ahead)

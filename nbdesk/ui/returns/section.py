@@ -150,6 +150,7 @@ class ReturnsSection(Section):
 
     def set_ops(self, ops: Any) -> None:
         super().set_ops(ops)
+        self.status.clear()  # what was exported from the file before
         self._kind_changed()
 
     def shown_again(self) -> None:

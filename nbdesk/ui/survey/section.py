@@ -200,6 +200,7 @@ class SurveySection(ScrollsInside, Section):
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
+        self.status("")  # what was done in the file before, said no more (a tester saw it stay)
         self._stale = set(ALL_TABS)
         self._pa_names = None
         if self._current_name() == "register":
