@@ -87,26 +87,19 @@ def measure(ctx: Context) -> list[Figure]:
         literals = record.construct_params(_check=False)  # the field's name, 'rating'
         first = open_database(backup_file(work, folder / "first-wave-copy.nbdesk"))
 
-        def first_wave(session: Any, statement: int, points: int) -> Change | None:
-            """set_rating as the first wave wrote it: hand-written SQL on the driver connection."""
-            if points not in set(scale):
-                raise ValueError(points)
+        def first_wave(session: Any, given: dict[str, Any]) -> Change | None:
+            """set_rating as the first wave wrote it: hand-written SQL on the driver connection,
+            its values (those the floor sends) put in order by hand."""
+            if given["points"] not in set(scale):
+                raise ValueError(given["points"])
             connection = session.connection().connection.driver_connection
-            values = {
-                **literals,
-                "a": assessment_id,
-                "s": statement,
-                "points": points,
-                "new": str(points),
-                "when": clock.now().strftime("%Y-%m-%d %H:%M:%S.%f"),
-                "sitting": sitting,
-            }
+            values = {**literals, **given, "when": clock.now().strftime("%Y-%m-%d %H:%M:%S.%f")}
             recorded = connection.execute(record_sql, [values[n] for n in record_names]).fetchall()
             if not recorded:
-                _rating_row(session, assessment_id, statement)  # raises if it is not there
+                _rating_row(session, assessment_id, given["s"])  # raises if it is not there
                 return None
             connection.execute(update_sql, [values[n] for n in update_names])
-            return Change(assessment_id, RATING, statement, recorded[0][0], str(points))
+            return Change(assessment_id, RATING, given["s"], recorded[0][0], given["new"])
 
         bare_path = folder / "bare.sqlite"
         bare = sqlite3.connect(bare_path, isolation_level=None)
@@ -151,7 +144,7 @@ def measure(ctx: Context) -> list[Figure]:
                     ours.append(time.perf_counter() - start)
                 else:
                     with first.transaction() as session:
-                        first_wave(session, statement, points)
+                        first_wave(session, values)
                     before.append(time.perf_counter() - start)
 
             start = time.perf_counter()
