@@ -56,6 +56,7 @@ NOT_MOBILE = "not a mobile"  # 03, 08, 070 or 076: kept for calls, cannot take t
 NO_DNC_REASON = "no do-not-contact reason"  # the flag is kept with a reason saying where from
 ID_NUMBER = "id from a number cell"  # may have lost leading zeros: 000123 stored as 123
 LIKE_FORMULA = "like a formula"  # begins with = + - or @: kept, never written where it would run
+OUTSIDE_AGES = "outside the ages"  # a date of birth making them under 16 or over 25 today: kept
 
 
 def stored_values(read: ReadOnlyMapping[str, Any]) -> dict[str, Any]:
@@ -261,6 +262,12 @@ class ImportPreview:
                 f"{len(like_formula)} of them {_has(len(like_formula))} a name or detail "
                 "beginning with =, +, - or @, which a spreadsheet could run as a formula: kept "
                 "as typed, and written as text wherever nbdesk exports it (see the warnings)."
+            )
+        ages = self.people_warned(OUTSIDE_AGES)
+        if ages:
+            sentences.append(
+                f"{len(ages)} of them {'is' if len(ages) == 1 else 'are'} under 16 or over 25 by "
+                "the date of birth given: kept as given, so check the dates (see the warnings)."
             )
         no_reason = self.people_warned(NO_DNC_REASON)
         if no_reason:

@@ -63,6 +63,7 @@ from nbdesk.survey.import_preview import (
     NO_DNC_REASON,
     NO_ID,
     NOT_MOBILE,
+    OUTSIDE_AGES,
     SHORTENED,
     TOO_LONG,
     DuplicateId,
@@ -75,7 +76,13 @@ from nbdesk.survey.import_preview import (
     SourceRow,
     stored_values,
 )
-from nbdesk.survey.register import FIELD_NAMES, parse_channel, set_member_bands
+from nbdesk.survey.register import (
+    FIELD_NAMES,
+    SURVEY_AGES,
+    age_on,
+    parse_channel,
+    set_member_bands,
+)
 from nbdesk.survey.register_columns import BOOLEAN_KEYS, Mapping, guess_mapping, mapping_problems
 
 # What a blank cell stands for when a new person is added (an update leaves the field alone).
@@ -126,13 +133,25 @@ def _read_row(
             if on_register:
                 instead = "left as it is on the register"
             elif key in BOOLEAN_KEYS:
-                instead = "left blank (taken as no)"
+                instead = "taken as no"  # a tester read "left blank (taken as no)" as two answers
             else:
                 instead = "left blank"
             warnings.append(FieldWarning(row.number, header, f"{exc}; {instead}"))
             continue
         if value is None:
             continue
+        low, high = SURVEY_AGES
+        if key == "date_of_birth" and not low <= (age := age_on(value, today)) <= high:
+            # Kept (a person is never dropped for a detail), but said: a tester's ages of 46 and
+            # under 16 came in without a word, and a wrong one moves a person between age bands.
+            warnings.append(
+                FieldWarning(
+                    row.number,
+                    header,
+                    f"{value:%d %b %Y} makes them {age} today, outside {low} to {high}: kept",
+                    OUTSIDE_AGES,
+                )
+            )
         if key == "phone" and not takes_texts(value):
             landline = is_landline(value)
             warnings.append(

@@ -88,7 +88,7 @@ def test_register_import_prints_every_refusal_and_warning_and_imports_nothing(
     assert "Left out row 9, column 'Child Unique ID': '1.00239E+11' is a number Excel" in out
     assert "Left out row 12, column 'Child Unique ID': has no unique id" in out
     assert out.count("Left out row") == 2
-    assert "Warning: row 6, column 'UASC': 'maybe' is not yes or no; left blank" in out
+    assert "Warning: row 6, column 'UASC': 'maybe' is not yes or no; taken as no" in out
     assert out.count("Warning: row") == 3
     assert "8 people will be added. 3 of them have a detail left blank" in out
     assert "Row 8 repeats row 7: imported once." in out
@@ -253,7 +253,7 @@ def test_register_import_again_updates_by_unique_id(
     shutil.copyfile(CLEAN, changed)
     changed.write_text(changed.read_text().replace("B002,Cai Thistlebottom,Caz", "B002,Cai T,Caz"))
     code, out, _ = run(capsys, "register", "import", changed, "--db", round_file)
-    assert code == 0 and "Imported: 0 added, 6 updated, 0 rows left out." in out
+    assert code == 0 and "Imported: 0 added, 6 updated, 0 rows left out; 1 with a warning." in out
     db = open_database(round_file)
     with db.session() as session:
         cai = find_person(session, "B002")
