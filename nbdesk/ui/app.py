@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 from nbdesk.common import paths
 from nbdesk.common.log import set_up_logging
 from nbdesk.storage.location import server_label
-from nbdesk.ui import collector, file_dialogs
+from nbdesk.ui import collector
 from nbdesk.ui.dialogs import FirstRunDialog, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
@@ -293,6 +293,8 @@ class Controller(QObject):
     def new_file(self) -> None:
         """File › New: the authority's name (asked again if left empty), then where its file goes
         (Documents, or the folder last used; a name already taken is refused, never replaced)."""
+        from nbdesk.ui import file_dialogs
+
         label, name = "Authority name:", ""
         while not name:
             typed, ok = QInputDialog.getText(self.window, "New authority file", label)
@@ -408,6 +410,8 @@ def start_plan(
         if dialog.choice == FirstRunDialog.DEMO:
             return OpenPlan(demo_path(), demo=True)
         if dialog.choice == FirstRunDialog.OPEN:
+            from nbdesk.ui import file_dialogs
+
             name = file_dialogs.choose_file(window, "Open an authority file", "", FILE_FILTER)
             if not name:
                 continue  # cancelling the file chooser goes back to the welcome, not out

@@ -16,9 +16,7 @@ draws the dialog itself, naming files' types from their names alone (NamesOnly).
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QFileInfo
@@ -71,6 +69,9 @@ def choose_file(
         ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
         with standard_dialogs_fit():
             return ask(parent, title, start, file_filter, options=ask_first)[0]
+    import shutil  # here, not at the top: the window imports this module as it starts
+    import tempfile
+
     global _NAMES_ONLY
     if _NAMES_ONLY is None:
         _NAMES_ONLY = NamesOnly()

@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nbdesk.ui import file_dialogs
 from nbdesk.ui import settings as prefs
 from nbdesk.ui.fit import fit_to_screen
-from nbdesk.ui.help import show_about, show_shortcuts
 from nbdesk.ui.sections.base import Section
 
 if TYPE_CHECKING:
@@ -203,7 +201,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         keys = help_menu.addAction("&Keyboard shortcuts")
         keys.setShortcut(QKeySequence("F1"))
-        keys.triggered.connect(lambda: show_shortcuts(self))
+        keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction("&About nbdesk").triggered.connect(self.show_about)
 
     def show_section(self, index: int) -> None:
@@ -396,6 +394,8 @@ class MainWindow(QMainWindow):
                 section.on_changes(changes)
 
     def _choose_file(self) -> None:
+        from nbdesk.ui import file_dialogs  # when asked for: not on the way to the first screen
+
         start = str(self.ops.path.parent) if self.ops else ""
         name = file_dialogs.choose_file(self, "Open an authority file", start, FILE_FILTER)
         if name:
@@ -469,7 +469,14 @@ class MainWindow(QMainWindow):
         self.ops.back_up(self, done)
 
     def show_about(self) -> None:
+        from nbdesk.ui.help import show_about
+
         show_about(self)
+
+    def show_shortcuts(self) -> None:
+        from nbdesk.ui.help import show_shortcuts
+
+        show_shortcuts(self)
 
     def _restore_geometry(self) -> None:
         geometry = prefs.settings().value("main_window/geometry")
