@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,29 @@ def test_survey_and_action_plan_fit_a_laptop(tmp_path: Path, dpi: int, room: str
         "PYTHONPATH": str(ROOT),
     }
     env.pop("QT_SCALE_FACTOR", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", str(CHECKS)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def checks() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", str(CHECKS)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    result = checks()
+    if result.returncode < 0:
+        # The checks' process killed by a signal (a segmentation fault inside Qt while a fixture
+        # built the window, in about one CI run in ten, never reproduced on its own: notes of
+        # 2 December 2026). Run once more; a second crash, or any check failing, still fails,
+        # and the first crash's dump is kept in the warnings for whoever looks into it.
+        crash = result.stdout + result.stderr
+        start = crash.find("Fatal Python error")
+        warnings.warn(
+            f"the checks' process died of signal {-result.returncode} and was run again:\n"
+            + crash[max(start, 0) : max(start, 0) + 6000],
+            stacklevel=1,
+        )
+        result = checks()
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-4000:]
