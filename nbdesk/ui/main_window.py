@@ -267,8 +267,10 @@ class MainWindow(QMainWindow):
             page = self.stack.widget(index)
             policy = QSizePolicy.Policy.Preferred if page is section else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
-        # Ctrl+N is "new action" in the Action plan section, File › New elsewhere.
-        claimed = QKeySequence(QKeySequence.StandardKey.New).toString() in section.keys
+        # Ctrl+N is "new action" in the Action plan section, File › New elsewhere: a section's
+        # own list of its keys says which it takes.
+        taken = {QKeySequence(k).toString() for keys, _ in section.shortcuts for k in keys}
+        claimed = QKeySequence(QKeySequence.StandardKey.New).toString() in taken
         self.new_action.setShortcut(
             QKeySequence() if claimed else QKeySequence(QKeySequence.StandardKey.New)
         )

@@ -100,7 +100,6 @@ def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) 
 class ActionPlanSection(ScrollsInside, PlanCommands):
     title = "Action plan"
     shortcuts = PLAN_KEYS
-    keys = ("Ctrl+N",)  # the window's File › New gives way to "new action" here
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -19,10 +19,9 @@ class Section(QWidget):
     title = ""
     # The section's keys, for Help › Keyboard shortcuts: ((keys, …), what they do), each key as
     # QKeySequence reads it. Every shortcut the section makes is listed (tests/ui/test_help.py).
+    # A key here that the window's menus also have (File › New is Ctrl+N) is the section's while
+    # it is shown: the menu item keeps only its mnemonic (MainWindow._show).
     shortcuts: tuple[tuple[tuple[str, ...], str], ...] = ()
-    # Keys the section uses that the window's menus also have (File › New is Ctrl+N): while the
-    # section is shown, the section's meaning wins and the menu item keeps only its mnemonic.
-    keys: tuple[str, ...] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
