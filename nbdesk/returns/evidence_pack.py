@@ -246,16 +246,13 @@ def write_evidence_html(data: LoopData, path: Path) -> Path:
 def write_evidence_pdf(data: LoopData, path: Path) -> Path:
     from nbdesk.returns.pdf_common import build_pdf
 
-    def write(temp: Path) -> None:
-        build_pdf(
-            temp,
-            lambda st: story(data, st),
-            title=report_title(data),
-            author=data.authority,
-            subject="New Belongings evidence pack",
-        )
-
-    return write_atomically(Path(path), write)
+    return build_pdf(
+        path,
+        lambda st: story(data, st),
+        title=report_title(data),
+        author=data.authority,
+        subject="New Belongings evidence pack",
+    )
 
 
 # Workbook --------------------------------------------------------------------------------------

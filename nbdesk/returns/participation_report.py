@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import RoundData, long_date
 from nbdesk.returns.participation_return import anonymity, safe_return
@@ -257,15 +256,10 @@ def write_participation_report(data: RoundData, path: Path) -> Path:
     """Write the report to `path` atomically (see nbdesk.common.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
-    path = Path(path)
-
-    def write(temp: Path) -> None:
-        build_pdf(
-            temp,
-            lambda st: story(data, safe_return(data), st),
-            title=report_title(data),
-            author=data.authority,
-            subject="Your Life Beyond Care survey participation (New Belongings)",
-        )
-
-    return write_atomically(path, write)
+    return build_pdf(
+        path,
+        lambda st: story(data, safe_return(data), st),
+        title=report_title(data),
+        author=data.authority,
+        subject="Your Life Beyond Care survey participation (New Belongings)",
+    )

@@ -16,12 +16,10 @@
   write a tagged-PDF structure tree (/StructTreeRoot, /MarkInfo, marked content), so the PDFs are
   NOT tagged in the PDF/UA sense: a screen reader reads the text in drawing order and cannot tell a
   heading or a table cell from body text. The outline and metadata are what it can honestly offer.
-- Reading order: since a reader follows the drawing order, the footer (title and page number) is
-  drawn after the page's content (afterPage), never before it, so each page reads body first.
-- The web page: a story made here is also written as one accessible HTML page
-  (nbdesk.returns.html_report), so each table carries its caption and the column holding its row
-  headers, each chart its figures (ChartFigures), and the last line its own style ("WrittenBy"),
-  for the page to use; the PDF ignores them.
+- Reading order: the footer (title, page number) is drawn after the page's content (afterPage).
+- The web page: a story is also written as one HTML page (nbdesk.returns.html_report): tables
+  carry captions and row-header columns, charts their figures (ChartFigures), the last line its
+  own style ("WrittenBy"); the PDF ignores them. Every PDF is written atomically (build_pdf).
 
 Import only from functions that write reports: this imports reportlab.
 """
@@ -58,6 +56,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import long_date
 
@@ -147,6 +146,7 @@ class Styles:
 def styles() -> Styles:
     register_fonts()
     body = ParagraphStyle("Body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
+    heading = {"fontName": BOLD, "keepWithNext": 1}
     return Styles(
         title=ParagraphStyle(
             "Title", fontName=BOLD, fontSize=20, leading=25, spaceAfter=4, alignment=TA_LEFT
@@ -155,22 +155,10 @@ def styles() -> Styles:
             "Subtitle", fontName=FONT, fontSize=11.5, leading=16, spaceAfter=12, textColor=DARK
         ),
         h1=ParagraphStyle(
-            "Heading1",
-            fontName=BOLD,
-            fontSize=15,
-            leading=19,
-            spaceBefore=14,
-            spaceAfter=6,
-            keepWithNext=1,
+            "Heading1", **heading, fontSize=15, leading=19, spaceBefore=14, spaceAfter=6
         ),
         h2=ParagraphStyle(
-            "Heading2",
-            fontName=BOLD,
-            fontSize=12,
-            leading=15,
-            spaceBefore=10,
-            spaceAfter=4,
-            keepWithNext=1,
+            "Heading2", **heading, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4
         ),
         body=body,
         small=ParagraphStyle("Small", parent=body, fontSize=8.5, leading=11, textColor=DARK),
@@ -235,9 +223,14 @@ def build_pdf(
     title: str,
     author: str,
     subject: str,
-) -> None:
-    doc = ReportDocument(os.fspath(path), title=title, author=author, subject=subject)
-    doc.build(story_for(styles()), onFirstPage=_first_page)
+) -> Path:
+    """Write the report to `path` atomically (see nbdesk.common.atomic)."""
+
+    def write(temp: Path) -> None:
+        doc = ReportDocument(os.fspath(temp), title=title, author=author, subject=subject)
+        doc.build(story_for(styles()), onFirstPage=_first_page)
+
+    return write_atomically(Path(path), write)
 
 
 def _first_page(canvas: Any, doc: Any) -> None:

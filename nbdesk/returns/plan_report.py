@@ -15,7 +15,6 @@ from typing import Any
 
 from nbdesk.action_plan import vocab
 from nbdesk.action_plan.views import ActionView
-from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed
 from nbdesk.returns.gather import long_date
 from nbdesk.returns.plan_data import PlanData
@@ -309,13 +308,10 @@ def write_plan_report(data: PlanData, path: Path) -> Path:
     """Write the report to `path` atomically (see nbdesk.common.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
-    def write(temp: Path) -> None:
-        build_pdf(
-            temp,
-            lambda st: story(data, st),
-            title=report_title(data),
-            author=data.authority,
-            subject="New Belongings action plan progress",
-        )
-
-    return write_atomically(Path(path), write)
+    return build_pdf(
+        path,
+        lambda st: story(data, st),
+        title=report_title(data),
+        author=data.authority,
+        subject="New Belongings action plan progress",
+    )

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbdesk.common.atomic import write_atomically
 from nbdesk.common.figures import fixed, signed
 from nbdesk.returns.gather import SelfAssessmentData, long_date
 from nbdesk.self_assessment.assessments import PERSPECTIVE_LABELS, STAGE_LABELS
@@ -303,18 +302,13 @@ def write_self_assessment_report(
     """Write the report to `path` atomically (see nbdesk.common.atomic)."""
     from nbdesk.returns.pdf_common import build_pdf
 
-    path = Path(path)
-
-    def write(temp: Path) -> None:
-        build_pdf(
-            temp,
-            lambda st: story(data, comparison, st),
-            title=report_title(data, comparison),
-            author=data.authority,
-            subject="Leaving care services self-assessment (New Belongings)",
-        )
-
-    return write_atomically(path, write)
+    return build_pdf(
+        path,
+        lambda st: story(data, comparison, st),
+        title=report_title(data, comparison),
+        author=data.authority,
+        subject="Leaving care services self-assessment (New Belongings)",
+    )
 
 
 def _other(data: SelfAssessmentData, comparison: Comparison) -> str:

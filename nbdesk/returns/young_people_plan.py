@@ -154,16 +154,13 @@ def write_young_people_pdf(data: LoopData, path: Path) -> Path:
     """Write the PDF to `path` atomically."""
     from nbdesk.returns.pdf_common import build_pdf
 
-    def write(temp: Path) -> None:
-        build_pdf(
-            temp,
-            lambda _st: pdf_story(data),
-            title=f"{TITLE}: {data.base.plan.summary.name}",
-            author=data.authority,
-            subject="New Belongings plan for young people",
-        )
-
-    return write_atomically(Path(path), write)
+    return build_pdf(
+        path,
+        lambda _st: pdf_story(data),
+        title=f"{TITLE}: {data.base.plan.summary.name}",
+        author=data.authority,
+        subject="New Belongings plan for young people",
+    )
 
 
 # The web page ----------------------------------------------------------------------------------
