@@ -244,6 +244,12 @@ def _statements() -> dict[str, Any]:
     }
 
 
+def latest_step(session: Session) -> int:
+    """The file's newest step (0 before any): a window offers to undo only the steps after the
+    newest there was when it opened the file, never one made before it was last closed."""
+    return int(session.scalar(select(func.max(PlanChange.step))) or 0)
+
+
 def can_undo(session: Session, plan_id: int) -> Undoable | None:
     """What undo would reverse, for the button ("Undo: Added an action"), or None."""
     found = core(session)(_statements()["can_undo"], {"plan_id": plan_id}).first()

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from nbdesk.action_plan import actions as act
 from nbdesk.action_plan import plans, reviews
-from nbdesk.action_plan.history import undo
+from nbdesk.action_plan.history import Undoable, undo
 from nbdesk.action_plan.views import ActionView, ThemeView
 from nbdesk.common.changes import Done
 from nbdesk.ui.action_plan.dialogs import (
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 
 # The section's keys (Help › Keyboard shortcuts, and the line below its table).
+NOTHING_TO_UNDO = "Nothing to undo since this file was opened"
 PLAN_KEYS = (
     (("Ctrl+N",), "new action"),
     (("Ctrl+U",), "add an update"),
@@ -56,6 +57,9 @@ class PlanCommands(VoiceCommands):
     panel: ActionPanel
     dialog: FormDialog | None = None  # the one open (tests reach it here)
     undo_seen: int | None = None  # the step Undo offers, as last read (None after a save here)
+    undo_offered = False  # whether Undo offers anything (True after a save here)
+    undo_floor: int | None = None  # the file's newest step when it was opened: never undone here
+    undo_button: QPushButton
     review_pass: ReviewPass | None = None
 
     # Provided by the section (and say, current_action, current_theme_id: see VoiceCommands).
@@ -74,7 +78,7 @@ class PlanCommands(VoiceCommands):
         """Write on the worker; once saved, close the dialog (if any) and say what was done."""
         if self.ops is None:
             return
-        self.undo_seen = None  # this change will be the latest: Ctrl+Z next undoes it
+        self.undo_seen, self.undo_offered = None, True  # the latest now: Ctrl+Z undoes it
 
         def done(result: Any) -> None:
             if dialog is not None:
@@ -368,6 +372,9 @@ class PlanCommands(VoiceCommands):
         saved elsewhere since the change the button offers (history.undo)."""
         if self.plan is None or self.ops is None:
             return
+        if not self.undo_offered:
+            self.say(NOTHING_TO_UNDO)
+            return
         plan_id, seen, self.undo_seen = self.plan.summary.id, self.undo_seen, None
 
         def said(done: Any) -> None:
@@ -380,6 +387,21 @@ class PlanCommands(VoiceCommands):
         self.ops.write(
             self, lambda s: undo(s, plan_id, seen), said, failed=refused, title="Undoing"
         )
+
+    def offer_undo(self, latest: Undoable | None, steps: int) -> None:
+        """What Undo offers, as read: the plan's latest step, if it was made since this window
+        opened the file. A stray Ctrl+Z the next morning must not take back, unseen, what was
+        saved the day before (History shows it, and the change can be made again)."""
+        if self.undo_floor is None:
+            self.undo_floor = steps
+        if latest is not None and latest.step <= self.undo_floor:
+            latest = None
+        self.undo_seen = latest.step if latest else None
+        self.undo_offered = latest is not None
+        offer = latest.offer if latest else NOTHING_TO_UNDO
+        self.undo_button.setEnabled(latest is not None)
+        self.undo_button.setToolTip(offer)
+        self.undo_button.setAccessibleName(offer)
 
     # Reviews -----------------------------------------------------------------------------------
 

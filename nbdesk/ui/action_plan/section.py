@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.action_plan.attention import attention
-from nbdesk.action_plan.history import HistoryEntry, Undoable, can_undo, history
+from nbdesk.action_plan.history import HistoryEntry, Undoable, can_undo, history, latest_step
 from nbdesk.action_plan.plans import PlanSummary, list_plans
 from nbdesk.action_plan.views import (
     LATEST,
@@ -73,6 +73,7 @@ class PlanRead:
     undo: Undoable | None
     chosen: ChosenRead | None = None
     shared: tuple[FeedbackView, ...] = ()  # when the plan went back to care leavers, newest first
+    steps: int = 0  # the file's newest step as read (history.latest_step)
 
 
 def read_action(session: Any, plan_id: int, action: ActionView) -> ChosenRead:
@@ -87,14 +88,15 @@ def read_chosen(session: Any, wanted: int | None, action_id: int | None = None) 
     ids = [p.id for p in plans]
     plan_id = wanted if wanted in ids else (ids[-1] if ids else None)
     if plan_id is None:
-        return PlanRead(plans, None, None)
+        return PlanRead(plans, None, None, steps=latest_step(session))
     # The table needs each action's latest update only; the chosen one's others come with it.
     plan = read_plan(session, plan_id, plans, updates=LATEST)
     actions = plan.actions
     action = next((a for a in actions if a.id == action_id), actions[0] if actions else None)
     chosen = read_action(session, plan_id, action) if action is not None else None
     shared = tuple(list_feedback(session, plan_id))
-    return PlanRead(plans, plan, can_undo(session, plan_id), chosen, shared)
+    undo = can_undo(session, plan_id)
+    return PlanRead(plans, plan, undo, chosen, shared, latest_step(session))
 
 
 class ActionPlanSection(ScrollsInside, PlanCommands):
@@ -271,6 +273,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
 
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
+        self.undo_floor = None  # taken at the new file's first read (offer_undo)
         self.say("")  # what was done in the file before
         ahead = taken(ops) if ops is not None and self.plan is None else None
         if ahead is not None:  # read while the window was idle: shown now, before any paint
@@ -353,11 +356,7 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
             self.filters,
         ):
             b.setEnabled(has)
-        self.undo_seen = read.undo.step if read.undo else None
-        offer = read.undo.offer if read.undo else "Nothing to undo"
-        self.undo_button.setEnabled(read.undo is not None)
-        self.undo_button.setToolTip(offer)
-        self.undo_button.setAccessibleName(offer)
+        self.offer_undo(read.undo, read.steps)
         self.about.setText(self._about(read.plan, read.shared))
         self.about.setAccessibleName(self.about.text())
         self.strip.show_attention(attention(read.plan, today) if read.plan else None, today)

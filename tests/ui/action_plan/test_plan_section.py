@@ -393,6 +393,44 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
     section.ops.close()
 
 
+def test_ctrl_z_never_takes_back_what_was_saved_before_the_file_was_opened(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path
+) -> None:
+    """Yesterday's change (saved, the window closed) is not offered to Undo the next morning, and
+    a stray Ctrl+Z leaves it; the window's own change is undone, and then nothing before it."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes", "Money"]).value
+        act.rename_theme(session, read_plan(session, plan_id).themes[1].id, "Income")
+    db.close()
+    db = Database(tmp_path / "a.nbdesk")  # the next morning
+    section = open_section(qtbot, db)
+    assert not section.undo_button.isEnabled()
+    assert section.undo_button.accessibleName() == "Nothing to undo since this file was opened"
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    assert section.message.text() == "Nothing to undo since this file was opened"
+    section.write(lambda s: act.add_theme(s, plan_id, "Health"), "Added.")
+    settle(qtbot)
+    assert section.undo_button.accessibleName() == "Undo: Added the theme 'Health'"
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    assert not section.undo_button.isEnabled()
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    section.ops.close()
+    reopened = Database(tmp_path / "a.nbdesk")
+    with reopened.session() as session:
+        assert [t.title for t in read_plan(session, plan_id).themes] == ["Homes", "Income"]
+    reopened.close()
+
+
 def test_ctrl_z_leaves_a_change_saved_in_another_nbdesk_since(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Two nbdesks on one file: the window offers to undo its own last change; another nbdesk
     then renames a theme. Ctrl+Z undoes neither, and says what is latest now; once the window
