@@ -77,8 +77,12 @@ def results_from(detail: AssessmentDetail, extremes: int = EXTREMES) -> Results:
     )
     rated = _rated(detail)
     # Framework order breaks ties, so the lists are stable and read in the order of the tool.
-    highest = sorted(rated, key=lambda s: -s.points)[:extremes]
-    lowest = sorted(rated, key=lambda s: s.points)[:extremes]
+    # With fewer than twice `extremes` rated, the two share them out, higher half first: a
+    # statement in both lists (a 2 among the highest, a 3 among the lowest) reads as a mistake.
+    highest = sorted(rated, key=lambda s: -s.points)[: min(extremes, (len(rated) + 1) // 2)]
+    taken = {s.reference for s in highest}
+    lowest = [s for s in sorted(rated, key=lambda s: s.points) if s.reference not in taken]
+    lowest = lowest[:extremes]
     return Results(
         detail.summary,
         scored,

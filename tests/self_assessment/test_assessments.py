@@ -279,6 +279,22 @@ def test_results_rank_areas_and_pick_out_statements(db: Database) -> None:
     assert [s.reference for s in results.lowest] == ["1 / A", "1 / B"]
 
 
+def test_with_few_rated_the_highest_and_lowest_share_them_out(db: Database) -> None:
+    """Three rated and lists of two: the higher two are the highest, the third the lowest; no
+    statement is in both (a tester read a 3 among the lowest as a mistake)."""
+    aid = new(db, "Baseline")
+    rate(db, aid, {"1a": 3, "1b": 2, "2a": 4})
+    with db.session() as session:
+        results = assessment_results(session, aid, extremes=2)
+    assert [s.reference for s in results.highest] == ["2 / A", "1 / A"]
+    assert [s.reference for s in results.lowest] == ["1 / B"]
+    rate(db, aid, {"1c": 1})  # four rated: two and two
+    with db.session() as session:
+        results = assessment_results(session, aid, extremes=2)
+    assert [s.reference for s in results.highest] == ["2 / A", "1 / A"]
+    assert [s.reference for s in results.lowest] == ["1 / C", "1 / B"]
+
+
 def test_baseline_against_follow_up(db: Database) -> None:
     base = new(db, "Baseline", held_on=date(2020, 1, 1))
     follow = new(db, "Follow-up", stage="follow-up", held_on=date(2022, 1, 1))
