@@ -144,6 +144,9 @@ class DateField(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.feedback)
+        # Focusable itself, so a label's Alt+key (its buddy) reaches the edit: with no focus
+        # policy Qt passed it by, and the date typed next went into whichever field had focus.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(lambda _text: self._understand(finished=False))
         self.edit.editingFinished.connect(self._finished)

@@ -131,7 +131,7 @@ class CountsBox(QGroupBox):
         ):
             label = QLabel(text)
             # A date field takes no focus itself: its text box is the buddy.
-            label.setBuddy(field.edit if isinstance(field, DateField) else field)
+            label.setBuddy(field)
             cells.append(above(label, field))
         cells.append(above(QLabel(), self.save_button))
         grid = Reflow(cells)
