@@ -218,6 +218,8 @@ class PersonDialog(FittedDialog):
                     self.birth.setFocus()
                     self.birth.edit.selectAll()
                     return
+        if not self._id_change_meant():
+            return
         if self.submit is None:
             super().accept()
             return
@@ -225,6 +227,27 @@ class PersonDialog(FittedDialog):
         self.error.setText("Saving…")
         self.save_button.setEnabled(False)
         self.submit(self.fields())
+
+    def _id_change_meant(self) -> bool:
+        """A changed unique id is asked about: imports match people by it, so a slip (a date
+        typed into it) would make the next list add this person again as someone new."""
+        before = self.keep.unique_id if self.keep else ""
+        now = self.edits["unique_id"].text().strip()
+        if not before or now == before:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Change the unique id?",
+            f"Change the unique id from {before} to {now}? Register lists are matched to people "
+            "by it: a list that still says the old id would add this person again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        self.edits["unique_id"].setFocus()
+        self.edits["unique_id"].selectAll()
+        return False
 
     def saved(self) -> None:
         super().accept()

@@ -1,0 +1,84 @@
+"""Edit person: a changed unique id is asked about before it is saved (imports match people by
+it), on a real file reopened afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from nbdesk.storage import Database, create_database
+from nbdesk.survey.register import PersonFields, add_person, find_person
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("Cancel", "DEMO00011"), ("Yes", "DEMO00011X")])
+def test_a_changed_unique_id_is_asked_about(
+    qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, reply: str, kept: str
+) -> None:
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    path = tmp_path / "ids.nbdesk"
+    db = create_database(path, "Testshire")
+    with db.transaction() as session:
+        add_person(session, PersonFields("DEMO00011", name="Pip Larkspur"))
+    with db.session() as session:
+        person = find_person(session, "DEMO00011")
+    asked: list[str] = []
+
+    def question(parent, title, text, buttons, default):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return getattr(QMessageBox.StandardButton, reply)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = PersonDialog(person)
+    qtbot.addWidget(dialog)
+
+    def save(fields: PersonFields) -> None:
+        from nbdesk.survey.register import update_person
+
+        with db.transaction() as session:
+            update_person(session, person.id, fields)
+        dialog.saved()
+
+    dialog.submit = save
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    unique_id = dialog.edits["unique_id"]
+    unique_id.setFocus()
+    qtbot.keyClick(unique_id, Qt.Key.Key_End)
+    qtbot.keyClicks(unique_id, "X")
+    qtbot.keyClick(unique_id, Qt.Key.Key_Return)
+    assert len(asked) == 1 and "from DEMO00011 to DEMO00011X" in asked[0]
+    if reply == "Cancel":
+        assert dialog.isVisible() and dialog.focusWidget() is unique_id
+        dialog.reject()
+    else:
+        assert dialog.result() == dialog.DialogCode.Accepted
+    db.close()
+    reopened = Database(path)
+    with reopened.session() as session:
+        assert find_person(session, kept).name == "Pip Larkspur"
+    reopened.close()
+
+
+def test_an_unchanged_unique_id_is_not_asked_about(
+    qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    db = create_database(tmp_path / "ids.nbdesk", "Testshire")
+    with db.transaction() as session:
+        add_person(session, PersonFields("A1", name="Pip Larkspur"))
+    with db.session() as session:
+        person = find_person(session, "A1")
+    db.close()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked"))
+    dialog = PersonDialog(person)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.edits["name"], " Jones")
+    qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
