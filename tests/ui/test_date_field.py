@@ -317,3 +317,39 @@ def test_the_label_s_alt_key_takes_the_typing_to_the_date(qtbot, db: Database, m
     qtbot.keyClicks(QApplication.focusWidget(), "1/2/2026")
     assert field.edit.text() == "1/2/2026"
     assert {id(w): w.text() for w in others if id(w) in before} == before
+
+
+@pytest.mark.parametrize(
+    ("make", "key", "said"),
+    [
+        (contact_date, Qt.Key.Key_Return, "Contact not saved: "),
+        (completion_date, Qt.Key.Key_K, "Completion not recorded: "),
+    ],
+    ids=["contact", "completion"],
+)
+def test_a_save_refused_for_its_date_says_why_on_the_message_line(
+    qtbot, db: Database, make, key: Qt.Key, said: str
+) -> None:
+    """Ctrl+Enter (or Ctrl+K) with a date that is not real: the section's message line says so
+    (the line under the date can be out of sight at twice the font), and nothing is saved."""
+    from nbdesk.survey.completion import round_completions
+    from nbdesk.survey.contacts import contact_history
+    from nbdesk.survey.register import find_person
+    from nbdesk.survey.rounds import find_round
+
+    section, field = make(qtbot, db)
+    qtbot.addWidget(section)
+    shown(qtbot, section)
+    section.status("Contact saved. Next: Dee")  # what the last save said
+    type_into(qtbot, field, "31/02/2026")
+    qtbot.keyClick(field.edit, key, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    assert section.message.text().startswith(said), section.message.text()
+    assert "is not a real date" in section.message.text()
+    assert QApplication.focusWidget() is field.edit
+    section.ops.close()
+    reopened = Database(db.location)
+    with reopened.session() as session:
+        assert contact_history(session, find_person(session, "D1").id) == []
+        assert round_completions(session, find_round(session, "Time 2").id) == {}
+    reopened.close()

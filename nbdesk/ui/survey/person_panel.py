@@ -318,8 +318,8 @@ class PersonPanel(QWidget):
             return
         try:
             contacted_on = self.contacted_on.date()
-        except DateProblem:
-            self.contacted_on.setFocus()
+        except DateProblem as exc:
+            self._not_a_date(self.contacted_on, "Contact not saved", exc)
             return
         channel, purpose = self.channel.currentData(), self.purpose.currentData()
         outcome, note = self.outcome.currentData(), self.note.text()
@@ -366,6 +366,12 @@ class PersonPanel(QWidget):
                 return
         self._moved_on(row, f"Contact with {who} saved.")
 
+    def _not_a_date(self, field: DateField, what: str, problem: DateProblem) -> None:
+        # Said on the message line too: at twice the font the line under the date can be out of
+        # sight, and the line went on saying the last save's "Next: …" as if this one had worked.
+        self.tab.section.status(f"{what}: {problem}")
+        field.setFocus()
+
     def _moved_on(self, row: WhoNextRow, message: str) -> None:
         self.tab.section.status(message)
         self.tab.move_on_from(row.person_id)
@@ -385,8 +391,8 @@ class PersonPanel(QWidget):
             return
         try:
             confirmed_on = self.confirmed_on.date()
-        except DateProblem:
-            self.confirmed_on.setFocus()
+        except DateProblem as exc:
+            self._not_a_date(self.confirmed_on, "Completion not recorded", exc)
             return
         confirmed_by = self.confirmed_by.currentData()
         self.setEnabled(False)
