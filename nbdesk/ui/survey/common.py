@@ -25,12 +25,17 @@ def rate_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def _shown(rate: float) -> int:
+    return int(rate_text(rate).rstrip("%"))
+
+
 def against(rate: float | None, overall: float | None) -> str:
     """A group's rate beside the round's, in words: the lead sees who is under-represented
     without relying on colour."""
     if rate is None or overall is None:
         return ""
-    points = round((rate - overall) * 100)
+    # Between the rates as shown (rate_text), so 40% beside 40% is never "1 point below".
+    points = _shown(rate) - _shown(overall)
     if points == 0:
         return "same as all"
     unit = "point" if abs(points) == 1 else "points"
