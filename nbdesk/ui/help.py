@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTextBrowser,
     QVBoxLayout,
+    QWidget,
 )
 
 from nbdesk import __version__
@@ -87,14 +88,21 @@ def _plain(action: QAction) -> str:
     return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
 
 
+def workshop_keys_html() -> str:
+    """The workshop's own keys (F1 in the workshop, which covers the window)."""
+    from nbdesk.ui.self_assessment.workshop_parts import WORKSHOP_KEYS
+
+    return "<h3>In a workshop</h3>" + _table([(shown(k), w) for k, w in WORKSHOP_KEYS])
+
+
 class ShortcutsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, parent: QWidget, html: str) -> None:
+        super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
         self.text = QTextBrowser()
         self.text.setAccessibleName("Keyboard shortcuts, by where they work")
-        self.text.setHtml(shortcuts_html(window))
+        self.text.setHtml(html)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -106,7 +114,11 @@ class ShortcutsDialog(QDialog):
 
 
 def show_shortcuts(window: MainWindow) -> None:
-    ShortcutsDialog(window).exec()
+    ShortcutsDialog(window, shortcuts_html(window)).exec()
+
+
+def show_workshop_keys(workshop: QWidget) -> None:
+    ShortcutsDialog(workshop, workshop_keys_html()).exec()
 
 
 def about_text(window: MainWindow, frameworks: list[str]) -> str:

@@ -13,12 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QKeyEvent,
-    QKeySequence,
-    QShortcut,
-)
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -46,6 +41,7 @@ from nbdesk.self_assessment.workshop import Page, WorkshopStart, WorkshopState
 from nbdesk.ui.action_plan.links import StatementActions
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.fit import Scroller, fit_to_screen
+from nbdesk.ui.help import show_workshop_keys
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.go_to import go_to
 from nbdesk.ui.self_assessment.workshop_fit import FitsTheScreen
@@ -119,6 +115,7 @@ class WorkshopWindow(FitsTheScreen, OneWriter, QWidget):
         for keys, slot in (
             (QKeySequence(QKeySequence.StandardKey.Undo), self.undo_last),
             (QKeySequence("Ctrl+G"), lambda: go_to(self)),
+            (QKeySequence("F1"), lambda: show_workshop_keys(self)),  # the Help menu is under it
         ):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)

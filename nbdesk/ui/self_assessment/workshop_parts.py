@@ -58,6 +58,7 @@ WORKSHOP_KEYS = (
     (("Ctrl+G",), "go to a statement by its reference (7m) or words from it"),
     (("Ctrl+Z",), "undo the last change made in this workshop"),
     (("Esc",), "leave the workshop (everything is already saved)"),
+    (("F1",), "this list of keys"),
 )
 
 

@@ -328,6 +328,27 @@ def test_every_shortcut_is_on_screen_and_type_follows_the_system_font(
     assert unnamed == []
 
 
+def test_f1_in_the_workshop_lists_its_keys(qtbot: QtBot, db: Database) -> None:
+    """The workshop covers the window, Help menu and all: F1 lists its own keys over it."""
+    from nbdesk.ui.help import ShortcutsDialog
+    from tests.support.qt import answer
+
+    window = open_workshop(qtbot, db)
+    read: list[str] = []
+
+    def look(dialog: ShortcutsDialog) -> None:
+        assert isinstance(dialog, ShortcutsDialog) and dialog.parent() is window
+        read.append(dialog.text.toPlainText())
+        qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+
+    answer(qtbot, look)
+    key(qtbot, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: bool(read) and QApplication.activeModalWidget() is None)
+    assert "In a workshop" in read[0] and "Rate the statement" in read[0]
+    assert "F1\nThis list of keys" in read[0]
+    assert window.isVisible()  # still in the workshop
+
+
 def test_a_workshop_reopens_where_the_group_stopped(qtbot: QtBot, db: Database) -> None:
     """Issue 10: the last statement visited in that assessment, else the first unrated one."""
     from nbdesk.self_assessment.ratings import set_rating
