@@ -123,7 +123,7 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
                 rank.get(area_score.number),
             ],
             wrap=(1,),
-            formats={4: "0.00", 5: '0.0"%"'},
+            formats={4: "0.00", 5: '0"%"'},  # whole percentages, as the app and reports show
             center=(2, 3, 4, 5, 6, 7),
         )
     sheet.blank()

@@ -81,6 +81,10 @@ def test_figures_match_the_scoring_module(
         assert (pd.isna(overall) and area.overall_out_of_10 is None) or (
             overall == area.overall_out_of_10
         )
+    # Shown as whole percentages, as the app and the report show them (the value stays exact).
+    cells = book["Summary"]["F"][4 : 4 + len(fw.areas)]
+    shown = {c.number_format for c in cells if c.value is not None}
+    assert shown == {'0"%"'}
     labels = {
         r[1]: r[4]
         for r in book["Summary"].iter_rows(min_row=len(fw.areas) + 6, values_only=True)
