@@ -292,7 +292,7 @@ def run_score(args: argparse.Namespace) -> int:
         print(f"{title[:57]:<58}{f'{a.rated}/{a.statements}':>8}{mean:>9}{pct:>7}{overall:>6}")
     band = scored.band or "not given until every statement is rated"
     mean = fixed(scored.overall_mean, 2) if scored.overall_mean is not None else "–"
-    print(f"Total {scored.total} (of {scored.bands.lowest}–{scored.bands.highest}); band: {band}")
+    print(f"Total {scored.total} ({scored.total_basis}); band: {band}")
     print(f"Overall mean (mean of the area means): {mean}")
     print(scored.note)
     return 0

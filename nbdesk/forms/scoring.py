@@ -97,6 +97,16 @@ class AssessmentScore:
     unrated: tuple[str, ...]
 
     @property
+    def total_basis(self) -> str:
+        """What the total can be, beside it. Part-rated, the total is of the statements rated
+        so far, and may be below a complete assessment's lowest (19 beside "106–424" read as a
+        mistake to a tester)."""
+        span = f"{self.bands.lowest}–{self.bands.highest}"
+        if self.complete:
+            return f"possible {span}"
+        return f"so far: {self.rated} of {self.statements} rated; complete, {span}"
+
+    @property
     def note(self) -> str:
         if self.complete:
             return "All statements rated."

@@ -77,7 +77,7 @@ def story(data: SelfAssessmentData, comparison: Comparison | None, st: Any) -> l
     )
     headline = [
         ["Measure", "Result"],
-        [f"Total score (possible {scored.bands.lowest}–{scored.bands.highest})", str(scored.total)],
+        [f"Total score ({scored.total_basis})", str(scored.total)],
         ["Band", band],
         [f"Overall mean (mean of the area means, out of {top})", mean],
         ["Statements rated", f"{scored.rated} of {scored.statements}"],

@@ -129,7 +129,7 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
     sheet.blank()
     b = scored.bands
     totals: list[tuple[str, Any, str | None]] = [
-        (f"Total (of {b.lowest}–{b.highest})", scored.total, None),
+        (f"Total ({scored.total_basis})", scored.total, None),
         ("Band", scored.band or "Not given: not every statement is rated", None),
         ("Bands", b.describe(), None),
         (

@@ -292,7 +292,7 @@ def _assessment_preview(
         ("Assessment", data.detail.summary.name),
         ("Framework", f"{fw.name} {fw.version}"),
         ("Statements rated", f"{scored.rated} of {scored.statements}"),
-        ("Total", f"{scored.total} (possible {scored.bands.lowest}–{scored.bands.highest})"),
+        ("Total", f"{scored.total} ({scored.total_basis})"),
         ("Band", scored.band or "not given until every statement is rated"),
         (
             "Overall mean",

@@ -211,9 +211,7 @@ class ResultsWindow(QWidget):
             else "No band until every statement is rated."
         )
         mean = scored.overall_mean
-        self.tiles["Total"].show_figure(
-            f"{scored.total}", f"of {scored.bands.highest} (lowest possible {scored.bands.lowest})"
-        )
+        self.tiles["Total"].show_figure(f"{scored.total}", scored.total_basis)
         self.tiles["Band"].show_figure(scored.band or "not yet", band_detail)
         self.tiles["Overall mean"].show_figure(
             f"{fmt_mean(mean)} of {top}",

@@ -237,7 +237,7 @@ def test_results_show_the_published_figures_and_each_statement_history(
     tiles = {
         w.accessibleName().split(":")[0]: w.accessibleName() for w in window.findChildren(QFrame)
     }
-    assert tiles["Total"].startswith(f"Total: {scored.total}. of 424")
+    assert tiles["Total"] == f"Total: {scored.total}. possible 106–424"
     assert tiles["Band"].startswith(f"Band: {scored.band}. Good 325–424, Okay 223–324")
     assert tiles["Statements rated"].startswith("Statements rated: 106 of 106.")
     # The areas table shows each area's mean and rank; the chart labels its bars with values.
