@@ -248,16 +248,22 @@ class PlanCommands(VoiceCommands):
             self.say("Add a theme first (Ctrl+T): each action belongs to one.")
             self.new_theme()
             return
-        theme = next(t for t in self.plan.themes if t.id == theme_id)
-        dialog = ActionDialog(theme.title, self.plan.owners, self, you_said)
+        # The theme is shown and can be changed: the chosen row's was taken unseen, and a tester
+        # put an action into the wrong theme.
+        titles = {t.id: t.title for t in self.plan.themes}
+        dialog = ActionDialog(
+            titles[theme_id], self.plan.owners, self, you_said, list(titles.items()), theme_id
+        )
 
         def save(v: dict[str, Any]) -> None:
+            into = v.pop("theme_id", theme_id)
+
             def chosen(done: Any) -> None:
-                self.keep_action, self.keep_theme = done.value, theme_id
+                self.keep_action, self.keep_theme = done.value, into
 
             self.write(
-                lambda session: act.add_action(session, theme_id, **v),
-                f"Added the action {quoted(v['we_will'])} to {quoted(theme.title)}.",
+                lambda session: act.add_action(session, into, **v),
+                f"Added the action {quoted(v['we_will'])} to {quoted(titles[into])}.",
                 dialog=dialog,
                 then=chosen,
             )

@@ -393,6 +393,45 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
     section.ops.close()
 
 
+def test_a_new_action_shows_its_theme_and_can_go_into_another(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path
+) -> None:
+    """Ctrl+N on a row of Homes: the dialog shows Homes as the theme; Alt+T and Down choose
+    Money, and the action is added there (a tester put one into the wrong theme unseen)."""
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes", "Money"]).value
+    section = open_section(qtbot, db)
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Home)
+    assert section.current_row().title == "Homes"
+
+    def new_action(dialog: Any) -> None:
+        assert dialog.theme is not None and dialog.theme.currentText() == "Homes"
+        qtbot.keyClicks(dialog.we_will, "Budgeting classes")
+        qtbot.keyClick(dialog.we_will, Qt.Key.Key_T, ALT)
+        assert focused() is dialog.theme
+        qtbot.keyClick(dialog.theme, Qt.Key.Key_Down)
+        assert dialog.theme.currentText() == "Money"
+        dialog.when.setFocus()
+        qtbot.keyClick(dialog.when, Qt.Key.Key_Return)
+
+    answer(qtbot, new_action)
+    key(qtbot, Qt.Key.Key_N, CTRL)
+    assert "to 'Money'" in section.message.text()
+    section.ops.close()
+    reopened = Database(tmp_path / "a.nbdesk")
+    with reopened.session() as session:
+        themes = {
+            t.title: [a.we_will for a in t.actions] for t in read_plan(session, plan_id).themes
+        }
+    reopened.close()
+    assert themes == {"Homes": [], "Money": ["Budgeting classes"]}
+
+
 def test_ctrl_z_never_takes_back_what_was_saved_before_the_file_was_opened(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path
 ) -> None:
