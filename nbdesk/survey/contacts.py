@@ -125,6 +125,32 @@ def log_contact(
     return Done(number, person_in_round(round_id, person_id, contacts=True))
 
 
+def take_back_contact(session: Session, round_id: int, person_id: int, number: int) -> Done[None]:
+    """Take back a contact logged by mistake (the wrong person, the wrong outcome), as if it had
+    never been logged: only the person's latest in the round, since a later one was logged
+    knowing of it. The member's count, latest day and outcome are read again from those left."""
+    mine = (OutreachContact.round_id == round_id, OutreachContact.care_leaver_id == person_id)
+    latest = session.scalar(select(func.max(OutreachContact.number)).where(*mine))
+    if latest is None or number > latest:
+        raise LookupError("That contact is no longer there to take back.")
+    if number != latest:
+        raise ValueError("A later contact with this person has been logged since: it stays.")
+    session.delete(session.get_one(OutreachContact, (round_id, person_id, number)))
+    session.flush()
+    member = session.get(RoundMember, (round_id, person_id))
+    if member is not None:
+        last = session.execute(
+            select(OutreachContact.contacted_on, OutreachContact.outcome)
+            .where(*mine)
+            .order_by(OutreachContact.contacted_on.desc(), OutreachContact.number.desc())
+            .limit(1)
+        ).first()
+        member.contacts = max(0, (member.contacts or 0) - 1)
+        member.last_contact_on, member.last_outcome = last if last is not None else (None, "")
+    session.flush()
+    return Done(None, person_in_round(round_id, person_id, contacts=True))
+
+
 def contact_history(
     session: Session, person_id: int, round_id: int | None = None
 ) -> list[ContactEntry]:

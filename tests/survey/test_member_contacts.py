@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.storage import create_database, open_database
@@ -28,6 +28,7 @@ from nbdesk.survey.contacts import (
     in_who_next_order,
     log_contact,
     round_people,
+    take_back_contact,
     who_next_key,
     who_next_rows,
 )
@@ -112,6 +113,59 @@ def test_each_contact_logged_keeps_the_members_row_as_its_contacts_say(
     again = open_database(where)
     with again.session() as session:
         assert on_rows(session) == kept
+    again.close()
+
+
+def test_a_contact_taken_back_leaves_the_members_row_as_the_contacts_left_say(
+    database_at: Callable[..., Location],
+) -> None:
+    """Contacts logged and taken back at random (the latest of a person's, as Ctrl+Z does just
+    after saving): the row always says what the contacts left say; an earlier contact, or one
+    already taken back, is refused and nothing changes."""
+    rng = random.Random(17)
+    where = database_at("a.nbdesk")
+    db = create_database(where, "Testshire")
+    with db.transaction() as session:
+        people = [
+            add_person(session, PersonFields(f"M{n}", name=f"Person {n}")).value for n in range(4)
+        ]
+        round_id = open_round(session, "First", OPENS, OPENS + timedelta(days=80)).value.id
+    days = [OPENS + timedelta(days=d) for d in (0, 3, 3, 9, 20)]
+    taken = 0
+    for _ in range(60):
+        person = rng.choice(people)
+        with db.transaction() as session:
+            if rng.random() < 0.6:
+                _log(session, rng, round_id, person, rng.choice(days))
+                continue
+            latest = session.scalar(
+                select(func.max(OutreachContact.number)).where(
+                    OutreachContact.round_id == round_id, OutreachContact.care_leaver_id == person
+                )
+            )
+            if latest is None:
+                continue
+            changes = take_back_contact(session, round_id, person, latest).changes
+            assert changes.contacts and changes.people == frozenset({(round_id, person)})
+            taken += 1
+        with db.session() as session:
+            assert on_rows(session) == from_contacts(session)
+    assert taken > 10
+    with db.session() as session:
+        before = on_rows(session)
+        person, number = session.execute(
+            select(OutreachContact.care_leaver_id, func.max(OutreachContact.number))
+            .group_by(OutreachContact.care_leaver_id)
+            .having(func.max(OutreachContact.number) > 1)
+        ).first()
+    with pytest.raises(ValueError, match="later contact"), db.transaction() as session:
+        take_back_contact(session, round_id, person, number - 1)
+    with pytest.raises(LookupError, match="no longer there"), db.transaction() as session:
+        take_back_contact(session, round_id, person, number + 1)
+    db.close()
+    again = open_database(where)
+    with again.session() as session:
+        assert on_rows(session) == before == from_contacts(session)
     again.close()
 
 

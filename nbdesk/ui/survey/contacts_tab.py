@@ -131,7 +131,7 @@ class ContactsTab(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.panel.save_contact)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.panel.save_contact)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.panel.mark_completed)
-        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.panel.undo_mark)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.panel.undo_last)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.view.setFocus)
         # Enter on a person takes the keyboard straight to the contact form.
         on_enter(self.view, self._to_form)

@@ -43,6 +43,7 @@ from nbdesk.survey.contacts import (
     WhoNextRow,
     contact_history,
     log_contact,
+    take_back_contact,
 )
 from nbdesk.survey.register import (
     CHANNEL_LABELS,
@@ -98,7 +99,10 @@ class PersonPanel(QWidget):
         self.tab = tab
         self.person: WhoNextRow | None = None
         self.shown: PersonInRound | None = None  # the record on screen, once read
-        self.just_marked: tuple[int, WhoNextRow] | None = None  # the round and person, for Ctrl+Z
+        # The latest change made here, which Ctrl+Z takes back: a completion (the round and the
+        # person) or a contact (and its number). Only one is kept, so Ctrl+Z undoes the latest.
+        self.just_marked: tuple[int, WhoNextRow] | None = None
+        self.just_logged: tuple[int, WhoNextRow, int] | None = None
         self.heading = QLabel("Choose a person from the list")
         self.heading.setWordWrap(True)
         self.details = QLabel()
@@ -324,20 +328,29 @@ class PersonPanel(QWidget):
         channel, purpose = self.channel.currentData(), self.purpose.currentData()
         outcome, note = self.outcome.currentData(), self.note.text()
         says_completed = outcome == "says-completed" and self.mark.isEnabled()
-        self.just_marked = None  # Ctrl+Z takes back only the latest change, if a completion
+        self.just_marked = self.just_logged = None  # Ctrl+Z takes back only the latest change
         self.setEnabled(False)  # one save per press: Ctrl+Enter held down logs one contact
         ops.write(
             self,
             lambda session: log_contact(
                 session, round_id, row.person_id, contacted_on, channel, purpose, outcome, note
             ),
-            lambda _done: self._contact_saved(row, contacted_on, says_completed),
+            lambda done: self._contact_saved(
+                row, contacted_on, says_completed, (round_id, row, done.value)
+            ),
             failed=lambda exc: self._failed("Contact not saved", exc),
             title="Saving the contact",
         )
 
-    def _contact_saved(self, row: WhoNextRow, contacted_on: Any, says_completed: bool) -> None:
+    def _contact_saved(
+        self,
+        row: WhoNextRow,
+        contacted_on: Any,
+        says_completed: bool,
+        logged: tuple[int, WhoNextRow, int],
+    ) -> None:
         who = row.name or row.unique_id
+        self.just_logged = logged
         if says_completed:
             # They said they have done it: offer to record it now rather than leave it to memory.
             answer = QMessageBox.question(
@@ -364,7 +377,7 @@ class PersonPanel(QWidget):
                     title="Recording the completion",
                 )
                 return
-        self._moved_on(row, f"Contact with {who} saved.")
+        self._moved_on(row, f"Contact with {who} saved. Ctrl+Z takes it back.")
 
     def _not_a_date(self, field: DateField, what: str, problem: DateProblem) -> None:
         # Said on the message line too: at twice the font the line under the date can be out of
@@ -411,18 +424,32 @@ class PersonPanel(QWidget):
     def _marked(self, row: WhoNextRow, round_id: int, message: str) -> None:
         # The list moves on to the next person as a completion is saved, so a Ctrl+K meant for
         # the person just contacted can land on the next one: Ctrl+Z takes it back at once.
-        self.just_marked = (round_id, row)
+        self.just_marked, self.just_logged = (round_id, row), None
         self._moved_on(row, f"{message} Ctrl+Z takes it back.")
 
-    def undo_mark(self) -> None:
-        """Ctrl+Z: take back the completion just marked here, with that as the reason."""
-        ops, marked = self.tab.section.ops, self.just_marked
-        if ops is None or marked is None:
-            self.tab.section.status(
-                "Nothing to undo: Ctrl+Z takes back a completion marked just before it."
+    def undo_last(self) -> None:
+        """Ctrl+Z: take back the contact just saved here (as if never logged), or the completion
+        just marked (with that as the reason, kept in the history)."""
+        ops, marked, logged = self.tab.section.ops, self.just_marked, self.just_logged
+        self.just_marked = self.just_logged = None
+        if ops is not None and logged is not None:
+            round_id, row, number = logged
+            ops.write(
+                self,
+                lambda session: take_back_contact(session, round_id, row.person_id, number),
+                lambda _done: self._undone(
+                    row,
+                    f"Contact with {row.name or row.unique_id} taken back: nothing of it is kept.",
+                ),
+                failed=lambda exc: self._failed("Not taken back", exc),
+                title="Taking back the contact",
             )
             return
-        self.just_marked = None
+        if ops is None or marked is None:
+            self.tab.section.status(
+                "Nothing to undo: Ctrl+Z takes back a contact or a completion saved just before it."
+            )
+            return
         (round_id, row), today = marked, clock.today()
         who = row.name or row.unique_id
         ops.write(
@@ -441,7 +468,7 @@ class PersonPanel(QWidget):
         ops, round_id, row = self.tab.section.ops, self.round_id(), self.person
         if ops is None or round_id is None or row is None:
             return
-        self.just_marked = None
+        self.just_marked = self.just_logged = None
         reason = ask_reason(
             self,
             "Take back the completion",
@@ -464,7 +491,7 @@ class PersonPanel(QWidget):
         ops, round_id, row = self.tab.section.ops, self.round_id(), self.person
         if ops is None or round_id is None or row is None:
             return
-        self.just_marked = None
+        self.just_marked = self.just_logged = None
         leave_out = row.eligible
         title = "Leave out of this round" if leave_out else "Count in this round"
         reason = ask_reason(self, title, "Why? (kept with the round's figures)")

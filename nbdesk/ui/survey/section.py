@@ -61,7 +61,7 @@ class SurveySection(ScrollsInside, Section):
     shortcuts = (
         (("Ctrl+Enter",), "Contacts: save the contact and choose the next person not yet reached"),
         (("Ctrl+K",), "Contacts: mark the chosen person completed"),
-        (("Ctrl+Z",), "Contacts: take back the completion just marked"),
+        (("Ctrl+Z",), "Contacts: take back the contact or completion just saved"),
         (("Ctrl+L",), "Contacts: back to the list"),
         (("Ctrl+F",), "Register: to the find box"),
         (("Down",), "in a find box: into its list"),

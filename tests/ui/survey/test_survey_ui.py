@@ -1402,17 +1402,60 @@ def test_ctrl_k_after_a_contact_says_who_it_is_for_and_ctrl_z_takes_it_back(
     assert "by mistake" in state.history[1].reason
 
 
-def test_ctrl_z_does_not_take_back_a_completion_once_a_contact_has_been_saved_since(
-    qtbot, section
-) -> None:
+def test_ctrl_z_takes_back_the_latest_change_only(qtbot, section, db_path: Path) -> None:
+    """A completion, then a contact with the next person: Ctrl+Z takes back the contact (the
+    latest), and a second Ctrl+Z does nothing; the completion stands."""
     tab = section.contacts_tab
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    marked = tab.panel.person
     qtbot.keyClick(tab.view, Qt.Key.Key_K, CTRL)
+    contacted = tab.panel.person
     qtbot.keyClick(tab.view, Qt.Key.Key_Return)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)  # a contact since
     qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    who = contacted.name or contacted.unique_id
+    assert section.message.text().startswith(f"Contact with {who} taken back")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
     assert section.message.text().startswith("Nothing to undo")
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        round_id = find_round(session, "Time 2").id
+        person = find_person(session, marked.unique_id).id
+        assert completion_state(session, round_id, person).completed
+        assert contact_history(session, find_person(session, contacted.unique_id).id) == []
+    reopened.close()
+
+
+def test_a_contact_saved_by_mistake_is_taken_back_with_ctrl_z(
+    qtbot, section, db_path: Path
+) -> None:
+    """A tester logged a contact with the wrong outcome and found no way to take it back: Ctrl+Z
+    just after saving removes it, the person is chosen again, and the list counts it no more."""
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    contacted = tab.panel.person
+    before = contacted.contacts
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
+    who = contacted.name or contacted.unique_id
+    assert f"Contact with {who} saved. Ctrl+Z takes it back." in section.message.text()
+    assert tab.panel.person.unique_id != contacted.unique_id  # moved on
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
+    settle(qtbot)
+    assert section.message.text() == f"Contact with {who} taken back: nothing of it is kept."
+    assert tab.panel.person.unique_id == contacted.unique_id  # chosen again
+    assert tab.panel.person.contacts == before
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        kept = contact_history(session, find_person(session, contacted.unique_id).id)
+    reopened.close()
+    assert len(kept) == before
 
 
 def test_the_count_above_the_list_says_what_the_find_box_leaves(qtbot, section) -> None:
