@@ -1,7 +1,8 @@
 """What in a plan needs attention, counted the same way by the window, the workbook, the report and
 the command line: actions overdue, actions drifting (no update for 90 days), actions never reviewed
 with young people, when the next quarterly review is due, and the share of actions that involve
-young people beside the programme's published figure.
+young people, and of those young people help deliver beside the programme's published figure
+(which counts delivering only).
 
 Plain functions of a `PlanView` and a day, so a test can check them against hand counts.
 """
@@ -19,25 +20,49 @@ from nbdesk.common.figures import fixed
 
 @dataclass(frozen=True)
 class Share:
-    involving: int
+    involving: int  # in any way: co-designing, delivering, reviewing, inspecting, other
     counted: int  # actions not dropped
+    delivering: int = 0  # young people help deliver: what the programme's figure counts
 
     @property
     def fraction(self) -> float | None:
         return self.involving / self.counted if self.counted else None
 
     @property
-    def text(self) -> str:
+    def delivering_fraction(self) -> float | None:
+        return self.delivering / self.counted if self.counted else None
+
+    def _of(self, n: int) -> str:
         if not self.counted:
             return "no actions yet"
         # Rounded as the workbook and report round it (a half up: 1 of 8 is 13%, not 12%).
-        return f"{self.involving} of {self.counted} ({fixed(100 * self.involving / self.counted)}%)"
+        return f"{n} of {self.counted} ({fixed(100 * n / self.counted)}%)"
+
+    @property
+    def text(self) -> str:
+        return self._of(self.involving)
+
+    @property
+    def against_programme(self) -> str:
+        """Like against like: the programme's figure counts young people delivering an action,
+        nbdesk's share every way they take part (a tester read the two as one measure)."""
+        return (
+            f"young people help deliver {self._of(self.delivering)}, where the programme's "
+            f"evaluation found about {round(100 * vocab.PUBLISHED_INVOLVEMENT_SHARE)}%"
+        )
 
 
 def involvement(actions: Iterable[ActionView]) -> Share:
-    """Of the actions not dropped, how many involve young people."""
+    """Of the actions not dropped, how many involve young people, and how many they help deliver."""
     counted = [a for a in actions if a.status != vocab.DROPPED]
-    return Share(sum(1 for a in counted if a.involves_young_people), len(counted))
+    return Share(
+        sum(1 for a in counted if a.involves_young_people),
+        len(counted),
+        sum(1 for a in counted if DELIVERING in a.involvement),
+    )
+
+
+DELIVERING = "delivering"
 
 
 def is_overdue(action: ActionView, today: date) -> bool:
@@ -67,12 +92,7 @@ class Attention:
 
     @property
     def published_share_text(self) -> str:
-        # The evaluation's figure counts young people delivering an action; nbdesk counts every
-        # way they take part, so the comparison says which is which.
-        return (
-            f"the programme's evaluation found about "
-            f"{round(100 * vocab.PUBLISHED_INVOLVEMENT_SHARE)}% with young people delivering them"
-        )
+        return self.share.against_programme
 
 
 def attention(plan: PlanView, today: date) -> Attention:

@@ -259,7 +259,13 @@ def _show_json(view: Any, found: Any) -> dict[str, Any]:
         }
 
     def share(s: Any) -> dict[str, Any]:
-        return {"involving": s.involving, "counted": s.counted, "fraction": s.fraction}
+        return {
+            "involving": s.involving,
+            "counted": s.counted,
+            "fraction": s.fraction,
+            "delivering": s.delivering,
+            "delivering_fraction": s.delivering_fraction,
+        }
 
     return {
         "plan": _summary_json(view.summary),

@@ -97,7 +97,7 @@ def update_cells(theme_answer: Any) -> tuple[str, str]:
 def _share(data: LoopData, theme_title: str) -> str:
     for title, share in data.base.attention.share_by_theme:
         if title == theme_title:
-            return share.text
+            return f"{share.text}; {share.against_programme}"
     return "–"
 
 
@@ -184,10 +184,7 @@ def story(data: LoopData, st: Any) -> list[Any]:
         out.append(Paragraph(HEADINGS[2], st.h2))
         out.append(
             Paragraph(
-                esc(
-                    f"Actions involving young people: {_share(data, theme.theme.title)} "
-                    f"({found.published_share_text})."
-                ),
+                esc(f"Actions involving young people: {_share(data, theme.theme.title)}."),
                 st.body,
             )
         )

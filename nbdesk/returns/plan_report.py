@@ -35,7 +35,7 @@ def _percent(fraction: float | None) -> str:
 
 
 def story(data: PlanData, st: Any) -> list[Any]:
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import KeepTogether, Paragraph
 
     from nbdesk.returns.pdf_common import (
         Series,
@@ -142,27 +142,36 @@ def story(data: PlanData, st: Any) -> list[Any]:
     out.append(table(rows, (107, 70, 56, 48, 48, 56, 56, 52), st, bold_last=True))
 
     # Young people involved ---------------------------------------------------------------------
-    out.append(Paragraph(HEADINGS[2], st.h1))
     published = vocab.PUBLISHED_INVOLVEMENT_SHARE
-    out.append(
+    # The heading, what it counts and the table on one page (a tester found them split).
+    involved: list[Any] = [Paragraph(HEADINGS[2], st.h1)]
+    involved.append(
         Paragraph(
             esc(
                 "Of the actions not dropped, those young people take part in (co-designing, "
-                "delivering, reviewing or inspecting). The programme's evaluation counted about "
-                f"{fixed(published * 100)}% across the authorities taking part."
+                "delivering, reviewing or inspecting), and those they help deliver. The "
+                f"programme's evaluation counted about {fixed(published * 100)}% of actions with "
+                "young people delivering them, across the authorities taking part."
             ),
             st.body,
         )
     )
-    rows = [["Theme", "Involving", "Actions counted", "Share"]]
-    rows += [
-        [title, str(sh.involving), str(sh.counted), _percent(sh.fraction)]
-        for title, sh in found.share_by_theme
-    ]
+    rows = [["Theme", "Actions counted", "Involving", "Share", "Delivering", "Share"]]
     total = found.share
-    rows.append(["Whole plan", str(total.involving), str(total.counted), _percent(total.fraction)])
-    rows.append(["Programme (published)", "", "", _percent(published)])
-    out.append(table(rows, (230, 80, 100, 83), st, bold_last=True))
+    for title, sh in [*found.share_by_theme, ("Whole plan", total)]:
+        rows.append(
+            [
+                title,
+                str(sh.counted),
+                str(sh.involving),
+                _percent(sh.fraction),
+                str(sh.delivering),
+                _percent(sh.delivering_fraction),
+            ]
+        )
+    rows.append(["Programme (published)", "", "", "", "", _percent(published)])
+    involved.append(table(rows, (173, 62, 66, 52, 76, 64), st, bold_last=True))
+    out.append(KeepTogether(involved))
     charted = [(title, sh) for title, sh in found.share_by_theme if sh.fraction is not None]
     if charted:
         out.append(spacer(2))
@@ -171,15 +180,23 @@ def story(data: PlanData, st: Any) -> list[Any]:
                 [title for title, _ in charted] + ["Whole plan"],
                 [
                     Series(
-                        "Share involving young people",
+                        "Involving young people in any way",
                         [(sh.fraction or 0) * 100 for _, sh in charted]
                         + [(total.fraction or 0) * 100],
-                    )
+                    ),
+                    Series(
+                        "Young people helping deliver",
+                        [(sh.delivering_fraction or 0) * 100 for _, sh in charted]
+                        + [(total.delivering_fraction or 0) * 100],
+                    ),
                 ],
                 value_max=100,
                 value_format="%.0f%%",
-                axis_label="Share of actions involving young people",
-                reference=(published * 100, f"programme about {fixed(published * 100)}%"),
+                axis_label="Share of actions",
+                reference=(
+                    published * 100,
+                    f"programme, delivering: about {fixed(published * 100)}%",
+                ),
                 category="Theme",
             )
         )

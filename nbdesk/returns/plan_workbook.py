@@ -101,7 +101,7 @@ def action_row(action: ActionView) -> list[Any]:
 def _summary(book: Any, data: PlanData) -> None:
     plan, found = data.plan, data.attention
     s = plan.summary
-    sheet = Sheet(book, SUMMARY, (46, 22, 14, 14, 14), header_row=None)
+    sheet = Sheet(book, SUMMARY, (46, 22, 14, 14, 14, 14, 16), header_row=None)
     sheet.title(f"Action plan: {s.name}")
     sheet.line(f"{data.authority} — New Belongings action plan")
     sheet.blank()
@@ -148,28 +148,42 @@ def _summary(book: Any, data: PlanData) -> None:
     sheet.blank()
 
     sheet.line(
-        "Actions young people take part in (co-designing, delivering, reviewing or inspecting; "
-        "dropped actions left out)",
+        "Actions young people take part in (co-designing, delivering, reviewing or inspecting), "
+        "and those they help deliver (dropped actions left out)",
         bold=True,
     )
-    sheet.header(("Theme", "Involving", "Counted", "Share", "Programme"), center_from=1)
+    sheet.header(
+        (
+            "Theme",
+            "Involving",
+            "Counted",
+            "Share involving",
+            "Delivering",
+            "Share delivering",
+            "Programme (delivering)",
+        ),
+        center_from=1,
+    )
     published = vocab.PUBLISHED_INVOLVEMENT_SHARE
-    formats = {3: SHARE_FORMAT, 4: SHARE_FORMAT}
-    for title, share in found.share_by_theme:
+    formats = {3: SHARE_FORMAT, 5: SHARE_FORMAT, 6: SHARE_FORMAT}
+    rows = [(title, share, False) for title, share in found.share_by_theme]
+    for title, s, bold in [*rows, ("Whole plan", found.share, True)]:
         sheet.row(
-            [title, share.involving, share.counted, share.fraction, published],
+            [
+                title,
+                s.involving,
+                s.counted,
+                s.fraction,
+                s.delivering,
+                s.delivering_fraction,
+                published,
+            ],
             formats=formats,
-            center=(1, 2, 3, 4),
+            center=(1, 2, 3, 4, 5, 6),
             wrap=(0,),
+            bold=bold,
         )
-    total = found.share
-    sheet.row(
-        ["Whole plan", total.involving, total.counted, total.fraction, published],
-        formats=formats,
-        center=(1, 2, 3, 4),
-        bold=True,
-    )
-    sheet.note(PROGRAMME_NOTE, 5)
+    sheet.note(PROGRAMME_NOTE, 7)
     for heading, actions in (
         ("Overdue actions", found.overdue),
         (f"Drifting actions (no update for {vocab.DRIFT_DAYS} days)", found.drifting),

@@ -89,7 +89,13 @@ def test_a_plan_from_the_command_line(
     attention = shown["attention"]
     # On the fixed day (18 Nov 2026): lodgings is past its date and quiet since 1 August.
     assert attention["overdue"] == [1] and attention["drifting"] == [1]
-    assert attention["share"] == {"involving": 1, "counted": 2, "fraction": 0.5}
+    assert attention["share"] == {
+        "involving": 1,
+        "counted": 2,
+        "fraction": 0.5,
+        "delivering": 0,
+        "delivering_fraction": 0.0,
+    }
     assert attention["published_share"] == 0.27 and attention["next_review_on"] == "2026-07-01"
 
     code, out, _ = run(capsys, "plan", "show", PLAN, "--db", db)

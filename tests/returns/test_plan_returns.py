@@ -176,9 +176,10 @@ def test_the_workbook_reads_back_with_hand_counts(made: Any, tmp_path: Path) -> 
     }
     for label, count in by_hand.items():
         assert summary[label][0] == count, label
-    assert summary["Housing"][:4] == (1, 2, 0.5, 0.27)
-    assert summary["Money"][:4] == (1, 2, 0.5, 0.27)
-    assert summary["Whole plan"][:4] == (2, 4, 0.5, 0.27)
+    # Involving in any way, counted, share; helping deliver (only e), share; the programme's.
+    assert summary["Housing"][:6] == (1, 2, 0.5, 0, 0, 0.27)
+    assert summary["Money"][:6] == (1, 2, 0.5, 1, 0.5, 0.27)
+    assert summary["Whole plan"][:6] == (2, 4, 0.5, 1, 0.25, 0.27)
     assert summary["Signed off"][0] == "Jo Bloggs, Director of Children's Services, 18 Nov 2026"
     assert summary["Next review due"][0] == "10 Feb 2027"
     assert (
@@ -265,9 +266,11 @@ def test_the_report_shows_every_heading_and_figure(made: Any, tmp_path: Path) ->
         "✖ Dropped 1",
         "Overdue: open and past their date 1",
         "Drifting: open, no update for 90 days 1",
-        "2 of 4 (50%); the programme's evaluation found about 27% with young people delivering them",
-        "Housing 1 2 50%",
-        "Whole plan 2 4 50%",
+        "2 of 4 (50%); young people help deliver 1 of 4 (25%), where the programme's evaluation "
+        "found about 27%",
+        "Housing 2 1 50% 0 0%",
+        "Money 2 1 50% 1 50%",
+        "Whole plan 4 2 50% 1 25%",
         "Programme (published) 27%",
         "Next review due 10 February 2027",
         "Tell us sooner when a move is planned.",
@@ -368,11 +371,21 @@ def test_the_report_as_an_accessible_web_page(made: Any, tmp_path: Path) -> None
     assert status.head[0].text == "Theme"
     assert status.row("Housing")[0] == "Housing"
     # The chart: a sentence, then its figures (counted by hand in `made`) in a table of their own.
-    chart = page.table("The figures of the bar chart: Share of actions involving young people")
-    assert [c.text for c in chart.head] == ["Theme", "Share involving young people"]
-    assert chart.texts() == [["Housing", "50%"], ["Money", "50%"], ["Whole plan", "50%"]]
-    assert "A bar chart by theme: Share of actions involving young people." in page.text
-    assert 'A dashed line across the bars is labelled "programme about 27%".' in page.text
+    chart = page.table("The figures of the bar chart: Share of actions")
+    assert [c.text for c in chart.head] == [
+        "Theme",
+        "Involving young people in any way",
+        "Young people helping deliver",
+    ]
+    assert chart.texts() == [
+        ["Housing", "50%", "0%"],
+        ["Money", "50%", "50%"],
+        ["Whole plan", "50%", "25%"],
+    ]
+    assert "A bar chart by theme: Share of actions." in page.text
+    assert 'A dashed line across the bars is labelled "programme, delivering: about 27%".' in (
+        page.text
+    )
     assert page.footer.startswith("Written by nbdesk")
     if shutil.which("pdftotext") is not None:  # no figure on the page that the PDF lacks
         pdf = pdf_words(export(db, service.PLAN_REPORT, plan, tmp_path / "plan.pdf"))

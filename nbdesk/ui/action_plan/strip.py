@@ -80,8 +80,8 @@ class AttentionStrip(QLabel):
         )
         themes = "; ".join(f"{title} {share.text}" for title, share in seen.share_by_theme)
         share = (
-            f"{review}. Young people take part in {seen.share.text} of the actions not dropped "
-            f"({seen.published_share_text})."
+            f"{review}. Young people take part in {seen.share.text} of the actions not dropped; "
+            f"{seen.published_share_text}."
         )
         if themes:
             # Beside the table's count of every action in a theme, dropped ones included.
