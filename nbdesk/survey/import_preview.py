@@ -57,6 +57,7 @@ NO_DNC_REASON = "no do-not-contact reason"  # the flag is kept with a reason say
 ID_NUMBER = "id from a number cell"  # may have lost leading zeros: 000123 stored as 123
 LIKE_FORMULA = "like a formula"  # begins with = + - or @: kept, never written where it would run
 OUTSIDE_AGES = "outside the ages"  # a date of birth making them under 16 or over 25 today: kept
+NO_NAME = "no name"  # someone new with no name in the list: added by the id alone
 
 
 def stored_values(read: ReadOnlyMapping[str, Any]) -> dict[str, Any]:
@@ -268,6 +269,12 @@ class ImportPreview:
             sentences.append(
                 f"{len(ages)} of them {'is' if len(ages) == 1 else 'are'} under 16 or over 25 by "
                 "the date of birth given: kept as given, so check the dates (see the warnings)."
+            )
+        nameless = self.people_warned(NO_NAME)
+        if nameless:
+            sentences.append(
+                f"{len(nameless)} of them {_has(len(nameless))} no name in the list: added by "
+                "the id alone, so add the name on the register (see the warnings)."
             )
         no_reason = self.people_warned(NO_DNC_REASON)
         if no_reason:

@@ -25,6 +25,7 @@ from nbdesk.survey.import_preview import (
 from nbdesk.survey.register import (
     FIELD_NAMES,
     PersonFields,
+    add_person,
     find_person,
     list_register,
     register_size,
@@ -792,3 +793,32 @@ def test_a_bad_detail_for_someone_on_the_register_leaves_what_is_held(
         True,
         DEFAULT_DNC_REASON,
     )
+
+
+def test_someone_new_with_no_name_is_added_with_a_warning(db: Database, tmp_path: Path) -> None:
+    """A tester's row with a blank name was added without a word: a nameless line on the
+    register. Someone new with no name is added by the id and warned about by row and column;
+    someone already on the register keeps their name (a blank cell changes nothing)."""
+    with db.transaction() as session:
+        add_person(session, PersonFields("K1", name="Kit Bramblehay"))
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "Unique ID,Name,Date of birth\nK1,,01/02/2008\nN1,,03/04/2008\nN2,Nell Quill,05/06/2008\n",
+        encoding="utf-8",
+    )
+    with db.session() as session:
+        preview = preview_import(session, read_register_file(path))
+    assert [(w.row, w.column, w.reason) for w in preview.warnings] == [
+        (3, "Name", "no name is given: added by the id alone")
+    ]
+    assert "1 of them has no name in the list: added by the id alone" in preview.summary()
+    with db.transaction() as session:
+        apply_import(session, preview)
+    db.close()
+    reopened = open_database(db.location)
+    with reopened.session() as session:
+        assert (find_person(session, "K1").name, find_person(session, "N1").name) == (
+            "Kit Bramblehay",
+            "",
+        )
+    reopened.close()

@@ -226,6 +226,7 @@ def test_an_unlikely_age_is_asked_about(
     qtbot.addWidget(dialog)
     shown(qtbot, dialog)
     qtbot.keyClicks(dialog.edits["unique_id"], "Y1")
+    qtbot.keyClicks(dialog.edits["name"], "Yan Orrell")
     type_into(qtbot, dialog.birth, typed)
     dialog.edits["unique_id"].setFocus()
     qtbot.keyClick(dialog.edits["unique_id"], Qt.Key.Key_Return)

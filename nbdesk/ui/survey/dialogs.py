@@ -218,6 +218,11 @@ class PersonDialog(FittedDialog):
                     self.birth.setFocus()
                     self.birth.edit.selectAll()
                     return
+        if not self.edits["name"].text().strip():
+            # The register, who-next and every list name people by it (a tester saved a blank).
+            self.show_problem("Type the person's name: every list shows people by it.")
+            self.edits["name"].setFocus()
+            return
         if not self._id_change_meant():
             return
         if self.submit is None:

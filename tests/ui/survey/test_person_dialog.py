@@ -63,6 +63,27 @@ def test_a_changed_unique_id_is_asked_about(
     reopened.close()
 
 
+def test_a_person_is_not_saved_without_a_name(qtbot, tmp_path: Path) -> None:
+    """A tester saved a person with a blank name: a nameless line on every list."""
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    dialog = PersonDialog(None)
+    qtbot.addWidget(dialog)
+    saved: list[PersonFields] = []
+    dialog.submit = saved.append
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.edits["unique_id"], "A2")
+    qtbot.keyClicks(dialog.edits["name"], "   ")
+    qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
+    assert not saved and dialog.isVisible()
+    assert dialog.error.text() == "⚠ Type the person's name: every list shows people by it."
+    assert dialog.focusWidget() is dialog.edits["name"]
+    qtbot.keyClicks(dialog.edits["name"], "Ada Fenwick")
+    qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
+    assert [f.name.strip() for f in saved] == ["Ada Fenwick"]
+
+
 def test_an_unchanged_unique_id_is_not_asked_about(
     qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
