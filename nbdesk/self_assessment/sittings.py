@@ -67,6 +67,25 @@ def start_sitting(
     return Done(sitting.id, assessment_changed(assessment_id))
 
 
+def last_participants(session: Session, assessment_id: int) -> list[tuple[str, str]]:
+    """Who took part in the assessment's latest sitting, as (name or role, kind): a group often
+    meets again, and the next sitting's dialog starts from them."""
+    latest = session.scalar(
+        select(func.max(Sitting.id)).where(
+            Sitting.assessment_id == assessment_id,
+            Sitting.id.in_(select(Participant.sitting_id)),
+        )
+    )
+    if latest is None:
+        return []
+    rows = session.execute(
+        select(Participant.name_or_role, Participant.kind)
+        .where(Participant.sitting_id == latest)
+        .order_by(Participant.id)
+    )
+    return [(who, kind) for who, kind in rows]
+
+
 def list_sittings(session: Session, assessment_id: int) -> list[SittingInfo]:
     sittings = session.scalars(
         select(Sitting).where(Sitting.assessment_id == assessment_id).order_by(Sitting.started_at)

@@ -33,7 +33,12 @@ from nbdesk.self_assessment.ratings import (
     undo,
 )
 from nbdesk.self_assessment.results import assessment_results, score_json
-from nbdesk.self_assessment.sittings import history, list_sittings, start_sitting
+from nbdesk.self_assessment.sittings import (
+    history,
+    last_participants,
+    list_sittings,
+    start_sitting,
+)
 from nbdesk.storage import Database, create_database, open_database
 from nbdesk.storage.location import Location
 
@@ -132,6 +137,21 @@ def test_bad_details_are_refused(db: Database, kwargs: dict[str, str], message: 
         create_assessment(session, framework_id=framework_id(db), **kwargs)  # type: ignore[arg-type]
     with db.session() as session:
         assert len(list_assessments(session)) == 1
+
+
+def test_the_next_sitting_starts_from_the_last_one_with_anyone_in_it(db: Database) -> None:
+    aid, other = new(db, "Baseline"), new(db, "Follow-up 2022")
+    with db.session() as session:
+        assert last_participants(session, aid) == []
+    with db.transaction() as session:
+        start_sitting(session, aid, [("Head of service", "staff"), ("Sam", "young-person")])
+        start_sitting(session, other, [("Someone else", "staff")])  # another assessment's
+        start_sitting(session, aid, [])  # nobody recorded: passed over
+    with db.session() as session:
+        assert last_participants(session, aid) == [
+            ("Head of service", "staff"),
+            ("Sam", "young-person"),
+        ]
 
 
 def test_every_change_is_kept_with_its_sitting_and_can_be_undone(db: Database) -> None:

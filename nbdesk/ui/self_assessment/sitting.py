@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -29,7 +30,12 @@ from nbdesk.ui.self_assessment.workshop_watch import leader_name
 class SittingDialog(QDialog):
     """Who is taking part, asked at the start of each sitting."""
 
-    def __init__(self, assessment_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        assessment_name: str,
+        parent: QWidget | None = None,
+        previous: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Who is taking part?")
         self.setAccessibleName("Who is taking part in this sitting")
@@ -37,6 +43,11 @@ class SittingDialog(QDialog):
             f"<p>Record who is taking part in this sitting of <b>{assessment_name}</b>, so the "
             "lead can show how the assessment was done. A role is enough, e.g. "
             "<i>Housing options manager</i>.</p>"
+            + (
+                "<p>Filled in from the last sitting: remove anyone not here today.</p>"
+                if previous
+                else ""
+            )
         )
         intro.setWordWrap(True)
         self.who = QLineEdit()
@@ -93,6 +104,8 @@ class SittingDialog(QDialog):
         content.addLayout(form)
         content.addWidget(self.list)
         content.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
+        for who, kind in previous:
+            self._add(who, kind)
         layout = QVBoxLayout(self)
         layout.addWidget(Scroller(content), 1)
         layout.addWidget(self.buttons)
@@ -120,12 +133,14 @@ class SittingDialog(QDialog):
         who = " ".join(self.who.text().split())
         if not who:
             return
-        kind = self.kind.currentData()
-        item = QStandardItem(f"{who} — {KIND_LABELS[kind]}")
-        item.setData((who, kind), Qt.ItemDataRole.UserRole)
-        self.people.appendRow(item)
+        self._add(who, self.kind.currentData())
         self.who.clear()
         self.who.setFocus()
+
+    def _add(self, who: str, kind: str) -> None:
+        item = QStandardItem(f"{who} — {KIND_LABELS.get(kind, kind)}")
+        item.setData((who, kind), Qt.ItemDataRole.UserRole)
+        self.people.appendRow(item)
         self.start_button.setEnabled(True)
 
     def _remove(self) -> None:
@@ -145,10 +160,13 @@ class SittingDialog(QDialog):
         ]
 
 
-def ask_who(owner: QWidget, ops: Any, name: str) -> tuple[str, list[tuple[str, str]], str] | None:
-    """Who is taking part in a new sitting of the assessment `name`: its leader as others will be
-    told, the participants and the sitting's label; None if the dialog was cancelled."""
-    dialog = SittingDialog(name, owner)
+def ask_who(
+    owner: QWidget, ops: Any, name: str, previous: Sequence[tuple[str, str]] = ()
+) -> tuple[str, list[tuple[str, str]], str] | None:
+    """Who is taking part in a new sitting of the assessment `name` (starting from `previous`,
+    the last sitting's): its leader as others will be told, the participants and the sitting's
+    label; None if the dialog was cancelled."""
+    dialog = SittingDialog(name, owner, previous)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     participants = dialog.participants()

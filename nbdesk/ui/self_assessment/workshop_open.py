@@ -20,6 +20,7 @@ from nbdesk.self_assessment.lease import (
     new_holder,
     workshop_lease,
 )
+from nbdesk.self_assessment.sittings import last_participants
 from nbdesk.self_assessment.workshop import WorkshopStart, workshop_start
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.sitting import ask_who
@@ -31,7 +32,8 @@ def start_workshop(
 ) -> None:
     """F5 on an assessment; `keep` holds the workshop window until it closes."""
 
-    def ask(held: HeldBy | None) -> None:
+    def ask(read: tuple[HeldBy | None, list[tuple[str, str]]]) -> None:
+        held, previous = read
         take_over = False
         if held is not None:
             answer = ask_about_held(owner, held)
@@ -40,13 +42,16 @@ def start_workshop(
             if answer != TAKE_OVER:
                 return
             take_over = True
-        who = ask_who(owner, ops, name)
+        who = ask_who(owner, ops, name, previous)
         if who is not None:
             _lead(owner, ops, assessment_id, *who, keep, take_over=take_over)
 
     ops.read(
         owner,
-        lambda session: workshop_lease(session, assessment_id),
+        lambda session: (
+            workshop_lease(session, assessment_id),
+            last_participants(session, assessment_id),
+        ),
         ask,
         title="Opening the workshop",
     )

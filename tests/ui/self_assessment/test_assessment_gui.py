@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFrame, QInputDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QInputDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
+from nbdesk.self_assessment.sittings import list_sittings
 from nbdesk.storage import Database, open_database
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.self_assessment.compare import CompareWindow, default_pair
@@ -328,6 +329,31 @@ def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
     after = section.selected()
     assert after is not None and after.id == before.id
     assert after.rated == before.rated + 1
+
+    # The group meets again: the next sitting starts from who was there last time, and Enter
+    # in the empty box starts it with them (a tester typed everyone in again).
+    seen: list[list[tuple[str, str]]] = []
+
+    def again(dialog: QDialog) -> None:
+        assert isinstance(dialog, SittingDialog)
+        assert "Filled in from the last sitting" in dialog.findChildren(QLabel)[0].text()
+        seen.append(dialog.participants())
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Return)
+
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section, timeout=2000)
+    section.table.setFocus()
+    answer(qtbot, again)
+    qtbot.keyClick(section.table, Qt.Key.Key_F5)
+    settle(qtbot)
+    section.windows[-1].close()
+    settle(qtbot)
+    with ops.store.session() as session:
+        last, this = (
+            [(p.name_or_role, p.kind) for p in s.participants]
+            for s in list_sittings(session, before.id)[-2:]
+        )
+    assert seen == [last] and this == last and last[-1] == ("Team manager", "staff")
     assert "Team manager (staff)" in section.details.text()
 
 
