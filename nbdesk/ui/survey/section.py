@@ -359,6 +359,7 @@ class SurveySection(ScrollsInside, Section):
 
     def _tab_chosen(self, *_: object) -> None:
         """A tab chosen by its key or a click (nbdesk never changes tab itself)."""
+        self.status("")  # what was said was of the tab left ("Nothing to undo…" stayed on)
         self._tab_shown()
         self._keyboard_into(self.tabs.currentWidget())
         # Seen from its top, the tabs in view: the section may be scrolled far down the last tab

@@ -1295,6 +1295,20 @@ def test_a_tab_chosen_by_its_key_from_the_contact_form_keeps_the_tabs_in_view(
         assert top >= 0 and top + bar.height() <= section.scroll.viewport().height(), key
 
 
+def test_what_was_said_on_one_tab_goes_when_another_is_chosen(qtbot, section) -> None:
+    """A tester's "Nothing to undo…" from Contacts stayed on over the Register tab."""
+    tab = section.contacts_tab
+    section.activateWindow()
+    qtbot.waitUntil(section.isActiveWindow, timeout=5000)
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
+    assert section.message.text().startswith("Nothing to undo") and section.message.isVisible()
+    qtbot.keyClick(tab.view, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # Register
+    settle(qtbot)
+    assert section.tabs.currentWidget() is section.register_tab
+    assert section.message.text() == "" and not section.message.isVisible()
+
+
 def test_the_greyed_form_with_nobody_chosen_warns_of_nothing(qtbot, section) -> None:
     panel = section.contacts_tab.panel
     assert panel.person is None  # as the tab opens, before anyone is chosen (seen in a window)
