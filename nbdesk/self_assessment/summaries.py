@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from nbdesk.common.dates import format_day
+
 STAGES = ("baseline", "follow-up", "other")
 PERSPECTIVES = ("staff", "young-people")
 PERSPECTIVE_LABELS = {"staff": "Staff", "young-people": "Young people"}
@@ -40,7 +42,7 @@ class AssessmentSummary:
         return (
             f"{STAGE_LABELS.get(self.stage, self.stage)}, "
             f"{PERSPECTIVE_LABELS.get(self.perspective, self.perspective).lower()}, "
-            f"{self.held_on.isoformat()}"
+            f"{format_day(self.held_on)}"  # as the list beside it shows the day
         )
 
 
