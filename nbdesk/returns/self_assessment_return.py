@@ -105,7 +105,8 @@ def build_self_assessment_book(data: SelfAssessmentData, progress: Progress = no
     )
     sheet = Sheet(book, SUMMARY, (7, 54, 12, 10, 12, 12, 13, 8), header_row=4)
     sheet.title(f"Summary: {summary.name}")
-    sheet.line(f"{data.authority} · {framework.name} {framework.version}")
+    demonstration = " · demonstration framework: practice statements" * framework.demonstration
+    sheet.line(f"{data.authority} · {framework.name} {framework.version}{demonstration}")
     sheet.blank()
     sheet.header(head, center_from=2)
     # Equal means share a rank (two areas 9th, none 10th); a number, so it sorts and filters.

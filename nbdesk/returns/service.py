@@ -279,6 +279,10 @@ def preview(
     return _round_preview(session, k, subject_id)
 
 
+# Said where a return is made, not only on its cover (a tester exported one on it unwarned).
+DEMONSTRATION = " ⚠ the demonstration framework: practice statements, not the real tool"
+
+
 def _assessment_preview(
     session: Session, k: Kind, subject_id: int, compare_id: int | None
 ) -> Preview:
@@ -290,7 +294,7 @@ def _assessment_preview(
     fw = data.detail.framework
     facts = [
         ("Assessment", data.detail.summary.name),
-        ("Framework", f"{fw.name} {fw.version}"),
+        ("Framework", f"{fw.name} {fw.version}" + (DEMONSTRATION if fw.demonstration else "")),
         ("Statements rated", f"{scored.rated} of {scored.statements}"),
         ("Total", f"{scored.total} ({scored.total_basis})"),
         ("Band", scored.band or "not given until every statement is rated"),

@@ -441,3 +441,22 @@ def test_libreoffice_prints_every_statement_and_its_evidence_in_full(
             assert " ".join(st.text.split()) in flat, st.reference
             if st.evidence:
                 assert " ".join(st.evidence.split()) in flat, st.reference
+
+
+def test_a_return_on_the_demonstration_framework_says_so_where_it_is_made(
+    demo_db: Location,
+) -> None:
+    """A tester exported a return on the demonstration framework unwarned: the Returns preview
+    says it beside the framework, as the workbook's Summary and Cover do."""
+    from nbdesk.returns import service
+
+    db = open_database(demo_db)
+    try:
+        with db.session() as session:
+            found = find_assessment(session, "Baseline 2020 – staff")
+            facts = dict(service.preview(session, service.SA_RETURN, found).facts)
+    finally:
+        db.close()
+    assert facts["Framework"].endswith(
+        "⚠ the demonstration framework: practice statements, not the real tool"
+    )
