@@ -167,15 +167,15 @@ def _summary(book: Any, data: PlanData) -> None:
     published = vocab.PUBLISHED_INVOLVEMENT_SHARE
     formats = {3: SHARE_FORMAT, 5: SHARE_FORMAT, 6: SHARE_FORMAT}
     rows = [(title, share, False) for title, share in found.share_by_theme]
-    for title, s, bold in [*rows, ("Whole plan", found.share, True)]:
+    for title, sh, bold in [*rows, ("Whole plan", found.share, True)]:
         sheet.row(
             [
                 title,
-                s.involving,
-                s.counted,
-                s.fraction,
-                s.delivering,
-                s.delivering_fraction,
+                sh.involving,
+                sh.counted,
+                sh.fraction,
+                sh.delivering,
+                sh.delivering_fraction,
                 published,
             ],
             formats=formats,

@@ -184,12 +184,14 @@ def _read_row(
             )
         )
     named = ("name", "first_name", "surname")
-    header = next((mapping[k] for k in named if k in mapping), None)
-    if header and not on_register and not any(values.get(k) for k in named):
+    name_column = next((mapping[k] for k in named if k in mapping), None)
+    if name_column and not on_register and not any(values.get(k) for k in named):
         # Kept (a person is never dropped for a detail), but said: a tester's nameless row came in
         # without a word, a blank line on the register that nobody could tell apart.
         warnings.append(
-            FieldWarning(row.number, header, "no name is given: added by the id alone", NO_NAME)
+            FieldWarning(
+                row.number, name_column, "no name is given: added by the id alone", NO_NAME
+            )
         )
     return values, warnings
 
