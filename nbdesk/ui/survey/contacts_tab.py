@@ -350,7 +350,14 @@ class ContactsTab(QWidget):
         # read "5736 people in this list" above the nine rows a find had left).
         total, shown = len(self.rows), self.model.rowCount()
         found = f"{shown:,} of " if self.words and shown != total else ""
-        self.count.setText(f"{found}{people(total)} in this list")
+        # Found nowhere in who-next: the person may have completed or be left out, whom only the
+        # list of everyone shows (a tester's find came back empty with no word why).
+        hint = (
+            " (those completed, not counted or not to contact: tick Show everyone)"
+            if self.words and not shown and not self.everyone.isChecked()
+            else ""
+        )
+        self.count.setText(f"{found}{people(total)} in this list{hint}")
 
     def _chosen(self, index) -> None:  # type: ignore[no-untyped-def]
         if self._updating:

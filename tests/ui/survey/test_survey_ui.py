@@ -1485,6 +1485,13 @@ def test_the_count_above_the_list_says_what_the_find_box_leaves(qtbot, section) 
     assert tab.count.text() == f"{shown} of {everyone} people in this list"
     qtbot.keyClick(tab.search, Qt.Key.Key_Escape)  # clears the find box
     assert tab.count.text() == f"{everyone} people in this list"
+    # Nobody found: the list of everyone may have them (a tester's find came back empty, unsaid).
+    qtbot.keyClicks(tab.search, "zzqx")
+    assert tab.model.rowCount() == 0
+    assert tab.count.text() == (
+        f"0 of {everyone} people in this list (those completed, not counted or not to contact: "
+        "tick Show everyone)"
+    )
 
 
 def test_the_history_puts_a_completion_among_the_contacts_newest_first(
