@@ -199,9 +199,15 @@ class RegisterTab(QWidget):
                 return update_person(session, person_id, fields)
 
             def saved(result: Any) -> None:
+                said = f"Saved {fields.name or fields.unique_id}."
                 if person_id is None:
                     self.keep = result.value
-                self.section.status(f"Saved {fields.name or fields.unique_id}.")
+                    if self.search.text():
+                        # Shown and chosen, not hidden by what the find box held (a tester's
+                        # new person was nowhere to be seen).
+                        self.search.clear()
+                        said += " The find box was cleared to show them."
+                self.section.status(said)
                 dialog.saved()
 
             ops.write(dialog, work, saved, failed=dialog.not_saved, title="Saving the person")

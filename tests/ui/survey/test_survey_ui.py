@@ -668,6 +668,36 @@ def shown(qtbot, window) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
 
 
+def test_a_person_added_while_a_find_is_typed_is_shown_and_chosen(
+    qtbot, section, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tester added someone with a find in the box and could not see them afterwards."""
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    def add(dialog: PersonDialog) -> int:
+        shown(qtbot, dialog)
+        qtbot.keyClicks(dialog.edits["unique_id"], "Q9")
+        qtbot.keyClicks(dialog.edits["name"], "Quin Arbuthnot")
+        qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
+        return dialog.result()
+
+    monkeypatch.setattr(PersonDialog, "exec", add)
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    tab = section.register_tab
+    qtbot.keyClicks(tab.search, "zzqx")
+    settle(qtbot)
+    assert tab.model.rowCount() == 0
+    tab.add_button.setFocus()
+    qtbot.keyClick(tab.add_button, Qt.Key.Key_Space)
+    settle(qtbot)
+    assert tab.search.text() == "" and tab.count.text() == "7 people"
+    assert tab.view.currentIndex().data(Qt.ItemDataRole.UserRole).unique_id == "Q9"
+    assert section.message.text() == (
+        "Saved Quin Arbuthnot. The find box was cleared to show them."
+    )
+
+
 def test_adding_and_editing_a_person_with_every_field_and_flag_by_keyboard(
     qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
