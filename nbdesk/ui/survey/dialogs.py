@@ -44,6 +44,8 @@ def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
     dialog.setLabelText(prompt)
     dialog.setAccessibleName(title)
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    # Wide enough for its title and a sentence of reason (a tester's read "Leave ou…").
+    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * 60)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     text = dialog.textValue().strip()

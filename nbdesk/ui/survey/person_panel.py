@@ -494,11 +494,18 @@ class PersonPanel(QWidget):
         self.just_marked = self.just_logged = None
         leave_out = row.eligible
         title = "Leave out of this round" if leave_out else "Count in this round"
-        reason = ask_reason(self, title, "Why? (kept with the round's figures)")
+        who = row.name or row.unique_id
+        prompt = "Why? (kept with the round's figures)"
+        if leave_out and row.completed_on:
+            # Said before, not found after: their completion leaves the round's figures too.
+            prompt = (
+                f"{who} has completed the survey: left out, they and their completion leave the "
+                f"round's figures. {prompt}"
+            )
+        reason = ask_reason(self, title, prompt)
         if reason is None:
             return
         change = exclude_person if leave_out else include_person
-        who = row.name or row.unique_id
         ops.write(
             self,
             lambda session: change(session, round_id, row.person_id, reason),

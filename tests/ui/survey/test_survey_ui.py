@@ -1502,6 +1502,33 @@ def test_a_contact_saved_by_mistake_is_taken_back_with_ctrl_z(
     assert len(kept) == before
 
 
+def test_leaving_out_someone_who_completed_says_what_it_does_first(
+    qtbot, section, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tester left out someone who had completed, and was told nothing of their completion."""
+    from nbdesk.ui.survey import person_panel as module
+
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    done = tab.panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_K, CTRL)
+    settle(qtbot)
+    tab.everyone.setChecked(True)
+    settle(qtbot)
+    tab.choose_once_shown(done.person_id)
+    settle(qtbot)
+    assert tab.panel.person.unique_id == done.unique_id and tab.panel.person.completed_on
+    asked: list[str] = []
+    monkeypatch.setattr(module, "ask_reason", lambda _p, _t, prompt: asked.append(prompt))
+    tab.panel.change_membership()
+    who = done.name or done.unique_id
+    assert asked == [
+        f"{who} has completed the survey: left out, they and their completion leave the round's "
+        "figures. Why? (kept with the round's figures)"
+    ]
+
+
 def test_the_count_above_the_list_says_what_the_find_box_leaves(qtbot, section) -> None:
     """A tester read '5736 people in this list' above the nine rows a find had left."""
     tab = section.contacts_tab
