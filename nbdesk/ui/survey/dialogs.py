@@ -262,6 +262,15 @@ class PersonDialog(FittedDialog):
     def not_saved(self, exc: Exception) -> None:
         self.save_button.setEnabled(True)
         self.show_problem(str(exc))
+        # The register names the field first ("Phone number: …"): the keyboard goes to it.
+        fields: dict[str, QWidget] = {
+            label.replace("&", ""): self.combos.get(key, self.edits[key])
+            for key, label in self.TEXT_FIELDS
+        }
+        fields |= {"Preferred channel": self.channel, "Do not contact": self.reason}
+        named = fields.get(str(exc).split(":", 1)[0])
+        if named is not None and named.isEnabled():
+            named.setFocus()
 
     def _date_fixed(self, _day: object) -> None:
         # A problem with the date of birth goes once the date is one nbdesk can use.

@@ -103,3 +103,31 @@ def test_an_unchanged_unique_id_is_not_asked_about(
     qtbot.keyClicks(dialog.edits["name"], " Jones")
     qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_refused_field_takes_the_keyboard(qtbot, tmp_path: Path) -> None:
+    """A tester's phone number was refused on Save with the keyboard left where it was: the
+    register names the field, and the keyboard goes to it."""
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    db = create_database(tmp_path / "ids.nbdesk", "Testshire")
+    dialog = PersonDialog(None)
+    qtbot.addWidget(dialog)
+
+    def save(fields: PersonFields) -> None:
+        try:
+            with db.transaction() as session:
+                add_person(session, fields)
+        except ValueError as exc:
+            dialog.not_saved(exc)
+
+    dialog.submit = save
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.edits["unique_id"], "P1")
+    qtbot.keyClicks(dialog.edits["phone"], "12345")
+    qtbot.keyClicks(dialog.edits["name"], "Pat Ormsby")
+    qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
+    assert dialog.error.text().startswith("⚠ Phone number: '12345'")
+    assert dialog.focusWidget() is dialog.edits["phone"] and dialog.isVisible()
+    db.close()
