@@ -244,16 +244,36 @@ def csv_text(path: Path, raw: bytes) -> str:
                     "save it again as 'CSV UTF-8'."
                 ) from exc
     sample = raw[:4096]
+    for magic, what in _NOT_TEXT:
+        if sample.startswith(magic):
+            raise TableError(f"{path.name}: is not a list but {what}.")
     if len(sample) >= 4 and sample.count(0) * 4 >= len(sample):
         # Every other byte zero: UTF-16 whose byte order is not marked, so cannot be told.
         raise TableError(
             f"{path.name}: is not plain text (it looks like UTF-16 with no byte order mark); "
             "save it again as 'CSV UTF-8'."
         )
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if controls * 10 > len(sample):
+        # Not text (a stray control character in a cell is refused by its row and column later):
+        # a tester's picture renamed .csv showed "Columns found: ‰PNG".
+        raise TableError(
+            f"{path.name}: is not a list: it holds binary data, as a picture or a program does."
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")  # older Excel exports; never fails
+
+
+# Files named .csv that are something else, by their first bytes, and what to do.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "a zipped file, perhaps an Excel workbook: name it .xlsx, or save it as CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook: save it as .xlsx or CSV"),
+    (b"%PDF", "a PDF: export the list from its system as a spreadsheet or CSV"),
+    (b"\x89PNG", "a picture (PNG): export the list from its system as a spreadsheet or CSV"),
+    (b"\xff\xd8\xff", "a picture (JPEG): export the list from its system as a spreadsheet or CSV"),
+)
 
 
 def _read_csv(

@@ -129,3 +129,23 @@ def test_number_cells_are_marked(tmp_path: Path) -> None:
 
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+@pytest.mark.parametrize(
+    ("first", "said"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a list but a picture (PNG)"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "is not a list but a zipped file, perhaps an Excel"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "is not a list but an old Excel (.xls) workbook"),
+        (b"%PDF-1.7\n", "is not a list but a PDF"),
+        (b"Unique ID,Name\n1,\x00\x01\x02 Bo\n", "is not a list: it holds binary data"),
+    ],
+)
+def test_a_file_that_is_not_text_is_named_for_what_it_is(
+    tmp_path: Path, first: bytes, said: str
+) -> None:
+    """A tester's picture renamed .csv showed "Columns found: ‰PNG"."""
+    path = written(tmp_path / "list.csv", first + bytes(range(256)) * 4)
+    with pytest.raises(TableError) as caught:
+        read_table(path)
+    assert one_line(caught).startswith(f"list.csv: {said}"), one_line(caught)
