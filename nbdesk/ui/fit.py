@@ -202,7 +202,9 @@ class Scroller(QScrollArea):
 
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         content = self.widget()
-        if new is not None and content is not None and content.isAncestorOf(new):
+        # Not for a click: what was clicked is in view, and scrolling moves it from the pointer.
+        clicked = QApplication.mouseButtons() != Qt.MouseButton.NoButton
+        if new is not None and content is not None and content.isAncestorOf(new) and not clicked:
             self.ensureWidgetVisible(new)
 
     def _least_height(self, content: QWidget, width: int) -> int:

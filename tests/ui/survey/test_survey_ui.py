@@ -1529,6 +1529,29 @@ def test_leaving_out_someone_who_completed_says_what_it_does_first(
     ]
 
 
+def test_a_click_on_a_row_does_not_move_the_page_under_the_pointer(qtbot, section) -> None:
+    """A tester's first click on a register row (the table without the keyboard) scrolled the
+    page up to the table's top, and the double-click's second click chose another row."""
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    section.resize(700, 420)  # a small screen: the section scrolls
+    settle(qtbot)
+    tab = section.register_tab
+    bar = section.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    settle(qtbot)
+    section.tabs.tabBar().setFocus()  # the keyboard elsewhere
+    last = tab.model.rowCount() - 1
+    rect = tab.view.visualRect(tab.model.index(last, 0))
+    assert tab.view.viewport().rect().contains(rect.center())
+    before = bar.value()
+    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot)
+    assert bar.value() == before
+    assert tab.view.currentIndex().row() == last and tab.view.hasFocus()
+
+
 def test_the_count_above_the_list_says_what_the_find_box_leaves(qtbot, section) -> None:
     """A tester read '5736 people in this list' above the nine rows a find had left."""
     tab = section.contacts_tab
