@@ -316,6 +316,30 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(refused, pytrace=False)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Any:
+    """pytest-qt closes a test's windows as it tears down, before the fixtures: a form left with
+    something typed in would ask whether to discard it, and wait for an answer nobody gives. The
+    forms' own tests ask and answer it while they run."""
+    import sys
+
+    shared = sys.modules.get("nbdesk.ui.dialogs")
+    if shared is None:
+        return (yield)
+    asking = shared.discard_what_was_typed
+
+    def stand_in(_parent: object) -> bool:
+        return True
+
+    shared.discard_what_was_typed = stand_in
+    try:
+        return (yield)
+    finally:
+        # Unless a test's monkeypatch, undone meanwhile, has put the real one back already.
+        if shared.discard_what_was_typed is stand_in:
+            shared.discard_what_was_typed = asking
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # A pytest-xdist worker hands its counts to the run that reports (which collects nothing).
     output = getattr(session.config, "workeroutput", None)

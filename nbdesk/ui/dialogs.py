@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -91,3 +96,38 @@ class FirstRunDialog(QDialog):
 
     def authority_name(self) -> str:
         return self.name.text().strip()
+
+
+def discard_what_was_typed(parent: QWidget) -> bool:
+    """Whether the person means to close a form and lose what they typed (Esc closed forms half
+    filled in without a word: a tester lost a new action so, another a date of birth)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Discard what you typed?")
+    box.setText("Close without saving? What you typed or chose here will be lost.")
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    discard.setAccessibleName("Discard what was typed")
+    keep.setAccessibleName("Keep editing")
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    chosen = box.clickedButton()
+    box.deleteLater()
+    return chosen is discard
+
+
+def entered(form: QWidget) -> tuple[object, ...]:
+    """What every field of a form holds now: typed, chosen or ticked (to tell, on Esc, whether
+    anything would be lost)."""
+    held: list[object] = []
+    for field in form.findChildren(QWidget):
+        if isinstance(field, QLineEdit | QAbstractSpinBox):
+            held.append(field.text())
+        elif isinstance(field, QPlainTextEdit | QTextEdit):
+            held.append(field.toPlainText())
+        elif isinstance(field, QComboBox):
+            held.append(field.currentIndex())
+        elif isinstance(field, QAbstractButton) and field.isCheckable():
+            held.append(field.isChecked())
+    return tuple(held)

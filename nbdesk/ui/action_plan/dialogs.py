@@ -15,24 +15,22 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractSpinBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from nbdesk.action_plan import vocab
 from nbdesk.common import clock
+from nbdesk.ui import dialogs as shared
 from nbdesk.ui.date_field import DateField, DateProblem
+from nbdesk.ui.dialogs import entered
 from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 
@@ -121,42 +119,14 @@ class FormDialog(FittedDialog):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._as_opened is None:
-            self._as_opened = self._entered()
-
-    def _entered(self) -> tuple[object, ...]:
-        """What every field holds now: typed, chosen or ticked."""
-        held: list[object] = []
-        for field in self.findChildren(QWidget):
-            if isinstance(field, QLineEdit | QAbstractSpinBox):
-                held.append(field.text())
-            elif isinstance(field, QPlainTextEdit | QTextEdit):
-                held.append(field.toPlainText())
-            elif isinstance(field, QComboBox):
-                held.append(field.currentIndex())
-            elif isinstance(field, QAbstractButton) and field.isCheckable():
-                held.append(field.isChecked())
-        return tuple(held)
+            self._as_opened = entered(self)
 
     def reject(self) -> None:
         # Esc closed a form half filled in without a word (a tester lost a new action so): what
         # was typed or chosen is only let go once that is what was meant.
-        changed = self._as_opened is not None and self._entered() != self._as_opened
-        if changed and self.ok_button.isEnabled():
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Question)
-            box.setWindowTitle("Discard what you typed?")
-            box.setText("Close without saving? What you typed or chose here will be lost.")
-            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-            keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
-            discard.setAccessibleName("Discard what was typed")
-            keep.setAccessibleName("Keep editing")
-            box.setDefaultButton(keep)
-            box.setEscapeButton(keep)
-            box.exec()
-            chosen = box.clickedButton()
-            box.deleteLater()
-            if chosen is not discard:
-                return
+        changed = self._as_opened is not None and entered(self) != self._as_opened
+        if changed and self.ok_button.isEnabled() and not shared.discard_what_was_typed(self):
+            return
         super().reject()
 
     def note(self, text: str, *, above: bool = False) -> QLabel:

@@ -53,7 +53,10 @@ def test_a_changed_unique_id_is_asked_about(
     assert len(asked) == 1 and "from DEMO00011 to DEMO00011X" in asked[0]
     if reply == "Cancel":
         assert dialog.isVisible() and dialog.focusWidget() is unique_id
-        dialog.reject()
+        import nbdesk.ui.dialogs as shared
+
+        monkeypatch.setattr(shared, "discard_what_was_typed", lambda _parent: True)
+        dialog.reject()  # Esc, and Discard what was typed
     else:
         assert dialog.result() == dialog.DialogCode.Accepted
     db.close()
@@ -131,3 +134,37 @@ def test_a_refused_field_takes_the_keyboard(qtbot, tmp_path: Path) -> None:
     assert dialog.error.text().startswith("⚠ Phone number: '12345'")
     assert dialog.focusWidget() is dialog.edits["phone"] and dialog.isVisible()
     db.close()
+
+
+@pytest.mark.parametrize("discard", [False, True])
+def test_esc_asks_before_losing_what_was_typed(
+    qtbot, monkeypatch: pytest.MonkeyPatch, discard: bool
+) -> None:
+    """A tester's Esc in Edit person threw away a changed date of birth without a word."""
+    import nbdesk.ui.dialogs as shared
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    asked: list[bool] = []
+
+    def ask(_parent: object) -> bool:
+        asked.append(True)
+        return discard
+
+    monkeypatch.setattr(shared, "discard_what_was_typed", ask)
+    untouched = PersonDialog(None)
+    qtbot.addWidget(untouched)
+    untouched.show()
+    qtbot.waitExposed(untouched)
+    qtbot.keyClick(untouched.edits["unique_id"], Qt.Key.Key_Escape)
+    assert not asked and not untouched.isVisible()  # nothing typed: Esc just closes
+
+    dialog = PersonDialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.birth.edit, "5/6/2004")
+    qtbot.keyClick(dialog.birth.edit, Qt.Key.Key_Escape)
+    assert asked == [True]
+    assert dialog.isVisible() is not discard
+    if not discard:
+        assert dialog.birth.edit.text() == "5/6/2004"
