@@ -43,7 +43,7 @@ SHORTCUTS = (
     "<b>1–4</b> rate · <b>← →</b> or <b>N P</b> move · <b>PgUp PgDn</b> area · "
     "<b>E</b> or <b>Enter</b> evidence · <b>F</b> flag · <b>Ctrl+G</b> go to · "
     "<b>L</b> flagged list · <b>S</b> side panel · <b>Ctrl+Z</b> undo · "
-    "<b>Esc</b> leave the note / the workshop"
+    "<b>Esc</b> leave the note / the workshop · <b>F1</b> all keys"
 )
 # The same keys in full, for Help › Keyboard shortcuts (the footer above is the projector's).
 WORKSHOP_KEYS = (

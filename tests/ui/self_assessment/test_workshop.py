@@ -308,7 +308,17 @@ def test_every_shortcut_is_on_screen_and_type_follows_the_system_font(
 ) -> None:
     window = open_workshop(qtbot, db)
     shown = window.shortcuts.text()
-    for hint in ("1–4", "N P", "PgUp PgDn", "<b>E</b>", "<b>F</b>", "Ctrl+G", "Ctrl+Z", "Esc"):
+    for hint in (
+        "1–4",
+        "N P",
+        "PgUp PgDn",
+        "<b>E</b>",
+        "<b>F</b>",
+        "Ctrl+G",
+        "Ctrl+Z",
+        "Esc",
+        "F1",
+    ):
         assert hint in shown
     # The statement is larger than the system's type (how much larger follows the window).
     system = QFontInfo(QApplication.font()).pixelSize()
