@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 
 from nbdesk.action_plan import vocab
 from nbdesk.common import clock
-from nbdesk.ui import dialogs as shared
 from nbdesk.ui.date_field import DateField, DateProblem
-from nbdesk.ui.dialogs import entered
+from nbdesk.ui.dialogs import AsksBeforeDiscarding
 from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 
@@ -70,7 +69,7 @@ def choose(combo: QComboBox, value: Any) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
-class FormDialog(FittedDialog):
+class FormDialog(AsksBeforeDiscarding, FittedDialog):
     """A form with OK and Cancel; OK reads `values()` (a problem is said, not saved) and hands
     them to `save`, and the dialog closes once the caller says `saved()`."""
 
@@ -112,22 +111,9 @@ class FormDialog(FittedDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
         self.save: Callable[[Any], None] | None = None
-        self._as_opened: tuple[object, ...] | None = None  # what the fields held when shown
+        self.saving_button = self.ok_button  # Esc asks first (AsksBeforeDiscarding)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self.fit_to_screen()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._as_opened is None:
-            self._as_opened = entered(self)
-
-    def reject(self) -> None:
-        # Esc closed a form half filled in without a word (a tester lost a new action so): what
-        # was typed or chosen is only let go once that is what was meant.
-        changed = self._as_opened is not None and entered(self) != self._as_opened
-        if changed and self.ok_button.isEnabled() and not shared.discard_what_was_typed(self):
-            return
-        super().reject()
 
     def note(self, text: str, *, above: bool = False) -> QLabel:
         """A wrapped line of explanation above or below the fields."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,9 +30,8 @@ from nbdesk.survey.register import (
     age_band,
     age_on,
 )
-from nbdesk.ui import dialogs as shared
 from nbdesk.ui.date_field import DateField, DateProblem
-from nbdesk.ui.dialogs import entered
+from nbdesk.ui.dialogs import AsksBeforeDiscarding
 from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 # Fields whose values repeat across people: the form offers those already on the register.
@@ -55,7 +53,7 @@ def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
     return text or None
 
 
-class PersonDialog(FittedDialog):
+class PersonDialog(AsksBeforeDiscarding, FittedDialog):
     """Add or edit one person on the register. The service checks the values on saving; the date
     of birth is checked here first, as it is typed."""
 
@@ -170,7 +168,7 @@ class PersonDialog(FittedDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.keep = person
-        self._as_opened: tuple[object, ...] | None = None  # what the fields held when shown
+        self.saving_button = self.save_button  # Esc asks first (AsksBeforeDiscarding)
         # Who saves what the form holds (the register tab, on the worker); without one the
         # dialog just closes with Save and the caller reads fields().
         self.submit: Callable[[PersonFields], None] | None = None
@@ -259,18 +257,6 @@ class PersonDialog(FittedDialog):
         self.edits["unique_id"].setFocus()
         self.edits["unique_id"].selectAll()
         return False
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._as_opened is None:
-            self._as_opened = entered(self)
-
-    def reject(self) -> None:
-        # Esc threw away what was typed, a changed date of birth included, without a word.
-        changed = self._as_opened is not None and entered(self) != self._as_opened
-        if changed and self.save_button.isEnabled() and not shared.discard_what_was_typed(self):
-            return
-        super().reject()
 
     def saved(self) -> None:
         super().accept()
