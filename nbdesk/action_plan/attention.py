@@ -1,8 +1,8 @@
 """What in a plan needs attention, counted the same way by the window, the workbook, the report and
 the command line: actions overdue, actions drifting (no update for 90 days), actions never reviewed
-with young people, when the next quarterly review is due, and the share of actions that involve
-young people, and of those young people help deliver beside the programme's published figure
-(which counts delivering only).
+with young people, when the next quarterly review is due, the share of actions that involve young
+people, and the share they help deliver beside the programme's published figure (which counts
+delivering only).
 
 Plain functions of a `PlanView` and a day, so a test can check them against hand counts.
 """

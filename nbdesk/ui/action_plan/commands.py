@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from nbdesk.ui.action_plan.review import ReviewPass
 
 
-# The section's keys (Help › Keyboard shortcuts, and the line below its table).
 NOTHING_TO_UNDO = "Nothing to undo since this file was opened"
+# The section's keys (Help › Keyboard shortcuts, and the line below its table).
 PLAN_KEYS = (
     (("Ctrl+N",), "new action"),
     (("Ctrl+U",), "add an update"),
