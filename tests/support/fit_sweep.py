@@ -35,12 +35,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
     QLabel,
-    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+
+from tests.support.screen_fit import laid_out
 
 SCREEN = {"width": 1366, "height": 768}
 
@@ -129,18 +130,6 @@ def button_problems(window: QWidget) -> list[str]:
         on_screen = QRect(button.mapToGlobal(QPoint(0, 0)), button.size())
         if not space.contains(on_screen):
             found.append(f"{describe(button)} is off the screen at {on_screen.getRect()}")
-    return found
-
-
-def laid_out(layout: QLayout) -> list[QWidget]:
-    """The widgets a layout places, in its own layouts too (not inside those widgets)."""
-    found = []
-    for index in range(layout.count()):
-        item = layout.itemAt(index)
-        if item.widget() is not None:
-            found.append(item.widget())
-        elif item.layout() is not None:
-            found += laid_out(item.layout())
     return found
 
 

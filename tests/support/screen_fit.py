@@ -8,7 +8,7 @@ reads the widgets as they are laid out now, so call it on a window that is shown
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QWidget,
-    QWidgetItem,
 )
 
 from tests.support.a11y import describe, is_inner, shown
@@ -66,15 +65,20 @@ def squeezed(widget: QWidget) -> str | None:
 
 
 def laid_out(layout: QLayout) -> list[QWidget]:
-    """The widgets `layout` places, its nested layouts' included."""
-    found = []
-    for index in range(layout.count()):
-        item = layout.itemAt(index)
-        if isinstance(item, QWidgetItem) or item.widget() is not None:
-            if item.widget() is not None:
-                found.append(item.widget())
-        elif item.layout() is not None:
-            found += laid_out(item.layout())
+    """The widgets `layout` places, its nested layouts' included. Found without asking the layout
+    for its items: a QLayoutItem is no QObject, so PySide cannot tell when Qt deletes one, and a
+    wrapper of one still alive then was handed back, by its address, for a status bar made later
+    (CI: "'QWidgetItem' object has no attribute 'addPermanentWidget'")."""
+    holder = layout.parentWidget()
+    direct = Qt.FindChildOption.FindDirectChildrenOnly
+    found = (
+        []
+        if holder is None
+        else [w for w in holder.findChildren(QWidget, "", direct) if layout.indexOf(w) >= 0]
+    )
+    for child in layout.children():
+        if isinstance(child, QLayout):
+            found += laid_out(child)
     return found
 
 
