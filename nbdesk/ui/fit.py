@@ -172,6 +172,14 @@ def least_height(widget: QWidget, width: int) -> int:
     return widget.minimumSizeHint().height()
 
 
+def clicked() -> bool:
+    """Whether the keyboard is moving because of a mouse button pressed: what was clicked is in
+    view already, and the focus followers leave the page alone. Scrolled to show the whole of a
+    tall table, the page moved under a tester's double-click, whose second click chose another
+    row."""
+    return QApplication.mouseButtons() != Qt.MouseButton.NoButton
+
+
 class Scroller(QScrollArea):
     """What a window shows, scrolling inside it rather than making the window larger than the
     screen; the control with the keyboard is scrolled into view. Its size hint is what it holds
@@ -202,9 +210,7 @@ class Scroller(QScrollArea):
 
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         content = self.widget()
-        # Not for a click: what was clicked is in view, and scrolling moves it from the pointer.
-        clicked = QApplication.mouseButtons() != Qt.MouseButton.NoButton
-        if new is not None and content is not None and content.isAncestorOf(new) and not clicked:
+        if new is not None and content is not None and content.isAncestorOf(new) and not clicked():
             self.ensureWidgetVisible(new)
 
     def _least_height(self, content: QWidget, width: int) -> int:

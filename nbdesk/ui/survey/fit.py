@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nbdesk.ui.fit import clicked
+
 
 def least_width(widget: QWidget) -> int:
     """The narrowest a layout makes `widget` (Qt's rule: an explicit minimum, else its minimum
@@ -241,13 +243,6 @@ class _FocusFollower(QObject):
             # Again once what the key set off is laid out: a scrolling area's range can still be
             # the old one now, leaving the field cut at its edge.
             QTimer.singleShot(0, new, lambda: _still_focused(new) and show_whole(new))
-
-
-def clicked() -> bool:
-    """Whether the keyboard is moving because of a mouse button pressed: what was clicked is in
-    view already. Scrolled to show the whole of a tall table, the page moved under a tester's
-    double-click, whose second click chose another row."""
-    return QApplication.mouseButtons() != Qt.MouseButton.NoButton
 
 
 def _still_focused(widget: QWidget) -> bool:

@@ -99,10 +99,9 @@ class PersonPanel(QWidget):
         self.tab = tab
         self.person: WhoNextRow | None = None
         self.shown: PersonInRound | None = None  # the record on screen, once read
-        # The latest change made here, which Ctrl+Z takes back: a completion (the round and the
-        # person) or a contact (and its number). Only one is kept, so Ctrl+Z undoes the latest.
-        self.just_marked: tuple[int, WhoNextRow] | None = None
-        self.just_logged: tuple[int, WhoNextRow, int] | None = None
+        # The latest change made here, which Ctrl+Z takes back: the round, the person and the
+        # contact's number, or None for a number when it was a completion marked.
+        self.just_done: tuple[int, WhoNextRow, int | None] | None = None
         self.heading = QLabel("Choose a person from the list")
         self.heading.setWordWrap(True)
         self.details = QLabel()
@@ -328,7 +327,7 @@ class PersonPanel(QWidget):
         channel, purpose = self.channel.currentData(), self.purpose.currentData()
         outcome, note = self.outcome.currentData(), self.note.text()
         says_completed = outcome == "says-completed" and self.mark.isEnabled()
-        self.just_marked = self.just_logged = None  # Ctrl+Z takes back only the latest change
+        self.just_done = None  # Ctrl+Z takes back only the latest change
         self.setEnabled(False)  # one save per press: Ctrl+Enter held down logs one contact
         ops.write(
             self,
@@ -350,7 +349,7 @@ class PersonPanel(QWidget):
         logged: tuple[int, WhoNextRow, int],
     ) -> None:
         who = row.name or row.unique_id
-        self.just_logged = logged
+        self.just_done = logged
         if says_completed:
             # They said they have done it: offer to record it now rather than leave it to memory.
             answer = QMessageBox.question(
@@ -424,16 +423,20 @@ class PersonPanel(QWidget):
     def _marked(self, row: WhoNextRow, round_id: int, message: str) -> None:
         # The list moves on to the next person as a completion is saved, so a Ctrl+K meant for
         # the person just contacted can land on the next one: Ctrl+Z takes it back at once.
-        self.just_marked, self.just_logged = (round_id, row), None
+        self.just_done = (round_id, row, None)
         self._moved_on(row, f"{message} Ctrl+Z takes it back.")
 
     def undo_last(self) -> None:
         """Ctrl+Z: take back the contact just saved here (as if never logged), or the completion
         just marked (with that as the reason, kept in the history)."""
-        ops, marked, logged = self.tab.section.ops, self.just_marked, self.just_logged
-        self.just_marked = self.just_logged = None
-        if ops is not None and logged is not None:
-            round_id, row, number = logged
+        ops, done, self.just_done = self.tab.section.ops, self.just_done, None
+        if ops is None or done is None:
+            self.tab.section.status(
+                "Nothing to undo: Ctrl+Z takes back a contact or a completion saved just before it."
+            )
+            return
+        round_id, row, number = done
+        if number is not None:
             ops.write(
                 self,
                 lambda session: take_back_contact(session, round_id, row.person_id, number),
@@ -445,13 +448,7 @@ class PersonPanel(QWidget):
                 title="Taking back the contact",
             )
             return
-        if ops is None or marked is None:
-            self.tab.section.status(
-                "Nothing to undo: Ctrl+Z takes back a contact or a completion saved just before it."
-            )
-            return
-        (round_id, row), today = marked, clock.today()
-        who = row.name or row.unique_id
+        today, who = clock.today(), row.name or row.unique_id
         ops.write(
             self,
             lambda session: unmark_completed(session, round_id, row.person_id, UNDONE, today),
@@ -468,7 +465,7 @@ class PersonPanel(QWidget):
         ops, round_id, row = self.tab.section.ops, self.round_id(), self.person
         if ops is None or round_id is None or row is None:
             return
-        self.just_marked = self.just_logged = None
+        self.just_done = None
         reason = ask_reason(
             self,
             "Take back the completion",
@@ -491,7 +488,7 @@ class PersonPanel(QWidget):
         ops, round_id, row = self.tab.section.ops, self.round_id(), self.person
         if ops is None or round_id is None or row is None:
             return
-        self.just_marked = self.just_logged = None
+        self.just_done = None
         leave_out = row.eligible
         title = "Leave out of this round" if leave_out else "Count in this round"
         who = row.name or row.unique_id
