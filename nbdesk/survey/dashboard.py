@@ -10,9 +10,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, func, literal, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from nbdesk.common import clock
@@ -50,17 +51,17 @@ class QuietRow(NamedTuple):
     last_contact_on: date | None
 
 
-class Member(NamedTuple):
-    """What one eligible member of the round adds to its figures."""
+# A member of the round as the board reads them (the rows of _member_query, by those names):
+# person_id, pa_name, age_band (a number: band_name), gender, accommodation, do_not_contact,
+# last_contact_on. Kept as the rows were read: made into objects of their own, they cost more than
+# the read (bench_growth).
+Member = Any
 
-    person_id: int
-    unique_id: str
-    name: str
-    pa_name: str
-    groups: tuple[str, str, str, str]  # PA, age band, gender, accommodation, as the tables say
-    do_not_contact: bool
-    completed_on: date | None
-    last_contact_on: date | None
+# Where a member's row holds who they are, their PA, whether they may be contacted and when they
+# last were (read by place: fifty thousand times a board); and the columns that place them in
+# each table, in the tables' order.
+_PERSON, _PA, _DO_NOT_CONTACT, _LAST_CONTACT = 0, 1, 5, 6
+_GROUPED = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,12 @@ class Dashboard:
     not_contacted: tuple[QuietRow, ...]  # eligible, not completed, no contact for quiet_days
     today: date  # the day the not-contacted list counts back from
     # Each eligible member's part in the figures, by person id, so that an update can take out
-    # what someone counted for before and add what they count for now. Never changed: an update
-    # makes a new Dashboard. Its order means nothing and is never shown or exported (an update
-    # puts the person it changed last).
+    # what someone counted for before and add what they count for now: their row, and the day of
+    # their completion if they have one. Never changed: an update makes a new Dashboard. Their
+    # order means nothing and is never shown or exported (an update puts the person it changed
+    # last).
     members: Mapping[int, Member] = field(repr=False)
+    completed_on: Mapping[int, date] = field(repr=False)
 
     def breakdowns(self) -> dict[str, tuple[GroupFigures, ...]]:
         return {
@@ -113,16 +116,26 @@ def _quiet_key(q: QuietRow) -> tuple[str, date, str, str]:
     return (q.pa_name.casefold(), q.last_contact_on or date.min, q.name, q.unique_id)
 
 
-def _is_quiet(m: Member, since: date) -> bool:
+def _label(value: str) -> str:
+    return value.strip() or NOT_RECORDED
+
+
+# What each table calls the value in its column of a member's row.
+NAMERS: tuple[Callable[[Any], str], ...] = (_label, band_name, _label, _label)
+
+
+def _groups(m: Member) -> tuple[str, ...]:
+    """The group the member is in, in each table."""
+    return tuple(name(m[i]) for name, i in zip(NAMERS, _GROUPED, strict=True))
+
+
+def _is_quiet(m: Member, completed_on: Mapping[int, date], since: date) -> bool:
+    last = m[_LAST_CONTACT]
     return (
-        m.completed_on is None
-        and not m.do_not_contact
-        and (m.last_contact_on is None or m.last_contact_on <= since)
+        m[_PERSON] not in completed_on
+        and not m[_DO_NOT_CONTACT]
+        and (last is None or last <= since)
     )
-
-
-def _quiet_row(m: Member) -> QuietRow:
-    return QuietRow(m.person_id, m.unique_id, m.name, m.pa_name, m.last_contact_on)
 
 
 def dashboard(
@@ -133,17 +146,36 @@ def dashboard(
     today = today or clock.today()
     row = round_row(session, round_id)
     summary = summary_of(row, 0, 0)  # counted below, from the members read (not twice: get_round)
-    members = {m.person_id: m for m in _read_members(session, round_id, None)}
-    # Counted by Counter's own loop, a table at a time: a Python loop over each member's four
-    # groups took most of the board's time beyond the read at 50,000 people.
-    everyone = list(members.values())
-    done = [m for m in everyone if m.completed_on is not None]
-    eligible = [Counter([m.groups[i] for m in everyone]) for i in range(len(ORDERS))]
-    completed = [Counter([m.groups[i] for m in done]) for i in range(len(ORDERS))]
-    per_day: Counter[date] = Counter(m.completed_on for m in done if m.completed_on is not None)
+    rows = _read_members(session, round_id, None)
+    members = _by_person(rows)
+    completed_on = _completed(session, round_id, None, members)
+    finished = list(map(members.__getitem__, completed_on))
+    # Each table counted by the value as read, in Counter's own loop, and only then labelled, a
+    # value at a time (a few dozen): labelling each member's four groups in a Python loop took
+    # most of the board's time beyond the read at 50,000 people.
+    eligible, completed = (
+        [
+            _labelled(Counter(map(itemgetter(i), part)), name)
+            for i, name in zip(_GROUPED, NAMERS, strict=True)
+        ]
+        for part in (rows, finished)
+    )
+    per_day = Counter(completed_on.values())
     since = today - timedelta(days=quiet_days)
-    quiet = sorted((_quiet_row(m) for m in members.values() if _is_quiet(m, since)), key=_quiet_key)
-    return _made(summary, members, eligible, completed, per_day, quiet_days, quiet, today)
+    quiet = _quiet_rows(session, [m for m in rows if _is_quiet(m, completed_on, since)])
+    quiet.sort(key=_quiet_key)
+    return _made(
+        summary, members, completed_on, eligible, completed, per_day, quiet_days, quiet, today
+    )
+
+
+def _labelled(counts: Counter[Any], name: Callable[[Any], str]) -> Counter[str]:
+    """Counts by the value as read made counts by the group's name (two values may share one:
+    blanks, or a name with spaces around it)."""
+    found: Counter[str] = Counter()
+    for value, count in counts.items():
+        found[name(value)] += count
+    return found
 
 
 def dashboard_update(
@@ -159,7 +191,9 @@ def dashboard_update(
     if today != board.today:
         return dashboard(session, round_id, today, board.quiet_days)
     wanted = set(person_ids)
-    fresh = {m.person_id: m for m in _read_members(session, round_id, wanted)}
+    rows = _read_members(session, round_id, wanted)
+    fresh = _by_person(rows)
+    fresh_on = _completed(session, round_id, wanted, fresh)
     eligible = [Counter({g.group: g.eligible for g in t}) for t in _tables(board)]
     completed = [Counter({g.group: g.completed for g in t}) for t in _tables(board)]
     per_day: Counter[date] = Counter()
@@ -167,27 +201,37 @@ def dashboard_update(
     for day, running in board.over_time:
         per_day[day] = running - before
         before = running
-    members = dict(board.members)
-    gone = set()
+    members, completed_on = dict(board.members), dict(board.completed_on)
     for person_id in wanted:
-        for m, sign in ((members.pop(person_id, None), -1), (fresh.get(person_id), 1)):
+        was = (members.pop(person_id, None), completed_on.pop(person_id, None), -1)
+        for m, on, sign in (was, (fresh.get(person_id), fresh_on.get(person_id), 1)):
             if m is None:
                 continue
-            for group, e, c in zip(m.groups, eligible, completed, strict=True):
+            for group, e, c in zip(_groups(m), eligible, completed, strict=True):
                 e[group] += sign
-                c[group] += sign * (m.completed_on is not None)
-            if m.completed_on is not None:
-                per_day[m.completed_on] += sign
+                c[group] += sign * (on is not None)
+            if on is not None:
+                per_day[on] += sign
         if person_id in fresh:
             members[person_id] = fresh[person_id]
-        gone.add(person_id)
+            if person_id in fresh_on:
+                completed_on[person_id] = fresh_on[person_id]
     since = today - timedelta(days=board.quiet_days)
-    quiet = [q for q in board.not_contacted if q.person_id not in gone]
-    for m in fresh.values():
-        if _is_quiet(m, since):
-            row = _quiet_row(m)
-            quiet.insert(bisect_left(quiet, _quiet_key(row), key=_quiet_key), row)
-    return _made(board.round, members, eligible, completed, per_day, board.quiet_days, quiet, today)
+    quiet = [q for q in board.not_contacted if q.person_id not in wanted]
+    now_quiet = [m for m in fresh.values() if _is_quiet(m, completed_on, since)]
+    for row in _quiet_rows(session, now_quiet):
+        quiet.insert(bisect_left(quiet, _quiet_key(row), key=_quiet_key), row)
+    return _made(
+        board.round,
+        members,
+        completed_on,
+        eligible,
+        completed,
+        per_day,
+        board.quiet_days,
+        quiet,
+        today,
+    )
 
 
 def _tables(board: Dashboard) -> tuple[tuple[GroupFigures, ...], ...]:
@@ -197,6 +241,7 @@ def _tables(board: Dashboard) -> tuple[tuple[GroupFigures, ...], ...]:
 def _made(
     summary: RoundSummary,
     members: dict[int, Member],
+    completed_on: dict[int, date],
     eligible: list[Counter[str]],
     completed: list[Counter[str]],
     per_day: Counter[date],
@@ -228,59 +273,62 @@ def _made(
         tuple(quiet),
         today,
         members,
+        completed_on,
     )
 
 
 def _read_members(session: Session, round_id: int, people: Collection[int] | None) -> list[Member]:
-    """The round's eligible members (those of `people` alone, if given) and their part in its
-    figures: one read by the round's keys (and the people's), one row a member, the latest contact
-    from the member's row (kept by log_contact), whatever the number of contacts; and the round's
-    completions, read apart in key order. Looked up member by member among every round's
-    completions, they cost a sixth of the read, and more the more rounds the file held."""
-    some = people is not None
-    everyone = _member_query(some, _sees_names(session))
-    chunks: list[dict[str, Any]] = [{"round_id": round_id}]
-    if people is not None:
-        wanted = sorted(people)
-        chunks = [
-            {"round_id": round_id, "people": wanted[i : i + _CHUNK]}
-            for i in range(0, len(wanted), _CHUNK)
-        ]
-    labels: dict[str, str] = {}  # by the value as read: its label, worked out once
-    shared: dict[str, str] = {}  # one string per label, shared by everyone in the group
+    """The round's eligible members (those of `people` alone, if given) with what places them in
+    its figures: one read by the round's keys (and the people's), one row a member, the latest
+    contact from the member's row (kept by log_contact), whatever the number of contacts. Nobody's
+    name is read: only the few not contacted lately are named (_quiet_rows)."""
+    if people is None:
+        return list(many_rows(session, _member_query(False), {"round_id": round_id}))
+    wanted = sorted(people)
+    found: list[Member] = []
+    for start in range(0, len(wanted), _CHUNK):
+        values = {"round_id": round_id, "people": wanted[start : start + _CHUNK]}
+        found += many_rows(session, _member_query(True), values)
+    return found
 
-    def label(value: str) -> str:
-        found = labels.get(value)
-        if found is None:
-            text = value.strip() or NOT_RECORDED
-            found = labels[value] = shared.setdefault(text, text)
-        return found
 
-    bands = {n: band_name(n) for n in range(-1, len(AGE_BANDS) + 1)}
-    result = []
-    for values in chunks:
-        completed = round_completions(session, round_id, values.get("people"))
-        for pid, uid, name, pa, band, gender, accommodation, dnc, last in many_rows(
-            session, everyone, values
-        ):
-            result.append(
-                Member(
-                    pid,
-                    uid,
-                    name,
-                    pa,
-                    (label(pa), bands[band], label(gender), label(accommodation)),
-                    bool(dnc),
-                    done.on if (done := completed.get(pid)) else None,
-                    last,
-                )
+def _by_person(rows: list[Member]) -> dict[int, Member]:
+    return dict(zip(map(itemgetter(_PERSON), rows), rows, strict=True))
+
+
+def _completed(
+    session: Session, round_id: int, people: Collection[int] | None, members: Mapping[int, Member]
+) -> dict[int, date]:
+    """The day each of these members completed, for those who have: the round's completions, read
+    apart in key order. Looked up member by member among every round's completions, they cost a
+    sixth of the read, and more the more rounds the file held."""
+    return {
+        pid: done.on
+        for pid, done in round_completions(session, round_id, people).items()
+        if pid in members
+    }
+
+
+def _quiet_rows(session: Session, quiet: list[Member]) -> list[QuietRow]:
+    """The not-contacted list's rows for these members, named (read by key): unnamed if the
+    sign-in may not read who the members are (a viewer's, on a server)."""
+    names: dict[int, tuple[str, str]] = {}
+    if _sees_names(session):
+        wanted = sorted(m[_PERSON] for m in quiet)
+        for start in range(0, len(wanted), _CHUNK):
+            values = {"people": wanted[start : start + _CHUNK]}
+            names.update(
+                (pid, (uid, name)) for pid, uid, name in many_rows(session, _names_query(), values)
             )
-    return result
+    rows = []
+    for m in quiet:
+        uid, name = names.get(m[_PERSON], ("", ""))
+        rows.append(QuietRow(m[_PERSON], uid, name, m[_PA], m[_LAST_CONTACT]))
+    return rows
 
 
 def _sees_names(session: Session) -> bool:
-    """Whether the sign-in may read who the members are (a viewer's may not, on a server): if not,
-    the figures are read without them, and the not-contacted list names nobody."""
+    """Whether the sign-in may read who the members are (a viewer's may not, on a server)."""
     if session.get_bind().dialect.name != "postgresql":
         return True
     if _SEES_NAMES not in session.info:
@@ -293,16 +341,13 @@ _SEES_NAMES = "nbdesk_sees_names"
 
 
 @cache
-def _member_query(some: bool, names: bool = True) -> Any:
+def _member_query(some: bool) -> Any:
     """The read of _read_members (of `some` people, or everyone), made once: building it took
-    longer than SQLite takes to run it for a few people. Without `names`, blanks stand for the
-    unique id and name."""
+    longer than SQLite takes to run it for a few people."""
     round_id: Any = bindparam("round_id")
     members = (
         select(
-            CareLeaver.id,
-            CareLeaver.unique_id if names else literal("").label("unique_id"),
-            CareLeaver.name if names else literal("").label("name"),
+            CareLeaver.id.label("person_id"),
             CareLeaver.pa_name,
             RoundMember.age_band,
             CareLeaver.gender,
@@ -318,6 +363,14 @@ def _member_query(some: bool, names: bool = True) -> Any:
         people: Any = bindparam("people", expanding=True)
         members = members.where(CareLeaver.id.in_(people))
     return members
+
+
+@cache
+def _names_query() -> Any:
+    people: Any = bindparam("people", expanding=True)
+    return select(CareLeaver.id, CareLeaver.unique_id, CareLeaver.name).where(
+        CareLeaver.id.in_(people)
+    )
 
 
 # Ids asked for at once: well under any database's limit on a statement's parameters.
