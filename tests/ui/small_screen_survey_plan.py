@@ -1,5 +1,5 @@
-"""The Survey outreach and Action plan sections and their dialogs on a 1366×768 laptop with twice
-the default font (issue 15), checked by tests.support.screen_fit in their main states.
+"""The Survey outreach, Action plan and Returns sections and their dialogs on a 1366×768 laptop
+with twice the default font (issue 15), checked by tests.support.screen_fit in their main states.
 
 Not collected on its own: test_small_screen_survey_plan.py runs it in a process of its own, where
 Qt's offscreen platform has a 1366×768 screen and QT_FONT_DPI doubles the font (as on a real X
@@ -288,6 +288,51 @@ def test_action_plan_dialogs(qtbot: QtBot, window: MainWindow) -> None:
     section.table.setCurrentIndex(section.model.index_of_action(action.id))
     found += check_modal(qtbot, section.remove_action, "remove the action")
     assert found == [], report(found)
+
+
+# The Returns section ---------------------------------------------------------------------------
+
+
+def test_returns_section_for_every_kind_of_file(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Each kind of file chosen, with its preview: its options (a plan's owners, how to get
+    involved, a tagged PDF) fit beside their labels with no sideways scroll."""
+    from nbdesk.ui.returns.section import ReturnsSection
+
+    window.show_section(3)
+    section = shown_section(qtbot, window)
+    assert isinstance(section, ReturnsSection)
+    found: list[str] = []
+    for index in range(section.kind.count()):
+        section.kind.setCurrentIndex(index)
+        found += check_section(qtbot, window, section, section.kind.itemText(index))
+    # Where the section scrolls (at twice the font), exported with it scrolled to its top: the
+    # line saying where the file was saved, under the preview, is brought into view.
+    section.kind.setCurrentIndex(0)
+    settle(qtbot)
+    window.scroll.verticalScrollBar().setValue(0)
+    if SCREEN == "683x384":
+        found += exported_in_view(qtbot, window, section, tmp_path / "return.xlsx")
+    assert found == [], report(found)
+
+
+def exported_in_view(qtbot: QtBot, window: MainWindow, section: Any, target: Path) -> list[str]:
+    """What keeps the Returns section's saved line from being seen once Export is pressed by its
+    key from the top of the section."""
+    from PySide6.QtCore import Qt
+
+    section.ask_for_path = lambda suggested, file_filter: target
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    section.kind.setFocus()
+    assert screen_fit.in_view(section.status), "the test needs the line out of view"
+    qtbot.keyClick(section.kind, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)  # Export…
+    # A button's key clicks it a moment later, as it shows itself pressed.
+    qtbot.waitUntil(lambda: str(target) in section.status.text(), timeout=20000)
+    settle(qtbot)
+    cut = screen_fit.in_view(section.status)
+    return [f"[saved] {cut}"] if cut else []
 
 
 def test_review_pass(qtbot: QtBot, window: MainWindow) -> None:

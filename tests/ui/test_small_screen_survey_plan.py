@@ -1,6 +1,6 @@
-"""The Survey outreach and Action plan sections and their dialogs fit a 1366×768 laptop at twice
-the default font, and at the default font (issue 15): small_screen_survey_plan.py run in a process
-whose offscreen screen is that laptop's."""
+"""The Survey outreach, Action plan and Returns sections and their dialogs fit a 1366×768 laptop
+at twice the default font, and at the default font (issue 15): small_screen_survey_plan.py run in
+a process whose offscreen screen is that laptop's."""
 
 from __future__ import annotations
 

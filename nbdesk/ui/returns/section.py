@@ -35,6 +35,7 @@ from nbdesk.returns.tagged_pdf import tagged_pdf_offered
 from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.file_dialogs import ask_save_path
 from nbdesk.ui.sections.base import Section
+from nbdesk.ui.survey.fit import show_whole
 
 NO_COMPARISON = "No comparison"
 # What a file is made from: the label beside the chooser (with its shortcut) and its name.
@@ -85,8 +86,12 @@ class ReturnsSection(Section):
         form.addRow(self.subject_label, self.subject)
         form.addRow(self.compare_label, self.compare)
         # The plan for young people's choices: owners named or not, and how to get involved.
-        self.show_owners = QCheckBox("&Name who is doing each action (people, teams, partners)")
+        # Short enough to sit beside its label at twice the font; the rest said on hover.
+        self.show_owners = QCheckBox("&Name who does each action")
         self.show_owners.setAccessibleName("Name who is doing each action")
+        owners = "The people, teams and partners doing each action, as the plan names them."
+        self.show_owners.setToolTip(owners)
+        self.show_owners.setAccessibleDescription(owners)
         self.get_involved = QLineEdit()
         self.get_involved.setAccessibleName("How young people can get involved")
         self.get_involved.setPlaceholderText(
@@ -99,11 +104,13 @@ class ReturnsSection(Section):
         # A PDF report printed from its web page as a tagged PDF: offered only where the optional
         # WeasyPrint is installed (looked for, not imported: importing it is slow).
         self.tagged_offered = tagged_pdf_offered()
-        self.tagged = QCheckBox("Ta&gged PDF for screen readers, printed from the web page")
-        self.tagged.setToolTip(
-            "Made with WeasyPrint: headings, tables and the last line read in order. Needs the "
-            "Pango library; the web page is always the accessible version."
+        self.tagged = QCheckBox("Ta&gged PDF for screen readers")
+        tagged = (
+            "Printed from the web page by WeasyPrint: headings, tables and the last line read in "
+            "order. Needs the Pango library; the web page is always the accessible version."
         )
+        self.tagged.setToolTip(tagged)
+        self.tagged.setAccessibleDescription(tagged)
         form.addRow("", self.tagged)
 
         self.preview = QTextBrowser()
@@ -334,12 +341,14 @@ class ReturnsSection(Section):
         said = f"Saved ({what}): {path}" if what else f"Saved: {path}"
         self.status.setText(said)
         self.status.setAccessibleName(f"Export status: {said}")
+        show_whole(self.status)  # under the preview: scrolled out of view at a large font
 
     def _failed(self, exc: Exception) -> None:
         self.task = None
         self.export_button.setEnabled(True)
         self.status.setText(f"Not saved: {exc}")
         self.status.setAccessibleName(f"Export status: not saved. {exc}")
+        show_whole(self.status)
         if is_plain(exc):  # an unforeseen failure was shown by Ops, with its details logged
             show_error(self, "The file was not saved", str(exc))
 
