@@ -109,9 +109,9 @@ class SittingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(Scroller(content), 1)
         layout.addWidget(self.buttons)
-        fit_to_screen(
-            self, self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 22
-        )
+        # As tall as it needs at that width (a fixed number of lines cut off Remove selected once
+        # the last sitting's people filled it in), never taller than the screen: then it scrolls.
+        fit_to_screen(self, self.fontMetrics().averageCharWidth() * 80)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter in the name box adds the person; with the box empty it starts the workshop. The

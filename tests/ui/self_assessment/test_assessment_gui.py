@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFrame, QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFrame,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from nbdesk.self_assessment.assessments import find_assessment, list_assessments, load_assessment
@@ -20,6 +28,7 @@ from nbdesk.ui.self_assessment.import_dialog import ImportRatingsDialog
 from nbdesk.ui.self_assessment.new_assessment import NewAssessmentDialog
 from nbdesk.ui.self_assessment.results import ResultsWindow
 from nbdesk.ui.self_assessment.section import SelfAssessmentSection
+from tests.support import screen_fit
 from tests.support.qt import answer, settle
 
 BASELINE = "Baseline 2020 – staff"
@@ -338,6 +347,9 @@ def test_starting_a_workshop_from_the_section_asks_who_is_there_first(
         assert isinstance(dialog, SittingDialog)
         assert "Filled in from the last sitting" in dialog.findChildren(QLabel)[0].text()
         seen.append(dialog.participants())
+        # Filled in, it opens tall enough to show them and everything under them unscrolled.
+        remove = next(b for b in dialog.findChildren(QPushButton) if "Remove" in b.text())
+        assert screen_fit.in_view(remove) is None, screen_fit.in_view(remove)
         qtbot.keyClick(dialog.who, Qt.Key.Key_Return)
 
     section.activateWindow()
