@@ -89,6 +89,8 @@ class RegisterTab(QWidget):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        # Said, not silent: a PA used to Ctrl+Z in the Contacts tab pressed it here to no effect.
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self._nothing_to_undo)
         on_enter(self.view, self.edit)
 
         top = QHBoxLayout()
@@ -165,6 +167,12 @@ class RegisterTab(QWidget):
 
     def add(self) -> None:
         self._edit_dialog(None)
+
+    def _nothing_to_undo(self) -> None:
+        self.section.status(
+            "Nothing to undo in the register: put a person's details right with Edit… (Enter on "
+            "them). Ctrl+Z takes back a contact or a completion in the Contacts tab."
+        )
 
     def edit(self) -> None:
         index = self.view.currentIndex()

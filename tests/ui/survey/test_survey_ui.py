@@ -1473,6 +1473,24 @@ def test_ctrl_z_takes_back_the_latest_change_only(qtbot, section, db_path: Path)
     reopened.close()
 
 
+def test_ctrl_z_in_the_register_says_there_is_nothing_to_undo(qtbot, section) -> None:
+    """A tester pressed Ctrl+Z in the register, as in the Contacts tab, and nothing happened: it
+    says where register changes are put right. In the find box it still undoes the typing."""
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    tab = section.register_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, CTRL)
+    assert section.message.isVisibleTo(section)
+    assert section.message.text().startswith("Nothing to undo in the register")
+    section.status("")
+    tab.search.setFocus()
+    qtbot.keyClicks(tab.search, "bea")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Z, CTRL)
+    assert tab.search.text() == ""
+    assert section.message.text() == ""
+
+
 def test_a_contact_saved_by_mistake_is_taken_back_with_ctrl_z(
     qtbot, section, db_path: Path
 ) -> None:
