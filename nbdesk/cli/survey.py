@@ -221,6 +221,7 @@ def run_round_complete(args: argparse.Namespace) -> int:
 
 
 def run_round_contact(args: argparse.Namespace) -> int:
+    from nbdesk.common.computer_user import computer_user
     from nbdesk.survey.contacts import log_contact
     from nbdesk.survey.register import find_person
     from nbdesk.survey.rounds import find_round
@@ -237,6 +238,7 @@ def run_round_contact(args: argparse.Namespace) -> int:
             args.purpose,
             args.outcome,
             args.note,
+            logged_by=computer_user(),
         ).value
     print(f"Logged contact {number} with {person.unique_id} in {survey_round.name}.")
     return 0

@@ -17,6 +17,7 @@ from nbdesk.common import clock
 from nbdesk.storage import create_database, open_database
 from nbdesk.storage.location import Location
 from nbdesk.survey.completion import completion_state
+from nbdesk.survey.contacts import contact_history
 from nbdesk.survey.register import find_person, register_size
 from nbdesk.survey.rounds import find_round, list_rounds
 from tests.support.fingerprint import fingerprint
@@ -329,6 +330,28 @@ def test_round_complete_flags_and_refusals(
     assert (bea.confirmed_by, bea.confirmed_on) == ("trusted-adult", date(2026, 1, 14))
     assert (dara.confirmed_by, dara.confirmed_on) == ("pa", clock.today())
     assert not eli.completed and eli.history == ()
+
+
+def test_round_contact_records_who_logged_it_and_refuses_bad_input(
+    round_file: Location, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "pa.tester")
+    base = ("round", "contact", "Time 2", "--db", round_file, "--person", "B001")
+    code, out, _ = run(capsys, *base, "--channel", "phone", "--outcome", "spoke", "--note", "ok")
+    assert code == 0 and "Logged contact 1 with B001 in Time 2." in out
+    before = fingerprint(round_file)
+    code, _, err = run(capsys, *base, "--outcome", "maybe")
+    assert code == 1 and "'maybe' is not an outcome" in err
+    assert fingerprint(round_file) == before
+
+    db = open_database(round_file)
+    with db.session() as session:
+        logged = contact_history(session, find_person(session, "B001").id)
+    db.close()
+    assert [(c.channel, c.outcome, c.note, c.logged_by) for c in logged] == [
+        ("phone", "spoke", "ok", "pa.tester")
+    ]
 
 
 def test_round_status_json_and_text(

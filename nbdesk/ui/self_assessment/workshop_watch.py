@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
+from nbdesk.common.computer_user import computer_user
 from nbdesk.self_assessment.lease import HeldBy
 from nbdesk.ui.self_assessment.common import scale
 
@@ -34,12 +35,7 @@ def leader_name(location: object, participants: Sequence[tuple[str, str]] = ()) 
     for name, _kind in participants:
         if name.strip():
             return name.strip()
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name to be had (a container with a numeric user)
-        return "someone"
+    return computer_user() or "someone"
 
 
 def ask_about_held(parent: QWidget, held: HeldBy) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common import clock
+from nbdesk.common.computer_user import computer_user
 from nbdesk.common.dates import format_day
 from nbdesk.common.errors import is_plain
 from nbdesk.survey.completion import (
@@ -286,13 +287,14 @@ class PersonPanel(QWidget):
         history: list[tuple[date, int, str]] = []
         for c in found.contacts:
             note = f" — {c.note}" if c.note else ""
+            by = f" (by {c.logged_by})" if c.logged_by else ""
             history.append(
                 (
                     c.contacted_on,
                     0,
                     f"{format_day(c.contacted_on)}: {CHANNEL_LABELS.get(c.channel, c.channel)}, "
                     f"{PURPOSE_LABELS.get(c.purpose, c.purpose)}, "
-                    f"{OUTCOME_LABELS.get(c.outcome, c.outcome)}{note}",
+                    f"{OUTCOME_LABELS.get(c.outcome, c.outcome)}{note}{by}",
                 )
             )
         for h in reversed(state.history):
@@ -326,13 +328,14 @@ class PersonPanel(QWidget):
             return
         channel, purpose = self.channel.currentData(), self.purpose.currentData()
         outcome, note = self.outcome.currentData(), self.note.text()
+        who = computer_user()  # who logged it, as a file records it (a server knows its sign-in)
         says_completed = outcome == "says-completed" and self.mark.isEnabled()
         self.just_done = None  # Ctrl+Z takes back only the latest change
         self.setEnabled(False)  # one save per press: Ctrl+Enter held down logs one contact
         ops.write(
             self,
             lambda session: log_contact(
-                session, round_id, row.person_id, contacted_on, channel, purpose, outcome, note
+                session, round_id, row.person_id, contacted_on, channel, purpose, outcome, note, who
             ),
             lambda done: self._contact_saved(
                 row, contacted_on, says_completed, (round_id, row, done.value)

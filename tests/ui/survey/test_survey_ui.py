@@ -1646,3 +1646,27 @@ def test_down_in_a_find_box_goes_into_its_list(qtbot, section) -> None:
     qtbot.keyClick(register.search, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is register.view
     assert register.view.currentIndex().row() == 0
+
+
+def test_a_contact_records_who_logged_it(qtbot, section, db_path: Path, monkeypatch) -> None:
+    """On a file, a contact is recorded as logged by whoever is signed in to the computer, and the
+    person's history says so (a lead asked who had phoned someone)."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "pa.tester")
+    tab = section.contacts_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    contacted = tab.panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
+    tab.choose_once_shown(contacted.person_id)
+    settle(qtbot)
+    assert tab.panel.person.person_id == contacted.person_id
+    assert "(by pa.tester)" in tab.panel.history.toPlainText().splitlines()[0]
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        latest = contact_history(session, contacted.person_id)[0]
+    reopened.close()
+    assert latest.logged_by == "pa.tester"
