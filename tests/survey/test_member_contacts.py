@@ -253,8 +253,6 @@ def test_who_next_order_made_by_groups_is_the_order_of_its_key() -> None:
             name=rng.choice(names),
             pa_name="",
             preferred_channel="",
-            phone="",
-            email="",
             contacts=0,
             last_contact_on=rng.choice(days),
             last_outcome="",
