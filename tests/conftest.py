@@ -319,25 +319,29 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Any:
     """pytest-qt closes a test's windows as it tears down, before the fixtures: a form left with
-    something typed in would ask whether to discard it, and wait for an answer nobody gives. The
-    forms' own tests ask and answer it while they run."""
+    something typed in would ask whether to discard it (and the window whether to quit with a
+    contact not saved), and wait for an answer nobody gives. The forms' own tests ask and answer
+    it while they run."""
     import sys
 
     shared = sys.modules.get("nbdesk.ui.dialogs")
     if shared is None:
         return (yield)
-    asking = shared.discard_what_was_typed
+    questions = ("discard_what_was_typed", "leave_unsaved")  # a form's, and the window's
+    asking = {name: getattr(shared, name) for name in questions}
 
-    def stand_in(_parent: object) -> bool:
+    def stand_in(*_asked: object) -> bool:
         return True
 
-    shared.discard_what_was_typed = stand_in
+    for name in questions:
+        setattr(shared, name, stand_in)
     try:
         return (yield)
     finally:
         # Unless a test's monkeypatch, undone meanwhile, has put the real one back already.
-        if shared.discard_what_was_typed is stand_in:
-            shared.discard_what_was_typed = asking
+        for name in questions:
+            if getattr(shared, name) is stand_in:
+                setattr(shared, name, asking[name])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -119,6 +119,31 @@ def discard_what_was_typed(parent: QWidget) -> bool:
     return chosen is discard
 
 
+def leave_unsaved(parent: QWidget, unsaved: list[str], leaving: str) -> bool:
+    """Whether to go on `leaving` ("quit", "open another file") though these were typed and not
+    saved (each in words: "a contact with Aisha Khan")."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Not saved")
+    box.setText(f"Not saved: {'; '.join(unsaved)}.")
+    box.setInformativeText(
+        f"{leaving[:1].upper()}{leaving[1:]} anyway? What was typed will be lost. Go back to save it."
+    )
+    go = box.addButton(
+        f"{leaving[:1].upper()}{leaving[1:]} &without saving",
+        QMessageBox.ButtonRole.DestructiveRole,
+    )
+    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+    go.setAccessibleName(f"{leaving} without saving")
+    back.setAccessibleName("Go back to save it")
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    chosen = box.clickedButton()
+    box.deleteLater()
+    return chosen is go
+
+
 def entered(form: QWidget) -> tuple[object, ...]:
     """What every field of a form holds now: typed, chosen or ticked (to tell, on Esc, whether
     anything would be lost)."""

@@ -167,7 +167,9 @@ class MainWindow(QMainWindow):
         new = file_menu.addAction("&New authority file…")
         new.setShortcut(QKeySequence.StandardKey.New)
         self.new_action = new
-        new.triggered.connect(self.new_requested.emit)
+        new.triggered.connect(
+            lambda: self.let_go("open another file") and self.new_requested.emit()
+        )
         open_action = file_menu.addAction("&Open…")
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self._choose_file)
@@ -192,7 +194,9 @@ class MainWindow(QMainWindow):
             "Encrypt the open file and its backups, so a lost laptop or a copied file shows nothing"
         )
         self.encrypt_action.setEnabled(False)  # until a file is open
-        self.encrypt_action.triggered.connect(self.encrypt_requested.emit)
+        self.encrypt_action.triggered.connect(
+            lambda: self.let_go("encrypt the file") and self.encrypt_requested.emit()
+        )
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -400,7 +404,7 @@ class MainWindow(QMainWindow):
 
         start = str(self.ops.path.parent) if self.ops else ""
         name = file_dialogs.choose_file(self, "Open an authority file", start, FILE_FILTER)
-        if name:
+        if name and self.let_go("open another file"):
             self.open_requested.emit(Path(name))
 
     def _fill_recent(self) -> None:
@@ -414,7 +418,11 @@ class MainWindow(QMainWindow):
             gone = "" if there else " (not found)"
             action = self.recent_menu.addAction(f"&{number} {path.name} — {path.parent}{gone}")
             action.setEnabled(there)
-            action.triggered.connect(lambda _=False, p=path: self.open_requested.emit(p))
+            action.triggered.connect(
+                lambda _=False, p=path: (
+                    self.let_go("open another file") and self.open_requested.emit(p)
+                )
+            )
         servers = prefs.recent_servers()
         if servers:
             self.recent_menu.addSeparator()
@@ -436,13 +444,15 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _server_chosen(self, url: str | None) -> None:
-        if url:
+        if url and self.let_go("open another file"):
             prefs.remember_server(url)
             self.open_server_requested.emit(url)
 
     def open_recent_server(self, url: str) -> None:
         """Without asking where this computer keeps the password; else the dialog, filled in."""
         if self.signing is not None and self.signing().use_stored_password(url):
+            if not self.let_go("open another file"):
+                return
             prefs.remember_server(url)
             self.open_server_requested.emit(url)
         else:
@@ -465,7 +475,8 @@ class MainWindow(QMainWindow):
             return
 
         def done(target: Path) -> None:
-            self.statusBar().showMessage(f"Backed up to {target}", 10000)
+            # The name alone: a whole path ran into the file's own, shown beside it.
+            self.statusBar().showMessage(f"Backed up as {target.name}", 10000)
             QMessageBox.information(self, "Backed up", f"A complete copy was saved as:\n{target}")
 
         self.ops.back_up(self, done)
@@ -489,7 +500,20 @@ class MainWindow(QMainWindow):
             self, self.fontMetrics().averageCharWidth() * 200, self.fontMetrics().height() * 55
         )
 
+    def let_go(self, leaving: str) -> bool:
+        """Whether to go on leaving the open file though something typed in it is not saved
+        (asked only then): a tester lost a contact typed and not saved by quitting."""
+        unsaved = [line for section in self.built_sections() for line in section.unsaved()]
+        if not unsaved:
+            return True
+        from nbdesk.ui import dialogs
+
+        return dialogs.leave_unsaved(self, unsaved, leaving)
+
     def closeEvent(self, event) -> None:
+        if not self.let_go("quit"):
+            event.ignore()
+            return
         prefs.settings().setValue("main_window/geometry", self.saveGeometry())
         if self.ops is not None:
             self.ops.close()

@@ -58,3 +58,8 @@ class Section(QWidget):
 
     def shown_again(self) -> None:
         """Brought back to the front after working elsewhere."""
+
+    def unsaved(self) -> list[str]:
+        """What was typed here and not saved, each in words ("a contact with Aisha Khan"): the
+        window asks before quitting or opening another file while there is any."""
+        return []

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
@@ -37,9 +36,7 @@ from nbdesk.survey.completion import (
 )
 from nbdesk.survey.contacts import (
     OUTCOME_LABELS,
-    OUTCOMES,
     PURPOSE_LABELS,
-    PURPOSES,
     ContactEntry,
     WhoNextRow,
     contact_history,
@@ -48,7 +45,6 @@ from nbdesk.survey.contacts import (
 )
 from nbdesk.survey.register import (
     CHANNEL_LABELS,
-    CHANNELS,
     FLAG_LABELS,
     Person,
     age_band,
@@ -58,6 +54,7 @@ from nbdesk.survey.register import (
 from nbdesk.survey.rounds import exclude_person, include_person
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.survey.common import day_or_never, labelled_button
+from nbdesk.ui.survey.contact_form import ContactForm
 from nbdesk.ui.survey.dialogs import ask_reason
 from nbdesk.ui.survey.fit import show_whole
 
@@ -109,37 +106,13 @@ class PersonPanel(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        contact = QGroupBox("Log a contact")
-        form = QFormLayout(contact)
-        self.contacted_on = DateField("Contact date")
-        self.channel = QComboBox()
-        self.channel.setAccessibleName("Channel")
-        for code in CHANNELS:
-            self.channel.addItem(CHANNEL_LABELS[code], code)
-        self.purpose = QComboBox()
-        self.purpose.setAccessibleName("Purpose")
-        for code in PURPOSES:
-            self.purpose.addItem(PURPOSE_LABELS[code], code)
-        self.outcome = QComboBox()
-        self.outcome.setAccessibleName("Outcome")
-        for code in OUTCOMES:
-            self.outcome.addItem(OUTCOME_LABELS[code], code)
-        self.note = QLineEdit()
-        self.note.setAccessibleName("Note")
-        self.note.setPlaceholderText("Optional")
-        self.note.setAccessibleDescription(
-            "Optional. Notes are erased when the round's contact details are erased."
+        contact = self.contact = ContactForm(self.save_contact)
+        self.contacted_on, self.channel, self.purpose = (
+            contact.contacted_on,
+            contact.channel,
+            contact.purpose,
         )
-        self.note.setToolTip(self.note.accessibleDescription())
-        self.save = labelled_button("&Save contact  (Ctrl+Enter)", "Save contact (Ctrl+Enter)")
-        self.save.clicked.connect(self.save_contact)
-        # The date comes last: it is today nearly always.
-        form.addRow("Ch&annel:", self.channel)
-        form.addRow("Purpose:", self.purpose)
-        form.addRow("O&utcome:", self.outcome)
-        form.addRow("Note:", self.note)
-        form.addRow("Da&te:", self.contacted_on)
-        form.addRow(self.save)
+        self.outcome, self.note, self.save = contact.outcome, contact.note, contact.save
 
         completion = QGroupBox("Survey completed?")
         done_form = QFormLayout(completion)
@@ -189,6 +162,11 @@ class PersonPanel(QWidget):
     # Showing ----------------------------------------------------------------------------------
 
     def show_person(self, row: WhoNextRow | None) -> None:
+        left = self.contact.leave()
+        if left is not None:
+            self.tab.section.status(
+                f"The contact typed for {left} is kept, not saved: choose them again to save it."
+            )
         self.person = row
         self.shown = None
         ops, round_id = self.tab.section.ops, self.round_id()
@@ -201,8 +179,11 @@ class PersonPanel(QWidget):
             self.history.clear()
             self.state.clear()
             return
-        self.heading.setText(f"<h3>{escape(row.name or row.unique_id)}</h3>")
+        who = row.name or row.unique_id
+        self.heading.setText(f"<h3>{escape(who)}</h3>")
         self._set_defaults(row)
+        if self.contact.set_up((round_id, row.person_id), who):
+            self.tab.section.status(f"The contact you typed for {who} is back: save it here.")
         ops.read(
             self,
             lambda session: read_person_in_round(session, round_id, row.person_id),
@@ -332,6 +313,7 @@ class PersonPanel(QWidget):
         says_completed = outcome == "says-completed" and self.mark.isEnabled()
         self.just_done = None  # Ctrl+Z takes back only the latest change
         self.setEnabled(False)  # one save per press: Ctrl+Enter held down logs one contact
+        self.contact.sent()
         ops.write(
             self,
             lambda session: log_contact(

@@ -37,6 +37,7 @@ from nbdesk.survey.rounds import (
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.sections.base import Section
 from nbdesk.ui.survey.common import labelled_button, people
+from nbdesk.ui.survey.contact_form import ContactForm
 from nbdesk.ui.survey.contacts_tab import ContactsTab
 from nbdesk.ui.survey.dashboard_tab import DashboardTab
 from nbdesk.ui.survey.dialogs import OpenRoundDialog
@@ -201,6 +202,8 @@ class SurveySection(ScrollsInside, Section):
     def set_ops(self, ops: Ops | None) -> None:
         super().set_ops(ops)
         self.status("")  # what was done in the file before, said no more (a tester saw it stay)
+        for form in self._contact_form():
+            form.forget()
         self._stale = set(ALL_TABS)
         self._pa_names = None
         if self._current_name() == "register":
@@ -208,6 +211,13 @@ class SurveySection(ScrollsInside, Section):
             # and the round's PAs.
             self._tab_shown()
         self.load_rounds()
+
+    def unsaved(self) -> list[str]:
+        return [line for form in self._contact_form() for line in form.unsaved()]
+
+    def _contact_form(self) -> list[ContactForm]:
+        """The contact form, if the Contacts tab has been built (not building it to ask)."""
+        return [self.contacts_tab.panel.contact] if "contacts" in self._pages else []
 
     def on_changes(self, changes: Changes) -> None:
         pairs = changes.only_people()

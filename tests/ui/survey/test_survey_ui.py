@@ -1672,3 +1672,70 @@ def test_a_contact_records_who_logged_it(qtbot, section, db_path: Path, monkeypa
         latest = contact_history(session, contacted.person_id)[0]
     reopened.close()
     assert latest.logged_by == "pa.tester"
+
+
+def test_a_contact_typed_and_not_saved_is_kept_for_its_person(qtbot, section, db_path) -> None:
+    """A tester typed a contact, chose another person before saving, and lost it without a word:
+    it is kept, said so, and back when they choose that person again, to be saved."""
+    tab, panel = section.contacts_tab, section.contacts_tab.panel
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    first = panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    tab_to(qtbot, section, panel.note)
+    qtbot.keyClicks(panel.note, "Sent the link by text")
+    assert section.unsaved() == [f"a contact with {first.name}"]
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Down)
+    settle(qtbot)
+    assert panel.person.person_id != first.person_id and panel.note.text() == ""
+    assert f"The contact typed for {first.name} is kept, not saved" in section.message.text()
+    assert section.unsaved() == [f"a contact with {first.name}"]
+    qtbot.keyClick(tab.view, Qt.Key.Key_Up)
+    settle(qtbot)
+    assert panel.person.person_id == first.person_id
+    assert panel.note.text() == "Sent the link by text"
+    assert "is back" in section.message.text()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
+    assert section.unsaved() == []
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        notes = [c.note for c in contact_history(session, first.person_id)]
+    reopened.close()
+    assert notes == ["Sent the link by text"]
+
+
+def test_quitting_with_a_contact_not_saved_asks_first(qtbot, db_path, monkeypatch) -> None:
+    """A tester typed a note, pressed Ctrl+Q, and the window closed: it asks first now, and Go
+    back keeps the window and the note."""
+    from nbdesk.ui import dialogs
+    from tests.support.qt import open_window, shown_section
+
+    asked: list[tuple[list[str], str]] = []
+    answer = [False]
+
+    def leave_unsaved(_parent, unsaved, leaving) -> bool:
+        asked.append((unsaved, leaving))
+        return answer[0]
+
+    window = open_window(qtbot, db_path)
+    window.show_section(1)
+    section = shown_section(qtbot, window)
+    settle(qtbot)
+    tab, panel = section.contacts_tab, section.contacts_tab.panel
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    who = panel.person.name
+    panel.note.setFocus()
+    qtbot.keyClicks(panel.note, "Left a voicemail")
+    monkeypatch.setattr(dialogs, "leave_unsaved", leave_unsaved)
+    assert not window.close()  # Ctrl+Q is the window's close
+    assert asked == [([f"a contact with {who}"], "quit")] and window.isVisible()
+    assert panel.note.text() == "Left a voicemail"
+    answer[0] = True
+    assert window.close()
+    assert len(asked) == 2
+    settle(qtbot)
