@@ -265,7 +265,7 @@ def run_export_notify(args: argparse.Namespace) -> int:
         )
     write_notify_file(args.out, data)
     what = "to tell" if data.everyone else "to remind"
-    print(f"Wrote {len(data.rows)} people {what} to {args.out} ({', '.join(data.headers)}).")
+    print(f"Wrote {people(len(data.rows))} {what} to {args.out} ({', '.join(data.headers)}).")
     if data.left_out:
         print(f"Left out {len(data.left_out)}:")
         for person in data.left_out:

@@ -119,7 +119,7 @@ def test_notify_everyone_against_hand_counts(
         capsys, "export", "notify", "Time 1", "--db", db, "--out", emails, "--everyone",
         "--plan-link", LINK, "--channel", "email",
     )  # fmt: skip
-    assert code == 0 and "Wrote 1 people to tell" in out
+    assert code == 0 and "Wrote 1 person to tell" in out
     sheet = openpyxl.load_workbook(emails).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
         ["email address", "first name", "pa name", "plan link"],
@@ -129,7 +129,7 @@ def test_notify_everyone_against_hand_counts(
     # The reminder list is as it was: the round's eligible non-completers only.
     reminders = tmp_path / "remind.csv"
     code, out, _ = run(capsys, "export", "notify", "Time 1", "--db", db, "--out", reminders)
-    assert code == 0 and "people to remind" in out
+    assert code == 0 and "Wrote 1 person to remind" in out
     with reminders.open(newline="", encoding="utf-8") as fh:
         numbers = sorted(r[0] for r in list(csv.reader(fh))[1:])
     assert numbers == ["07700900201"]  # P2 completed, P7 not counted, P8 and P9 joined after

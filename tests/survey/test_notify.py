@@ -188,7 +188,7 @@ def test_cli_export_notify(
     )
     printed, _ = capsys.readouterr()
     assert code == 0
-    assert "Wrote 1 people to remind" in printed and "B003: no mobile number" in printed
+    assert "Wrote 1 person to remind" in printed and "B003: no mobile number" in printed
     assert "Caz" not in printed.split("Left out")[1]  # the printed list holds ids, not names
     assert out.read_text().splitlines() == [
         "phone number,first name,pa name",

@@ -271,12 +271,12 @@ class PlanCommands(VoiceCommands):
         self.open_form(dialog, save)
 
     def edit_action(self, action_id: int, **fields: Any) -> None:
-        names = ", ".join(act.FIELD_LABELS.get(f, f) for f in fields if f != "when") or "When"
-        if "when" in fields and names != "When":
-            names += ", When"
+        # Named as the form labels them, quoted: "Saved We will." read as a broken sentence.
+        names = [act.FIELD_LABELS.get(f, f) for f in fields if f != "when"]
+        names += ["When"] if "when" in fields else []
         self.write(
             lambda session: act.edit_action(session, action_id, **fields),
-            f"Saved {names}.",
+            f"Saved {', '.join(quoted(n) for n in names)}.",
         )
 
     def set_status(self, action_id: int, status: str, reason: str = "") -> None:

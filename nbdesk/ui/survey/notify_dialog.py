@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common.errors import is_plain
+from nbdesk.common.figures import people
 from nbdesk.common.paths import file_name
 from nbdesk.survey.notify import (
     DEFAULT_PERSONALISATION,
@@ -171,9 +172,9 @@ class NotifyDialog(FittedDialog):
                 return  # overtaken by another change
             self.data = data
             what = (
-                f"{len(data.rows)} care leavers to tell back"
+                f"{people(len(data.rows))} to tell back"
                 if everyone
-                else f"{len(data.rows)} people to remind in {data.round_name}"
+                else f"{people(len(data.rows))} to remind in {data.round_name}"
             )
             then = (
                 " Once the messages have gone, record it in Action plan › Shared back…."
