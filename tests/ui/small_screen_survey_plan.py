@@ -139,6 +139,14 @@ def test_survey_section_on_a_new_file(qtbot: QtBot, tmp_path: Path) -> None:
     win.show_section(1)
     section = shown_section(qtbot, win)
     found = check_section(qtbot, win, section, "no round yet")
+    # The register, where a new file's people go first, shows enough rows to work down (it was
+    # squeezed to one at twice the font, the section scrolling round it).
+    section.tabs.setCurrentWidget(section.register_tab)
+    found += check_section(qtbot, win, section, "the register, no round yet")
+    view = section.register_tab.view
+    rows = view.viewport().height() // view.verticalHeader().defaultSectionSize()
+    if rows < 3:
+        found.append(f"the register shows {rows} rows")
     assert win.ops is not None
     win.ops.close()
     assert found == [], report(found)

@@ -75,6 +75,9 @@ class RegisterTab(QWidget):
         # Columns are sized from the rows on screen: every row's every cell would be read (through
         # Python) to size them otherwise, a quarter of a second on the UI thread for 200 people.
         self.view.horizontalHeader().setResizeContentsPrecision(0)
+        # Enough rows to work down, as the Contacts tab's list: at twice the font on a new file
+        # the register was squeezed to one row, the section scrolling round it.
+        self.view.setMinimumHeight(self.view.fontMetrics().lineSpacing() * 10)
         self.total = 0
         self.sized = False
         self.keep: int | None = None  # the person to keep chosen when the list is read again
