@@ -132,9 +132,18 @@ def presenting_buttons(window: QWidget, what: str) -> QHBoxLayout:
     """Present full screen (F11) and Close (Esc), for the windows a workshop puts on a projector."""
     present = QPushButton("&Present full screen (F11)")
     present.setAccessibleName("Present full screen")
-    present.clicked.connect(
-        lambda: window.showNormal() if window.isFullScreen() else window.showFullScreen()
-    )
+
+    def toggle() -> None:
+        if window.isFullScreen():
+            window.showNormal()
+        else:
+            window.showFullScreen()
+        # Says what it will do next: full screen, it went on offering full screen.
+        what = "Leave full screen" if window.isFullScreen() else "Present full screen"
+        present.setText(f"&{what} (F11)")
+        present.setAccessibleName(what)
+
+    present.clicked.connect(toggle)
     close = QPushButton("&Close (Esc)")
     close.setAccessibleName(f"Close the {what}")
     close.clicked.connect(window.close)

@@ -185,7 +185,15 @@ class CompareWindow(QWidget):
         note = ""
         if not result.complete:
             note = " " + result.basis()
-        if gap:
+        if diff is None:
+            # "Overall mean – (Staff) and – (Young people): a gap of –" read as a fault to a
+            # tester whose staff had a mean already: say which side has none yet.
+            means = " and ".join(
+                f"{fmt_mean(m) if m is not None else 'none yet'} ({label})"
+                for m, label in ((a_mean, a_label), (b_mean, b_label))
+            )
+            sentence = f"Overall mean {means}, so no {'gap' if gap else 'change'} yet."
+        elif gap:
             sentence = (
                 f"Overall mean {fmt_mean(a_mean)} ({a_label}) and {fmt_mean(b_mean)} ({b_label}): "
                 f"a gap of {fmt_diff(diff)}. A small gap is one of the programme's outcomes."

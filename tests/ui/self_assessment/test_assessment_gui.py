@@ -409,10 +409,11 @@ def test_f11_presents_full_screen_and_esc_closes(
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    present = next(b for b in window.findChildren(QPushButton) if "full screen" in b.text())
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert window.isFullScreen()
+    assert window.isFullScreen() and present.text() == "&Leave full screen (F11)"
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert not window.isFullScreen()
+    assert not window.isFullScreen() and present.text() == "&Present full screen (F11)"
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
 
@@ -433,3 +434,32 @@ def test_compare_with_the_same_assessment_twice_shows_nothing_of_the_pair_before
     assert window.heading.text() == "Choose two different assessments."
     assert window.summary.text() == "" and window.area_model.rowCount() == 0
     assert window.comparison is None and window.chart.rows == []
+
+
+def test_compare_with_a_side_not_rated_yet_says_which(qtbot: QtBot, db: Database, ops: Ops) -> None:
+    """A tester read "Overall mean – (Staff) and – (Young people): a gap of –" when their staff
+    had a mean already: the summary gives the mean there is and says the other has none yet."""
+    from nbdesk.self_assessment.assessments import create_assessment
+    from nbdesk.storage.models import Assessment
+
+    with db.transaction() as session:
+        base = find_assessment(session, BASELINE)
+        young = create_assessment(
+            session,
+            "Baseline 2026 young people",
+            framework_id=session.get_one(Assessment, base).framework_id,
+            perspective="young-people",
+        ).value
+    with db.session() as session:
+        items = list_assessments(session)
+    window = CompareWindow(ops, items, base)
+    qtbot.addWidget(window)
+    window.second.setCurrentIndex(window.second.findData(young))
+    window.show()
+    settle(qtbot)
+    assert window.comparison is not None and window.comparison.kind == "gap"
+    summary = window.summary.text()
+    assert (
+        summary.startswith("Overall mean ") and "none yet (Young people), so no gap yet." in summary
+    )
+    assert "– (Staff)" not in summary and "a gap of" not in summary
