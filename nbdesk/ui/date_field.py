@@ -119,7 +119,8 @@ class DateField(QWidget):
 
         self.edit = _Edit(self)
         self.edit.setAccessibleName(accessible)
-        self.edit.setPlaceholderText("dd/mm/yyyy" + (" or leave empty" if optional else ""))
+        # Short enough to show whole in the narrow box at twice the font ("or leave em…").
+        self.edit.setPlaceholderText("dd/mm/yyyy" + (" or empty" if optional else ""))
         self.edit.setMinimumWidth(
             round(self.edit.fontMetrics().horizontalAdvance("00 Mmm 0000 ") * 1.4)
         )
