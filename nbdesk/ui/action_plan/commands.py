@@ -61,6 +61,9 @@ class PlanCommands(VoiceCommands):
     undo_floor: int | None = None  # the file's newest step when it was opened: never undone here
     undo_button: QPushButton
     review_pass: ReviewPass | None = None
+    # A plan made or an action added: the table given the keyboard once it shows it, so it comes
+    # into view (at twice the font it was below the page's fold, and only Ctrl+L found it).
+    to_table = False
 
     # Provided by the section (and say, current_action, current_theme_id: see VoiceCommands).
     def load(self, plan_id: int | None = None) -> None: ...
@@ -122,11 +125,15 @@ class PlanCommands(VoiceCommands):
                 work,
                 f"Created the plan {v['name'].strip()} with {len(v['themes'])} theme(s).",
                 dialog=dialog,
-                then=lambda done: self.load(done.value),
+                then=lambda done: self._load_into_table(done.value),
                 title="Creating the plan",
             )
 
         self.open_form(dialog, save)
+
+    def _load_into_table(self, plan_id: int) -> None:
+        self.to_table = True
+        self.load(plan_id)
 
     def revise_plan(self) -> None:
         if self.plan is None:
@@ -260,6 +267,7 @@ class PlanCommands(VoiceCommands):
 
             def chosen(done: Any) -> None:
                 self.keep_action, self.keep_theme = done.value, into
+                self.to_table = True
 
             self.write(
                 lambda session: act.add_action(session, into, **v),

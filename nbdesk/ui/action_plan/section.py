@@ -437,6 +437,9 @@ class ActionPlanSection(ScrollsInside, PlanCommands):
             self.table.setCurrentIndex(index)
         if self._shown == shown:  # choosing it showed it already when it was not chosen before
             self._show_current()
+        if self.to_table:
+            self.to_table = False
+            self.table.setFocus()
 
     def _refilter(self) -> None:
         self._redraw()

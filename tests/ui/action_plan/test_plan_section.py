@@ -85,6 +85,9 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     assert section.plan is not None and section.plan.summary.name == "Care leavers plan 2026-28"
     assert [t.title for t in section.plan.themes] == ["Somewhere safe to live", "Money"]
     assert section.plan.owners, "the usual partners are listed to choose from"
+    # The table has the keyboard, so it is brought into view (at twice the font it was below the
+    # fold, found only by Ctrl+L).
+    assert section.focusWidget() is section.table
 
     # Ctrl+T: a third theme, which becomes the chosen row.
     section.table.setFocus()
@@ -114,6 +117,7 @@ def test_a_lead_builds_reviews_signs_off_and_revises_a_plan_by_keyboard(
     assert forum is not None and forum.theme == "Being heard"
     assert forum.when.startswith("Q2 2027-28") and forum.you_said == "Nobody listens to us"
     assert "Added the action" in section.message.text()
+    assert section.focusWidget() is section.table  # the new action in view, chosen
     row = section.model.index_of_action(forum.id, 0)
     assert [row.siblingAtColumn(c).data() for c in (0, 1, 3, 4)] == [
         "Nobody listens to us",
