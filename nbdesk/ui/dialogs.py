@@ -103,45 +103,59 @@ class FirstRunDialog(QDialog):
 def discard_what_was_typed(parent: QWidget) -> bool:
     """Whether the person means to close a form and lose what they typed (Esc closed forms half
     filled in without a word: a tester lost a new action so, another a date of birth)."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Discard what you typed?")
-    box.setText("Close without saving? What you typed or chose here will be lost.")
-    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
-    discard.setAccessibleName("Discard what was typed")
-    keep.setAccessibleName("Keep editing")
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    chosen = box.clickedButton()
-    box.deleteLater()
-    return chosen is discard
+    return _go_on(
+        parent,
+        "Discard what you typed?",
+        "Close without saving? What you typed or chose here will be lost.",
+        ("&Discard", "Discard what was typed"),
+        ("&Keep editing", "Keep editing"),
+        icon=QMessageBox.Icon.Question,
+    )
 
 
 def leave_unsaved(parent: QWidget, unsaved: list[str], leaving: str) -> bool:
     """Whether to go on `leaving` ("quit", "open another file") though these were typed and not
     saved (each in words: "a contact with Aisha Khan")."""
+    doing = f"{leaving[:1].upper()}{leaving[1:]}"
+    return _go_on(
+        parent,
+        "Not saved",
+        f"Not saved: {'; '.join(unsaved)}.",
+        (f"{doing} &without saving", f"{leaving} without saving"),
+        ("&Go back", "Go back to save it"),
+        more=f"{doing} anyway? What was typed will be lost. Go back to save it.",
+        icon=QMessageBox.Icon.Warning,
+    )
+
+
+def _go_on(
+    parent: QWidget,
+    title: str,
+    text: str,
+    go: tuple[str, str],
+    stay: tuple[str, str],
+    *,
+    icon: QMessageBox.Icon,
+    more: str = "",
+) -> bool:
+    """Whether the person chose `go` (its text and accessible name) over `stay`, the default,
+    which Esc also chooses: a question before something typed is lost."""
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Not saved")
-    box.setText(f"Not saved: {'; '.join(unsaved)}.")
-    box.setInformativeText(
-        f"{leaving[:1].upper()}{leaving[1:]} anyway? What was typed will be lost. Go back to save it."
-    )
-    go = box.addButton(
-        f"{leaving[:1].upper()}{leaving[1:]} &without saving",
-        QMessageBox.ButtonRole.DestructiveRole,
-    )
-    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
-    go.setAccessibleName(f"{leaving} without saving")
-    back.setAccessibleName("Go back to save it")
-    box.setDefaultButton(back)
-    box.setEscapeButton(back)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if more:
+        box.setInformativeText(more)
+    going = box.addButton(go[0], QMessageBox.ButtonRole.DestructiveRole)
+    staying = box.addButton(stay[0], QMessageBox.ButtonRole.RejectRole)
+    going.setAccessibleName(go[1])
+    staying.setAccessibleName(stay[1])
+    box.setDefaultButton(staying)
+    box.setEscapeButton(staying)
     box.exec()
     chosen = box.clickedButton()
     box.deleteLater()
-    return chosen is go
+    return chosen is going
 
 
 def entered(form: QWidget) -> tuple[object, ...]:

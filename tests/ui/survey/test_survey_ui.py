@@ -1407,17 +1407,24 @@ def test_the_arrow_keys_still_move_along_the_tabs(qtbot, section) -> None:
         assert section.tabs.currentIndex() == index and bar.hasFocus()
 
 
+def contact_the_first(qtbot, tab):  # type: ignore[no-untyped-def]
+    """Save a contact with the first person in who-next, by keyboard (Home, Enter to the form,
+    Ctrl+Enter), the form as it opens; their row as it was before."""
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    contacted = tab.panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    return contacted
+
+
 def test_ctrl_k_after_a_contact_says_who_it_is_for_and_ctrl_z_takes_it_back(
     qtbot, section, db_path: Path
 ) -> None:
     """A tester saved a contact and pressed Ctrl+K at once: the list had moved on, and the
     completion went to the next person, with no undo."""
     tab = section.contacts_tab
-    tab.view.setFocus()
-    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
-    contacted = tab.panel.person
-    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    contacted = contact_the_first(qtbot, tab)
     following = tab.panel.person
     assert following.unique_id != contacted.unique_id
     who = following.name or following.unique_id
@@ -1498,12 +1505,8 @@ def test_a_contact_saved_by_mistake_is_taken_back_with_ctrl_z(
     """A tester logged a contact with the wrong outcome and found no way to take it back: Ctrl+Z
     just after saving removes it, the person is chosen again, and the list counts it no more."""
     tab = section.contacts_tab
-    tab.view.setFocus()
-    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
-    contacted = tab.panel.person
+    contacted = contact_the_first(qtbot, tab)
     before = contacted.contacts
-    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
     settle(qtbot)
     who = contacted.name or contacted.unique_id
     assert f"Contact with {who} saved. Ctrl+Z takes it back." in section.message.text()
@@ -1660,11 +1663,7 @@ def test_a_contact_records_who_logged_it(qtbot, section, db_path: Path, monkeypa
     asked who had phoned someone); the history shows it (above)."""
     signed_in_as(monkeypatch, "pa.tester")
     tab = section.contacts_tab
-    tab.view.setFocus()
-    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
-    contacted = tab.panel.person
-    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    contacted = contact_the_first(qtbot, tab)
     settle(qtbot)
     section.ops.store.close()
     reopened = Database(db_path)
