@@ -45,7 +45,8 @@ def test_no_module_outside_ui_imports_qt() -> None:
 def test_start_up_path_leaves_heavy_libraries_unloaded() -> None:
     # What `nbdesk` imports before its first screen is shown: the CLI, the app, the main window,
     # the Self-assessment section and what reads the first screen (then run, on a missing file).
-    # build_parser() imports every command module, as `nbdesk` does before starting the window.
+    # build_parser() imports every command module: `nbdesk` reads a command line that only starts
+    # the window without them (cli.parse_command_line), but they must not load these either.
     loaded = loaded_after(
         [
             "nbdesk.cli",

@@ -199,3 +199,38 @@ def test_every_parser_has_its_own_shared_command_groups() -> None:
         assert args.action == "notify"
         del parser
         gc.collect()
+
+
+def test_a_command_line_that_starts_the_app_is_read_without_the_commands(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Only the app's options: read without building every command's parser (cli.parse_command_line),
+    to the same values the whole parser gives."""
+    import subprocess
+    import sys
+
+    from nbdesk.cli import build_parser, parse_command_line
+
+    given = ["--db", str(tmp_path / "a.nbdesk"), "--quit-when-shown", "--demo"]
+    for line in (given, [], ["--self-test", str(tmp_path)], [f"--db={tmp_path}"]):
+        args = parse_command_line(line)
+        assert vars(args) == vars(build_parser().parse_args(line))
+        assert args.command is None
+    read = (
+        "import sys, nbdesk.cli as cli; a = cli.parse_command_line(sys.argv[1:]); "
+        "print(a.command, sorted(n for n in sys.modules if n.startswith('nbdesk.cli.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", read, *given], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["None", "[]"]
+    # A command, and mistakes, are read by the whole parser: its usage names the commands.
+    assert parse_command_line(["plan", "list"]).command == "plan"
+    read = parse_command_line(["framework", "import", "f.toml", "--version", "v1"])
+    assert (read.command, read.fw_version) == ("framework", "v1")
+    for wrong in (["nonsense"], ["--db"], ["--help"], ["--he"]):
+        with pytest.raises(SystemExit):
+            parse_command_line(wrong)
+        out, err = capsys.readouterr()
+        assert "COMMAND" in out + err, wrong
+        assert ("invalid choice: 'nonsense'" in err) == (wrong == ["nonsense"])
