@@ -163,7 +163,9 @@ class LazyRowsModel(_ColumnsModel):
         self.missing: set[int] = set()  # ids asked for that are no longer there
         self.generation = 0  # rows asked for before the last reset are not for this list
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], first: list[Any] | None = None) -> None:
+        """A new list. `first`: the rows of its first page (ids[:PAGE]), read with the ids, so the
+        list is painted once, filled, rather than empty and then again when they come."""
         self.beginResetModel()
         self.ids = ids
         self.positions = {person_id: n for n, person_id in enumerate(ids)}
@@ -171,19 +173,12 @@ class LazyRowsModel(_ColumnsModel):
         self.asked = set()
         self.missing = set()
         self.generation += 1
+        if first is not None:
+            self.cache = {item.id: item for item in first}
+            self.missing = set(ids[: self.PAGE]) - self.cache.keys()
         self.endResetModel()
-        if ids:
+        if ids and first is None:
             self._ask(0)  # the first screenful, before the view even asks
-
-    def forget(self) -> None:
-        """Drop cached rows (after an edit) so the next paint reads them again."""
-        self.cache = {}
-        self.asked = set()
-        self.generation += 1
-        if self.ids:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1)
-            )
 
     def row(self, number: int) -> Any:
         person_id = self.ids[number]

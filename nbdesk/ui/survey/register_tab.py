@@ -35,6 +35,8 @@ from nbdesk.ui.survey.dialogs import SUGGESTED_FIELDS, PersonDialog
 from nbdesk.ui.table_models import ROW_ROLE, Column, LazyRowsModel
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from nbdesk.ui.survey.section import SurveySection
 
 # What a PA reaches for first (who, their PA, flags, how to reach them) comes before the rest, so
@@ -122,20 +124,23 @@ class RegisterTab(QWidget):
         if current.isValid():
             self.keep = self.model.ids[current.row()]
         search, field, descending = self.search.text(), self.sort_field, self.descending
-        self.model.forget()
+
+        def read(session: Session) -> tuple[int, list[int], list[Any]]:
+            # The first page's rows with the ids: the list is painted once, filled, and sized.
+            ids = register_ids(session, search, field, descending)
+            return register_size(session), ids, register_rows(session, ids[: LazyRowsModel.PAGE])
+
         ops.read(
             self,
-            lambda session: (
-                register_size(session),
-                register_ids(session, search, field, descending),
-            ),
+            read,
             lambda found: self._listed(*found, column=max(0, current.column())),
             key=f"register-{id(self)}",
         )
 
-    def _listed(self, total: int, ids: list[int], column: int) -> None:
+    def _listed(self, total: int, ids: list[int], first: list[Any], column: int) -> None:
         self.total = total
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, first)
+        self._rows_arrived()
         if self.keep is not None and self.keep in self.model.positions:
             # Keep the person just edited (or re-sorted) chosen, so the keyboard keeps its place.
             self.view.setCurrentIndex(self.model.index(self.model.positions[self.keep], column))

@@ -1738,3 +1738,24 @@ def test_quitting_with_a_contact_not_saved_asks_first(qtbot, db_path, monkeypatc
     assert window.close()
     assert len(asked) == 2
     settle(qtbot)
+
+
+def test_the_register_list_comes_filled_in_one_read(
+    qtbot, section, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first page's rows are read with the ids, so the list is painted once, filled: no read of
+    rows is asked for afterwards, as the list is opened or a find typed."""
+    from nbdesk.ui.survey.register_tab import RegisterTab
+
+    asked: list[list[int]] = []
+    monkeypatch.setattr(RegisterTab, "_request_rows", lambda _tab, ids, _deliver: asked.append(ids))
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    tab = section.register_tab
+    assert tab.model.rowCount() == 6
+    assert all(tab.model.row(r) is not None for r in range(6))
+    qtbot.keyClicks(tab.search, "Sam")
+    settle(qtbot)
+    assert ids_in(tab) == ["B003", "B004"]
+    assert all(tab.model.row(r) is not None for r in range(tab.model.rowCount()))
+    assert asked == []
