@@ -59,6 +59,8 @@ class ContactForm(QGroupBox):
         self.drafts: dict[Key, tuple[str, Typed]] = {}
         self._for: tuple[Key, str] | None = None  # whom the form is filled in for now
         self._as_set: Typed | None = None  # what it held once set up for them
+        # The save on its way: for whom, what counted as nothing typed before it, what was sent.
+        self._sending: tuple[tuple[Key, str], Typed | None, Typed] | None = None
 
     def typed(self) -> Typed:
         return (
@@ -98,8 +100,23 @@ class ContactForm(QGroupBox):
         return True
 
     def sent(self) -> None:
-        """What the form holds is being saved: nothing of it is to be kept."""
+        """What the form holds is being saved: nothing of it is to be kept, unless the save fails
+        (not_sent)."""
+        if self._for is not None:
+            self._sending = (self._for, self._as_set, self.typed())
         self._as_set = self.typed()
+
+    def not_sent(self) -> None:
+        """The save failed: what was sent is typed and not saved again, so it is kept if its person
+        is left (or was, while it was being saved) and quitting asks first."""
+        sending, self._sending = self._sending, None
+        if sending is None:
+            return
+        whom, before, typed = sending
+        if self._for == whom:
+            self._as_set = before
+        else:
+            self.drafts[whom[0]] = (whom[1], typed)
 
     def unsaved(self) -> list[str]:
         """Each contact typed and not saved, in words."""
@@ -111,4 +128,4 @@ class ContactForm(QGroupBox):
     def forget(self) -> None:
         """Another file: its people's contacts are not this one's."""
         self.drafts.clear()
-        self._for = None
+        self._for = self._sending = None

@@ -322,7 +322,7 @@ class PersonPanel(QWidget):
             lambda done: self._contact_saved(
                 row, contacted_on, says_completed, (round_id, row, done.value)
             ),
-            failed=lambda exc: self._failed("Contact not saved", exc),
+            failed=lambda exc: self._contact_failed(exc),
             title="Saving the contact",
         )
 
@@ -372,6 +372,10 @@ class PersonPanel(QWidget):
     def _moved_on(self, row: WhoNextRow, message: str) -> None:
         self.tab.section.status(message)
         self.tab.move_on_from(row.person_id)
+
+    def _contact_failed(self, exc: Exception) -> None:
+        self.contact.not_sent()  # kept, as a contact typed and not saved is
+        self._failed("Contact not saved", exc)
 
     def _failed(self, title: str, exc: Exception, row: WhoNextRow | None = None) -> None:
         self.setEnabled(self.person is not None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
@@ -1759,3 +1759,68 @@ def test_the_register_list_comes_filled_in_one_read(
     assert ids_in(tab) == ["B003", "B004"]
     assert all(tab.model.row(r) is not None for r in range(tab.model.rowCount()))
     assert asked == []
+
+
+def test_a_contact_whose_save_failed_is_kept_as_one_not_saved(
+    qtbot, section, db_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save can fail (another program holding the file, a full disk): what was typed stays, is
+    kept when another person is chosen, and quitting asks first, as for a contact never sent."""
+    from nbdesk.common.errors import PlainError
+    from nbdesk.survey import contacts
+    from nbdesk.ui.survey import person_panel
+
+    def busy(*_args: object) -> None:
+        raise PlainError("The file is busy: try again in a moment.")
+
+    warned: list[str] = []
+    monkeypatch.setattr(person_panel, "log_contact", busy)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
+    tab, panel = section.contacts_tab, section.contacts_tab.panel
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    first = panel.person
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    tab_to(qtbot, section, panel.note)
+    qtbot.keyClicks(panel.note, "Rang, no answer")
+    qtbot.keyClick(panel.note, Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
+    assert warned == ["The file is busy: try again in a moment."]
+    assert panel.isEnabled() and panel.note.text() == "Rang, no answer"
+    assert section.unsaved() == [f"a contact with {first.name}"]
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Down)
+    settle(qtbot)
+    assert f"The contact typed for {first.name} is kept, not saved" in section.message.text()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Up)
+    settle(qtbot)
+    assert panel.note.text() == "Rang, no answer"
+    monkeypatch.setattr(person_panel, "log_contact", contacts.log_contact)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
+    assert section.unsaved() == []
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        notes = [c.note for c in contact_history(session, first.person_id)]
+    reopened.close()
+    assert notes == ["Rang, no answer"]
+
+
+def test_a_contact_whose_save_failed_after_its_person_was_left_is_kept_for_them(qtbot) -> None:
+    from nbdesk.ui.survey.contact_form import ContactForm
+
+    form = ContactForm(lambda: None)
+    qtbot.addWidget(form)
+    form.set_up((1, 10), "Bea Puddlewick")
+    form.note.setText("Left a voicemail")
+    form.sent()
+    assert form.unsaved() == []
+    assert form.leave() is None  # chosen another person while it was being saved
+    form.note.clear()
+    form.set_up((1, 11), "Cai Thistlebottom")
+    form.not_sent()
+    assert form.unsaved() == ["a contact with Bea Puddlewick"]
+    form.leave()
+    assert form.set_up((1, 10), "Bea Puddlewick") and form.note.text() == "Left a voicemail"
