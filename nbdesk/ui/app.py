@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from nbdesk.common import paths
 from nbdesk.common.log import set_up_logging
 from nbdesk.storage.location import server_label
 from nbdesk.ui import collector
-from nbdesk.ui.dialogs import FirstRunDialog, show_error
+from nbdesk.ui.dialogs import FirstRunDialog, ask_text, show_error
 from nbdesk.ui.main_window import FILE_FILTER, MainWindow
 
 if TYPE_CHECKING:
@@ -297,8 +297,8 @@ class Controller(QObject):
 
         label, name = "Authority name:", ""
         while not name:
-            typed, ok = QInputDialog.getText(self.window, "New authority file", label)
-            if not ok:
+            typed = ask_text(self.window, "New authority file", label)
+            if typed is None:
                 return
             name, label = " ".join(typed.split()), "Authority name (it cannot be left empty):"
         start = file_dialogs.start_folder("authority") / paths.file_name(name, suffix=".nbdesk")
@@ -382,16 +382,15 @@ def start_plan(
         path = Path(explicit)
         if interactive and not path.exists() and path.parent.is_dir():
             # `nbdesk --db new.nbdesk`: offer to create it rather than say it is missing.
-            name, ok = QInputDialog.getText(
-                window,
-                "New authority file",
-                f"There is no file at {path}. To create a new authority file there, type the "
-                "authority's name:",
-                QLineEdit.EchoMode.Normal,
+            # The path on a line of its own: one long word, it is not wrapped with the words.
+            question = (
+                f"There is no file at\n{path}\n\nTo create a new authority file there, type the "
+                "authority's name:"
             )
-            if not ok or not name.strip():
+            name = (ask_text(window, "New authority file", question) or "").strip()
+            if not name:
                 return None
-            return OpenPlan(path, create_as=name.strip())
+            return OpenPlan(path, create_as=name)
         return OpenPlan(path)
     default = paths.default_db_path()
     if default.exists():

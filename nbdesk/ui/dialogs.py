@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nbdesk.common.log import record_failure
+from nbdesk.ui.fit import fit_to_screen
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
@@ -39,6 +41,24 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     )
     box.setAccessibleName(title)
     box.exec()
+
+
+def ask_text(
+    parent: QWidget | None, title: str, label: str, value: str = "", chars: int = 60
+) -> str | None:
+    """One line of text asked for, None if cancelled. The question wraps (one naming a file's
+    path had made the dialog wider than the screen), and the box takes `chars` characters as far
+    as the screen allows (a tester's reason read "Leave ou…")."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setAccessibleName(title)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setLabelText(label)
+    dialog.setTextValue(value)
+    for question in dialog.findChildren(QLabel):
+        question.setWordWrap(True)
+    fit_to_screen(dialog, dialog.fontMetrics().averageCharWidth() * chars)
+    return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class FirstRunDialog(QDialog):

@@ -385,6 +385,13 @@ def sweep_windows(demo: Path, work: Path) -> Sweep:
     sweep.when_shown(
         "encrypt, are you sure", lambda: encryption.confirm_encrypt(main, "demo.nbdesk", False)
     )
+    from nbdesk.ui.dialogs import ask_text
+
+    missing = Path.home() / "Local authority files" / "a-new-authority-file-named-at-length.nbdesk"
+    sweep.when_shown(
+        "a new file named on the command line",
+        lambda: ask_text(main, "New authority file", f"There is no file at\n{missing}\n\nType:"),
+    )
     sweep.when_shown(
         "file dialog, open",
         lambda: file_dialogs.ask_open_path(main, "Load a framework", "frameworks", "*.toml"),

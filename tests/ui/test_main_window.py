@@ -361,15 +361,14 @@ def test_the_window_fits_a_laptop_at_twice_the_font(qtbot: QtBot, demo_file: Pat
 def test_a_db_that_does_not_exist_is_offered_to_be_created(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
 
     asked: list[str] = []
 
     def answer(_parent, _title, label, *_a):  # type: ignore[no-untyped-def]
         asked.append(label)
-        return "Newtown Council", True
+        return "Newtown Council"
 
-    monkeypatch.setattr(QInputDialog, "getText", answer)
+    monkeypatch.setattr(app_module, "ask_text", answer)
     window = MainWindow()
     qtbot.addWidget(window)
     target = tmp_path / "new.nbdesk"
@@ -442,7 +441,6 @@ def test_a_new_authority_file_asks_its_name_again_if_empty_and_never_replaces_a_
     dialog opened in nbdesk's hidden data folder, and Qt asked to replace a file nbdesk then
     refused to replace. The name is asked again, the dialog starts in Documents with the
     authority's name, and a name already taken is refused before anything is closed."""
-    from PySide6.QtWidgets import QInputDialog
 
     from nbdesk.ui import file_dialogs
 
@@ -452,9 +450,9 @@ def test_a_new_authority_file_asks_its_name_again_if_empty_and_never_replaces_a_
 
     def typed(_parent, _title, label, *_a, **_k):  # type: ignore[no-untyped-def]
         labels.append(label)
-        return next(names), True
+        return next(names)
 
-    monkeypatch.setattr(QInputDialog, "getText", typed)
+    monkeypatch.setattr(app_module, "ask_text", typed)
     taken = tmp_path / "Taken.nbdesk"
     taken.write_bytes(b"someone else's")
     asked: list[tuple[str, bool]] = []

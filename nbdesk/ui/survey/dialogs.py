@@ -9,10 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -31,7 +29,7 @@ from nbdesk.survey.register import (
     age_on,
 )
 from nbdesk.ui.date_field import DateField, DateProblem
-from nbdesk.ui.dialogs import AsksBeforeDiscarding
+from nbdesk.ui.dialogs import AsksBeforeDiscarding, ask_text
 from nbdesk.ui.survey.fit import FittedDialog, scrolling
 
 # Fields whose values repeat across people: the form offers those already on the register.
@@ -40,17 +38,7 @@ SUGGESTED_FIELDS = ("gender", "accommodation", "pa_name", "team")
 
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
     """A reason typed by the person; None if they cancel or leave it blank."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(prompt)
-    dialog.setAccessibleName(title)
-    dialog.setInputMode(QInputDialog.InputMode.TextInput)
-    # Wide enough for its title and a sentence of reason (a tester's read "Leave ou…").
-    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * 60)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    text = dialog.textValue().strip()
-    return text or None
+    return (ask_text(parent, title, prompt) or "").strip() or None
 
 
 class PersonDialog(AsksBeforeDiscarding, FittedDialog):

@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -41,6 +39,7 @@ from nbdesk.feedback.priorities import (
     set_count,
     tally,
 )
+from nbdesk.ui.dialogs import ask_text
 from nbdesk.ui.survey.common import labelled_button, table_view
 from nbdesk.ui.survey.findings_box import confirm
 from nbdesk.ui.survey.fit import Reflow
@@ -117,15 +116,8 @@ def stretch_column(view: Any, stretched: int) -> None:
 
 def ask_quote_text(parent: QWidget, text: str) -> str | None:
     """The quote as edited, or None if the person cancels."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Edit the quote")
-    dialog.setAccessibleName("Edit the quote")
-    dialog.setLabelText("The quote (no names, nothing that could identify anyone):")
-    dialog.setInputMode(QInputDialog.InputMode.TextInput)
-    dialog.setTextValue(text)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.textValue()
+    label = "The quote (no names, nothing that could identify anyone):"
+    return ask_text(parent, "Edit the quote", label, text, chars=80)
 
 
 def quotes_words(theme: ThemeRow) -> str:
