@@ -104,7 +104,9 @@ class AssessmentScore:
         span = f"{self.bands.lowest}–{self.bands.highest}"
         if self.complete:
             return f"possible {span}"
-        return f"so far: {self.rated} of {self.statements} rated; complete, {span}"
+        return (
+            f"only {self.rated} of {self.statements} statements rated; all rated would total {span}"
+        )
 
     @property
     def note(self) -> str:

@@ -91,8 +91,8 @@ def test_figures_match_the_scoring_module(
         if r[1]
     }
     # Part-rated, the total is said to be so far (it may be below a complete one's lowest).
-    rated = f"so far: {expected.rated} of 106 rated; complete, " if not expected.complete else ""
-    assert labels[f"Total ({rated or 'possible '}106–424)"] == expected.total
+    rated = f"only {expected.rated} of 106 statements rated; all rated would total "
+    assert labels[f"Total ({'possible ' if expected.complete else rated}106–424)"] == expected.total
     assert labels["Statements rated"] == expected.rated
     overall_key = "Overall mean (mean of the area means, out of 4)"
     assert labels[overall_key] == pytest.approx(expected.overall_mean)
