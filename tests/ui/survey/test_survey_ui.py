@@ -1673,16 +1673,39 @@ def test_a_contact_records_who_logged_it(qtbot, section, db_path: Path, monkeypa
     assert latest.logged_by == "pa.tester"
 
 
-def test_a_contact_typed_and_not_saved_is_kept_for_its_person(qtbot, section, db_path) -> None:
-    """A tester typed a contact, chose another person before saving, and lost it without a word:
-    it is kept, said so, and back when they choose that person again, to be saved."""
+def typed_for_the_first(qtbot, section, note: str):  # type: ignore[no-untyped-def]
+    """Home in who-next, Enter, and a note typed in the form for that person: their row."""
     tab, panel = section.contacts_tab, section.contacts_tab.panel
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_Home)
     first = panel.person
     qtbot.keyClick(tab.view, Qt.Key.Key_Return)
     tab_to(qtbot, section, panel.note)
-    qtbot.keyClicks(panel.note, "Sent the link by text")
+    qtbot.keyClicks(panel.note, note)
+    return first
+
+
+def saved_from_the_form(qtbot, section, db_path: Path, person_id: int, note: str) -> None:
+    """Enter on the chosen person, Ctrl+Enter in the form: the contact typed for them is saved,
+    nothing is left unsaved, and the file, reopened, holds it."""
+    tab = section.contacts_tab
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
+    assert section.unsaved() == []
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        notes = [c.note for c in contact_history(session, person_id)]
+    reopened.close()
+    assert notes == [note]
+
+
+def test_a_contact_typed_and_not_saved_is_kept_for_its_person(qtbot, section, db_path) -> None:
+    """A tester typed a contact, chose another person before saving, and lost it without a word:
+    it is kept, said so, and back when they choose that person again, to be saved."""
+    tab, panel = section.contacts_tab, section.contacts_tab.panel
+    first = typed_for_the_first(qtbot, section, "Sent the link by text")
     assert section.unsaved() == [f"a contact with {first.name}"]
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_Down)
@@ -1695,16 +1718,7 @@ def test_a_contact_typed_and_not_saved_is_kept_for_its_person(qtbot, section, db
     assert panel.person.person_id == first.person_id
     assert panel.note.text() == "Sent the link by text"
     assert "is back" in section.message.text()
-    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
-    settle(qtbot)
-    assert section.unsaved() == []
-    section.ops.store.close()
-    reopened = Database(db_path)
-    with reopened.session() as session:
-        notes = [c.note for c in contact_history(session, first.person_id)]
-    reopened.close()
-    assert notes == ["Sent the link by text"]
+    saved_from_the_form(qtbot, section, db_path, first.person_id, "Sent the link by text")
 
 
 def test_quitting_with_a_contact_not_saved_asks_first(qtbot, db_path, monkeypatch) -> None:
@@ -1777,12 +1791,7 @@ def test_a_contact_whose_save_failed_is_kept_as_one_not_saved(
     monkeypatch.setattr(person_panel, "log_contact", busy)
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
     tab, panel = section.contacts_tab, section.contacts_tab.panel
-    tab.view.setFocus()
-    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
-    first = panel.person
-    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
-    tab_to(qtbot, section, panel.note)
-    qtbot.keyClicks(panel.note, "Rang, no answer")
+    first = typed_for_the_first(qtbot, section, "Rang, no answer")
     qtbot.keyClick(panel.note, Qt.Key.Key_Return, CTRL)
     settle(qtbot)
     assert warned == ["The file is busy: try again in a moment."]
@@ -1796,16 +1805,7 @@ def test_a_contact_whose_save_failed_is_kept_as_one_not_saved(
     settle(qtbot)
     assert panel.note.text() == "Rang, no answer"
     monkeypatch.setattr(person_panel, "log_contact", contacts.log_contact)
-    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
-    settle(qtbot)
-    assert section.unsaved() == []
-    section.ops.store.close()
-    reopened = Database(db_path)
-    with reopened.session() as session:
-        notes = [c.note for c in contact_history(session, first.person_id)]
-    reopened.close()
-    assert notes == ["Rang, no answer"]
+    saved_from_the_form(qtbot, section, db_path, first.person_id, "Rang, no answer")
 
 
 def test_a_contact_whose_save_failed_after_its_person_was_left_is_kept_for_them(qtbot) -> None:
