@@ -13,8 +13,9 @@ def settle(qtbot, timeout: int = 20000) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not Ops.busy(), timeout=timeout)
 
 
-def answer(qtbot, fill) -> None:  # type: ignore[no-untyped-def]
-    """Fill in, as a person would, the dialog that the next key press or click opens.
+def answer(qtbot, fill, kind=None) -> None:  # type: ignore[no-untyped-def]
+    """Fill in, as a person would, the dialog that the next key press or click opens (one of
+    class `kind`, when it opens over another dialog).
 
     `fill(dialog)` runs once the dialog has the keyboard (on a loaded machine the window system
     takes a moment to make it the active window). If `fill` fails, the dialog is closed before
@@ -26,7 +27,7 @@ def answer(qtbot, fill) -> None:  # type: ignore[no-untyped-def]
 
     def act() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QDialog):  # not open yet: the key that opens it comes next
+        if not isinstance(dialog, kind or QDialog):  # not open yet: the key to open it is next
             tries[0] += 1
             assert tries[0] < 500, "no dialog opened"
             QTimer.singleShot(10, act)
@@ -41,7 +42,9 @@ def answer(qtbot, fill) -> None:  # type: ignore[no-untyped-def]
             qtbot.waitUntil(has_it, timeout=5000)
             fill(dialog)
         except BaseException:
-            dialog.reject()
+            # Closed without a question: reject() asks before dropping what was typed, and that
+            # question's own event loop would hold the test until the time-out.
+            dialog.done(QDialog.DialogCode.Rejected)
             raise
 
     QTimer.singleShot(0, act)

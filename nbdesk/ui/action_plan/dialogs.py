@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -274,7 +276,7 @@ class OwnerDialog(FormDialog):
         self.finish_form()
 
     def values(self) -> tuple[str, str]:
-        return self.name.text(), self.kind.currentData()
+        return vocab.title(self.name.text(), "owner's name"), self.kind.currentData()
 
 
 def fill_owners(combo: QComboBox, owners: Sequence[tuple[int, str, str]], chosen: int | None):
@@ -285,6 +287,9 @@ def fill_owners(combo: QComboBox, owners: Sequence[tuple[int, str, str]], chosen
         combo.addItem(f"{name} ({vocab.OWNER_KIND_LABELS.get(kind, kind).lower()})", owner_id)
     choose(combo, chosen)
     combo.blockSignals(False)
+
+
+NEW_OWNER = "new owner"  # the Who list's item for an owner added in the dialog
 
 
 class ActionDialog(FormDialog):
@@ -316,6 +321,17 @@ class ActionDialog(FormDialog):
         self.we_will = text_box("We will")
         self.owner = named(QComboBox(), "Who")
         fill_owners(self.owner, owners, None)
+        self.owners = list(owners)
+        self.new_owner: tuple[str, str] | None = None  # (name, kind): added with the action
+        add_owner = QPushButton("&New owner…")
+        add_owner.setAccessibleName("New owner")
+        add_owner.setAccessibleDescription("Someone not on the list, added with the action")
+        add_owner.clicked.connect(self._add_owner)
+        who = QHBoxLayout()
+        who.addWidget(self.owner, 1)
+        who.addWidget(add_owner)
+        who_label = QLabel("Wh&o:")
+        who_label.setBuddy(self.owner)
         self.when = named(QLineEdit(), "When")
         self.when.setPlaceholderText("a date, or a quarter such as Q2 2027")
         # What was understood, said as it is typed: a quarter is of the financial year.
@@ -324,11 +340,33 @@ class ActionDialog(FormDialog):
         self.when.textChanged.connect(self._when_typed)
         self.form.addRow("&You said:", self.you_said)
         self.form.addRow("&We will:", self.we_will)
-        self.form.addRow("Wh&o:", self.owner)
+        self.form.addRow(who_label, who)
         self.form.addRow("Wh&en:", self.when)
         self.form.addRow("", self.when_said)
         self.finish_form()
         self.we_will.setFocus()
+
+    def _add_owner(self) -> None:
+        """Someone not on the list of owners yet: added with the action, in the same save (the
+        list had to be added to from another action's panel first)."""
+        dialog = OwnerDialog(self)
+        added = dialog.exec()
+        self.activateWindow()
+        self.owner.setFocus()  # where the keyboard was, or near it: the owner chosen
+        if not added:
+            return
+        name, kind = dialog.result_values
+        known = next((o for o in self.owners if o[1].casefold() == name.casefold()), None)
+        if self.new_owner is not None:
+            self.owner.removeItem(self.owner.findData(NEW_OWNER))
+            self.new_owner = None
+        if known is not None:
+            choose(self.owner, known[0])
+            return
+        self.new_owner = (name, kind)
+        label = vocab.OWNER_KIND_LABELS.get(kind, kind).lower()
+        self.owner.addItem(f"{name} ({label}, new)", NEW_OWNER)
+        choose(self.owner, NEW_OWNER)
 
     def _when_typed(self, text: str) -> None:
         try:
@@ -348,10 +386,13 @@ class ActionDialog(FormDialog):
         if not self.we_will.toPlainText().strip():
             raise vocab.PlanError("Say what the authority will do ('We will').")
         chosen = {"theme_id": self.theme.currentData()} if self.theme is not None else {}
+        owner = self.owner.currentData()
+        if owner == NEW_OWNER:
+            chosen["new_owner"] = self.new_owner
         return {
             "we_will": self.we_will.toPlainText(),
             "you_said": self.you_said.toPlainText(),
-            "owner_id": self.owner.currentData(),
+            "owner_id": None if owner == NEW_OWNER else owner,
             "when": self.when.text(),
             **chosen,
         }

@@ -436,6 +436,65 @@ def test_a_new_action_shows_its_theme_and_can_go_into_another(  # type: ignore[n
     assert themes == {"Homes": [], "Money": ["Budgeting classes"]}
 
 
+def test_a_new_action_names_an_owner_not_on_the_list(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path
+) -> None:
+    """New owner… in New action (Alt+N): the owner is added with the action, in one save, and
+    is theirs; a name already on the list is chosen rather than added again."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database
+    from nbdesk.ui.action_plan.dialogs import OwnerDialog
+
+    db = create_database(tmp_path / "a.nbdesk", "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes"]).value
+        act.add_owner(session, "Housing", "partner")
+    section = open_section(qtbot, db)
+    section.table.setFocus()
+    key(qtbot, Qt.Key.Key_Home)
+
+    def owner(named: str) -> Callable[[Any], None]:
+        def fill(dialog: Any) -> None:
+            qtbot.keyClicks(dialog.name, named)
+            qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+        return fill
+
+    def new_action(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.we_will, "Budgeting classes")
+        # A button's Alt+letter clicks it a moment later (Qt shows it pressed first).
+        for typed, chosen in (
+            ("  Citizens   Advice ", "Citizens Advice (person, new)"),
+            ("housing", "Housing (partner agency)"),  # on the list already
+            ("Citizens Advice", "Citizens Advice (person, new)"),
+        ):
+            # The window system gives the keyboard back to the dialog (offscreen, the test does).
+            dialog.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+            answer(qtbot, owner(typed), kind=OwnerDialog)
+            qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_N, ALT)
+            qtbot.waitUntil(lambda c=chosen: dialog.owner.currentText() == c)
+            assert dialog.focusWidget() is dialog.owner  # back on Who, the owner chosen
+            assert dialog.owner.findText("Citizens Advice (person, new)") == (
+                -1 if chosen.startswith("Housing") else dialog.owner.count() - 1
+            )
+        dialog.when.setFocus()
+        qtbot.keyClick(dialog.when, Qt.Key.Key_Return)
+
+    answer(qtbot, new_action)
+    key(qtbot, Qt.Key.Key_N, CTRL)
+    assert "Citizens Advice is on the list of owners" in section.message.text()
+    section.ops.close()
+    reopened = Database(tmp_path / "a.nbdesk")
+    with reopened.session() as session:
+        plan = read_plan(session, plan_id)
+    reopened.close()
+    [action] = plan.themes[0].actions
+    assert action.owner == "Citizens Advice"
+    assert [o[1] for o in plan.owners].count("Citizens Advice") == 1
+
+
 def test_ctrl_z_never_takes_back_what_was_saved_before_the_file_was_opened(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path
 ) -> None:
