@@ -397,6 +397,22 @@ def test_ctrl_z_undoes_each_kind_of_change_and_says_what(qtbot, demo_file: Path)
     section.ops.close()
 
 
+def added_by_ctrl_n(  # type: ignore[no-untyped-def]
+    qtbot, section, fill: Callable[[Any], None], path: Path, plan_id: int
+) -> tuple[str, PlanView]:
+    """Ctrl+N, the New action dialog filled in by `fill`: what the section said, and the plan as
+    the file holds it once closed and opened again."""
+    answer(qtbot, fill)
+    key(qtbot, Qt.Key.Key_N, CTRL)
+    said = section.message.text()
+    section.ops.close()
+    reopened = Database(path)
+    with reopened.session() as session:
+        plan = read_plan(session, plan_id)
+    reopened.close()
+    return said, plan
+
+
 def test_a_new_action_shows_its_theme_and_can_go_into_another(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path
 ) -> None:
@@ -423,16 +439,9 @@ def test_a_new_action_shows_its_theme_and_can_go_into_another(  # type: ignore[n
         dialog.when.setFocus()
         qtbot.keyClick(dialog.when, Qt.Key.Key_Return)
 
-    answer(qtbot, new_action)
-    key(qtbot, Qt.Key.Key_N, CTRL)
-    assert "to 'Money'" in section.message.text()
-    section.ops.close()
-    reopened = Database(tmp_path / "a.nbdesk")
-    with reopened.session() as session:
-        themes = {
-            t.title: [a.we_will for a in t.actions] for t in read_plan(session, plan_id).themes
-        }
-    reopened.close()
+    said, plan = added_by_ctrl_n(qtbot, section, new_action, tmp_path / "a.nbdesk", plan_id)
+    assert "to 'Money'" in said
+    themes = {t.title: [a.we_will for a in t.actions] for t in plan.themes}
     assert themes == {"Homes": [], "Money": ["Budgeting classes"]}
 
 
@@ -482,14 +491,8 @@ def test_a_new_action_names_an_owner_not_on_the_list(  # type: ignore[no-untyped
         dialog.when.setFocus()
         qtbot.keyClick(dialog.when, Qt.Key.Key_Return)
 
-    answer(qtbot, new_action)
-    key(qtbot, Qt.Key.Key_N, CTRL)
-    assert "Citizens Advice is on the list of owners" in section.message.text()
-    section.ops.close()
-    reopened = Database(tmp_path / "a.nbdesk")
-    with reopened.session() as session:
-        plan = read_plan(session, plan_id)
-    reopened.close()
+    said, plan = added_by_ctrl_n(qtbot, section, new_action, tmp_path / "a.nbdesk", plan_id)
+    assert "Citizens Advice is on the list of owners" in said
     [action] = plan.themes[0].actions
     assert action.owner == "Citizens Advice"
     assert [o[1] for o in plan.owners].count("Citizens Advice") == 1
