@@ -372,7 +372,11 @@ class ImportResult:
     updated: int
     skipped_rows: int  # rows refused: they name no one
     warned: int = 0  # people imported with a detail left blank, a landline or a default reason
+    # Members of open rounds counted again by their corrected age (register.recount_by_age).
+    recounted: int = 0
 
     @property
     def changes(self) -> Changes:
-        return Changes(register=True) if self.added or self.updated else NOTHING
+        if not (self.added or self.updated):
+            return NOTHING
+        return Changes(register=True, members=self.recounted > 0)

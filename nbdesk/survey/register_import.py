@@ -77,6 +77,7 @@ from nbdesk.survey.import_preview import (
     SourceRow,
     stored_values,
 )
+from nbdesk.survey.membership import recount_by_age
 from nbdesk.survey.register import (
     FIELD_NAMES,
     SURVEY_AGES,
@@ -380,6 +381,11 @@ def apply_import(
                 progress(done, total)
     session.flush()
     set_member_bands(session, person_ids=reborn)
+    recounted = recount_by_age(session, reborn)
     return ImportResult(
-        len(fresh), total - len(fresh), len(preview.rejected_rows), len(preview.people_warned())
+        len(fresh),
+        total - len(fresh),
+        len(preview.rejected_rows),
+        len(preview.people_warned()),
+        recounted,
     )

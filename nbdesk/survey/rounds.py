@@ -25,9 +25,8 @@ from nbdesk.storage.models.survey import (
     RoundMember,
     SurveyRound,
 )
+from nbdesk.survey.membership import counted_by_age
 from nbdesk.survey.register import (
-    SURVEY_AGES,
-    age_on,
     band_number,
 )
 
@@ -160,18 +159,9 @@ def open_round(session: Session, name: str, opens_on: date, closes_on: date) -> 
     row = SurveyRound(name=name, opens_on=opens_on, closes_on=closes_on, closed=False)
     session.add(row)
     session.flush()
-    low, high = SURVEY_AGES
     members = []
     for person_id, born in session.execute(select(CareLeaver.id, CareLeaver.date_of_birth)):
-        band = band_number(born, opens_on)
-        if born is None:
-            members.append((person_id, True, "Date of birth not recorded", band))
-            continue
-        age = age_on(born, opens_on)
-        if low <= age <= high:
-            members.append((person_id, True, "", band))
-        else:
-            members.append((person_id, False, f"Aged {age} when the round opened", band))
+        members.append((person_id, *counted_by_age(born, opens_on), band_number(born, opens_on)))
     if members:
         session.execute(
             insert(RoundMember),
