@@ -182,9 +182,15 @@ def add_action(
     you_said: str = "",
     owner_id: int | None = None,
     when: str = "",
+    new_owner: tuple[str, str] | None = None,
 ) -> Done[int]:
-    """A new action at the end of its theme, not started."""
+    """A new action at the end of its theme, not started. With `new_owner` (a name and a kind),
+    that owner is added to the list (or found on it) and is the action's owner."""
     theme = _theme(session, theme_id)
+    added = NOTHING
+    if new_owner is not None:
+        owner = add_owner(session, *new_owner)
+        owner_id, added = owner.value, owner.changes
     we_will = vocab.text(we_will, "'We will'")
     if not we_will:
         raise PlanError("Say what the authority will do ('We will').")
@@ -213,7 +219,7 @@ def add_action(
     new_id = insert_row(session, PlanAction, values)
     step = Step(session, theme.plan_id, f"Added the action '{short(we_will)}'")
     step.inserted("action", {"id": new_id, **values}, action_id=new_id)
-    return Done(new_id, PLAN_CHANGED)
+    return Done(new_id, PLAN_CHANGED | added)
 
 
 # The fields `edit_action` takes, each with how a typed value is checked.

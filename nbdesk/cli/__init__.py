@@ -163,7 +163,7 @@ def _starts_the_app(given: list[str]) -> bool:
         arg = given[at]
         if arg.split("=", 1)[0] in _APP_OPTIONS and "=" in arg:
             at += 1
-        elif arg in _APP_OPTIONS:
+        elif arg in _APP_OPTIONS and at + 1 < len(given) and not given[at + 1].startswith("-"):
             at += 2
         elif arg in _APP_FLAGS:
             at += 1

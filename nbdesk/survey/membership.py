@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nbdesk.storage.models.survey import CareLeaver, RoundMember, SurveyRound
+from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
 from nbdesk.survey.register import SURVEY_AGES, age_on
 
 _CHUNK = 2000  # people asked for at once
@@ -27,33 +27,40 @@ def counted_by_age(born: date | None, opens_on: date) -> tuple[bool, str]:
     return (True, "") if low <= age <= high else (False, f"Aged {age} when the round opened")
 
 
-def by_age(reason: str) -> bool:
-    """Whether a member's counting was set by counted_by_age, not by the lead (whose include or
-    exclude always gives a reason of their own)."""
-    return reason in ("", NOT_RECORDED_REASON) or (
-        reason.startswith("Aged ") and reason.endswith(" when the round opened")
-    )
+def by_age(eligible: bool, reason: str) -> bool:
+    """Whether a member's counting is as counted_by_age set it, not as the lead did (whose
+    include or exclude gives a reason of their own: one copied from the rule's words, for the
+    other way round, is still the lead's)."""
+    if eligible:
+        return reason in ("", NOT_RECORDED_REASON)
+    return reason.startswith("Aged ") and reason.endswith(" when the round opened")
 
 
 def recount_by_age(session: Session, person_ids: Collection[int]) -> int:
     """After dates of birth are corrected: in each open round, these members whose counting was
     set by their age (by_age) are counted again by it, as if the round opened now with the
-    corrected dates. The lead's own includes and excludes, and closed rounds, are left. How many
-    members changed."""
+    corrected dates. The lead's own includes and excludes, those who have completed (taking them
+    out of the count is the lead's to decide, warned that their completion leaves the figures),
+    and closed rounds, are left. How many members changed."""
     wanted = sorted(set(person_ids))
     changed = 0
     for start in range(0, len(wanted), _CHUNK):
         rows = session.execute(
-            select(RoundMember, SurveyRound.opens_on, CareLeaver.date_of_birth)
+            select(RoundMember, SurveyRound.opens_on, CareLeaver.date_of_birth, Completion.round_id)
             .join(SurveyRound, SurveyRound.id == RoundMember.round_id)
             .join(CareLeaver, CareLeaver.id == RoundMember.care_leaver_id)
+            .outerjoin(
+                Completion,
+                (Completion.round_id == RoundMember.round_id)
+                & (Completion.care_leaver_id == RoundMember.care_leaver_id),
+            )
             .where(
                 SurveyRound.closed.is_(False),
                 RoundMember.care_leaver_id.in_(wanted[start : start + _CHUNK]),
             )
         ).all()
-        for member, opens_on, born in rows:
-            if not by_age(member.reason):
+        for member, opens_on, born, completed in rows:
+            if completed is not None or not by_age(member.eligible, member.reason):
                 continue
             eligible, reason = counted_by_age(born, opens_on)
             if (member.eligible, member.reason) != (eligible, reason):

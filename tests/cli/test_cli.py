@@ -210,7 +210,7 @@ STARTS_THE_APP = (
     ["--self-test", "out"],
     ["--db=b.nbdesk"],
 )
-MISTAKES = (["nonsense"], ["--db"], ["--help"], ["--he"])
+MISTAKES = (["nonsense"], ["--db"], ["--help"], ["--he"], ["--db", "--d"])
 
 
 def test_a_command_line_that_starts_the_app_is_read_without_the_commands(

@@ -10,10 +10,11 @@ from typing import Any
 
 from nbdesk.storage import create_database, open_database
 from nbdesk.storage.models.survey import RoundMember
+from nbdesk.survey.completion import mark_completed
 from nbdesk.survey.register import PersonFields, add_person, get_person, update_person
 from nbdesk.survey.register_columns import read_register_file
 from nbdesk.survey.register_import import apply_import, preview_import
-from nbdesk.survey.rounds import exclude_person, open_round, set_round_closed
+from nbdesk.survey.rounds import exclude_person, include_person, open_round, set_round_closed
 
 OPENS = date(2026, 10, 1)
 
@@ -87,3 +88,23 @@ def test_an_import_correcting_dates_of_birth_counts_them_again(
     db.close()
     assert result.recounted == 1 and result.changes.members
     assert counted(path, current, person) == (False, "Aged 36 when the round opened")
+
+
+def test_the_lead_s_decisions_and_completions_are_left(database_at: Any) -> None:
+    """Counted in by the lead in the rule's own words, or completed: a corrected date of birth
+    leaves them counted (leaving out someone who completed is the lead's to decide, warned)."""
+    path = database_at("membership.nbdesk")
+    db = create_database(path, "Testshire County Council")
+    with db.transaction() as session:
+        old = PersonFields("P1", name="Di Older", date_of_birth=date(2000, 1, 1))
+        included = add_person(session, old).value
+        done = add_person(session, PersonFields("P2", name="Ed Done")).value
+        current = open_round(session, "Time 2", OPENS, date(2026, 12, 1)).value.id
+        include_person(session, current, included, "Aged 26 when the round opened")
+        mark_completed(session, current, done, "pa", OPENS)
+    with db.transaction() as session:
+        assert not born(session, included, date(1999, 1, 1)).members
+        assert not born(session, done, date(1990, 1, 1)).members
+    db.close()
+    assert counted(path, current, included) == (True, "Aged 26 when the round opened")
+    assert counted(path, current, done) == (True, "Date of birth not recorded")

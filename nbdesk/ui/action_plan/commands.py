@@ -264,14 +264,7 @@ class PlanCommands(VoiceCommands):
 
         def save(v: dict[str, Any]) -> None:
             into = v.pop("theme_id", theme_id)
-            new_owner = v.pop("new_owner", None)
-
-            def work(session: Any) -> Done[int]:
-                if new_owner is None:
-                    return act.add_action(session, into, **v)
-                owner = act.add_owner(session, *new_owner)
-                made = act.add_action(session, into, **{**v, "owner_id": owner.value})
-                return Done(made.value, made.changes | owner.changes)
+            new_owner = v.get("new_owner")
 
             def chosen(done: Any) -> None:
                 self.keep_action, self.keep_theme = done.value, into
@@ -280,7 +273,12 @@ class PlanCommands(VoiceCommands):
             added = f"Added the action {quoted(v['we_will'])} to {quoted(titles[into])}."
             if new_owner is not None:
                 added += f" {new_owner[0]} is on the list of owners."
-            self.write(work, added, dialog=dialog, then=chosen)
+            self.write(
+                lambda session: act.add_action(session, into, **v),
+                added,
+                dialog=dialog,
+                then=chosen,
+            )
 
         self.open_form(dialog, save)
 

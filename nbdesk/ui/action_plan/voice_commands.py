@@ -137,9 +137,12 @@ class VoiceCommands(Section):
             def chosen(done: Any) -> None:
                 self.keep_action, self.keep_theme = done.value, into
 
+            added = f"Added the action {quoted(v['we_will'])}, answering what young people said."
+            if v.get("new_owner") is not None:
+                added += f" {v['new_owner'][0]} is on the list of owners."
             self.write(
                 work,
-                f"Added the action {quoted(v['we_will'])}, answering what young people said.",
+                added,
                 dialog=dialog,
                 then=chosen,
             )

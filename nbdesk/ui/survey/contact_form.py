@@ -9,6 +9,7 @@ while any is kept (MainWindow.let_go). Kept in memory only, like any form not ye
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit
 
@@ -29,6 +30,15 @@ def combo(name: str, codes: tuple[str, ...], labels: dict[str, str]) -> QComboBo
     for code in codes:
         box.addItem(labels[code], code)
     return box
+
+
+class Sending(NamedTuple):
+    """A contact on its way to the file: for whom (key, name), what counted as nothing typed for
+    them before it, and what was sent."""
+
+    whom: tuple[Key, str]
+    before: Typed | None
+    typed: Typed
 
 
 class ContactForm(QGroupBox):
@@ -59,8 +69,6 @@ class ContactForm(QGroupBox):
         self.drafts: dict[Key, tuple[str, Typed]] = {}
         self._for: tuple[Key, str] | None = None  # whom the form is filled in for now
         self._as_set: Typed | None = None  # what it held once set up for them
-        # The save on its way: for whom, what counted as nothing typed before it, what was sent.
-        self._sending: tuple[tuple[Key, str], Typed | None, Typed] | None = None
 
     def typed(self) -> Typed:
         return (
@@ -91,32 +99,38 @@ class ContactForm(QGroupBox):
         kept = self.drafts.pop(key, None)
         if kept is None:
             return False
-        channel, purpose, outcome, note, day = kept[1]
+        self._fill(kept[1])
+        return True
+
+    def _fill(self, typed: Typed) -> None:
+        channel, purpose, outcome, note, day = typed
         self.channel.setCurrentIndex(channel)
         self.purpose.setCurrentIndex(purpose)
         self.outcome.setCurrentIndex(outcome)
         self.note.setText(note)
         self.contacted_on.edit.setText(day)
-        return True
 
-    def sent(self) -> None:
-        """What the form holds is being saved: nothing of it is to be kept, unless the save fails
-        (not_sent)."""
-        if self._for is not None:
-            self._sending = (self._for, self._as_set, self.typed())
+    def sent(self) -> Sending | None:
+        """What the form holds is being saved: nothing of it is to be kept, unless the save fails.
+        What was sent, to hand to not_sent then (another person's contact may be typed and sent
+        while this one is on its way)."""
+        sending = None if self._for is None else Sending(self._for, self._as_set, self.typed())
         self._as_set = self.typed()
+        return sending
 
-    def not_sent(self) -> None:
-        """The save failed: what was sent is typed and not saved again, so it is kept if its person
-        is left (or was, while it was being saved) and quitting asks first."""
-        sending, self._sending = self._sending, None
+    def not_sent(self, sending: Sending | None) -> None:
+        """Its save failed: what was sent is typed and not saved again, so it is kept if its
+        person is left (or was, while it was being saved) and quitting asks first. Anything typed
+        for them since stays as it is."""
         if sending is None:
             return
-        whom, before, typed = sending
-        if self._for == whom:
-            self._as_set = before
-        else:
-            self.drafts[whom[0]] = (whom[1], typed)
+        key, name = sending.whom
+        if self._for == sending.whom:
+            if self.typed() == self._as_set:  # nothing typed for them since: it comes back
+                self._fill(sending.typed)
+                self._as_set = sending.before
+        elif key not in self.drafts:
+            self.drafts[key] = (name, sending.typed)
 
     def unsaved(self) -> list[str]:
         """Each contact typed and not saved, in words."""
@@ -128,4 +142,4 @@ class ContactForm(QGroupBox):
     def forget(self) -> None:
         """Another file: its people's contacts are not this one's."""
         self.drafts.clear()
-        self._for = self._sending = None
+        self._for = None

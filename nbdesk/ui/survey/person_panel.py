@@ -54,7 +54,7 @@ from nbdesk.survey.register import (
 from nbdesk.survey.rounds import exclude_person, include_person
 from nbdesk.ui.date_field import DateField, DateProblem
 from nbdesk.ui.survey.common import day_or_never, labelled_button
-from nbdesk.ui.survey.contact_form import ContactForm
+from nbdesk.ui.survey.contact_form import ContactForm, Sending
 from nbdesk.ui.survey.dialogs import ask_reason
 from nbdesk.ui.survey.fit import show_whole
 
@@ -313,7 +313,7 @@ class PersonPanel(QWidget):
         says_completed = outcome == "says-completed" and self.mark.isEnabled()
         self.just_done = None  # Ctrl+Z takes back only the latest change
         self.setEnabled(False)  # one save per press: Ctrl+Enter held down logs one contact
-        self.contact.sent()
+        sending = self.contact.sent()
         ops.write(
             self,
             lambda session: log_contact(
@@ -322,7 +322,7 @@ class PersonPanel(QWidget):
             lambda done: self._contact_saved(
                 row, contacted_on, says_completed, (round_id, row, done.value)
             ),
-            failed=lambda exc: self._contact_failed(exc),
+            failed=lambda exc: self._contact_failed(exc, sending),
             title="Saving the contact",
         )
 
@@ -373,8 +373,8 @@ class PersonPanel(QWidget):
         self.tab.section.status(message)
         self.tab.move_on_from(row.person_id)
 
-    def _contact_failed(self, exc: Exception) -> None:
-        self.contact.not_sent()  # kept, as a contact typed and not saved is
+    def _contact_failed(self, exc: Exception, sending: Sending | None) -> None:
+        self.contact.not_sent(sending)  # kept, as a contact typed and not saved is
         self._failed("Contact not saved", exc)
 
     def _failed(self, title: str, exc: Exception, row: WhoNextRow | None = None) -> None:

@@ -15,8 +15,9 @@ from nbdesk.action_plan.plans import list_plans
 from nbdesk.action_plan.views import read_plan
 from nbdesk.feedback.telling_back import list_feedback
 from nbdesk.storage import Database
+from nbdesk.ui.action_plan.dialogs import OwnerDialog
 from tests.support.qt import settle
-from tests.ui.action_plan.test_plan_section import CTRL, answer, key, open_section
+from tests.ui.action_plan.test_plan_section import ALT, CTRL, answer, key, open_section
 
 pytestmark = pytest.mark.usefixtures("patient")
 
@@ -58,6 +59,15 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
             action_dialog.theme.setFocus()
             qtbot.keyClick(action_dialog.theme, Qt.Key.Key_End)
             qtbot.keyClicks(action_dialog.we_will, "Answer it")
+
+            # An owner not on the list, added with it (New owner…, Alt+N).
+            def youth_forum(owner: Any) -> None:
+                qtbot.keyClicks(owner.name, "Youth forum")
+                qtbot.keyClick(owner.name, Qt.Key.Key_Return)
+
+            answer(qtbot, youth_forum, kind=OwnerDialog)
+            qtbot.keyClick(action_dialog.we_will, Qt.Key.Key_N, ALT)
+            qtbot.waitUntil(lambda: action_dialog.owner.currentText().startswith("Youth forum"))
             qtbot.keyClick(action_dialog.ok_button, Qt.Key.Key_Space)
 
         answer(qtbot, new_action)
@@ -71,6 +81,7 @@ def test_citing_answering_and_sharing_back(qtbot, demo_file: Path) -> None:  # t
     assert len(added.citations) == 1 and added.citations[0].kind in ("finding", "priority")
     # "You said" is left for young people's own words: the citation says what it answers.
     assert added.you_said == ""
+    assert added.owner == "Youth forum"
 
     def shared(dialog: Any) -> None:
         assert isinstance(dialog, SharedBackDialog)

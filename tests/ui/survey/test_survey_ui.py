@@ -1809,18 +1809,36 @@ def test_a_contact_whose_save_failed_is_kept_as_one_not_saved(
 
 
 def test_a_contact_whose_save_failed_after_its_person_was_left_is_kept_for_them(qtbot) -> None:
+    """The form goes on while a save is on its way: another person's contact may be typed and
+    sent, or the same person chosen again. Each failed save brings back what it sent."""
     from nbdesk.ui.survey.contact_form import ContactForm
 
     form = ContactForm(lambda: None)
     qtbot.addWidget(form)
-    form.set_up((1, 10), "Bea Puddlewick")
+    bea, cai = ((1, 10), "Bea Puddlewick"), ((1, 11), "Cai Thistlebottom")
+    form.set_up(*bea)
     form.note.setText("Left a voicemail")
-    form.sent()
+    to_bea = form.sent()
     assert form.unsaved() == []
-    assert form.leave() is None  # chosen another person while it was being saved
+    assert form.leave() is None  # Cai chosen while Bea's was being saved
     form.note.clear()
-    form.set_up((1, 11), "Cai Thistlebottom")
-    form.not_sent()
+    form.set_up(*cai)
+    form.note.setText("Texted")
+    to_cai = form.sent()
+    form.not_sent(to_bea)  # Bea's failed: kept for her, and Cai's is not taken for unsaved
     assert form.unsaved() == ["a contact with Bea Puddlewick"]
+    form.not_sent(to_cai)  # Cai's failed too: his form holds it, unsaved
+    assert form.unsaved() == ["a contact with Cai Thistlebottom", "a contact with Bea Puddlewick"]
     form.leave()
-    assert form.set_up((1, 10), "Bea Puddlewick") and form.note.text() == "Left a voicemail"
+    form.note.clear()
+    assert form.set_up(*bea) and form.note.text() == "Left a voicemail"
+    # Bea chosen again while it was being saved: the form had its defaults for her; the failed
+    # save puts back what it sent.
+    to_bea = form.sent()
+    form.leave()
+    form.note.clear()
+    form.set_up(*bea)
+    assert form.note.text() == "" and form.unsaved() == ["a contact with Cai Thistlebottom"]
+    form.not_sent(to_bea)
+    assert form.note.text() == "Left a voicemail"
+    assert form.unsaved()[0] == "a contact with Bea Puddlewick"
