@@ -38,8 +38,8 @@ def by_age(eligible: bool, reason: str) -> bool:
 
 def recount_by_age(session: Session, person_ids: Collection[int]) -> int:
     """After dates of birth are corrected: in each open round, these members whose counting was
-    set by their age (by_age) are counted again by it, as if the round opened now with the
-    corrected dates. The lead's own includes and excludes, those who have completed (taking them
+    set by their age (by_age) are counted again by it: their corrected age on the day the round
+    opened. The lead's own includes and excludes, those who have completed (taking them
     out of the count is the lead's to decide, warned that their completion leaves the figures),
     and closed rounds, are left. How many members changed."""
     wanted = sorted(set(person_ids))
