@@ -223,6 +223,8 @@ class RegisterTab(QWidget):
                         # new person was nowhere to be seen).
                         self.search.clear()
                         said += " The find box was cleared to show them."
+                elif result.members:  # survey.membership: counted again by their corrected age
+                    said += " Their corrected age changes whether an open round counts them."
                 self.section.status(said)
                 dialog.saved()
 

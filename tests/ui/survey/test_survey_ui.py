@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from nbdesk.common import clock
 from nbdesk.common.changes import Changes
 from nbdesk.storage import Database, create_database
+from nbdesk.storage.models.survey import RoundMember
 from nbdesk.survey.completion import completion_state
 from nbdesk.survey.contacts import contact_history
 from nbdesk.survey.register import find_person, register_size
@@ -696,6 +697,44 @@ def test_a_person_added_while_a_find_is_typed_is_shown_and_chosen(
     assert section.message.text() == (
         "Saved Quin Arbuthnot. The find box was cleared to show them."
     )
+
+
+def test_a_corrected_date_of_birth_says_the_round_counts_them_again(
+    qtbot, section, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gus was 35 when Time 2 opened, so it does not count him; his date of birth was mistyped:
+    corrected, the round counts him, and the Saved line says why his place changed."""
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    def corrected(dialog: PersonDialog) -> int:
+        shown(qtbot, dialog)
+        dialog.birth.edit.setFocus()
+        dialog.birth.edit.selectAll()
+        qtbot.keyClicks(dialog.birth.edit, "01/01/2005")
+        qtbot.keyClick(dialog.birth.edit, Qt.Key.Key_Return)
+        return dialog.result()
+
+    monkeypatch.setattr(PersonDialog, "exec", corrected)
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    tab = section.register_tab
+    qtbot.keyClicks(tab.search, "Gus")
+    settle(qtbot)
+    assert ids_in(tab) == ["B006"]
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Home)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert section.message.text() == (
+        "Saved Gus Marrowbury. Their corrected age changes whether an open round counts them."
+    )
+    section.ops.store.close()
+    reopened = Database(db_path)
+    with reopened.session() as session:
+        gus = find_person(session, "B006").id
+        member = session.get(RoundMember, (find_round(session, "Time 2").id, gus))
+        assert member is not None and (member.eligible, member.reason) == (True, "")
+    reopened.close()
 
 
 def test_adding_and_editing_a_person_with_every_field_and_flag_by_keyboard(
