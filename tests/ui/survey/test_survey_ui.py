@@ -669,6 +669,20 @@ def shown(qtbot, window) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
 
 
+def register_found(qtbot, section, monkeypatch, fill, typed: str):  # type: ignore[no-untyped-def]
+    """The Register tab with `typed` in its find box, the person form filled by `fill` when it
+    opens (PersonDialog.exec)."""
+    from nbdesk.ui.survey.dialogs import PersonDialog
+
+    monkeypatch.setattr(PersonDialog, "exec", fill)
+    section.tabs.setCurrentWidget(section.register_tab)
+    settle(qtbot)
+    tab = section.register_tab
+    qtbot.keyClicks(tab.search, typed)
+    settle(qtbot)
+    return tab
+
+
 def test_a_person_added_while_a_find_is_typed_is_shown_and_chosen(
     qtbot, section, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -682,12 +696,7 @@ def test_a_person_added_while_a_find_is_typed_is_shown_and_chosen(
         qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
         return dialog.result()
 
-    monkeypatch.setattr(PersonDialog, "exec", add)
-    section.tabs.setCurrentWidget(section.register_tab)
-    settle(qtbot)
-    tab = section.register_tab
-    qtbot.keyClicks(tab.search, "zzqx")
-    settle(qtbot)
+    tab = register_found(qtbot, section, monkeypatch, add, "zzqx")
     assert tab.model.rowCount() == 0
     tab.add_button.setFocus()
     qtbot.keyClick(tab.add_button, Qt.Key.Key_Space)
@@ -714,12 +723,7 @@ def test_a_corrected_date_of_birth_says_the_round_counts_them_again(
         qtbot.keyClick(dialog.birth.edit, Qt.Key.Key_Return)
         return dialog.result()
 
-    monkeypatch.setattr(PersonDialog, "exec", corrected)
-    section.tabs.setCurrentWidget(section.register_tab)
-    settle(qtbot)
-    tab = section.register_tab
-    qtbot.keyClicks(tab.search, "Gus")
-    settle(qtbot)
+    tab = register_found(qtbot, section, monkeypatch, corrected, "Gus")
     assert ids_in(tab) == ["B006"]
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_Home)
