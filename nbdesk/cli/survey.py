@@ -166,6 +166,8 @@ def run_register_import(args: argparse.Namespace) -> int:
         f"{result.skipped_rows} {'row' if result.skipped_rows == 1 else 'rows'} left out"
         + (f"; {result.warned} with a warning." if result.warned else ".")
     )
+    if result.recounted:
+        print(f"{result.recounted} counted again in an open round by a corrected date of birth.")
     return 0
 
 

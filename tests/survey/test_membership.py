@@ -108,3 +108,25 @@ def test_the_lead_s_decisions_and_completions_are_left(database_at: Any) -> None
     db.close()
     assert counted(path, current, included) == (True, "Aged 26 when the round opened")
     assert counted(path, current, done) == (True, "Date of birth not recorded")
+
+
+def test_the_import_command_says_who_was_counted_again(
+    database_at: Any, tmp_path: Path, capsys: Any
+) -> None:
+    from nbdesk.cli import main
+
+    path = database_at("membership.nbdesk")
+    db = create_database(path, "Testshire County Council")
+    with db.transaction() as session:
+        add_person(session, PersonFields("P1", name="Ada Unknown"))
+        add_person(session, PersonFields("P2", name="Bo Known", date_of_birth=date(2008, 1, 1)))
+        open_round(session, "Time 2", OPENS, date(2026, 12, 1))
+    db.close()
+    update = tmp_path / "update.csv"
+    update.write_text(
+        "Unique ID,Name,Date of birth\nP1,Ada Unknown,01/01/1990\nP2,Bo Known,02/01/2008\n"
+    )
+    assert main(["register", "import", str(update), "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Imported: 0 added, 2 updated" in out
+    assert "1 counted again in an open round by a corrected date of birth." in out

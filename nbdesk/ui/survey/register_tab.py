@@ -277,6 +277,8 @@ class RegisterTab(QWidget):
         parts = [f"Imported: {result.added} added, {result.updated} updated"]
         if result.warned:
             parts.append(f"{result.warned} with a detail left blank or a landline")
+        if result.recounted:  # survey.membership
+            parts.append(f"{result.recounted} counted again in an open round by a corrected age")
         if result.skipped_rows:
             rows = "row" if result.skipped_rows == 1 else "rows"
             parts.append(f"{result.skipped_rows} {rows} with no usable unique id left out")
