@@ -372,7 +372,7 @@ class ImportResult:
     updated: int
     skipped_rows: int  # rows refused: they name no one
     warned: int = 0  # people imported with a detail left blank, a landline or a default reason
-    # Members of open rounds counted again by their corrected age (register.recount_by_age).
+    # Members of open rounds counted again by their corrected age (survey.membership).
     recounted: int = 0
 
     @property

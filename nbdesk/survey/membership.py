@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbdesk.storage.models.survey import CareLeaver, Completion, RoundMember, SurveyRound
-from nbdesk.survey.register import SURVEY_AGES, age_on
+from nbdesk.survey.register import SURVEY_AGES, age_on, set_member_bands
 
 _CHUNK = 2000  # people asked for at once
 
@@ -34,6 +34,14 @@ def by_age(eligible: bool, reason: str) -> bool:
     if eligible:
         return reason in ("", NOT_RECORDED_REASON)
     return reason.startswith("Aged ") and reason.endswith(" when the round opened")
+
+
+def born_corrected(session: Session, person_ids: Collection[int]) -> int:
+    """These people's dates of birth changed (edited or imported): their age bands in every
+    round move with them (register.set_member_bands), and the open rounds count them again
+    (recount_by_age). How many members' counting changed."""
+    set_member_bands(session, person_ids=person_ids)
+    return recount_by_age(session, person_ids)
 
 
 def recount_by_age(session: Session, person_ids: Collection[int]) -> int:

@@ -306,10 +306,9 @@ def update_person(session: Session, person_id: int, person: PersonFields) -> Cha
     session.flush()
     if row.date_of_birth != born_before:
         # Imported here: membership reads ages from this module.
-        from nbdesk.survey.membership import recount_by_age
+        from nbdesk.survey.membership import born_corrected
 
-        set_member_bands(session, person_ids=[person_id])
-        if recount_by_age(session, [person_id]):
+        if born_corrected(session, [person_id]):
             return REGISTER_CHANGED | Changes(members=True)
     return REGISTER_CHANGED
 

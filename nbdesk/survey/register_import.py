@@ -77,13 +77,12 @@ from nbdesk.survey.import_preview import (
     SourceRow,
     stored_values,
 )
-from nbdesk.survey.membership import recount_by_age
+from nbdesk.survey.membership import born_corrected
 from nbdesk.survey.register import (
     FIELD_NAMES,
     SURVEY_AGES,
     age_on,
     parse_channel,
-    set_member_bands,
 )
 from nbdesk.survey.register_columns import BOOLEAN_KEYS, Mapping, guess_mapping, mapping_problems
 
@@ -380,8 +379,7 @@ def apply_import(
             if progress:
                 progress(done, total)
     session.flush()
-    set_member_bands(session, person_ids=reborn)
-    recounted = recount_by_age(session, reborn)
+    recounted = born_corrected(session, reborn)
     return ImportResult(
         len(fresh),
         total - len(fresh),

@@ -24,7 +24,7 @@ from nbdesk.ui.action_plan.dialogs import (
     TitleDialog,
     UpdateDialog,
 )
-from nbdesk.ui.action_plan.voice_commands import VoiceCommands, quoted, short
+from nbdesk.ui.action_plan.voice_commands import VoiceCommands, owner_added, quoted, short
 
 if TYPE_CHECKING:
     from nbdesk.ui.action_plan.detail import ActionPanel
@@ -264,18 +264,15 @@ class PlanCommands(VoiceCommands):
 
         def save(v: dict[str, Any]) -> None:
             into = v.pop("theme_id", theme_id)
-            new_owner = v.get("new_owner")
 
             def chosen(done: Any) -> None:
                 self.keep_action, self.keep_theme = done.value, into
                 self.to_table = True
 
-            added = f"Added the action {quoted(v['we_will'])} to {quoted(titles[into])}."
-            if new_owner is not None:
-                added += f" {new_owner[0]} is on the list of owners."
             self.write(
                 lambda session: act.add_action(session, into, **v),
-                added,
+                f"Added the action {quoted(v['we_will'])} to {quoted(titles[into])}."
+                + owner_added(v),
                 dialog=dialog,
                 then=chosen,
             )

@@ -9,6 +9,7 @@ lost to a refusal.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -289,7 +290,12 @@ def fill_owners(combo: QComboBox, owners: Sequence[tuple[int, str, str]], chosen
     combo.blockSignals(False)
 
 
-NEW_OWNER = "new owner"  # the Who list's item for an owner added in the dialog
+@dataclass(frozen=True)
+class NewOwner:
+    """The Who list's item for an owner added in the dialog, to be added with the action."""
+
+    name: str
+    kind: str
 
 
 class ActionDialog(FormDialog):
@@ -322,7 +328,6 @@ class ActionDialog(FormDialog):
         self.owner = named(QComboBox(), "Who")
         fill_owners(self.owner, owners, None)
         self.owners = list(owners)
-        self.new_owner: tuple[str, str] | None = None  # (name, kind): added with the action
         add_owner = QPushButton("&New owner…")
         add_owner.setAccessibleName("New owner")
         add_owner.setAccessibleDescription("Someone not on the list, added with the action")
@@ -356,17 +361,15 @@ class ActionDialog(FormDialog):
         if not added:
             return
         name, kind = dialog.result_values
+        if isinstance(self.owner.itemData(self.owner.count() - 1), NewOwner):
+            self.owner.removeItem(self.owner.count() - 1)  # one added before: this one instead
         known = next((o for o in self.owners if o[1].casefold() == name.casefold()), None)
-        if self.new_owner is not None:
-            self.owner.removeItem(self.owner.findData(NEW_OWNER))
-            self.new_owner = None
         if known is not None:
             choose(self.owner, known[0])
             return
-        self.new_owner = (name, kind)
         label = vocab.OWNER_KIND_LABELS.get(kind, kind).lower()
-        self.owner.addItem(f"{name} ({label}, new)", NEW_OWNER)
-        choose(self.owner, NEW_OWNER)
+        self.owner.addItem(f"{name} ({label}, new)", NewOwner(name, kind))
+        self.owner.setCurrentIndex(self.owner.count() - 1)
 
     def _when_typed(self, text: str) -> None:
         try:
@@ -387,12 +390,12 @@ class ActionDialog(FormDialog):
             raise vocab.PlanError("Say what the authority will do ('We will').")
         chosen = {"theme_id": self.theme.currentData()} if self.theme is not None else {}
         owner = self.owner.currentData()
-        if owner == NEW_OWNER:
-            chosen["new_owner"] = self.new_owner
+        if isinstance(owner, NewOwner):
+            chosen["new_owner"] = (owner.name, owner.kind)
         return {
             "we_will": self.we_will.toPlainText(),
             "you_said": self.you_said.toPlainText(),
-            "owner_id": None if owner == NEW_OWNER else owner,
+            "owner_id": None if isinstance(owner, NewOwner) else owner,
             "when": self.when.text(),
             **chosen,
         }

@@ -28,6 +28,12 @@ def short(text: str) -> str:
     return act.short(text, 50)
 
 
+def owner_added(values: dict[str, Any]) -> str:
+    """What a new action's save says of the owner added with it (ActionDialog's New owner…)."""
+    new_owner = values.get("new_owner")
+    return "" if new_owner is None else f" {new_owner[0]} is on the list of owners."
+
+
 def quoted(text: str) -> str:
     """An action or theme named in a sentence: quoted, since its own words may end in a full
     stop or be cut short ("…"), before the sentence's own."""
@@ -137,12 +143,10 @@ class VoiceCommands(Section):
             def chosen(done: Any) -> None:
                 self.keep_action, self.keep_theme = done.value, into
 
-            added = f"Added the action {quoted(v['we_will'])}, answering what young people said."
-            if v.get("new_owner") is not None:
-                added += f" {v['new_owner'][0]} is on the list of owners."
             self.write(
                 work,
-                added,
+                f"Added the action {quoted(v['we_will'])}, answering what young people said."
+                + owner_added(v),
                 dialog=dialog,
                 then=chosen,
             )
