@@ -18,7 +18,9 @@ ran with Python's automatic collection and the rest without, once Survey outreac
 worker.
 
 Each figure is printed in wall-clock time, with the CPU time's growth beside it (less moved by
-other programs on a shared machine). The last figure is a floor for comparison: the growth of bare
+other programs on a shared machine), and the spread of the growth measured round by round (its
+quartiles): a figure whose work grows as its rows do lands near the growth in people, and that
+spread says how far from it one run may read. The last figure is a floor for comparison: the growth of bare
 sqlite3 running who-next's own statement on the open round (its members with their register rows
 and completions, the rows the dashboard and the Notify list read too) and doing nothing with the
 rows; each figure is printed against it as well.
@@ -57,6 +59,7 @@ class Side:
     contacts: int
     round_id: int  # the open round (the one a PA works in)
     eligible: int
+    to_contact: int  # the rows of its who-next list (and of the Notify list of texts)
     assessment_id: int
     out: Path
 
@@ -67,6 +70,7 @@ def _side(label: str, path: Path, out: Path) -> Side:
     from nbdesk.self_assessment.assessments import list_assessments
     from nbdesk.storage import open_database
     from nbdesk.storage.models.survey import OutreachContact
+    from nbdesk.survey.contacts import who_next
     from nbdesk.survey.register import register_size
     from nbdesk.survey.rounds import list_rounds
 
@@ -76,9 +80,21 @@ def _side(label: str, path: Path, out: Path) -> Side:
         contacts = session.scalar(select(func.count()).select_from(OutreachContact)) or 0
         current = max(list_rounds(session), key=lambda r: (not r.closed, r.eligible))
         assessment = max(list_assessments(session), key=lambda a: a.rated).id
+        to_contact = len(who_next(session, current.id))
     folder = out / label
     folder.mkdir()
-    return Side(label, path, db, people, contacts, current.id, current.eligible, assessment, folder)
+    return Side(
+        label,
+        path,
+        db,
+        people,
+        contacts,
+        current.id,
+        current.eligible,
+        to_contact,
+        assessment,
+        folder,
+    )
 
 
 def _app() -> Any:
@@ -209,9 +225,11 @@ TASKS: list[tuple[str, Callable[[Side], None]]] = [
 
 def growth(
     task: Callable[[Side], None], small: Side, big: Side, repeat: int
-) -> tuple[float, float, float, float]:
+) -> tuple[float, float, float, float, float, float]:
     """The medians (seconds) of the task on each file, timed alternately after one warm-up: wall
-    clock on the large and the huge file, then CPU time on each."""
+    clock on the large and the huge file, then CPU time on each; then the lower and upper
+    quartiles of the growth each round measured on its own (its huge time over its large one),
+    how far one reading moves from the next."""
     from nbdesk.ui import collector
 
     times: dict[str, list[float]] = {small.label: [], big.label: []}
@@ -225,11 +243,15 @@ def growth(
             times[side.label].append(time.perf_counter() - start)
             cpu[side.label].append(time.process_time() - start_cpu)
             collector.collect_due()  # as the UI thread's timer would have, between two reads
+    paired = [b / a for a, b in zip(times[small.label], times[big.label], strict=True)]
+    low, _middle, high = statistics.quantiles(paired, n=4)
     return (
         statistics.median(times[small.label]),
         statistics.median(times[big.label]),
         statistics.median(cpu[small.label]),
         statistics.median(cpu[big.label]),
+        low,
+        high,
     )
 
 
@@ -251,6 +273,7 @@ def run_child(large: Path, huge: Path, repeat: int) -> dict[str, Any]:
             side.label: {
                 "people": side.people,
                 "eligible": side.eligible,
+                "to_contact": side.to_contact,
                 "contacts": side.contacts,
             }
             for side in (small, big)
@@ -284,7 +307,9 @@ def measure(ctx: Context) -> list[Figure]:
             "growth in people, huge ÷ large file (the targets below)",
             ratio,
             detail=f"{small['people']:,} → {big['people']:,} people; the open round "
-            f"{small['eligible']:,} → {big['eligible']:,} eligible; contacts "
+            f"{small['eligible']:,} → {big['eligible']:,} eligible, "
+            f"{small['to_contact']:,} → {big['to_contact']:,} still to contact "
+            f"({big['to_contact'] / small['to_contact']:.2f}×); contacts "
             f"{small['contacts']:,} → {big['contacts']:,}",
         )
     ]
@@ -292,8 +317,8 @@ def measure(ctx: Context) -> list[Figure]:
     # who-next's statement grew 4.8x to 5.9x from run to run for 5x the rows (SQLite alone
     # counting them and summing their names' lengths, 5.3x to 5.8x: B-tree look-ups and a
     # working set past the processor's caches), so a figure near 5x is read against the floor.
-    floor_growth = next(a / b for n, b, a, _, _ in result["timed"] if n.startswith("(floor)"))
-    for name, before, after, before_cpu, after_cpu in result["timed"]:
+    floor_growth = next(t[2] / t[1] for t in result["timed"] if t[0].startswith("(floor)"))
+    for name, before, after, before_cpu, after_cpu, low, high in result["timed"]:
         floor = name.startswith("(floor)")
         beyond = "" if floor else f"; {after / before / floor_growth:.2f}× the floor's growth"
         figures.append(
@@ -303,7 +328,8 @@ def measure(ctx: Context) -> list[Figure]:
                 target=None if floor else round(ratio, 2),
                 detail=f"medians {before * 1000:.0f} ms → {after * 1000:.0f} ms; "
                 f"in CPU time {after_cpu / before_cpu:.2f}× "
-                f"({before_cpu * 1000:.0f} ms → {after_cpu * 1000:.0f} ms){beyond}",
+                f"({before_cpu * 1000:.0f} ms → {after_cpu * 1000:.0f} ms); "
+                f"round by round {low:.2f}–{high:.2f}× (quartiles){beyond}",
             )
         )
     return figures
