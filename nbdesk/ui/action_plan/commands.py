@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from nbdesk.action_plan import actions as act
 from nbdesk.action_plan import plans, reviews
@@ -278,6 +278,18 @@ class PlanCommands(VoiceCommands):
             )
 
         self.open_form(dialog, save)
+
+    def unsaved(self) -> list[str]:
+        """None: the panel's box being typed in is saved as it is left, and the window leaving the
+        file (quitting, another file) never leaves it, so it is saved now, before the file closes
+        (a tester's change to We will was lost by Ctrl+Q while its box had the keyboard)."""
+        typing = QApplication.focusWidget()
+        if typing is not None and self.panel.is_built():
+            if typing is self.panel.when:
+                self.panel.when_left()
+            else:
+                self.panel.text_left(typing)
+        return []
 
     def edit_action(self, action_id: int, **fields: Any) -> None:
         # Named as the form labels them, quoted: "Saved We will." read as a broken sentence.

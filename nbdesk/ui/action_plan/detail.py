@@ -36,6 +36,7 @@ from nbdesk.ui.action_plan.later import MadeLater
 from nbdesk.ui.action_plan.model import CHANGED_MARK
 from nbdesk.ui.action_plan.strip import plural
 from nbdesk.ui.survey.fit import scrolling
+from nbdesk.ui.wheel_guard import wheel_only_when_chosen
 
 if TYPE_CHECKING:
     from nbdesk.ui.action_plan.section import ActionPlanSection
@@ -108,6 +109,7 @@ class ActionPanel(MadeLater):
         self.when_note.setWordWrap(True)
         self.theme = named(QComboBox(), "Theme")
         self.status = status_combo("Status (keys 1 to 5)", numbered=True)
+        wheel_only_when_chosen(self.status, self.owner, self.theme)  # each saves as chosen
         self.dropped_reason = named(QLineEdit(), "Why dropped")
         self.dropped_reason.setPlaceholderText("needed to mark it dropped")
         self.ways: dict[str, QCheckBox] = {}
@@ -202,7 +204,7 @@ class ActionPanel(MadeLater):
         watcher = _LeaveWatcher(self)
         for editor in (self.you_said, self.we_will):
             editor.installEventFilter(watcher)
-        self.when.editingFinished.connect(self._when_left)
+        self.when.editingFinished.connect(self.when_left)
         self.when.textEdited.connect(self._when_typed)
         self.involvement_note.editingFinished.connect(
             lambda: self._text_field("involvement_note", self.involvement_note.text())
@@ -442,8 +444,13 @@ class ActionPanel(MadeLater):
                 self._text_field(field, box.toPlainText())
 
     def _text_field(self, field: str, value: str) -> None:
-        if self.action is not None and value.strip() != getattr(self.action, field).strip():
-            self._save(**{field: value})
+        if self.action is None or value.strip() == getattr(self.action, field).strip():
+            return
+        if field == "we_will" and not value.strip():  # refused: the box shows what is kept
+            self.we_will.setPlainText(self.action.we_will)
+            self.section.say("'We will' cannot be empty: it is back as saved.")
+            return
+        self._save(**{field: value})
 
     def _when_typed(self, text: str) -> None:
         try:
@@ -453,7 +460,7 @@ class ActionPanel(MadeLater):
         else:
             self.when_note.setText(vocab.when_text(due_on, quarter) or "No date")
 
-    def _when_left(self) -> None:
+    def when_left(self) -> None:
         action = self.action
         if action is None:
             return

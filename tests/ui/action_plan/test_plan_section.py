@@ -4,6 +4,7 @@ and reopened to prove nothing was lost; and the link from the self-assessment's 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -601,6 +602,50 @@ def test_moving_and_removing_by_keyboard(qtbot, tmp_path: Path) -> None:  # type
     settle(qtbot)
     assert [t.title for t in plan_named(db, "Plan").themes] == ["Homes", "Money", "Empty"]
     section.ops.close()
+
+
+def test_what_is_typed_in_a_field_is_saved_when_the_file_is_left_with_it_unleft(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path
+) -> None:
+    """Quitting (or opening another file) while a field still has the keyboard saves what was
+    typed in it, as leaving the field would: a tester lost a change to We will by Ctrl+Q. An
+    emptied We will is refused and shown again as it is kept."""
+    from nbdesk.action_plan import actions as act
+    from nbdesk.action_plan.plans import create_plan
+    from nbdesk.storage import create_database, open_database
+
+    path = tmp_path / "a.nbdesk"
+    db = create_database(path, "Testshire County Council")
+    with db.transaction() as session:
+        plan_id = create_plan(session, "Plan", themes=["Homes"]).value
+        homes = read_plan(session, plan_id).themes[0].id
+        act.add_action(session, homes, "Find a flat")
+    section = open_section(qtbot, db)
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index_of_action(section.current_action().id))
+    key(qtbot, Qt.Key.Key_F2)
+    panel = section.panel
+    assert focused() is panel.we_will
+    panel.we_will.selectAll()
+    key(qtbot, Qt.Key.Key_Delete)
+    key(qtbot, Qt.Key.Key_Tab)
+    assert panel.we_will.toPlainText() == "Find a flat"
+    assert "cannot be empty" in section.message.text()
+    panel.when.setFocus()
+    qtbot.keyClicks(panel.when, "31/03/2027")
+    assert section.unsaved() == []  # asked by the window as it leaves the file
+    settle(qtbot)
+    panel.we_will.setFocus()
+    panel.we_will.moveCursor(panel.we_will.textCursor().MoveOperation.End)
+    qtbot.keyClicks(panel.we_will, " near college")
+    assert section.unsaved() == []
+    section.ops.close()
+    db.close()
+    again = open_database(path)
+    kept = plan_named(again, "Plan").themes[0].actions[0]
+    assert kept.we_will == "Find a flat near college"
+    assert kept.due_on == date(2027, 3, 31)
+    again.close()
 
 
 def test_the_table_by_keyboard_and_the_chosen_actions_updates(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
