@@ -17,6 +17,7 @@ from nbdesk.survey.contacts import OUTCOME_LABELS, OUTCOMES, PURPOSE_LABELS, PUR
 from nbdesk.survey.register import CHANNEL_LABELS, CHANNELS
 from nbdesk.ui.date_field import DateField
 from nbdesk.ui.survey.common import labelled_button
+from nbdesk.ui.wheel_guard import wheel_only_when_chosen
 
 # A person in a round: (round id, person id).
 Key = tuple[int, int]
@@ -29,6 +30,7 @@ def combo(name: str, codes: tuple[str, ...], labels: dict[str, str]) -> QComboBo
     box.setAccessibleName(name)
     for code in codes:
         box.addItem(labels[code], code)
+    wheel_only_when_chosen(box)
     return box
 
 
