@@ -129,6 +129,16 @@ class FormDialog(AsksBeforeDiscarding, FittedDialog):
     def finish_form(self) -> None:
         self.outer.addWidget(self.problem)
         self.outer.addWidget(self.buttons)
+        # A problem said goes once anything is changed: a tester read one as still standing
+        # beside the field already put right (OK says it again if it still stands).
+        for box in [*self.findChildren(QLineEdit), *self.findChildren(QPlainTextEdit)]:
+            box.textChanged.connect(self._problem_answered)
+        for choice in self.findChildren(QComboBox):
+            choice.currentIndexChanged.connect(self._problem_answered)
+
+    def _problem_answered(self, *_: object) -> None:
+        if self.problem.text().startswith("⚠"):
+            self.problem.clear()
 
     def values(self) -> Any:
         raise NotImplementedError

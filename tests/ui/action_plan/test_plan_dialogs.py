@@ -53,3 +53,21 @@ def test_esc_on_a_form_left_as_it_opened_closes_it_at_once(qtbot) -> None:  # ty
     qtbot.waitExposed(dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_a_problem_said_goes_once_the_form_is_changed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A tester read "Say what the authority will do" as still standing after filling it in."""
+    dialog = ActionDialog("Housing", OWNERS)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem.text().startswith("⚠") and dialog.isVisible()
+    dialog.we_will.setFocus()
+    qtbot.keyClicks(dialog.we_will, "F")
+    assert dialog.problem.text() == ""
+    dialog.we_will.clear()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem.text().startswith("⚠")  # OK says it again while it stands
+    dialog.owner.setCurrentIndex(1)
+    assert dialog.problem.text() == ""
