@@ -84,3 +84,23 @@ def open_window(qtbot, path, create_as=None, *, maximized=False):  # type: ignor
         win.show()
     qtbot.waitExposed(win)
     return win
+
+
+def wheel_down(widget) -> None:  # type: ignore[no-untyped-def]
+    """One notch of the mouse wheel, turned towards the person, with the pointer over `widget`."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    middle = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        middle,
+        QPointF(widget.mapToGlobal(middle.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)

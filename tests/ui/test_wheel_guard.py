@@ -3,26 +3,11 @@ has the keyboard (a tester changed a contact's Purpose and Outcome by scrolling 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from nbdesk.ui.wheel_guard import wheel_only_when_chosen
-
-
-def _wheel_down(widget: QWidget) -> None:
-    middle = QPointF(widget.rect().center())
-    event = QWheelEvent(
-        middle,
-        QPointF(widget.mapToGlobal(middle.toPoint())),
-        QPoint(0, 0),
-        QPoint(0, -120),
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(widget, event)
+from tests.support.qt import wheel_down
 
 
 def test_the_wheel_scrolls_the_page_past_a_choice_without_the_keyboard(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -44,12 +29,12 @@ def test_the_wheel_scrolls_the_page_past_a_choice_without_the_keyboard(qtbot) ->
     other.setFocus()
     qtbot.waitUntil(other.hasFocus)
 
-    _wheel_down(choice)
+    wheel_down(choice)
     assert choice.currentText() == "Warm-up"
     assert area.verticalScrollBar().value() > 0  # the page moved instead
     assert choice.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel gives no keyboard
 
     choice.setFocus()
     qtbot.waitUntil(choice.hasFocus)
-    _wheel_down(choice)
+    wheel_down(choice)
     assert choice.currentText() == "Link sent"  # chosen on purpose: the wheel steps through it

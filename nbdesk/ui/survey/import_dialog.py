@@ -14,12 +14,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractScrollArea,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
@@ -44,6 +42,7 @@ from nbdesk.ui.dialogs import show_error
 from nbdesk.ui.ops import Ops
 from nbdesk.ui.survey.fit import FittedDialog, Reflow, ReflowSplitter, scrolling
 from nbdesk.ui.table_models import RIGHT, Column, ListModel
+from nbdesk.ui.wheel_guard import wheel_only_when_chosen
 
 NOT_IMPORTED = "(not imported)"
 CHOOSE = "Choose which row to keep"
@@ -52,32 +51,6 @@ WHERE_COLUMNS = [
     Column("Column", lambda r: r.column or "(whole row)"),
     Column("Reason", lambda r: r.reason),
 ]
-
-
-class WheelScrollsPanel(QObject):
-    """A wheel turned over a closed drop-down scrolls the panel it sits in. Qt would change the
-    drop-down's choice instead, so scrolling down a long mapping would silently remap columns;
-    the choice changes by wheel only once the drop-down has focus or is open."""
-
-    def __init__(self, scroll: QAbstractScrollArea) -> None:
-        super().__init__(scroll)
-        self.scroll = scroll
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Wheel
-            and isinstance(watched, QComboBox)
-            and not (watched.hasFocus() or watched.view().isVisible())
-        ):
-            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
-            return True
-        return super().eventFilter(watched, event)
-
-
-def no_wheel_unless_focused(combo: QComboBox, wheel: WheelScrollsPanel) -> None:
-    # StrongFocus: a wheel must not give the drop-down focus (Qt's default WheelFocus would).
-    combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    combo.installEventFilter(wheel)
 
 
 def plain_table(name: str) -> QTableView:
@@ -93,7 +66,7 @@ def plain_table(name: str) -> QTableView:
 class DuplicateChoice(QWidget):
     """One id on rows that differ: the differing columns side by side, and which row to keep."""
 
-    def __init__(self, duplicate: DuplicateId, wheel: WheelScrollsPanel) -> None:
+    def __init__(self, duplicate: DuplicateId) -> None:
         super().__init__()
         self.duplicate = duplicate
         uid, numbers = duplicate.unique_id, duplicate.row_numbers
@@ -110,7 +83,7 @@ class DuplicateChoice(QWidget):
         for number in numbers:
             self.combo.addItem(f"Keep row {number}", number)
         self.combo.setAccessibleName(f"Which row to keep for the id {uid}")
-        no_wheel_unless_focused(self.combo, wheel)
+        wheel_only_when_chosen(self.combo)  # scrolling past must not choose a row
         label = QLabel(f"Which row to keep for the id {uid}:")
         label.setBuddy(self.combo)
         choice = Reflow([label, self.combo])
@@ -190,7 +163,6 @@ class ImportDialog(FittedDialog):
         mapping_box = QWidget()
         form = QFormLayout(mapping_box)
         self.mapping_scroll = QScrollArea()
-        mapping_wheel = WheelScrollsPanel(self.mapping_scroll)
         self.combos: dict[str, QComboBox] = {}
         for target in TARGETS:
             label = target.label + (" (required)" if target.required else "")
@@ -201,7 +173,7 @@ class ImportDialog(FittedDialog):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            no_wheel_unless_focused(combo, mapping_wheel)
+            wheel_only_when_chosen(combo)  # scrolling the mapping must not remap a column
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.combos[target.key] = combo
             form.addRow(label + ":", combo)
@@ -243,7 +215,6 @@ class ImportDialog(FittedDialog):
         self.choices_scroll.setWidgetResizable(True)
         self.choices_scroll.setAccessibleName("Ids on rows that differ")
         self.choices_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.choices_wheel = WheelScrollsPanel(self.choices_scroll)
         duplicates_layout = QVBoxLayout(self.duplicates_box)
         duplicates_layout.setContentsMargins(0, 0, 0, 0)
         duplicates_layout.addWidget(duplicates_intro)
@@ -390,7 +361,7 @@ class ImportDialog(FittedDialog):
             self.choices_layout.takeAt(0)
         kept: dict[str, int] = {}
         for duplicate in preview.duplicates:
-            block = DuplicateChoice(duplicate, self.choices_wheel)
+            block = DuplicateChoice(duplicate)
             number = self.choices.get(duplicate.unique_id)
             if number in duplicate.row_numbers:
                 kept[duplicate.unique_id] = number

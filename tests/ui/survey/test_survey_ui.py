@@ -423,8 +423,7 @@ def test_every_control_of_the_import_preview_is_named_by_its_visible_words(qtbot
 def test_the_wheel_over_a_closed_drop_down_scrolls_the_mapping(qtbot, section) -> None:
     """Scrolling down the mapping with the mouse wheel must not change a column under the
     pointer; once the person has chosen the drop-down (it has focus), the wheel changes it."""
-    from PySide6.QtCore import QPoint, QPointF
-    from PySide6.QtGui import QWheelEvent
+    from tests.support.qt import wheel_down
 
     dialog = open_import(qtbot, section, DATA / "register_messy.csv")
     combo = dialog.combos["gender"]
@@ -434,28 +433,15 @@ def test_the_wheel_over_a_closed_drop_down_scrolls_the_mapping(qtbot, section) -
     assert bar.value() == 0
     before = combo.currentIndex()
 
-    def wheel_down() -> None:
-        event = QWheelEvent(
-            QPointF(5, 5),
-            QPointF(combo.mapToGlobal(QPoint(5, 5))),
-            QPoint(0, 0),
-            QPoint(0, -120),
-            Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        )
-        QApplication.sendEvent(combo, event)
-
     dialog.summary.setFocus()
-    wheel_down()
+    wheel_down(combo)
     assert combo.currentIndex() == before  # the mapping is as it was
     assert bar.value() > 0  # and the panel scrolled
     assert not combo.hasFocus()
 
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus, timeout=5000)
-    wheel_down()
+    wheel_down(combo)
     assert combo.currentIndex() == before + 1
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
