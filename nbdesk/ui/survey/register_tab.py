@@ -83,6 +83,9 @@ class RegisterTab(QWidget):
         self.total = 0
         self.sized = False
         self.keep: int | None = None  # the person to keep chosen when the list is read again
+        # A person just added: chosen once the list shows them, whatever row was chosen before
+        # (the refreshes their save sets off had put the old row back in `keep`).
+        self.newly_added = False
         self.view.doubleClicked.connect(lambda _: self.edit())
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.search.returnPressed.connect(self.view.setFocus)
@@ -121,7 +124,7 @@ class RegisterTab(QWidget):
         if ops is None:
             return
         current = self.view.currentIndex()
-        if current.isValid():
+        if current.isValid() and not self.newly_added:
             self.keep = self.model.ids[current.row()]
         search, field, descending = self.search.text(), self.sort_field, self.descending
 
@@ -133,17 +136,22 @@ class RegisterTab(QWidget):
         ops.read(
             self,
             read,
-            lambda found: self._listed(*found, column=max(0, current.column())),
+            lambda found: self._listed(*found, column=max(0, current.column()), search=search),
             key=f"register-{id(self)}",
         )
 
-    def _listed(self, total: int, ids: list[int], first: list[Any], column: int) -> None:
+    def _listed(
+        self, total: int, ids: list[int], first: list[Any], column: int, search: str
+    ) -> None:
         self.total = total
         self.model.set_ids(ids, first)
         self._rows_arrived()
         if self.keep is not None and self.keep in self.model.positions:
             # Keep the person just edited (or re-sorted) chosen, so the keyboard keeps its place.
             self.view.setCurrentIndex(self.model.index(self.model.positions[self.keep], column))
+            self.newly_added = False
+        elif not search:  # the whole register read, and they are not on it (removed since)
+            self.newly_added = False
         self._update_count()
 
     def _request_rows(self, ids: list[int], deliver: Any) -> None:
@@ -217,7 +225,7 @@ class RegisterTab(QWidget):
             def saved(result: Any) -> None:
                 said = f"Saved {fields.name or fields.unique_id}."
                 if person_id is None:
-                    self.keep = result.value
+                    self.keep, self.newly_added = result.value, True
                     if self.search.text():
                         # Shown and chosen, not hidden by what the find box held (a tester's
                         # new person was nowhere to be seen).
