@@ -59,6 +59,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
     with database.transaction() as session:
         # No date of birth recorded: counted in the round, so the contact form can show her.
         add_person(session, PersonFields("D1", name="Dee Trumpington"))
+        add_person(session, PersonFields("Z2", name="Zed Ormsby"))  # listed after her
         open_round(session, "Time 2", date(2026, 1, 10), date(2026, 3, 1))
     yield database
     database.close()
@@ -348,6 +349,11 @@ def test_a_save_refused_for_its_date_says_why_on_the_message_line(
     assert section.message.text().startswith(said), section.message.text()
     assert "is not a real date" in section.message.text()
     assert QApplication.focusWidget() is field.edit
+    # Another person chosen: the refusal, about the one left, goes from the message line.
+    tab = section.contacts_tab
+    tab.view.selectRow(1)
+    assert tab.panel.person is not None and tab.panel.person.unique_id != "D1"
+    assert "is not a real date" not in section.message.text()
     section.ops.close()
     reopened = Database(db.location)
     with reopened.session() as session:

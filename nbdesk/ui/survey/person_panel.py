@@ -96,6 +96,7 @@ class PersonPanel(QWidget):
         super().__init__()
         self.tab = tab
         self.person: WhoNextRow | None = None
+        self.refused: int | None = None  # whose date was refused, said on the message line
         self.shown: PersonInRound | None = None  # the record on screen, once read
         # The latest change made here, which Ctrl+Z takes back: the round, the person and the
         # contact's number, or None for a number when it was a completion marked.
@@ -163,6 +164,9 @@ class PersonPanel(QWidget):
 
     def show_person(self, row: WhoNextRow | None) -> None:
         left = self.contact.leave()
+        if self.refused is not None and (row is None or row.person_id != self.refused):
+            self.tab.section.status("")  # the refusal was about the person left, not this one
+            self.refused = None
         if left is not None:
             self.tab.section.status(
                 f"The contact typed for {left} is kept, not saved: choose them again to save it."
@@ -367,6 +371,7 @@ class PersonPanel(QWidget):
         # Said on the message line too: at twice the font the line under the date can be out of
         # sight, and the line went on saying the last save's "Next: …" as if this one had worked.
         self.tab.section.status(f"{what}: {problem}")
+        self.refused = self.person.person_id if self.person is not None else None
         field.setFocus()
 
     def _moved_on(self, row: WhoNextRow, message: str) -> None:
