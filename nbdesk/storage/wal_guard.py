@@ -74,7 +74,16 @@ def wal_file(path: Path) -> Path:
 
 def lost_wal(path: Path) -> bool:
     """Whether nbdesk left changes in this file's -wal (WAL mode, SAVING) and no -wal is beside it.
-    Read from the bytes, before anything opens the file."""
+    Read from the bytes, before anything opens the file, and read twice: another nbdesk closing
+    the file between reading its header and looking for its -wal (the header then said SAVING,
+    and the -wal was gone with the last connection) had a file closed properly refused, and one
+    opening it and saving between looking for the -wal and a second header would have too."""
+    if not _says_saving(path) or wal_file(path).exists():
+        return False
+    return _says_saving(path) and not wal_file(path).exists()
+
+
+def _says_saving(path: Path) -> bool:
     try:
         with Path(path).open("rb") as fh:
             header = fh.read(HEADER_SIZE)
@@ -82,9 +91,7 @@ def lost_wal(path: Path) -> bool:
         return False  # whoever reads it next says why it cannot be read
     if len(header) < HEADER_SIZE or header[18:20] != b"\x02\x02":
         return False
-    if int.from_bytes(header[60:64], "big") != SAVING:
-        return False
-    return not wal_file(path).exists()
+    return int.from_bytes(header[60:64], "big") == SAVING
 
 
 def accept_as_is(path: Path) -> None:
