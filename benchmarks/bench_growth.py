@@ -317,7 +317,9 @@ def measure(ctx: Context) -> list[Figure]:
     # who-next's statement grew 4.8x to 5.9x from run to run for 5x the rows (SQLite alone
     # counting them and summing their names' lengths, 5.3x to 5.8x: B-tree look-ups and a
     # working set past the processor's caches), so a figure near 5x is read against the floor.
-    floor_growth = next(t[2] / t[1] for t in result["timed"] if t[0].startswith("(floor)"))
+    floor_growth = next(
+        after / before for name, before, after, *_ in result["timed"] if name.startswith("(floor)")
+    )
     for name, before, after, before_cpu, after_cpu, low, high in result["timed"]:
         floor = name.startswith("(floor)")
         beyond = "" if floor else f"; {after / before / floor_growth:.2f}× the floor's growth"
